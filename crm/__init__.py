@@ -1,0 +1,71 @@
+"""Partner CRM: the application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from crm.config import CONFIGS, PROJECT_ROOT
+from crm.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    env_name = (config or {}).get("ENV_NAME") or os.environ.get("CRM_ENV", "production")
+    app.config.from_object(CONFIGS.get(env_name, CONFIGS["production"]))
+    app.config.update(config or {})
+    _require_secret_key(app)
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from crm.core import errors, logging, security, templating
+
+    logging.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    from crm.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _require_secret_key(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it in the environment (a long random string, e.g. "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`), or use `make run`, "
+            "which generates one into instance/secret_key."
+        )
+
+
+def _init_extensions(app: Flask) -> None:
+    import crm.models  # noqa: F401  (every table registered before anything queries)
+    from crm.audit.recorder import register_audit_hook
+    from crm.core import database
+    from crm.core.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    register_audit_hook()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from crm import agreements, auth, dashboard, interactions, followups, partners, proposals
+    from crm.core import health
+
+    for module in (health, auth, dashboard, partners, agreements, interactions, followups, proposals):
+        app.register_blueprint(module.bp)

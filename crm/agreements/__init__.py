@@ -1,0 +1,3 @@
+from crm.agreements.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.core.enums import LabelledEnum, enum_column
+from crm.core.models import Archivable, Audited, Timestamped, Versioned, utcnow
+from crm.extensions import db
+
+if TYPE_CHECKING:
+    from crm.auth.models import User
+    from crm.partners.models import Partner
+
+DEFAULT_RENEWAL_WINDOW_DAYS = 90
+
+
+class AgreementKind(LabelledEnum):
+    MOU = "mou", _l("Memorandum of understanding / framework")
+    STUDENT_EXCHANGE = "student_exchange", _l("Student exchange")
+    JOINT_PROGRAMME = "joint_programme", _l("Joint programme / dual degree")
+    TOP_UP = "top_up", _l("Top-up / articulation")
+    CERTIFICATE_TRAINING = "certificate_training", _l("Certificate training")
+    TEACHER_TRAINING = "teacher_training", _l("Teacher training")
+    SHORT_VISIT = "short_visit", _l("Short-term visit / study tour")
+    CONSORTIUM = "consortium", _l("Consortium membership")
+    OTHER = "other", _l("Other")
+
+
+class AgreementStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    ACTIVE = "active", _l("Active")
+    EXPIRING = "expiring", _l("Expiring")
+    EXPIRED = "expired", _l("Expired")
+    RENEWED = "renewed", _l("Renewed")
+    TERMINATED = "terminated", _l("Terminated")
+
+
+class AgreementDecision(LabelledEnum):
+    """A decision that overrides the status derived from the dates."""
+
+    RENEWED = "renewed", _l("Renewed")
+    TERMINATED = "terminated", _l("Terminated")
+    LAPSE = "lapse", _l("Let lapse")
+
+
+agreement_partner = sa.Table(
+    "agreement_partner",
+    db.metadata,
+    sa.Column("agreement_id", sa.ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("partner_id", sa.ForeignKey("partner.id"), primary_key=True, index=True),
+)
+
+
+class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
+    __tablename__ = "agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[AgreementKind] = mapped_column(enum_column(AgreementKind))
+    signed_on: Mapped[date | None]
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None] = mapped_column(index=True)  # None: open-ended
+    notice_days: Mapped[int | None]
+    auto_renew: Mapped[bool] = mapped_column(default=False)
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    subjects: Mapped[str | None] = mapped_column(sa.Text)
+    yearly_quotas: Mapped[str | None] = mapped_column(sa.Text)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    predecessor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agreement.id"), unique=True, index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agreement.id"), index=True)
+    decision: Mapped[AgreementDecision | None] = mapped_column(enum_column(AgreementDecision))
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    partners: Mapped[list[Partner]] = relationship(
+        secondary=agreement_partner, order_by="Partner.name"
+    )
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    predecessor: Mapped[Agreement | None] = relationship(
+        remote_side=[id], foreign_keys=[predecessor_id], back_populates="successor"
+    )
+    successor: Mapped[Agreement | None] = relationship(
+        foreign_keys=[predecessor_id], back_populates="predecessor", uselist=False
+    )
+    parent: Mapped[Agreement | None] = relationship(
+        remote_side=[id], foreign_keys=[parent_id], back_populates="children"
+    )
+    children: Mapped[list[Agreement]] = relationship(
+        foreign_keys=[parent_id], back_populates="parent", order_by="Agreement.title"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="agreement", order_by="Document.uploaded_at.desc()"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def act_by(self) -> date | None:
+        """The date that matters for renewal: valid-until minus the notice period."""
+        if self.valid_until is None:
+            return None
+        return self.valid_until - timedelta(days=self.notice_days or 0)
+
+    @property
+    def renewal_window_opens(self) -> date | None:
+        act_by = self.act_by
+        return None if act_by is None else act_by - timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
+
+    def status_on(self, today: date) -> AgreementStatus:
+        if self.decision == AgreementDecision.RENEWED:
+            return AgreementStatus.RENEWED
+        if self.decision == AgreementDecision.TERMINATED:
+            return AgreementStatus.TERMINATED
+        if self.signed_on is None:
+            return AgreementStatus.DRAFT
+        if self.valid_until is None:
+            return AgreementStatus.ACTIVE
+        if today > self.valid_until:
+            return AgreementStatus.EXPIRED
+        if self.decision != AgreementDecision.LAPSE and today >= self.renewal_window_opens:
+            return AgreementStatus.EXPIRING
+        return AgreementStatus.ACTIVE
+
+    @property
+    def status(self) -> AgreementStatus:
+        return self.status_on(date.today())
+
+
+class Document(Audited, db.Model):
+    """A signed agreement or a scan. The file lives in UPLOAD_FOLDER under `stored_name`."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreement.id"), index=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(60))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="documents")
+    uploaded_by: Mapped[User | None] = relationship()

@@ -1,0 +1,3 @@
+from crm.auth.views import bp
+
+__all__ = ["bp"]

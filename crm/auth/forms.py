@@ -1,0 +1,62 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, ValidationError
+
+from crm.auth.models import Role, User
+from crm.auth.passwords import MAX_LENGTH, password_problem
+from crm.core.forms import VersionedForm
+from crm.core.i18n import LANGUAGE_NAMES
+from crm.extensions import db
+
+
+def _acceptable_password(form, field):
+    if problem := password_problem(field.data or ""):
+        raise ValidationError(problem)
+
+
+def _language_choices():
+    return list(LANGUAGE_NAMES.items())
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=MAX_LENGTH)])
+    submit = SubmitField(_l("Log in"))
+
+
+class UserCreateForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=Role.choices, coerce=Role.coerce, default=Role.STAFF.value)
+    locale = SelectField(_l("Language"), choices=_language_choices, default="zh_CN")
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[InputRequired(), _acceptable_password],
+        description=_l("At least 8 characters. Tell it to the person; they can change it."),
+    )
+    submit = SubmitField(_l("Create user"))
+
+    def validate_email(self, field):
+        exists = db.session.scalar(select(User.id).where(func.lower(User.email) == field.data.strip().lower()))
+        if exists:
+            raise ValidationError(_l("A user with this e-mail already exists."))
+
+
+class UserEditForm(VersionedForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=Role.choices, coerce=Role.coerce)
+    active = BooleanField(_l("Active (may log in)"))
+    submit = SubmitField(_l("Save"))
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=_language_choices)
+    submit = SubmitField(_l("Switch"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired(), Length(max=MAX_LENGTH)])
+    new_password = PasswordField(_l("New password"), validators=[InputRequired(), _acceptable_password])
+    submit = SubmitField(_l("Change password"))

@@ -1,0 +1,51 @@
+"""Template filters and the context every page shares."""
+from datetime import date, datetime
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, to_user_timezone
+from flask_login import current_user
+
+from crm.audit.labels import field_label
+from crm.core.i18n import LANGUAGE_NAMES, country_name, current_locale_code
+
+
+def local_date(value: date | datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    return format_date(value, style)
+
+
+def local_datetime(value: datetime | None, style: str = "medium") -> str:
+    return "" if value is None else format_datetime(value, style)
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query parameters changed (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["country"] = country_name
+    app.jinja_env.filters["audit_field"] = field_label
+    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def shared_context():
+        return {
+            "current_locale": current_locale_code(),
+            "language_names": LANGUAGE_NAMES,
+            "today": date.today(),
+            "can_edit": current_user.is_authenticated and current_user.can_edit,
+        }

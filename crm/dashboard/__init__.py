@@ -1,0 +1,3 @@
+from crm.dashboard.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,44 @@
+from datetime import date
+
+from sqlalchemy import func, select
+
+from crm.agreements.models import Agreement, AgreementDecision
+from crm.extensions import db
+from crm.followups.models import FollowUp
+from crm.interactions.models import Interaction
+from crm.partners.models import Partner
+from crm.proposals.models import CLOSED_STAGES, Proposal
+
+
+def home_counts(today: date) -> dict[str, int]:
+    """The counts the home page shows, in one statement."""
+    partners = select(func.count()).select_from(Partner).where(Partner.archived_at.is_(None))
+    agreements = (
+        select(func.count())
+        .select_from(Agreement)
+        .where(
+            Agreement.archived_at.is_(None),
+            Agreement.signed_on.is_not(None),
+            (Agreement.valid_until.is_(None)) | (Agreement.valid_until >= today),
+            (Agreement.decision.is_(None)) | (Agreement.decision == AgreementDecision.LAPSE),
+        )
+    )
+    interactions = select(func.count()).select_from(Interaction)
+    open_follow_ups = select(func.count()).select_from(FollowUp).where(FollowUp.done.is_(False))
+    overdue = select(func.count()).select_from(FollowUp).where(FollowUp.done.is_(False), FollowUp.due_on < today)
+    open_proposals = (
+        select(func.count())
+        .select_from(Proposal)
+        .where(Proposal.archived_at.is_(None), Proposal.stage.not_in(list(CLOSED_STAGES)))
+    )
+    row = db.session.execute(
+        select(
+            partners.scalar_subquery().label("partners"),
+            agreements.scalar_subquery().label("agreements"),
+            interactions.scalar_subquery().label("interactions"),
+            open_follow_ups.scalar_subquery().label("open_follow_ups"),
+            overdue.scalar_subquery().label("overdue_follow_ups"),
+            open_proposals.scalar_subquery().label("open_proposals"),
+        )
+    ).one()
+    return dict(row._mapping)

@@ -1,0 +1,3 @@
+from crm.followups.views import bp
+
+__all__ = ["bp"]

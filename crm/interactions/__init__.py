@@ -1,0 +1,3 @@
+from crm.interactions.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from crm.partners.views import bp
+
+__all__ = ["bp"]

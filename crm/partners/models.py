@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.core.enums import LabelledEnum, enum_column
+from crm.core.models import Archivable, Audited, Timestamped, Versioned
+from crm.extensions import db
+
+if TYPE_CHECKING:
+    from crm.auth.models import User
+    from crm.contacts.models import Contact
+
+
+class PartnerKind(LabelledEnum):
+    UNIVERSITY = "university", _l("University")
+    APPLIED_SCIENCES = "applied_sciences", _l("University of applied sciences")
+    COLLEGE = "college", _l("College")
+    VOCATIONAL = "vocational", _l("Vocational institute / TAFE")
+    COMPANY = "company", _l("Company")
+    GOVERNMENT = "government", _l("Government body")
+    ASSOCIATION = "association", _l("Association / consortium")
+    OTHER = "other", _l("Other")
+
+
+class PartnerStatus(LabelledEnum):
+    PROSPECT = "prospect", _l("Prospect")
+    ACTIVE = "active", _l("Active")
+    DORMANT = "dormant", _l("Dormant")
+    ENDED = "ended", _l("Ended")
+
+
+partner_tag = sa.Table(
+    "partner_tag",
+    db.metadata,
+    sa.Column("partner_id", sa.ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(db.Model):
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(60), unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
+    __tablename__ = "partner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    local_name: Mapped[str | None] = mapped_column(sa.String(200))
+    short_name: Mapped[str | None] = mapped_column(sa.String(40))
+    kind: Mapped[PartnerKind] = mapped_column(enum_column(PartnerKind))
+    country: Mapped[str] = mapped_column(sa.String(2), index=True)  # ISO 3166-1 alpha-2
+    city: Mapped[str | None] = mapped_column(sa.String(100))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    status: Mapped[PartnerStatus] = mapped_column(
+        enum_column(PartnerStatus), default=PartnerStatus.ACTIVE, index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    tags: Mapped[list[Tag]] = relationship(secondary=partner_tag, order_by=Tag.name)
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="partner", order_by="(Contact.is_primary.desc(), Contact.name)"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name} ({self.local_name})" if self.local_name else self.name

@@ -1,0 +1,3 @@
+from crm.proposals.views import bp
+
+__all__ = ["bp"]
