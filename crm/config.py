@@ -19,8 +19,11 @@ def _list(name: str) -> list[str] | None:
 
 
 def database_url() -> str:
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'crm.sqlite3'}"
-    # psycopg 3 is the PostgreSQL driver; accept the common spellings of the URL.
+    return normalise_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'crm.sqlite3'}")
+
+
+def normalise_database_url(url: str) -> str:
+    """psycopg 3 is the PostgreSQL driver; accept the common spellings of the URL."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]

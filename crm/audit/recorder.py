@@ -96,7 +96,7 @@ def _rows_for_flush(session: Session):
             "user_id": actor,
             "action": action,
             "record_type": type(obj).__tablename__,
-            "record_id": inspect(obj).identity[0],
+            "record_id": obj.id,
             "field": field,
             "old": old,
             "new": new,

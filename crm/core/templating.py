@@ -6,6 +6,7 @@ from flask_babel import format_date, format_datetime, to_user_timezone
 from flask_login import current_user
 
 from crm.audit.labels import field_label
+from crm.outcomes.models import OUTCOME_COUNTS
 from crm.core.i18n import LANGUAGE_NAMES, country_name, current_locale_code
 
 
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["audit_field"] = field_label
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["outcome_counts"] = OUTCOME_COUNTS
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

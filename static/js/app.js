@@ -1,0 +1,29 @@
+// Partner CRM: the little JavaScript the pages share. Every page works without it.
+(function () {
+  "use strict";
+
+  function flashArea() {
+    return document.getElementById("flash");
+  }
+
+  // An htmx request that failed: show the server's error fragment (or a plain message).
+  document.addEventListener("htmx:responseError", function (event) {
+    var area = flashArea();
+    var xhr = event.detail.xhr;
+    if (!area || !xhr) return;
+    // DOMParser builds an inert document: nothing in it loads or runs.
+    var parsed = new DOMParser().parseFromString(xhr.responseText, "text/html");
+    var fragment = parsed.querySelector(".app-error");
+    area.replaceChildren(fragment ? document.importNode(fragment, true) : document.createTextNode(xhr.status + " " + xhr.statusText));
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    var area = flashArea();
+    if (!area) return;
+    var message = document.createElement("div");
+    message.className = "alert alert-danger py-2";
+    message.setAttribute("role", "alert");
+    message.textContent = document.body.dataset.offlineMessage || "The server could not be reached.";
+    area.replaceChildren(message);
+  });
+})();
