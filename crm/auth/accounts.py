@@ -1,7 +1,10 @@
 """Account operations shared by the CLI and the admin pages."""
-from sqlalchemy import func, select
+import secrets
+
+from sqlalchemy import func, select, update
 
 from crm.auth.models import Role, User
+from crm.core.models import utcnow
 from crm.extensions import db
 
 
@@ -28,4 +31,16 @@ def deactivate(user: User) -> None:
 def active_admin_count() -> int:
     return db.session.scalar(
         select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active.is_(True))
+    )
+
+
+# Logging in and out are not edits of the user record: these two statements leave its version
+# (and so any admin's open edit form) alone, and the log, not the audit, records them.
+def record_login(user: User) -> None:
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
+
+
+def end_sessions_at_logout(user: User) -> None:
+    db.session.execute(
+        update(User).where(User.id == user.id).values(session_token=secrets.token_urlsafe(32))
     )

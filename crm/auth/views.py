@@ -3,14 +3,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from crm.auth.accounts import active_admin_count, create_user, deactivate, find_user
+from crm.auth.accounts import (
+    active_admin_count,
+    create_user,
+    deactivate,
+    end_sessions_at_logout,
+    find_user,
+    record_login,
+)
 from crm.auth.forms import LanguageForm, LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
 from crm.auth.models import Role, User
 from crm.auth.permissions import admin_required
 from crm.audit.queries import record_history
 from crm.core.i18n import SESSION_LOCALE_KEY, normalise_locale
 from crm.core.logging import clean
-from crm.core.models import utcnow
 from crm.core.security import safe_next_url
 from crm.extensions import db, limiter, login_manager
 
@@ -51,7 +57,7 @@ def login():
             next_url = safe_next_url(request.args.get("next"))
             session.clear()  # a new session at login
             login_user(user)
-            user.last_login_at = utcnow()
+            record_login(user)
             db.session.commit()
             current_app.logger.info("login ok: %s", user.email)
             return redirect(next_url or url_for("dashboard.home"), 303)
@@ -63,7 +69,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    current_user.end_all_sessions()
+    end_sessions_at_logout(current_user)
     db.session.commit()
     current_app.logger.info("logout: %s", current_user.email)
     logout_user()
@@ -90,7 +96,7 @@ def account():
         else:
             current_user.set_password(form.new_password.data)  # ends every other session
             db.session.commit()
-            login_user(current_user)  # this session goes on with the new token
+            login_user(current_user._get_current_object())  # this session goes on with the new token
             flash(_("Your password was changed. Other sessions have been logged out."), "success")
             return redirect(url_for("auth.account"), 303)
     status = 422 if form.errors else 200

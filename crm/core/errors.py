@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from crm.extensions import db
 
@@ -61,6 +61,11 @@ def init_app(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
 
+    def handle_untrusted_host(error: SecurityError):
+        # The request has no usable URL adapter here, so no template with links can render.
+        app.logger.warning("refused: untrusted host")
+        return app.response_class("Bad request: unknown host.", status=400, mimetype="text/plain")
+
     def handle_csrf(error: CSRFError):
         app.logger.warning("refused: CSRF %s", error.description)
         return render_error(400, str(_l("The form had expired or was not sent from this site. Reload the page and try again.")))
@@ -89,6 +94,7 @@ def init_app(app: Flask) -> None:
         return render_error(500)
 
     app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(StaleEdit, handle_stale)
     app.register_error_handler(StaleDataError, handle_stale_data)
