@@ -3,9 +3,8 @@ from functools import lru_cache
 
 import pycountry
 from babel import Locale
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
-from flask_login import current_user
 
 SESSION_LOCALE_KEY = "locale"
 
@@ -26,12 +25,14 @@ def normalise_locale(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and background jobs
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     user = g.get("_login_user")
     if user is not None and user.is_authenticated and user.locale:
         return user.locale
     if chosen := normalise_locale(session.get(SESSION_LOCALE_KEY)):
         return chosen
-    best = request.accept_languages.best_match(["zh-CN", "zh", "en"]) if request else None
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
     return normalise_locale(best) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

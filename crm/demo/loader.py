@@ -1,0 +1,246 @@
+"""Builds the demo office described in crm/demo/data.py: `flask demo load` and `flask setup`.
+
+Loading is idempotent: when the demo's first partner already exists, nothing is written. Dates in
+the data are relative to `today`, so the demo always shows agreements in their renewal window,
+overdue follow-ups and proposals that have stalled.
+"""
+import secrets
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from crm.agreements.models import Agreement, AgreementDecision, AgreementKind
+from crm.auth.accounts import create_user, find_user
+from crm.auth.models import Role, User
+from crm.contacts.models import Contact
+from crm.demo import data
+from crm.extensions import db
+from crm.followups.models import FollowUp
+from crm.interactions.models import Interaction, InteractionKind
+from crm.outcomes.models import Outcome, academic_year_of
+from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag
+from crm.proposals.models import Proposal, ProposalStage, ProposalStageChange, ProposedBy
+
+COUNT_KEYS = ("partners", "contacts", "agreements", "interactions", "follow-ups", "proposals", "outcomes")
+# Chongqing keeps UTC+8 all year; the app stores naive UTC datetimes.
+CHONGQING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def database_is_empty() -> bool:
+    """True when there are no partners (the first start, before anyone has entered anything)."""
+    return db.session.scalar(select(func.count()).select_from(Partner)) == 0
+
+
+def demo_is_loaded() -> bool:
+    first_name = data.PARTNERS[0]["name"]
+    return db.session.scalar(select(Partner.id).where(Partner.name == first_name).limit(1)) is not None
+
+
+def load_demo(today: date | None = None) -> dict[str, int]:
+    """Add the demo office unless it is already there; commit; return what was added."""
+    if demo_is_loaded():
+        return dict.fromkeys(COUNT_KEYS, 0)
+    demo = _DemoBuilder(today or date.today())
+    demo.add_users()
+    demo.add_partners()
+    demo.add_agreements()
+    demo.add_proposals()
+    demo.add_interactions()
+    demo.add_outcomes()
+    db.session.commit()
+    return demo.counts
+
+
+class _DemoBuilder:
+    """Turns the literal data into rows, resolving keys and relative dates as it goes."""
+
+    def __init__(self, today: date):
+        self.today = today
+        self.counts = dict.fromkeys(COUNT_KEYS, 0)
+        self.users: dict[str, User] = {}
+        self.partners: dict[str, Partner] = {}
+        self.contacts: dict[tuple[str, str], Contact] = {}
+        self.agreements: dict[str, Agreement] = {}
+        self.proposals: dict[str, Proposal] = {}
+        self.tags: dict[str, Tag] = {}
+
+    # --- dates ---
+
+    def day(self, offset: int | None) -> date | None:
+        return None if offset is None else self.today + timedelta(days=offset)
+
+    def moment(self, offset: int, hhmm: str = "10:00") -> datetime:
+        """`offset` days from today at `hhmm` Chongqing time, as naive UTC."""
+        local = datetime.combine(self.day(offset), time.fromisoformat(hhmm), tzinfo=CHONGQING)
+        return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+    # --- people and partners ---
+
+    def add_users(self) -> None:
+        for key, (email, name, role, locale) in data.USERS.items():
+            user = find_user(email)
+            if user is None:
+                # Nobody knows this password; an admin sets a real one with `flask users set-password`.
+                user = create_user(email, name, Role(role), secrets.token_urlsafe(24), locale)
+            self.users[key] = user
+
+    def tag(self, name: str) -> Tag:
+        if name not in self.tags:
+            tag = db.session.scalar(select(Tag).where(Tag.name == name))
+            if tag is None:
+                tag = Tag(name=name)
+                db.session.add(tag)
+            self.tags[name] = tag
+        return self.tags[name]
+
+    def add_partners(self) -> None:
+        for item in data.PARTNERS:
+            owner = self.users[item["owner"]]
+            partner = Partner(
+                name=item["name"],
+                local_name=item["local_name"],
+                short_name=item["short_name"],
+                kind=PartnerKind(item["kind"]),
+                country=item["country"],
+                city=item["city"],
+                website=item["website"],
+                status=PartnerStatus(item["status"]),
+                notes=item["notes"],
+                owner=owner,
+                created_by=owner,
+                updated_by=owner,
+                tags=[self.tag(name) for name in item["tags"]],
+            )
+            db.session.add(partner)
+            self.partners[item["key"]] = partner
+            self.counts["partners"] += 1
+            for fields in item["contacts"]:
+                person = Contact(partner=partner, **fields)
+                db.session.add(person)
+                self.contacts[(item["key"], fields["name"])] = person
+                self.counts["contacts"] += 1
+
+    # --- agreements and proposals ---
+
+    def add_agreements(self) -> None:
+        for item in data.AGREEMENTS:
+            agreement = Agreement(
+                title=item["title"],
+                kind=AgreementKind(item["kind"]),
+                partners=[self.partners[key] for key in item["partners"]],
+                signed_on=self.day(item["signed_on"]),
+                valid_from=self.day(item["valid_from"]),
+                valid_until=self.day(item["valid_until"]),
+                notice_days=item["notice_days"],
+                auto_renew=item.get("auto_renew", False),
+                owner=self.users[item["owner"]],
+                subjects=item.get("subjects"),
+                yearly_quotas=item.get("yearly_quotas"),
+                notes=item.get("notes"),
+                predecessor=self.agreements.get(item.get("predecessor")),
+                parent=self.agreements.get(item.get("parent")),
+            )
+            if item.get("decision"):
+                agreement.decision = AgreementDecision(item["decision"])
+                agreement.decision_reason = item["decision_reason"]
+                agreement.decided_at = self.moment(item["decided_at"], "11:00")
+                agreement.decided_by = self.users[item["decided_by"]]
+            db.session.add(agreement)
+            self.agreements[item["key"]] = agreement
+            self.counts["agreements"] += 1
+            for follow_up in item.get("follow_ups", ()):
+                self.add_follow_up(follow_up, agreement=agreement)
+
+    def add_proposals(self) -> None:
+        for item in data.PROPOSALS:
+            owner = self.users[item["owner"]]
+            path = item["path"]
+            proposal = Proposal(
+                title=item["title"],
+                partner=self.partners[item["partner"]],
+                kind=AgreementKind(item["kind"]),
+                description=item["description"],
+                proposed_by=ProposedBy(item["proposed_by"]),
+                owner=owner,
+                stage=ProposalStage(path[-1][0]),
+                stage_changed_at=self.moment(-path[-1][1]),
+                expected_start=self.day(item.get("expected_start")),
+                expected_participants=item.get("expected_participants"),
+                next_step=item.get("next_step"),
+                next_step_on=self.day(item.get("next_step_on")),
+                agreement=self.agreements.get(item.get("agreement")),
+                created_at=self.moment(-path[0][1], "09:00"),
+            )
+            db.session.add(proposal)
+            self.add_stage_history(proposal, path, owner)
+            self.proposals[item["key"]] = proposal
+            self.counts["proposals"] += 1
+            for follow_up in item.get("follow_ups", ()):
+                self.add_follow_up(follow_up, proposal=proposal)
+
+    def add_stage_history(self, proposal: Proposal, path, owner: User) -> None:
+        previous = None
+        for stage, days_ago, reason in path:
+            db.session.add(ProposalStageChange(
+                proposal=proposal,
+                from_stage=previous,
+                to_stage=ProposalStage(stage),
+                reason=reason,
+                changed_at=self.moment(-days_ago),
+                changed_by=owner,
+            ))
+            previous = ProposalStage(stage)
+
+    # --- contact history ---
+
+    def add_interactions(self) -> None:
+        for item in data.INTERACTIONS:
+            partner_key = item["partner"]
+            occurred_at = self.moment(-item["days_ago"], item["at"])
+            staff = [self.users[key] for key in item["staff"]]
+            interaction = Interaction(
+                occurred_at=occurred_at,
+                kind=InteractionKind(item["kind"]),
+                partner=self.partners[partner_key],
+                subject=item["subject"],
+                summary=item["summary"],
+                location=item["location"],
+                agreement=self.agreements.get(item["agreement"]),
+                proposal=self.proposals.get(item["proposal"]),
+                author=staff[0],
+                contacts=[self.contacts[(partner_key, name)] for name in item["contacts"]],
+                staff=staff,
+                created_at=occurred_at,
+            )
+            db.session.add(interaction)
+            self.counts["interactions"] += 1
+            for follow_up in item["follow_ups"]:
+                self.add_follow_up(follow_up, interaction=interaction)
+
+    def add_follow_up(self, item: dict, **parent) -> None:
+        due_on = self.day(item["due"])
+        done_on = min(due_on, self.day(-1)) if item["done"] else None
+        db.session.add(FollowUp(
+            title=item["title"],
+            due_on=due_on,
+            assignee=self.users[item["assignee"]],
+            partner_commitment=item["partner_commitment"],
+            done=item["done"],
+            done_on=done_on,
+            **parent,
+        ))
+        self.counts["follow-ups"] += 1
+
+    # --- the yearly report ---
+
+    def add_outcomes(self) -> None:
+        current_year = academic_year_of(self.today)
+        for subject, outcomes in data.OUTCOMES.items():
+            if subject.startswith("partner:"):
+                target = {"partner": self.partners[subject.removeprefix("partner:")]}
+            else:
+                target = {"agreement": self.agreements[subject]}
+            for item in outcomes:
+                year = item["year"] if item["year"] > 1900 else current_year + item["year"]
+                db.session.add(Outcome(academic_year=year, note=item["note"], **target, **item["counts"]))
+                self.counts["outcomes"] += 1

@@ -1,0 +1,48 @@
+"""`flask users …` and `flask setup`: the contract scripts rely on."""
+from crm.auth.models import Role, User
+from crm.extensions import db
+
+
+def test_users_create_reads_the_password_from_stdin(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "li.wei@cqipc.edu.cn", "--name", "Li Wei", "--role", "staff", "--password-stdin"],
+        input="plum blossom river\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.query(User).filter_by(email="li.wei@cqipc.edu.cn").one()
+        assert user.role == Role.STAFF and user.check_password("plum blossom river")
+
+
+def test_users_create_refuses_a_common_password_and_a_duplicate(app, make_user):
+    runner = app.test_cli_runner()
+    weak = runner.invoke(args=["users", "create", "a@cqipc.edu.cn", "--name", "A", "--password-stdin"], input="password\n")
+    assert weak.exit_code != 0 and "refused" in weak.output
+    existing = make_user()
+    duplicate = runner.invoke(args=["users", "create", existing.email, "--name", "B", "--password-stdin"], input="plum blossom river\n")
+    assert duplicate.exit_code != 0 and "already exists" in duplicate.output
+
+
+def test_set_password_and_deactivate(app, make_user):
+    user = make_user()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["users", "set-password", user.email, "--password-stdin"], input="bamboo forest path\n").exit_code == 0
+    assert runner.invoke(args=["users", "deactivate", user.email]).exit_code == 0
+    with app.app_context():
+        stored = db.session.get(User, user.id)
+        assert stored.check_password("bamboo forest path") and not stored.active
+        assert stored.session_token != user.session_token
+
+
+def test_setup_creates_one_admin_with_a_random_password_printed_once(app, monkeypatch):
+    monkeypatch.setattr("crm.demo.loader.load_demo", lambda: {"partners": 0})
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["setup", "--no-demo"])
+    assert first.exit_code == 0
+    password = next(line.split(":", 1)[1].strip() for line in first.output.splitlines() if "password:" in line)
+    assert len(password) >= 12
+    second = runner.invoke(args=["setup", "--no-demo"])
+    assert password not in second.output
+    with app.app_context():
+        admins = db.session.query(User).filter_by(role=Role.ADMIN).all()
+        assert len(admins) == 1 and admins[0].check_password(password)
