@@ -64,8 +64,16 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from crm import agreements, auth, dashboard, interactions, followups, partners, proposals
-    from crm.core import health
+    # Each domain's views module holds its blueprint; package __init__ files stay empty, so
+    # that importing one domain's models never drags in another domain's views.
+    from crm.agreements.views import bp as agreements
+    from crm.auth.views import bp as auth
+    from crm.core.health import bp as health
+    from crm.dashboard.views import bp as dashboard
+    from crm.followups.views import bp as followups
+    from crm.interactions.views import bp as interactions
+    from crm.partners.views import bp as partners
+    from crm.proposals.views import bp as proposals
 
-    for module in (health, auth, dashboard, partners, agreements, interactions, followups, proposals):
-        app.register_blueprint(module.bp)
+    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals):
+        app.register_blueprint(blueprint)

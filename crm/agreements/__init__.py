@@ -1,3 +1,0 @@
-from crm.agreements.views import bp
-
-__all__ = ["bp"]

@@ -3,8 +3,9 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from crm.agreements.models import Agreement, AgreementDecision
+from crm.agreements.models import Agreement, AgreementDecision, agreement_partner
 from crm.core.search import contains
+from crm.extensions import db
 from crm.partners.models import Partner
 
 
@@ -28,3 +29,14 @@ def agreement_list(term: str = "", status: str = "", today: date | None = None):
             or_(Agreement.decision.is_(None), Agreement.decision == AgreementDecision.LAPSE),
         )
     return statement
+
+
+def agreements_of_partner(partner_id: int) -> list[Agreement]:
+    """The partner page's agreements section (two statements)."""
+    return db.session.scalars(
+        select(Agreement)
+        .join(agreement_partner)
+        .where(agreement_partner.c.partner_id == partner_id, Agreement.archived_at.is_(None))
+        .options(joinedload(Agreement.owner), selectinload(Agreement.partners))
+        .order_by(Agreement.valid_until.desc().nulls_first())
+    ).all()

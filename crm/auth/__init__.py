@@ -1,3 +1,0 @@
-from crm.auth.views import bp
-
-__all__ = ["bp"]

@@ -1,3 +1,0 @@
-from crm.dashboard.views import bp
-
-__all__ = ["bp"]

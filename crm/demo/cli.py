@@ -10,4 +10,7 @@ def load_command():
     from crm.demo.loader import load_demo
 
     counts = load_demo()
+    if not any(counts.values()):
+        click.echo("Demo data is already loaded; nothing added.")
+        return
     click.echo("Demo data: " + ", ".join(f"{n} {what}" for what, n in counts.items()))

@@ -1,3 +1,0 @@
-from crm.followups.views import bp
-
-__all__ = ["bp"]

@@ -1,3 +1,0 @@
-from crm.interactions.views import bp
-
-__all__ = ["bp"]

@@ -1,3 +1,0 @@
-from crm.partners.views import bp
-
-__all__ = ["bp"]

@@ -4,7 +4,11 @@ from crm.audit.queries import record_history
 from crm.core.pagination import paginate
 from crm.extensions import db
 from crm.partners.models import Partner
-from crm.partners.queries import partner_list, partner_sections
+from crm.agreements.queries import agreements_of_partner
+from crm.interactions.queries import timeline_of_partner
+from crm.outcomes.queries import outcomes_of_partner
+from crm.partners.queries import partner_list
+from crm.proposals.queries import proposals_of_partner
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 
@@ -25,6 +29,9 @@ def show(partner_id: int):
     return render_template(
         "partners/show.html",
         partner=partner,
+        agreements=agreements_of_partner(partner.id),
+        interactions=timeline_of_partner(partner.id),
+        proposals=proposals_of_partner(partner.id),
+        outcomes=outcomes_of_partner(partner.id),
         history=record_history(partner),
-        **partner_sections(partner),
     )

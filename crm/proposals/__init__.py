@@ -1,3 +1,0 @@
-from crm.proposals.views import bp
-
-__all__ = ["bp"]
