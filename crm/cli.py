@@ -3,6 +3,7 @@ import secrets
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from crm.auth.accounts import create_user
@@ -15,6 +16,7 @@ FIRST_ADMIN_EMAIL = "admin@cqipc.edu.cn"
 
 
 @click.command("setup")
+@with_appcontext
 @click.option("--demo/--no-demo", default=True, help="Load the demo office into an empty database.")
 def setup_command(demo: bool):
     """First start: create an admin if there is none, and load the demo data if empty."""
