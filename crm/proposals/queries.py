@@ -1,14 +1,183 @@
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+"""The statements behind the board, the list, the partner page's section and the home card."""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.extensions import db
-from crm.proposals.models import Proposal
+from crm.followups.models import FollowUp
+from crm.interactions.models import Interaction
+from crm.partners.models import Partner
+from crm.proposals.models import CLOSED_STAGES, Proposal, ProposalStage, ProposalStageChange
+from crm.proposals.pipeline import OPEN_STAGES, STAGE_ORDER, stale_before
+
+NEEDING_ACTION_LIMIT = 10
+
+
+@dataclass
+class Filters:
+    """What the board and the list are narrowed to; empty values mean "any"."""
+
+    stage: ProposalStage | None = None
+    kind: str | None = None
+    country: str | None = None
+    owner_id: int | None = None
+    stale: bool = False
+    sort: str = "next_step"
+
+
+_stage_position = case(STAGE_ORDER, value=Proposal.stage)
+
+SORTS = {
+    "next_step": (Proposal.next_step_on.asc().nulls_last(), Proposal.title),
+    "title": (Proposal.title, Proposal.id),
+    "partner": (Partner.name, Proposal.title),
+    "stage": (_stage_position, Proposal.title),
+    "days": (Proposal.stage_changed_at.asc(), Proposal.title),
+}
+
+
+def _narrowed(statement, filters: Filters, now: datetime | None):
+    """`statement` (which joins Partner) narrowed by `filters`."""
+    statement = statement.where(Proposal.archived_at.is_(None))
+    if filters.stage is not None:
+        statement = statement.where(Proposal.stage == filters.stage)
+    if filters.kind:
+        statement = statement.where(Proposal.kind == filters.kind)
+    if filters.country:
+        statement = statement.where(Partner.country == filters.country)
+    if filters.owner_id is not None:
+        statement = statement.where(Proposal.owner_id == filters.owner_id)
+    if filters.stale:
+        statement = statement.where(
+            Proposal.stage.not_in(list(CLOSED_STAGES)), Proposal.stage_changed_at < stale_before(now)
+        )
+    return statement
+
+
+def filtered_proposals(filters: Filters, now: datetime | None = None):
+    """Proposals (not archived) matching `filters`, with partner and owner loaded, sorted."""
+    statement = (
+        select(Proposal)
+        .join(Proposal.partner)
+        .options(joinedload(Proposal.partner), joinedload(Proposal.owner))
+    )
+    statement = _narrowed(statement, filters, now)
+    return statement.order_by(*SORTS.get(filters.sort, SORTS["next_step"]))
+
+
+@dataclass
+class Board:
+    columns: dict[ProposalStage, list[Proposal]]
+    closed_counts: dict[ProposalStage, int] = field(default_factory=dict)
+
+    @property
+    def open_total(self) -> int:
+        return sum(len(cards) for cards in self.columns.values())
+
+    @property
+    def closed_total(self) -> int:
+        return sum(self.closed_counts.values())
+
+
+def board(filters: Filters, now: datetime | None = None) -> Board:
+    """Open proposals by stage, and how many closed ones match (two statements)."""
+    open_only = filtered_proposals(filters, now).where(Proposal.stage.not_in(list(CLOSED_STAGES)))
+    columns: dict[ProposalStage, list[Proposal]] = {stage: [] for stage in OPEN_STAGES}
+    for proposal in db.session.scalars(open_only):
+        columns[proposal.stage].append(proposal)
+    closed_counts = {stage: 0 for stage in ProposalStage if stage in CLOSED_STAGES}
+    counted = _narrowed(
+        select(Proposal.stage, func.count(Proposal.id)).join(Proposal.partner), filters, now
+    ).where(Proposal.stage.in_(list(CLOSED_STAGES))).group_by(Proposal.stage)
+    for stage, count in db.session.execute(counted):
+        closed_counts[ProposalStage(stage)] = count
+    return Board(columns=columns, closed_counts=closed_counts)
+
+
+def proposal_countries() -> list[str]:
+    """The countries of partners that have proposals: the choices of the country filter."""
+    return list(
+        db.session.scalars(
+            select(Partner.country)
+            .join(Proposal, Proposal.partner_id == Partner.id)
+            .where(Proposal.archived_at.is_(None))
+            .distinct()
+        )
+    )
+
+
+def proposal_for_page(proposal_id: int) -> Proposal | None:
+    """One proposal with everything its page shows, or None when missing or archived."""
+    proposal = db.session.scalar(
+        select(Proposal)
+        .where(Proposal.id == proposal_id, Proposal.archived_at.is_(None))
+        .options(
+            joinedload(Proposal.partner),
+            joinedload(Proposal.owner),
+            joinedload(Proposal.agreement),
+            selectinload(Proposal.stage_changes).joinedload(ProposalStageChange.changed_by),
+        )
+    )
+    return proposal
+
+
+def follow_ups_of_proposal(proposal_id: int) -> list[FollowUp]:
+    return db.session.scalars(
+        select(FollowUp)
+        .where(FollowUp.proposal_id == proposal_id)
+        .options(joinedload(FollowUp.assignee))
+        .order_by(FollowUp.done, FollowUp.due_on.asc().nulls_last())
+    ).all()
+
+
+def interactions_of_proposal(proposal_id: int) -> list[Interaction]:
+    """The contact history that mentions the proposal, newest first."""
+    return db.session.scalars(
+        select(Interaction)
+        .where(Interaction.proposal_id == proposal_id)
+        .options(
+            joinedload(Interaction.author),
+            selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee),
+        )
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+    ).all()
 
 
 def proposals_of_partner(partner_id: int) -> list[Proposal]:
+    """The partner page's proposals section: open ones first, then by last movement."""
     return db.session.scalars(
         select(Proposal)
         .where(Proposal.partner_id == partner_id, Proposal.archived_at.is_(None))
-        .options(joinedload(Proposal.owner))
-        .order_by(Proposal.stage_changed_at.desc())
+        .options(joinedload(Proposal.owner), joinedload(Proposal.partner))
+        .order_by(Proposal.stage.in_(list(CLOSED_STAGES)), Proposal.stage_changed_at.desc())
+    ).all()
+
+
+def proposal_of_agreement(agreement_id: int) -> Proposal | None:
+    """The proposal an agreement was created from, for the agreement's page."""
+    return db.session.scalar(
+        select(Proposal).where(Proposal.agreement_id == agreement_id, Proposal.archived_at.is_(None))
+    )
+
+
+def proposals_needing_action(
+    today: date | None = None, now: datetime | None = None, limit: int = NEEDING_ACTION_LIMIT
+) -> list[Proposal]:
+    """Open proposals whose next step is due or overdue, or that have not moved for too long.
+
+    Overdue first, then the longest-stalled; one statement.
+    """
+    today = today or date.today()
+    return db.session.scalars(
+        select(Proposal)
+        .options(joinedload(Proposal.partner), joinedload(Proposal.owner))
+        .where(
+            Proposal.archived_at.is_(None),
+            Proposal.stage.not_in(list(CLOSED_STAGES)),
+            or_(Proposal.next_step_on <= today, Proposal.stage_changed_at < stale_before(now)),
+        )
+        .order_by(Proposal.next_step_on.asc().nulls_last(), Proposal.stage_changed_at.asc())
+        .limit(limit)
     ).all()

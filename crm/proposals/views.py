@@ -1,40 +1,253 @@
-from flask import Blueprint, abort, render_template, request
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from datetime import date
 
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.agreements.models import Agreement, AgreementKind
 from crm.audit.queries import record_history
+from crm.auth.permissions import editor_required
+from crm.core.errors import StaleEdit
+from crm.core.forms import apply_form
+from crm.core.i18n import country_name
 from crm.core.pagination import paginate
-from crm.extensions import db
-from crm.proposals.models import CLOSED_STAGES, Proposal, ProposalStageChange
+from crm.extensions import db, htmx
+from crm.partners.models import Partner, PartnerKind
+from crm.proposals import pipeline
+from crm.proposals.forms import (
+    NEW,
+    PROPOSAL_FIELDS,
+    BoardFilterForm,
+    ConvertForm,
+    MoveForm,
+    ProposalCreateForm,
+    ProposalEditForm,
+    active_user_choices,
+)
+from crm.proposals.models import Proposal, ProposalStage
+from crm.proposals.queries import (
+    Filters,
+    board,
+    filtered_proposals,
+    follow_ups_of_proposal,
+    interactions_of_proposal,
+    proposal_countries,
+    proposal_for_page,
+    proposals_needing_action,
+)
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
+
+VIEW_ID = "proposals-view"  # the element that holds the board or the list
+FILTER_ARGS = ("view", "stage", "kind", "country", "owner", "stale", "sort")
+
+
+@bp.record_once
+def _configure(state):
+    state.app.config.setdefault("PROPOSAL_STALE_DAYS", pipeline.DEFAULT_STALE_DAYS)
+    # The home page's "Proposals that need action" card asks for its rows by this name.
+    state.app.jinja_env.globals["proposals_needing_action"] = proposals_needing_action
+    # Stage order, staleness and days in stage for every template that shows proposals.
+    state.app.jinja_env.globals["proposal_pipeline"] = pipeline
+
+
+def _filter_form() -> BoardFilterForm:
+    """The filters from the query string; a value that is not a choice is ignored."""
+    form = BoardFilterForm(request.args)
+    form.stage.choices = [("", _("Any stage"))] + ProposalStage.choices()
+    form.kind.choices = [("", _("Any kind"))] + AgreementKind.choices()
+    countries = sorted(proposal_countries(), key=lambda code: country_name(code).casefold())
+    form.country.choices = [("", _("Any country"))] + [(code, country_name(code)) for code in countries]
+    form.owner.choices = [("", _("Anyone"))] + [(str(user_id), name) for user_id, name in active_user_choices()]
+    form.validate()
+    for field in form:
+        if field.errors:
+            field.data = field.default
+            field.errors = []
+    return form
+
+
+def _filters(form: BoardFilterForm) -> Filters:
+    return Filters(
+        stage=ProposalStage(form.stage.data) if form.stage.data else None,
+        kind=form.kind.data or None,
+        country=form.country.data or None,
+        owner_id=int(form.owner.data) if form.owner.data else None,
+        stale=bool(form.stale.data),
+        sort=form.sort.data or "next_step",
+    )
+
+
+def _board_args() -> dict[str, str]:
+    """The board's own query arguments, carried through a move and back."""
+    return {key: value for key, value in request.args.items() if key in FILTER_ARGS and value}
+
+
+def _render_view(status: int = 200, message: str | None = None, message_kind: str = "info", failed_move=None):
+    """The board or the list: the fragment when htmx asked for it, the page otherwise."""
+    form = _filter_form()
+    filters = _filters(form)
+    context = {
+        "form": form,
+        "board_args": _board_args(),
+        "message": message,
+        "message_kind": message_kind,
+        "failed_move": failed_move,
+        "stale_days": pipeline.stale_days(),
+    }
+    if form.view.data == "list":
+        context["page"] = paginate(filtered_proposals(filters))
+    else:
+        context["board"] = board(filters)
+    template = "proposals/_view.html" if htmx.target == VIEW_ID else "proposals/index.html"
+    return render_template(template, **context), status
 
 
 @bp.get("")
 def index():
-    show_closed = request.args.get("closed") == "1"
-    statement = (
-        select(Proposal)
-        .options(joinedload(Proposal.partner), joinedload(Proposal.owner))
-        .where(Proposal.archived_at.is_(None))
-        .order_by(Proposal.next_step_on.asc().nulls_last(), Proposal.title)
-    )
-    if not show_closed:
-        statement = statement.where(Proposal.stage.not_in(list(CLOSED_STAGES)))
-    return render_template("proposals/index.html", page=paginate(statement), show_closed=show_closed)
+    return _render_view()
+
+
+def _load(proposal_id: int) -> Proposal:
+    proposal = proposal_for_page(proposal_id)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+def _show_context(proposal: Proposal) -> dict:
+    return {
+        "proposal": proposal,
+        "follow_ups": follow_ups_of_proposal(proposal.id),
+        "interactions": interactions_of_proposal(proposal.id),
+        "history": record_history(proposal),
+        "stale_days": pipeline.stale_days(),
+    }
 
 
 @bp.get("/<int:proposal_id>")
 def show(proposal_id: int):
-    proposal = db.session.scalar(
-        select(Proposal)
-        .where(Proposal.id == proposal_id)
-        .options(
-            joinedload(Proposal.partner),
-            joinedload(Proposal.owner),
-            selectinload(Proposal.stage_changes).joinedload(ProposalStageChange.changed_by),
+    return render_template("proposals/show.html", **_show_context(_load(proposal_id)))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    form = ProposalCreateForm()
+    if request.method == "GET":
+        form.owner_id.data = current_user.id
+        partner_arg = request.args.get("partner", "")
+        if partner_arg.isdigit() and int(partner_arg) in dict(form.partner_id.choices):
+            form.partner_id.data = int(partner_arg)
+    if form.validate_on_submit():
+        proposal = Proposal(stage=form.stage.data)
+        apply_form(form, proposal, PROPOSAL_FIELDS)
+        if form.institution.data == NEW:
+            proposal.partner = pipeline.prospective_partner(
+                form.new_name.data, form.new_country.data, PartnerKind(form.new_kind.data), current_user
+            )
+        else:
+            proposal.partner = db.session.get(Partner, form.partner_id.data)
+        db.session.add(proposal)
+        pipeline.start(proposal, current_user)
+        db.session.commit()
+        flash(_("Proposal “%(title)s” was created.", title=proposal.title), "success")
+        return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+    status = 422 if form.errors else 200
+    return render_template("proposals/new.html", form=form), status
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(proposal_id: int):
+    proposal = _load(proposal_id)
+    form = ProposalEditForm(obj=proposal)
+    if form.validate_on_submit():
+        form.ensure_current(proposal)
+        apply_form(form, proposal, PROPOSAL_FIELDS)
+        db.session.commit()
+        flash(_("Proposal “%(title)s” was saved.", title=proposal.title), "success")
+        return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+    status = 422 if form.errors else 200
+    return render_template("proposals/edit.html", form=form, proposal=proposal), status
+
+
+@bp.route("/<int:proposal_id>/move", methods=["GET", "POST"])
+@editor_required
+def move(proposal_id: int):
+    """Move a proposal to another stage: from a card's buttons or menu, a drop, or this page."""
+    proposal = _load(proposal_id)
+    back_to_page = request.args.get("back") == "show"
+    form = MoveForm()
+    if request.method == "GET":
+        form.version.data = proposal.version
+        if request.args.get("stage") in {stage.value for stage in ProposalStage}:
+            form.stage.data = ProposalStage(request.args["stage"])
+        return render_template("proposals/move.html", form=form, proposal=proposal, board_args=_board_args())
+    if not form.validate_on_submit():
+        if form.version.errors:
+            abort(400)
+        if htmx.target == VIEW_ID:
+            return _render_view(422, failed_move=(proposal.id, form))
+        return render_template("proposals/move.html", form=form, proposal=proposal, board_args=_board_args()), 422
+    try:
+        form.ensure_current(proposal)
+    except StaleEdit:
+        db.session.rollback()
+        message = _("Someone moved “%(title)s” meanwhile. This is where the proposals stand now; nothing was moved.", title=proposal.title)
+        if back_to_page:
+            db.session.expire_all()
+            return render_template("proposals/show.html", message=message, **_show_context(_load(proposal_id))), 409
+        return _render_view(409, message=message, message_kind="warning")
+    if form.stage.data == proposal.stage:
+        message = _("“%(title)s” is already in %(stage)s.", title=proposal.title, stage=proposal.stage.label)
+    else:
+        pipeline.move(proposal, form.stage.data, current_user, form.reason.data)
+        db.session.commit()
+        message = _("“%(title)s” moved to %(stage)s.", title=proposal.title, stage=proposal.stage.label)
+    if htmx.target == VIEW_ID:
+        return _render_view(message=message, message_kind="success")
+    flash(message, "success")
+    if back_to_page:
+        return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+    return redirect(url_for("proposals.index", **_board_args()), 303)
+
+
+@bp.route("/<int:proposal_id>/convert", methods=["GET", "POST"])
+@editor_required
+def convert(proposal_id: int):
+    """An approved proposal becomes an agreement: prefilled from the proposal, then signed."""
+    proposal = _load(proposal_id)
+    if proposal.agreement_id is not None:
+        flash(_("This proposal already became an agreement."), "info")
+        return redirect(url_for("agreements.show", agreement_id=proposal.agreement_id), 303)
+    if proposal.stage != ProposalStage.APPROVED:
+        abort(409, description=_("Only an approved proposal can become an agreement. Move it to Approved first."))
+    form = ConvertForm()
+    if request.method == "GET":
+        form.title.data = proposal.title
+        form.kind.data = proposal.kind
+        form.partner_ids.data = [proposal.partner_id]
+        form.valid_from.data = proposal.expected_start
+        form.version.data = proposal.version
+        form.signed_on.data = date.today()
+    if form.validate_on_submit():
+        form.ensure_current(proposal)
+        agreement = Agreement(
+            title=form.title.data,
+            kind=form.kind.data,
+            signed_on=form.signed_on.data,
+            valid_from=form.valid_from.data,
+            valid_until=form.valid_until.data,
+            notice_days=form.notice_days.data,
+            auto_renew=form.auto_renew.data,
+            owner_id=proposal.owner_id,
+            notes=proposal.description,
+            partners=[db.session.get(Partner, partner_id) for partner_id in form.partner_ids.data],
         )
-    )
-    if proposal is None or proposal.is_archived:
-        abort(404)
-    return render_template("proposals/show.html", proposal=proposal, history=record_history(proposal))
+        pipeline.convert(proposal, agreement, current_user)
+        db.session.commit()
+        flash(_("Agreement “%(title)s” was created from the proposal, which is now signed.", title=agreement.title), "success")
+        return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
+    status = 422 if form.errors else 200
+    return render_template("proposals/convert.html", form=form, proposal=proposal), status

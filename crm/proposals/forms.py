@@ -1,0 +1,198 @@
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from crm.agreements.models import AgreementKind
+from crm.auth.models import User
+from crm.core.forms import VersionedForm
+from crm.core.i18n import country_choices
+from crm.extensions import db
+from crm.partners.models import Partner, PartnerKind
+from crm.proposals.models import ProposalStage, ProposedBy
+from crm.proposals.pipeline import OPEN_STAGES, REASON_REQUIRED
+
+EXISTING, NEW = "existing", "new"
+
+
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # never a valid choice: the field answers "Not a valid choice"
+
+
+def active_user_choices() -> list[tuple[int, str]]:
+    users = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)).all()
+    return [(user_id, name) for user_id, name in users]
+
+
+def partner_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Partner.id, Partner.name, Partner.country).where(Partner.archived_at.is_(None)).order_by(Partner.name)
+    ).all()
+    return [(partner_id, f"{name} ({country})") for partner_id, name, country in rows]
+
+
+class MoveForm(VersionedForm):
+    """Move a proposal to another stage; declining or withdrawing needs a reason."""
+
+    stage = SelectField(_l("Move to"), choices=ProposalStage.choices, coerce=ProposalStage.coerce)
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Move"))
+
+    def validate_reason(self, field):
+        if self.stage.data in REASON_REQUIRED and not (field.data or "").strip():
+            raise ValidationError(_l("Say why the proposal is declined or withdrawn."))
+
+
+class ProposalFieldsMixin:
+    """The fields a person fills in about a proposal, when creating and when editing."""
+
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=AgreementKind.choices, coerce=AgreementKind.coerce)
+    proposed_by = SelectField(_l("Proposed by"), choices=ProposedBy.choices, coerce=ProposedBy.coerce)
+    owner_id = SelectField(_l("Owner"), coerce=_int_or_none, validators=[Optional()])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
+    expected_start = DateField(_l("Expected start"), validators=[Optional()])
+    expected_participants = IntegerField(
+        _l("Expected participants"), validators=[Optional(), NumberRange(min=0, max=100000)]
+    )
+    next_step = StringField(_l("Next step"), validators=[Optional(), Length(max=300)])
+    next_step_on = DateField(_l("Next step by"), validators=[Optional()])
+
+    def set_owner_choices(self):
+        self.owner_id.choices = [(None, _l("Nobody yet"))] + active_user_choices()
+
+
+PROPOSAL_FIELDS = [
+    "title", "kind", "proposed_by", "owner_id", "description",
+    "expected_start", "expected_participants", "next_step", "next_step_on",
+]
+
+
+class ProposalCreateForm(ProposalFieldsMixin, FlaskForm):
+    """A new proposal, for an existing partner or for an institution that becomes a prospect."""
+
+    institution = RadioField(
+        _l("Institution"),
+        choices=[(EXISTING, _l("An existing partner")), (NEW, _l("A new institution (becomes a prospect)"))],
+        default=EXISTING,
+    )
+    partner_id = SelectField(_l("Partner"), coerce=_int_or_none, validators=[Optional()])
+    new_name = StringField(_l("Name of the institution"), validators=[Optional(), Length(max=200)])
+    new_country = SelectField(_l("Country"), validators=[Optional()])
+    new_kind = SelectField(_l("Kind of institution"), choices=PartnerKind.choices, validators=[Optional()])
+    stage = SelectField(
+        _l("Stage"),
+        choices=lambda: [(stage.value, stage.label) for stage in OPEN_STAGES],
+        coerce=ProposalStage.coerce,
+        default=ProposalStage.IDEA.value,
+    )
+    submit = SubmitField(_l("Create proposal"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_owner_choices()
+        self.partner_id.choices = [(None, _l("Choose a partner"))] + partner_choices()
+        self.new_country.choices = [("", _l("Choose a country"))] + country_choices()
+
+    def validate_partner_id(self, field):
+        if self.institution.data == EXISTING and field.data is None:
+            raise ValidationError(_l("Choose the partner, or choose a new institution."))
+
+    def validate_new_name(self, field):
+        if self.institution.data != NEW:
+            return
+        name = (field.data or "").strip()
+        if not name:
+            raise ValidationError(_l("Enter the institution's name."))
+        exists = db.session.scalar(
+            select(Partner.id).where(func.lower(Partner.name) == name.lower(), Partner.archived_at.is_(None))
+        )
+        if exists:
+            raise ValidationError(_l("This institution is already a partner: choose it from the list."))
+
+    def validate_new_country(self, field):
+        if self.institution.data == NEW and not field.data:
+            raise ValidationError(_l("Choose the institution's country."))
+
+    def validate_new_kind(self, field):
+        if self.institution.data == NEW and not field.data:
+            raise ValidationError(_l("Choose the kind of institution."))
+
+
+class ProposalEditForm(ProposalFieldsMixin, VersionedForm):
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_owner_choices()
+
+
+class ConvertForm(VersionedForm):
+    """The agreement an approved proposal becomes; `version` is the proposal's."""
+
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=AgreementKind.choices, coerce=AgreementKind.coerce)
+    partner_ids = SelectMultipleField(_l("Partners"), coerce=int, validators=[InputRequired()])
+    signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
+    valid_from = DateField(_l("Valid from"), validators=[Optional()])
+    valid_until = DateField(
+        _l("Valid until"), validators=[Optional()], description=_l("Leave empty for an open-ended agreement.")
+    )
+    notice_days = IntegerField(_l("Notice period (days)"), validators=[Optional(), NumberRange(min=0, max=3650)])
+    auto_renew = BooleanField(_l("Renews automatically"))
+    submit = SubmitField(_l("Create agreement"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner_ids.choices = partner_choices()
+
+    def validate_valid_until(self, field):
+        if field.data and self.valid_from.data and field.data < self.valid_from.data:
+            raise ValidationError(_l("The end comes before the start."))
+
+    def validate_signed_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The signing date cannot be in the future."))
+
+
+class BoardFilterForm(FlaskForm):
+    """The board's and the list's filters and sorting, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    view = SelectField(_l("View"), choices=[("board", _l("Board")), ("list", _l("List"))], default="board")
+    stage = SelectField(_l("Stage"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    country = SelectField(_l("Partner country"), validators=[Optional()])
+    owner = SelectField(_l("Owner"), validators=[Optional()])
+    stale = BooleanField(_l("Only stale"))
+    sort = SelectField(
+        _l("Sort by"),
+        choices=[
+            ("next_step", _l("Next step date")),
+            ("title", _l("Title")),
+            ("partner", _l("Partner")),
+            ("stage", _l("Stage")),
+            ("days", _l("Days in stage")),
+        ],
+        default="next_step",
+    )
