@@ -53,7 +53,7 @@ class MoveForm(VersionedForm):
     """Move a proposal to another stage; declining or withdrawing needs a reason."""
 
     stage = SelectField(_l("Move to"), choices=ProposalStage.choices, coerce=ProposalStage.coerce)
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])  # no Optional(): it would skip validate_reason
     submit = SubmitField(_l("Move"))
 
     def validate_reason(self, field):
@@ -94,10 +94,12 @@ class ProposalCreateForm(ProposalFieldsMixin, FlaskForm):
         choices=[(EXISTING, _l("An existing partner")), (NEW, _l("A new institution (becomes a prospect)"))],
         default=EXISTING,
     )
-    partner_id = SelectField(_l("Partner"), coerce=_int_or_none, validators=[Optional()])
-    new_name = StringField(_l("Name of the institution"), validators=[Optional(), Length(max=200)])
-    new_country = SelectField(_l("Country"), validators=[Optional()])
-    new_kind = SelectField(_l("Kind of institution"), choices=PartnerKind.choices, validators=[Optional()])
+    # Which of these are required depends on `institution`: their validate_* methods decide
+    # (an Optional() validator would stop the chain before them).
+    partner_id = SelectField(_l("Partner"), coerce=_int_or_none)
+    new_name = StringField(_l("Name of the institution"), validators=[Length(max=200)])
+    new_country = SelectField(_l("Country"), default="")
+    new_kind = SelectField(_l("Kind of institution"), default="")
     stage = SelectField(
         _l("Stage"),
         choices=lambda: [(stage.value, stage.label) for stage in OPEN_STAGES],
@@ -111,6 +113,7 @@ class ProposalCreateForm(ProposalFieldsMixin, FlaskForm):
         self.set_owner_choices()
         self.partner_id.choices = [(None, _l("Choose a partner"))] + partner_choices()
         self.new_country.choices = [("", _l("Choose a country"))] + country_choices()
+        self.new_kind.choices = [("", _l("Choose a kind"))] + PartnerKind.choices()
 
     def validate_partner_id(self, field):
         if self.institution.data == EXISTING and field.data is None:
