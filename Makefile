@@ -26,7 +26,7 @@ install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d crm/translations
+	$(BIN)/pybabel compile --use-fuzzy -d crm/translations
 
 instance/secret_key:
 	mkdir -p instance
