@@ -49,3 +49,7 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Measures every main request on a generated large office (built once into .bench/).
+bench: install
+	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)
