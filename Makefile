@@ -21,23 +21,26 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations instance/secret_key
 
-install-test: $(VENV)/.installed-test translations
+install-test: $(VENV)/.installed-test translations instance/secret_key
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d crm/translations
+	$(BIN)/pybabel compile --use-fuzzy -d crm/translations
 
-instance/secret_key:
+# The secret key for this checkout, made once; SECRET_KEY in the environment overrides it.
+instance/secret_key: | $(BIN)/python
 	mkdir -p instance
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 	chmod 600 $@
 
-run: install instance/secret_key
-	@SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask db upgrade
-	@SECRET_KEY=$$(cat instance/secret_key) $(BIN)/flask setup
+# Plain HTTP on loopback: cookies cannot be marked Secure here (production serves HTTPS).
+run: export SECURE_COOKIES ?= 0
+run: install
+	@$(BIN)/flask db upgrade
+	@$(BIN)/flask setup
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops)"
-	@SECRET_KEY=$$(cat instance/secret_key) $(BIN)/waitress-serve --host $(HOST) --port $(PORT) wsgi:app
+	@$(BIN)/waitress-serve --host $(HOST) --port $(PORT) wsgi:app
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -49,3 +52,7 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Measures every main request on a generated large office (built once into .bench/).
+bench: install
+	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)

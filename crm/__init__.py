@@ -38,11 +38,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _require_secret_key(app: Flask) -> None:
+    key_file = Path(app.instance_path) / "secret_key"
+    if not app.config.get("SECRET_KEY") and key_file.is_file():
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError(
             "SECRET_KEY is not set. Set it in the environment (a long random string, e.g. "
-            "`python -c 'import secrets; print(secrets.token_hex(32))'`), or use `make run`, "
-            "which generates one into instance/secret_key."
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`), or put it in "
+            "instance/secret_key (`make run` generates that file on first start)."
         )
 
 

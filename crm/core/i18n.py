@@ -41,7 +41,15 @@ def select_timezone() -> str:
 
 
 def current_locale_code() -> str:
-    return str(get_locale() or "en")
+    """The supported code ('en' or 'zh_CN') of the request's locale.
+
+    Babel expands 'zh_CN' to 'zh_Hans_CN'; the catalogue lives under 'zh', which gettext finds
+    for either spelling.
+    """
+    locale = get_locale()
+    if locale is None:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return normalise_locale(str(locale)) or normalise_locale(locale.language) or "en"
 
 
 @lru_cache(maxsize=8)

@@ -61,3 +61,12 @@ def test_the_partner_page_shows_its_history(app, client, auth, factory):
     partner_id = factory.partner(name="Ivy Tech Community College", country="US")
     page = client.get(f"/partners/{partner_id}").text
     assert "Change history" in page and "Ivy Tech Community College" in page
+
+
+def test_history_names_users_instead_of_their_ids(app, client, auth, factory, make_user):
+    auth.login()
+    owner = make_user(name="Zhang Min")
+    partner_id = factory.partner(owner_id=owner.id)
+    page = client.get(f"/partners/{partner_id}").text
+    history = page[page.index("Change history"):]
+    assert "Zhang Min" in history

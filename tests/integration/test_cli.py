@@ -1,4 +1,6 @@
 """`flask users …` and `flask setup`: the contract scripts rely on."""
+import pytest
+
 from crm.auth.models import Role, User
 from crm.extensions import db
 
@@ -46,3 +48,21 @@ def test_setup_creates_one_admin_with_a_random_password_printed_once(app, monkey
     with app.app_context():
         admins = db.session.query(User).filter_by(role=Role.ADMIN).all()
         assert len(admins) == 1 and admins[0].check_password(password)
+
+
+def test_backup_writes_a_consistent_copy_that_restores(app, tmp_path, factory):
+    import sqlite3
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("SQLite backups; PostgreSQL uses pg_dump")
+    factory.partner(name="Hiroshima University", country="JP")
+    upload = tmp_path / "uploads" / "signed.pdf"
+    upload.parent.mkdir(parents=True, exist_ok=True)
+    upload.write_bytes(b"%PDF-1.7 test")
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "backups")])
+    assert result.exit_code == 0, result.output
+    (folder,) = (tmp_path / "backups").iterdir()
+    with sqlite3.connect(folder / "crm.sqlite3") as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT name FROM partner").fetchall() == [("Hiroshima University",)]
+    assert (folder / "uploads" / "signed.pdf").read_bytes() == b"%PDF-1.7 test"

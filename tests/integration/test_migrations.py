@@ -3,18 +3,29 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import inspect
 
 from crm import create_app
+from crm.config import normalise_database_url
 from crm.extensions import db
 from tests.conftest import TEST_DATABASE_URL
 
 
 @pytest.fixture
 def empty_app(tmp_path):
-    if TEST_DATABASE_URL:
-        pytest.skip("runs on SQLite; the PostgreSQL run covers the schema through create_all")
-    return create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite3'}"})
+    """An app over an empty database: a new SQLite file, or the emptied PostgreSQL test database."""
+    uri = normalise_database_url(TEST_DATABASE_URL) if TEST_DATABASE_URL else f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": uri})
+    _empty(app)
+    yield app
+    _empty(app)
+
+
+def _empty(app):
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
 def test_upgrade_from_empty_matches_the_models(empty_app):

@@ -1,0 +1,68 @@
+"""Regression guard: each main request runs the same number of SQL statements at two data sizes."""
+from datetime import date
+
+import pytest
+from sqlalchemy import event, func, select
+
+from crm import create_app
+from crm.auth.models import Role, User
+from crm.demo.generate import Sizes, generate
+from crm.extensions import db
+from crm.partners.models import Partner
+from tests.conftest import TEST_DATABASE_URL
+
+SMALL = Sizes(partners=20, countries=8, contacts=40, agreements=30, interactions=120, follow_ups=40, proposals=12, users=3)
+LARGE = Sizes(partners=200, countries=30, contacts=500, agreements=300, interactions=1_500, follow_ups=400, proposals=90, users=8)
+
+REQUESTS = [
+    ("/partners?q=University", {}),
+    ("/partners?q=University", {"HX-Request": "true", "HX-Target": "partner-rows"}),
+    ("/partners?q=重庆", {}),
+    ("/partners?country={country}", {}),
+    ("/partners/{partner_id}", {}),
+    ("/agreements", {}),
+    ("/history", {}),
+    ("/follow-ups?who=all", {}),
+    ("/proposals", {}),
+    ("/", {}),
+]
+
+
+def _statement_counts(tmp_path, name, sizes):
+    if TEST_DATABASE_URL:
+        pytest.skip("runs on SQLite files; the count does not depend on the database")
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}"})
+    with app.app_context():
+        db.create_all()
+        generate(sizes, seed=11, today=date(2026, 11, 25))
+        user = db.session.scalar(select(User).where(User.role == Role.STAFF).limit(1))
+        # The busiest partner and country, so that every section has rows to render.
+        partner_id = db.session.scalar(
+            select(Partner.id).order_by(Partner.id).limit(1)
+        )
+        country = db.session.scalar(
+            select(Partner.country).group_by(Partner.country).order_by(func.count().desc()).limit(1)
+        )
+        session_id = user.get_id()
+        engine = db.engine
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id
+    counts = {}
+    for path, headers in REQUESTS:
+        url = path.format(partner_id=partner_id, country=country)
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        response = client.get(url, headers=headers)
+        event.remove(engine, "before_cursor_execute", listener)
+        assert response.status_code == 200, url
+        counts[(path, tuple(headers.items()))] = len(statements)
+    return counts
+
+
+def test_statement_counts_do_not_grow_with_the_data(tmp_path):
+    small = _statement_counts(tmp_path, "small.sqlite3", SMALL)
+    large = _statement_counts(tmp_path, "large.sqlite3", LARGE)
+    assert small == large
+    assert max(small.values()) <= 15
