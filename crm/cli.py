@@ -10,6 +10,7 @@ from crm.auth.accounts import create_user
 from crm.auth.cli import users_cli
 from crm.auth.models import Role, User
 from crm.demo.cli import demo_cli
+from crm.reminders.cli import reminders_cli
 from crm.extensions import db
 
 FIRST_ADMIN_EMAIL = "admin@cqipc.edu.cn"
@@ -46,3 +47,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(setup_command)
+    app.cli.add_command(reminders_cli)
