@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     # that importing one domain's models never drags in another domain's views.
     from crm.agreements.views import bp as agreements
     from crm.auth.views import bp as auth
+    from crm.calendar.views import bp as calendar
     from crm.core.health import bp as health
     from crm.dashboard.views import bp as dashboard
     from crm.followups.views import bp as followups
@@ -78,5 +79,5 @@ def _register_blueprints(app: Flask) -> None:
     from crm.partners.views import bp as partners
     from crm.proposals.views import bp as proposals
 
-    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals):
+    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar):
         app.register_blueprint(blueprint)

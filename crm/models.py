@@ -8,3 +8,4 @@ from crm.interactions.models import Interaction  # noqa: F401
 from crm.outcomes.models import Outcome  # noqa: F401
 from crm.partners.models import Partner, Tag  # noqa: F401
 from crm.proposals.models import Proposal, ProposalStageChange  # noqa: F401
+from crm.reminders.models import ReminderDigest  # noqa: F401

@@ -116,6 +116,14 @@ class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
         return None if act_by is None else act_by - timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
 
     def status_on(self, today: date) -> AgreementStatus:
+        """The one definition of an agreement's status (queries.status_condition is its SQL twin).
+
+        A decision wins (renewed, terminated). Unsigned is a draft. Signed and open-ended stays
+        active. Past valid-until it has expired. Inside the renewal window, which opens 90 days
+        before the act-by date (valid-until minus the notice period) and closes at valid-until,
+        it is expiring, unless someone decided to let it lapse: then it stays active, without
+        reminders, until it expires.
+        """
         if self.decision == AgreementDecision.RENEWED:
             return AgreementStatus.RENEWED
         if self.decision == AgreementDecision.TERMINATED:

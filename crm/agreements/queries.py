@@ -1,33 +1,168 @@
-from datetime import date
+"""The statements behind the agreement pages, the renewals view, reminders and the calendar.
 
-from sqlalchemy import or_, select
+`Agreement.status_on` is the one definition of an agreement's status; `status_condition`
+below says the same thing in SQL so that lists can filter by status in the database, and a
+unit test checks that the two agree on every case.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from crm.agreements.models import Agreement, AgreementDecision, agreement_partner
+from crm.agreements.models import (
+    DEFAULT_RENEWAL_WINDOW_DAYS,
+    Agreement,
+    AgreementDecision,
+    AgreementStatus,
+    Document,
+    agreement_partner,
+)
 from crm.core.search import contains
 from crm.extensions import db
 from crm.partners.models import Partner
 
+RENEWAL_HORIZON_DAYS = 180
+RENEWAL_GROUPS = (30, 90, 180)
 
-def agreement_list(term: str = "", status: str = "", today: date | None = None):
-    """The statement behind /agreements; `status=current` keeps those signed and in force."""
+
+class _DaysBefore(FunctionElement):
+    """`day - days` for a DATE column and an integer expression, in SQLite and PostgreSQL."""
+
+    type = sa.Date()
+    inherit_cache = True
+    name = "days_before"
+
+
+@compiles(_DaysBefore)
+def _days_before_default(element, compiler, **kw):
+    day, days = list(element.clauses)
+    return f"({compiler.process(day, **kw)} - {compiler.process(days, **kw)})"
+
+
+@compiles(_DaysBefore, "sqlite")
+def _days_before_sqlite(element, compiler, **kw):
+    day, days = list(element.clauses)
+    return f"date({compiler.process(day, **kw)}, '-' || ({compiler.process(days, **kw)}) || ' days')"
+
+
+def act_by_column() -> ColumnElement:
+    """Agreement.act_by in SQL: valid-until minus the notice period (NULL when open-ended)."""
+    return _DaysBefore(Agreement.valid_until, func.coalesce(Agreement.notice_days, 0))
+
+
+def _undecided():
+    return or_(Agreement.decision.is_(None), Agreement.decision == AgreementDecision.LAPSE)
+
+
+def status_condition(status: AgreementStatus, today: date) -> ColumnElement[bool]:
+    """The SQL twin of `Agreement.status_on(today) == status`."""
+    act_by = act_by_column()
+    window_open = act_by <= today + timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
+    signed_undecided = and_(_undecided(), Agreement.signed_on.is_not(None))
+    lapsing = Agreement.decision == AgreementDecision.LAPSE
+    if status == AgreementStatus.RENEWED:
+        return Agreement.decision == AgreementDecision.RENEWED
+    if status == AgreementStatus.TERMINATED:
+        return Agreement.decision == AgreementDecision.TERMINATED
+    if status == AgreementStatus.DRAFT:
+        return and_(_undecided(), Agreement.signed_on.is_(None))
+    if status == AgreementStatus.EXPIRED:
+        return and_(signed_undecided, Agreement.valid_until < today)
+    if status == AgreementStatus.EXPIRING:
+        return and_(
+            signed_undecided, Agreement.valid_until >= today, Agreement.decision.is_(None), window_open
+        )
+    # ACTIVE
+    return and_(
+        signed_undecided,
+        or_(
+            Agreement.valid_until.is_(None),
+            and_(Agreement.valid_until >= today, or_(lapsing, not_(window_open))),
+        ),
+    )
+
+
+@dataclass
+class AgreementFilter:
+    """What /agreements can be narrowed by; every field optional. Validated by ListFilterForm."""
+
+    term: str = ""
+    kind: str = ""
+    status: str = ""
+    country: str = ""
+    partner_id: int | None = None
+    owner_id: int | None = None
+    act_within: int | None = None
+    has_document: str = ""  # "", "yes", "no"
+    sort: str = "valid_until"
+
+
+SORTS = {
+    "valid_until": lambda: (Agreement.valid_until.asc().nulls_last(), Agreement.title),
+    "-valid_until": lambda: (Agreement.valid_until.desc().nulls_last(), Agreement.title),
+    "act_by": lambda: (act_by_column().asc().nulls_last(), Agreement.title),
+    "-act_by": lambda: (act_by_column().desc().nulls_last(), Agreement.title),
+    "title": lambda: (Agreement.title,),
+}
+
+
+def agreement_list(criteria: AgreementFilter | None = None, today: date | None = None):
+    """The statement behind /agreements and its exports: not archived, filtered, sorted."""
+    criteria = criteria or AgreementFilter()
     today = today or date.today()
     statement = (
         select(Agreement)
         .options(selectinload(Agreement.partners), joinedload(Agreement.owner))
         .where(Agreement.archived_at.is_(None))
-        .order_by(Agreement.valid_until.asc().nulls_last(), Agreement.title)
+        .order_by(*SORTS.get(criteria.sort, SORTS["valid_until"])())
     )
-    if term:
+    if criteria.term:
         statement = statement.where(
-            or_(contains(Agreement.title, term), Agreement.partners.any(contains(Partner.name, term)))
+            or_(
+                contains(Agreement.title, criteria.term),
+                Agreement.partners.any(
+                    or_(
+                        contains(Partner.name, criteria.term),
+                        contains(Partner.local_name, criteria.term),
+                        contains(Partner.short_name, criteria.term),
+                    )
+                ),
+            )
         )
-    if status == "current":
+    if criteria.kind:
+        statement = statement.where(Agreement.kind == criteria.kind)
+    if criteria.status == "current":
         statement = statement.where(
+            or_(
+                status_condition(AgreementStatus.ACTIVE, today),
+                status_condition(AgreementStatus.EXPIRING, today),
+            )
+        )
+    elif criteria.status:
+        statement = statement.where(status_condition(AgreementStatus(criteria.status), today))
+    if criteria.country:
+        statement = statement.where(Agreement.partners.any(Partner.country == criteria.country))
+    if criteria.partner_id:
+        statement = statement.where(Agreement.partners.any(Partner.id == criteria.partner_id))
+    if criteria.owner_id:
+        statement = statement.where(Agreement.owner_id == criteria.owner_id)
+    if criteria.act_within is not None:
+        statement = statement.where(
+            act_by_column() <= today + timedelta(days=criteria.act_within),
+            Agreement.valid_until >= today,
+            Agreement.decision.is_(None),
             Agreement.signed_on.is_not(None),
-            or_(Agreement.valid_until.is_(None), Agreement.valid_until >= today),
-            or_(Agreement.decision.is_(None), Agreement.decision == AgreementDecision.LAPSE),
         )
+    if criteria.has_document == "yes":
+        statement = statement.where(select(Document.id).where(Document.agreement_id == Agreement.id).exists())
+    elif criteria.has_document == "no":
+        statement = statement.where(~select(Document.id).where(Document.agreement_id == Agreement.id).exists())
     return statement
 
 
@@ -39,4 +174,120 @@ def agreements_of_partner(partner_id: int) -> list[Agreement]:
         .where(agreement_partner.c.partner_id == partner_id, Agreement.archived_at.is_(None))
         .options(joinedload(Agreement.owner), selectinload(Agreement.partners))
         .order_by(Agreement.valid_until.desc().nulls_first())
+    ).all()
+
+
+# --- Renewals -------------------------------------------------------------------------------
+
+
+def renewals_due_statement(today: date, horizon_days: int = RENEWAL_HORIZON_DAYS, owner_id: int | None = None):
+    """Signed, undecided agreements still in force whose act-by date is past or within the
+    horizon: the renewals view, the home page's card and (with horizon 90) the reminders."""
+    statement = select(Agreement).where(
+        Agreement.archived_at.is_(None),
+        Agreement.signed_on.is_not(None),
+        Agreement.decision.is_(None),
+        Agreement.valid_until >= today,
+        act_by_column() <= today + timedelta(days=horizon_days),
+    )
+    if owner_id is not None:
+        statement = statement.where(Agreement.owner_id == owner_id)
+    return statement
+
+
+def renewals_due(today: date, horizon_days: int = RENEWAL_HORIZON_DAYS, owner_id: int | None = None) -> list[Agreement]:
+    """The agreements of `renewals_due_statement`, soonest act-by first, with what the rows show."""
+    return db.session.scalars(
+        renewals_due_statement(today, horizon_days, owner_id)
+        .options(selectinload(Agreement.partners), joinedload(Agreement.owner))
+        .order_by(act_by_column(), Agreement.title)
+    ).all()
+
+
+def renewals_due_count(today: date) -> ColumnElement[int]:
+    """The number of renewals due, as a scalar subquery (the home page adds it to its counts)."""
+    return (
+        select(func.count())
+        .select_from(renewals_due_statement(today).with_only_columns(Agreement.id).subquery())
+        .scalar_subquery()
+    )
+
+
+@dataclass
+class RenewalGroup:
+    key: str
+    within_days: int | None  # None: overdue
+    agreements: list[Agreement]
+
+
+def group_renewals(agreements: list[Agreement], today: date) -> list[RenewalGroup]:
+    """Overdue (act-by passed), then act within 30, 90 and 180 days; each agreement once."""
+    groups = [RenewalGroup("overdue", None, [])] + [RenewalGroup(f"within-{d}", d, []) for d in RENEWAL_GROUPS]
+    for agreement in agreements:
+        days_left = (agreement.act_by - today).days
+        if days_left < 0:
+            groups[0].agreements.append(agreement)
+            continue
+        for group in groups[1:]:
+            if days_left <= group.within_days:
+                group.agreements.append(agreement)
+                break
+    return groups
+
+
+# --- One agreement's page -------------------------------------------------------------------
+
+
+def renewal_chain(agreement: Agreement) -> list[Agreement]:
+    """The agreements this one renews and that renew it, oldest first, this one included."""
+    older: list[Agreement] = []
+    seen = {agreement.id}
+    current = agreement.predecessor
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        older.append(current)
+        current = current.predecessor
+    newer: list[Agreement] = []
+    current = agreement.successor
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        newer.append(current)
+        current = current.successor
+    return [a for a in reversed(older) if a.archived_at is None] + [agreement] + [
+        a for a in newer if a.archived_at is None
+    ]
+
+
+def outlasts(child: Agreement, parent: Agreement) -> bool:
+    """True when a programme agreement stays valid after its framework agreement ends."""
+    if parent.valid_until is None:
+        return False
+    return child.valid_until is None or child.valid_until > parent.valid_until
+
+
+def interactions_mentioning(agreement_id: int):
+    from crm.followups.models import FollowUp
+    from crm.interactions.models import Interaction
+
+    return db.session.scalars(
+        select(Interaction)
+        .where(Interaction.agreement_id == agreement_id)
+        .options(
+            joinedload(Interaction.author),
+            joinedload(Interaction.partner),
+            selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee),
+        )
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(50)
+    ).all()
+
+
+def follow_ups_of(agreement_id: int):
+    from crm.followups.models import FollowUp
+
+    return db.session.scalars(
+        select(FollowUp)
+        .where(FollowUp.agreement_id == agreement_id)
+        .options(joinedload(FollowUp.assignee))
+        .order_by(FollowUp.done, FollowUp.due_on.asc().nulls_last())
     ).all()

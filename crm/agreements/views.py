@@ -1,36 +1,318 @@
-from flask import Blueprint, abort, render_template, request
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from datetime import date
 
-from crm.agreements.models import Agreement
-from crm.agreements.queries import agreement_list
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from crm.agreements.decisions import DECIDABLE, can_be_renewed, decide, link_renewal, renewal_draft
+from crm.agreements.documents import RefusedUpload, path_of, remove_document, store_document
+from crm.agreements.export import to_csv, to_xlsx
+from crm.agreements.forms import AgreementEditForm, AgreementForm, ConfirmForm, DecisionForm, DocumentForm, ListFilterForm
+from crm.agreements.models import Agreement, Document
+from crm.agreements.queries import (
+    AgreementFilter,
+    agreement_list,
+    follow_ups_of,
+    group_renewals,
+    interactions_mentioning,
+    outlasts,
+    renewal_chain,
+    renewals_due,
+)
 from crm.audit.queries import record_history
+from crm.auth.permissions import editor_required
+from crm.core.forms import apply_form
+from crm.core.i18n import country_name
 from crm.core.pagination import paginate
-from crm.extensions import db
-from crm.followups.models import FollowUp
+from crm.core.search import contains
+from crm.extensions import db, htmx
+from crm.partners.models import Partner
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+
+PICKER_LIMIT = 30
+
+
+def _visible_agreement(agreement_id: int) -> Agreement:
+    agreement = db.get_or_404(Agreement, agreement_id)
+    if agreement.is_archived:
+        abort(404)
+    return agreement
+
+
+def _visible_document(document_id: int) -> Document:
+    document = db.get_or_404(Document, document_id)
+    if document.agreement.is_archived:
+        abort(404)
+    return document
+
+
+# --- The list and its exports ------------------------------------------------------------
+
+
+def _filter_from(form: ListFilterForm) -> AgreementFilter:
+    return AgreementFilter(
+        term=(form.q.data or "").strip(),
+        kind=form.kind.data or "",
+        status=form.status.data or "",
+        country=form.country.data or "",
+        partner_id=form.partner.data,
+        owner_id=form.owner.data,
+        act_within=form.act_within.data,
+        has_document=form.has_document.data or "",
+        sort=form.sort.data or "valid_until",
+    )
 
 
 @bp.get("")
 def index():
-    term = request.args.get("q", "").strip()
-    status = request.args.get("status", "")
-    page = paginate(agreement_list(term, status))
-    return render_template("agreements/index.html", page=page, term=term, status=status)
+    form = ListFilterForm(request.args)
+    if not form.validate():
+        return render_template("agreements/index.html", form=form, page=None), 422
+    page = paginate(agreement_list(_filter_from(form)))
+    template = "agreements/_results.html" if htmx.target == "agreement-results" else "agreements/index.html"
+    return render_template(template, form=form, page=page)
+
+
+@bp.get("/export.csv")
+def export_csv():
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+def export_xlsx():
+    return _export("xlsx")
+
+
+def _export(fmt: str):
+    form = ListFilterForm(request.args)
+    if not form.validate():
+        return render_template("agreements/index.html", form=form, page=None), 422
+    today = date.today()
+    agreements = db.session.scalars(agreement_list(_filter_from(form), today)).all()
+    preamble = [[_("Agreements"), today], *_filter_description(form)]
+    header = [
+        _("Title"), _("Kind"), _("Status"), _("Partners"), _("Countries"), _("Signed on"), _("Valid from"),
+        _("Valid until"), _("Act by"), _("Notice period (days)"), _("Owner"), _("Subjects / majors"),
+        _("Yearly quotas"), _("Notes"),
+    ]
+    rows = [
+        [
+            a.title, a.kind.label, a.status_on(today).label, "; ".join(p.name for p in a.partners),
+            "; ".join(sorted({country_name(p.country) for p in a.partners})), a.signed_on, a.valid_from,
+            a.valid_until, a.act_by, a.notice_days, a.owner.name if a.owner else None, a.subjects,
+            a.yearly_quotas, a.notes,
+        ]
+        for a in agreements
+    ]
+    filename = f"agreements-{today.isoformat()}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = to_csv(preamble, header, rows), "text/csv; charset=utf-8"
+    else:
+        body = to_xlsx(preamble, header, rows, _("Agreements"))
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filter_description(form: ListFilterForm) -> list[list]:
+    """One row per filter in use: its label and the value as the user chose it."""
+    lines = []
+    for name in ("q", "kind", "status", "country", "partner", "owner", "act_within", "has_document"):
+        field = form[name]
+        if field.data in (None, ""):
+            continue
+        shown = field.data
+        if hasattr(field, "choices") and field.choices:
+            shown = dict((str(value), label) for value, label in field.choices).get(str(field.data), field.data)
+        lines.append([_("Filter"), str(field.label.text), str(shown)])
+    if not lines:
+        lines.append([_("Filter"), _("none: every agreement that is not archived")])
+    return lines
+
+
+# --- Renewals ---------------------------------------------------------------------------------
+
+
+@bp.get("/renewals")
+def renewals():
+    today = date.today()
+    groups = group_renewals(renewals_due(today), today)
+    return render_template("agreements/renewals.html", groups=groups)
+
+
+# --- One agreement ------------------------------------------------------------------------------
 
 
 @bp.get("/<int:agreement_id>")
 def show(agreement_id: int):
-    agreement = db.get_or_404(Agreement, agreement_id)
-    if agreement.is_archived:
-        abort(404)
-    follow_ups = db.session.scalars(
-        select(FollowUp)
-        .where(FollowUp.agreement_id == agreement.id)
-        .options(joinedload(FollowUp.assignee))
-        .order_by(FollowUp.done, FollowUp.due_on)
-    ).all()
+    agreement = _visible_agreement(agreement_id)
+    children = [child for child in agreement.children if not child.is_archived]
+    parent = agreement.parent if agreement.parent and not agreement.parent.is_archived else None
     return render_template(
-        "agreements/show.html", agreement=agreement, follow_ups=follow_ups, history=record_history(agreement)
+        "agreements/show.html",
+        agreement=agreement,
+        chain=renewal_chain(agreement),
+        children=children,
+        outlasting={child.id for child in children if outlasts(child, agreement)},
+        parent=parent,
+        outlasts_parent=parent is not None and outlasts(agreement, parent),
+        follow_ups=follow_ups_of(agreement.id),
+        interactions=interactions_mentioning(agreement.id),
+        document_form=DocumentForm(),
+        history=record_history(agreement),
     )
+
+
+def _renewed_agreement() -> Agreement | None:
+    """The agreement named by `?renews=`; 404 if it is not a visible agreement id."""
+    raw = request.args.get("renews")
+    if raw is None:
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        abort(404)
+    return _visible_agreement(int(raw))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    old = _renewed_agreement()
+    if old is not None and not can_be_renewed(old):
+        abort(409, _("This agreement has already been renewed or terminated."))
+    if request.method == "GET":
+        data = renewal_draft(old) if old else {}
+        partner = request.args.get("partner", "")
+        if old is None and partner.isdigit() and len(partner) < 10:
+            data["partners"] = [int(partner)]
+        form = AgreementForm(data=data)
+    else:
+        form = AgreementForm()
+    if form.validate_on_submit():
+        agreement = Agreement()
+        apply_form(form, agreement, AgreementForm.FIELDS)
+        agreement.partners = _partners(form.partners.data)
+        if old is not None:
+            link_renewal(old, agreement, current_user.id)
+        db.session.add(agreement)
+        db.session.commit()
+        flash(_("Agreement %(title)s was saved.", title=agreement.title), "success")
+        return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
+    status = 422 if form.errors else 200
+    return render_template("agreements/form.html", form=form, agreement=None, renews=old), status
+
+
+@bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(agreement_id: int):
+    agreement = _visible_agreement(agreement_id)
+    if request.method == "GET":
+        form = AgreementEditForm(obj=agreement, agreement=agreement)
+        form.partners.data = [partner.id for partner in agreement.partners]
+    else:
+        form = AgreementEditForm(agreement=agreement)
+    if form.validate_on_submit():
+        form.ensure_current(agreement)
+        apply_form(form, agreement, AgreementForm.FIELDS)
+        agreement.partners = _partners(form.partners.data)
+        db.session.commit()
+        flash(_("Agreement %(title)s was saved.", title=agreement.title), "success")
+        return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
+    status = 422 if form.errors else 200
+    return render_template("agreements/form.html", form=form, agreement=agreement, renews=None), status
+
+
+def _partners(ids: list[int]) -> list[Partner]:
+    return db.session.scalars(select(Partner).where(Partner.id.in_(ids), Partner.archived_at.is_(None))).all()
+
+
+@bp.get("/partner-options")
+def partner_options():
+    """The partner picker's search-as-you-type answer: matching partners not yet chosen."""
+    term = request.args.get("partner_q", "").strip()
+    chosen = {int(v) for v in request.args.getlist("partners") if v.isdigit() and len(v) < 10}
+    statement = select(Partner).where(Partner.archived_at.is_(None)).order_by(Partner.name).limit(PICKER_LIMIT)
+    if term:
+        statement = statement.where(
+            contains(Partner.name, term) | contains(Partner.local_name, term) | contains(Partner.short_name, term)
+        )
+    if chosen:
+        statement = statement.where(Partner.id.not_in(chosen))
+    options = [(p.id, p.name) for p in db.session.scalars(statement)]
+    return render_template("agreements/_partner_options.html", options=options, field_name="partners")
+
+
+@bp.route("/<int:agreement_id>/lapse", methods=["GET", "POST"])
+@editor_required
+def lapse(agreement_id: int):
+    return _decision(agreement_id, "lapse")
+
+
+@bp.route("/<int:agreement_id>/terminate", methods=["GET", "POST"])
+@editor_required
+def terminate(agreement_id: int):
+    return _decision(agreement_id, "terminate")
+
+
+def _decision(agreement_id: int, kind: str):
+    agreement = _visible_agreement(agreement_id)
+    if agreement.decision is not None and agreement.decision != DECIDABLE["lapse"]:
+        abort(409, _("A decision has already been recorded for this agreement."))
+    form = DecisionForm(data={"version": agreement.version} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        form.ensure_current(agreement)
+        decide(agreement, DECIDABLE[kind], form.reason.data.strip(), current_user.id)
+        db.session.commit()
+        flash(_("The decision on %(title)s was recorded.", title=agreement.title), "success")
+        return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
+    status = 422 if form.errors else 200
+    return render_template("agreements/decision.html", form=form, agreement=agreement, kind=kind), status
+
+
+# --- Documents -----------------------------------------------------------------------------------
+
+
+@bp.post("/<int:agreement_id>/documents")
+@editor_required
+def upload(agreement_id: int):
+    agreement = _visible_agreement(agreement_id)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        try:
+            document = store_document(agreement, form.file.data, current_user.id)
+        except RefusedUpload as refusal:
+            form.file.errors.append(str(refusal))
+        else:
+            flash(_("%(name)s was uploaded.", name=document.original_name), "success")
+            return redirect(url_for("agreements.show", agreement_id=agreement.id, _anchor="documents"), 303)
+    return render_template("agreements/upload.html", form=form, agreement=agreement), 422
+
+
+@bp.get("/documents/<int:document_id>")
+def download(document_id: int):
+    document = _visible_document(document_id)
+    path = path_of(document)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path, mimetype=document.content_type, as_attachment=True, download_name=document.original_name, max_age=0
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/documents/<int:document_id>/remove", methods=["GET", "POST"])
+@editor_required
+def remove(document_id: int):
+    document = _visible_document(document_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        agreement_id = document.agreement_id
+        name = document.original_name
+        remove_document(document)
+        flash(_("%(name)s was removed.", name=name), "success")
+        return redirect(url_for("agreements.show", agreement_id=agreement_id, _anchor="documents"), 303)
+    return render_template("agreements/remove_document.html", form=form, document=document)

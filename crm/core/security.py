@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from crm.extensions import login_manager
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz", "calendar.feed"})
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -3,6 +3,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from crm.agreements.models import Agreement, AgreementDecision
+from crm.agreements.queries import renewals_due_count
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
@@ -39,6 +40,7 @@ def home_counts(today: date) -> dict[str, int]:
             open_follow_ups.scalar_subquery().label("open_follow_ups"),
             overdue.scalar_subquery().label("overdue_follow_ups"),
             open_proposals.scalar_subquery().label("open_proposals"),
+            renewals_due_count(today).label("renewals_due"),
         )
     ).one()
     return dict(row._mapping)

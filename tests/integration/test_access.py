@@ -5,7 +5,7 @@ from crm import create_app
 from crm.auth.models import Role, User
 from crm.extensions import db
 
-PUBLIC = {"auth.login", "static", "health.healthz"}
+PUBLIC = {"auth.login", "static", "health.healthz", "calendar.feed"}
 
 
 def _all_endpoints():

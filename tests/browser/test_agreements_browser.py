@@ -1,0 +1,86 @@
+"""Agreements as staff use them: renew from the renewals view, upload and download a signed PDF,
+pick partners by typing."""
+import re
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+
+from crm.agreements.models import Agreement, AgreementKind
+from crm.extensions import db
+from crm.partners.models import Partner, PartnerKind
+
+PDF = b"%PDF-1.4\n% signed copy\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n" + bytes(range(256))
+
+
+def make_agreement(app, owner_id, title, partner_names, **fields):
+    with app.app_context():
+        partners = [Partner(name=name, kind=PartnerKind.COLLEGE, country="DE") for name in partner_names]
+        today = date.today()
+        agreement = Agreement(
+            title=title, kind=AgreementKind.CERTIFICATE_TRAINING, partners=partners, owner_id=owner_id,
+            signed_on=today - timedelta(days=1000), valid_from=today - timedelta(days=1000),
+            valid_until=today + timedelta(days=45), notice_days=30, **fields,
+        )
+        db.session.add(agreement)
+        db.session.commit()
+        return agreement.id
+
+
+def test_renew_an_expiring_agreement_from_the_renewals_view_and_see_the_chain(page, live_server, live_db, live_user, login):
+    user = live_user()
+    make_agreement(live_db, user["id"], "EBG CNC training", ["EBG Bildungsgesellschaft"])
+    login(user)
+    page.get_by_role("link", name="Renewals due").click()
+    within_30 = page.get_by_role("region", name=re.compile("Act within 30 days"))
+    expect(within_30.get_by_role("cell", name="EBG CNC training", exact=True)).to_be_visible()
+    within_30.get_by_role("link", name="Renew EBG CNC training").click()
+    expect(page.get_by_role("heading", name="Renew agreement")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("EBG CNC training")
+    expect(page.get_by_label("EBG Bildungsgesellschaft")).to_be_checked()
+    page.get_by_label("Title").fill("EBG CNC training 2027–2030")
+    page.get_by_role("button", name="Save agreement").click()
+    expect(page.get_by_role("heading", name="EBG CNC training 2027–2030")).to_be_visible()
+    chain = page.get_by_role("region", name="Renewal chain")
+    expect(chain.get_by_role("link", name="EBG CNC training", exact=True)).to_be_visible()
+    chain.get_by_role("link", name="EBG CNC training", exact=True).click()
+    expect(page.locator(".app-record-head").get_by_text("Renewed", exact=True)).to_be_visible()
+
+
+def test_upload_a_pdf_and_download_it_back_byte_for_byte(page, live_server, live_db, live_user, login, tmp_path):
+    user = live_user()
+    agreement_id = make_agreement(live_db, user["id"], "Holmesglen teacher training", ["Holmesglen Institute"])
+    source = tmp_path / "签署的协议.pdf"
+    source.write_bytes(PDF)
+    login(user)
+    page.goto(f"{live_server}/agreements/{agreement_id}")
+    page.get_by_label("Signed agreement or scan").set_input_files(str(source))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("签署的协议.pdf was uploaded.")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="签署的协议.pdf").click()
+    download = download_info.value
+    assert download.suggested_filename == "签署的协议.pdf"
+    assert open(download.path(), "rb").read() == PDF
+
+
+def test_the_partner_picker_searches_as_you_type_and_keeps_each_choice(page, live_server, live_db, live_user, login):
+    user = live_user()
+    with live_db.app_context():
+        for name in ["BMW Group", "Bosch", "Mercedes-Benz", "Hiroshima University"]:
+            db.session.add(Partner(name=name, kind=PartnerKind.COMPANY, country="DE"))
+        db.session.commit()
+    login(user)
+    page.goto(f"{live_server}/agreements/new")
+    page.get_by_label("Title").fill("Automotive mechatronics programme")
+    search = page.get_by_placeholder("Find a partner")
+    search.fill("bmw")
+    expect(page.get_by_label("Hiroshima University")).to_have_count(0)
+    page.get_by_label("BMW Group").check()
+    search.fill("bosch")
+    expect(page.get_by_label("Mercedes-Benz")).to_have_count(0)
+    page.get_by_label("Bosch").check()
+    expect(page.get_by_label("BMW Group")).to_be_checked()
+    page.get_by_role("button", name="Save agreement").click()
+    expect(page.get_by_role("heading", name="Automotive mechatronics programme")).to_be_visible()
+    expect(page.get_by_role("link", name="BMW Group")).to_be_visible()
+    expect(page.get_by_role("link", name="Bosch")).to_be_visible()
