@@ -75,9 +75,12 @@ class FollowUpEntryForm(Form):
     assignee_id = SelectField(_l("Assignee"), coerce=optional_id, choices=[NOBODY])
     partner_commitment = BooleanField(_l("The partner promised it"))
 
-    def validate_title(self, field):
-        if not (field.data or "").strip() and self.due_on.data:
-            raise ValidationError(_l("Say what is due, or clear the date."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.is_blank and self.due_on.data:
+            self.title.errors = [*self.title.errors, _l("Say what is due, or clear the date.")]
+            return False
+        return valid
 
     @property
     def is_blank(self) -> bool:

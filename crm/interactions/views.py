@@ -103,7 +103,8 @@ def partner_timeline(partner_id: int):
     older_than = request.args.get("older_than", type=int)
     timeline = queries.timeline_of_partner(partner.id, older_than=older_than)
     if htmx.target == "timeline-older":
-        return render_template("interactions/_older.html", partner=partner, interactions=timeline)
+        older_url = url_for(".partner_timeline", partner_id=partner.id, older_than=timeline.older_than) if timeline.older_than else None
+        return render_template("interactions/_items.html", entries=timeline.entries, show_partner=False, older_url=older_url)
     if htmx.target == "contact-history":
         return render_template("interactions/_partner_section.html", partner=partner, interactions=timeline)
     return render_template("interactions/partner_timeline.html", partner=partner, interactions=timeline, older_than=older_than)
