@@ -1,35 +1,141 @@
+"""/follow-ups: my open promises grouped by urgency; mark done in place; reassign.
+
+The navigation's overdue counter lives here too: a context value computed with one COUNT, and
+a fragment that refreshes when a page announces `followUpsChanged`.
+"""
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from crm.core.pagination import paginate
-from crm.followups.models import FollowUp
-from crm.interactions.models import Interaction
+from crm.auth.permissions import editor_required
+from crm.core.security import safe_next_url
+from crm.extensions import db, htmx
+from crm.followups import queries
+from crm.followups.forms import AssigneeFilterForm, FollowUpAssignForm, FollowUpDoneForm
+from crm.interactions.forms import assignee_choices
 
 bp = Blueprint("followups", __name__)
+
+CHANGED_EVENT = "followUpsChanged"
+
+
+@bp.app_context_processor
+def overdue_counter():
+    """`overdue_follow_up_count()` for the navigation: the query runs only where a page asks."""
+    cache = {}
+
+    def overdue_follow_up_count() -> int:
+        if "count" not in cache:
+            cache["count"] = queries.overdue_count(current_user.id, date.today()) if current_user.is_authenticated else 0
+        return cache["count"]
+
+    return {"overdue_follow_up_count": overdue_follow_up_count}
+
+
+@bp.app_template_global()
+def my_overdue_follow_ups():
+    """The home page's "Overdue follow-ups" card."""
+    return queries.overdue_of(current_user.id, date.today())
 
 
 @bp.get("/follow-ups")
 def index():
-    """Open follow-ups, mine first by default; `?who=all` for everyone's, `?due=overdue`."""
-    who = request.args.get("who", "mine")
-    due = request.args.get("due", "")
-    statement = (
-        select(FollowUp)
-        .where(FollowUp.done.is_(False))
-        .options(
-            joinedload(FollowUp.assignee),
-            joinedload(FollowUp.interaction).joinedload(Interaction.partner),
-            joinedload(FollowUp.agreement),
-            joinedload(FollowUp.proposal),
-        )
-        .order_by(FollowUp.due_on.asc().nulls_last(), FollowUp.id)
+    """Mine by default; an admin chooses someone else's, or everyone's (`?assignee=all`)."""
+    assignee = current_user.id
+    filter_form = None
+    if current_user.is_admin:
+        filter_form = AssigneeFilterForm(formdata=request.args)
+        filter_form.assignee.choices = [(str(current_user.id), current_user.name), (queries.EVERYONE, _everyone())] + [
+            (str(value), label) for value, label in assignee_choices()[1:] if value != current_user.id
+        ]
+        if "assignee" in request.args:
+            if not filter_form.validate():
+                abort(404)
+            chosen = filter_form.assignee.data
+            assignee = queries.EVERYONE if chosen == queries.EVERYONE else int(chosen)
+        else:
+            filter_form.assignee.data = str(current_user.id)
+    groups = queries.grouped(queries.open_follow_ups(assignee), date.today())
+    return render_template(
+        "followups/index.html",
+        groups=groups,
+        filter_form=filter_form,
+        everyone=assignee == queries.EVERYONE,
+        **_row_context(),
     )
-    if who == "mine":
-        statement = statement.where(FollowUp.assignee_id == current_user.id)
-    if due == "overdue":
-        statement = statement.where(FollowUp.due_on < date.today())
-    return render_template("followups/index.html", page=paginate(statement), who=who, due=due)
+
+
+def _everyone() -> str:
+    from flask_babel import gettext as _
+
+    return _("Everyone")
+
+
+def _row_context() -> dict:
+    """What every row needs once, not per row: who can be assigned, where to come back to."""
+    return {"assignees": assignee_choices(), "back": request.full_path.rstrip("?")}
+
+
+def _load_or_404(follow_up_id: int):
+    follow_up = queries.load_follow_up(follow_up_id)
+    if follow_up is None:
+        abort(404)
+    return follow_up
+
+
+def _answer(follow_up, form):
+    """The updated row (htmx), or back to the page the form was on."""
+    if htmx:
+        response = make_response(render_template("followups/_row.html", follow_up=follow_up, **_row_context()))
+        response.headers["HX-Trigger"] = CHANGED_EVENT
+        return response
+    return redirect(safe_next_url(form.next.data) or url_for("followups.index"), 303)
+
+
+def _set_done(follow_up_id: int, done: bool):
+    follow_up = _load_or_404(follow_up_id)
+    form = FollowUpDoneForm()
+    if not form.validate_on_submit():
+        abort(400)
+    form.ensure_current(follow_up)
+    follow_up.done = done
+    follow_up.done_on = date.today() if done else None
+    db.session.commit()
+    return _answer(follow_up, form)
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/done")
+@editor_required
+def mark_done(follow_up_id: int):
+    return _set_done(follow_up_id, True)
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/reopen")
+@editor_required
+def reopen(follow_up_id: int):
+    return _set_done(follow_up_id, False)
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/assign")
+@editor_required
+def assign(follow_up_id: int):
+    follow_up = _load_or_404(follow_up_id)
+    form = FollowUpAssignForm()
+    form.assignee_id.choices = assignee_choices()
+    if not form.validate_on_submit():
+        if form.assignee_id.errors:
+            abort(422)
+        abort(400)
+    form.ensure_current(follow_up)
+    follow_up.assignee_id = form.assignee_id.data
+    db.session.commit()
+    return _answer(follow_up, form)
+
+
+@bp.get("/follow-ups/overdue-count")
+def overdue_count():
+    """The navigation's counter, refreshed after a follow-up changed (a page has no use for it)."""
+    if htmx.target != "overdue-count":
+        return redirect(url_for("followups.index"), 303)
+    return render_template("followups/_overdue_count.html")

@@ -1,22 +1,231 @@
-from sqlalchemy import select
+"""The queries behind the timelines: each loads what it renders in a fixed number of statements."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import to_utc
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from crm.agreements.models import Agreement, AgreementDecision, agreement_partner
+from crm.auth.models import User
+from crm.contacts.models import Contact
+from crm.core.models import utcnow
+from crm.core.search import contains
 from crm.extensions import db
 from crm.followups.models import FollowUp
-from crm.interactions.models import Interaction
+from crm.interactions.models import Interaction, InteractionKind, interaction_user
+from crm.partners.models import Partner, PartnerStatus
+from crm.proposals.models import Proposal
 
 TIMELINE_PAGE = 20
+DORMANT_LIST_LIMIT = 20
 
 
-def timeline_of_partner(partner_id: int, limit: int = TIMELINE_PAGE) -> list[Interaction]:
-    """The newest interactions with a partner, with authors and follow-ups (fixed statements)."""
-    return db.session.scalars(
+def _entry_options():
+    """Everything an entry of the timeline shows, loaded with it (four statements in all)."""
+    return (
+        joinedload(Interaction.author),
+        joinedload(Interaction.agreement),
+        joinedload(Interaction.proposal),
+        selectinload(Interaction.contacts),
+        selectinload(Interaction.staff),
+        selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee),
+    )
+
+
+@dataclass
+class Timeline:
+    """One page of a partner's timeline, newest first; `older_than` is the cursor for more."""
+
+    partner_id: int
+    entries: list[Interaction] = field(default_factory=list)
+    older_than: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def timeline_of_partner(partner_id: int, older_than: int | None = None, limit: int = TIMELINE_PAGE) -> Timeline:
+    """The newest `limit` interactions with a partner (before the entry `older_than`, if given).
+
+    Keyset paging on (occurred_at, id), which the index (partner_id, occurred_at) serves, so the
+    hundredth page costs what the first does.
+    """
+    statement = (
         select(Interaction)
         .where(Interaction.partner_id == partner_id)
-        .options(
-            joinedload(Interaction.author),
-            selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee),
-        )
+        .options(*_entry_options())
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(limit + 1)
+    )
+    if older_than is not None:
+        cursor = (
+            select(Interaction.occurred_at)
+            .where(Interaction.id == older_than, Interaction.partner_id == partner_id)
+            .scalar_subquery()
+        )
+        statement = statement.where(
+            or_(
+                Interaction.occurred_at < cursor,
+                and_(Interaction.occurred_at == cursor, Interaction.id < older_than),
+            )
+        )
+    rows = db.session.scalars(statement).all()
+    more = len(rows) > limit
+    entries = list(rows[:limit])
+    return Timeline(partner_id, entries, entries[-1].id if more else None)
+
+
+@dataclass
+class HistoryFilters:
+    kind: InteractionKind | None = None
+    partner_id: int | None = None
+    country: str | None = None
+    staff_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""
+
+
+def history_statement(filters: HistoryFilters):
+    """The statement behind /history: every partner's timeline (not archived ones), filtered."""
+    statement = (
+        select(Interaction)
+        .join(Interaction.partner)
+        .where(Partner.archived_at.is_(None))
+        .options(joinedload(Interaction.partner), *_entry_options())
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+    )
+    if filters.kind:
+        statement = statement.where(Interaction.kind == filters.kind)
+    if filters.partner_id:
+        statement = statement.where(Interaction.partner_id == filters.partner_id)
+    if filters.country:
+        statement = statement.where(Partner.country == filters.country)
+    if filters.staff_id:
+        took_part = exists().where(
+            interaction_user.c.interaction_id == Interaction.id,
+            interaction_user.c.user_id == filters.staff_id,
+        )
+        statement = statement.where(or_(Interaction.author_id == filters.staff_id, took_part))
+    if filters.date_from:
+        statement = statement.where(Interaction.occurred_at >= _utc_start_of(filters.date_from))
+    if filters.date_to:
+        statement = statement.where(Interaction.occurred_at < _utc_start_of(filters.date_to + timedelta(days=1)))
+    if filters.text:
+        statement = statement.where(or_(contains(Interaction.subject, filters.text), contains(Interaction.summary, filters.text)))
+    return statement
+
+
+def _utc_start_of(day: date) -> datetime:
+    """Midnight of a day in the office's time zone, as the naive UTC the database stores."""
+    return to_utc(datetime.combine(day, time.min))
+
+
+def load_entry(interaction_id: int) -> Interaction | None:
+    """One interaction with everything its timeline entry shows."""
+    return db.session.scalars(
+        select(Interaction)
+        .where(Interaction.id == interaction_id)
+        .options(joinedload(Interaction.partner), *_entry_options())
+    ).first()
+
+
+# --- what the log form offers -----------------------------------------------------------
+
+
+def partner_choices() -> list[tuple[int, str]]:
+    """Partners one can log an interaction with: not archived, by name."""
+    rows = db.session.execute(
+        select(Partner.id, Partner.name, Partner.local_name)
+        .where(Partner.archived_at.is_(None))
+        .order_by(Partner.name)
+    ).all()
+    return [(row.id, f"{row.name} ({row.local_name})" if row.local_name else row.name) for row in rows]
+
+
+def contacts_for(partner_id: int, keep: list[int] = ()) -> list[Contact]:
+    """The partner's active contacts, and inactive ones already chosen (an edit keeps them)."""
+    return db.session.scalars(
+        select(Contact)
+        .where(Contact.partner_id == partner_id, or_(Contact.active.is_(True), Contact.id.in_(list(keep))))
+        .order_by(Contact.is_primary.desc(), Contact.name)
+    ).all()
+
+
+def staff_for(keep: list[int] = ()) -> list[User]:
+    """Active users, and inactive ones already chosen."""
+    return db.session.scalars(
+        select(User).where(or_(User.active.is_(True), User.id.in_(list(keep)))).order_by(User.name)
+    ).all()
+
+
+def agreements_for(partner_id: int) -> list[Agreement]:
+    return db.session.scalars(
+        select(Agreement)
+        .join(agreement_partner)
+        .where(agreement_partner.c.partner_id == partner_id, Agreement.archived_at.is_(None))
+        .order_by(Agreement.valid_until.desc().nulls_first(), Agreement.title)
+    ).all()
+
+
+def proposals_for(partner_id: int) -> list[Proposal]:
+    return db.session.scalars(
+        select(Proposal)
+        .where(Proposal.partner_id == partner_id, Proposal.archived_at.is_(None))
+        .order_by(Proposal.stage_changed_at.desc())
+    ).all()
+
+
+# --- dormant partners -------------------------------------------------------------------
+
+
+@dataclass
+class DormantPartner:
+    partner: Partner
+    last_contact: datetime | None
+
+
+def dormant_partners(dormant_after_days: int, today: date, limit: int = DORMANT_LIST_LIMIT) -> list[DormantPartner]:
+    """Active partners with an agreement in force and no interaction for `dormant_after_days`.
+
+    Longest silent first (never contacted at the very top). One statement.
+    """
+    since = utcnow() - timedelta(days=dormant_after_days)
+    in_force = (
+        select(agreement_partner.c.partner_id)
+        .join(Agreement, Agreement.id == agreement_partner.c.agreement_id)
+        .where(
+            agreement_partner.c.partner_id == Partner.id,
+            Agreement.archived_at.is_(None),
+            Agreement.signed_on.is_not(None),
+            or_(Agreement.valid_until.is_(None), Agreement.valid_until >= today),
+            or_(Agreement.decision.is_(None), Agreement.decision == AgreementDecision.LAPSE),
+        )
+        .exists()
+    )
+    last_contact = (
+        select(func.max(Interaction.occurred_at))
+        .where(Interaction.partner_id == Partner.id)
+        .correlate(Partner)
+        .scalar_subquery()
+    )
+    recent = select(Interaction.id).where(Interaction.partner_id == Partner.id, Interaction.occurred_at >= since).exists()
+    rows = db.session.execute(
+        select(Partner, last_contact.label("last_contact"))
+        .where(
+            Partner.archived_at.is_(None),
+            Partner.status == PartnerStatus.ACTIVE,
+            in_force,
+            ~recent,
+        )
+        .order_by(last_contact.asc().nulls_first(), Partner.name)
         .limit(limit)
     ).all()
+    return [DormantPartner(row.Partner, row.last_contact) for row in rows]

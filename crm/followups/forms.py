@@ -1,0 +1,29 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SubmitField
+
+from crm.core.forms import VersionedForm
+from crm.interactions.forms import NOBODY, optional_id
+
+
+class FollowUpDoneForm(VersionedForm):
+    """Mark done (or open again); `next` is where a page without JavaScript goes back to."""
+
+    next = HiddenField()
+    submit = SubmitField(_l("Done"))
+
+
+class FollowUpAssignForm(VersionedForm):
+    next = HiddenField()
+    assignee_id = SelectField(_l("Assignee"), coerce=optional_id, choices=[NOBODY])
+    submit = SubmitField(_l("Reassign"))
+
+
+class AssigneeFilterForm(FlaskForm):
+    """The admin's view of someone's follow-ups (GET)."""
+
+    class Meta:
+        csrf = False
+
+    assignee = SelectField(_l("Assignee"))
+    submit = SubmitField(_l("Show"))

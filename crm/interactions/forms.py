@@ -1,0 +1,247 @@
+"""The log form (an interaction with its participants and follow-ups) and the /history filters."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone, to_utc
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from crm.auth.models import User
+from crm.core.forms import VersionedForm
+from crm.core.i18n import country_name
+from crm.core.models import utcnow
+from crm.core.search import MAX_TERM_LENGTH
+from crm.extensions import db
+from crm.followups.models import FollowUp
+from crm.interactions import queries
+from crm.interactions.models import Interaction, InteractionKind
+from crm.partners.models import Partner
+
+BLANK_FOLLOW_UP_ROWS = 3
+MAX_FOLLOW_UP_ROWS = 30
+MAX_SUMMARY_LENGTH = 20_000
+NOBODY = ("", "—")
+
+
+def optional_id(value):
+    """A select's value: '' (nothing chosen) → None, a number → int, anything else is refused."""
+    if value is None or value == "" or value == "None":
+        return None
+    return int(value)
+
+
+def optional_text(value):
+    return value or None
+
+
+def optional_kind(value):
+    if value is None or value == "":
+        return None
+    return InteractionKind.coerce(value)
+
+
+def local_now() -> datetime:
+    """Now, in the office's time zone, to the minute (what a datetime-local input shows)."""
+    return to_user_timezone(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def assignee_choices() -> list[tuple[int | str, str]]:
+    """Who can be given a follow-up: active users who may write."""
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)).all()
+    return [NOBODY] + [(user.id, user.name) for user in users if user.can_edit]
+
+
+class FollowUpEntryForm(Form):
+    """One follow-up row of the log form; a row without "what" is left out."""
+
+    title = StringField(_l("What"), validators=[Optional(), Length(max=300)])
+    due_on = DateField(_l("Due"), validators=[Optional()])
+    assignee_id = SelectField(_l("Assignee"), coerce=optional_id, choices=[NOBODY])
+    partner_commitment = BooleanField(_l("The partner promised it"))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.is_blank and self.due_on.data:
+            self.title.errors = [*self.title.errors, _l("Say what is due, or clear the date.")]
+            return False
+        return valid
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.title.data or "").strip()
+
+
+class InteractionForm(FlaskForm):
+    occurred_at = DateTimeLocalField(
+        _l("When"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[InputRequired()]
+    )
+    kind = SelectField(_l("Kind"), choices=InteractionKind.choices, coerce=InteractionKind.coerce, default="meeting")
+    subject = StringField(_l("Subject"), validators=[InputRequired(), Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=MAX_SUMMARY_LENGTH)], render_kw={"rows": 4})
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
+    contact_ids = SelectMultipleField(_l("Their people"), coerce=int, choices=[])
+    staff_ids = SelectMultipleField(_l("Our people"), coerce=int, choices=[])
+    agreement_id = SelectField(_l("Related agreement"), coerce=optional_id, choices=[NOBODY])
+    proposal_id = SelectField(_l("Related proposal"), coerce=optional_id, choices=[NOBODY])
+    follow_ups = FieldList(FormField(FollowUpEntryForm), min_entries=BLANK_FOLLOW_UP_ROWS, max_entries=MAX_FOLLOW_UP_ROWS)
+    add_follow_up = SubmitField(_l("Add another follow-up"))
+    submit = SubmitField(_l("Save"))
+
+    @classmethod
+    def for_partner(cls, partner: Partner, interaction: Interaction | None = None, **kwargs):
+        """The form with the choices this partner offers; an edit starts from `interaction`."""
+        if interaction is not None:
+            # Not `obj=`: WTForms would prefer the record's values over these, and fill the
+            # follow-up rows with the existing follow-ups (an edit only adds new ones).
+            kwargs.setdefault("data", {
+                "version": interaction.version,
+                "occurred_at": to_user_timezone(interaction.occurred_at).replace(tzinfo=None),
+                "kind": interaction.kind,
+                "subject": interaction.subject,
+                "summary": interaction.summary,
+                "location": interaction.location,
+                "agreement_id": interaction.agreement_id,
+                "proposal_id": interaction.proposal_id,
+                "contact_ids": [contact.id for contact in interaction.contacts],
+                "staff_ids": [user.id for user in interaction.staff],
+            })
+        else:
+            kwargs.setdefault("occurred_at", local_now())
+            kwargs.setdefault("staff_ids", [current_user.id])
+        form = cls(**kwargs)
+        form.partner = partner
+        chosen_contacts = [value for value in (form.contact_ids.data or []) if isinstance(value, int)]
+        chosen_staff = [value for value in (form.staff_ids.data or []) if isinstance(value, int)]
+        form.contacts = {c.id: c for c in queries.contacts_for(partner.id, keep=chosen_contacts)}
+        form.people = {u.id: u for u in queries.staff_for(keep=chosen_staff)}
+        form.contact_ids.choices = [(c.id, c.name + (f" · {c.position}" if c.position else "")) for c in form.contacts.values()]
+        form.staff_ids.choices = [(u.id, u.name) for u in form.people.values()]
+        form.agreement_id.choices = [NOBODY] + [(a.id, a.title) for a in queries.agreements_for(partner.id)]
+        form.proposal_id.choices = [NOBODY] + [(p.id, p.title) for p in queries.proposals_for(partner.id)]
+        assignees = assignee_choices()
+        for row in form.follow_ups:
+            row.form.assignee_id.choices = assignees
+            if not form.is_submitted() and row.form.assignee_id.data is None and row.form.is_blank:
+                row.form.assignee_id.data = current_user.id
+        form.assignees = assignees
+        return form
+
+    def add_blank_follow_up(self) -> None:
+        if len(self.follow_ups) < MAX_FOLLOW_UP_ROWS:
+            row = self.follow_ups.append_entry()
+            row.form.assignee_id.choices = self.assignees
+            row.form.assignee_id.data = current_user.id
+
+    def populate(self, interaction: Interaction) -> list[FollowUp]:
+        """Copy what the form holds onto `interaction`; return the follow-ups it added."""
+        interaction.partner_id = self.partner.id
+        interaction.occurred_at = to_utc(self.occurred_at.data)
+        interaction.kind = self.kind.data
+        interaction.subject = self.subject.data.strip()
+        interaction.summary = (self.summary.data or "").strip() or None
+        interaction.location = (self.location.data or "").strip() or None
+        interaction.agreement_id = self.agreement_id.data
+        interaction.proposal_id = self.proposal_id.data
+        interaction.contacts = [self.contacts[contact_id] for contact_id in self.contact_ids.data]
+        interaction.staff = [self.people[user_id] for user_id in self.staff_ids.data]
+        added = []
+        for row in self.follow_ups:
+            if row.form.is_blank:
+                continue
+            follow_up = FollowUp(
+                title=row.form.title.data.strip(),
+                due_on=row.form.due_on.data,
+                assignee_id=row.form.assignee_id.data,
+                partner_commitment=row.form.partner_commitment.data,
+            )
+            interaction.follow_ups.append(follow_up)
+            added.append(follow_up)
+        return added
+
+
+class InteractionEditForm(VersionedForm, InteractionForm):
+    """Editing an entry: the same fields, the version it was opened at, and new follow-ups."""
+
+    follow_ups = FieldList(FormField(FollowUpEntryForm), min_entries=1, max_entries=MAX_FOLLOW_UP_ROWS)
+
+
+class PartnerPickForm(FlaskForm):
+    """The first step of logging from the navigation: which partner."""
+
+    class Meta:
+        csrf = False
+
+    partner_id = SelectField(_l("Partner"), coerce=optional_id, validators=[InputRequired()])
+    submit = SubmitField(_l("Continue"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner_id.choices = [NOBODY] + queries.partner_choices()
+
+
+class HistoryFilterForm(FlaskForm):
+    """The /history filters, all in the URL (GET, no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Text"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    kind = SelectField(_l("Kind"), coerce=optional_kind)
+    partner = SelectField(_l("Partner"), coerce=optional_id)
+    country = SelectField(_l("Country"), coerce=optional_text)
+    staff = SelectField(_l("Staff member"), coerce=optional_id)
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    submit = SubmitField(_l("Filter"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("", _l("Any kind"))] + InteractionKind.choices()
+        self.partner.choices = [("", _l("Any partner"))] + queries.partner_choices()
+        codes = db.session.scalars(select(Partner.country).where(Partner.archived_at.is_(None)).distinct()).all()
+        self.country.choices = [("", _l("Any country"))] + sorted(
+            ((code, country_name(code)) for code in codes), key=lambda item: item[1].casefold()
+        )
+        users = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
+        self.staff.choices = [("", _l("Anyone"))] + [(user.id, user.name) for user in users]
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end comes before the start."))
+
+    def filters(self) -> queries.HistoryFilters:
+        """The filters that validated; a field with an error filters nothing."""
+        def ok(field):
+            return None if field.errors else field.data
+
+        return queries.HistoryFilters(
+            kind=ok(self.kind),
+            partner_id=ok(self.partner),
+            country=ok(self.country),
+            staff_id=ok(self.staff),
+            date_from=ok(self.date_from),
+            date_to=ok(self.date_to),
+            text=(ok(self.q) or "").strip(),
+        )
+
+
+class DeleteForm(FlaskForm):
+    """Deleting an entry: only the CSRF token and the button."""
+
+    submit = SubmitField(_l("Delete"))

@@ -1,0 +1,189 @@
+"""/follow-ups, the navigation's overdue counter and the home page's cards."""
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from crm.auth.models import Role
+from crm.extensions import db
+from crm.followups.models import FollowUp
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def entry(factory):
+    partner = factory.partner(name="EBG Germany", country="DE")
+    return factory.interaction(partner, subject="Exam planning")
+
+
+def _follow_up(app, follow_up_id):
+    with app.app_context():
+        return db.session.get(FollowUp, follow_up_id)
+
+
+def test_my_follow_ups_are_grouped_overdue_this_week_later_and_waiting_on_partner(client, auth, factory, entry):
+    me = auth.login(Role.STAFF)
+    someone = auth.make_user(Role.STAFF)
+    week_end = TODAY + timedelta(days=6 - TODAY.weekday())
+    factory.follow_up(title="Late one", due_on=TODAY - timedelta(days=3), assignee_id=me.id, interaction_id=entry)
+    factory.follow_up(title="Due soon", due_on=week_end, assignee_id=me.id, interaction_id=entry)
+    factory.follow_up(title="Far away", due_on=week_end + timedelta(days=1), assignee_id=me.id, interaction_id=entry)
+    factory.follow_up(title="Undated", assignee_id=me.id, interaction_id=entry)
+    factory.follow_up(title="They send the list", due_on=TODAY - timedelta(days=9), partner_commitment=True, assignee_id=me.id, interaction_id=entry)
+    factory.follow_up(title="Not mine", due_on=TODAY - timedelta(days=3), assignee_id=someone.id, interaction_id=entry)
+    factory.follow_up(title="Closed", due_on=TODAY - timedelta(days=3), assignee_id=me.id, done=True, interaction_id=entry)
+    page = client.get("/follow-ups").text
+    sections = re.split(r'<section class="app-section app-followup-group', page)[1:]
+    assert len(sections) == 4
+    overdue, this_week, later, waiting = sections
+    assert "Late one" in overdue and "Due soon" not in overdue
+    assert "Due soon" in this_week
+    assert "Far away" in later and "Undated" in later
+    assert "They send the list" in waiting and "They send the list" not in overdue
+    assert "Not mine" not in page and "Closed" not in page
+
+
+def test_staff_see_only_their_own_and_admins_choose_an_assignee_or_everyone(client, auth, factory, entry):
+    staff = auth.make_user(Role.STAFF, name="Wang Fang")
+    factory.follow_up(title="Wang's task", assignee_id=staff.id, interaction_id=entry)
+    auth.login(Role.STAFF)
+    assert "Wang's task" not in client.get(f"/follow-ups?assignee={staff.id}").text
+    token = auth.csrf()
+    client.post("/logout", data={"csrf_token": token})
+    auth.login(Role.ADMIN)
+    assert "Wang&#39;s task" not in client.get("/follow-ups").text
+    assert "Wang&#39;s task" in client.get(f"/follow-ups?assignee={staff.id}").text
+    everyone = client.get("/follow-ups?assignee=all").text
+    assert "Wang&#39;s task" in everyone and "Everyone's follow-ups" in everyone
+    assert client.get("/follow-ups?assignee=999").status_code == 404
+    assert client.get("/follow-ups?assignee=abc").status_code == 404
+
+
+def test_marking_done_in_place_answers_the_row_and_announces_the_change(app, client, auth, factory, entry):
+    me = auth.login(Role.STAFF)
+    follow_up = factory.follow_up(title="Late one", due_on=TODAY - timedelta(days=1), assignee_id=me.id, interaction_id=entry)
+    token = auth.csrf()
+    response = client.post(f"/follow-ups/{follow_up}/done", data={"csrf_token": token, "version": "1"},
+                           headers={"HX-Request": "true", "HX-Target": f"follow-up-{follow_up}"})
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(f'<tr id="follow-up-{follow_up}" class="app-done"')
+    assert response.headers["HX-Trigger"] == "followUpsChanged"
+    done = _follow_up(app, follow_up)
+    assert done.done and done.done_on == TODAY
+
+
+def test_marking_done_without_javascript_goes_back_to_the_page(app, client, auth, factory, entry):
+    me = auth.login(Role.STAFF)
+    follow_up = factory.follow_up(assignee_id=me.id, interaction_id=entry)
+    token = auth.csrf()
+    response = client.post(f"/follow-ups/{follow_up}/done", data={"csrf_token": token, "version": "1", "next": "/follow-ups?assignee=all"})
+    assert response.status_code == 303 and response.headers["Location"] == "/follow-ups?assignee=all"
+    evil = client.post(f"/follow-ups/{follow_up}/reopen", data={"csrf_token": token, "version": "2", "next": "//evil.example"})
+    assert evil.status_code == 303 and evil.headers["Location"] == "/follow-ups"
+    assert not _follow_up(app, follow_up).done
+
+
+def test_a_stale_done_answers_409_and_changes_nothing(app, client, auth, factory, entry):
+    me = auth.login(Role.STAFF)
+    follow_up = factory.follow_up(assignee_id=me.id, interaction_id=entry)
+    with app.app_context():
+        db.session.get(FollowUp, follow_up).title = "Renamed meanwhile"
+        db.session.commit()
+    token = auth.csrf()
+    assert client.post(f"/follow-ups/{follow_up}/done", data={"csrf_token": token, "version": "1"}).status_code == 409
+    assert not _follow_up(app, follow_up).done
+
+
+def test_reassigning_moves_the_follow_up_to_someone_else(app, client, auth, factory, entry):
+    me = auth.login(Role.STAFF)
+    other = auth.make_user(Role.STAFF)
+    viewer = auth.make_user(Role.VIEWER)
+    follow_up = factory.follow_up(assignee_id=me.id, interaction_id=entry)
+    token = auth.csrf()
+    refused = client.post(f"/follow-ups/{follow_up}/assign", data={"csrf_token": token, "version": "1", "assignee_id": str(viewer.id)})
+    assert refused.status_code == 422  # a viewer takes no tasks
+    response = client.post(f"/follow-ups/{follow_up}/assign", data={"csrf_token": token, "version": "1", "assignee_id": str(other.id)},
+                           headers={"HX-Request": "true", "HX-Target": f"follow-up-{follow_up}"})
+    assert response.status_code == 200 and response.headers["HX-Trigger"] == "followUpsChanged"
+    assert _follow_up(app, follow_up).assignee_id == other.id
+
+
+def test_a_viewer_cannot_close_or_reassign_and_nothing_changes(app, client, auth, factory, entry):
+    staff = auth.make_user(Role.STAFF)
+    follow_up = factory.follow_up(assignee_id=staff.id, interaction_id=entry)
+    auth.login(Role.VIEWER)
+    token = auth.csrf()
+    assert client.post(f"/follow-ups/{follow_up}/done", data={"csrf_token": token, "version": "1"}).status_code == 403
+    assert client.post(f"/follow-ups/{follow_up}/assign", data={"csrf_token": token, "version": "1", "assignee_id": ""}).status_code == 403
+    unchanged = _follow_up(app, follow_up)
+    assert (unchanged.done, unchanged.assignee_id, unchanged.version) == (False, staff.id, 1)
+
+
+def test_follow_ups_of_archived_partners_are_out_of_sight(client, auth, factory):
+    me = auth.login(Role.STAFF)
+    archived = factory.partner(name="Gone", archived_at=datetime(2026, 1, 1))
+    follow_up = factory.follow_up(title="Ghost task", assignee_id=me.id, due_on=TODAY - timedelta(days=1), interaction_id=factory.interaction(archived))
+    assert "Ghost task" not in client.get("/follow-ups").text
+    token = auth.csrf()
+    assert client.post(f"/follow-ups/{follow_up}/done", data={"csrf_token": token, "version": "1"}).status_code == 404
+
+
+def test_the_navigation_counts_my_overdue_follow_ups_with_one_query(client, auth, factory, entry, count_statements):
+    me = auth.login(Role.STAFF)
+    for days in (1, 2):
+        factory.follow_up(due_on=TODAY - timedelta(days=days), assignee_id=me.id, interaction_id=entry)
+    factory.follow_up(due_on=TODAY - timedelta(days=1), assignee_id=me.id, partner_commitment=True, interaction_id=entry)
+    factory.follow_up(due_on=TODAY, assignee_id=me.id, interaction_id=entry)
+    page = client.get("/partners").text
+    counter = re.search(r'<span id="overdue-count".*?</span>\s*</span>', page, re.S).group(0)
+    assert 'hx-trigger="followUpsChanged from:body"' in counter and ">2<" in counter
+    fragment = client.get("/follow-ups/overdue-count", headers={"HX-Request": "true", "HX-Target": "overdue-count"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text and ">2<" in fragment.text
+    with count_statements() as counter:
+        client.get("/follow-ups/overdue-count", headers={"HX-Request": "true", "HX-Target": "overdue-count"})
+    counts = [s for s in counter.statements if "count(" in s.lower()]
+    assert len(counts) == 1
+    assert client.get("/follow-ups/overdue-count").status_code == 303  # no page of its own
+
+
+def test_the_home_page_lists_my_overdue_follow_ups(client, auth, factory, entry):
+    me = auth.login(Role.STAFF)
+    factory.follow_up(title="Send the exam dates", due_on=TODAY - timedelta(days=4), assignee_id=me.id, interaction_id=entry)
+    factory.follow_up(title="Not yet due", due_on=TODAY + timedelta(days=4), assignee_id=me.id, interaction_id=entry)
+    home = client.get("/").text
+    card = home[home.index('id="overdue-heading"'):]
+    assert "Send the exam dates" in card and "Not yet due" not in card and "EBG Germany" in card
+
+
+def test_the_home_page_lists_dormant_partners_after_the_configured_silence(app, client, auth, factory):
+    auth.login(Role.STAFF)
+    silent = factory.partner(name="Silent Partner")
+    factory.agreement([silent])
+    factory.interaction(silent, occurred_at=datetime.now() - timedelta(days=200))
+    chatty = factory.partner(name="Chatty Partner")
+    factory.agreement([chatty])
+    factory.interaction(chatty, occurred_at=datetime.now() - timedelta(days=20))
+    never = factory.partner(name="Never Contacted")
+    factory.agreement([never])
+    no_agreement = factory.partner(name="No Agreement")
+    factory.interaction(no_agreement, occurred_at=datetime.now() - timedelta(days=400))
+    expired = factory.partner(name="Expired Agreement")
+    factory.agreement([expired], valid_until=TODAY - timedelta(days=1))
+    from crm.partners.models import PartnerStatus
+
+    prospect = factory.partner(name="Prospect Partner", status=PartnerStatus.PROSPECT)
+    factory.agreement([prospect])
+    home = client.get("/").text
+    card = home[home.index('id="dormant-heading"'):]
+    assert "Never Contacted" in card and "Silent Partner" in card
+    assert card.index("Never Contacted") < card.index("Silent Partner")
+    for name in ("Chatty Partner", "No Agreement", "Expired Agreement", "Prospect Partner"):
+        assert name not in card
+    app.config["DORMANT_AFTER_DAYS"] = 10
+    assert "Chatty Partner" in client.get("/").text
+
+
+def test_dormant_after_days_defaults_to_half_a_year(app):
+    assert app.config["DORMANT_AFTER_DAYS"] == 182
