@@ -240,8 +240,9 @@ def edit(partner_id: int):
         form.tags.data = ", ".join(tag.name for tag in partner.tags)
     if form.validate_on_submit():
         form.ensure_current(partner)
+        tags = tags_named(form.tag_names)  # before any change: its query must not flush half an edit
         apply_form(form, partner, PARTNER_FIELDS)
-        partner.tags = tags_named(form.tag_names)
+        partner.tags = tags
         partner.updated_by_id = current_user.id
         db.session.commit()
         flash(_("Partner %(name)s was saved.", name=partner.name), "success")
