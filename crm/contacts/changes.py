@@ -17,6 +17,7 @@ def keep_one_primary(contact: Contact) -> None:
     """If `contact` is primary, the partner's other contacts no longer are."""
     if not contact.is_primary:
         return
+    db.session.flush()  # a new contact gets its id and partner_id before they are compared
     others = db.session.scalars(
         select(Contact).where(
             Contact.partner_id == contact.partner_id, Contact.is_primary.is_(True), Contact.id != contact.id

@@ -54,7 +54,10 @@ FILTER_NAMES = ("q", "country", "kind", "status", "tag", "owner", "quiet", "arch
 
 def _filter_args() -> dict[str, str]:
     """The list's filters in use, as the query string carries them (nothing else passes)."""
-    return {name: request.args[name] for name in FILTER_NAMES if request.args.get(name)}
+    args = {name: request.args[name] for name in FILTER_NAMES if request.args.get(name)}
+    if args.get("sort") == "name":  # the default
+        del args["sort"]
+    return args
 
 
 def list_url(endpoint: str = "partners.index", **changes) -> str:
