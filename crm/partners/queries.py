@@ -21,7 +21,7 @@ from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.core.i18n import country_names
 from crm.core.models import utcnow
-from crm.core.search import MAX_TERM_LENGTH, contains
+from crm.core.search import MAX_TERM_LENGTH, contains, like_pattern
 from crm.extensions import db
 from crm.interactions.models import Interaction
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag, partner_tag
@@ -180,22 +180,33 @@ def search_words(term: str) -> list[str]:
     return words[:MAX_SEARCH_WORDS]
 
 
+def _contains(column, word: str) -> ColumnElement[bool]:
+    """`contains` (LIKE-safe, case-insensitive), without SQLite's needless `lower()` calls.
+
+    SQLite's LIKE already ignores ASCII case, and its lower() folds ASCII only, so the plain
+    LIKE matches exactly the same rows, about twice as fast on a scan.
+    """
+    if db.engine.dialect.name == "sqlite":
+        return column.like(like_pattern(word), escape="\\")
+    return contains(column, word)
+
+
 def _word_matches(word: str) -> ColumnElement[bool]:
     """A partner matches a word in one of its names, its city, a tag, or a contact's name or e-mail."""
     return or_(
-        contains(Partner.name, word),
-        contains(Partner.local_name, word),
-        contains(Partner.short_name, word),
-        contains(Partner.city, word),
-        exists().where(
-            partner_tag.c.partner_id == Partner.id,
-            partner_tag.c.tag_id == Tag.id,
-            contains(Tag.name, word),
+        _contains(Partner.name, word),
+        _contains(Partner.local_name, word),
+        _contains(Partner.short_name, word),
+        _contains(Partner.city, word),
+        # Uncorrelated IN subqueries: the database scans tags and contacts once per search,
+        # not once per partner.
+        Partner.id.in_(
+            select(partner_tag.c.partner_id).join(Tag, Tag.id == partner_tag.c.tag_id).where(_contains(Tag.name, word))
         ),
-        exists().where(
-            Contact.partner_id == Partner.id,
-            ~Contact.erased,
-            or_(contains(Contact.name, word), contains(Contact.email, word)),
+        Partner.id.in_(
+            select(Contact.partner_id).where(
+                ~Contact.erased, or_(_contains(Contact.name, word), _contains(Contact.email, word))
+            )
         ),
     )
 

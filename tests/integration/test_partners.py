@@ -466,3 +466,15 @@ def test_the_xlsx_export_holds_the_same_rows_and_no_formula(client, auth, factor
 def test_the_archived_list_and_its_export_are_for_admins_only(client, auth):
     auth.login()
     assert client.get("/partners/export.csv?archived=1").status_code == 403
+
+
+@pytest.mark.parametrize("term", ["' OR 1=1--", "%", "_", "'", "x" * 10_000, "x" * 10_001, "\\", "重", "<b>"])
+def test_odd_search_terms_in_the_fragment_and_the_export_never_fail(client, auth, office, term):
+    auth.login()
+    fragment = client.get("/partners", query_string={"q": term}, headers=RESULTS)
+    assert fragment.status_code in (200, 422)
+    assert "<b>" not in fragment.text
+    if term in ("%", "_", "' OR 1=1--"):
+        assert "0 partners found" in fragment.text
+    export = client.get("/partners/export.csv", query_string={"q": term})
+    assert export.status_code in (200, 422)
