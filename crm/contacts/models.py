@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.models import Audited, Timestamped, Versioned
@@ -10,6 +12,12 @@ from crm.extensions import db
 
 if TYPE_CHECKING:
     from crm.partners.models import Partner
+
+# An erased contact keeps its row (so that the interactions it took part in still list a
+# participant) but none of the person's data: its name becomes this marker, shown translated
+# as "erased contact" wherever the contact is printed (`str(contact)`, `contact.display_name`).
+ERASED_NAME = "[erased contact]"
+ERASED_LABEL = _l("erased contact")
 
 
 class Contact(Audited, Timestamped, Versioned, db.Model):
@@ -32,5 +40,14 @@ class Contact(Audited, Timestamped, Versioned, db.Model):
 
     partner: Mapped[Partner] = relationship(back_populates="contacts")
 
+    @hybrid_property
+    def erased(self) -> bool:
+        """Erased on a data-protection request (usable in queries: `~Contact.erased`)."""
+        return self.name == ERASED_NAME
+
+    @property
+    def display_name(self) -> str:
+        return str(ERASED_LABEL) if self.erased else self.name
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name

@@ -1,37 +1,287 @@
-from flask import Blueprint, abort, render_template, request
+from datetime import date
 
-from crm.audit.queries import record_history
-from crm.core.pagination import paginate
-from crm.extensions import db
-from crm.partners.models import Partner
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
 from crm.agreements.queries import agreements_of_partner
+from crm.audit.queries import record_history
+from crm.auth.permissions import admin_required, editor_required
+from crm.contacts.views import bp as contacts_bp
+from crm.core.export import csv_response, xlsx_response
+from crm.core.forms import apply_form
+from crm.core.i18n import country_name
+from crm.core.pagination import page_number
+from crm.extensions import db, htmx
 from crm.interactions.queries import timeline_of_partner
 from crm.outcomes.queries import outcomes_of_partner
-from crm.partners.queries import partner_list
+from crm.partners.forms import (
+    PARTNER_FIELDS,
+    PartnerActionForm,
+    PartnerCreateForm,
+    PartnerEditForm,
+    PartnerFilterForm,
+)
+from crm.partners.models import Partner, Tag
+from crm.partners.queries import (
+    countries_overview,
+    owner_choices,
+    partner_by_id,
+    partner_page,
+    partners_for_export,
+    similar_partners,
+    tag_names,
+)
 from crm.proposals.queries import proposals_of_partner
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
+bp.register_blueprint(contacts_bp)
+
+RESULTS_ID = "partner-results"
+MORE_ID = "partner-more"
+
+
+def _filter_form(with_choices: bool) -> PartnerFilterForm:
+    if with_choices:
+        return PartnerFilterForm(request.args, tags=tag_names(), owners=owner_choices())
+    return PartnerFilterForm(request.args)
+
+
+FILTER_NAMES = ("q", "country", "kind", "status", "tag", "owner", "quiet", "archived", "sort")
+
+
+def _filter_args() -> dict[str, str]:
+    """The list's filters in use, as the query string carries them (nothing else passes)."""
+    args = {name: request.args[name] for name in FILTER_NAMES if request.args.get(name)}
+    if args.get("sort") == "name":  # the default
+        del args["sort"]
+    return args
+
+
+def list_url(endpoint: str = "partners.index", **changes) -> str:
+    """A URL of the list (or its export) with the current filters, some changed (None removes one)."""
+    args = _filter_args()
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = value
+    return url_for(endpoint, **args)
 
 
 @bp.get("")
 def index():
-    term = request.args.get("q", "").strip()
-    country = request.args.get("country", "").strip()
-    page = paginate(partner_list(term, country))
-    return render_template("partners/index.html", page=page, term=term, country=country)
+    target = htmx.target if htmx else None
+    fragment = target in (RESULTS_ID, MORE_ID)
+    form = _filter_form(with_choices=not fragment)
+    valid = form.validate()
+    filters = form.filters()
+    if filters.archived and not current_user.is_admin:
+        abort(403)
+    page = partner_page(filters, page_number(), current_app.config["PAGE_SIZE"])
+    if page is None:
+        abort(404)
+    context = {"form": form, "page": page, "filters": filters, "list_url": list_url}
+    status = 200 if valid else 422
+    if target == MORE_ID:
+        return render_template("partners/_rows.html", **context), status
+    if target == RESULTS_ID:
+        headers = {"HX-Push-Url": list_url()}
+        return render_template("partners/_results.html", **context), status, headers
+    return render_template("partners/index.html", **context), status
+
+
+def _filter_description(form: PartnerFilterForm) -> list[list[str]]:
+    filters = form.filters()
+    described = []
+    if filters.q:
+        described.append([str(form.q.label.text), filters.q])
+    if filters.country:
+        described.append([str(form.country.label.text), f"{country_name(filters.country)} ({filters.country})"])
+    if filters.kind:
+        described.append([str(form.kind.label.text), filters.kind.label])
+    if filters.status:
+        described.append([str(form.status.label.text), filters.status.label])
+    if filters.tag:
+        described.append([str(form.tag.label.text), filters.tag])
+    if filters.owner_id:
+        owners = dict(owner_choices())
+        described.append([str(form.owner.label.text), owners.get(filters.owner_id, str(filters.owner_id))])
+    if filters.quiet:
+        described.append([str(form.quiet.label.text), _("yes")])
+    if filters.archived:
+        described.append([str(form.archived.label.text), _("yes")])
+    return described or [[_("Filter"), _("all partners")]]
+
+
+@bp.get("/export.csv")
+def export_csv():
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+def export_xlsx():
+    return _export("xlsx")
+
+
+def _export(fmt: str):
+    form = _filter_form(with_choices=False)
+    if not form.validate():
+        abort(422)
+    filters = form.filters()
+    if filters.archived and not current_user.is_admin:
+        abort(403)
+    rows = partners_for_export(filters)
+    header_rows = [
+        [_("Partners"), _("exported %(when)s by %(name)s", when=format_datetime(None, "short"), name=current_user.name)],
+        *_filter_description(form),
+        [_("Partners found"), len(rows)],
+    ]
+    columns = [
+        _("Name"), _("Local-language name"), _("Short name"), _("Country"), _("Country code"), _("City"),
+        _("Kind"), _("Status"), _("Owner"), _("Tags"), _("Website"), _("Active agreements"),
+        _("Last contact"), _("Next renewal"),
+    ]
+    data = (
+        [
+            row.partner.name, row.partner.local_name, row.partner.short_name, country_name(row.partner.country),
+            row.partner.country, row.partner.city, row.partner.kind.label, row.partner.status.label,
+            row.partner.owner.name if row.partner.owner else "", ", ".join(tag.name for tag in row.partner.tags),
+            row.partner.website, row.active_agreements, row.last_contact.date() if row.last_contact else None,
+            row.next_renewal,
+        ]
+        for row in rows
+    )
+    filename = f"partners-{date.today().isoformat()}.{fmt}"
+    if fmt == "csv":
+        return csv_response(filename, header_rows, columns, data)
+    return xlsx_response(filename, header_rows, columns, data, sheet_title=_("Partners"))
+
+
+@bp.get("/countries")
+def countries():
+    rows = countries_overview()
+    by_name = request.args.get("sort") == "name"
+    if by_name:
+        from crm.core.i18n import country_choices
+
+        order = {code: rank for rank, (code, _name) in enumerate(country_choices())}
+        rows.sort(key=lambda row: order.get(row.code, len(order)))
+    return render_template("partners/countries.html", rows=rows, by_name=by_name)
+
+
+def _live_partner_or_404(partner_id: int) -> Partner:
+    partner = db.get_or_404(Partner, partner_id)
+    if partner.is_archived:
+        abort(404)
+    return partner
 
 
 @bp.get("/<int:partner_id>")
 def show(partner_id: int):
-    partner = db.get_or_404(Partner, partner_id)
-    if partner.is_archived:
+    partner = partner_by_id(partner_id)
+    if partner is None or partner.is_archived:
         abort(404)
     return render_template(
         "partners/show.html",
         partner=partner,
+        contacts=[contact for contact in partner.contacts if not contact.erased],
         agreements=agreements_of_partner(partner.id),
         interactions=timeline_of_partner(partner.id),
         proposals=proposals_of_partner(partner.id),
         outcomes=outcomes_of_partner(partner.id),
         history=record_history(partner),
+        action_form=PartnerActionForm(obj=partner),
     )
+
+
+def tags_named(names: list[str]) -> list[Tag]:
+    """The Tag rows for these names, created when new (a name matches case-insensitively)."""
+    if not names:
+        return []
+    folded = {name.casefold() for name in names}
+    existing = {tag.name.casefold(): tag for tag in db.session.scalars(select(Tag)) if tag.name.casefold() in folded}
+    tags = []
+    for name in names:
+        tag = existing.get(name.casefold())
+        if tag is None:
+            tag = existing[name.casefold()] = Tag(name=name)
+        tags.append(tag)
+    return tags
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    form = PartnerCreateForm(owners=owner_choices())
+    duplicates: list[Partner] = []
+    if form.validate_on_submit():
+        if not form.create_anyway.data:
+            duplicates = similar_partners(form.name.data, form.country.data, form.website.data, form.local_name.data)
+        if not duplicates:
+            partner = Partner(created_by_id=current_user.id, updated_by_id=current_user.id)
+            apply_form(form, partner, PARTNER_FIELDS)
+            partner.tags = tags_named(form.tag_names)
+            db.session.add(partner)
+            db.session.commit()
+            flash(_("Partner %(name)s was created.", name=partner.name), "success")
+            return redirect(url_for("partners.show", partner_id=partner.id), 303)
+    elif request.method == "GET" and not form.owner_id.data:
+        form.owner_id.data = current_user.id
+    status = 422 if form.errors else 200
+    return render_template("partners/form.html", form=form, partner=None, duplicates=duplicates), status
+
+
+@bp.route("/<int:partner_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(partner_id: int):
+    partner = _live_partner_or_404(partner_id)
+    form = PartnerEditForm(obj=partner, owners=owner_choices())
+    if request.method == "GET":
+        form.tags.data = ", ".join(tag.name for tag in partner.tags)
+    if form.validate_on_submit():
+        form.ensure_current(partner)
+        tags = tags_named(form.tag_names)  # before any change: its query must not flush half an edit
+        apply_form(form, partner, PARTNER_FIELDS)
+        partner.tags = tags
+        partner.updated_by_id = current_user.id
+        db.session.commit()
+        flash(_("Partner %(name)s was saved.", name=partner.name), "success")
+        return redirect(url_for("partners.show", partner_id=partner.id), 303)
+    status = 422 if form.errors else 200
+    return render_template("partners/form.html", form=form, partner=partner, duplicates=[]), status
+
+
+@bp.route("/<int:partner_id>/archive", methods=["GET", "POST"])
+@editor_required
+def archive(partner_id: int):
+    partner = _live_partner_or_404(partner_id)
+    form = PartnerActionForm(obj=partner)
+    if form.validate_on_submit():
+        form.ensure_current(partner)
+        partner.archive()
+        partner.updated_by_id = current_user.id
+        db.session.commit()
+        flash(_("Partner %(name)s was archived.", name=partner.name), "success")
+        return redirect(url_for("partners.index"), 303)
+    status = 422 if form.errors else 200
+    return render_template("partners/archive.html", partner=partner, form=form), status
+
+
+@bp.post("/<int:partner_id>/restore")
+@admin_required
+def restore(partner_id: int):
+    partner = db.get_or_404(Partner, partner_id)
+    if not partner.is_archived:
+        abort(404)
+    form = PartnerActionForm()
+    if not form.validate_on_submit():
+        abort(422)
+    form.ensure_current(partner)
+    partner.restore()
+    partner.updated_by_id = current_user.id
+    db.session.commit()
+    flash(_("Partner %(name)s was restored.", name=partner.name), "success")
+    return redirect(url_for("partners.show", partner_id=partner.id), 303)

@@ -1,0 +1,48 @@
+"""crm.core.export: formula-safe cells, CSV and XLSX documents with header rows."""
+import csv
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from crm.core.export import content_disposition, csv_text, safe_cell, xlsx_bytes
+from crm.partners.models import PartnerStatus
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://evil\")"])
+def test_text_that_could_start_a_formula_gets_a_leading_quote(text):
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["Holmesglen", "德国", "a=b", "", "'quoted"])
+def test_ordinary_text_is_unchanged(value):
+    assert safe_cell(value) == value
+
+
+def test_numbers_dates_and_none_keep_their_type():
+    assert safe_cell(-5) == -5 and safe_cell(2.5) == 2.5 and safe_cell(True) is True
+    assert safe_cell(date(2026, 1, 2)) == date(2026, 1, 2)
+    assert safe_cell(None) == ""
+
+
+def test_quotes_commas_and_newlines_round_trip_through_csv():
+    text = csv_text([["Filter", "Country: Germany"]], ["Name"], [['a "quoted", comma\nnew line']])
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows == [["Filter", "Country: Germany"], [], ["Name"], ['a "quoted", comma\nnew line']]
+
+
+def test_xlsx_has_no_formula_and_no_illegal_character_can_uncover_one():
+    data = xlsx_bytes([["Title"]], ["Name", "Count"], [["=1+1", 3], ["\x01=2+2", 4], [PartnerStatus.ACTIVE, None]])
+    sheet = load_workbook(io.BytesIO(data)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][0] == "Title"
+    assert ["'=1+1", 3] in values and ["'=2+2", 4] in values
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_a_download_name_is_encoded_for_every_browser():
+    header = content_disposition('contacts-德国 "x".csv')
+    assert header.startswith('attachment; filename="contacts-')
+    assert "filename*=UTF-8''contacts-%E5%BE%B7%E5%9B%BD%20%22x%22.csv" in header
+    assert '"x"' not in header

@@ -1,0 +1,63 @@
+"""Partner helpers: similar names, website domains and checks, tags, country names in search."""
+import pytest
+
+from crm.partners.forms import normalise_website, parse_tags
+from crm.partners.queries import countries_named, names_are_similar, normalised_name, search_words, website_domain
+
+
+def test_generic_words_do_not_count_in_a_normalised_name():
+    assert normalised_name("Holmesglen Institute of TAFE") == "holmesglen"
+    assert normalised_name("University of the Arts") == "arts"
+    assert normalised_name("University College") == "university college"  # nothing left: keep all
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Holmesglen Institute of TAFE", "Holmesglen Institute"),
+    ("Ivy Tech Community College", "Ivy Tech"),
+    ("Universiti Utara Malaysia", "University Utara Malaysia"),
+    ("Hiroshima Universty", "Hiroshima University"),
+])
+def test_similar_names(a, b):
+    assert names_are_similar(a, b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Hiroshima University", "Kyoto University"), ("BMW AG", "AUDI AG")])
+def test_different_names(a, b):
+    assert not names_are_similar(a, b)
+
+
+def test_website_domain_ignores_scheme_www_path_and_port():
+    assert website_domain("https://www.holmesglen.edu.au/international?x=1") == "holmesglen.edu.au"
+    assert website_domain("http://user@Holmesglen.edu.au:8080") == "holmesglen.edu.au"
+    assert website_domain(None) == ""
+
+
+@pytest.mark.parametrize("bad", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "ftp://x.org", "http://", "https://localhost",
+                                 "http://exa mple.org", "vbscript:msgbox"])
+def test_only_http_and_https_websites_pass(bad):
+    with pytest.raises(ValueError):
+        normalise_website(bad)
+
+
+def test_a_bare_domain_becomes_https():
+    assert normalise_website("www.bsk-info.de") == "https://www.bsk-info.de"
+    assert normalise_website(" http://ebg.de/x ") == "http://ebg.de/x"
+    assert normalise_website("") is None
+
+
+def test_tags_are_split_on_latin_and_chinese_commas_once_each():
+    assert parse_tags("Belt and Road, 德国，Automotive、belt and road;  ") == ["Belt and Road", "德国", "Automotive"]
+
+
+def test_country_names_in_english_and_chinese_find_the_code(app):
+    with app.app_context():
+        assert countries_named("德国") == {"DE"}
+        assert countries_named("germany") == {"DE"}
+        assert countries_named("Germ") == {"DE"}
+        assert countries_named("de") == set()  # too short to be a name; codes belong to the country filter
+        assert "AU" in countries_named("澳大利亚")
+
+
+def test_search_words_are_capped_and_split_on_spaces_and_commas():
+    assert search_words(" holmesglen  TAFE,melbourne ") == ["holmesglen", "TAFE", "melbourne"]
+    assert len(search_words("a " * 50)) == 8
