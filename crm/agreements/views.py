@@ -1,13 +1,12 @@
 from datetime import date
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from crm.agreements.decisions import DECIDABLE, can_be_renewed, decide, link_renewal, renewal_draft
 from crm.agreements.documents import RefusedUpload, path_of, remove_document, store_document
-from crm.agreements.export import to_csv, to_xlsx
 from crm.agreements.forms import AgreementEditForm, AgreementForm, ConfirmForm, DecisionForm, DocumentForm, ListFilterForm
 from crm.agreements.models import Agreement, Document
 from crm.agreements.queries import (
@@ -21,6 +20,7 @@ from crm.agreements.queries import (
     renewals_due,
 )
 from crm.audit.queries import record_history
+from crm.core.export import csv_response, xlsx_response
 from crm.auth.permissions import editor_required
 from crm.core.forms import apply_form
 from crm.core.i18n import country_name
@@ -108,14 +108,8 @@ def _export(fmt: str):
     ]
     filename = f"agreements-{today.isoformat()}.{fmt}"
     if fmt == "csv":
-        body, mimetype = to_csv(preamble, header, rows), "text/csv; charset=utf-8"
-    else:
-        body = to_xlsx(preamble, header, rows, _("Agreements"))
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = make_response(body)
-    response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return csv_response(filename, preamble, header, rows)
+    return xlsx_response(filename, preamble, header, rows, sheet_title=_("Agreements"))
 
 
 def _filter_description(form: ListFilterForm) -> list[list]:

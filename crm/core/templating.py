@@ -1,7 +1,8 @@
 """Template filters and the context every page shares."""
 from datetime import date, datetime
+from urllib.parse import urlencode
 
-from flask import Flask, request, url_for
+from flask import Flask, request
 from flask_babel import format_date, format_datetime, to_user_timezone
 from flask_login import current_user
 
@@ -23,14 +24,25 @@ def local_datetime(value: datetime | None, style: str = "medium") -> str:
 
 
 def url_with(**changes) -> str:
-    """The current URL with some query parameters changed (None removes one)."""
+    """The current path with some query parameters changed (None removes one).
+
+    Built from the path and an encoded query, never through url_for, so that parameters such as
+    `endpoint` or `_external` typed into a URL stay plain parameters.
+    """
     args = request.args.to_dict(flat=False)
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
         else:
             args[key] = [value]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    query = urlencode(args, doseq=True)
+    return f"{request.path}?{query}" if query else request.path
+
+
+def with_current_query(url: str) -> str:
+    """`url` with the current request's query string (the filters of a list, for its export)."""
+    query = urlencode(request.args.to_dict(flat=False), doseq=True)
+    return f"{url}?{query}" if query else url
 
 
 def init_app(app: Flask) -> None:
@@ -39,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["audit_field"] = field_label
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["with_current_query"] = with_current_query
     app.jinja_env.globals["outcome_counts"] = OUTCOME_COUNTS
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

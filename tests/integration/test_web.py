@@ -141,3 +141,13 @@ def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(app):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+
+@pytest.mark.parametrize("query", ["endpoint=x", "_external=1", "_scheme=javascript", "_anchor=x", "page=2&endpoint=y"])
+def test_query_parameters_named_like_url_for_arguments_are_harmless(client, auth, factory, query):
+    auth.login()
+    for n in range(3):
+        factory.partner(name=f"Partner {n}")
+    for path in ("/agreements", "/proposals?view=list", "/history", "/follow-ups"):
+        response = client.get(f"{path}{'&' if '?' in path else '?'}{query}")
+        assert response.status_code in (200, 404, 422), (path, query)
