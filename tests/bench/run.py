@@ -72,7 +72,7 @@ def requests_to_measure(app) -> list[tuple[str, str, dict]]:
     with app.app_context():
         partner_id = db.session.scalar(select(Partner.id).order_by(Partner.id).limit(1))
         country = db.session.scalar(select(Partner.country).group_by(Partner.country).order_by(db.func.count().desc()).limit(1))
-    htmx = {"HX-Request": "true", "HX-Target": "partner-rows"}
+    htmx = {"HX-Request": "true", "HX-Target": "partner-results"}
     return [
         ("baseline (bare route, no database)", "/_bench/baseline", {}),
         ("partner search: English term", "/partners?q=University", htmx),

@@ -16,7 +16,8 @@ LARGE = Sizes(partners=200, countries=30, contacts=500, agreements=300, interact
 
 REQUESTS = [
     ("/partners?q=University", {}),
-    ("/partners?q=University", {"HX-Request": "true", "HX-Target": "partner-rows"}),
+    ("/partners?q=University", {"HX-Request": "true", "HX-Target": "partner-results"}),
+    ("/agreements/renewals", {}),
     ("/partners?q=重庆", {}),
     ("/partners?country={country}", {}),
     ("/partners/{partner_id}", {}),
