@@ -133,9 +133,11 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
 
 
-STATUS_FILTER_CHOICES = [("", _l("Any status")), ("current", _l("In force"))] + [
-    (value, label) for value, label in AgreementStatus.choices()
-]
+def status_filter_choices() -> list[tuple[str, str]]:
+    """Built per form, so the status labels are in the language of the request."""
+    return [("", _l("Any status")), ("current", _l("In force"))] + AgreementStatus.choices()
+
+
 SORT_CHOICES = [
     ("valid_until", _l("Valid until, soonest first")),
     ("-valid_until", _l("Valid until, latest first")),
@@ -153,7 +155,7 @@ class ListFilterForm(FlaskForm):
 
     q = SearchField(_l("Title or partner"), validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Kind"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=STATUS_FILTER_CHOICES, validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
     country = SelectField(_l("Partner country"), validators=[Optional()])
     partner = SelectField(_l("Partner"), coerce=optional_int, validators=[Optional()])
     owner = SelectField(_l("Owner"), coerce=optional_int, validators=[Optional()])
@@ -170,6 +172,7 @@ class ListFilterForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [("", str(_l("Any kind")))] + AgreementKind.choices()
+        self.status.choices = status_filter_choices()
         self.country.choices = [("", str(_l("Any country")))] + country_choices()
         self.partner.choices = [("", str(_l("Any partner")))] + partner_choices()
         self.owner.choices = user_choices(str(_l("Anyone")))
