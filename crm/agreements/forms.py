@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus
 from crm.auth.models import User
@@ -136,6 +137,13 @@ class ConfirmForm(FlaskForm):
 STATUS_FILTER_CHOICES = [("", _l("Any status")), ("current", _l("In force"))] + [
     (value, label) for value, label in AgreementStatus.choices()
 ]
+RENEWAL_FILTER_CHOICES = [
+    ("", _l("Any")),
+    ("overdue", _l("Overdue: the act-by date has passed")),
+    ("within-30", _l("Act within 30 days")),
+    ("within-90", _l("Act within 31 to 90 days")),
+    ("within-180", _l("Act within 91 to 180 days")),
+]
 SORT_CHOICES = [
     ("valid_until", _l("Valid until, soonest first")),
     ("-valid_until", _l("Valid until, latest first")),
@@ -155,7 +163,8 @@ class ListFilterForm(FlaskForm):
     kind = SelectField(_l("Kind"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=STATUS_FILTER_CHOICES, validators=[Optional()])
     country = SelectField(_l("Partner country"), validators=[Optional()])
-    partner = SelectField(_l("Partner"), coerce=optional_int, validators=[Optional()])
+    # A partner id (from a partner's page or a link), shown by name: no list of every partner.
+    partner = IntegerField(_l("Partner"), widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=999_999_999)])
     owner = SelectField(_l("Owner"), coerce=optional_int, validators=[Optional()])
     act_within = IntegerField(
         _l("Act within (days)"), validators=[Optional(), NumberRange(min=0, max=MAX_NOTICE_DAYS)]
@@ -165,11 +174,21 @@ class ListFilterForm(FlaskForm):
         choices=[("", _l("Either")), ("yes", _l("Has a document")), ("no", _l("No document yet"))],
         validators=[Optional()],
     )
+    renewal = SelectField(_l("Renewal due"), choices=RENEWAL_FILTER_CHOICES, validators=[Optional()])
     sort = SelectField(_l("Sort by"), choices=SORT_CHOICES, validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [("", str(_l("Any kind")))] + AgreementKind.choices()
         self.country.choices = [("", str(_l("Any country")))] + country_choices()
-        self.partner.choices = [("", str(_l("Any partner")))] + partner_choices()
         self.owner.choices = user_choices(str(_l("Anyone")))
+        self.partner_name: str | None = None
+
+    def validate_partner(self, field):
+        if field.data is None:
+            return
+        self.partner_name = db.session.scalar(
+            select(Partner.name).where(Partner.id == field.data, Partner.archived_at.is_(None))
+        )
+        if self.partner_name is None:
+            raise ValidationError(_l("There is no such partner."))

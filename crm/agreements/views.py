@@ -13,11 +13,10 @@ from crm.agreements.queries import (
     AgreementFilter,
     agreement_list,
     follow_ups_of,
-    group_renewals,
     interactions_mentioning,
     outlasts,
     renewal_chain,
-    renewals_due,
+    renewal_groups,
 )
 from crm.audit.queries import record_history
 from crm.core.export import csv_response, xlsx_response
@@ -61,6 +60,7 @@ def _filter_from(form: ListFilterForm) -> AgreementFilter:
         owner_id=form.owner.data,
         act_within=form.act_within.data,
         has_document=form.has_document.data or "",
+        renewal=form.renewal.data or "",
         sort=form.sort.data or "valid_until",
     )
 
@@ -115,11 +115,11 @@ def _export(fmt: str):
 def _filter_description(form: ListFilterForm) -> list[list]:
     """One row per filter in use: its label and the value as the user chose it."""
     lines = []
-    for name in ("q", "kind", "status", "country", "partner", "owner", "act_within", "has_document"):
+    for name in ("q", "kind", "status", "country", "partner", "owner", "act_within", "has_document", "renewal"):
         field = form[name]
         if field.data in (None, ""):
             continue
-        shown = field.data
+        shown = form.partner_name if name == "partner" else field.data
         if hasattr(field, "choices") and field.choices:
             shown = dict((str(value), label) for value, label in field.choices).get(str(field.data), field.data)
         lines.append([_("Filter"), str(field.label.text), str(shown)])
@@ -133,9 +133,7 @@ def _filter_description(form: ListFilterForm) -> list[list]:
 
 @bp.get("/renewals")
 def renewals():
-    today = date.today()
-    groups = group_renewals(renewals_due(today), today)
-    return render_template("agreements/renewals.html", groups=groups)
+    return render_template("agreements/renewals.html", groups=renewal_groups(date.today()))
 
 
 # --- One agreement ------------------------------------------------------------------------------
