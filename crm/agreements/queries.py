@@ -30,7 +30,7 @@ from crm.partners.models import Partner
 RENEWAL_HORIZON_DAYS = 180
 RENEWAL_GROUPS = (30, 90, 180)
 RENEWAL_GROUP_KEYS = ("overdue",) + tuple(f"within-{days}" for days in RENEWAL_GROUPS)
-RENEWALS_PER_GROUP = 20  # the renewals view shows this many per group, then "show all"
+RENEWALS_PER_GROUP = 10  # the renewals view shows this many per group, then "show all"
 
 
 class _DaysBefore(FunctionElement):
@@ -186,6 +186,61 @@ def _with_partner_where(condition: ColumnElement[bool]) -> ColumnElement[bool]:
             agreement_partner.c.partner_id.in_(select(Partner.id).where(condition))
         )
     )
+
+
+# --- The agreement form's pickers -----------------------------------------------------------
+
+PICKER_LIMIT = 30  # partners offered at a time by the partner picker
+FRAMEWORK_LIMIT = 200  # framework agreements offered for the partners chosen
+
+
+def partner_matches(term: str, exclude: list[int] | set[int], limit: int = PICKER_LIMIT) -> tuple[list[tuple[int, str]], bool]:
+    """Partners whose names contain `term` (all when empty), not archived and not in `exclude`,
+    by name: at most `limit` (id, name) pairs, and whether more match."""
+    statement = select(Partner.id, Partner.name).where(Partner.archived_at.is_(None)).order_by(Partner.name, Partner.id)
+    if term:
+        statement = statement.where(
+            contains(Partner.name, term) | contains(Partner.local_name, term) | contains(Partner.short_name, term)
+        )
+    if exclude:
+        statement = statement.where(Partner.id.not_in(list(exclude)))
+    rows = db.session.execute(statement.limit(limit + 1)).all()
+    return [(row.id, row.name) for row in rows[:limit]], len(rows) > limit
+
+
+def partners_named(ids: list[int]) -> list[tuple[int, str]]:
+    """(id, name) of the partners among `ids` that can be chosen (not archived), by name."""
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(Partner.id, Partner.name)
+        .where(Partner.id.in_(ids), Partner.archived_at.is_(None))
+        .order_by(Partner.name, Partner.id)
+    ).all()
+    return [(row.id, row.name) for row in rows]
+
+
+def framework_choices(partner_ids: list[int], keep: int | None = None, exclude: int | None = None) -> list[tuple[int, str]]:
+    """The framework agreements offered for an agreement with these partners: the agreements
+    (not archived) of any of its partners, plus `keep` (the current choice), without `exclude`."""
+    shares_a_partner = Agreement.id.in_(
+        select(agreement_partner.c.agreement_id).where(agreement_partner.c.partner_id.in_(partner_ids or [-1]))
+    )
+    condition = or_(shares_a_partner, Agreement.id == keep) if keep is not None else shares_a_partner
+    statement = (
+        select(Agreement.id, Agreement.title)
+        .where(Agreement.archived_at.is_(None), condition)
+        .order_by(Agreement.title, Agreement.id)
+        .limit(FRAMEWORK_LIMIT)
+    )
+    if exclude is not None:
+        statement = statement.where(Agreement.id != exclude)
+    choices = [(row.id, row.title) for row in db.session.execute(statement)]
+    if keep is not None and keep != exclude and len(choices) == FRAMEWORK_LIMIT and keep not in dict(choices):
+        kept = db.session.execute(select(Agreement.id, Agreement.title).where(Agreement.id == keep)).first()
+        if kept is not None:
+            choices.insert(0, (kept.id, kept.title))
+    return choices
 
 
 def agreements_of_partner(partner_id: int) -> list[Agreement]:

@@ -13,8 +13,10 @@ from crm.agreements.queries import (
     AgreementFilter,
     agreement_list,
     follow_ups_of,
+    framework_choices,
     interactions_mentioning,
     outlasts,
+    partner_matches,
     renewal_chain,
     renewal_groups,
 )
@@ -24,13 +26,10 @@ from crm.auth.permissions import editor_required
 from crm.core.forms import apply_form
 from crm.core.i18n import country_name
 from crm.core.pagination import paginate
-from crm.core.search import contains
 from crm.extensions import db, htmx
 from crm.partners.models import Partner
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
-
-PICKER_LIMIT = 30
 
 
 def _visible_agreement(agreement_id: int) -> Agreement:
@@ -183,6 +182,8 @@ def new():
         form = AgreementForm(data=data)
     else:
         form = AgreementForm()
+    if form.find_partners.data:
+        return _form_page(form, None, old)
     if form.validate_on_submit():
         agreement = Agreement()
         apply_form(form, agreement, AgreementForm.FIELDS)
@@ -193,8 +194,7 @@ def new():
         db.session.commit()
         flash(_("Agreement %(title)s was saved.", title=agreement.title), "success")
         return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
-    status = 422 if form.errors else 200
-    return render_template("agreements/form.html", form=form, agreement=None, renews=old), status
+    return _form_page(form, None, old)
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -202,10 +202,11 @@ def new():
 def edit(agreement_id: int):
     agreement = _visible_agreement(agreement_id)
     if request.method == "GET":
-        form = AgreementEditForm(obj=agreement, agreement=agreement)
-        form.partners.data = [partner.id for partner in agreement.partners]
+        form = AgreementEditForm(obj=agreement, agreement=agreement, partners=[partner.id for partner in agreement.partners])
     else:
         form = AgreementEditForm(agreement=agreement)
+    if form.find_partners.data:
+        return _form_page(form, agreement, None)
     if form.validate_on_submit():
         form.ensure_current(agreement)
         apply_form(form, agreement, AgreementForm.FIELDS)
@@ -213,8 +214,15 @@ def edit(agreement_id: int):
         db.session.commit()
         flash(_("Agreement %(title)s was saved.", title=agreement.title), "success")
         return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
-    status = 422 if form.errors else 200
-    return render_template("agreements/form.html", form=form, agreement=agreement, renews=None), status
+    return _form_page(form, agreement, None)
+
+
+def _form_page(form: AgreementForm, agreement: Agreement | None, renews: Agreement | None):
+    """The agreement form, with the partner picker's first matches (the search term, if any)."""
+    options, more = partner_matches((form.partner_q.data or "").strip(), form.chosen_partner_ids)
+    return render_template(
+        "agreements/form.html", form=form, agreement=agreement, renews=renews, picker_options=options, picker_more=more
+    ), 422 if form.errors else 200
 
 
 def _partners(ids: list[int]) -> list[Partner]:
@@ -224,17 +232,21 @@ def _partners(ids: list[int]) -> list[Partner]:
 @bp.get("/partner-options")
 def partner_options():
     """The partner picker's search-as-you-type answer: matching partners not yet chosen."""
-    term = request.args.get("partner_q", "").strip()
-    chosen = {int(v) for v in request.args.getlist("partners") if v.isdigit() and len(v) < 10}
-    statement = select(Partner).where(Partner.archived_at.is_(None)).order_by(Partner.name).limit(PICKER_LIMIT)
-    if term:
-        statement = statement.where(
-            contains(Partner.name, term) | contains(Partner.local_name, term) | contains(Partner.short_name, term)
-        )
-    if chosen:
-        statement = statement.where(Partner.id.not_in(chosen))
-    options = [(p.id, p.name) for p in db.session.scalars(statement)]
-    return render_template("agreements/_partner_options.html", options=options, field_name="partners")
+    term = request.args.get("partner_q", "").strip()[:200]
+    options, more = partner_matches(term, set(_ids("partners")[:500]))
+    return render_template("agreements/_partner_options.html", options=options, more=more, field_name="partners")
+
+
+def _ids(name: str) -> list[int]:
+    return [int(v) for v in request.args.getlist(name) if v.isdigit() and len(v) < 10]
+
+
+@bp.get("/framework-options")
+def framework_options():
+    """The framework agreement <option>s for the partners chosen so far (the form asks as they change)."""
+    keep = (_ids("parent_id") or [None])[0]
+    choices = framework_choices(_ids("partners")[:100], keep=keep, exclude=(_ids("agreement") or [None])[0])
+    return render_template("agreements/_framework_options.html", choices=choices, selected=keep)
 
 
 @bp.route("/<int:agreement_id>/lapse", methods=["GET", "POST"])
