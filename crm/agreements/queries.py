@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from crm.agreements.models import (
@@ -374,24 +375,50 @@ def renewal_groups(today: date, per_group: int = RENEWALS_PER_GROUP) -> list[Ren
 # --- One agreement's page -------------------------------------------------------------------
 
 
+def agreement_for_page(agreement_id: int) -> Agreement | None:
+    """One agreement with what its page shows: owner, decider, partners, framework, programme
+    agreements and documents (a fixed number of statements)."""
+    return db.session.scalar(
+        select(Agreement)
+        .where(Agreement.id == agreement_id)
+        .options(
+            joinedload(Agreement.owner),
+            joinedload(Agreement.decided_by),
+            joinedload(Agreement.parent),
+            selectinload(Agreement.partners),
+            selectinload(Agreement.children),
+            selectinload(Agreement.documents).joinedload(Document.uploaded_by),
+        )
+    )
+
+
 def renewal_chain(agreement: Agreement) -> list[Agreement]:
-    """The agreements this one renews and that renew it, oldest first, this one included."""
-    older: list[Agreement] = []
-    seen = {agreement.id}
-    current = agreement.predecessor
+    """The agreements this one renews and that renew it, oldest first, this one included
+    (one statement, however long the chain)."""
+    older = select(Agreement.predecessor_id.label("id")).where(Agreement.id == agreement.id).cte("older", recursive=True)
+    older = older.union(
+        select(Agreement.predecessor_id).join(older, Agreement.id == older.c.id).where(Agreement.predecessor_id.is_not(None))
+    )
+    newer = select(Agreement.id.label("id")).where(Agreement.predecessor_id == agreement.id).cte("newer", recursive=True)
+    newer = newer.union(select(Agreement.id).join(newer, Agreement.predecessor_id == newer.c.id))
+    links = db.session.scalars(
+        select(Agreement).where(or_(Agreement.id.in_(select(older.c.id)), Agreement.id.in_(select(newer.c.id))))
+    ).all()
+    by_id = {link.id: link for link in links} | {agreement.id: agreement}
+    by_predecessor = {link.predecessor_id: link for link in by_id.values() if link.predecessor_id is not None}
+    set_committed_value(agreement, "successor", by_predecessor.get(agreement.id))  # the decisions ask
+    chain, seen = [agreement], {agreement.id}
+    current = by_id.get(agreement.predecessor_id)
     while current is not None and current.id not in seen:
         seen.add(current.id)
-        older.append(current)
-        current = current.predecessor
-    newer: list[Agreement] = []
-    current = agreement.successor
+        chain.insert(0, current)
+        current = by_id.get(current.predecessor_id)
+    current = by_predecessor.get(agreement.id)
     while current is not None and current.id not in seen:
         seen.add(current.id)
-        newer.append(current)
-        current = current.successor
-    return [a for a in reversed(older) if a.archived_at is None] + [agreement] + [
-        a for a in newer if a.archived_at is None
-    ]
+        chain.append(current)
+        current = by_predecessor.get(current.id)
+    return [link for link in chain if link is agreement or link.archived_at is None]
 
 
 def outlasts(child: Agreement, parent: Agreement) -> bool:
@@ -411,6 +438,9 @@ def interactions_mentioning(agreement_id: int):
         .options(
             joinedload(Interaction.author),
             joinedload(Interaction.partner),
+            joinedload(Interaction.proposal),
+            selectinload(Interaction.contacts),
+            selectinload(Interaction.staff),
             selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee),
         )
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())

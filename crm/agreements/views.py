@@ -11,6 +11,7 @@ from crm.agreements.forms import AgreementEditForm, AgreementForm, ConfirmForm, 
 from crm.agreements.models import Agreement, Document
 from crm.agreements.queries import (
     AgreementFilter,
+    agreement_for_page,
     agreement_list,
     follow_ups_of,
     framework_choices,
@@ -140,7 +141,9 @@ def renewals():
 
 @bp.get("/<int:agreement_id>")
 def show(agreement_id: int):
-    agreement = _visible_agreement(agreement_id)
+    agreement = agreement_for_page(agreement_id)
+    if agreement is None or agreement.is_archived:
+        abort(404)
     children = [child for child in agreement.children if not child.is_archived]
     parent = agreement.parent if agreement.parent and not agreement.parent.is_archived else None
     return render_template(
