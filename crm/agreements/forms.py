@@ -14,8 +14,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus
+from crm.agreements.queries import framework_choices, partners_named
 from crm.auth.models import User
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
@@ -36,15 +38,6 @@ def optional_int(value):
     return int(text) if text.isdigit() and len(text) < 10 else text
 
 
-def partner_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Partner.id, Partner.name, Partner.short_name)
-        .where(Partner.archived_at.is_(None))
-        .order_by(Partner.name)
-    ).all()
-    return [(row.id, row.name) for row in rows]
-
-
 def user_choices(blank: str) -> list[tuple[object, str]]:
     users = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)).all()
     return [("", blank)] + [(row.id, row.name) for row in users]
@@ -55,9 +48,13 @@ class AgreementForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=AgreementKind.choices, coerce=AgreementKind.coerce)
+    # Choices: only the partners chosen (the picker offers others by search, never all of them).
     partners = SelectMultipleField(
         _l("Partners"), coerce=int, validators=[DataRequired(message=_l("Choose at least one partner."))]
     )
+    # The picker's search without JavaScript: "Find" shows the form again with the matches.
+    partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])
+    find_partners = SubmitField(_l("Find"))
     signed_on = DateField(_l("Signed on"), validators=[Optional()], description=_l("Empty while it is a draft."))
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_until = DateField(_l("Valid until"), validators=[Optional()], description=_l("Empty: open-ended."))
@@ -68,7 +65,11 @@ class AgreementForm(FlaskForm):
     )
     auto_renew = BooleanField(_l("Renews automatically"))
     owner_id = SelectField(_l("Owner"), coerce=optional_int)
-    parent_id = SelectField(_l("Framework agreement"), coerce=optional_int)
+    # Offers the agreements of the chosen partners; any visible agreement is accepted.
+    parent_id = SelectField(
+        _l("Framework agreement"), coerce=optional_int, validate_choice=False,
+        description=_l("Offers the agreements of the partners chosen."),
+    )
     subjects = TextAreaField(_l("Subjects / majors"), validators=[Optional(), Length(max=MAX_TEXT)])
     yearly_quotas = TextAreaField(
         _l("Yearly quotas"), validators=[Optional(), Length(max=MAX_TEXT)], description=_l("For example: 20 students per year.")
@@ -85,19 +86,35 @@ class AgreementForm(FlaskForm):
     def __init__(self, *args, agreement: Agreement | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._agreement = agreement
-        self.partners.choices = partner_choices()
+        self.partners.choices = partners_named(self.chosen_partner_ids)
         self.owner_id.choices = user_choices(str(_l("— nobody —")))
-        parents = select(Agreement.id, Agreement.title).where(Agreement.archived_at.is_(None)).order_by(Agreement.title)
-        if agreement is not None and agreement.id is not None:
-            parents = parents.where(Agreement.id != agreement.id)
-        self.parent_id.choices = [("", str(_l("— none —")))] + [(row.id, row.title) for row in db.session.execute(parents)]
+        self.parent_id.choices = [("", str(_l("— none —")))] + framework_choices(
+            self.chosen_partner_ids,
+            keep=self.parent_id.data if isinstance(self.parent_id.data, int) else None,
+            exclude=self._own_id,
+        )
+
+    @property
+    def _own_id(self) -> int | None:
+        return self._agreement.id if self._agreement is not None else None
+
+    @property
+    def chosen_partner_ids(self) -> list[int]:
+        data = self.partners.data
+        return [value for value in data if isinstance(value, int)] if isinstance(data, list) else []
 
     def validate_valid_until(self, field):
         if field.data and self.valid_from.data and field.data < self.valid_from.data:
             raise ValidationError(_l("Valid until cannot be before valid from."))
 
     def validate_parent_id(self, field):
-        if field.data is None or self._agreement is None or self._agreement.id is None:
+        if field.data is None:
+            return
+        if not isinstance(field.data, int) or field.data == self._own_id or not db.session.scalar(
+            select(Agreement.id).where(Agreement.id == field.data, Agreement.archived_at.is_(None))
+        ):
+            raise ValidationError(_l("Not a valid choice."))
+        if self._own_id is None:
             return
         # Walk up from the chosen parent: reaching this agreement would make a loop.
         seen: set[int] = set()
@@ -138,6 +155,13 @@ def status_filter_choices() -> list[tuple[str, str]]:
     return [("", _l("Any status")), ("current", _l("In force"))] + AgreementStatus.choices()
 
 
+RENEWAL_FILTER_CHOICES = [
+    ("", _l("Any")),
+    ("overdue", _l("Overdue: the act-by date has passed")),
+    ("within-30", _l("Act within 30 days")),
+    ("within-90", _l("Act within 31 to 90 days")),
+    ("within-180", _l("Act within 91 to 180 days")),
+]
 SORT_CHOICES = [
     ("valid_until", _l("Valid until, soonest first")),
     ("-valid_until", _l("Valid until, latest first")),
@@ -157,7 +181,8 @@ class ListFilterForm(FlaskForm):
     kind = SelectField(_l("Kind"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     country = SelectField(_l("Partner country"), validators=[Optional()])
-    partner = SelectField(_l("Partner"), coerce=optional_int, validators=[Optional()])
+    # A partner id (from a partner's page or a link), shown by name: no list of every partner.
+    partner = IntegerField(_l("Partner"), widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=999_999_999)])
     owner = SelectField(_l("Owner"), coerce=optional_int, validators=[Optional()])
     act_within = IntegerField(
         _l("Act within (days)"), validators=[Optional(), NumberRange(min=0, max=MAX_NOTICE_DAYS)]
@@ -167,6 +192,7 @@ class ListFilterForm(FlaskForm):
         choices=[("", _l("Either")), ("yes", _l("Has a document")), ("no", _l("No document yet"))],
         validators=[Optional()],
     )
+    renewal = SelectField(_l("Renewal due"), choices=RENEWAL_FILTER_CHOICES, validators=[Optional()])
     sort = SelectField(_l("Sort by"), choices=SORT_CHOICES, validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
@@ -174,5 +200,14 @@ class ListFilterForm(FlaskForm):
         self.kind.choices = [("", str(_l("Any kind")))] + AgreementKind.choices()
         self.status.choices = status_filter_choices()
         self.country.choices = [("", str(_l("Any country")))] + country_choices()
-        self.partner.choices = [("", str(_l("Any partner")))] + partner_choices()
         self.owner.choices = user_choices(str(_l("Anyone")))
+        self.partner_name: str | None = None
+
+    def validate_partner(self, field):
+        if field.data is None:
+            return
+        self.partner_name = db.session.scalar(
+            select(Partner.name).where(Partner.id == field.data, Partner.archived_at.is_(None))
+        )
+        if self.partner_name is None:
+            raise ValidationError(_l("There is no such partner."))

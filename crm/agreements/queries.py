@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from crm.agreements.models import (
@@ -29,6 +30,8 @@ from crm.partners.models import Partner
 
 RENEWAL_HORIZON_DAYS = 180
 RENEWAL_GROUPS = (30, 90, 180)
+RENEWAL_GROUP_KEYS = ("overdue",) + tuple(f"within-{days}" for days in RENEWAL_GROUPS)
+RENEWALS_PER_GROUP = 10  # the renewals view shows this many per group, then "show all"
 
 
 class _DaysBefore(FunctionElement):
@@ -100,6 +103,7 @@ class AgreementFilter:
     owner_id: int | None = None
     act_within: int | None = None
     has_document: str = ""  # "", "yes", "no"
+    renewal: str = ""  # "" or a key of RENEWAL_GROUP_KEYS: that group of the renewals view
     sort: str = "valid_until"
 
 
@@ -122,11 +126,13 @@ def agreement_list(criteria: AgreementFilter | None = None, today: date | None =
         .where(Agreement.archived_at.is_(None))
         .order_by(*SORTS.get(criteria.sort, SORTS["valid_until"])())
     )
+    # Partner conditions are uncorrelated `id IN (...)` sets: the partners are searched once,
+    # not once per agreement row.
     if criteria.term:
         statement = statement.where(
             or_(
                 contains(Agreement.title, criteria.term),
-                Agreement.partners.any(
+                _with_partner_where(
                     or_(
                         contains(Partner.name, criteria.term),
                         contains(Partner.local_name, criteria.term),
@@ -147,9 +153,13 @@ def agreement_list(criteria: AgreementFilter | None = None, today: date | None =
     elif criteria.status:
         statement = statement.where(status_condition(AgreementStatus(criteria.status), today))
     if criteria.country:
-        statement = statement.where(Agreement.partners.any(Partner.country == criteria.country))
+        statement = statement.where(_with_partner_where(Partner.country == criteria.country))
     if criteria.partner_id:
-        statement = statement.where(Agreement.partners.any(Partner.id == criteria.partner_id))
+        statement = statement.where(
+            Agreement.id.in_(
+                select(agreement_partner.c.agreement_id).where(agreement_partner.c.partner_id == criteria.partner_id)
+            )
+        )
     if criteria.owner_id:
         statement = statement.where(Agreement.owner_id == criteria.owner_id)
     if criteria.act_within is not None:
@@ -159,11 +169,79 @@ def agreement_list(criteria: AgreementFilter | None = None, today: date | None =
             Agreement.decision.is_(None),
             Agreement.signed_on.is_not(None),
         )
+    if criteria.renewal:
+        statement = statement.where(
+            *_renewal_due_conditions(today, RENEWAL_HORIZON_DAYS), renewal_group_condition(criteria.renewal, today)
+        )
     if criteria.has_document == "yes":
         statement = statement.where(select(Document.id).where(Document.agreement_id == Agreement.id).exists())
     elif criteria.has_document == "no":
         statement = statement.where(~select(Document.id).where(Document.agreement_id == Agreement.id).exists())
     return statement
+
+
+def _with_partner_where(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The agreement has at least one partner meeting `condition`."""
+    return Agreement.id.in_(
+        select(agreement_partner.c.agreement_id).where(
+            agreement_partner.c.partner_id.in_(select(Partner.id).where(condition))
+        )
+    )
+
+
+# --- The agreement form's pickers -----------------------------------------------------------
+
+PICKER_LIMIT = 30  # partners offered at a time by the partner picker
+FRAMEWORK_LIMIT = 200  # framework agreements offered for the partners chosen
+
+
+def partner_matches(term: str, exclude: list[int] | set[int], limit: int = PICKER_LIMIT) -> tuple[list[tuple[int, str]], bool]:
+    """Partners whose names contain `term` (all when empty), not archived and not in `exclude`,
+    by name: at most `limit` (id, name) pairs, and whether more match."""
+    statement = select(Partner.id, Partner.name).where(Partner.archived_at.is_(None)).order_by(Partner.name, Partner.id)
+    if term:
+        statement = statement.where(
+            contains(Partner.name, term) | contains(Partner.local_name, term) | contains(Partner.short_name, term)
+        )
+    if exclude:
+        statement = statement.where(Partner.id.not_in(list(exclude)))
+    rows = db.session.execute(statement.limit(limit + 1)).all()
+    return [(row.id, row.name) for row in rows[:limit]], len(rows) > limit
+
+
+def partners_named(ids: list[int]) -> list[tuple[int, str]]:
+    """(id, name) of the partners among `ids` that can be chosen (not archived), by name."""
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(Partner.id, Partner.name)
+        .where(Partner.id.in_(ids), Partner.archived_at.is_(None))
+        .order_by(Partner.name, Partner.id)
+    ).all()
+    return [(row.id, row.name) for row in rows]
+
+
+def framework_choices(partner_ids: list[int], keep: int | None = None, exclude: int | None = None) -> list[tuple[int, str]]:
+    """The framework agreements offered for an agreement with these partners: the agreements
+    (not archived) of any of its partners, plus `keep` (the current choice), without `exclude`."""
+    shares_a_partner = Agreement.id.in_(
+        select(agreement_partner.c.agreement_id).where(agreement_partner.c.partner_id.in_(partner_ids or [-1]))
+    )
+    condition = or_(shares_a_partner, Agreement.id == keep) if keep is not None else shares_a_partner
+    statement = (
+        select(Agreement.id, Agreement.title)
+        .where(Agreement.archived_at.is_(None), condition)
+        .order_by(Agreement.title, Agreement.id)
+        .limit(FRAMEWORK_LIMIT)
+    )
+    if exclude is not None:
+        statement = statement.where(Agreement.id != exclude)
+    choices = [(row.id, row.title) for row in db.session.execute(statement)]
+    if keep is not None and keep != exclude and len(choices) == FRAMEWORK_LIMIT and keep not in dict(choices):
+        kept = db.session.execute(select(Agreement.id, Agreement.title).where(Agreement.id == keep)).first()
+        if kept is not None:
+            choices.insert(0, (kept.id, kept.title))
+    return choices
 
 
 def agreements_of_partner(partner_id: int) -> list[Agreement]:
@@ -180,16 +258,20 @@ def agreements_of_partner(partner_id: int) -> list[Agreement]:
 # --- Renewals -------------------------------------------------------------------------------
 
 
-def renewals_due_statement(today: date, horizon_days: int = RENEWAL_HORIZON_DAYS, owner_id: int | None = None):
-    """Signed, undecided agreements still in force whose act-by date is past or within the
-    horizon: the renewals view, the home page's card and (with horizon 90) the reminders."""
-    statement = select(Agreement).where(
+def _renewal_due_conditions(today: date, horizon_days: int) -> list[ColumnElement[bool]]:
+    return [
         Agreement.archived_at.is_(None),
         Agreement.signed_on.is_not(None),
         Agreement.decision.is_(None),
         Agreement.valid_until >= today,
         act_by_column() <= today + timedelta(days=horizon_days),
-    )
+    ]
+
+
+def renewals_due_statement(today: date, horizon_days: int = RENEWAL_HORIZON_DAYS, owner_id: int | None = None):
+    """Signed, undecided agreements still in force whose act-by date is past or within the
+    horizon: the renewals view, the home page's card and (with horizon 90) the reminders."""
+    statement = select(Agreement).where(*_renewal_due_conditions(today, horizon_days))
     if owner_id is not None:
         statement = statement.where(Agreement.owner_id == owner_id)
     return statement
@@ -207,8 +289,8 @@ def renewals_due(today: date, horizon_days: int = RENEWAL_HORIZON_DAYS, owner_id
 def renewals_due_count(today: date) -> ColumnElement[int]:
     """The number of renewals due, as a scalar subquery (the home page adds it to its counts)."""
     return (
-        select(func.count())
-        .select_from(renewals_due_statement(today).with_only_columns(Agreement.id).subquery())
+        select(func.count(Agreement.id))
+        .where(*_renewal_due_conditions(today, RENEWAL_HORIZON_DAYS))
         .scalar_subquery()
     )
 
@@ -218,10 +300,14 @@ class RenewalGroup:
     key: str
     within_days: int | None  # None: overdue
     agreements: list[Agreement]
+    total: int = 0  # how many the group holds; `agreements` may show only the first of them
 
 
 def group_renewals(agreements: list[Agreement], today: date) -> list[RenewalGroup]:
-    """Overdue (act-by passed), then act within 30, 90 and 180 days; each agreement once."""
+    """Overdue (act-by passed), then act within 30, 90 and 180 days; each agreement once.
+
+    The definition in Python; `renewal_group_column` says the same in SQL (a unit test checks
+    that the two agree)."""
     groups = [RenewalGroup("overdue", None, [])] + [RenewalGroup(f"within-{d}", d, []) for d in RENEWAL_GROUPS]
     for agreement in agreements:
         days_left = (agreement.act_by - today).days
@@ -232,30 +318,107 @@ def group_renewals(agreements: list[Agreement], today: date) -> list[RenewalGrou
             if days_left <= group.within_days:
                 group.agreements.append(agreement)
                 break
+    for group in groups:
+        group.total = len(group.agreements)
     return groups
+
+
+def renewal_group_column(today: date) -> ColumnElement[str]:
+    """The key of an agreement's renewal group, in SQL (for agreements of renewals_due_statement)."""
+    act_by = act_by_column()
+    return sa.case(
+        (act_by < today, "overdue"),
+        *((act_by <= today + timedelta(days=days), f"within-{days}") for days in RENEWAL_GROUPS[:-1]),
+        else_=f"within-{RENEWAL_GROUPS[-1]}",
+    )
+
+
+def renewal_group_condition(key: str, today: date) -> ColumnElement[bool]:
+    """Act-by falls in the renewal group `key` (combine with the renewals-due conditions)."""
+    act_by = act_by_column()
+    if key == "overdue":
+        return act_by < today
+    bounds = (-1,) + RENEWAL_GROUPS
+    index = RENEWAL_GROUP_KEYS.index(key)  # ValueError for an unknown key: the form validates it
+    return and_(act_by > today + timedelta(days=bounds[index - 1]), act_by <= today + timedelta(days=bounds[index]))
+
+
+def renewal_groups(today: date, per_group: int = RENEWALS_PER_GROUP) -> list[RenewalGroup]:
+    """The renewals view: each group's size and its first `per_group` agreements, soonest act-by
+    first, with partners, owner and successor loaded (three statements, whatever the numbers)."""
+    group = renewal_group_column(today)
+    act_by = act_by_column()
+    ranked = (
+        select(
+            Agreement.id.label("id"),
+            group.label("group_key"),
+            func.row_number().over(partition_by=group, order_by=(act_by, Agreement.title, Agreement.id)).label("position"),
+            func.count().over(partition_by=group).label("total"),
+        )
+        .where(*_renewal_due_conditions(today, RENEWAL_HORIZON_DAYS))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Agreement, ranked.c.group_key, ranked.c.total)
+        .join(ranked, ranked.c.id == Agreement.id)
+        .where(ranked.c.position <= per_group)
+        .options(selectinload(Agreement.partners), joinedload(Agreement.owner), selectinload(Agreement.successor))
+        .order_by(ranked.c.position)
+    ).all()
+    groups = {key: RenewalGroup(key, None if key == "overdue" else int(key.split("-")[1]), []) for key in RENEWAL_GROUP_KEYS}
+    for agreement, key, total in rows:
+        groups[key].agreements.append(agreement)
+        groups[key].total = total
+    return list(groups.values())
 
 
 # --- One agreement's page -------------------------------------------------------------------
 
 
+def agreement_for_page(agreement_id: int) -> Agreement | None:
+    """One agreement with what its page shows: owner, decider, partners, framework, programme
+    agreements and documents (a fixed number of statements)."""
+    return db.session.scalar(
+        select(Agreement)
+        .where(Agreement.id == agreement_id)
+        .options(
+            joinedload(Agreement.owner),
+            joinedload(Agreement.decided_by),
+            joinedload(Agreement.parent),
+            selectinload(Agreement.partners),
+            selectinload(Agreement.children),
+            selectinload(Agreement.documents).joinedload(Document.uploaded_by),
+        )
+    )
+
+
 def renewal_chain(agreement: Agreement) -> list[Agreement]:
-    """The agreements this one renews and that renew it, oldest first, this one included."""
-    older: list[Agreement] = []
-    seen = {agreement.id}
-    current = agreement.predecessor
+    """The agreements this one renews and that renew it, oldest first, this one included
+    (one statement, however long the chain)."""
+    older = select(Agreement.predecessor_id.label("id")).where(Agreement.id == agreement.id).cte("older", recursive=True)
+    older = older.union(
+        select(Agreement.predecessor_id).join(older, Agreement.id == older.c.id).where(Agreement.predecessor_id.is_not(None))
+    )
+    newer = select(Agreement.id.label("id")).where(Agreement.predecessor_id == agreement.id).cte("newer", recursive=True)
+    newer = newer.union(select(Agreement.id).join(newer, Agreement.predecessor_id == newer.c.id))
+    links = db.session.scalars(
+        select(Agreement).where(or_(Agreement.id.in_(select(older.c.id)), Agreement.id.in_(select(newer.c.id))))
+    ).all()
+    by_id = {link.id: link for link in links} | {agreement.id: agreement}
+    by_predecessor = {link.predecessor_id: link for link in by_id.values() if link.predecessor_id is not None}
+    set_committed_value(agreement, "successor", by_predecessor.get(agreement.id))  # the decisions ask
+    chain, seen = [agreement], {agreement.id}
+    current = by_id.get(agreement.predecessor_id)
     while current is not None and current.id not in seen:
         seen.add(current.id)
-        older.append(current)
-        current = current.predecessor
-    newer: list[Agreement] = []
-    current = agreement.successor
+        chain.insert(0, current)
+        current = by_id.get(current.predecessor_id)
+    current = by_predecessor.get(agreement.id)
     while current is not None and current.id not in seen:
         seen.add(current.id)
-        newer.append(current)
-        current = current.successor
-    return [a for a in reversed(older) if a.archived_at is None] + [agreement] + [
-        a for a in newer if a.archived_at is None
-    ]
+        chain.append(current)
+        current = by_predecessor.get(current.id)
+    return [link for link in chain if link is agreement or link.archived_at is None]
 
 
 def outlasts(child: Agreement, parent: Agreement) -> bool:
@@ -275,6 +438,9 @@ def interactions_mentioning(agreement_id: int):
         .options(
             joinedload(Interaction.author),
             joinedload(Interaction.partner),
+            joinedload(Interaction.proposal),
+            selectinload(Interaction.contacts),
+            selectinload(Interaction.staff),
             selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee),
         )
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())

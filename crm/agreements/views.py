@@ -11,13 +11,15 @@ from crm.agreements.forms import AgreementEditForm, AgreementForm, ConfirmForm, 
 from crm.agreements.models import Agreement, Document
 from crm.agreements.queries import (
     AgreementFilter,
+    agreement_for_page,
     agreement_list,
     follow_ups_of,
-    group_renewals,
+    framework_choices,
     interactions_mentioning,
     outlasts,
+    partner_matches,
     renewal_chain,
-    renewals_due,
+    renewal_groups,
 )
 from crm.audit.queries import record_history
 from crm.core.export import csv_response, xlsx_response
@@ -25,13 +27,10 @@ from crm.auth.permissions import editor_required
 from crm.core.forms import apply_form
 from crm.core.i18n import country_name
 from crm.core.pagination import paginate
-from crm.core.search import contains
 from crm.extensions import db, htmx
 from crm.partners.models import Partner
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
-
-PICKER_LIMIT = 30
 
 
 def _visible_agreement(agreement_id: int) -> Agreement:
@@ -61,6 +60,7 @@ def _filter_from(form: ListFilterForm) -> AgreementFilter:
         owner_id=form.owner.data,
         act_within=form.act_within.data,
         has_document=form.has_document.data or "",
+        renewal=form.renewal.data or "",
         sort=form.sort.data or "valid_until",
     )
 
@@ -115,11 +115,11 @@ def _export(fmt: str):
 def _filter_description(form: ListFilterForm) -> list[list]:
     """One row per filter in use: its label and the value as the user chose it."""
     lines = []
-    for name in ("q", "kind", "status", "country", "partner", "owner", "act_within", "has_document"):
+    for name in ("q", "kind", "status", "country", "partner", "owner", "act_within", "has_document", "renewal"):
         field = form[name]
         if field.data in (None, ""):
             continue
-        shown = field.data
+        shown = form.partner_name if name == "partner" else field.data
         if hasattr(field, "choices") and field.choices:
             shown = dict((str(value), label) for value, label in field.choices).get(str(field.data), field.data)
         lines.append([_("Filter"), str(field.label.text), str(shown)])
@@ -133,9 +133,7 @@ def _filter_description(form: ListFilterForm) -> list[list]:
 
 @bp.get("/renewals")
 def renewals():
-    today = date.today()
-    groups = group_renewals(renewals_due(today), today)
-    return render_template("agreements/renewals.html", groups=groups)
+    return render_template("agreements/renewals.html", groups=renewal_groups(date.today()))
 
 
 # --- One agreement ------------------------------------------------------------------------------
@@ -143,7 +141,9 @@ def renewals():
 
 @bp.get("/<int:agreement_id>")
 def show(agreement_id: int):
-    agreement = _visible_agreement(agreement_id)
+    agreement = agreement_for_page(agreement_id)
+    if agreement is None or agreement.is_archived:
+        abort(404)
     children = [child for child in agreement.children if not child.is_archived]
     parent = agreement.parent if agreement.parent and not agreement.parent.is_archived else None
     return render_template(
@@ -185,6 +185,8 @@ def new():
         form = AgreementForm(data=data)
     else:
         form = AgreementForm()
+    if form.find_partners.data:
+        return _form_page(form, None, old)
     if form.validate_on_submit():
         agreement = Agreement()
         apply_form(form, agreement, AgreementForm.FIELDS)
@@ -195,8 +197,7 @@ def new():
         db.session.commit()
         flash(_("Agreement %(title)s was saved.", title=agreement.title), "success")
         return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
-    status = 422 if form.errors else 200
-    return render_template("agreements/form.html", form=form, agreement=None, renews=old), status
+    return _form_page(form, None, old)
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -204,10 +205,11 @@ def new():
 def edit(agreement_id: int):
     agreement = _visible_agreement(agreement_id)
     if request.method == "GET":
-        form = AgreementEditForm(obj=agreement, agreement=agreement)
-        form.partners.data = [partner.id for partner in agreement.partners]
+        form = AgreementEditForm(obj=agreement, agreement=agreement, partners=[partner.id for partner in agreement.partners])
     else:
         form = AgreementEditForm(agreement=agreement)
+    if form.find_partners.data:
+        return _form_page(form, agreement, None)
     if form.validate_on_submit():
         form.ensure_current(agreement)
         apply_form(form, agreement, AgreementForm.FIELDS)
@@ -215,8 +217,15 @@ def edit(agreement_id: int):
         db.session.commit()
         flash(_("Agreement %(title)s was saved.", title=agreement.title), "success")
         return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
-    status = 422 if form.errors else 200
-    return render_template("agreements/form.html", form=form, agreement=agreement, renews=None), status
+    return _form_page(form, agreement, None)
+
+
+def _form_page(form: AgreementForm, agreement: Agreement | None, renews: Agreement | None):
+    """The agreement form, with the partner picker's first matches (the search term, if any)."""
+    options, more = partner_matches((form.partner_q.data or "").strip(), form.chosen_partner_ids)
+    return render_template(
+        "agreements/form.html", form=form, agreement=agreement, renews=renews, picker_options=options, picker_more=more
+    ), 422 if form.errors else 200
 
 
 def _partners(ids: list[int]) -> list[Partner]:
@@ -226,17 +235,21 @@ def _partners(ids: list[int]) -> list[Partner]:
 @bp.get("/partner-options")
 def partner_options():
     """The partner picker's search-as-you-type answer: matching partners not yet chosen."""
-    term = request.args.get("partner_q", "").strip()
-    chosen = {int(v) for v in request.args.getlist("partners") if v.isdigit() and len(v) < 10}
-    statement = select(Partner).where(Partner.archived_at.is_(None)).order_by(Partner.name).limit(PICKER_LIMIT)
-    if term:
-        statement = statement.where(
-            contains(Partner.name, term) | contains(Partner.local_name, term) | contains(Partner.short_name, term)
-        )
-    if chosen:
-        statement = statement.where(Partner.id.not_in(chosen))
-    options = [(p.id, p.name) for p in db.session.scalars(statement)]
-    return render_template("agreements/_partner_options.html", options=options, field_name="partners")
+    term = request.args.get("partner_q", "").strip()[:200]
+    options, more = partner_matches(term, set(_ids("partners")[:500]))
+    return render_template("agreements/_partner_options.html", options=options, more=more, field_name="partners")
+
+
+def _ids(name: str) -> list[int]:
+    return [int(v) for v in request.args.getlist(name) if v.isdigit() and len(v) < 10]
+
+
+@bp.get("/framework-options")
+def framework_options():
+    """The framework agreement <option>s for the partners chosen so far (the form asks as they change)."""
+    keep = (_ids("parent_id") or [None])[0]
+    choices = framework_choices(_ids("partners")[:100], keep=keep, exclude=(_ids("agreement") or [None])[0])
+    return render_template("agreements/_framework_options.html", choices=choices, selected=keep)
 
 
 @bp.route("/<int:agreement_id>/lapse", methods=["GET", "POST"])

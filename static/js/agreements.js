@@ -1,15 +1,17 @@
-// The agreement form's partner picker: the checkboxes work without JavaScript; this shows the
-// search box (htmx asks the server as you type) and keeps a ticked partner when the matches change.
+// The agreement form's partner picker: the checkboxes and the "Find" button work without
+// JavaScript; this drops "Find" (htmx asks the server for matches as you type, and Enter in a
+// field saves the form again), keeps a ticked partner when the matches change, and refreshes the
+// framework agreements offered when the partners chosen change.
 (function () {
   "use strict";
 
   function init() {
     var picker = document.getElementById("partner-picker");
     if (!picker) return;
-    var search = picker.querySelector(".app-picker-search");
     var chosen = document.getElementById("partner-chosen");
     var options = document.getElementById("partner-options");
-    if (search) search.hidden = false;
+    var find = picker.querySelector(".app-picker-find");
+    if (find) find.remove();
 
     // Enter in the search box searches; it must not submit the agreement form.
     var input = document.getElementById("partner_q");
@@ -25,6 +27,22 @@
       var row = box.closest(".form-check");
       if (row) chosen.appendChild(row);
     });
+
+    var framework = document.getElementById("parent_id");
+    var frameworkUrl = picker.getAttribute("data-framework-options");
+    if (framework && frameworkUrl && window.htmx) {
+      picker.addEventListener("change", function (event) {
+        if (event.target.name !== "partners") return;
+        var params = new URLSearchParams();
+        picker.querySelectorAll('input[name="partners"]:checked').forEach(function (box) {
+          params.append("partners", box.value);
+        });
+        if (framework.value) params.append("parent_id", framework.value);
+        var own = picker.getAttribute("data-agreement");
+        if (own) params.append("agreement", own);
+        window.htmx.ajax("GET", frameworkUrl + "?" + params.toString(), { target: framework, swap: "innerHTML" });
+      });
+    }
   }
 
   if (document.readyState === "loading") {

@@ -63,11 +63,14 @@ def test_upload_a_pdf_and_download_it_back_byte_for_byte(page, live_server, live
     assert open(download.path(), "rb").read() == PDF
 
 
-def test_the_partner_picker_searches_as_you_type_and_keeps_each_choice(page, live_server, live_db, live_user, login):
+def test_the_partner_picker_searches_as_you_type_keeps_each_choice_and_offers_their_frameworks(page, live_server, live_db, live_user, login):
     user = live_user()
     with live_db.app_context():
         for name in ["BMW Group", "Bosch", "Mercedes-Benz", "Hiroshima University"]:
             db.session.add(Partner(name=name, kind=PartnerKind.COMPANY, country="DE"))
+        db.session.commit()
+        bmw = db.session.query(Partner).filter_by(name="BMW Group").one()
+        db.session.add(Agreement(title="BMW framework", kind=AgreementKind.MOU, partners=[bmw]))
         db.session.commit()
     login(user)
     page.goto(f"{live_server}/agreements/new")
@@ -75,7 +78,10 @@ def test_the_partner_picker_searches_as_you_type_and_keeps_each_choice(page, liv
     search = page.get_by_placeholder("Find a partner")
     search.fill("bmw")
     expect(page.get_by_label("Hiroshima University")).to_have_count(0)
+    framework_offered = page.get_by_label("Framework agreement").locator("option", has_text="BMW framework")
+    expect(framework_offered).to_have_count(0)
     page.get_by_label("BMW Group").check()
+    expect(framework_offered).to_have_count(1)  # the partners' agreements are offered as they are chosen
     search.fill("bosch")
     expect(page.get_by_label("Mercedes-Benz")).to_have_count(0)
     page.get_by_label("Bosch").check()

@@ -387,3 +387,150 @@ def test_the_partner_page_lists_its_agreements(client, auth, factory):
     with client.application.app_context():
         assert db.session.get(Partner, partner) is not None
     assert "Teacher training 2025" in client.get(f"/partners/{partner}").text
+
+
+# --- At the scale of a large office: bounded pages, fixed statements ------------------------------
+
+
+def test_each_renewal_group_shows_its_first_agreements_by_act_by_and_links_to_all_of_them(client, auth, factory):
+    from crm.agreements.queries import RENEWALS_PER_GROUP
+
+    auth.login()
+    partner = factory.partner()
+    for n in range(RENEWALS_PER_GROUP + 2):
+        factory.agreement([partner], title=f"Soon {n:02d}", **expiring_fields(days_to_act_by=n))
+    factory.agreement([partner], title="Later one", **expiring_fields(150))
+    text = client.get("/agreements/renewals").text
+    within30 = text[text.index('id="renewals-within-30"'):text.index('id="renewals-within-90"')]
+    assert f'<span class="badge text-bg-light">{RENEWALS_PER_GROUP + 2}</span>' in within30
+    shown = [n for n in range(RENEWALS_PER_GROUP + 2) if f">Soon {n:02d}</a>" in within30]
+    assert shown == list(range(RENEWALS_PER_GROUP))
+    assert f"Show all {RENEWALS_PER_GROUP + 2}" in within30
+    assert 'href="/agreements?renewal=within-30&amp;sort=act_by"' in within30
+    assert "Show all" not in text[text.index('id="renewals-within-180"'):]  # one agreement: nothing hidden
+    listed = client.get("/agreements?renewal=within-30&sort=act_by").text
+    assert f"{RENEWALS_PER_GROUP + 2} agreements" in listed
+    assert all(f">Soon {n:02d}</a>" in listed for n in range(RENEWALS_PER_GROUP + 2))
+    assert "Later one" not in listed
+    assert client.get("/agreements?renewal=bogus").status_code == 422
+
+
+def test_the_renewals_view_and_home_run_a_fixed_number_of_statements(client, auth, factory, count_statements):
+    auth.login()
+    partner = factory.partner()
+
+    def statements(path):
+        with count_statements() as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    factory.agreement([partner], **expiring_fields(5))
+    few = statements("/agreements/renewals"), statements("/")
+    for n in range(6):
+        other = factory.partner(name=f"P{n}")
+        old = factory.agreement([other], title=f"Old {n}", decision=AgreementDecision.RENEWED)
+        factory.agreement([partner, other], title=f"A{n}", owner_id=auth.user.id, **expiring_fields(-3 + 40 * n))
+        factory.agreement([other], title=f"Renewal of {n}", predecessor_id=old)
+    assert (statements("/agreements/renewals"), statements("/")) == few
+
+
+def test_the_decision_buttons_of_the_renewals_view_are_plain_links(client, auth, factory):
+    auth.login()
+    agreement_id = factory.agreement([factory.partner()], title="EBG", **expiring_fields(5))
+    text = client.get("/agreements/renewals").text
+    for href in (f"/agreements/new?renews={agreement_id}", f"/agreements/{agreement_id}/edit", f"/agreements/{agreement_id}/lapse"):
+        assert f'href="{href}"' in text
+    assert f"/agreements/{agreement_id}/terminate" not in text
+
+
+def test_the_list_filters_by_a_partner_id_showing_its_name_and_never_lists_every_partner(client, auth, factory):
+    auth.login(Role.VIEWER)
+    chosen = factory.partner(name="Universiti Utara Malaysia", country="MY")
+    factory.partner(name="Hiroshima University", country="JP")
+    factory.agreement([chosen], title="Exchange")
+    text = client.get(f"/agreements?partner={chosen}").text
+    assert "Universiti Utara Malaysia" in text and f'name="partner" type="hidden" value="{chosen}"' in text
+    assert 'href="/agreements">Any partner</a>' in text
+    assert "Hiroshima" not in client.get("/agreements").text
+    missing = client.get("/agreements?partner=99999")
+    assert missing.status_code == 422 and "There is no such partner." in missing.text
+    export = client.get(f"/agreements/export.csv?partner={chosen}").get_data(as_text=True)
+    assert "Universiti Utara Malaysia" in export.splitlines()[1]
+
+
+def test_the_partner_page_links_to_its_agreements_in_the_list(client, auth, factory):
+    auth.login(Role.VIEWER)
+    partner = factory.partner()
+    factory.agreement([partner])
+    assert f'href="/agreements?partner={partner}"' in client.get(f"/partners/{partner}").text
+
+
+def test_the_agreement_form_offers_the_first_partners_only_and_finds_others_without_javascript(app, client, auth, factory):
+    from crm.agreements.queries import PICKER_LIMIT
+
+    auth.login()
+    for n in range(PICKER_LIMIT + 5):
+        factory.partner(name=f"College {n:03d}")
+    wanted = factory.partner(name="Zhejiang Institute")
+    form = client.get("/agreements/new").text
+    assert form.count('name="partners"') == PICKER_LIMIT
+    assert "Zhejiang" not in form and f"Only the first {PICKER_LIMIT} are listed" in form
+    found = client.post("/agreements/new", data=form_data(auth.csrf("/agreements/new"), [], partner_q="zhej", find_partners="1"))
+    assert found.status_code == 200
+    assert f'value="{wanted}" id="partner-option-{wanted}">' in found.text
+    assert 'value="Exchange with Hiroshima"' in found.text  # what was typed stays
+    kept = client.post("/agreements/new", data=form_data(auth.csrf(), [wanted], partner_q="college 00", find_partners="1"))
+    assert f'value="{wanted}" id="partner-option-{wanted}" checked' in kept.text
+    with app.app_context():
+        assert db.session.query(Agreement).count() == 0
+
+
+def test_the_framework_select_offers_the_agreements_of_the_chosen_partners(app, client, auth, factory):
+    auth.login()
+    ours, other = factory.partner(name="EBG"), factory.partner(name="BMW")
+    framework = factory.agreement([ours], title="EBG framework", kind=AgreementKind.MOU)
+    elsewhere = factory.agreement([other], title="BMW framework", kind=AgreementKind.MOU)
+    form = client.get(f"/agreements/new?partner={ours}").text
+    assert "EBG framework" in form and "BMW framework" not in form
+    options = client.get(f"/agreements/framework-options?partners={other}&parent_id={framework}").text
+    assert "BMW framework" in options and f'<option value="{framework}" selected>EBG framework' in options
+    # Any visible agreement is accepted; an archived or missing one is not.
+    response = client.post("/agreements/new", data=form_data(auth.csrf("/agreements/new"), [ours], parent_id=str(elsewhere)))
+    assert response.status_code == 303
+    for bad in ("99999", "abc"):
+        refused = client.post("/agreements/new", data=form_data(auth.csrf(), [ours], title="Bad", parent_id=bad))
+        assert refused.status_code == 422 and "Not a valid choice." in refused.text
+    with app.app_context():
+        assert db.session.query(Agreement).filter_by(title="Exchange with Hiroshima").one().parent_id == elsewhere
+
+
+def test_the_agreement_form_and_page_run_a_fixed_number_of_statements(client, auth, factory, count_statements):
+    auth.login()
+    partner = factory.partner()
+    agreement_id = factory.agreement([partner], title="Framework")
+
+    def statements():
+        counts = []
+        for path in ("/agreements/new", f"/agreements/{agreement_id}/edit", f"/agreements/{agreement_id}"):
+            with count_statements() as counter:
+                assert client.get(path).status_code == 200
+            counts.append(counter.count)
+        return counts
+
+    def add(n):
+        other = factory.partner(name=f"P{n}")
+        factory.agreement([partner, other], title=f"Programme {n}", parent_id=agreement_id)
+        factory.follow_up(title=f"F{n}", agreement_id=agreement_id)
+        factory.interaction(other, subject=f"Talk {n}", agreement_id=agreement_id)
+
+    add(0)
+    few = statements()
+    for n in range(1, 6):
+        add(n)
+    previous = agreement_id
+    for n in range(4):  # a renewal chain of five
+        previous = factory.agreement([partner], title=f"Renewal {n}", predecessor_id=previous)
+    assert statements() == few
+    text = client.get(f"/agreements/{agreement_id}").text
+    positions = [text.index("<strong>Framework</strong>")] + [text.index(f">Renewal {n}</a>") for n in range(4)]
+    assert positions == sorted(positions)

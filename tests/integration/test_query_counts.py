@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from crm import create_app
+from crm.agreements.models import Agreement
 from crm.auth.models import Role, User
 from crm.demo.generate import Sizes, generate
 from crm.extensions import db
@@ -22,6 +23,12 @@ REQUESTS = [
     ("/partners?country={country}", {}),
     ("/partners/{partner_id}", {}),
     ("/agreements", {}),
+    ("/agreements?partner={partner_id}", {}),
+    ("/agreements?renewal=within-90&sort=act_by", {}),
+    ("/agreements?q=University", {"HX-Request": "true", "HX-Target": "agreement-results"}),
+    ("/agreements/{agreement_id}", {}),
+    ("/agreements/new", {}),
+    ("/agreements/{agreement_id}/edit", {}),
     ("/history", {}),
     ("/follow-ups?who=all", {}),
     ("/proposals", {}),
@@ -44,6 +51,7 @@ def _statement_counts(tmp_path, name, sizes):
         country = db.session.scalar(
             select(Partner.country).group_by(Partner.country).order_by(func.count().desc()).limit(1)
         )
+        agreement_id = db.session.scalar(select(Agreement.id).order_by(Agreement.id).limit(1))
         session_id = user.get_id()
         engine = db.engine
     client = app.test_client()
@@ -51,7 +59,7 @@ def _statement_counts(tmp_path, name, sizes):
         session["_user_id"] = session_id
     counts = {}
     for path, headers in REQUESTS:
-        url = path.format(partner_id=partner_id, country=country)
+        url = path.format(partner_id=partner_id, country=country, agreement_id=agreement_id)
         statements = []
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)

@@ -7,7 +7,16 @@ from sqlalchemy import select
 
 from crm.agreements.decisions import renewal_draft
 from crm.agreements.models import Agreement, AgreementDecision, AgreementKind, AgreementStatus
-from crm.agreements.queries import act_by_column, group_renewals, status_condition
+from crm.agreements.queries import (
+    AgreementFilter,
+    act_by_column,
+    agreement_list,
+    group_renewals,
+    renewal_group_column,
+    renewal_groups,
+    renewals_due,
+    status_condition,
+)
 from crm.extensions import db
 
 TODAY = date(2026, 11, 25)
@@ -90,6 +99,22 @@ def test_renewals_are_grouped_overdue_then_within_30_90_180_days():
         ("within-90", ["31", "90"]),
         ("within-180", ["91", "180"]),
     ]
+
+
+def test_the_sql_renewal_groups_and_group_filters_agree_with_group_renewals(app):
+    with app.app_context():
+        for days in (-5, -1, 0, 1, 30, 31, 89, 90, 91, 179, 180, 181):
+            for notice in (None, 0, 45):
+                db.session.add(agreement(until=TODAY + timedelta(days=days + (notice or 0)), notice=notice, title=f"{days}/{notice}"))
+        db.session.commit()
+        expected = {g.key: [a.id for a in g.agreements] for g in group_renewals(renewals_due(TODAY), TODAY)}
+        keyed = dict(db.session.execute(select(Agreement.id, renewal_group_column(TODAY))).all())
+        assert {key: [i for i in ids if keyed[i] == key] for key, ids in expected.items()} == expected
+        for key, ids in expected.items():
+            listed = db.session.scalars(agreement_list(AgreementFilter(renewal=key, sort="act_by"), TODAY)).all()
+            assert [a.id for a in listed] == ids, key
+        shown = {g.key: ([a.id for a in g.agreements], g.total) for g in renewal_groups(TODAY, per_group=2)}
+        assert shown == {key: (ids[:2], len(ids)) for key, ids in expected.items()}
 
 
 @pytest.mark.parametrize(
