@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
-from crm.core.pagination import paginate
+from crm.core.search import MAX_TERM_LENGTH
 from crm.extensions import db, htmx
 from crm.interactions import queries
 from crm.interactions.forms import (
@@ -92,8 +92,17 @@ def _with_events(response, events: str = LOGGED_EVENTS):
 def history():
     form = HistoryFilterForm(formdata=request.args)
     valid = form.validate()
-    page = paginate(queries.history_statement(form.filters()))
+    page = queries.history_page(form.filters())
     return render_template("interactions/history.html", form=form, page=page), (200 if valid else 422)
+
+
+@bp.get("/history/partner-names")
+def history_partner_names():
+    """Suggestions for the /history partner filter as one types (the datalist's options)."""
+    if htmx.target != "history-partner-names":
+        return redirect(url_for(".history", partner_q=request.args.get("partner_q", "")), 303)
+    names = queries.partner_names(request.args.get("partner_q", "")[:MAX_TERM_LENGTH])
+    return render_template("interactions/_partner_names.html", names=names)
 
 
 @bp.get("/partners/<int:partner_id>/history")

@@ -23,7 +23,11 @@ REQUESTS = [
     ("/partners/{partner_id}", {}),
     ("/agreements", {}),
     ("/history", {}),
+    ("/history?page=2&country={country}", {}),
+    ("/partners/{partner_id}/history", {}),
     ("/follow-ups?who=all", {}),
+    ("/follow-ups", {}),
+    ("/follow-ups?due=later", {}),
     ("/proposals", {}),
     ("/", {}),
 ]

@@ -1,0 +1,79 @@
+"""Pages of a long list whose total is counted only up to a cap.
+
+An exact COUNT(*) reads every matching row: over 200,000 interactions that costs more than the
+page itself. Counting at most `cap + 1` rows costs the same at any size, and "1,000+" tells a
+person as much as "187,412" does. The page's rows come from LIMIT/OFFSET (one row more than the
+page, to know whether there is a next one), so a page costs two statements at any size.
+"""
+from dataclasses import dataclass, field
+
+from flask import abort, current_app
+from sqlalchemy import func, literal, select
+
+from crm.core.pagination import page_number
+from crm.extensions import db
+
+COUNT_CAP = 1000
+
+
+def capped_count(statement, cap: int = COUNT_CAP):
+    """A scalar subquery: how many rows `statement` has, but no more than `cap + 1`.
+
+    `statement` is a select whose WHERE clause says which rows count; its columns, order and
+    loader options do not matter.
+    """
+    limited = statement.with_only_columns(literal(1)).order_by(None).limit(cap + 1).subquery()
+    return select(func.count()).select_from(limited).scalar_subquery()
+
+
+@dataclass
+class CappedPage:
+    """A page of rows; `total` is exact unless `capped` (then there are more than `cap`)."""
+
+    items: list = field(default_factory=list)
+    page: int = 1
+    per_page: int = 50
+    total: int = 0
+    cap: int = COUNT_CAP
+    has_next: bool = False
+
+    @property
+    def capped(self) -> bool:
+        return self.total > self.cap
+
+    @property
+    def shown_total(self) -> int:
+        """The count to show: the cap when there are more (shown as "1,000+")."""
+        return min(self.total, self.cap)
+
+    @property
+    def pages(self) -> int | None:
+        """How many pages there are, when the total is known."""
+        if self.capped:
+            return None
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def capped_page(rows_statement, count_statement, per_page: int | None = None, cap: int = COUNT_CAP) -> CappedPage:
+    """The `?page=` of `rows_statement` (ordered, with its loader options) and the capped count of
+    `count_statement` (the same rows, plain). Two statements; a page past the end is a 404."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    page = page_number()
+    rows = db.session.scalars(rows_statement.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
+    if page > 1 and not rows:
+        abort(404)
+    total = db.session.scalar(select(capped_count(count_statement, cap)))
+    return CappedPage(items=list(rows[:per_page]), page=page, per_page=per_page, total=total, cap=cap,
+                      has_next=len(rows) > per_page)
