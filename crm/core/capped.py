@@ -16,12 +16,14 @@ from crm.extensions import db
 COUNT_CAP = 1000
 
 
-def capped_count(statement, cap: int = COUNT_CAP):
-    """A scalar subquery: how many rows `statement` has, but no more than `cap + 1`.
+def capped_count(statement, cap: int | None = None):
+    """A scalar subquery: how many rows `statement` has, but no more than `cap + 1` (the cap is
+    COUNT_CAP unless given).
 
     `statement` is a select whose WHERE clause says which rows count; its columns, order and
     loader options do not matter.
     """
+    cap = COUNT_CAP if cap is None else cap
     limited = statement.with_only_columns(literal(1)).order_by(None).limit(cap + 1).subquery()
     return select(func.count()).select_from(limited).scalar_subquery()
 
@@ -66,9 +68,10 @@ class CappedPage:
         return self.page + 1
 
 
-def capped_page(rows_statement, count_statement, per_page: int | None = None, cap: int = COUNT_CAP) -> CappedPage:
+def capped_page(rows_statement, count_statement, per_page: int | None = None, cap: int | None = None) -> CappedPage:
     """The `?page=` of `rows_statement` (ordered, with its loader options) and the capped count of
     `count_statement` (the same rows, plain). Two statements; a page past the end is a 404."""
+    cap = COUNT_CAP if cap is None else cap
     per_page = per_page or current_app.config["PAGE_SIZE"]
     page = page_number()
     rows = db.session.scalars(rows_statement.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()

@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from crm.agreements.models import Agreement
-from crm.core.capped import COUNT_CAP, CappedPage, capped_count, capped_page
+from crm.core.capped import CappedPage, capped_count, capped_page
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
@@ -98,7 +98,7 @@ def group_rows(assignee_id: int | str, key: str, today: date, limit: int = GROUP
     return db.session.scalars(_rows(_open_of(assignee_id).where(group_condition(key, today))).limit(limit)).all()
 
 
-def group_counts(assignee_id: int | str, today: date, cap: int = COUNT_CAP) -> dict[str, int]:
+def group_counts(assignee_id: int | str, today: date, cap: int | None = None) -> dict[str, int]:
     """How many follow-ups each group holds, each counted up to `cap + 1` (one statement)."""
     counts = [
         capped_count(_open_of(assignee_id).where(group_condition(key, today)), cap).label(f"group_{index}")

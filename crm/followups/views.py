@@ -9,7 +9,7 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from flask_login import current_user
 
 from crm.auth.permissions import editor_required
-from crm.core.capped import COUNT_CAP
+from crm.core import capped as capped_counts
 from crm.core.security import safe_next_url
 from crm.extensions import db, htmx
 from crm.followups import queries
@@ -58,13 +58,14 @@ def index():
         return render_template("followups/group.html", group=group, page=page, filter_form=filter_form,
                                everyone=everyone, back=_back())
     counts = queries.group_counts(assignee, today)
-    sections = [(group, queries.group_rows(assignee, group.key, today), counts[group.key]) for group in queries.GROUPS]
+    cap = capped_counts.COUNT_CAP
+    sections = [(group, queries.group_rows(assignee, group.key, today, queries.GROUP_LIMIT), counts[group.key]) for group in queries.GROUPS]
     return render_template(
         "followups/index.html",
         sections=sections,
-        total=sum(min(count, COUNT_CAP) for count in counts.values()),
-        capped=any(count > COUNT_CAP for count in counts.values()),
-        count_cap=COUNT_CAP,
+        total=sum(min(count, cap) for count in counts.values()),
+        capped=any(count > cap for count in counts.values()),
+        count_cap=cap,
         filter_form=filter_form,
         everyone=everyone,
         back=_back(),
