@@ -184,17 +184,32 @@ class InteractionEditForm(VersionedForm, InteractionForm):
 
 
 class PartnerPickForm(FlaskForm):
-    """The first step of logging from the navigation: which partner."""
+    """The first step of logging from the navigation: find the partner by name, then choose it
+    (`partner_id`); never a list of every partner."""
 
     class Meta:
         csrf = False
 
-    partner_id = SelectField(_l("Partner"), coerce=optional_id, validators=[InputRequired()])
-    submit = SubmitField(_l("Continue"))
+    q = SearchField(_l("Find the partner"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    partner_id = IntegerField(_l("Partner"), validators=[InputRequired()])
+    submit = SubmitField(_l("Find"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.partner_id.choices = [NOBODY] + queries.partner_choices()
+        self.q.render_kw = {
+            "autocomplete": "off",
+            "hx-get": url_for("interactions.pick_partner"),
+            "hx-trigger": "input changed delay:250ms, search",
+            "hx-target": "#partner-matches",
+            "hx-swap": "outerHTML",
+            "hx-sync": "this:replace",
+        }
+
+    def validate_partner_id(self, field):
+        if field.data is None:
+            return  # not a number: the field already says so
+        if not 0 < field.data < 2**31 or queries.partner_label(field.data) is None:
+            raise ValidationError(_l("There is no such partner."))
 
 
 class HistoryFilterForm(FlaskForm):

@@ -196,14 +196,16 @@ def load_entry(interaction_id: int) -> Interaction | None:
 # --- what the log form offers -----------------------------------------------------------
 
 
-def partner_choices() -> list[tuple[int, str]]:
-    """Partners one can log an interaction with: not archived, by name."""
-    rows = db.session.execute(
-        select(Partner.id, Partner.name, Partner.local_name)
-        .where(Partner.archived_at.is_(None))
-        .order_by(Partner.name)
-    ).all()
-    return [(row.id, f"{row.name} ({row.local_name})" if row.local_name else row.name) for row in rows]
+def partners_to_pick(term: str, limit: int = PARTNER_NAME_LIMIT) -> list[Partner]:
+    """Partners one can log an interaction with (not archived) whose name matches `term`, by
+    name; the first `limit` of them."""
+    statement = select(Partner).where(Partner.archived_at.is_(None)).order_by(Partner.name).limit(limit)
+    term = term.strip()
+    if term:
+        statement = statement.where(
+            or_(contains(Partner.name, term), contains(Partner.local_name, term), contains(Partner.short_name, term))
+        )
+    return db.session.scalars(statement).all()
 
 
 def contacts_for(partner_id: int, keep: list[int] = ()) -> list[Contact]:

@@ -274,6 +274,19 @@ def test_the_navigation_log_page_picks_a_partner_then_shows_the_form(client, aut
     assert client.get("/interactions/new?partner_id=999").status_code == 422
 
 
+def test_the_navigation_log_page_finds_the_partner_by_name_instead_of_listing_every_partner(client, auth, factory, partner):
+    auth.login(Role.STAFF)
+    factory.partner(name="EBG Germany", country="DE")
+    page = client.get("/interactions/new").text
+    assert "<select" not in page and 'name="q"' in page
+    found = client.get("/interactions/new?q=ebg")
+    assert found.status_code == 200 and "EBG Germany" in found.text and "Holmesglen Institute" not in found.text
+    matches = client.get("/interactions/new?q=holm", headers={"HX-Request": "true", "HX-Target": "partner-matches"})
+    assert matches.text.lstrip().startswith('<div id="partner-matches"') and "<html" not in matches.text
+    assert f'href="/interactions/new?partner_id={partner["id"]}"' in matches.text
+    assert client.get("/interactions/new?q=" + "x" * 500).status_code == 422
+
+
 def test_add_another_follow_up_gives_one_more_row_with_and_without_javascript(client, auth, partner):
     auth.login(Role.STAFF)
     row = client.get("/interactions/follow-up-row?index=3", headers={"HX-Request": "true"})
