@@ -68,15 +68,29 @@ class CappedPage:
         return self.page + 1
 
 
-def capped_page(rows_statement, count_statement, per_page: int | None = None, cap: int | None = None) -> CappedPage:
-    """The `?page=` of `rows_statement` (ordered, with its loader options) and the capped count of
-    `count_statement` (the same rows, plain). Two statements; a page past the end is a 404."""
+def capped_page(statement, order_by=(), options=(), per_page: int | None = None, cap: int | None = None,
+                key=None) -> CappedPage:
+    """The `?page=` of `statement` (a select of one entity with its filter) in `order_by`, rows
+    loaded with `options`, and its count up to the cap. Two statements (and those of the
+    options); a page past the end is a 404.
+
+    With `key` (the primary key column), the page's keys are chosen first, in a subquery that
+    selects only `key` with the same filter and order: when the database has to sort the
+    matching rows, it sorts keys instead of rows joined to everything they show.
+    """
     cap = COUNT_CAP if cap is None else cap
     per_page = per_page or current_app.config["PAGE_SIZE"]
     page = page_number()
-    rows = db.session.scalars(rows_statement.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
+    limit, offset = per_page + 1, (page - 1) * per_page
+    rows_statement = statement.options(*options).order_by(*order_by)
+    if key is None:
+        rows_statement = rows_statement.limit(limit).offset(offset)
+    else:
+        keys = statement.with_only_columns(key).order_by(*order_by).limit(limit).offset(offset)
+        rows_statement = rows_statement.where(key.in_(keys.scalar_subquery()))
+    rows = db.session.scalars(rows_statement).unique().all()
     if page > 1 and not rows:
         abort(404)
-    total = db.session.scalar(select(capped_count(count_statement, cap)))
+    total = db.session.scalar(select(capped_count(statement, cap)))
     return CappedPage(items=list(rows[:per_page]), page=page, per_page=per_page, total=total, cap=cap,
                       has_next=len(rows) > per_page)

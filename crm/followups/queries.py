@@ -83,14 +83,18 @@ def _open_of(assignee_id: int | str):
     return statement
 
 
+ROW_OPTIONS = (
+    joinedload(FollowUp.assignee),
+    joinedload(FollowUp.interaction).joinedload(Interaction.partner),
+    joinedload(FollowUp.agreement),
+    joinedload(FollowUp.proposal),
+)
+ROW_ORDER = (FollowUp.due_on.asc().nulls_last(), FollowUp.id)
+
+
 def _rows(statement):
     """What a row shows, loaded with it (joins: still one statement), soonest due first."""
-    return statement.options(
-        joinedload(FollowUp.assignee),
-        joinedload(FollowUp.interaction).joinedload(Interaction.partner),
-        joinedload(FollowUp.agreement),
-        joinedload(FollowUp.proposal),
-    ).order_by(FollowUp.due_on.asc().nulls_last(), FollowUp.id)
+    return statement.options(*ROW_OPTIONS).order_by(*ROW_ORDER)
 
 
 def group_rows(assignee_id: int | str, key: str, today: date, limit: int = GROUP_LIMIT) -> list[FollowUp]:
@@ -111,7 +115,7 @@ def group_counts(assignee_id: int | str, today: date, cap: int | None = None) ->
 def group_page(assignee_id: int | str, key: str, today: date) -> CappedPage:
     """`?page=` of one whole group (a group's "show all"): two statements."""
     statement = _open_of(assignee_id).where(group_condition(key, today))
-    return capped_page(_rows(statement), statement)
+    return capped_page(statement, order_by=ROW_ORDER, options=ROW_OPTIONS)
 
 
 def overdue_count(assignee_id: int, today: date) -> int:

@@ -136,12 +136,16 @@ def history_statement(filters: HistoryFilters):
 
 def history_page(filters: HistoryFilters) -> CappedPage:
     """The `?page=` of /history, newest first, with what each entry shows: five statements
-    (the page, its people and follow-ups, and a count that stops at COUNT_CAP)."""
-    statement = history_statement(filters)
-    rows = statement.options(joinedload(Interaction.partner), *_entry_options()).order_by(
-        Interaction.occurred_at.desc(), Interaction.id.desc()
+    (the page, its people and follow-ups, and a count that stops at COUNT_CAP). The page's ids
+    are chosen first: a filter by country may make the database sort that country's entries,
+    and it then sorts ids, not entries joined to their partner, author, agreement and proposal."""
+    return capped_page(
+        history_statement(filters),
+        order_by=(Interaction.occurred_at.desc(), Interaction.id.desc()),
+        options=(joinedload(Interaction.partner), *_entry_options()),
+        per_page=HISTORY_PAGE,
+        key=Interaction.id,
     )
-    return capped_page(rows, statement, per_page=HISTORY_PAGE)
 
 
 def partner_countries() -> list[str]:
