@@ -22,6 +22,9 @@ class FollowUp(Audited, Timestamped, Versioned, db.Model):
     __tablename__ = "follow_up"
     __table_args__ = (
         sa.Index("ix_follow_up_open_due", "done", "due_on"),
+        # One person's open follow-ups by group (ours or the partner's) and due date: serves the
+        # navigation's overdue COUNT on every page, the home card and each /follow-ups group.
+        sa.Index("ix_follow_up_assignee_open", "assignee_id", "done", "partner_commitment", "due_on"),
         sa.CheckConstraint(
             "interaction_id IS NOT NULL OR agreement_id IS NOT NULL OR proposal_id IS NOT NULL",
             name="has_parent",
@@ -31,7 +34,7 @@ class FollowUp(Audited, Timestamped, Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(300))
     due_on: Mapped[date | None]
-    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))  # ix_follow_up_assignee_open
     # True when the partner promised it ("waiting on partner"), False when we did.
     partner_commitment: Mapped[bool] = mapped_column(default=False)
     done: Mapped[bool] = mapped_column(default=False)

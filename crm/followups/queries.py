@@ -1,11 +1,13 @@
 """Open follow-ups: whose, grouped by urgency, and the overdue count the navigation shows."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from crm.agreements.models import Agreement
+from crm.core.capped import CappedPage, capped_count, capped_page
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
@@ -38,50 +40,82 @@ def end_of_week(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-def open_follow_ups(assignee_id: int | str | None) -> list[FollowUp]:
-    """Open follow-ups of one assignee (or of everyone), with what they belong to (one statement)."""
-    statement = (
-        select(FollowUp)
-        .where(FollowUp.done.is_(False), _not_archived())
-        .options(
-            joinedload(FollowUp.assignee),
-            joinedload(FollowUp.interaction).joinedload(Interaction.partner),
-            joinedload(FollowUp.agreement),
-            joinedload(FollowUp.proposal),
-        )
-        .order_by(FollowUp.due_on.asc().nulls_last(), FollowUp.id)
-    )
+GROUP_LIMIT = 20  # rows per group on /follow-ups; its "show all" pages through the rest
+
+
+@dataclass(frozen=True)
+class Group:
+    """One urgency group of /follow-ups: its key in the URL (`?due=`) and its heading."""
+
+    key: str
+    heading: object
+
+
+GROUPS = (
+    Group("overdue", _l("Overdue")),
+    Group("this-week", _l("Due this week")),
+    Group("later", _l("Later")),
+    Group("waiting", _l("Waiting on partner")),
+)
+GROUP_KEYS = tuple(group.key for group in GROUPS)
+
+
+def group_condition(key: str, today: date):
+    """Which open follow-ups a group holds: overdue, due this week (to Sunday), later or
+    undated; the partner's promises on their own whatever their date."""
+    if key == "waiting":
+        return FollowUp.partner_commitment.is_(True)
+    ours = FollowUp.partner_commitment.is_(False)
+    if key == "overdue":
+        return and_(ours, FollowUp.due_on < today)
+    if key == "this-week":
+        return and_(ours, FollowUp.due_on >= today, FollowUp.due_on <= end_of_week(today))
+    if key == "later":
+        return and_(ours, or_(FollowUp.due_on > end_of_week(today), FollowUp.due_on.is_(None)))
+    raise ValueError(key)
+
+
+def _open_of(assignee_id: int | str):
+    """Open follow-ups of one assignee (or of everyone), not archived with what they belong to."""
+    statement = select(FollowUp).where(FollowUp.done.is_(False), _not_archived())
     if assignee_id != EVERYONE:
         statement = statement.where(FollowUp.assignee_id == assignee_id)
-    return db.session.scalars(statement).all()
+    return statement
 
 
-@dataclass
-class Groups:
-    overdue: list[FollowUp] = field(default_factory=list)
-    this_week: list[FollowUp] = field(default_factory=list)
-    later: list[FollowUp] = field(default_factory=list)
-    waiting: list[FollowUp] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.overdue) + len(self.this_week) + len(self.later) + len(self.waiting)
+ROW_OPTIONS = (
+    joinedload(FollowUp.assignee),
+    joinedload(FollowUp.interaction).joinedload(Interaction.partner),
+    joinedload(FollowUp.agreement),
+    joinedload(FollowUp.proposal),
+)
+ROW_ORDER = (FollowUp.due_on.asc().nulls_last(), FollowUp.id)
 
 
-def grouped(follow_ups: list[FollowUp], today: date) -> Groups:
-    """Overdue first, then due this week, then later; the partner's promises on their own."""
-    groups = Groups()
-    week_ends = end_of_week(today)
-    for follow_up in follow_ups:
-        if follow_up.partner_commitment:
-            groups.waiting.append(follow_up)
-        elif follow_up.due_on is not None and follow_up.due_on < today:
-            groups.overdue.append(follow_up)
-        elif follow_up.due_on is not None and follow_up.due_on <= week_ends:
-            groups.this_week.append(follow_up)
-        else:
-            groups.later.append(follow_up)
-    return groups
+def _rows(statement):
+    """What a row shows, loaded with it (joins: still one statement), soonest due first."""
+    return statement.options(*ROW_OPTIONS).order_by(*ROW_ORDER)
+
+
+def group_rows(assignee_id: int | str, key: str, today: date, limit: int = GROUP_LIMIT) -> list[FollowUp]:
+    """The first `limit` follow-ups of a group (one statement; the index by assignee serves it)."""
+    return db.session.scalars(_rows(_open_of(assignee_id).where(group_condition(key, today))).limit(limit)).all()
+
+
+def group_counts(assignee_id: int | str, today: date, cap: int | None = None) -> dict[str, int]:
+    """How many follow-ups each group holds, each counted up to `cap + 1` (one statement)."""
+    counts = [
+        capped_count(_open_of(assignee_id).where(group_condition(key, today)), cap).label(f"group_{index}")
+        for index, key in enumerate(GROUP_KEYS)
+    ]
+    row = db.session.execute(select(*counts)).one()
+    return dict(zip(GROUP_KEYS, row, strict=True))
+
+
+def group_page(assignee_id: int | str, key: str, today: date) -> CappedPage:
+    """`?page=` of one whole group (a group's "show all"): two statements."""
+    statement = _open_of(assignee_id).where(group_condition(key, today))
+    return capped_page(statement, order_by=ROW_ORDER, options=ROW_OPTIONS)
 
 
 def overdue_count(assignee_id: int, today: date) -> int:

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from flask_login import current_user
 
 from crm.auth.permissions import editor_required
+from crm.core import capped as capped_counts
 from crm.core.security import safe_next_url
 from crm.extensions import db, htmx
 from crm.followups import queries
@@ -41,29 +42,51 @@ def my_overdue_follow_ups():
 
 @bp.get("/follow-ups")
 def index():
-    """Mine by default; an admin chooses someone else's, or everyone's (`?assignee=all`)."""
-    assignee = current_user.id
-    filter_form = None
-    if current_user.is_admin:
-        filter_form = AssigneeFilterForm(formdata=request.args)
-        filter_form.assignee.choices = [(str(current_user.id), current_user.name), (queries.EVERYONE, _everyone())] + [
-            (str(value), label) for value, label in assignee_choices()[1:] if value != current_user.id
-        ]
-        if "assignee" in request.args:
-            if not filter_form.validate():
-                abort(404)
-            chosen = filter_form.assignee.data
-            assignee = queries.EVERYONE if chosen == queries.EVERYONE else int(chosen)
-        else:
-            filter_form.assignee.data = str(current_user.id)
-    groups = queries.grouped(queries.open_follow_ups(assignee), date.today())
+    """Mine by default; an admin chooses someone else's, or everyone's (`?assignee=all`).
+
+    Each urgency group shows its first GROUP_LIMIT rows and its count; `?due=<group>` pages
+    through one whole group (its "show all" link)."""
+    assignee, filter_form = _assignee_and_filter()
+    everyone = assignee == queries.EVERYONE
+    today = date.today()
+    due = request.args.get("due")
+    if due is not None:
+        group = next((group for group in queries.GROUPS if group.key == due), None)
+        if group is None:
+            abort(404)
+        page = queries.group_page(assignee, group.key, today)
+        return render_template("followups/group.html", group=group, page=page, filter_form=filter_form,
+                               everyone=everyone, back=_back())
+    counts = queries.group_counts(assignee, today)
+    cap = capped_counts.COUNT_CAP
+    sections = [(group, queries.group_rows(assignee, group.key, today, queries.GROUP_LIMIT), counts[group.key]) for group in queries.GROUPS]
     return render_template(
         "followups/index.html",
-        groups=groups,
+        sections=sections,
+        total=sum(min(count, cap) for count in counts.values()),
+        capped=any(count > cap for count in counts.values()),
+        count_cap=cap,
         filter_form=filter_form,
-        everyone=assignee == queries.EVERYONE,
-        **_row_context(),
+        everyone=everyone,
+        back=_back(),
     )
+
+
+def _assignee_and_filter():
+    """Whose follow-ups the page shows, and the admin's form to choose (None for others)."""
+    if not current_user.is_admin:
+        return current_user.id, None
+    filter_form = AssigneeFilterForm(formdata=request.args)
+    filter_form.assignee.choices = [(str(current_user.id), current_user.name), (queries.EVERYONE, _everyone())] + [
+        (str(value), label) for value, label in assignee_choices()[1:] if value != current_user.id
+    ]
+    if "assignee" not in request.args:
+        filter_form.assignee.data = str(current_user.id)
+        return current_user.id, filter_form
+    if not filter_form.validate():
+        abort(404)
+    chosen = filter_form.assignee.data
+    return (queries.EVERYONE if chosen == queries.EVERYONE else int(chosen)), filter_form
 
 
 def _everyone() -> str:
@@ -72,9 +95,9 @@ def _everyone() -> str:
     return _("Everyone")
 
 
-def _row_context() -> dict:
-    """What every row needs once, not per row: who can be assigned, where to come back to."""
-    return {"assignees": assignee_choices(), "back": request.full_path.rstrip("?")}
+def _back() -> str:
+    """This page, for a form's `next`: where a page without JavaScript comes back to."""
+    return request.full_path.rstrip("?")
 
 
 def _load_or_404(follow_up_id: int):
@@ -87,7 +110,8 @@ def _load_or_404(follow_up_id: int):
 def _answer(follow_up, form):
     """The updated row (htmx), or back to the page the form was on."""
     if htmx:
-        response = make_response(render_template("followups/_row.html", follow_up=follow_up, **_row_context()))
+        response = make_response(render_template("followups/_row.html", follow_up=follow_up,
+                                                      back=safe_next_url(form.next.data) or url_for("followups.index")))
         response.headers["HX-Trigger"] = CHANGED_EVENT
         return response
     return redirect(safe_next_url(form.next.data) or url_for("followups.index"), 303)
@@ -117,12 +141,20 @@ def reopen(follow_up_id: int):
     return _set_done(follow_up_id, False)
 
 
-@bp.post("/follow-ups/<int:follow_up_id>/assign")
+@bp.route("/follow-ups/<int:follow_up_id>/assign", methods=["GET", "POST"])
 @editor_required
 def assign(follow_up_id: int):
+    """GET: the reassign form (in its row with htmx, a page without); POST: reassign.
+
+    The list shows a "Reassign" link per row, not a select of every user per row: the form (and
+    its list of users) is rendered for the one row being reassigned."""
     follow_up = _load_or_404(follow_up_id)
     form = FollowUpAssignForm()
     form.assignee_id.choices = assignee_choices()
+    if request.method == "GET":
+        back = safe_next_url(request.args.get("next")) or url_for("followups.index")
+        template = "followups/_row.html" if htmx.target == f"follow-up-{follow_up.id}" else "followups/assign.html"
+        return render_template(template, follow_up=follow_up, back=back, reassigning=True, assignees=form.assignee_id.choices)
     if not form.validate_on_submit():
         if form.assignee_id.errors:
             abort(422)

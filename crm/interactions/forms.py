@@ -1,6 +1,7 @@
 """The log form (an interaction with its participants and follow-ups) and the /history filters."""
 from datetime import datetime
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
@@ -13,6 +14,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    IntegerField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -182,28 +184,49 @@ class InteractionEditForm(VersionedForm, InteractionForm):
 
 
 class PartnerPickForm(FlaskForm):
-    """The first step of logging from the navigation: which partner."""
+    """The first step of logging from the navigation: find the partner by name, then choose it
+    (`partner_id`); never a list of every partner."""
 
     class Meta:
         csrf = False
 
-    partner_id = SelectField(_l("Partner"), coerce=optional_id, validators=[InputRequired()])
-    submit = SubmitField(_l("Continue"))
+    q = SearchField(_l("Find the partner"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    partner_id = IntegerField(_l("Partner"), validators=[InputRequired()])
+    submit = SubmitField(_l("Find"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.partner_id.choices = [NOBODY] + queries.partner_choices()
+        self.q.render_kw = {
+            "autocomplete": "off",
+            "hx-get": url_for("interactions.pick_partner"),
+            "hx-trigger": "input changed delay:250ms, search",
+            "hx-target": "#partner-matches",
+            "hx-swap": "outerHTML",
+            "hx-sync": "this:replace",
+        }
+
+    def validate_partner_id(self, field):
+        if field.data is None:
+            return  # not a number: the field already says so
+        if not 0 < field.data < 2**31 or queries.partner_label(field.data) is None:
+            raise ValidationError(_l("There is no such partner."))
 
 
 class HistoryFilterForm(FlaskForm):
-    """The /history filters, all in the URL (GET, no CSRF: it changes nothing)."""
+    """The /history filters, all in the URL (GET, no CSRF: it changes nothing).
+
+    The partner is typed, not picked from a list of every partner: `partner_q` matches names
+    (a datalist suggests some as you type). `partner` (an id) narrows to one partner; the page
+    shows that partner's name with a way to drop it.
+    """
 
     class Meta:
         csrf = False
 
     q = SearchField(_l("Text"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
     kind = SelectField(_l("Kind"), coerce=optional_kind)
-    partner = SelectField(_l("Partner"), coerce=optional_id)
+    partner_q = SearchField(_l("Partner"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    partner = IntegerField(_l("Partner"), validators=[Optional()])
     country = SelectField(_l("Country"), coerce=optional_text)
     staff = SelectField(_l("Staff member"), coerce=optional_id)
     date_from = DateField(_l("From"), validators=[Optional()])
@@ -213,13 +236,29 @@ class HistoryFilterForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [("", _l("Any kind"))] + InteractionKind.choices()
-        self.partner.choices = [("", _l("Any partner"))] + queries.partner_choices()
-        codes = db.session.scalars(select(Partner.country).where(Partner.archived_at.is_(None)).distinct()).all()
         self.country.choices = [("", _l("Any country"))] + sorted(
-            ((code, country_name(code)) for code in codes), key=lambda item: item[1].casefold()
+            ((code, country_name(code)) for code in queries.partner_countries()), key=lambda item: item[1].casefold()
         )
         users = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
         self.staff.choices = [("", _l("Anyone"))] + [(user.id, user.name) for user in users]
+        self.partner_q.render_kw = {
+            "list": "history-partner-names",
+            "autocomplete": "off",
+            "hx-get": url_for("interactions.history_partner_names"),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": "#history-partner-names",
+            "hx-sync": "this:replace",
+        }
+        self.partner_name = None
+
+    def validate_partner(self, field):
+        if field.data is None:
+            return
+        if not 0 < field.data < 2**31:
+            raise ValidationError(_l("There is no such partner."))
+        self.partner_name = queries.partner_label(field.data)
+        if self.partner_name is None:
+            raise ValidationError(_l("There is no such partner."))
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -233,6 +272,7 @@ class HistoryFilterForm(FlaskForm):
         return queries.HistoryFilters(
             kind=ok(self.kind),
             partner_id=ok(self.partner),
+            partner_text=(ok(self.partner_q) or "").strip(),
             country=ok(self.country),
             staff_id=ok(self.staff),
             date_from=ok(self.date_from),

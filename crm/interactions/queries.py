@@ -4,11 +4,12 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import to_utc
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from crm.agreements.models import Agreement, AgreementDecision, agreement_partner
 from crm.auth.models import User
 from crm.contacts.models import Contact
+from crm.core.capped import CappedPage, capped_page
 from crm.core.models import utcnow
 from crm.core.search import contains
 from crm.extensions import db
@@ -18,7 +19,9 @@ from crm.partners.models import Partner, PartnerStatus
 from crm.proposals.models import Proposal
 
 TIMELINE_PAGE = 20
+HISTORY_PAGE = 25
 DORMANT_LIST_LIMIT = 20
+PARTNER_NAME_LIMIT = 20
 
 
 def _entry_options():
@@ -86,6 +89,7 @@ def timeline_of_partner(partner_id: int, older_than: int | None = None, limit: i
 class HistoryFilters:
     kind: InteractionKind | None = None
     partner_id: int | None = None
+    partner_text: str = ""
     country: str | None = None
     staff_id: int | None = None
     date_from: date | None = None
@@ -94,20 +98,27 @@ class HistoryFilters:
 
 
 def history_statement(filters: HistoryFilters):
-    """The statement behind /history: every partner's timeline (not archived ones), filtered."""
-    statement = (
-        select(Interaction)
-        .join(Interaction.partner)
-        .where(Partner.archived_at.is_(None))
-        .options(joinedload(Interaction.partner), *_entry_options())
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-    )
+    """Which interactions /history lists: every partner's timeline (not archived ones), filtered.
+
+    Partners are tested with `partner_id [NOT] IN (a partner subquery)`, never joined: so the
+    database walks the index on occurred_at newest first and stops after a page, instead of
+    joining 200,000 interactions to their partners and sorting them all. Neither columns, order
+    nor loader options: `history_page` adds them.
+    """
+    archived = select(Partner.id).where(Partner.archived_at.is_not(None))
+    statement = select(Interaction).where(Interaction.partner_id.not_in(archived))
     if filters.kind:
         statement = statement.where(Interaction.kind == filters.kind)
     if filters.partner_id:
         statement = statement.where(Interaction.partner_id == filters.partner_id)
+    if filters.partner_text:
+        text = filters.partner_text
+        named = select(Partner.id).where(
+            or_(contains(Partner.name, text), contains(Partner.local_name, text), contains(Partner.short_name, text))
+        )
+        statement = statement.where(Interaction.partner_id.in_(named))
     if filters.country:
-        statement = statement.where(Partner.country == filters.country)
+        statement = statement.where(Interaction.partner_id.in_(select(Partner.id).where(Partner.country == filters.country)))
     if filters.staff_id:
         took_part = exists().where(
             interaction_user.c.interaction_id == Interaction.id,
@@ -121,6 +132,55 @@ def history_statement(filters: HistoryFilters):
     if filters.text:
         statement = statement.where(or_(contains(Interaction.subject, filters.text), contains(Interaction.summary, filters.text)))
     return statement
+
+
+def history_page(filters: HistoryFilters) -> CappedPage:
+    """The `?page=` of /history, newest first, with what each entry shows: five statements
+    (the page, its people and follow-ups, and a count that stops at COUNT_CAP). The page's ids
+    are chosen first: a filter by country may make the database sort that country's entries,
+    and it then sorts ids, not entries joined to their partner, author, agreement and proposal."""
+    return capped_page(
+        history_statement(filters),
+        order_by=(Interaction.occurred_at.desc(), Interaction.id.desc()),
+        options=(joinedload(Interaction.partner), *_entry_options()),
+        per_page=HISTORY_PAGE,
+        key=Interaction.id,
+    )
+
+
+def partner_countries() -> list[str]:
+    """Countries of partners that are not archived: the distinct codes (read from the index on
+    country), each kept if one of its partners is not archived (one index probe per country)."""
+    codes = select(Partner.country).distinct().subquery()
+    other = aliased(Partner)
+    live = select(other.id).where(other.country == codes.c.country, other.archived_at.is_(None)).exists()
+    return db.session.scalars(select(codes.c.country).where(live)).all()
+
+
+def partner_names(term: str, limit: int = PARTNER_NAME_LIMIT) -> list[str]:
+    """Names of partners (not archived) matching `term`, for the /history partner filter's list."""
+    term = term.strip()
+    if not term:
+        return []
+    return db.session.scalars(
+        select(Partner.name)
+        .where(
+            Partner.archived_at.is_(None),
+            or_(contains(Partner.name, term), contains(Partner.local_name, term), contains(Partner.short_name, term)),
+        )
+        .order_by(Partner.name)
+        .limit(limit)
+    ).all()
+
+
+def partner_label(partner_id: int) -> str | None:
+    """The name the /history filter shows for `?partner=`, or None when there is no such partner."""
+    row = db.session.execute(
+        select(Partner.name, Partner.local_name).where(Partner.id == partner_id, Partner.archived_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    return f"{row.name} ({row.local_name})" if row.local_name else row.name
 
 
 def _utc_start_of(day: date) -> datetime:
@@ -140,14 +200,16 @@ def load_entry(interaction_id: int) -> Interaction | None:
 # --- what the log form offers -----------------------------------------------------------
 
 
-def partner_choices() -> list[tuple[int, str]]:
-    """Partners one can log an interaction with: not archived, by name."""
-    rows = db.session.execute(
-        select(Partner.id, Partner.name, Partner.local_name)
-        .where(Partner.archived_at.is_(None))
-        .order_by(Partner.name)
-    ).all()
-    return [(row.id, f"{row.name} ({row.local_name})" if row.local_name else row.name) for row in rows]
+def partners_to_pick(term: str, limit: int = PARTNER_NAME_LIMIT) -> list[Partner]:
+    """Partners one can log an interaction with (not archived) whose name matches `term`, by
+    name; the first `limit` of them."""
+    statement = select(Partner).where(Partner.archived_at.is_(None)).order_by(Partner.name).limit(limit)
+    term = term.strip()
+    if term:
+        statement = statement.where(
+            or_(contains(Partner.name, term), contains(Partner.local_name, term), contains(Partner.short_name, term))
+        )
+    return db.session.scalars(statement).all()
 
 
 def contacts_for(partner_id: int, keep: list[int] = ()) -> list[Contact]:
@@ -217,15 +279,18 @@ def dormant_partners(dormant_after_days: int, today: date, limit: int = DORMANT_
         .scalar_subquery()
     )
     recent = select(Interaction.id).where(Interaction.partner_id == Partner.id, Interaction.occurred_at >= since).exists()
+    last = last_contact.label("last_contact")
     rows = db.session.execute(
-        select(Partner, last_contact.label("last_contact"))
+        select(Partner, last)
         .where(
             Partner.archived_at.is_(None),
             Partner.status == PartnerStatus.ACTIVE,
-            in_force,
+            # The cheap test first: one probe of the index (partner_id, occurred_at) rules out
+            # the partners contacted lately, so agreements are looked up for the silent ones only.
             ~recent,
+            in_force,
         )
-        .order_by(last_contact.asc().nulls_first(), Partner.name)
+        .order_by(last.asc().nulls_first(), Partner.name)
         .limit(limit)
     ).all()
     return [DormantPartner(row.Partner, row.last_contact) for row in rows]

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
-from crm.core.pagination import paginate
+from crm.core.search import MAX_TERM_LENGTH
 from crm.extensions import db, htmx
 from crm.interactions import queries
 from crm.interactions.forms import (
@@ -38,6 +38,7 @@ EDIT_PREFIX = re.compile(r"(edit\d{1,9}-)?")
 def _defaults(state):
     state.app.config.setdefault("DORMANT_AFTER_DAYS", DEFAULT_DORMANT_AFTER_DAYS)
     state.app.jinja_env.globals["max_follow_up_rows"] = MAX_FOLLOW_UP_ROWS
+    state.app.jinja_env.globals["partner_match_limit"] = queries.PARTNER_NAME_LIMIT
 
 
 @bp.app_template_global()
@@ -92,8 +93,17 @@ def _with_events(response, events: str = LOGGED_EVENTS):
 def history():
     form = HistoryFilterForm(formdata=request.args)
     valid = form.validate()
-    page = paginate(queries.history_statement(form.filters()))
+    page = queries.history_page(form.filters())
     return render_template("interactions/history.html", form=form, page=page), (200 if valid else 422)
+
+
+@bp.get("/history/partner-names")
+def history_partner_names():
+    """Suggestions for the /history partner filter as one types (the datalist's options)."""
+    if htmx.target != "history-partner-names":
+        return redirect(url_for(".history", partner_q=request.args.get("partner_q", "")), 303)
+    names = queries.partner_names(request.args.get("partner_q", "")[:MAX_TERM_LENGTH])
+    return render_template("interactions/_partner_names.html", names=names)
 
 
 @bp.get("/partners/<int:partner_id>/history")
@@ -124,17 +134,23 @@ def show(interaction_id: int):
 @bp.get("/interactions/new")
 @editor_required
 def pick_partner():
-    """The navigation's "Log": choose the partner, then the same form as on the partner page."""
-    pick = PartnerPickForm(formdata=request.args if "partner_id" in request.args else None)
+    """The navigation's "Log": find the partner by name, choose it, then the same form as on the
+    partner page. As one types, htmx replaces the list of matches (`#partner-matches`)."""
+    pick = PartnerPickForm(formdata=request.args)
     partner = None
     if "partner_id" in request.args:
         if not pick.validate():
-            return render_template("interactions/log.html", pick=pick, form=None, partner=None), 422
+            return render_template("interactions/log.html", pick=pick, form=None, partner=None, matches=[]), 422
         partner = _partner_or_404(pick.partner_id.data)
+    elif pick.q.data and not pick.q.validate(pick):
+        return render_template("interactions/log.html", pick=pick, form=None, partner=None, matches=[]), 422
+    matches = [] if partner else queries.partners_to_pick(pick.q.data or "")
+    if htmx.target == "partner-matches":
+        return render_template("interactions/_partner_matches.html", matches=matches, pick=pick)
     form = InteractionForm.for_partner(partner, formdata=None) if partner else None
     if htmx.target == "log-form-slot":
         return render_template("interactions/_log_slot.html", pick=pick, form=form, partner=partner)
-    return render_template("interactions/log.html", pick=pick, form=form, partner=partner)
+    return render_template("interactions/log.html", pick=pick, form=form, partner=partner, matches=matches)
 
 
 @bp.route("/partners/<int:partner_id>/interactions/new", methods=["GET", "POST"])

@@ -187,3 +187,82 @@ def test_the_home_page_lists_dormant_partners_after_the_configured_silence(app, 
 
 def test_dormant_after_days_defaults_to_half_a_year(app):
     assert app.config["DORMANT_AFTER_DAYS"] == 182
+
+
+# --- bounded groups and reassigning one row at a time ---------------------------------------
+
+
+def test_a_long_group_shows_its_first_rows_and_links_to_all_of_them_page_by_page(app, client, auth, factory, entry, monkeypatch):
+    from crm.followups import queries
+
+    monkeypatch.setattr(queries, "GROUP_LIMIT", 3)
+    app.config["PAGE_SIZE"] = 4
+    me = auth.login(Role.STAFF)
+    for day in range(6):
+        factory.follow_up(title=f"Late {day}", due_on=TODAY - timedelta(days=10 - day), assignee_id=me.id, interaction_id=entry)
+    page = client.get("/follow-ups").text
+    overdue = re.split(r'<section class="app-section app-followup-group', page)[1]
+    assert [f"Late {day}" in overdue for day in range(6)] == [True, True, True, False, False, False]
+    assert '<span class="badge text-bg-light">6</span>' in overdue
+    assert 'href="/follow-ups?due=overdue"' in overdue and "Show all 6" in overdue
+    first = client.get("/follow-ups?due=overdue")
+    assert first.status_code == 200
+    assert [f"Late {day}" in first.text for day in range(6)] == [True, True, True, True, False, False]
+    assert 'href="/follow-ups?due=overdue&amp;page=2"' in first.text
+    second = client.get("/follow-ups?due=overdue&page=2").text
+    assert "Late 4" in second and "Late 5" in second and "Late 3" not in second
+    assert client.get("/follow-ups?due=overdue&page=3").status_code == 404
+    assert client.get("/follow-ups?due=someday").status_code == 404
+
+
+def test_counts_stop_at_the_cap_and_say_more(app, client, auth, factory, entry, monkeypatch):
+    from crm.core import capped
+
+    monkeypatch.setattr(capped, "COUNT_CAP", 2)
+    me = auth.login(Role.STAFF)
+    for day in range(4):
+        factory.follow_up(due_on=TODAY - timedelta(days=day + 1), assignee_id=me.id, interaction_id=entry)
+    overdue = re.split(r'<section class="app-section app-followup-group', client.get("/follow-ups").text)[1]
+    assert ">2+</span>" in overdue and 'title="More than 2"' in overdue and "Show all (more than 2)" in overdue
+    assert ">2+</span>" in client.get("/follow-ups?due=overdue").text
+
+
+def test_the_list_has_no_select_per_row_and_reassign_opens_the_form_for_one_row(client, auth, factory, entry):
+    me = auth.login(Role.STAFF)
+    auth.make_user(Role.STAFF, name="Wang Fang")
+    follow_ups = [factory.follow_up(title=f"Task {n}", assignee_id=me.id, interaction_id=entry) for n in range(3)]
+    page = client.get("/follow-ups").text
+    assert "<select" not in page
+    assert f'href="/follow-ups/{follow_ups[0]}/assign?next=%2Ffollow-ups"' in page
+    row = client.get(f"/follow-ups/{follow_ups[0]}/assign?next=/follow-ups",
+                     headers={"HX-Request": "true", "HX-Target": f"follow-up-{follow_ups[0]}"})
+    assert row.status_code == 200 and "<html" not in row.text
+    assert row.text.lstrip().startswith(f'<tr id="follow-up-{follow_ups[0]}"')
+    assert row.text.count("<select") == 1 and "Wang Fang" in row.text and 'name="next" value="/follow-ups"' in row.text
+    plain = client.get(f"/follow-ups/{follow_ups[0]}/assign?next=//evil.example")
+    assert plain.status_code == 200 and "<html" in plain.text and plain.text.count("<select") == 1
+    assert 'name="next" value="/follow-ups"' in plain.text and 'name="next" value="//evil.example"' not in plain.text
+
+
+def test_a_viewer_gets_no_reassign_form(client, auth, factory, entry):
+    staff = auth.make_user(Role.STAFF)
+    follow_up = factory.follow_up(assignee_id=staff.id, interaction_id=entry)
+    auth.login(Role.VIEWER)
+    assert client.get(f"/follow-ups/{follow_up}/assign").status_code == 403
+
+
+def test_the_home_card_links_to_all_my_overdue_follow_ups_when_there_are_more(client, auth, factory, entry):
+    me = auth.login(Role.STAFF)
+    for day in range(12):
+        factory.follow_up(due_on=TODAY - timedelta(days=day + 1), assignee_id=me.id, interaction_id=entry)
+    card = client.get("/").text.split('id="overdue-heading"')[1]
+    assert 'href="/follow-ups?due=overdue"' in card and "All 12 overdue" in card
+    assert card.split("</section>")[0].count('<li class="app-overdue-text">') == 10
+
+
+def test_the_index_by_assignee_serves_the_overdue_counter(app):
+    from sqlalchemy import inspect
+
+    with app.app_context():
+        indexes = {tuple(ix["column_names"]) for ix in inspect(db.engine).get_indexes("follow_up")}
+    assert ("assignee_id", "done", "partner_commitment", "due_on") in indexes

@@ -274,6 +274,19 @@ def test_the_navigation_log_page_picks_a_partner_then_shows_the_form(client, aut
     assert client.get("/interactions/new?partner_id=999").status_code == 422
 
 
+def test_the_navigation_log_page_finds_the_partner_by_name_instead_of_listing_every_partner(client, auth, factory, partner):
+    auth.login(Role.STAFF)
+    factory.partner(name="EBG Germany", country="DE")
+    page = client.get("/interactions/new").text
+    assert "<select" not in page and 'name="q"' in page
+    found = client.get("/interactions/new?q=ebg")
+    assert found.status_code == 200 and "EBG Germany" in found.text and "Holmesglen Institute" not in found.text
+    matches = client.get("/interactions/new?q=holm", headers={"HX-Request": "true", "HX-Target": "partner-matches"})
+    assert matches.text.lstrip().startswith('<div id="partner-matches"') and "<html" not in matches.text
+    assert f'href="/interactions/new?partner_id={partner["id"]}"' in matches.text
+    assert client.get("/interactions/new?q=" + "x" * 500).status_code == 422
+
+
 def test_add_another_follow_up_gives_one_more_row_with_and_without_javascript(client, auth, partner):
     auth.login(Role.STAFF)
     row = client.get("/interactions/follow-up-row?index=3", headers={"HX-Request": "true"})
@@ -359,6 +372,61 @@ def test_history_shows_newest_first_and_names_the_partner(client, auth, office):
     text = client.get("/history").text
     assert text.index("TAE cohort") < text.index("Budget call") < text.index("CNC exam dates")
     assert "Holmesglen Institute" in text
+
+
+def test_the_partner_filter_is_typed_not_a_list_of_every_partner(client, auth, office):
+    auth.login(Role.VIEWER)
+    page = client.get("/history").text
+    assert 'name="partner_q"' in page and 'list="history-partner-names"' in page
+    assert "Holmesglen Institute</option>" not in page and 'name="partner"' not in page  # no option per partner
+    assert _subjects(client.get("/history?partner_q=holmes").text) == ["TAE cohort"]
+    assert _subjects(client.get("/history?partner_q=EBG&kind=meeting").text) == ["CNC exam dates"]
+    names = client.get("/history/partner-names?partner_q=holm", headers={"HX-Request": "true", "HX-Target": "history-partner-names"})
+    assert names.status_code == 200 and "<html" not in names.text and '<option value="Holmesglen Institute">' in names.text
+    assert "EBG" not in names.text
+    assert client.get("/history/partner-names?partner_q=holm").status_code == 303  # no page of its own
+
+
+def test_one_partner_chosen_by_id_is_shown_by_name_with_a_way_back_to_all(client, auth, office):
+    auth.login(Role.VIEWER)
+    page = client.get(f"/history?partner={office['au']}&kind=meeting").text
+    assert _subjects(page) == ["TAE cohort"]
+    assert f'<input type="hidden" name="partner" value="{office["au"]}">' in page
+    assert "Holmesglen Institute</span>" in page and 'href="/history?kind=meeting"' in page
+    assert client.get("/history?partner=999999").status_code == 422
+    assert client.get("/history?partner=99999999999999999999999").status_code == 422
+
+
+def test_history_pages_through_entries_and_counts_up_to_a_cap(app, client, auth, factory, monkeypatch):
+    from crm.core import capped
+
+    auth.login(Role.VIEWER)
+    partner_id = factory.partner()
+    for n in range(30):
+        factory.interaction(partner_id, subject=f"Entry {n:02d}", occurred_at=datetime(2026, 1, 1) + timedelta(days=n))
+    first = client.get("/history").text
+    assert first.count('<li class="app-entry') == 25 and "Entry 29" in first and "Entry 04" not in first
+    assert '<span class="badge text-bg-light">30</span>' in first and "Page 1 of 2" in first
+    assert 'href="/history?page=2" rel="next"' in first
+    second = client.get("/history?page=2").text
+    assert second.count('<li class="app-entry') == 5 and "Entry 04" in second and "Entry 05" not in second
+    assert client.get("/history?page=3").status_code == 404
+    monkeypatch.setattr(capped, "COUNT_CAP", 10)
+    capped_page = client.get("/history").text
+    assert ">10+</span>" in capped_page and "Page 1</span>" in capped_page and 'rel="next"' in capped_page
+
+
+@pytest.mark.skipif(bool(__import__("tests.conftest", fromlist=["TEST_DATABASE_URL"]).TEST_DATABASE_URL), reason="SQLite's plan")
+def test_the_history_page_walks_the_index_on_occurred_at_instead_of_sorting(app):
+    from sqlalchemy.dialects import sqlite
+
+    from crm.interactions.queries import HistoryFilters, history_statement
+
+    with app.test_request_context("/history"), app.app_context():
+        statement = history_statement(HistoryFilters()).order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(25)
+        sql = str(statement.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+        plan = " ".join(row[-1] for row in db.session.execute(db.text("EXPLAIN QUERY PLAN " + sql)))
+    assert "ix_interaction_occurred_at" in plan and "TEMP B-TREE" not in plan
 
 
 # --- speed ------------------------------------------------------------------------------

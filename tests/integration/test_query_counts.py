@@ -30,7 +30,11 @@ REQUESTS = [
     ("/agreements/new", {}),
     ("/agreements/{agreement_id}/edit", {}),
     ("/history", {}),
+    ("/history?page=2&country={country}", {}),
+    ("/partners/{partner_id}/history", {}),
     ("/follow-ups?who=all", {}),
+    ("/follow-ups", {}),
+    ("/follow-ups?due=later", {}),
     ("/proposals", {}),
     ("/", {}),
 ]

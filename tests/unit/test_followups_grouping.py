@@ -2,8 +2,7 @@
 from datetime import date, datetime
 
 from crm.extensions import db
-from crm.followups.models import FollowUp
-from crm.followups.queries import end_of_week, grouped
+from crm.followups.queries import GROUP_KEYS, end_of_week, group_counts, group_rows
 from crm.interactions.queries import timeline_of_partner
 
 WEDNESDAY = date(2026, 11, 25)
@@ -15,22 +14,42 @@ def test_the_week_ends_on_sunday():
     assert end_of_week(date(2026, 11, 30)) == date(2026, 12, 6)
 
 
-def test_grouping_puts_overdue_first_and_the_partners_promises_apart():
+def test_grouping_puts_overdue_first_and_the_partners_promises_apart(app, factory, make_user):
+    me = make_user()
+    entry = factory.interaction(factory.partner())
     rows = [
-        FollowUp(title="late", due_on=date(2026, 11, 24)),
-        FollowUp(title="today", due_on=WEDNESDAY),
-        FollowUp(title="sunday", due_on=date(2026, 11, 29)),
-        FollowUp(title="monday", due_on=date(2026, 11, 30)),
-        FollowUp(title="undated"),
-        FollowUp(title="theirs, late", due_on=date(2026, 11, 1), partner_commitment=True),
+        ("late", date(2026, 11, 24), False),
+        ("today", WEDNESDAY, False),
+        ("sunday", date(2026, 11, 29), False),
+        ("monday", date(2026, 11, 30), False),
+        ("undated", None, False),
+        ("theirs, late", date(2026, 11, 1), True),
     ]
-    groups = grouped(rows, WEDNESDAY)
-    titles = lambda items: [f.title for f in items]  # noqa: E731
-    assert titles(groups.overdue) == ["late"]
-    assert titles(groups.this_week) == ["today", "sunday"]
-    assert titles(groups.later) == ["monday", "undated"]
-    assert titles(groups.waiting) == ["theirs, late"]
-    assert groups.total == 6
+    for title, due_on, theirs in rows:
+        factory.follow_up(title=title, due_on=due_on, partner_commitment=theirs, assignee_id=me.id, interaction_id=entry)
+    factory.follow_up(title="closed", due_on=date(2026, 11, 1), done=True, assignee_id=me.id, interaction_id=entry)
+    with app.app_context():
+        titles = {key: [f.title for f in group_rows(me.id, key, WEDNESDAY)] for key in GROUP_KEYS}
+        assert titles == {
+            "overdue": ["late"],
+            "this-week": ["today", "sunday"],
+            "later": ["monday", "undated"],
+            "waiting": ["theirs, late"],
+        }
+        assert group_counts(me.id, WEDNESDAY) == {"overdue": 1, "this-week": 2, "later": 2, "waiting": 1}
+        db.session.remove()
+
+
+def test_a_group_shows_its_first_rows_and_counts_them_all_up_to_the_cap(app, factory, make_user):
+    me = make_user()
+    entry = factory.interaction(factory.partner())
+    for day in range(5):
+        factory.follow_up(title=f"late {day}", due_on=date(2026, 11, 1 + day), assignee_id=me.id, interaction_id=entry)
+    with app.app_context():
+        assert [f.title for f in group_rows(me.id, "overdue", WEDNESDAY, limit=2)] == ["late 0", "late 1"]
+        assert group_counts(me.id, WEDNESDAY)["overdue"] == 5
+        assert group_counts(me.id, WEDNESDAY, cap=3)["overdue"] == 4  # cap + 1: "more than 3"
+        db.session.remove()
 
 
 def test_the_timeline_pages_back_through_entries_of_the_same_moment(app, factory):
