@@ -13,6 +13,9 @@ from crm.proposals.models import CLOSED_STAGES, Proposal, ProposalStage, Proposa
 from crm.proposals.pipeline import OPEN_STAGES, STAGE_ORDER, stale_before
 
 NEEDING_ACTION_LIMIT = 10
+# A board column shows this many cards (the most urgent first); its count and a link to the
+# list filtered by its stage say how many there are in all.
+COLUMN_LIMIT = 20
 
 
 @dataclass
@@ -24,18 +27,28 @@ class Filters:
     country: str | None = None
     owner_id: int | None = None
     stale: bool = False
+    needs_action: bool = False
     sort: str = "next_step"
 
 
 _stage_position = case(STAGE_ORDER, value=Proposal.stage)
 
 SORTS = {
-    "next_step": (Proposal.next_step_on.asc().nulls_last(), Proposal.title),
+    # The most urgent first: the earliest next step, then the longest without movement.
+    "next_step": (Proposal.next_step_on.asc().nulls_last(), Proposal.stage_changed_at.asc(), Proposal.title),
     "title": (Proposal.title, Proposal.id),
     "partner": (Partner.name, Proposal.title),
     "stage": (_stage_position, Proposal.title),
     "days": (Proposal.stage_changed_at.asc(), Proposal.title),
 }
+
+
+def _needing_action(today: date | None, now: datetime | None):
+    """Open, with the next step due or overdue, or without movement for too long."""
+    return (
+        Proposal.stage.not_in(list(CLOSED_STAGES)),
+        or_(Proposal.next_step_on <= (today or date.today()), Proposal.stage_changed_at < stale_before(now)),
+    )
 
 
 def _narrowed(statement, filters: Filters, now: datetime | None):
@@ -53,6 +66,8 @@ def _narrowed(statement, filters: Filters, now: datetime | None):
         statement = statement.where(
             Proposal.stage.not_in(list(CLOSED_STAGES)), Proposal.stage_changed_at < stale_before(now)
         )
+    if filters.needs_action:
+        statement = statement.where(*_needing_action(None, now))
     return statement
 
 
@@ -69,31 +84,61 @@ def filtered_proposals(filters: Filters, now: datetime | None = None):
 
 @dataclass
 class Board:
+    """The first cards of each open stage's column, and how many proposals each stage has."""
+
     columns: dict[ProposalStage, list[Proposal]]
-    closed_counts: dict[ProposalStage, int] = field(default_factory=dict)
+    counts: dict[ProposalStage, int] = field(default_factory=dict)
 
     @property
     def open_total(self) -> int:
-        return sum(len(cards) for cards in self.columns.values())
+        return sum(self.counts.get(stage, 0) for stage in self.columns)
+
+    @property
+    def closed_counts(self) -> dict[ProposalStage, int]:
+        return {stage: self.counts.get(stage, 0) for stage in ProposalStage if stage in CLOSED_STAGES}
 
     @property
     def closed_total(self) -> int:
         return sum(self.closed_counts.values())
 
 
-def board(filters: Filters, now: datetime | None = None) -> Board:
-    """Open proposals by stage, and how many closed ones match (two statements)."""
-    open_only = filtered_proposals(filters, now).where(Proposal.stage.not_in(list(CLOSED_STAGES)))
+def _with_partner_if_needed(statement, filters: Filters):
+    """Join Partner only when the filters or the order need it: the board reads thousands of rows."""
+    if filters.country or filters.sort == "partner":
+        return statement.join(Proposal.partner)
+    return statement
+
+
+def board(filters: Filters, now: datetime | None = None, limit: int = COLUMN_LIMIT) -> Board:
+    """Per open stage the first `limit` proposals in the chosen order, and every stage's count.
+
+    Two statements whatever the number of proposals: the cards (ranked per stage by a window
+    function, with partner and owner loaded) and the counts (grouped by stage).
+    """
+    order = SORTS.get(filters.sort, SORTS["next_step"])
+    rank = func.row_number().over(partition_by=Proposal.stage, order_by=(*order, Proposal.id))
+    ranked = (
+        _narrowed(_with_partner_if_needed(select(Proposal.id, rank.label("rank")), filters), filters, now)
+        .where(Proposal.stage.not_in(list(CLOSED_STAGES)))
+        .subquery()
+    )
+    cards = (
+        select(Proposal)
+        .join(ranked, ranked.c.id == Proposal.id)
+        .where(ranked.c.rank <= limit)
+        .options(joinedload(Proposal.partner), joinedload(Proposal.owner))
+        .order_by(ranked.c.rank)
+    )
     columns: dict[ProposalStage, list[Proposal]] = {stage: [] for stage in OPEN_STAGES}
-    for proposal in db.session.scalars(open_only):
+    for proposal in db.session.scalars(cards):
         columns[proposal.stage].append(proposal)
-    closed_counts = {stage: 0 for stage in ProposalStage if stage in CLOSED_STAGES}
+    counts = {stage: 0 for stage in ProposalStage}
     counted = _narrowed(
-        select(Proposal.stage, func.count(Proposal.id)).join(Proposal.partner), filters, now
-    ).where(Proposal.stage.in_(list(CLOSED_STAGES))).group_by(Proposal.stage)
+        _with_partner_if_needed(select(Proposal.stage, func.count(Proposal.id)), filters), filters, now
+    ).group_by(Proposal.stage)
     for stage, count in db.session.execute(counted):
-        closed_counts[ProposalStage(stage)] = count
-    return Board(columns=columns, closed_counts=closed_counts)
+        counts[ProposalStage(stage)] = count
+    return Board(columns=columns, counts=counts)
 
 
 def proposal_countries() -> list[str]:
@@ -167,17 +212,19 @@ def proposals_needing_action(
 ) -> list[Proposal]:
     """Open proposals whose next step is due or overdue, or that have not moved for too long.
 
-    Overdue first, then the longest-stalled; one statement.
+    Overdue first, then the longest-stalled; the first `limit`, in one statement.
     """
-    today = today or date.today()
     return db.session.scalars(
         select(Proposal)
         .options(joinedload(Proposal.partner), joinedload(Proposal.owner))
-        .where(
-            Proposal.archived_at.is_(None),
-            Proposal.stage.not_in(list(CLOSED_STAGES)),
-            or_(Proposal.next_step_on <= today, Proposal.stage_changed_at < stale_before(now)),
-        )
-        .order_by(Proposal.next_step_on.asc().nulls_last(), Proposal.stage_changed_at.asc())
+        .where(Proposal.archived_at.is_(None), *_needing_action(today, now))
+        .order_by(Proposal.next_step_on.asc().nulls_last(), Proposal.stage_changed_at.asc(), Proposal.id)
         .limit(limit)
     ).all()
+
+
+def proposals_needing_action_count(today: date | None = None, now: datetime | None = None) -> int:
+    """How many proposals need action in all (the home card lists only the first few)."""
+    return db.session.scalar(
+        select(func.count(Proposal.id)).where(Proposal.archived_at.is_(None), *_needing_action(today, now))
+    )

@@ -34,12 +34,13 @@ from crm.proposals.queries import (
     proposal_countries,
     proposal_for_page,
     proposals_needing_action,
+    proposals_needing_action_count,
 )
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
 VIEW_ID = "proposals-view"  # the element that holds the board or the list
-FILTER_ARGS = ("view", "stage", "kind", "country", "owner", "stale", "sort")
+FILTER_ARGS = ("view", "stage", "kind", "country", "owner", "stale", "action", "sort")
 
 
 @bp.record_once
@@ -47,6 +48,7 @@ def _configure(state):
     state.app.config.setdefault("PROPOSAL_STALE_DAYS", pipeline.DEFAULT_STALE_DAYS)
     # The home page's "Proposals that need action" card asks for its rows by this name.
     state.app.jinja_env.globals["proposals_needing_action"] = proposals_needing_action
+    state.app.jinja_env.globals["proposals_needing_action_count"] = proposals_needing_action_count
     # Stage order, staleness and days in stage for every template that shows proposals.
     state.app.jinja_env.globals["proposal_pipeline"] = pipeline
 
@@ -74,6 +76,7 @@ def _filters(form: BoardFilterForm) -> Filters:
         country=form.country.data or None,
         owner_id=int(form.owner.data) if form.owner.data else None,
         stale=bool(form.stale.data),
+        needs_action=bool(form.action.data),
         sort=form.sort.data or "next_step",
     )
 
@@ -83,7 +86,7 @@ def _board_args() -> dict[str, str]:
     return {key: value for key, value in request.args.items() if key in FILTER_ARGS and value}
 
 
-def _render_view(status: int = 200, message: str | None = None, message_kind: str = "info", failed_move=None):
+def _render_view(status: int = 200, message: str | None = None, message_kind: str = "info"):
     """The board or the list: the fragment when htmx asked for it, the page otherwise."""
     form = _filter_form()
     filters = _filters(form)
@@ -92,7 +95,6 @@ def _render_view(status: int = 200, message: str | None = None, message_kind: st
         "board_args": _board_args(),
         "message": message,
         "message_kind": message_kind,
-        "failed_move": failed_move,
         "stale_days": pipeline.stale_days(),
     }
     if form.view.data == "list":
@@ -188,7 +190,11 @@ def move(proposal_id: int):
         if form.version.errors:
             abort(400)
         if htmx.target == VIEW_ID:
-            return _render_view(422, failed_move=(proposal.id, form))
+            # The board's buttons and drops only ask for stages that need nothing more; a move
+            # that needs a reason goes through the move page, which shows the form again.
+            errors = " ".join(str(error) for field in (form.stage, form.reason) for error in field.errors)
+            message = _("“%(title)s” was not moved: %(errors)s", title=proposal.title, errors=errors)
+            return _render_view(422, message=message, message_kind="danger")
         return render_template("proposals/move.html", form=form, proposal=proposal, board_args=_board_args()), 422
     try:
         form.ensure_current(proposal)
