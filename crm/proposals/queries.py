@@ -3,14 +3,27 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
+from crm.auth.models import User
+from crm.core.pagination import paginate
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
 from crm.partners.models import Partner
 from crm.proposals.models import CLOSED_STAGES, Proposal, ProposalStage, ProposalStageChange
 from crm.proposals.pipeline import OPEN_STAGES, STAGE_ORDER, stale_before
+
+
+
+def _card_loading():
+    """A card or a list row: the proposal without its description, the partner's name and
+    country and the owner's name (not whole rows with notes and tokens)."""
+    return (
+        defer(Proposal.description),
+        joinedload(Proposal.partner).load_only(Partner.name, Partner.country),
+        joinedload(Proposal.owner).load_only(User.name),
+    )
 
 NEEDING_ACTION_LIMIT = 10
 # A board column shows this many cards (the most urgent first); its count and a link to the
@@ -52,7 +65,7 @@ def _needing_action(today: date | None, now: datetime | None):
 
 
 def _narrowed(statement, filters: Filters, now: datetime | None):
-    """`statement` (which joins Partner) narrowed by `filters`."""
+    """`statement` narrowed by `filters` (it joins Partner when filtering by country)."""
     statement = statement.where(Proposal.archived_at.is_(None))
     if filters.stage is not None:
         statement = statement.where(Proposal.stage == filters.stage)
@@ -71,15 +84,31 @@ def _narrowed(statement, filters: Filters, now: datetime | None):
     return statement
 
 
-def filtered_proposals(filters: Filters, now: datetime | None = None):
-    """Proposals (not archived) matching `filters`, with partner and owner loaded, sorted."""
-    statement = (
-        select(Proposal)
-        .join(Proposal.partner)
-        .options(joinedload(Proposal.partner), joinedload(Proposal.owner))
-    )
-    statement = _narrowed(statement, filters, now)
-    return statement.order_by(*SORTS.get(filters.sort, SORTS["next_step"]))
+def _with_partner_if_needed(statement, filters: Filters):
+    """Join Partner only when the filters or the order need it: these statements sort thousands of rows."""
+    if filters.country or filters.sort == "partner":
+        return statement.join(Proposal.partner)
+    return statement
+
+
+def proposal_list_page(filters: Filters, now: datetime | None = None):
+    """The list's page (`?page=`) of proposals matching `filters`, with partner and owner loaded.
+
+    Three statements whatever the size: the page's ids (sorting only the ids and the sort
+    keys, not whole rows with their partners), the count, and the page's proposals.
+    """
+    ids = _narrowed(_with_partner_if_needed(select(Proposal.id), filters), filters, now)
+    page = paginate(ids.order_by(*SORTS.get(filters.sort, SORTS["next_step"]), Proposal.id))
+    loaded = {
+        proposal.id: proposal
+        for proposal in db.session.scalars(
+            select(Proposal)
+            .where(Proposal.id.in_(page.items))
+            .options(*_card_loading())
+        )
+    }
+    page.items = [loaded[proposal_id] for proposal_id in page.items]
+    return page
 
 
 @dataclass
@@ -102,13 +131,6 @@ class Board:
         return sum(self.closed_counts.values())
 
 
-def _with_partner_if_needed(statement, filters: Filters):
-    """Join Partner only when the filters or the order need it: the board reads thousands of rows."""
-    if filters.country or filters.sort == "partner":
-        return statement.join(Proposal.partner)
-    return statement
-
-
 def board(filters: Filters, now: datetime | None = None, limit: int = COLUMN_LIMIT) -> Board:
     """Per open stage the first `limit` proposals in the chosen order, and every stage's count.
 
@@ -126,7 +148,7 @@ def board(filters: Filters, now: datetime | None = None, limit: int = COLUMN_LIM
         select(Proposal)
         .join(ranked, ranked.c.id == Proposal.id)
         .where(ranked.c.rank <= limit)
-        .options(joinedload(Proposal.partner), joinedload(Proposal.owner))
+        .options(*_card_loading())
         .order_by(ranked.c.rank)
     )
     columns: dict[ProposalStage, list[Proposal]] = {stage: [] for stage in OPEN_STAGES}
@@ -214,12 +236,17 @@ def proposals_needing_action(
 
     Overdue first, then the longest-stalled; the first `limit`, in one statement.
     """
-    return db.session.scalars(
-        select(Proposal)
-        .options(joinedload(Proposal.partner), joinedload(Proposal.owner))
+    order = (Proposal.next_step_on.asc().nulls_last(), Proposal.stage_changed_at.asc(), Proposal.id)
+    # The first few ids are found by sorting narrow rows; only they are loaded with their partners.
+    first = (
+        select(Proposal.id)
         .where(Proposal.archived_at.is_(None), *_needing_action(today, now))
-        .order_by(Proposal.next_step_on.asc().nulls_last(), Proposal.stage_changed_at.asc(), Proposal.id)
+        .order_by(*order)
         .limit(limit)
+        .subquery()
+    )
+    return db.session.scalars(
+        select(Proposal).join(first, first.c.id == Proposal.id).options(*_card_loading()).order_by(*order)
     ).all()
 
 

@@ -10,7 +10,6 @@ from crm.auth.permissions import editor_required
 from crm.core.errors import StaleEdit
 from crm.core.forms import apply_form
 from crm.core.i18n import country_name
-from crm.core.pagination import paginate
 from crm.extensions import db, htmx
 from crm.partners.models import Partner, PartnerKind
 from crm.proposals import pipeline
@@ -28,11 +27,11 @@ from crm.proposals.models import Proposal, ProposalStage
 from crm.proposals.queries import (
     Filters,
     board,
-    filtered_proposals,
     follow_ups_of_proposal,
     interactions_of_proposal,
     proposal_countries,
     proposal_for_page,
+    proposal_list_page,
     proposals_needing_action,
     proposals_needing_action_count,
 )
@@ -58,8 +57,8 @@ def _filter_form() -> BoardFilterForm:
     form = BoardFilterForm(request.args)
     form.stage.choices = [("", _("Any stage"))] + ProposalStage.choices()
     form.kind.choices = [("", _("Any kind"))] + AgreementKind.choices()
-    countries = sorted(proposal_countries(), key=lambda code: country_name(code).casefold())
-    form.country.choices = [("", _("Any country"))] + [(code, country_name(code)) for code in countries]
+    countries = sorted(((code, country_name(code)) for code in proposal_countries()), key=lambda pair: pair[1].casefold())
+    form.country.choices = [("", _("Any country"))] + countries
     form.owner.choices = [("", _("Anyone"))] + [(str(user_id), name) for user_id, name in active_user_choices()]
     form.validate()
     for field in form:
@@ -96,9 +95,10 @@ def _render_view(status: int = 200, message: str | None = None, message_kind: st
         "message": message,
         "message_kind": message_kind,
         "stale_days": pipeline.stale_days(),
+        "kind_labels": {kind: str(kind.label) for kind in AgreementKind},
     }
     if form.view.data == "list":
-        context["page"] = paginate(filtered_proposals(filters))
+        context["page"] = proposal_list_page(filters)
     else:
         context["board"] = board(filters)
     template = "proposals/_view.html" if htmx.target == VIEW_ID else "proposals/index.html"
