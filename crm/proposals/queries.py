@@ -27,8 +27,9 @@ def _card_loading():
 
 NEEDING_ACTION_LIMIT = 10
 # A board column shows this many cards (the most urgent first); its count and a link to the
-# list filtered by its stage say how many there are in all.
-COLUMN_LIMIT = 20
+# list filtered by its stage say how many there are in all. Every card costs rendering time on
+# each board request and each move, so the column holds what a person looks at, not everything.
+COLUMN_LIMIT = 15
 
 
 @dataclass
