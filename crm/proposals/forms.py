@@ -188,6 +188,7 @@ class BoardFilterForm(FlaskForm):
     country = SelectField(_l("Partner country"), validators=[Optional()])
     owner = SelectField(_l("Owner"), validators=[Optional()])
     stale = BooleanField(_l("Only stale"))
+    action = BooleanField(_l("Only needing action"))
     sort = SelectField(
         _l("Sort by"),
         choices=[

@@ -3,8 +3,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
+from crm.auth.models import User
+from crm.core.pagination import paginate
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
@@ -12,7 +14,22 @@ from crm.partners.models import Partner
 from crm.proposals.models import CLOSED_STAGES, Proposal, ProposalStage, ProposalStageChange
 from crm.proposals.pipeline import OPEN_STAGES, STAGE_ORDER, stale_before
 
+
+
+def _card_loading():
+    """A card or a list row: the proposal without its description, the partner's name and
+    country and the owner's name (not whole rows with notes and tokens)."""
+    return (
+        defer(Proposal.description),
+        joinedload(Proposal.partner).load_only(Partner.name, Partner.country),
+        joinedload(Proposal.owner).load_only(User.name),
+    )
+
 NEEDING_ACTION_LIMIT = 10
+# A board column shows this many cards (the most urgent first); its count and a link to the
+# list filtered by its stage say how many there are in all. Every card costs rendering time on
+# each board request and each move, so the column holds what a person looks at, not everything.
+COLUMN_LIMIT = 15
 
 
 @dataclass
@@ -24,13 +41,15 @@ class Filters:
     country: str | None = None
     owner_id: int | None = None
     stale: bool = False
+    needs_action: bool = False
     sort: str = "next_step"
 
 
 _stage_position = case(STAGE_ORDER, value=Proposal.stage)
 
 SORTS = {
-    "next_step": (Proposal.next_step_on.asc().nulls_last(), Proposal.title),
+    # The most urgent first: the earliest next step, then the longest without movement.
+    "next_step": (Proposal.next_step_on.asc().nulls_last(), Proposal.stage_changed_at.asc(), Proposal.title),
     "title": (Proposal.title, Proposal.id),
     "partner": (Partner.name, Proposal.title),
     "stage": (_stage_position, Proposal.title),
@@ -38,8 +57,16 @@ SORTS = {
 }
 
 
+def _needing_action(today: date | None, now: datetime | None):
+    """Open, with the next step due or overdue, or without movement for too long."""
+    return (
+        Proposal.stage.not_in(list(CLOSED_STAGES)),
+        or_(Proposal.next_step_on <= (today or date.today()), Proposal.stage_changed_at < stale_before(now)),
+    )
+
+
 def _narrowed(statement, filters: Filters, now: datetime | None):
-    """`statement` (which joins Partner) narrowed by `filters`."""
+    """`statement` narrowed by `filters` (it joins Partner when filtering by country)."""
     statement = statement.where(Proposal.archived_at.is_(None))
     if filters.stage is not None:
         statement = statement.where(Proposal.stage == filters.stage)
@@ -53,47 +80,88 @@ def _narrowed(statement, filters: Filters, now: datetime | None):
         statement = statement.where(
             Proposal.stage.not_in(list(CLOSED_STAGES)), Proposal.stage_changed_at < stale_before(now)
         )
+    if filters.needs_action:
+        statement = statement.where(*_needing_action(None, now))
     return statement
 
 
-def filtered_proposals(filters: Filters, now: datetime | None = None):
-    """Proposals (not archived) matching `filters`, with partner and owner loaded, sorted."""
-    statement = (
-        select(Proposal)
-        .join(Proposal.partner)
-        .options(joinedload(Proposal.partner), joinedload(Proposal.owner))
-    )
-    statement = _narrowed(statement, filters, now)
-    return statement.order_by(*SORTS.get(filters.sort, SORTS["next_step"]))
+def _with_partner_if_needed(statement, filters: Filters):
+    """Join Partner only when the filters or the order need it: these statements sort thousands of rows."""
+    if filters.country or filters.sort == "partner":
+        return statement.join(Proposal.partner)
+    return statement
+
+
+def proposal_list_page(filters: Filters, now: datetime | None = None):
+    """The list's page (`?page=`) of proposals matching `filters`, with partner and owner loaded.
+
+    Three statements whatever the size: the page's ids (sorting only the ids and the sort
+    keys, not whole rows with their partners), the count, and the page's proposals.
+    """
+    ids = _narrowed(_with_partner_if_needed(select(Proposal.id), filters), filters, now)
+    page = paginate(ids.order_by(*SORTS.get(filters.sort, SORTS["next_step"]), Proposal.id))
+    loaded = {
+        proposal.id: proposal
+        for proposal in db.session.scalars(
+            select(Proposal)
+            .where(Proposal.id.in_(page.items))
+            .options(*_card_loading())
+        )
+    }
+    page.items = [loaded[proposal_id] for proposal_id in page.items]
+    return page
 
 
 @dataclass
 class Board:
+    """The first cards of each open stage's column, and how many proposals each stage has."""
+
     columns: dict[ProposalStage, list[Proposal]]
-    closed_counts: dict[ProposalStage, int] = field(default_factory=dict)
+    counts: dict[ProposalStage, int] = field(default_factory=dict)
 
     @property
     def open_total(self) -> int:
-        return sum(len(cards) for cards in self.columns.values())
+        return sum(self.counts.get(stage, 0) for stage in self.columns)
+
+    @property
+    def closed_counts(self) -> dict[ProposalStage, int]:
+        return {stage: self.counts.get(stage, 0) for stage in ProposalStage if stage in CLOSED_STAGES}
 
     @property
     def closed_total(self) -> int:
         return sum(self.closed_counts.values())
 
 
-def board(filters: Filters, now: datetime | None = None) -> Board:
-    """Open proposals by stage, and how many closed ones match (two statements)."""
-    open_only = filtered_proposals(filters, now).where(Proposal.stage.not_in(list(CLOSED_STAGES)))
+def board(filters: Filters, now: datetime | None = None, limit: int = COLUMN_LIMIT) -> Board:
+    """Per open stage the first `limit` proposals in the chosen order, and every stage's count.
+
+    Two statements whatever the number of proposals: the cards (ranked per stage by a window
+    function, with partner and owner loaded) and the counts (grouped by stage).
+    """
+    order = SORTS.get(filters.sort, SORTS["next_step"])
+    rank = func.row_number().over(partition_by=Proposal.stage, order_by=(*order, Proposal.id))
+    ranked = (
+        _narrowed(_with_partner_if_needed(select(Proposal.id, rank.label("rank")), filters), filters, now)
+        .where(Proposal.stage.not_in(list(CLOSED_STAGES)))
+        .subquery()
+    )
+    cards = (
+        select(Proposal)
+        .join(ranked, ranked.c.id == Proposal.id)
+        .where(ranked.c.rank <= limit)
+        .options(*_card_loading())
+        .order_by(ranked.c.rank)
+    )
     columns: dict[ProposalStage, list[Proposal]] = {stage: [] for stage in OPEN_STAGES}
-    for proposal in db.session.scalars(open_only):
+    for proposal in db.session.scalars(cards):
         columns[proposal.stage].append(proposal)
-    closed_counts = {stage: 0 for stage in ProposalStage if stage in CLOSED_STAGES}
+    counts = {stage: 0 for stage in ProposalStage}
     counted = _narrowed(
-        select(Proposal.stage, func.count(Proposal.id)).join(Proposal.partner), filters, now
-    ).where(Proposal.stage.in_(list(CLOSED_STAGES))).group_by(Proposal.stage)
+        _with_partner_if_needed(select(Proposal.stage, func.count(Proposal.id)), filters), filters, now
+    ).group_by(Proposal.stage)
     for stage, count in db.session.execute(counted):
-        closed_counts[ProposalStage(stage)] = count
-    return Board(columns=columns, closed_counts=closed_counts)
+        counts[ProposalStage(stage)] = count
+    return Board(columns=columns, counts=counts)
 
 
 def proposal_countries() -> list[str]:
@@ -167,17 +235,24 @@ def proposals_needing_action(
 ) -> list[Proposal]:
     """Open proposals whose next step is due or overdue, or that have not moved for too long.
 
-    Overdue first, then the longest-stalled; one statement.
+    Overdue first, then the longest-stalled; the first `limit`, in one statement.
     """
-    today = today or date.today()
-    return db.session.scalars(
-        select(Proposal)
-        .options(joinedload(Proposal.partner), joinedload(Proposal.owner))
-        .where(
-            Proposal.archived_at.is_(None),
-            Proposal.stage.not_in(list(CLOSED_STAGES)),
-            or_(Proposal.next_step_on <= today, Proposal.stage_changed_at < stale_before(now)),
-        )
-        .order_by(Proposal.next_step_on.asc().nulls_last(), Proposal.stage_changed_at.asc())
+    order = (Proposal.next_step_on.asc().nulls_last(), Proposal.stage_changed_at.asc(), Proposal.id)
+    # The first few ids are found by sorting narrow rows; only they are loaded with their partners.
+    first = (
+        select(Proposal.id)
+        .where(Proposal.archived_at.is_(None), *_needing_action(today, now))
+        .order_by(*order)
         .limit(limit)
+        .subquery()
+    )
+    return db.session.scalars(
+        select(Proposal).join(first, first.c.id == Proposal.id).options(*_card_loading()).order_by(*order)
     ).all()
+
+
+def proposals_needing_action_count(today: date | None = None, now: datetime | None = None) -> int:
+    """How many proposals need action in all (the home card lists only the first few)."""
+    return db.session.scalar(
+        select(func.count(Proposal.id)).where(Proposal.archived_at.is_(None), *_needing_action(today, now))
+    )

@@ -10,7 +10,6 @@ from crm.auth.permissions import editor_required
 from crm.core.errors import StaleEdit
 from crm.core.forms import apply_form
 from crm.core.i18n import country_name
-from crm.core.pagination import paginate
 from crm.extensions import db, htmx
 from crm.partners.models import Partner, PartnerKind
 from crm.proposals import pipeline
@@ -28,18 +27,19 @@ from crm.proposals.models import Proposal, ProposalStage
 from crm.proposals.queries import (
     Filters,
     board,
-    filtered_proposals,
     follow_ups_of_proposal,
     interactions_of_proposal,
     proposal_countries,
     proposal_for_page,
+    proposal_list_page,
     proposals_needing_action,
+    proposals_needing_action_count,
 )
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
 VIEW_ID = "proposals-view"  # the element that holds the board or the list
-FILTER_ARGS = ("view", "stage", "kind", "country", "owner", "stale", "sort")
+FILTER_ARGS = ("view", "stage", "kind", "country", "owner", "stale", "action", "sort")
 
 
 @bp.record_once
@@ -47,6 +47,7 @@ def _configure(state):
     state.app.config.setdefault("PROPOSAL_STALE_DAYS", pipeline.DEFAULT_STALE_DAYS)
     # The home page's "Proposals that need action" card asks for its rows by this name.
     state.app.jinja_env.globals["proposals_needing_action"] = proposals_needing_action
+    state.app.jinja_env.globals["proposals_needing_action_count"] = proposals_needing_action_count
     # Stage order, staleness and days in stage for every template that shows proposals.
     state.app.jinja_env.globals["proposal_pipeline"] = pipeline
 
@@ -56,8 +57,8 @@ def _filter_form() -> BoardFilterForm:
     form = BoardFilterForm(request.args)
     form.stage.choices = [("", _("Any stage"))] + ProposalStage.choices()
     form.kind.choices = [("", _("Any kind"))] + AgreementKind.choices()
-    countries = sorted(proposal_countries(), key=lambda code: country_name(code).casefold())
-    form.country.choices = [("", _("Any country"))] + [(code, country_name(code)) for code in countries]
+    countries = sorted(((code, country_name(code)) for code in proposal_countries()), key=lambda pair: pair[1].casefold())
+    form.country.choices = [("", _("Any country"))] + countries
     form.owner.choices = [("", _("Anyone"))] + [(str(user_id), name) for user_id, name in active_user_choices()]
     form.validate()
     for field in form:
@@ -74,6 +75,7 @@ def _filters(form: BoardFilterForm) -> Filters:
         country=form.country.data or None,
         owner_id=int(form.owner.data) if form.owner.data else None,
         stale=bool(form.stale.data),
+        needs_action=bool(form.action.data),
         sort=form.sort.data or "next_step",
     )
 
@@ -83,7 +85,7 @@ def _board_args() -> dict[str, str]:
     return {key: value for key, value in request.args.items() if key in FILTER_ARGS and value}
 
 
-def _render_view(status: int = 200, message: str | None = None, message_kind: str = "info", failed_move=None):
+def _render_view(status: int = 200, message: str | None = None, message_kind: str = "info"):
     """The board or the list: the fragment when htmx asked for it, the page otherwise."""
     form = _filter_form()
     filters = _filters(form)
@@ -92,11 +94,11 @@ def _render_view(status: int = 200, message: str | None = None, message_kind: st
         "board_args": _board_args(),
         "message": message,
         "message_kind": message_kind,
-        "failed_move": failed_move,
         "stale_days": pipeline.stale_days(),
+        "kind_labels": {kind: str(kind.label) for kind in AgreementKind},
     }
     if form.view.data == "list":
-        context["page"] = paginate(filtered_proposals(filters))
+        context["page"] = proposal_list_page(filters)
     else:
         context["board"] = board(filters)
     template = "proposals/_view.html" if htmx.target == VIEW_ID else "proposals/index.html"
@@ -188,7 +190,11 @@ def move(proposal_id: int):
         if form.version.errors:
             abort(400)
         if htmx.target == VIEW_ID:
-            return _render_view(422, failed_move=(proposal.id, form))
+            # The board's buttons and drops only ask for stages that need nothing more; a move
+            # that needs a reason goes through the move page, which shows the form again.
+            errors = " ".join(str(error) for field in (form.stage, form.reason) for error in field.errors)
+            message = _("“%(title)s” was not moved: %(errors)s", title=proposal.title, errors=errors)
+            return _render_view(422, message=message, message_kind="danger")
         return render_template("proposals/move.html", form=form, proposal=proposal, board_args=_board_args()), 422
     try:
         form.ensure_current(proposal)

@@ -1,5 +1,6 @@
 // Proposals board: drag a card onto another column to move it there. This only adds a
-// shortcut: every card's buttons and stage menu post the same move without JavaScript.
+// shortcut: every card's step buttons post the same move without JavaScript, and its "Stage…" link
+// leads to the move page for any other stage.
 (function () {
   "use strict";
 

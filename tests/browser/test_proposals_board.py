@@ -57,18 +57,17 @@ def test_a_card_dragged_onto_another_column_moves_there(page, live_server, live_
     expect(page.get_by_role("region", name="Stage history")).to_contain_text("Submitted → Negotiating")
 
 
-def test_declining_asks_for_a_reason_in_the_stage_menu(page, live_server, live_user, login, proposal):
+def test_declining_from_a_card_asks_for_a_reason_on_the_move_page_and_returns_to_the_board(page, live_server, live_user, login, proposal):
     proposal("Two-way student exchange", ProposalStage.NEGOTIATING)
     login(live_user())
-    page.goto(f"{live_server}/proposals")
-    card = page.get_by_role("article", name="Two-way student exchange")
-    card.get_by_text("Stage…").click()
-    card.get_by_label("Move to").select_option("declined")
-    card.get_by_role("button", name="Move", exact=True).click()
-    card = page.get_by_role("article", name="Two-way student exchange")
-    expect(card.get_by_text("Say why the proposal is declined or withdrawn.")).to_be_visible()
-    card.get_by_label("Reason").fill("No funding this year")
-    card.get_by_role("button", name="Move", exact=True).click()
+    page.goto(f"{live_server}/proposals?kind=student_exchange")
+    page.get_by_role("article", name="Two-way student exchange").get_by_role("link", name="Stage…").click()
+    page.get_by_label("Move to").select_option("declined")
+    page.get_by_role("button", name="Move", exact=True).click()
+    expect(page.get_by_text("Say why the proposal is declined or withdrawn.")).to_be_visible()
+    page.get_by_label("Reason").fill("No funding this year")
+    page.get_by_role("button", name="Move", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/proposals\?kind=student_exchange$"))
     expect(page.get_by_role("article", name="Two-way student exchange")).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("Declined"))).to_contain_text("1")
 

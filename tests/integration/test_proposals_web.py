@@ -10,6 +10,7 @@ from crm.core.models import utcnow
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerStatus
 from crm.proposals.models import Proposal, ProposalStage, ProposalStageChange
+from crm.proposals.queries import COLUMN_LIMIT, NEEDING_ACTION_LIMIT
 
 HTMX_BOARD = {"HX-Request": "true", "HX-Target": "proposals-view"}
 
@@ -161,6 +162,77 @@ def test_what_users_typed_is_escaped_on_the_board(client, auth, factory):
     assert "&lt;script&gt;" in html
 
 
+def test_a_column_shows_its_most_urgent_cards_its_true_count_and_a_link_to_all_of_them(client, auth, factory, partner_id):
+    auth.login()
+    today = date.today()
+    for n in range(COLUMN_LIMIT):
+        factory.proposal(partner_id, title=f"Due {n:02d}", stage=ProposalStage.DRAFTING, next_step_on=today + timedelta(days=n))
+    factory.proposal(partner_id, title="Stalled, no date", stage=ProposalStage.DRAFTING, stage_changed_at=utcnow() - timedelta(days=90))
+    factory.proposal(partner_id, title="Quiet, no date", stage=ProposalStage.DRAFTING)
+    factory.proposal(partner_id, title="Overdue", stage=ProposalStage.DRAFTING, next_step_on=today - timedelta(days=4))
+    html = client.get("/proposals?kind=joint_programme").text
+    column = _column(html, "drafting")
+    assert column.count("<article") == COLUMN_LIMIT
+    titles = re.findall(r'-title"><a href="[^"]+">([^<]+)</a>', column)
+    assert titles[0] == "Overdue" and titles[1] == "Due 00"
+    assert "Quiet, no date" not in column and "Stalled, no date" not in column
+    total = COLUMN_LIMIT + 3
+    assert f'aria-label="{total} proposals">{total}</span>' in column
+    assert f"The first {COLUMN_LIMIT} of {total}." in column
+    link = re.search(r'<a href="([^"]+)">Show all (\d+)<', column)
+    assert link.group(2) == str(total)
+    assert link.group(1).replace("&amp;", "&") == "/proposals?kind=joint_programme&view=list&stage=drafting"
+    listed = client.get(link.group(1).replace("&amp;", "&")).text
+    assert f"{total} proposals" in listed and "Quiet, no date" in listed and "Stalled, no date" in listed
+    assert "Show all" not in _column(html, "idea")
+
+
+def test_without_a_next_step_the_longest_stalled_cards_come_first(client, auth, factory, partner_id):
+    auth.login()
+    for n in range(COLUMN_LIMIT + 1):
+        factory.proposal(partner_id, title=f"Moved {n} days ago", stage=ProposalStage.IDEA, stage_changed_at=utcnow() - timedelta(days=n))
+    column = _column(client.get("/proposals").text, "idea")
+    assert f"Moved {COLUMN_LIMIT} days ago" in column and "Moved 0 days ago" not in column
+    assert column.index(f"Moved {COLUMN_LIMIT} days ago") < column.index("Moved 1 days ago")
+
+
+def test_a_card_carries_one_small_form_and_links_to_the_move_page_for_other_stages(client, auth, factory, partner_id):
+    auth.login()
+    proposal_id = factory.proposal(partner_id, title="Automotive exchange", stage=ProposalStage.SUBMITTED)
+    card = _column(client.get("/proposals?kind=joint_programme").text, "submitted")
+    assert card.count("<form") == 1 and "<select" not in card and "<textarea" not in card
+    assert 'name="stage" value="drafting"' in card and 'name="stage" value="negotiating"' in card
+    move_url = f"/proposals/{proposal_id}/move?kind=joint_programme"
+    assert f'action="{move_url}"' in card and f'data-move-url="{move_url}"' in card
+    assert f'<a class="btn btn-link btn-sm" href="{move_url}">Stage…</a>' in card
+    assert f'href="/proposals/{proposal_id}"' in card and f'href="/partners/{partner_id}"' in card
+    move_page = client.get(move_url)
+    assert move_page.status_code == 200 and "<select" in move_page.text and 'name="reason"' in move_page.text
+    assert 'href="/proposals?kind=joint_programme">Cancel</a>' in move_page.text
+
+
+def test_a_declined_move_through_the_move_page_returns_to_the_board_with_its_filters(app, client, auth, factory, partner_id):
+    auth.login()
+    proposal_id = factory.proposal(partner_id, stage=ProposalStage.NEGOTIATING)
+    refused = _move(client, auth, proposal_id, "declined", query="?kind=joint_programme")
+    assert refused.status_code == 422 and "Say why" in refused.text and "<textarea" in refused.text
+    response = _move(client, auth, proposal_id, "declined", reason="No funding", query="?kind=joint_programme")
+    assert response.status_code == 303 and response.headers["Location"] == "/proposals?kind=joint_programme"
+    assert _proposal(app, proposal_id).stage == ProposalStage.DECLINED
+
+
+def test_the_list_shows_only_proposals_needing_action_when_asked(client, auth, factory, partner_id):
+    auth.login()
+    factory.proposal(partner_id, title="Overdue one", next_step_on=date.today() - timedelta(days=2))
+    factory.proposal(partner_id, title="Stalled one", stage_changed_at=utcnow() - timedelta(days=50))
+    factory.proposal(partner_id, title="Fine one", next_step_on=date.today() + timedelta(days=9))
+    factory.proposal(partner_id, title="Closed one", stage=ProposalStage.DECLINED, next_step_on=date.today() - timedelta(days=2))
+    html = client.get("/proposals?view=list&action=1").text
+    assert ">Overdue one<" in html and ">Stalled one<" in html
+    assert ">Fine one<" not in html and ">Closed one<" not in html
+    assert re.search(r'<input checked[^>]* name="action"', html)
+
+
 # --- moving ---
 
 def _move(client, auth, proposal_id, stage, version=1, reason=None, headers=None, query=""):
@@ -206,7 +278,8 @@ def test_declining_or_withdrawing_without_a_reason_is_refused_with_422(app, clie
     assert response.status_code == 422
     assert "Say why the proposal is declined or withdrawn." in response.text
     htmx = _move(client, auth, proposal_id, stage, headers=HTMX_BOARD)
-    assert htmx.status_code == 422 and "Say why" in htmx.text and "<details class=\"app-move-menu\" open" in htmx.text
+    assert htmx.status_code == 422 and htmx.text.lstrip().startswith('<div id="proposals-view"')
+    assert "was not moved: Say why the proposal is declined or withdrawn." in htmx.text
     assert _proposal(app, proposal_id).stage == ProposalStage.NEGOTIATING and _changes(app, proposal_id) == []
     assert _move(client, auth, proposal_id, stage, reason="No funding this year").status_code == 303
     assert _changes(app, proposal_id)[0][1:3] == (ProposalStage(stage), "No funding this year")
@@ -454,3 +527,20 @@ def test_the_home_page_lists_proposals_that_need_action(client, auth, factory, p
     assert "Overdue one" in html and "Next step overdue since" in html
     assert "Stalled one" in html and "no movement for 50 days" in html
     assert "Fine one" not in html
+
+
+def test_the_home_card_lists_the_first_proposals_needing_action_with_the_count_of_all(client, auth, factory, partner_id):
+    auth.login()
+    total = NEEDING_ACTION_LIMIT + 3
+    for n in range(total):
+        factory.proposal(partner_id, title=f"Overdue {n:02d}", next_step_on=date.today() - timedelta(days=n + 1))
+    html = client.get("/").text
+    card = html[html.index('id="needing-action-heading"'):]
+    card = card[:card.index("</section>")]
+    assert f'<span class="badge text-bg-light">{total}</span>' in card
+    assert card.count("Next step overdue since") == NEEDING_ACTION_LIMIT
+    assert f"Overdue {total - 1:02d}" in card and "Overdue 00" not in card  # the longest overdue first
+    link = re.search(r'<a href="([^"]+)">Show all (\d+) that need action</a>', card)
+    assert link and link.group(2) == str(total)
+    listed = client.get(link.group(1).replace("&amp;", "&")).text
+    assert f"{total} proposals" in listed and ">Overdue 00<" in listed

@@ -10,6 +10,7 @@ from crm.auth.models import Role, User
 from crm.demo.generate import Sizes, generate
 from crm.extensions import db
 from crm.partners.models import Partner
+from crm.proposals.models import Proposal
 from tests.conftest import TEST_DATABASE_URL
 
 SMALL = Sizes(partners=20, countries=8, contacts=40, agreements=30, interactions=120, follow_ups=40, proposals=12, users=3)
@@ -36,6 +37,9 @@ REQUESTS = [
     ("/follow-ups", {}),
     ("/follow-ups?due=later", {}),
     ("/proposals", {}),
+    ("/proposals?view=list", {}),
+    ("/proposals?view=list&action=1&sort=partner", {}),
+    ("/proposals/{proposal_id}", {}),
     ("/", {}),
 ]
 
@@ -56,6 +60,7 @@ def _statement_counts(tmp_path, name, sizes):
             select(Partner.country).group_by(Partner.country).order_by(func.count().desc()).limit(1)
         )
         agreement_id = db.session.scalar(select(Agreement.id).order_by(Agreement.id).limit(1))
+        proposal_id = db.session.scalar(select(Proposal.id).order_by(Proposal.id).limit(1))
         session_id = user.get_id()
         engine = db.engine
     client = app.test_client()
@@ -63,7 +68,7 @@ def _statement_counts(tmp_path, name, sizes):
         session["_user_id"] = session_id
     counts = {}
     for path, headers in REQUESTS:
-        url = path.format(partner_id=partner_id, country=country, agreement_id=agreement_id)
+        url = path.format(partner_id=partner_id, country=country, agreement_id=agreement_id, proposal_id=proposal_id)
         statements = []
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)

@@ -9,7 +9,7 @@ from crm.extensions import db
 from crm.partners.models import Partner, PartnerStatus
 from crm.proposals import pipeline
 from crm.proposals.models import Proposal, ProposalStage, ProposalStageChange
-from crm.proposals.queries import Filters, board, proposals_needing_action
+from crm.proposals.queries import Filters, board, proposals_needing_action, proposals_needing_action_count
 
 NOW = datetime(2026, 11, 25, 12, 0)
 
@@ -113,6 +113,24 @@ def test_the_board_puts_open_proposals_in_columns_and_counts_closed_ones(app, fa
         assert [p.title for p in result.columns[ProposalStage.IDEA]] == ["A"]
         assert [p.title for p in result.columns[ProposalStage.NEGOTIATING]] == ["B"]
         assert result.closed_counts == {ProposalStage.SIGNED: 0, ProposalStage.DECLINED: 1, ProposalStage.WITHDRAWN: 0}
+        assert result.counts[ProposalStage.IDEA] == 1 and result.open_total == 2
+
+
+def test_a_column_holds_the_first_cards_by_next_step_then_staleness_and_counts_them_all(app, factory):
+    partner_id = factory.partner()
+    today = date(2026, 11, 25)
+    factory.proposal(partner_id, title="later", next_step_on=today + timedelta(days=9), stage_changed_at=NOW)
+    factory.proposal(partner_id, title="overdue", next_step_on=today - timedelta(days=3), stage_changed_at=NOW)
+    factory.proposal(partner_id, title="no date, stalled", stage_changed_at=NOW - timedelta(days=60))
+    factory.proposal(partner_id, title="no date, fresh", stage_changed_at=NOW)
+    factory.proposal(partner_id, title="other column", stage=ProposalStage.SUBMITTED, stage_changed_at=NOW)
+    with app.app_context():
+        result = board(Filters(), NOW, limit=3)
+        assert [p.title for p in result.columns[ProposalStage.IDEA]] == ["overdue", "later", "no date, stalled"]
+        assert result.counts[ProposalStage.IDEA] == 4
+        assert [p.title for p in result.columns[ProposalStage.SUBMITTED]] == ["other column"]
+        by_title = board(Filters(sort="title"), NOW, limit=2)
+        assert [p.title for p in by_title.columns[ProposalStage.IDEA]] == ["later", "no date, fresh"]
 
 
 def test_needing_action_lists_due_and_stale_open_proposals_overdue_first(app, factory):
@@ -125,4 +143,7 @@ def test_needing_action_lists_due_and_stale_open_proposals_overdue_first(app, fa
     factory.proposal(partner_id, title="closed", stage=ProposalStage.DECLINED, next_step_on=today - timedelta(days=5))
     with app.app_context():
         titles = [p.title for p in proposals_needing_action(today, NOW)]
+        first = [p.title for p in proposals_needing_action(today, NOW, limit=2)]
+        count = proposals_needing_action_count(today, NOW)
     assert titles == ["overdue", "due today", "stale"]
+    assert first == ["overdue", "due today"] and count == 3
