@@ -16,7 +16,7 @@ EVERYONE = "all"
 HOME_CARD_LIMIT = 10
 
 
-def _not_archived():
+def not_archived():
     """Follow-ups of archived partners, agreements or proposals are out of sight like them."""
     return ~or_(
         FollowUp.interaction.has(Interaction.partner.has(Partner.archived_at.is_not(None))),
@@ -42,7 +42,7 @@ def open_follow_ups(assignee_id: int | str | None) -> list[FollowUp]:
     """Open follow-ups of one assignee (or of everyone), with what they belong to (one statement)."""
     statement = (
         select(FollowUp)
-        .where(FollowUp.done.is_(False), _not_archived())
+        .where(FollowUp.done.is_(False), not_archived())
         .options(
             joinedload(FollowUp.assignee),
             joinedload(FollowUp.interaction).joinedload(Interaction.partner),
@@ -89,7 +89,7 @@ def overdue_count(assignee_id: int, today: date) -> int:
     return db.session.scalar(
         select(func.count())
         .select_from(FollowUp)
-        .where(FollowUp.assignee_id == assignee_id, *_overdue(today), _not_archived())
+        .where(FollowUp.assignee_id == assignee_id, *_overdue(today), not_archived())
     )
 
 
@@ -97,7 +97,7 @@ def overdue_of(assignee_id: int, today: date, limit: int = HOME_CARD_LIMIT) -> l
     """The home page's card: the most overdue first."""
     return db.session.scalars(
         select(FollowUp)
-        .where(FollowUp.assignee_id == assignee_id, *_overdue(today), _not_archived())
+        .where(FollowUp.assignee_id == assignee_id, *_overdue(today), not_archived())
         .options(
             joinedload(FollowUp.interaction).joinedload(Interaction.partner),
             joinedload(FollowUp.agreement),
@@ -112,7 +112,7 @@ def load_follow_up(follow_up_id: int) -> FollowUp | None:
     """One follow-up with what its row shows, or None when missing or archived with its parent."""
     return db.session.scalars(
         select(FollowUp)
-        .where(FollowUp.id == follow_up_id, _not_archived())
+        .where(FollowUp.id == follow_up_id, not_archived())
         .options(
             joinedload(FollowUp.assignee),
             joinedload(FollowUp.interaction).joinedload(Interaction.partner),

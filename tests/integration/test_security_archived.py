@@ -114,3 +114,21 @@ def test_archived_records_are_not_offered_by_links_that_take_an_id_in_the_query(
     for page in ("/partners", "/agreements", "/proposals", "/proposals?view=list", "/history", "/follow-ups?assignee=all", "/"):
         text = client.get(page).text
         assert "Archived Partner" not in text and "Archived agreement" not in text and "Archived proposal" not in text, page
+
+
+def test_the_calendar_feed_leaves_out_follow_ups_of_archived_records(app, client, auth, archived):
+    from crm.auth.models import User
+
+    with app.app_context():
+        staff = db.session.get(User, archived["staff_id"])
+        staff.calendar_token = "a" * 32
+        for follow_up in db.session.query(FollowUp):
+            follow_up.due_on = date.today()
+        live = FollowUp(title="Live follow-up", assignee_id=staff.id, due_on=date.today(),
+                        agreement=Agreement(title="Live agreement", kind=AgreementKind.MOU))
+        db.session.add(live)
+        db.session.commit()
+    body = client.get(f"/calendar/{'a' * 32}.ics").data.decode()
+    assert "Live follow-up" in body
+    for title in ("Send the draft", "Renew", "Call"):
+        assert f"Due: {title}" not in body
