@@ -132,3 +132,17 @@ def test_the_calendar_feed_leaves_out_follow_ups_of_archived_records(app, client
     assert "Live follow-up" in body
     for title in ("Send the draft", "Renew", "Call"):
         assert f"Due: {title}" not in body
+
+
+def test_reminder_digests_leave_out_follow_ups_of_archived_records(app, archived):
+    from crm.reminders.digest import build_digests
+
+    with app.app_context():
+        for follow_up in db.session.query(FollowUp):
+            follow_up.due_on = date.today() - timedelta(days=3)
+        db.session.add(FollowUp(title="Live follow-up", assignee_id=archived["staff_id"],
+                                due_on=date.today() - timedelta(days=3),
+                                agreement=Agreement(title="Live agreement", kind=AgreementKind.MOU)))
+        db.session.commit()
+        [digest] = build_digests(date.today())
+        assert [f.title for f in digest.follow_ups] == ["Live follow-up"]
