@@ -162,3 +162,20 @@ def test_the_same_walk_as_staff_does_write_so_the_form_data_is_plausible(app, cl
     assert client.post(f"/agreements/{office['agreement_id']}/documents", data=data,
                        content_type="multipart/form-data").status_code == 303
     assert snapshot(app) != before
+
+
+def test_every_write_without_or_with_a_wrong_csrf_token_answers_400_and_changes_nothing(app, client, auth, office):
+    """As an admin (whom no role check stops), every write route of the URL map, exemptions included."""
+    auth.login(Role.ADMIN)
+    csrf = auth.csrf("/account")
+    before = snapshot(app)
+    app_rules = [rule for rule in app.url_map.iter_rules() if rule.methods & WRITE_METHODS and rule.endpoint != "auth.login"]
+    for rule in app_rules:
+        path = _path(rule.rule, office, rule.endpoint)
+        for token in (None, "wrong-token", csrf[:-2] + "xx"):
+            data = _plausible_form(office, csrf)
+            del data["csrf_token"]
+            headers = {"X-CSRFToken": token} if token else {}
+            response = client.post(path, data=data, headers=headers, content_type="multipart/form-data")
+            assert response.status_code == 400, (path, token, response.status_code)
+    assert snapshot(app) == before
