@@ -22,6 +22,9 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
+    from crm.core.security import RecordIdConverter
+
+    app.url_map.converters["int"] = RecordIdConverter  # before any route is added
     _register_blueprints(app)
 
     from crm.core import errors, logging, security, templating

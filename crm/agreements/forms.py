@@ -35,7 +35,7 @@ def optional_int(value):
     if isinstance(value, int):
         return value
     text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 10 else text
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else text
 
 
 def user_choices(blank: str) -> list[tuple[object, str]]:

@@ -166,7 +166,7 @@ def _renewed_agreement() -> Agreement | None:
     raw = request.args.get("renews")
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         abort(404)
     return _visible_agreement(int(raw))
 
@@ -180,7 +180,7 @@ def new():
     if request.method == "GET":
         data = renewal_draft(old) if old else {}
         partner = request.args.get("partner", "")
-        if old is None and partner.isdigit() and len(partner) < 10:
+        if old is None and partner.isascii() and partner.isdigit() and len(partner) < 10:
             data["partners"] = [int(partner)]
         form = AgreementForm(data=data)
     else:
@@ -241,7 +241,7 @@ def partner_options():
 
 
 def _ids(name: str) -> list[int]:
-    return [int(v) for v in request.args.getlist(name) if v.isdigit() and len(v) < 10]
+    return [int(v) for v in request.args.getlist(name) if v.isascii() and v.isdigit() and len(v) < 10]
 
 
 @bp.get("/framework-options")

@@ -16,6 +16,7 @@ from crm.auth.models import User
 from crm.core.models import utcnow
 from crm.extensions import db
 from crm.followups.models import FollowUp
+from crm.followups.queries import not_archived
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 UID_DOMAIN = "partner-crm"
@@ -54,7 +55,7 @@ def calendar_for(user: User) -> bytes:
     ).all()
     follow_ups = db.session.scalars(
         select(FollowUp)
-        .where(FollowUp.assignee_id == user.id, FollowUp.done.is_(False), FollowUp.due_on.is_not(None))
+        .where(FollowUp.assignee_id == user.id, FollowUp.done.is_(False), FollowUp.due_on.is_not(None), not_archived())
         .options(joinedload(FollowUp.agreement), joinedload(FollowUp.proposal), joinedload(FollowUp.interaction))
         .order_by(FollowUp.due_on)
     ).all()

@@ -8,7 +8,7 @@ MAX_PAGE = 1_000_000
 def page_number() -> int:
     """`?page=` as a positive integer; anything else (negative, huge, not a number) is a 404."""
     raw = request.args.get("page", "1").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:  # "²".isdigit() is True
         abort(404)
     return int(raw)
 

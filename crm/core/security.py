@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from crm.extensions import login_manager
 
@@ -23,6 +24,13 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:…>` in URLs: an id larger than the database's integers is a 404, not an overflow (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def init_app(app: Flask) -> None:

@@ -18,7 +18,7 @@ EVERYONE = "all"
 HOME_CARD_LIMIT = 10
 
 
-def _not_archived():
+def not_archived():
     """Follow-ups of archived partners, agreements or proposals are out of sight like them."""
     return ~or_(
         FollowUp.interaction.has(Interaction.partner.has(Partner.archived_at.is_not(None))),
@@ -77,7 +77,7 @@ def group_condition(key: str, today: date):
 
 def _open_of(assignee_id: int | str):
     """Open follow-ups of one assignee (or of everyone), not archived with what they belong to."""
-    statement = select(FollowUp).where(FollowUp.done.is_(False), _not_archived())
+    statement = select(FollowUp).where(FollowUp.done.is_(False), not_archived())
     if assignee_id != EVERYONE:
         statement = statement.where(FollowUp.assignee_id == assignee_id)
     return statement
@@ -123,7 +123,7 @@ def overdue_count(assignee_id: int, today: date) -> int:
     return db.session.scalar(
         select(func.count())
         .select_from(FollowUp)
-        .where(FollowUp.assignee_id == assignee_id, *_overdue(today), _not_archived())
+        .where(FollowUp.assignee_id == assignee_id, *_overdue(today), not_archived())
     )
 
 
@@ -131,7 +131,7 @@ def overdue_of(assignee_id: int, today: date, limit: int = HOME_CARD_LIMIT) -> l
     """The home page's card: the most overdue first."""
     return db.session.scalars(
         select(FollowUp)
-        .where(FollowUp.assignee_id == assignee_id, *_overdue(today), _not_archived())
+        .where(FollowUp.assignee_id == assignee_id, *_overdue(today), not_archived())
         .options(
             joinedload(FollowUp.interaction).joinedload(Interaction.partner),
             joinedload(FollowUp.agreement),
@@ -146,7 +146,7 @@ def load_follow_up(follow_up_id: int) -> FollowUp | None:
     """One follow-up with what its row shows, or None when missing or archived with its parent."""
     return db.session.scalars(
         select(FollowUp)
-        .where(FollowUp.id == follow_up_id, _not_archived())
+        .where(FollowUp.id == follow_up_id, not_archived())
         .options(
             joinedload(FollowUp.assignee),
             joinedload(FollowUp.interaction).joinedload(Interaction.partner),

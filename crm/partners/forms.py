@@ -2,6 +2,7 @@
 import re
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
@@ -158,7 +159,9 @@ class PartnerFilterForm(FlaskForm):
         if text:
             self.country_code = country_code_for(text)
             if self.country_code is None:
-                raise ValidationError(_l("No country is called “%(name)s”.", name=text[:100]))
+                # gettext, not lazy_gettext: a lazy string counts as safe HTML (it has __html__),
+                # so the typed name inside it would reach the page unescaped.
+                raise ValidationError(_("No country is called “%(name)s”.", name=text[:100]))
 
     def validate_sort(self, field):
         if field.data and field.data not in SORTS:

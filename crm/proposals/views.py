@@ -139,7 +139,7 @@ def new():
     if request.method == "GET":
         form.owner_id.data = current_user.id
         partner_arg = request.args.get("partner", "")
-        if partner_arg.isdigit() and int(partner_arg) in dict(form.partner_id.choices):
+        if partner_arg.isascii() and partner_arg.isdigit() and int(partner_arg) in dict(form.partner_id.choices):
             form.partner_id.data = int(partner_arg)
     if form.validate_on_submit():
         proposal = Proposal(stage=form.stage.data)

@@ -19,6 +19,7 @@ from crm.agreements.queries import act_by_column, status_condition
 from crm.auth.models import User
 from crm.extensions import db
 from crm.followups.models import FollowUp
+from crm.followups.queries import not_archived
 from crm.reminders.models import ReminderDigest
 
 
@@ -58,7 +59,7 @@ def build_digests(today: date) -> list[Digest]:
         digests[agreement.owner_id].agreements.append(agreement)
     follow_ups = db.session.scalars(
         select(FollowUp)
-        .where(FollowUp.done.is_(False), FollowUp.due_on < today, FollowUp.assignee_id.in_(users))
+        .where(FollowUp.done.is_(False), FollowUp.due_on < today, FollowUp.assignee_id.in_(users), not_archived())
         .options(joinedload(FollowUp.agreement), joinedload(FollowUp.interaction), joinedload(FollowUp.proposal))
         .order_by(FollowUp.due_on, FollowUp.id)
     )
