@@ -28,6 +28,11 @@ MAX_TEXT = 10_000
 MAX_NOTICE_DAYS = 3650
 
 
+def partner_id(value) -> int:
+    """A posted id, or the id of one of the agreement's own partners (editing an agreement)."""
+    return value.id if isinstance(value, Partner) else int(value)
+
+
 def optional_int(value):
     """'' or None → None; digits → int; anything else fails the choice check."""
     if value in (None, ""):
@@ -50,7 +55,7 @@ class AgreementForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=AgreementKind.choices, coerce=AgreementKind.coerce)
     # Choices: only the partners chosen (the picker offers others by search, never all of them).
     partners = SelectMultipleField(
-        _l("Partners"), coerce=int, validators=[DataRequired(message=_l("Choose at least one partner."))]
+        _l("Partners"), coerce=partner_id, validators=[DataRequired(message=_l("Choose at least one partner."))]
     )
     # The picker's search without JavaScript: "Find" shows the form again with the matches.
     partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])

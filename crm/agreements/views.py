@@ -205,7 +205,7 @@ def new():
 def edit(agreement_id: int):
     agreement = _visible_agreement(agreement_id)
     if request.method == "GET":
-        form = AgreementEditForm(obj=agreement, agreement=agreement, partners=[partner.id for partner in agreement.partners])
+        form = AgreementEditForm(obj=agreement, agreement=agreement)
     else:
         form = AgreementEditForm(agreement=agreement)
     if form.find_partners.data:
