@@ -8,15 +8,17 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
+    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.agreements.models import AgreementKind
+from crm.agreements.queries import partners_named
 from crm.auth.models import User
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
@@ -42,11 +44,13 @@ def active_user_choices() -> list[tuple[int, str]]:
     return [(user_id, name) for user_id, name in users]
 
 
-def partner_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Partner.id, Partner.name, Partner.country).where(Partner.archived_at.is_(None)).order_by(Partner.name)
-    ).all()
-    return [(partner_id, f"{name} ({country})") for partner_id, name, country in rows]
+class PartnerPickerMixin:
+    """The search box of the agreement form's partner picker (templates/agreements/_partner_picker.html):
+    the form offers the chosen partner(s) plus the first matches of `partner_q`, never every partner.
+    Without JavaScript "Find" shows the form again with the matches (nothing is saved)."""
+
+    partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])
+    find_partners = SubmitField(_l("Find"))
 
 
 class MoveForm(VersionedForm):
@@ -86,7 +90,7 @@ PROPOSAL_FIELDS = [
 ]
 
 
-class ProposalCreateForm(ProposalFieldsMixin, FlaskForm):
+class ProposalCreateForm(ProposalFieldsMixin, PartnerPickerMixin, FlaskForm):
     """A new proposal, for an existing partner or for an institution that becomes a prospect."""
 
     institution = RadioField(
@@ -96,7 +100,8 @@ class ProposalCreateForm(ProposalFieldsMixin, FlaskForm):
     )
     # Which of these are required depends on `institution`: their validate_* methods decide
     # (an Optional() validator would stop the chain before them).
-    partner_id = SelectField(_l("Partner"), coerce=_int_or_none)
+    # Choices: only the partner chosen; the picker offers others by search (validate_partner_id checks).
+    partner_id = SelectField(_l("Partner"), coerce=_int_or_none, validate_choice=False)
     new_name = StringField(_l("Name of the institution"), validators=[Length(max=200)])
     new_country = SelectField(_l("Country"), default="")
     new_kind = SelectField(_l("Kind of institution"), default="")
@@ -111,13 +116,22 @@ class ProposalCreateForm(ProposalFieldsMixin, FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_owner_choices()
-        self.partner_id.choices = [(None, _l("Choose a partner"))] + partner_choices()
+        chosen = self.partner_id.data
+        self.partner_id.choices = partners_named([chosen]) if isinstance(chosen, int) and chosen > 0 else []
         self.new_country.choices = [("", _l("Choose a country"))] + country_choices()
         self.new_kind.choices = [("", _l("Choose a kind"))] + PartnerKind.choices()
 
     def validate_partner_id(self, field):
-        if self.institution.data == EXISTING and field.data is None:
+        if self.institution.data != EXISTING:
+            return
+        if field.data is None:
             raise ValidationError(_l("Choose the partner, or choose a new institution."))
+        if field.data not in dict(field.choices):
+            raise ValidationError(_l("Not a valid choice."))
+
+    @property
+    def chosen_partner_ids(self) -> list[int]:
+        return [partner_id for partner_id, _name in self.partner_id.choices]
 
     def validate_new_name(self, field):
         if self.institution.data != NEW:
@@ -148,12 +162,15 @@ class ProposalEditForm(ProposalFieldsMixin, VersionedForm):
         self.set_owner_choices()
 
 
-class ConvertForm(VersionedForm):
+class ConvertForm(PartnerPickerMixin, VersionedForm):
     """The agreement an approved proposal becomes; `version` is the proposal's."""
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=AgreementKind.choices, coerce=AgreementKind.coerce)
-    partner_ids = SelectMultipleField(_l("Partners"), coerce=int, validators=[InputRequired()])
+    # Choices: only the partners chosen (the picker offers others by search, never all of them).
+    partners = SelectMultipleField(
+        _l("Partners"), coerce=int, validators=[DataRequired(message=_l("Choose at least one partner."))]
+    )
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_until = DateField(
@@ -165,7 +182,12 @@ class ConvertForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.partner_ids.choices = partner_choices()
+        self.partners.choices = partners_named(self.chosen_partner_ids)
+
+    @property
+    def chosen_partner_ids(self) -> list[int]:
+        data = self.partners.data
+        return [value for value in data if isinstance(value, int)] if isinstance(data, list) else []
 
     def validate_valid_until(self, field):
         if field.data and self.valid_from.data and field.data < self.valid_from.data:

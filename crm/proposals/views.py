@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.agreements.models import Agreement, AgreementKind
+from crm.agreements.queries import partner_matches
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
 from crm.core.errors import StaleEdit
@@ -135,12 +136,18 @@ def show(proposal_id: int):
 @bp.route("/new", methods=["GET", "POST"])
 @editor_required
 def new():
-    form = ProposalCreateForm()
     if request.method == "GET":
-        form.owner_id.data = current_user.id
+        data = {"owner_id": current_user.id}
         partner_arg = request.args.get("partner", "")
-        if partner_arg.isascii() and partner_arg.isdigit() and int(partner_arg) in dict(form.partner_id.choices):
-            form.partner_id.data = int(partner_arg)
+        if partner_arg.isascii() and partner_arg.isdigit() and len(partner_arg) < 10:
+            data["partner_id"] = int(partner_arg)  # the form offers it only if it can be chosen
+        form = ProposalCreateForm(data=data)
+        if form.partner_id.data not in dict(form.partner_id.choices):
+            form.partner_id.data = None
+    else:
+        form = ProposalCreateForm()
+    if form.find_partners.data:
+        return _picker_page("proposals/new.html", form)
     if form.validate_on_submit():
         proposal = Proposal(stage=form.stage.data)
         apply_form(form, proposal, PROPOSAL_FIELDS)
@@ -155,8 +162,27 @@ def new():
         db.session.commit()
         flash(_("Proposal “%(title)s” was created.", title=proposal.title), "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
-    status = 422 if form.errors else 200
-    return render_template("proposals/new.html", form=form), status
+    return _picker_page("proposals/new.html", form)
+
+
+def _picker_page(template: str, form, **context):
+    """A form with the agreement form's partner picker: the chosen partner(s) and the first
+    partners matching the search term (never every partner); 422 when the form has errors."""
+    options, more = partner_matches((form.partner_q.data or "").strip(), form.chosen_partner_ids)
+    page = render_template(template, form=form, picker_options=options, picker_more=more, **context)
+    return page, 422 if form.errors else 200
+
+
+@bp.get("/partner-options")
+def partner_options():
+    """The single-choice picker's search-as-you-type answer: matching partners other than the chosen one."""
+    term = request.args.get("partner_q", "").strip()[:200]
+    chosen = request.args.get("partner_id", "")
+    exclude = [int(chosen)] if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else []
+    options, more = partner_matches(term, exclude)
+    return render_template(
+        "agreements/_partner_options.html", options=options, more=more, field_name="partner_id", input_type="radio"
+    )
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -229,14 +255,15 @@ def convert(proposal_id: int):
         return redirect(url_for("agreements.show", agreement_id=proposal.agreement_id), 303)
     if proposal.stage != ProposalStage.APPROVED:
         abort(409, description=_("Only an approved proposal can become an agreement. Move it to Approved first."))
-    form = ConvertForm()
     if request.method == "GET":
-        form.title.data = proposal.title
-        form.kind.data = proposal.kind
-        form.partner_ids.data = [proposal.partner_id]
-        form.valid_from.data = proposal.expected_start
-        form.version.data = proposal.version
-        form.signed_on.data = date.today()
+        form = ConvertForm(data={
+            "title": proposal.title, "kind": proposal.kind, "partners": [proposal.partner_id],
+            "valid_from": proposal.expected_start, "version": proposal.version, "signed_on": date.today(),
+        })
+    else:
+        form = ConvertForm()
+    if form.find_partners.data:
+        return _picker_page("proposals/convert.html", form, proposal=proposal)
     if form.validate_on_submit():
         form.ensure_current(proposal)
         agreement = Agreement(
@@ -249,11 +276,10 @@ def convert(proposal_id: int):
             auto_renew=form.auto_renew.data,
             owner_id=proposal.owner_id,
             notes=proposal.description,
-            partners=[db.session.get(Partner, partner_id) for partner_id in form.partner_ids.data],
+            partners=[db.session.get(Partner, partner_id) for partner_id in form.partners.data],
         )
         pipeline.convert(proposal, agreement, current_user)
         db.session.commit()
         flash(_("Agreement “%(title)s” was created from the proposal, which is now signed.", title=agreement.title), "success")
         return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
-    status = 422 if form.errors else 200
-    return render_template("proposals/convert.html", form=form, proposal=proposal), status
+    return _picker_page("proposals/convert.html", form, proposal=proposal)

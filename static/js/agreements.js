@@ -1,4 +1,4 @@
-// The agreement form's partner picker: the checkboxes and the "Find" button work without
+// The partner picker (agreement form, a new proposal, a proposal's conversion): the checkboxes and the "Find" button work without
 // JavaScript; this drops "Find" (htmx asks the server for matches as you type, and Enter in a
 // field saves the form again), keeps a ticked partner when the matches change, and refreshes the
 // framework agreements offered when the partners chosen change.
@@ -23,7 +23,14 @@
 
     options.addEventListener("change", function (event) {
       var box = event.target;
-      if (box.type !== "checkbox" || !box.checked) return;
+      if ((box.type !== "checkbox" && box.type !== "radio") || !box.checked) return;
+      if (box.type === "radio") {
+        // A single choice (a proposal's partner): the one picked replaces the one chosen before.
+        chosen.querySelectorAll('input[type="radio"]').forEach(function (other) {
+          var otherRow = other.closest(".form-check");
+          if (otherRow) otherRow.remove();
+        });
+      }
       var row = box.closest(".form-check");
       if (row) chosen.appendChild(row);
     });

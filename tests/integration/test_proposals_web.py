@@ -376,7 +376,61 @@ def test_new_proposal_from_the_partner_page_has_the_partner_chosen(client, auth,
     partner_page = client.get(f"/partners/{partner_id}").text
     assert f'href="/proposals/new?partner={partner_id}"' in partner_page
     form = client.get(f"/proposals/new?partner={partner_id}").text
-    assert re.search(rf'<option selected value="{partner_id}">Coleg y Cymoedd', form)
+    assert re.search(rf'type="radio" name="partner_id" value="{partner_id}" id="partner-option-{partner_id}" checked>\s*'
+                     rf'<label class="form-check-label" for="partner-option-{partner_id}">Coleg y Cymoedd', form)
+
+
+def _partner_names(html: str) -> list[str]:
+    return re.findall(r'<label class="form-check-label" for="partner-option-\d+">([^<]*)</label>', html)
+
+
+def test_the_new_proposal_form_lists_the_chosen_partner_and_the_first_matches_not_every_partner(client, auth, factory):
+    from crm.agreements.queries import PICKER_LIMIT
+    auth.login()
+    ids = [factory.partner(name=f"Partner {n:03d}") for n in range(60)]
+    html = client.get(f"/proposals/new?partner={ids[-1]}").text
+    names = _partner_names(html)
+    assert names[0] == "Partner 059"  # the chosen one, ticked, first
+    assert names[1:] == [f"Partner {n:03d}" for n in range(PICKER_LIMIT)]
+    assert "<select" not in html.split('name="institution"')[1].split('name="title"')[0]
+    assert "Only the first" in html
+
+
+def test_find_shows_the_matching_partners_again_without_saving_and_keeps_the_choice(app, client, auth, factory):
+    auth.login()
+    chosen = factory.partner(name="Holmesglen Institute")
+    factory.partner(name="Universiti Malaya")
+    factory.partner(name="SEGi University")
+    response = _new(client, auth, partner_id=chosen, partner_q="univers", find_partners="1")
+    assert response.status_code == 200
+    assert _partner_names(response.text) == ["Holmesglen Institute", "SEGi University", "Universiti Malaya"]
+    assert f'value="{chosen}" id="partner-option-{chosen}" checked' in response.text
+    with app.app_context():
+        assert db.session.query(Proposal).count() == 0
+
+
+def test_the_single_choice_search_answers_radio_buttons_without_the_chosen_partner(client, auth, factory):
+    auth.login()
+    chosen = factory.partner(name="Universiti Malaya")
+    other = factory.partner(name="Universiti Putra Malaysia")
+    factory.partner(name="Holmesglen Institute")
+    html = client.get(f"/proposals/partner-options?partner_q=universiti&partner_id={chosen}").text
+    assert _partner_names(html) == ["Universiti Putra Malaysia"]
+    assert f'type="radio" name="partner_id" value="{other}"' in html
+
+
+def test_the_new_proposal_form_takes_the_same_statements_with_few_or_many_partners(client, auth, factory, count_statements):
+    auth.login()
+    first = factory.partner(name="Partner 000")
+    for n in range(1, 5):
+        factory.partner(name=f"Partner {n:03d}")
+    with count_statements() as few:
+        assert client.get(f"/proposals/new?partner={first}").status_code == 200
+    for n in range(5, 80):
+        factory.partner(name=f"Partner {n:03d}")
+    with count_statements() as many:
+        assert client.get(f"/proposals/new?partner={first}").status_code == 200
+    assert many.count == few.count
 
 
 def test_a_new_proposal_for_a_partner_starts_its_stage_history(app, client, auth, partner_id):
@@ -436,7 +490,7 @@ def test_a_viewer_cannot_create_a_proposal(app, client, auth, partner_id):
 
 def _convert(client, auth, proposal_id, **fields):
     data = {"csrf_token": auth.csrf(), "version": 1, "title": "Top-up degree agreement", "kind": "top_up",
-            "partner_ids": fields.pop("partner_ids", []), "signed_on": date.today().isoformat(),
+            "partners": fields.pop("partners", []), "signed_on": date.today().isoformat(),
             "valid_from": "2027-09-01", "valid_until": "2030-08-31", "notice_days": "90"}
     return client.post(f"/proposals/{proposal_id}/convert", data=data | fields)
 
@@ -448,7 +502,7 @@ def test_the_convert_form_is_prefilled_from_the_proposal(client, auth, factory, 
     html = client.get(f"/proposals/{proposal_id}/convert").text
     assert 'value="Dual degree"' in html
     assert '<option selected value="joint_programme">' in html
-    assert re.search(rf'<option selected value="{partner_id}">', html)
+    assert re.search(rf'type="checkbox" name="partners" value="{partner_id}" id="partner-option-{partner_id}" checked', html)
     assert 'value="2027-09-01"' in html
     assert f'value="{date.today().isoformat()}"' in html
 
@@ -458,7 +512,7 @@ def test_converting_creates_the_agreement_links_both_and_signs_the_proposal(app,
     prospect = factory.partner(name="UTHM", country="MY", status=PartnerStatus.PROSPECT)
     other = factory.partner(name="SEGi University", country="MY")
     proposal_id = factory.proposal(prospect, stage=ProposalStage.APPROVED, owner_id=user.id, description="Finance top-up")
-    response = _convert(client, auth, proposal_id, partner_ids=[prospect, other])
+    response = _convert(client, auth, proposal_id, partners=[prospect, other])
     assert response.status_code == 303
     with app.app_context():
         agreement = db.session.query(Agreement).one()
@@ -477,24 +531,24 @@ def test_converting_a_proposal_that_is_not_approved_answers_409(app, client, aut
     auth.login()
     proposal_id = factory.proposal(partner_id, stage=ProposalStage.NEGOTIATING)
     assert client.get(f"/proposals/{proposal_id}/convert").status_code == 409
-    assert _convert(client, auth, proposal_id, partner_ids=[partner_id]).status_code == 409
+    assert _convert(client, auth, proposal_id, partners=[partner_id]).status_code == 409
     with app.app_context():
         assert db.session.query(Agreement).count() == 0
 
 
 @pytest.mark.parametrize(("fields", "status"), [
-    ({"partner_ids": []}, 422),
+    ({"partners": []}, 422),
     ({"valid_until": "2026-01-01"}, 422),
     ({"signed_on": ""}, 422),
     ({"signed_on": (date.today() + timedelta(days=3)).isoformat()}, 422),
     ({"notice_days": "-5"}, 422),
-    ({"partner_ids": ["999"]}, 422),
+    ({"partners": ["999"]}, 422),
     ({"version": 7}, 409),
 ])
 def test_a_bad_conversion_creates_nothing(app, client, auth, factory, partner_id, fields, status):
     auth.login()
     proposal_id = factory.proposal(partner_id, stage=ProposalStage.APPROVED)
-    fields.setdefault("partner_ids", [partner_id])
+    fields.setdefault("partners", [partner_id])
     assert _convert(client, auth, proposal_id, **fields).status_code == status
     with app.app_context():
         assert db.session.query(Agreement).count() == 0
@@ -504,7 +558,7 @@ def test_a_bad_conversion_creates_nothing(app, client, auth, factory, partner_id
 def test_a_viewer_cannot_convert(app, client, auth, factory, partner_id):
     auth.login(Role.VIEWER)
     proposal_id = factory.proposal(partner_id, stage=ProposalStage.APPROVED)
-    assert _convert(client, auth, proposal_id, partner_ids=[partner_id]).status_code == 403
+    assert _convert(client, auth, proposal_id, partners=[partner_id]).status_code == 403
     with app.app_context():
         assert db.session.query(Agreement).count() == 0
 
