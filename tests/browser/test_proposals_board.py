@@ -92,7 +92,7 @@ def test_a_proposal_for_a_new_institution_creates_a_prospect_partner(page, live_
     page.get_by_role("link", name="New proposal").click()
     expect(page.get_by_label("Name of the institution")).to_be_hidden()
     page.get_by_label("A new institution (becomes a prospect)").check()
-    expect(page.get_by_label("Partner", exact=True)).to_be_hidden()
+    expect(page.get_by_role("group", name="Partner", exact=True)).to_be_hidden()
     page.get_by_label("Name of the institution").fill("Universiti Tun Hussein Onn Malaysia")
     page.get_by_label("Country").select_option("MY")
     page.get_by_label("Kind of institution").select_option("university")
@@ -102,3 +102,16 @@ def test_a_proposal_for_a_new_institution_creates_a_prospect_partner(page, live_
     expect(page.get_by_role("heading", name="Top-up degree in mechanical engineering")).to_be_visible()
     expect(page.get_by_text("Prospect")).to_be_visible()
     expect(page.get_by_role("region", name="Stage history")).to_contain_text("Created in Idea")
+
+
+def test_a_new_proposal_finds_its_partner_by_typing_and_picks_one(page, live_server, live_user, login, proposal):
+    proposal("Earlier idea", ProposalStage.IDEA)  # and its partner, Coleg y Cymoedd
+    login(live_user())
+    page.goto(f"{live_server}/proposals/new")
+    expect(page.get_by_role("button", name="Find")).to_have_count(0)
+    page.get_by_role("searchbox", name="Find a partner").fill("cymoedd")
+    page.get_by_role("radio", name="Coleg y Cymoedd").check()
+    page.get_by_label("Title").fill("Exchange in nursing")
+    page.get_by_role("button", name="Create proposal").click()
+    expect(page.get_by_role("heading", name="Exchange in nursing")).to_be_visible()
+    expect(page.get_by_role("link", name="Coleg y Cymoedd").first).to_be_visible()
