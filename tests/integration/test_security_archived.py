@@ -23,7 +23,7 @@ from tests.integration.test_security_viewer_writes import PDF, _plausible_form, 
 
 ARCHIVED_AT = datetime(2025, 6, 1)
 RECORD_ARGS = {"partner_id", "contact_id", "interaction_id", "follow_up_id", "agreement_id", "document_id", "proposal_id"}
-NOT_ABOUT_ONE_RECORD = {"partners.restore"}  # restoring is what an archived partner is for
+NOT_ABOUT_ONE_RECORD = {"partners.restore", "agreements.restore", "proposals.restore"}  # restoring is what an archived record is for
 
 
 def _rules():
