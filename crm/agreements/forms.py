@@ -135,6 +135,10 @@ class AgreementEditForm(VersionedForm, AgreementForm):
     """Amend an agreement in place; a stale version answers 409."""
 
 
+class AgreementActionForm(VersionedForm):
+    """Archive or restore: only the version the page showed."""
+
+
 class DecisionForm(VersionedForm):
     reason = TextAreaField(_l("Why"), validators=[InputRequired(), Length(max=2000)])
     submit = SubmitField(_l("Record the decision"))
@@ -199,6 +203,7 @@ class ListFilterForm(FlaskForm):
     )
     renewal = SelectField(_l("Renewal due"), choices=RENEWAL_FILTER_CHOICES, validators=[Optional()])
     sort = SelectField(_l("Sort by"), choices=SORT_CHOICES, validators=[Optional()])
+    archived = BooleanField(_l("Archived agreements"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

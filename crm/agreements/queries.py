@@ -105,6 +105,7 @@ class AgreementFilter:
     has_document: str = ""  # "", "yes", "no"
     renewal: str = ""  # "" or a key of RENEWAL_GROUP_KEYS: that group of the renewals view
     sort: str = "valid_until"
+    archived: bool = False  # the archived agreements instead (for administrators)
 
 
 SORTS = {
@@ -117,13 +118,14 @@ SORTS = {
 
 
 def agreement_list(criteria: AgreementFilter | None = None, today: date | None = None):
-    """The statement behind /agreements and its exports: not archived, filtered, sorted."""
+    """The statement behind /agreements and its exports: not archived (or, asked for, only the
+    archived ones), filtered, sorted."""
     criteria = criteria or AgreementFilter()
     today = today or date.today()
     statement = (
         select(Agreement)
         .options(selectinload(Agreement.partners), joinedload(Agreement.owner))
-        .where(Agreement.archived_at.is_(None))
+        .where(Agreement.archived_at.is_not(None) if criteria.archived else Agreement.archived_at.is_(None))
         .order_by(*SORTS.get(criteria.sort, SORTS["valid_until"])())
     )
     # Partner conditions are uncorrelated `id IN (...)` sets: the partners are searched once,

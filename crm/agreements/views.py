@@ -7,7 +7,15 @@ from sqlalchemy import select
 
 from crm.agreements.decisions import DECIDABLE, can_be_renewed, decide, link_renewal, renewal_draft
 from crm.agreements.documents import RefusedUpload, path_of, remove_document, store_document
-from crm.agreements.forms import AgreementEditForm, AgreementForm, ConfirmForm, DecisionForm, DocumentForm, ListFilterForm
+from crm.agreements.forms import (
+    AgreementActionForm,
+    AgreementEditForm,
+    AgreementForm,
+    ConfirmForm,
+    DecisionForm,
+    DocumentForm,
+    ListFilterForm,
+)
 from crm.agreements.models import Agreement, Document
 from crm.agreements.queries import (
     AgreementFilter,
@@ -23,7 +31,7 @@ from crm.agreements.queries import (
 )
 from crm.audit.queries import record_history
 from crm.core.export import csv_response, xlsx_response
-from crm.auth.permissions import editor_required
+from crm.auth.permissions import admin_required, editor_required
 from crm.core.forms import apply_form
 from crm.core.i18n import country_name
 from crm.core.pagination import paginate
@@ -62,12 +70,20 @@ def _filter_from(form: ListFilterForm) -> AgreementFilter:
         has_document=form.has_document.data or "",
         renewal=form.renewal.data or "",
         sort=form.sort.data or "valid_until",
+        archived=bool(form.archived.data),
     )
+
+
+def _refuse_archived_unless_admin(form: ListFilterForm) -> None:
+    """The archived agreements are for administrators (they alone can restore them)."""
+    if form.archived.data and not current_user.is_admin:
+        abort(403)
 
 
 @bp.get("")
 def index():
     form = ListFilterForm(request.args)
+    _refuse_archived_unless_admin(form)
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 422
     page = paginate(agreement_list(_filter_from(form)))
@@ -87,6 +103,7 @@ def export_xlsx():
 
 def _export(fmt: str):
     form = ListFilterForm(request.args)
+    _refuse_archived_unless_admin(form)
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 422
     today = date.today()
@@ -123,6 +140,8 @@ def _filter_description(form: ListFilterForm) -> list[list]:
         if hasattr(field, "choices") and field.choices:
             shown = dict((str(value), label) for value, label in field.choices).get(str(field.data), field.data)
         lines.append([_("Filter"), str(field.label.text), str(shown)])
+    if form.archived.data:
+        lines.append([_("Filter"), str(form.archived.label.text), _("yes")])
     if not lines:
         lines.append([_("Filter"), _("none: every agreement that is not archived")])
     return lines
@@ -277,6 +296,37 @@ def _decision(agreement_id: int, kind: str):
         return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
     status = 422 if form.errors else 200
     return render_template("agreements/decision.html", form=form, agreement=agreement, kind=kind), status
+
+
+@bp.route("/<int:agreement_id>/archive", methods=["GET", "POST"])
+@editor_required
+def archive(agreement_id: int):
+    agreement = _visible_agreement(agreement_id)
+    form = AgreementActionForm(obj=agreement)
+    if form.validate_on_submit():
+        form.ensure_current(agreement)
+        agreement.archive()
+        db.session.commit()
+        flash(_("Agreement %(title)s was archived.", title=agreement.title), "success")
+        return redirect(url_for("agreements.index"), 303)
+    status = 422 if form.errors else 200
+    return render_template("agreements/archive.html", agreement=agreement, form=form), status
+
+
+@bp.post("/<int:agreement_id>/restore")
+@admin_required
+def restore(agreement_id: int):
+    agreement = db.get_or_404(Agreement, agreement_id)
+    if not agreement.is_archived:
+        abort(404)
+    form = AgreementActionForm()
+    if not form.validate_on_submit():
+        abort(422)
+    form.ensure_current(agreement)
+    agreement.restore()
+    db.session.commit()
+    flash(_("Agreement %(title)s was restored.", title=agreement.title), "success")
+    return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
 
 
 # --- Documents -----------------------------------------------------------------------------------

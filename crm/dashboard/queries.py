@@ -9,6 +9,7 @@ from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
 from crm.partners.models import Partner
 from crm.proposals.models import CLOSED_STAGES, Proposal
+from crm.proposals.queries import of_live_partner
 
 
 def home_counts(today: date) -> dict[str, int]:
@@ -30,7 +31,7 @@ def home_counts(today: date) -> dict[str, int]:
     open_proposals = (
         select(func.count())
         .select_from(Proposal)
-        .where(Proposal.archived_at.is_(None), Proposal.stage.not_in(list(CLOSED_STAGES)))
+        .where(Proposal.archived_at.is_(None), of_live_partner(), Proposal.stage.not_in(list(CLOSED_STAGES)))
     )
     row = db.session.execute(
         select(

@@ -162,6 +162,10 @@ class ProposalEditForm(ProposalFieldsMixin, VersionedForm):
         self.set_owner_choices()
 
 
+class ProposalActionForm(VersionedForm):
+    """Archive or restore: only the version the page showed."""
+
+
 class ConvertForm(PartnerPickerMixin, VersionedForm):
     """The agreement an approved proposal becomes; `version` is the proposal's."""
 
@@ -211,6 +215,7 @@ class BoardFilterForm(FlaskForm):
     owner = SelectField(_l("Owner"), validators=[Optional()])
     stale = BooleanField(_l("Only stale"))
     action = BooleanField(_l("Only needing action"))
+    archived = BooleanField(_l("Archived proposals"))
     sort = SelectField(
         _l("Sort by"),
         choices=[

@@ -42,6 +42,7 @@ class Filters:
     owner_id: int | None = None
     stale: bool = False
     needs_action: bool = False
+    archived: bool = False  # the archived proposals instead (for administrators)
     sort: str = "next_step"
 
 
@@ -57,6 +58,12 @@ SORTS = {
 }
 
 
+def of_live_partner():
+    """Proposals of archived partners are out of sight like their partners (the few archived
+    partners' ids are found once, not once per proposal row)."""
+    return Proposal.partner_id.not_in(select(Partner.id).where(Partner.archived_at.is_not(None)))
+
+
 def _needing_action(today: date | None, now: datetime | None):
     """Open, with the next step due or overdue, or without movement for too long."""
     return (
@@ -67,7 +74,10 @@ def _needing_action(today: date | None, now: datetime | None):
 
 def _narrowed(statement, filters: Filters, now: datetime | None):
     """`statement` narrowed by `filters` (it joins Partner when filtering by country)."""
-    statement = statement.where(Proposal.archived_at.is_(None))
+    if filters.archived:
+        statement = statement.where(Proposal.archived_at.is_not(None))
+    else:
+        statement = statement.where(Proposal.archived_at.is_(None), of_live_partner())
     if filters.stage is not None:
         statement = statement.where(Proposal.stage == filters.stage)
     if filters.kind:
@@ -170,7 +180,7 @@ def proposal_countries() -> list[str]:
         db.session.scalars(
             select(Partner.country)
             .join(Proposal, Proposal.partner_id == Partner.id)
-            .where(Proposal.archived_at.is_(None))
+            .where(Proposal.archived_at.is_(None), Partner.archived_at.is_(None))
             .distinct()
         )
     )
@@ -241,7 +251,7 @@ def proposals_needing_action(
     # The first few ids are found by sorting narrow rows; only they are loaded with their partners.
     first = (
         select(Proposal.id)
-        .where(Proposal.archived_at.is_(None), *_needing_action(today, now))
+        .where(Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now))
         .order_by(*order)
         .limit(limit)
         .subquery()
@@ -254,5 +264,7 @@ def proposals_needing_action(
 def proposals_needing_action_count(today: date | None = None, now: datetime | None = None) -> int:
     """How many proposals need action in all (the home card lists only the first few)."""
     return db.session.scalar(
-        select(func.count(Proposal.id)).where(Proposal.archived_at.is_(None), *_needing_action(today, now))
+        select(func.count(Proposal.id)).where(
+            Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now)
+        )
     )

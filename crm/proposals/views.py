@@ -7,7 +7,7 @@ from flask_login import current_user
 from crm.agreements.models import Agreement, AgreementKind
 from crm.agreements.queries import partner_matches
 from crm.audit.queries import record_history
-from crm.auth.permissions import editor_required
+from crm.auth.permissions import admin_required, editor_required
 from crm.core.errors import StaleEdit
 from crm.core.forms import apply_form
 from crm.core.i18n import country_name
@@ -21,6 +21,7 @@ from crm.proposals.forms import (
     ConvertForm,
     MoveForm,
     ProposalCreateForm,
+    ProposalActionForm,
     ProposalEditForm,
     active_user_choices,
 )
@@ -40,7 +41,7 @@ from crm.proposals.queries import (
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
 VIEW_ID = "proposals-view"  # the element that holds the board or the list
-FILTER_ARGS = ("view", "stage", "kind", "country", "owner", "stale", "action", "sort")
+FILTER_ARGS = ("view", "stage", "kind", "country", "owner", "stale", "action", "archived", "sort")
 
 
 @bp.record_once
@@ -77,6 +78,7 @@ def _filters(form: BoardFilterForm) -> Filters:
         owner_id=int(form.owner.data) if form.owner.data else None,
         stale=bool(form.stale.data),
         needs_action=bool(form.action.data),
+        archived=bool(form.archived.data),
         sort=form.sort.data or "next_step",
     )
 
@@ -90,6 +92,11 @@ def _render_view(status: int = 200, message: str | None = None, message_kind: st
     """The board or the list: the fragment when htmx asked for it, the page otherwise."""
     form = _filter_form()
     filters = _filters(form)
+    if filters.archived:
+        # The archived proposals are for administrators (they alone can restore them), in the list.
+        if not current_user.is_admin:
+            abort(403)
+        form.view.data = "list"
     context = {
         "form": form,
         "board_args": _board_args(),
@@ -243,6 +250,37 @@ def move(proposal_id: int):
     if back_to_page:
         return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
     return redirect(url_for("proposals.index", **_board_args()), 303)
+
+
+@bp.route("/<int:proposal_id>/archive", methods=["GET", "POST"])
+@editor_required
+def archive(proposal_id: int):
+    proposal = _load(proposal_id)
+    form = ProposalActionForm(obj=proposal)
+    if form.validate_on_submit():
+        form.ensure_current(proposal)
+        proposal.archive()
+        db.session.commit()
+        flash(_("Proposal “%(title)s” was archived.", title=proposal.title), "success")
+        return redirect(url_for("proposals.index"), 303)
+    status = 422 if form.errors else 200
+    return render_template("proposals/archive.html", proposal=proposal, form=form), status
+
+
+@bp.post("/<int:proposal_id>/restore")
+@admin_required
+def restore(proposal_id: int):
+    proposal = db.get_or_404(Proposal, proposal_id)
+    if not proposal.is_archived:
+        abort(404)
+    form = ProposalActionForm()
+    if not form.validate_on_submit():
+        abort(422)
+    form.ensure_current(proposal)
+    proposal.restore()
+    db.session.commit()
+    flash(_("Proposal “%(title)s” was restored.", title=proposal.title), "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
 
 
 @bp.route("/<int:proposal_id>/convert", methods=["GET", "POST"])

@@ -3,8 +3,9 @@
 The URL map is walked: every route with a partner, contact, interaction, follow-up, agreement,
 document or proposal id is asked, as an admin (who may do everything), about a record that is
 archived or belongs to an archived one, with GET and with a valid POST. Each answers 404 and
-nothing changes. The one exception is restoring a partner (the admin's archive page).
+nothing changes. The exceptions are restoring a partner, an agreement or a proposal (the admins' archive lists).
 """
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from tests.integration.test_security_viewer_writes import PDF, _plausible_form, 
 
 ARCHIVED_AT = datetime(2025, 6, 1)
 RECORD_ARGS = {"partner_id", "contact_id", "interaction_id", "follow_up_id", "agreement_id", "document_id", "proposal_id"}
-NOT_ABOUT_ONE_RECORD = {"partners.restore"}  # restoring is what an archived partner is for
+NOT_ABOUT_ONE_RECORD = {"partners.restore", "agreements.restore", "proposals.restore"}  # restoring is what an archived record is for
 
 
 def _rules():
@@ -113,7 +114,8 @@ def test_archived_records_are_not_offered_by_links_that_take_an_id_in_the_query(
     assert "Archived Partner" not in client.get("/agreements/partner-options?partner_q=Archived").text
     for page in ("/partners", "/agreements", "/proposals", "/proposals?view=list", "/history", "/follow-ups?assignee=all", "/"):
         text = client.get(page).text
-        assert "Archived Partner" not in text and "Archived agreement" not in text and "Archived proposal" not in text, page
+        # The records' titles; an administrator's "Archived agreements/proposals" links are no leak.
+        assert not re.search(r"Archived (Partner|agreement(?!s)|proposal(?!s))", text), page
 
 
 def test_the_calendar_feed_leaves_out_follow_ups_of_archived_records(app, client, auth, archived):
