@@ -209,3 +209,23 @@ def test_the_contacts_export_is_formula_safe_in_csv_and_xlsx(client, auth, facto
     cells = [cell for row in workbook.active.iter_rows() for cell in row]
     assert "Wang Li 王丽" in [cell.value for cell in cells]
     assert not any(cell.data_type == "f" for cell in cells)
+
+
+def test_an_erased_participant_shows_as_erased_contact_in_the_timeline(app, client, auth, factory):
+    from crm.contacts.changes import erase_contact
+    from crm.contacts.models import Contact
+    from crm.interactions.models import Interaction
+
+    auth.login(Role.STAFF)
+    partner_id = factory.partner(name="Coleg y Cymoedd", country="GB")
+    contact_id = factory.contact(partner_id, name="Gareth Jones")
+    interaction_id = factory.interaction(partner_id, subject="Campus tour")
+    with app.app_context():
+        db.session.get(Interaction, interaction_id).contacts = [db.session.get(Contact, contact_id)]
+        db.session.commit()
+        assert "Gareth Jones" in client.get(f"/partners/{partner_id}").text
+        erase_contact(db.session.get(Contact, contact_id))
+        db.session.commit()
+    page = client.get(f"/partners/{partner_id}").text
+    assert "Gareth Jones" not in page
+    assert "With: erased contact" in page
