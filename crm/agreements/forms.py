@@ -135,9 +135,6 @@ class AgreementEditForm(VersionedForm, AgreementForm):
     """Amend an agreement in place; a stale version answers 409."""
 
 
-class AgreementActionForm(VersionedForm):
-    """Archive or restore: only the version the page showed."""
-
 
 class DecisionForm(VersionedForm):
     reason = TextAreaField(_l("Why"), validators=[InputRequired(), Length(max=2000)])

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from crm.agreements.decisions import DECIDABLE, can_be_renewed, decide, link_renewal, renewal_draft
 from crm.agreements.documents import RefusedUpload, path_of, remove_document, store_document
 from crm.agreements.forms import (
-    AgreementActionForm,
     AgreementEditForm,
     AgreementForm,
     ConfirmForm,
@@ -30,9 +29,10 @@ from crm.agreements.queries import (
     renewal_groups,
 )
 from crm.audit.queries import record_history
+from crm.core.archiving import restore_archived
 from crm.core.export import csv_response, xlsx_response
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.forms import apply_form
+from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.core.pagination import paginate
 from crm.extensions import db, htmx
@@ -302,7 +302,7 @@ def _decision(agreement_id: int, kind: str):
 @editor_required
 def archive(agreement_id: int):
     agreement = _visible_agreement(agreement_id)
-    form = AgreementActionForm(obj=agreement)
+    form = RecordActionForm(obj=agreement)
     if form.validate_on_submit():
         form.ensure_current(agreement)
         agreement.archive()
@@ -316,14 +316,7 @@ def archive(agreement_id: int):
 @bp.post("/<int:agreement_id>/restore")
 @admin_required
 def restore(agreement_id: int):
-    agreement = db.get_or_404(Agreement, agreement_id)
-    if not agreement.is_archived:
-        abort(404)
-    form = AgreementActionForm()
-    if not form.validate_on_submit():
-        abort(422)
-    form.ensure_current(agreement)
-    agreement.restore()
+    agreement = restore_archived(Agreement, agreement_id)
     db.session.commit()
     flash(_("Agreement %(title)s was restored.", title=agreement.title), "success")
     return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)

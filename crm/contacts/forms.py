@@ -47,5 +47,3 @@ class ContactEditForm(ContactForm, VersionedForm):
     active = BooleanField(_l("Still works there"))
 
 
-class ContactActionForm(VersionedForm):
-    """Deactivate, reactivate or erase: only the version the page showed."""

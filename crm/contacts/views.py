@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.changes import erase_contact, keep_one_primary
-from crm.contacts.forms import CONTACT_FIELDS, ContactActionForm, ContactEditForm, ContactForm
+from crm.contacts.forms import CONTACT_FIELDS, ContactEditForm, ContactForm
 from crm.contacts.models import Contact
 from crm.core.export import csv_response, xlsx_response
-from crm.core.forms import apply_form
+from crm.core.forms import RecordActionForm, apply_form
 from crm.extensions import db, htmx
 from crm.partners.models import Partner
 
@@ -97,7 +97,7 @@ def row(partner_id: int, contact_id: int):
     if htmx.target != row_id(contact):
         return redirect(url_for("partners.show", partner_id=partner_id, _anchor=row_id(contact)), 303)
     return render_template("contacts/_row.html", partner=contact.partner, contact=contact,
-                           action_form=ContactActionForm(obj=contact))
+                           action_form=RecordActionForm(obj=contact))
 
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -119,7 +119,7 @@ def edit(partner_id: int, contact_id: int):
 
 def _set_active(partner_id: int, contact_id: int, active: bool):
     contact = _contact_or_404(partner_id, contact_id)
-    form = ContactActionForm()
+    form = RecordActionForm()
     if not form.validate_on_submit():
         abort(422)
     form.ensure_current(contact)
@@ -148,7 +148,7 @@ def activate(partner_id: int, contact_id: int):
 @admin_required
 def erase(partner_id: int, contact_id: int):
     contact = _contact_or_404(partner_id, contact_id)
-    form = ContactActionForm(obj=contact)
+    form = RecordActionForm(obj=contact)
     if form.validate_on_submit():
         form.ensure_current(contact)
         erase_contact(contact)

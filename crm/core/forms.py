@@ -23,3 +23,8 @@ def apply_form(form: FlaskForm, record, fields: list[str]) -> None:
     """Copy exactly `fields` from the form to the record; nothing else a request sent."""
     for name in fields:
         setattr(record, name, form[name].data)
+
+
+class RecordActionForm(VersionedForm):
+    """A one-button action on a record (archive, restore, deactivate, erase): only the version
+    the page showed, so that acting on a record someone changed meanwhile answers 409."""

@@ -119,9 +119,6 @@ class PartnerEditForm(PartnerFields, VersionedForm):
     submit = SubmitField(_l("Save"))
 
 
-class PartnerActionForm(VersionedForm):
-    """Archive or restore: only the version the page showed."""
-
 
 class PartnerFilterForm(FlaskForm):
     """The list's filters, read from the query string (GET: no CSRF token)."""

@@ -10,8 +10,9 @@ from crm.agreements.queries import agreements_of_partner
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.views import bp as contacts_bp
+from crm.core.archiving import restore_archived
 from crm.core.export import csv_response, xlsx_response
-from crm.core.forms import apply_form
+from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.core.pagination import page_number
 from crm.extensions import db, htmx
@@ -19,7 +20,6 @@ from crm.interactions.queries import timeline_of_partner
 from crm.outcomes.queries import outcomes_of_partner
 from crm.partners.forms import (
     PARTNER_FIELDS,
-    PartnerActionForm,
     PartnerCreateForm,
     PartnerEditForm,
     PartnerFilterForm,
@@ -193,7 +193,7 @@ def show(partner_id: int):
         proposals=proposals_of_partner(partner.id),
         outcomes=outcomes_of_partner(partner.id),
         history=record_history(partner),
-        action_form=PartnerActionForm(obj=partner),
+        action_form=RecordActionForm(obj=partner),
     )
 
 
@@ -258,7 +258,7 @@ def edit(partner_id: int):
 @editor_required
 def archive(partner_id: int):
     partner = _live_partner_or_404(partner_id)
-    form = PartnerActionForm(obj=partner)
+    form = RecordActionForm(obj=partner)
     if form.validate_on_submit():
         form.ensure_current(partner)
         partner.archive()
@@ -273,14 +273,7 @@ def archive(partner_id: int):
 @bp.post("/<int:partner_id>/restore")
 @admin_required
 def restore(partner_id: int):
-    partner = db.get_or_404(Partner, partner_id)
-    if not partner.is_archived:
-        abort(404)
-    form = PartnerActionForm()
-    if not form.validate_on_submit():
-        abort(422)
-    form.ensure_current(partner)
-    partner.restore()
+    partner = restore_archived(Partner, partner_id)
     partner.updated_by_id = current_user.id
     db.session.commit()
     flash(_("Partner %(name)s was restored.", name=partner.name), "success")

@@ -162,9 +162,6 @@ class ProposalEditForm(ProposalFieldsMixin, VersionedForm):
         self.set_owner_choices()
 
 
-class ProposalActionForm(VersionedForm):
-    """Archive or restore: only the version the page showed."""
-
 
 class ConvertForm(PartnerPickerMixin, VersionedForm):
     """The agreement an approved proposal becomes; `version` is the proposal's."""

@@ -8,8 +8,9 @@ from crm.agreements.models import Agreement, AgreementKind
 from crm.agreements.queries import partner_matches
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
+from crm.core.archiving import restore_archived
 from crm.core.errors import StaleEdit
-from crm.core.forms import apply_form
+from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.extensions import db, htmx
 from crm.partners.models import Partner, PartnerKind
@@ -21,7 +22,6 @@ from crm.proposals.forms import (
     ConvertForm,
     MoveForm,
     ProposalCreateForm,
-    ProposalActionForm,
     ProposalEditForm,
     active_user_choices,
 )
@@ -256,7 +256,7 @@ def move(proposal_id: int):
 @editor_required
 def archive(proposal_id: int):
     proposal = _load(proposal_id)
-    form = ProposalActionForm(obj=proposal)
+    form = RecordActionForm(obj=proposal)
     if form.validate_on_submit():
         form.ensure_current(proposal)
         proposal.archive()
@@ -270,14 +270,7 @@ def archive(proposal_id: int):
 @bp.post("/<int:proposal_id>/restore")
 @admin_required
 def restore(proposal_id: int):
-    proposal = db.get_or_404(Proposal, proposal_id)
-    if not proposal.is_archived:
-        abort(404)
-    form = ProposalActionForm()
-    if not form.validate_on_submit():
-        abort(422)
-    form.ensure_current(proposal)
-    proposal.restore()
+    proposal = restore_archived(Proposal, proposal_id)
     db.session.commit()
     flash(_("Proposal “%(title)s” was restored.", title=proposal.title), "success")
     return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)

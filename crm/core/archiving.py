@@ -1,0 +1,20 @@
+"""Restoring an archived record: the same steps for partners, agreements and proposals."""
+from flask import abort
+
+from crm.core.forms import RecordActionForm
+from crm.extensions import db
+
+
+def restore_archived(model, record_id: int):
+    """Restore the archived `model` row `record_id` from the posted form; the caller commits.
+
+    404 unless it is archived, 422 without a valid form, 409 when it changed meanwhile."""
+    record = db.get_or_404(model, record_id)
+    if not record.is_archived:
+        abort(404)
+    form = RecordActionForm()
+    if not form.validate_on_submit():
+        abort(422)
+    form.ensure_current(record)
+    record.restore()
+    return record
