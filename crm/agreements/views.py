@@ -2,6 +2,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -37,8 +38,11 @@ from crm.core.i18n import country_name
 from crm.core.pagination import paginate
 from crm.extensions import db, htmx
 from crm.partners.models import Partner
+from crm.core.navigation import nav_item
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+nav_item("cooperation", "agreements.index", _l("Agreements"), order=10)
+nav_item("cooperation", "agreements.renewals", _l("Renewals"), order=20, active=("agreements.renewals",))
 
 
 def _visible_agreement(agreement_id: int) -> Agreement:

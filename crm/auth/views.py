@@ -1,5 +1,6 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -19,8 +20,11 @@ from crm.core.i18n import SESSION_LOCALE_KEY, normalise_locale
 from crm.core.logging import clean
 from crm.core.security import safe_next_url
 from crm.extensions import db, limiter, login_manager
+from crm.core.navigation import nav_item
 
 bp = Blueprint("auth", __name__)
+nav_item("admin", "auth.users", _l("Users"), order=10, visible=lambda user: user.is_admin,
+         active=("auth.users", "auth.edit", "auth.create"))
 
 
 @login_manager.user_loader

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from crm.agreements.models import Agreement, AgreementDecision
 from crm.auth.models import User
+from crm.core.deadlines import deadlines_due
 from crm.core.models import utcnow
 from crm.extensions import db
 from crm.followups.models import FollowUp
@@ -20,6 +21,7 @@ from crm.followups.queries import not_archived
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 UID_DOMAIN = "partner-crm"
+FEED_DAYS_AHEAD = 730  # other domains' deadlines (crm/core/deadlines.py) this far ahead
 
 
 def user_for_token(token: str) -> User | None:
@@ -59,6 +61,8 @@ def calendar_for(user: User) -> bytes:
         .options(joinedload(FollowUp.agreement), joinedload(FollowUp.proposal), joinedload(FollowUp.interaction))
         .order_by(FollowUp.due_on)
     ).all()
+    today = date.today()
+    deadlines = deadlines_due([user.id], today, today + timedelta(days=FEED_DAYS_AHEAD))
     stamp = utcnow()
     with force_locale(user.locale or "en"):
         calendar = Calendar()
@@ -82,4 +86,6 @@ def calendar_for(user: User) -> bytes:
                 _all_day(f"follow-up-{follow_up.id}", follow_up.due_on,
                          _("Due: %(title)s", title=follow_up.title), str(about) if about else None, stamp)
             )
+        for deadline in deadlines:
+            calendar.add_component(_all_day(deadline.uid, deadline.due_on, str(deadline.title), deadline.about, stamp))
     return calendar.to_ical()

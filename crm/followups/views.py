@@ -6,6 +6,7 @@ a fragment that refreshes when a page announces `followUpsChanged`.
 from datetime import date
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.auth.permissions import editor_required
@@ -15,8 +16,10 @@ from crm.extensions import db, htmx
 from crm.followups import queries
 from crm.followups.forms import AssigneeFilterForm, FollowUpAssignForm, FollowUpDoneForm
 from crm.interactions.forms import assignee_choices
+from crm.core.navigation import nav_item
 
 bp = Blueprint("followups", __name__)
+nav_item("contact", "followups.index", _l("Follow-ups"), order=20, badge="followups/_overdue_count.html")
 
 CHANGED_EVENT = "followUpsChanged"
 

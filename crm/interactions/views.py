@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.audit.queries import record_history
@@ -24,8 +25,10 @@ from crm.interactions.forms import (
 )
 from crm.interactions.models import Interaction
 from crm.partners.models import Partner
+from crm.core.navigation import nav_item
 
 bp = Blueprint("interactions", __name__)
+nav_item("contact", "interactions.history", _l("Contact history"), order=10)
 
 DEFAULT_DORMANT_AFTER_DAYS = 182
 # Events other parts of a page listen to (hx-trigger="… from:body").

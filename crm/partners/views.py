@@ -3,6 +3,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -35,9 +36,13 @@ from crm.partners.queries import (
     tag_names,
 )
 from crm.proposals.queries import proposals_of_partner
+from crm.core.navigation import nav_item
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 bp.register_blueprint(contacts_bp)
+
+nav_item("partners", "partners.index", _l("Partners"), order=10)
+nav_item("partners", "partners.countries", _l("Countries"), order=20, active=("partners.countries",))
 
 RESULTS_ID = "partner-results"
 MORE_ID = "partner-more"

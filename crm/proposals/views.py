@@ -2,6 +2,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.agreements.models import Agreement, AgreementKind
@@ -37,8 +38,10 @@ from crm.proposals.queries import (
     proposals_needing_action,
     proposals_needing_action_count,
 )
+from crm.core.navigation import nav_item
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
+nav_item("cooperation", "proposals.index", _l("Proposals"), order=30)
 
 VIEW_ID = "proposals-view"  # the element that holds the board or the list
 FILTER_ARGS = ("view", "stage", "kind", "country", "owner", "stale", "action", "archived", "sort")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
@@ -17,10 +17,15 @@ from sqlalchemy.orm import joinedload, selectinload
 from crm.agreements.models import Agreement, AgreementStatus
 from crm.agreements.queries import act_by_column, status_condition
 from crm.auth.models import User
+from crm.core.deadlines import Deadline, deadlines_due
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.followups.queries import not_archived
 from crm.reminders.models import ReminderDigest
+
+
+# Other domains' deadlines (crm/core/deadlines.py) enter the digest this many days ahead.
+DEADLINES_AHEAD_DAYS = 14
 
 
 @dataclass
@@ -28,10 +33,11 @@ class Digest:
     user: User
     agreements: list[Agreement] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not self.agreements and not self.follow_ups
+        return not self.agreements and not self.follow_ups and not self.deadlines
 
 
 @dataclass
@@ -42,7 +48,8 @@ class RunReport:
 
 
 def build_digests(today: date) -> list[Digest]:
-    """The non-empty digests of active users, in three statements whatever their number."""
+    """The non-empty digests of active users, in three statements (plus one per deadline source)
+    whatever their number."""
     users = {u.id: u for u in db.session.scalars(select(User).where(User.active.is_(True)))}
     digests = {user_id: Digest(user) for user_id, user in users.items()}
     agreements = db.session.scalars(
@@ -65,6 +72,9 @@ def build_digests(today: date) -> list[Digest]:
     )
     for follow_up in follow_ups:
         digests[follow_up.assignee_id].follow_ups.append(follow_up)
+    for deadline in deadlines_due(set(users), today, today + timedelta(days=DEADLINES_AHEAD_DAYS)):
+        if deadline.owner_id in digests:
+            digests[deadline.owner_id].deadlines.append(deadline)
     return [d for d in digests.values() if not d.is_empty]
 
 

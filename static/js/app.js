@@ -27,3 +27,22 @@
     area.replaceChildren(message);
   });
 })();
+
+// Main menus are <details>: opening one closes the others; a click elsewhere or Escape closes all.
+(function () {
+  "use strict";
+  function menus() { return document.querySelectorAll(".app-menu details[open]"); }
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (!(opened instanceof HTMLDetailsElement) || !opened.open || !opened.closest(".app-menu")) return;
+    menus().forEach(function (menu) { if (menu !== opened) menu.open = false; });
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest(".app-menu")) return;
+    menus().forEach(function (menu) { menu.open = false; });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    menus().forEach(function (menu) { menu.open = false; menu.querySelector("summary").focus(); });
+  });
+})();

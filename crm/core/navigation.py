@@ -1,0 +1,91 @@
+"""The main navigation: a few menus, each filled by the domains that own its pages.
+
+A domain registers its pages once, at import of its views module, so that adding a page never
+means editing the layout:
+
+    from crm.core.navigation import nav_item
+    nav_item("contact", "trips.index", _l("Trips abroad"), order=30)
+
+Menus (in this order): "partners", "cooperation", "contact", "reports", "admin". "Home" is a
+link of its own. An item is shown to a user when `visible(user)` says so (default: everyone);
+the item that is "current" is the one whose endpoint prefix is the longest match for the
+request's endpoint: by default the item's whole blueprint (`"partners."`), narrowed with
+`active=("agreements.renewals",)` for a second page of the same blueprint.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+MENUS: tuple[tuple[str, object], ...] = (
+    ("partners", _l("Partners")),
+    ("cooperation", _l("Cooperation")),
+    ("contact", _l("Contact")),
+    ("reports", _l("Reports")),
+    ("admin", _l("Administration")),
+)
+
+
+def everyone(user) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    menu: str
+    endpoint: str
+    label: object
+    order: int = 50
+    visible: Callable = everyone
+    active: tuple[str, ...] = ()
+    badge: str | None = None  # a template included after the label (e.g. a counter)
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        return self.active or (self.endpoint.split(".")[0] + ".",)
+
+
+_items: dict[str, NavItem] = {}
+
+
+def nav_item(menu: str, endpoint: str, label, *, order: int = 50, visible: Callable = everyone,
+             active: tuple[str, ...] = (), badge: str | None = None) -> None:
+    """Register a page in a menu (idempotent: the endpoint is the key)."""
+    if menu not in dict(MENUS):
+        raise ValueError(f"unknown menu {menu!r}; one of {[key for key, _ in MENUS]}")
+    _items[endpoint] = NavItem(menu, endpoint, label, order, visible, active, badge)
+
+
+@dataclass
+class Menu:
+    key: str
+    label: object
+    items: list[NavItem] = field(default_factory=list)
+    current: NavItem | None = None
+
+
+def menus_for(user, endpoint: str | None) -> list[Menu]:
+    """The menus this user sees, each with its items in order and the current item marked."""
+    current = _current_item(endpoint, user)
+    menus = []
+    for key, label in MENUS:
+        items = sorted((i for i in _items.values() if i.menu == key and i.visible(user)), key=lambda i: (i.order, i.endpoint))
+        if items:
+            menus.append(Menu(key, label, items, current if current in items else None))
+    return menus
+
+
+def _current_item(endpoint: str | None, user) -> NavItem | None:
+    if not endpoint:
+        return None
+    best, best_length = None, 0
+    for item in _items.values():
+        if not item.visible(user):
+            continue
+        for prefix in item.prefixes:
+            matches = endpoint == prefix or (prefix.endswith(".") and endpoint.startswith(prefix))
+            if matches and len(prefix) > best_length:
+                best, best_length = item, len(prefix)
+    return best
