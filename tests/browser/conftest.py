@@ -94,3 +94,14 @@ def login(page, live_server):
         page.wait_for_url(f"{live_server}/")
 
     return log_in
+
+
+@pytest.fixture
+def open_menu(page):
+    """`open_menu("Contact")` opens a main menu (a <details> drop-down) by its visible name and
+    returns the main navigation, for the link inside."""
+    def open_(name: str):
+        navigation = page.get_by_role("banner").get_by_role("navigation")
+        navigation.locator("summary", has_text=name).click()
+        return navigation
+    return open_

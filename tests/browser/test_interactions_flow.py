@@ -20,7 +20,7 @@ def _partner_with_two_contacts(app) -> int:
 
 
 def test_a_meeting_logged_on_the_partner_page_shows_at_once_and_its_follow_up_is_closed_on_follow_ups(
-    page, live_server, live_db, live_user, login
+    page, live_server, live_db, live_user, login, open_menu
 ):
     user = live_user(Role.STAFF)
     live_user(Role.STAFF, email="wang.fang@cqipc.edu.cn", name="Wang Fang")
@@ -53,7 +53,7 @@ def test_a_meeting_logged_on_the_partner_page_shows_at_once_and_its_follow_up_is
     expect(counter).to_contain_text("1")  # refreshed through the followUpsChanged event
     assert page.evaluate("window.loadedOnce") is True
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("^Follow-ups")).click()
+    open_menu("Contact").get_by_role("link", name="Follow-ups").click()
     overdue = page.get_by_role("region", name=re.compile("^Overdue"))
     expect(overdue.get_by_role("row", name=re.compile("Send the signed MoU"))).to_be_visible()
     page.evaluate("window.loadedOnce = true")

@@ -1,0 +1,34 @@
+"""The server-drawn charts: geometry proportional to the values, and an empty chart said so."""
+from crm.core.charts import bar_chart, column_chart
+
+
+def test_bars_are_proportional_to_their_values_and_keep_their_order():
+    chart = bar_chart("Partners by country", [("Germany", 8, "/partners?country=DE"), ("Japan", 2), ("Malaysia", 4)])
+    widths = {item.label: item.width for item in chart.items}
+    assert [item.label for item in chart.items] == ["Germany", "Japan", "Malaysia"]
+    assert widths["Germany"] == 4 * widths["Japan"] == 2 * widths["Malaysia"]
+    assert chart.items[0].href == "/partners?country=DE" and chart.items[1].href is None
+    assert chart.height == 3 * 24 + 4
+
+
+def test_columns_grow_from_a_common_baseline_and_the_limit_applies():
+    chart = column_chart("Contacts per month", [(f"M{i}", i) for i in range(30)], limit=12)
+    assert len(chart.items) == 12
+    assert {round(item.y + item.height, 6) for item in chart.items} == {16 + 180}
+    assert chart.items[0].height == 0 and chart.items[-1].height == 180
+
+
+def test_a_chart_of_zeros_is_empty():
+    assert bar_chart("Nothing", [("A", 0), ("B", None)]).is_empty
+    assert not column_chart("Something", [("A", 1)]).is_empty
+
+
+def test_the_chart_template_draws_linked_bars_and_their_table(app):
+    from flask import render_template_string
+
+    chart = bar_chart("Partners by country", [("Germany <DE>", 8, "/partners?country=DE"), ("Japan", 2)])
+    with app.test_request_context():
+        html = render_template_string('{% with chart=chart %}{% include "core/_chart.html" %}{% endwith %}', chart=chart)
+    assert html.count("<rect") == 2 and '<a href="/partners?country=DE">' in html
+    assert "Germany &lt;DE&gt;" in html and "<DE>" not in html
+    assert '<caption>Partners by country</caption>' in html and "<td>2</td>" in html
