@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from crm.agreements.models import Agreement, AgreementStatus
-from crm.agreements.queries import act_by_column, status_condition
+from crm.agreements.models import DEFAULT_RENEWAL_WINDOW_DAYS, Agreement
+from crm.agreements.queries import act_by_column, renewals_due_statement
 from crm.auth.models import User
 from crm.extensions import db
 from crm.followups.models import FollowUp
@@ -46,12 +46,8 @@ def build_digests(today: date) -> list[Digest]:
     users = {u.id: u for u in db.session.scalars(select(User).where(User.active.is_(True)))}
     digests = {user_id: Digest(user) for user_id, user in users.items()}
     agreements = db.session.scalars(
-        select(Agreement)
-        .where(
-            Agreement.archived_at.is_(None),
-            Agreement.owner_id.in_(users),
-            status_condition(AgreementStatus.EXPIRING, today),
-        )
+        renewals_due_statement(today, DEFAULT_RENEWAL_WINDOW_DAYS)
+        .where(Agreement.owner_id.in_(users))
         .options(selectinload(Agreement.partners))
         .order_by(act_by_column(), Agreement.title)
     )
