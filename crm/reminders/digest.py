@@ -1,5 +1,7 @@
 """`flask reminders send`: each owner gets one digest a day of their agreements in the renewal
-window and their overdue follow-ups, by SMTP (MAIL_* settings) or, without MAIL_SERVER, in the log."""
+window and their overdue follow-ups, by SMTP (MAIL_* settings) or, without MAIL_SERVER, in the log.
+A digest also lists the owner's partners that have gone quiet (crm/partners/activity.py); they do
+not send a digest by themselves (a daily e-mail about silence alone would be noise)."""
 from __future__ import annotations
 
 import smtplib
@@ -20,6 +22,7 @@ from crm.auth.models import User
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.followups.queries import not_archived
+from crm.partners.activity import QuietPartner, quiet_partners_by_owner
 from crm.reminders.models import ReminderDigest
 
 
@@ -28,6 +31,7 @@ class Digest:
     user: User
     agreements: list[Agreement] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
+    quiet_partners: list[QuietPartner] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -42,7 +46,7 @@ class RunReport:
 
 
 def build_digests(today: date) -> list[Digest]:
-    """The non-empty digests of active users, in three statements whatever their number."""
+    """The non-empty digests of active users, in four statements whatever their number."""
     users = {u.id: u for u in db.session.scalars(select(User).where(User.active.is_(True)))}
     digests = {user_id: Digest(user) for user_id, user in users.items()}
     agreements = db.session.scalars(
@@ -61,6 +65,8 @@ def build_digests(today: date) -> list[Digest]:
     )
     for follow_up in follow_ups:
         digests[follow_up.assignee_id].follow_ups.append(follow_up)
+    for owner_id, quiet in quiet_partners_by_owner(users, today).items():
+        digests[owner_id].quiet_partners = quiet
     return [d for d in digests.values() if not d.is_empty]
 
 
