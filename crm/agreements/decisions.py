@@ -63,7 +63,7 @@ def settle_renewal(agreement: Agreement, user_id: int | None) -> None:
     if old is None:
         return
     signed = agreement.signed_on is not None and agreement.archived_at is None
-    if signed and old.decision != AgreementDecision.RENEWED:
+    if signed and can_be_decided(old):  # a termination recorded meanwhile stands
         decide(old, AgreementDecision.RENEWED, None, user_id)
     elif not signed and old.decision == AgreementDecision.RENEWED:
         old.decision = old.decision_reason = old.decided_at = old.decided_by_id = None

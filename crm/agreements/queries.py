@@ -121,9 +121,10 @@ def live() -> ColumnElement[bool]:
 # --- What other domains ask about a partner's agreements (correlated with `Partner`) ----------
 
 
-def _of_partner(*conditions) -> sa.Select:
+def _of_partner(column, *conditions) -> sa.Select:
+    """`column` over the partner's agreements (not archived) that meet `conditions`."""
     return (
-        select(Agreement.id)
+        select(column)
         .join(agreement_partner, agreement_partner.c.agreement_id == Agreement.id)
         .where(agreement_partner.c.partner_id == Partner.id, live(), *conditions)
         .correlate(Partner)
@@ -132,46 +133,28 @@ def _of_partner(*conditions) -> sa.Select:
 
 def in_force_count_of_partner(today: date) -> ColumnElement[int]:
     """Correlated scalar subquery: how many agreements of the partner are in force."""
-    return (
-        select(func.count(Agreement.id))
-        .join(agreement_partner, agreement_partner.c.agreement_id == Agreement.id)
-        .where(agreement_partner.c.partner_id == Partner.id, live(), in_force_condition(today))
-        .correlate(Partner)
-        .scalar_subquery()
-    )
+    return _of_partner(func.count(Agreement.id), in_force_condition(today)).scalar_subquery()
 
 
 def partner_has_agreement_in_force(today: date) -> ColumnElement[bool]:
     """A condition on `Partner`: at least one of its agreements is in force."""
-    return _of_partner(in_force_condition(today)).exists()
+    return _of_partner(Agreement.id, in_force_condition(today)).exists()
 
 
 def next_act_by_of_partner(today: date) -> ColumnElement:
-    """Correlated scalar subquery: the earliest act-by date among the partner's agreements in force."""
-    return (
-        select(func.min(act_by_column()))
-        .join(agreement_partner, agreement_partner.c.agreement_id == Agreement.id)
-        .where(agreement_partner.c.partner_id == Partner.id, live(), in_force_condition(today),
-               Agreement.valid_until.is_not(None))
-        .correlate(Partner)
-        .scalar_subquery()
-    )
+    """Correlated scalar subquery: the earliest act-by date among the partner's agreements in
+    force (open-ended ones have none)."""
+    return _of_partner(func.min(act_by_column()), in_force_condition(today)).scalar_subquery()
 
 
 def partner_signed_since(day: date) -> ColumnElement[bool]:
     """A condition on `Partner`: one of its agreements was signed on `day` or later."""
-    return _of_partner(Agreement.signed_on >= day).exists()
+    return _of_partner(Agreement.id, Agreement.signed_on >= day).exists()
 
 
 def last_signed_on_of_partner() -> ColumnElement:
     """Correlated scalar subquery: when the partner last signed an agreement with us, or NULL."""
-    return (
-        select(func.max(Agreement.signed_on))
-        .join(agreement_partner, agreement_partner.c.agreement_id == Agreement.id)
-        .where(agreement_partner.c.partner_id == Partner.id, live())
-        .correlate(Partner)
-        .scalar_subquery()
-    )
+    return _of_partner(func.max(Agreement.signed_on)).scalar_subquery()
 
 
 def in_force_ids(today: date) -> sa.Select:
