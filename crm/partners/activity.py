@@ -83,6 +83,25 @@ class QuietPartner:
         return max((moment for moment in moments if moment is not None), default=None)
 
 
+@dataclass
+class PartnerActivity(QuietPartner):
+    quiet: bool = False
+
+
+def activity_of_partner(partner: Partner) -> PartnerActivity:
+    """The partner page's line: last contact, last signing, last proposal step, and whether the
+    partner has gone quiet (one statement)."""
+    row = db.session.execute(
+        select(
+            interactions.last_contact_at(),
+            agreements.last_signed_on_of_partner(),
+            proposals.last_step_at_of_partner(),
+            quiet_condition(),
+        ).where(Partner.id == partner.id)
+    ).one()
+    return PartnerActivity(partner, *row[:3], quiet=bool(row[3]))
+
+
 def _quiet_in_force(today: date):
     """Active partners with an agreement in force that have gone quiet, quietest first (nothing
     ever recorded at the very top), with their last contact, signing and proposal step."""

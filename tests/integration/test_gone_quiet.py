@@ -87,3 +87,17 @@ def test_the_digest_lists_the_owners_quiet_partners_by_the_same_setting(app, mak
         app.config["QUIET_AFTER_DAYS"] = 100
         (digest,) = build_digests(TODAY)
         assert {item.partner.name for item in digest.quiet_partners} == {"Quiet For 181 Days", "Talked 170 Days Ago"}
+
+
+def test_the_partner_page_shows_the_last_contact_and_whether_the_partner_has_gone_quiet(client, auth, factory):
+    auth.login()
+    quiet = factory.partner(name="Quiet One")
+    factory.agreement([quiet], **OLD)
+    factory.interaction(quiet, occurred_at=datetime(2025, 3, 3, 2))
+    page = client.get(f"/partners/{quiet}").text
+    facts = page[page.index('class="app-facts"'):page.index("</dl>")]
+    assert "Mar 3, 2025" in facts and "Gone quiet" in facts
+    lively = factory.partner(name="Lively One")
+    factory.interaction(lively, occurred_at=utcnow() - timedelta(days=2))
+    page = client.get(f"/partners/{lively}").text
+    assert "Gone quiet" not in page[page.index('class="app-facts"'):page.index("</dl>")]
