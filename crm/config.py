@@ -69,6 +69,9 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
 
     PAGE_SIZE = 50
+    # A partner has gone quiet after this many days without a contact, a signed agreement or a
+    # proposal step (home page, partner list filter, reminder digest: crm/partners/activity.py).
+    QUIET_AFTER_DAYS = int(os.environ.get("QUIET_AFTER_DAYS", "180"))
 
 
 class DevelopmentConfig(Config):

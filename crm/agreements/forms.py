@@ -141,6 +141,24 @@ class DecisionForm(VersionedForm):
     submit = SubmitField(_l("Record the decision"))
 
 
+class AmendForm(DecisionForm):
+    """Amend: what the amendment changes (the decision's note) and the end date it sets."""
+
+    reason = TextAreaField(_l("What the amendment changes"), validators=[InputRequired(), Length(max=2000)])
+    valid_until = DateField(
+        _l("Valid until"), validators=[Optional()], description=_l("As amended. Empty: open-ended.")
+    )
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._agreement = agreement
+
+    def validate_valid_until(self, field):
+        valid_from = self._agreement.valid_from
+        if field.data and valid_from and field.data < valid_from:
+            raise ValidationError(_l("Valid until cannot be before valid from."))
+
+
 class DocumentForm(FlaskForm):
     file = FileField(
         _l("Signed agreement or scan"),

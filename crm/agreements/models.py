@@ -32,6 +32,7 @@ class AgreementKind(LabelledEnum):
 
 class AgreementStatus(LabelledEnum):
     DRAFT = "draft", _l("Draft")
+    SIGNED = "signed", _l("Signed, not yet in force")
     ACTIVE = "active", _l("Active")
     EXPIRING = "expiring", _l("Expiring")
     EXPIRED = "expired", _l("Expired")
@@ -45,6 +46,14 @@ class AgreementDecision(LabelledEnum):
     RENEWED = "renewed", _l("Renewed")
     TERMINATED = "terminated", _l("Terminated")
     LAPSE = "lapse", _l("Let lapse")
+    AMEND = "amend", _l("Amended")
+
+
+# In force: signed, started, not past valid-until, neither renewed nor terminated.
+IN_FORCE = frozenset({AgreementStatus.ACTIVE, AgreementStatus.EXPIRING})
+# Decisions after which the renewal question is still open: none yet, or an amendment (which
+# may move the end date, but does not say what happens at the end).
+RENEWAL_OPEN = (None, AgreementDecision.AMEND)
 
 
 agreement_partner = sa.Table(
@@ -115,14 +124,20 @@ class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
         act_by = self.act_by
         return None if act_by is None else act_by - timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
 
+    @property
+    def renewal_open(self) -> bool:
+        """Nobody has decided yet what happens at the end (an amendment does not decide it)."""
+        return self.decision in RENEWAL_OPEN
+
     def status_on(self, today: date) -> AgreementStatus:
         """The one definition of an agreement's status (queries.status_condition is its SQL twin).
 
-        A decision wins (renewed, terminated). Unsigned is a draft. Signed and open-ended stays
-        active. Past valid-until it has expired. Inside the renewal window, which opens 90 days
-        before the act-by date (valid-until minus the notice period) and closes at valid-until,
-        it is expiring, unless someone decided to let it lapse: then it stays active, without
-        reminders, until it expires.
+        A decision wins (renewed: its renewal is signed; terminated). Unsigned is a draft. Signed
+        but not yet started is signed, not in force. Signed and open-ended stays active. Past
+        valid-until it has expired. Inside the renewal window, which opens 90 days before the
+        act-by date (valid-until minus the notice period) and closes at valid-until, it is
+        expiring, unless someone decided to let it lapse: then it stays active, without
+        reminders, until it expires. An amendment changes none of this.
         """
         if self.decision == AgreementDecision.RENEWED:
             return AgreementStatus.RENEWED
@@ -130,6 +145,8 @@ class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
             return AgreementStatus.TERMINATED
         if self.signed_on is None:
             return AgreementStatus.DRAFT
+        if self.valid_from is not None and today < self.valid_from:
+            return AgreementStatus.SIGNED
         if self.valid_until is None:
             return AgreementStatus.ACTIVE
         if today > self.valid_until:
@@ -141,6 +158,10 @@ class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
     @property
     def status(self) -> AgreementStatus:
         return self.status_on(date.today())
+
+    def in_force_on(self, today: date) -> bool:
+        """The one definition of "in force" (queries.in_force_condition is its SQL twin)."""
+        return self.status_on(today) in IN_FORCE
 
 
 class Document(Audited, db.Model):

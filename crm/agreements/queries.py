@@ -59,36 +59,112 @@ def act_by_column() -> ColumnElement:
     return _DaysBefore(Agreement.valid_until, func.coalesce(Agreement.notice_days, 0))
 
 
-def _undecided():
-    return or_(Agreement.decision.is_(None), Agreement.decision == AgreementDecision.LAPSE)
+def _not_decided_away():
+    """Neither renewed nor terminated: the dates decide the status."""
+    return or_(Agreement.decision.is_(None), Agreement.decision.in_([AgreementDecision.LAPSE, AgreementDecision.AMEND]))
+
+
+def renewal_open_condition() -> ColumnElement[bool]:
+    """SQL twin of `Agreement.renewal_open`: no decision on what happens at the end yet."""
+    return or_(Agreement.decision.is_(None), Agreement.decision == AgreementDecision.AMEND)
+
+
+def _started(today: date):
+    return or_(Agreement.valid_from.is_(None), Agreement.valid_from <= today)
 
 
 def status_condition(status: AgreementStatus, today: date) -> ColumnElement[bool]:
     """The SQL twin of `Agreement.status_on(today) == status`."""
     act_by = act_by_column()
     window_open = act_by <= today + timedelta(days=DEFAULT_RENEWAL_WINDOW_DAYS)
-    signed_undecided = and_(_undecided(), Agreement.signed_on.is_not(None))
+    signed = and_(_not_decided_away(), Agreement.signed_on.is_not(None))
+    started = and_(signed, _started(today))
     lapsing = Agreement.decision == AgreementDecision.LAPSE
     if status == AgreementStatus.RENEWED:
         return Agreement.decision == AgreementDecision.RENEWED
     if status == AgreementStatus.TERMINATED:
         return Agreement.decision == AgreementDecision.TERMINATED
     if status == AgreementStatus.DRAFT:
-        return and_(_undecided(), Agreement.signed_on.is_(None))
+        return and_(_not_decided_away(), Agreement.signed_on.is_(None))
+    if status == AgreementStatus.SIGNED:
+        return and_(signed, Agreement.valid_from > today)
     if status == AgreementStatus.EXPIRED:
-        return and_(signed_undecided, Agreement.valid_until < today)
+        return and_(started, Agreement.valid_until < today)
     if status == AgreementStatus.EXPIRING:
-        return and_(
-            signed_undecided, Agreement.valid_until >= today, Agreement.decision.is_(None), window_open
-        )
+        return and_(started, Agreement.valid_until >= today, renewal_open_condition(), window_open)
     # ACTIVE
     return and_(
-        signed_undecided,
+        started,
         or_(
             Agreement.valid_until.is_(None),
             and_(Agreement.valid_until >= today, or_(lapsing, not_(window_open))),
         ),
     )
+
+
+def in_force_condition(today: date) -> ColumnElement[bool]:
+    """The SQL twin of `Agreement.in_force_on(today)`: signed, started, not past valid-until,
+    neither renewed nor terminated (archived or not: callers add `live()` for that)."""
+    return and_(
+        _not_decided_away(),
+        Agreement.signed_on.is_not(None),
+        _started(today),
+        or_(Agreement.valid_until.is_(None), Agreement.valid_until >= today),
+    )
+
+
+def live() -> ColumnElement[bool]:
+    """Not archived."""
+    return Agreement.archived_at.is_(None)
+
+
+# --- What other domains ask about a partner's agreements (correlated with `Partner`) ----------
+
+
+def _of_partner(column, *conditions) -> sa.Select:
+    """`column` over the partner's agreements (not archived) that meet `conditions`."""
+    return (
+        select(column)
+        .join(agreement_partner, agreement_partner.c.agreement_id == Agreement.id)
+        .where(agreement_partner.c.partner_id == Partner.id, live(), *conditions)
+        .correlate(Partner)
+    )
+
+
+def in_force_count_of_partner(today: date) -> ColumnElement[int]:
+    """Correlated scalar subquery: how many agreements of the partner are in force."""
+    return _of_partner(func.count(Agreement.id), in_force_condition(today)).scalar_subquery()
+
+
+def partner_has_agreement_in_force(today: date) -> ColumnElement[bool]:
+    """A condition on `Partner`: at least one of its agreements is in force."""
+    return _of_partner(Agreement.id, in_force_condition(today)).exists()
+
+
+def next_act_by_of_partner(today: date) -> ColumnElement:
+    """Correlated scalar subquery: the earliest act-by date among the partner's agreements in
+    force (open-ended ones have none)."""
+    return _of_partner(func.min(act_by_column()), in_force_condition(today)).scalar_subquery()
+
+
+def partner_signed_since(day: date) -> ColumnElement[bool]:
+    """A condition on `Partner`: one of its agreements was signed on `day` or later."""
+    return _of_partner(Agreement.id, Agreement.signed_on >= day).exists()
+
+
+def last_signed_on_of_partner() -> ColumnElement:
+    """Correlated scalar subquery: when the partner last signed an agreement with us, or NULL."""
+    return _of_partner(func.max(Agreement.signed_on)).scalar_subquery()
+
+
+def in_force_ids(today: date) -> sa.Select:
+    """The ids of the agreements in force (not archived), as an uncorrelated subquery."""
+    return select(Agreement.id).where(live(), in_force_condition(today))
+
+
+def latest_first():
+    """The order agreements are offered in (a log form's choice): latest end first, open-ended on top."""
+    return (Agreement.valid_until.desc().nulls_first(), Agreement.title)
 
 
 @dataclass
@@ -146,12 +222,7 @@ def agreement_list(criteria: AgreementFilter | None = None, today: date | None =
     if criteria.kind:
         statement = statement.where(Agreement.kind == criteria.kind)
     if criteria.status == "current":
-        statement = statement.where(
-            or_(
-                status_condition(AgreementStatus.ACTIVE, today),
-                status_condition(AgreementStatus.EXPIRING, today),
-            )
-        )
+        statement = statement.where(in_force_condition(today))
     elif criteria.status:
         statement = statement.where(status_condition(AgreementStatus(criteria.status), today))
     if criteria.country:
@@ -165,12 +236,7 @@ def agreement_list(criteria: AgreementFilter | None = None, today: date | None =
     if criteria.owner_id:
         statement = statement.where(Agreement.owner_id == criteria.owner_id)
     if criteria.act_within is not None:
-        statement = statement.where(
-            act_by_column() <= today + timedelta(days=criteria.act_within),
-            Agreement.valid_until >= today,
-            Agreement.decision.is_(None),
-            Agreement.signed_on.is_not(None),
-        )
+        statement = statement.where(*_renewal_due_conditions(today, criteria.act_within))
     if criteria.renewal:
         statement = statement.where(
             *_renewal_due_conditions(today, RENEWAL_HORIZON_DAYS), renewal_group_condition(criteria.renewal, today)
@@ -261,18 +327,21 @@ def agreements_of_partner(partner_id: int) -> list[Agreement]:
 
 
 def _renewal_due_conditions(today: date, horizon_days: int) -> list[ColumnElement[bool]]:
+    """Signed, nobody decided what happens at the end, act-by past or within the horizon.
+
+    Expired agreements stay (overdue) until someone decides: renews (and signs the renewal),
+    lets them lapse or terminates them. A drafted renewal does not count: it must be signed."""
     return [
         Agreement.archived_at.is_(None),
         Agreement.signed_on.is_not(None),
-        Agreement.decision.is_(None),
-        Agreement.valid_until >= today,
+        renewal_open_condition(),
         act_by_column() <= today + timedelta(days=horizon_days),
     ]
 
 
 def renewals_due_statement(today: date, horizon_days: int = RENEWAL_HORIZON_DAYS, owner_id: int | None = None):
-    """Signed, undecided agreements still in force whose act-by date is past or within the
-    horizon: the renewals view, the home page's card and (with horizon 90) the reminders."""
+    """Signed agreements with no decision yet whose act-by date is past or within the horizon:
+    the renewals view, the home page's card and (with the 90-day window) the reminders."""
     statement = select(Agreement).where(*_renewal_due_conditions(today, horizon_days))
     if owner_id is not None:
         statement = statement.where(Agreement.owner_id == owner_id)
@@ -430,23 +499,14 @@ def outlasts(child: Agreement, parent: Agreement) -> bool:
     return child.valid_until is None or child.valid_until > parent.valid_until
 
 
-def interactions_mentioning(agreement_id: int):
-    from crm.followups.models import FollowUp
-    from crm.interactions.models import Interaction
-
+def dated_agreements_of_owner(owner_id: int) -> list[Agreement]:
+    """The agreements in a user's calendar feed: theirs, not archived, with an end date, neither
+    renewed nor terminated; soonest end first, partners loaded (two statements)."""
     return db.session.scalars(
-        select(Interaction)
-        .where(Interaction.agreement_id == agreement_id)
-        .options(
-            joinedload(Interaction.author),
-            joinedload(Interaction.partner),
-            joinedload(Interaction.proposal),
-            selectinload(Interaction.contacts),
-            selectinload(Interaction.staff),
-            selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee),
-        )
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-        .limit(50)
+        select(Agreement)
+        .where(Agreement.owner_id == owner_id, live(), Agreement.valid_until.is_not(None), _not_decided_away())
+        .options(selectinload(Agreement.partners))
+        .order_by(Agreement.valid_until)
     ).all()
 
 

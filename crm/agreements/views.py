@@ -6,10 +6,21 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from crm.agreements.decisions import DECIDABLE, can_be_renewed, decide, link_renewal, renewal_draft
+from crm.agreements.decisions import (
+    DECIDABLE,
+    can_be_decided,
+    can_be_renewed,
+    decide,
+    drafted_renewal,
+    link_renewal,
+    offers_renewal,
+    renewal_draft,
+    settle_renewal,
+)
 from crm.agreements.documents import RefusedUpload, path_of, remove_document, store_document
 from crm.agreements.forms import (
     AgreementEditForm,
+    AmendForm,
     AgreementForm,
     ConfirmForm,
     DecisionForm,
@@ -23,7 +34,6 @@ from crm.agreements.queries import (
     agreement_list,
     follow_ups_of,
     framework_choices,
-    interactions_mentioning,
     outlasts,
     partner_matches,
     renewal_chain,
@@ -37,12 +47,17 @@ from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.core.pagination import paginate
 from crm.extensions import db, htmx
+from crm.interactions.queries import interactions_about_agreement
 from crm.partners.models import Partner
 from crm.core.navigation import nav_item
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 nav_item("cooperation", "agreements.index", _l("Agreements"), order=10)
 nav_item("cooperation", "agreements.renewals", _l("Renewals"), order=20, active=("agreements.renewals",))
+# The decision buttons (templates/agreements/_decisions.html) ask the rules, not the columns.
+bp.add_app_template_global(offers_renewal)
+bp.add_app_template_global(drafted_renewal)
+bp.add_app_template_global(can_be_decided)
 
 
 def _visible_agreement(agreement_id: int) -> Agreement:
@@ -178,7 +193,7 @@ def show(agreement_id: int):
         parent=parent,
         outlasts_parent=parent is not None and outlasts(agreement, parent),
         follow_ups=follow_ups_of(agreement.id),
-        interactions=interactions_mentioning(agreement.id),
+        interactions=interactions_about_agreement(agreement.id),
         document_form=DocumentForm(),
         history=record_history(agreement),
     )
@@ -237,6 +252,7 @@ def edit(agreement_id: int):
         form.ensure_current(agreement)
         apply_form(form, agreement, AgreementForm.FIELDS)
         agreement.partners = _partners(form.partners.data)
+        settle_renewal(agreement, current_user.id)
         db.session.commit()
         flash(_("Agreement %(title)s was saved.", title=agreement.title), "success")
         return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
@@ -287,14 +303,23 @@ def terminate(agreement_id: int):
     return _decision(agreement_id, "terminate")
 
 
+@bp.route("/<int:agreement_id>/amend", methods=["GET", "POST"])
+@editor_required
+def amend(agreement_id: int):
+    return _decision(agreement_id, "amend")
+
+
 def _decision(agreement_id: int, kind: str):
     agreement = _visible_agreement(agreement_id)
-    if agreement.decision is not None and agreement.decision != DECIDABLE["lapse"]:
+    if not can_be_decided(agreement):
         abort(409, _("A decision has already been recorded for this agreement."))
-    form = DecisionForm(data={"version": agreement.version} if request.method == "GET" else None)
+    data = {"version": agreement.version, "valid_until": agreement.valid_until} if request.method == "GET" else None
+    form = AmendForm(data=data, agreement=agreement) if kind == "amend" else DecisionForm(data=data)
     if form.validate_on_submit():
         form.ensure_current(agreement)
         decide(agreement, DECIDABLE[kind], form.reason.data.strip(), current_user.id)
+        if kind == "amend":
+            agreement.valid_until = form.valid_until.data
         db.session.commit()
         flash(_("The decision on %(title)s was recorded.", title=agreement.title), "success")
         return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)
@@ -310,6 +335,7 @@ def archive(agreement_id: int):
     if form.validate_on_submit():
         form.ensure_current(agreement)
         agreement.archive()
+        settle_renewal(agreement, current_user.id)
         db.session.commit()
         flash(_("Agreement %(title)s was archived.", title=agreement.title), "success")
         return redirect(url_for("agreements.index"), 303)
@@ -321,6 +347,7 @@ def archive(agreement_id: int):
 @admin_required
 def restore(agreement_id: int):
     agreement = restore_archived(Agreement, agreement_id)
+    settle_renewal(agreement, current_user.id)
     db.session.commit()
     flash(_("Agreement %(title)s was restored.", title=agreement.title), "success")
     return redirect(url_for("agreements.show", agreement_id=agreement.id), 303)

@@ -9,9 +9,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
-from crm.agreements.models import Agreement, AgreementDecision
+from crm.agreements.queries import dated_agreements_of_owner
 from crm.auth.models import User
 from crm.core.deadlines import deadlines_due
 from crm.core.models import utcnow
@@ -44,17 +44,7 @@ def _all_day(uid: str, day: date, summary: str, description: str | None, stamp) 
 
 
 def calendar_for(user: User) -> bytes:
-    agreements = db.session.scalars(
-        select(Agreement)
-        .where(
-            Agreement.owner_id == user.id,
-            Agreement.archived_at.is_(None),
-            Agreement.valid_until.is_not(None),
-            Agreement.decision.is_(None) | (Agreement.decision == AgreementDecision.LAPSE),
-        )
-        .options(selectinload(Agreement.partners))
-        .order_by(Agreement.valid_until)
-    ).all()
+    agreements = dated_agreements_of_owner(user.id)
     follow_ups = db.session.scalars(
         select(FollowUp)
         .where(FollowUp.assignee_id == user.id, FollowUp.done.is_(False), FollowUp.due_on.is_not(None), not_archived())
@@ -71,7 +61,7 @@ def calendar_for(user: User) -> bytes:
         calendar.add("x-wr-calname", _("Partner CRM: %(name)s", name=user.name))
         for agreement in agreements:
             partners = ", ".join(p.name for p in agreement.partners)
-            if agreement.decision is None and agreement.act_by != agreement.valid_until:
+            if agreement.renewal_open and agreement.act_by != agreement.valid_until:
                 calendar.add_component(
                     _all_day(f"agreement-{agreement.id}-act-by", agreement.act_by,
                              _("Act by: %(title)s", title=agreement.title), partners, stamp)

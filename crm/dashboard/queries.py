@@ -2,8 +2,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from crm.agreements.models import Agreement, AgreementDecision
-from crm.agreements.queries import renewals_due_count
+from crm.agreements.queries import in_force_ids, renewals_due_count
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
@@ -15,16 +14,7 @@ from crm.proposals.queries import of_live_partner
 def home_counts(today: date) -> dict[str, int]:
     """The counts the home page shows, in one statement."""
     partners = select(func.count()).select_from(Partner).where(Partner.archived_at.is_(None))
-    agreements = (
-        select(func.count())
-        .select_from(Agreement)
-        .where(
-            Agreement.archived_at.is_(None),
-            Agreement.signed_on.is_not(None),
-            (Agreement.valid_until.is_(None)) | (Agreement.valid_until >= today),
-            (Agreement.decision.is_(None)) | (Agreement.decision == AgreementDecision.LAPSE),
-        )
-    )
+    agreements = select(func.count()).select_from(in_force_ids(today).subquery())
     interactions = select(func.count()).select_from(Interaction)
     open_follow_ups = select(func.count()).select_from(FollowUp).where(FollowUp.done.is_(False))
     overdue = select(func.count()).select_from(FollowUp).where(FollowUp.done.is_(False), FollowUp.due_on < today)

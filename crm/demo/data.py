@@ -575,6 +575,9 @@ AGREEMENTS = [
         "follow_ups": [
             follow_up("File the study-tour expense report with Finance", -90, "zhang", done=True),
         ],
+        # A one-off tour: decided to lapse, so that it does not wait in the renewals view.
+        "decision": "lapse", "decided_at": -320, "decided_by": "zhang",
+        "decision_reason": "A one-off tour; the next one gets its own agreement under the MoU.",
     },
     {
         "key": "uum-topup",

@@ -5,22 +5,22 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import to_utc
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.sql.expression import ColumnElement
 
-from crm.agreements.models import Agreement, AgreementDecision, agreement_partner
+from crm.agreements import queries as agreement_queries
+from crm.agreements.models import Agreement, agreement_partner
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.core.capped import CappedPage, capped_page
-from crm.core.models import utcnow
 from crm.core.search import contains
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_user
-from crm.partners.models import Partner, PartnerStatus
+from crm.partners.models import Partner
 from crm.proposals.models import Proposal
 
 TIMELINE_PAGE = 20
 HISTORY_PAGE = 25
-DORMANT_LIST_LIMIT = 20
 PARTNER_NAME_LIMIT = 20
 
 
@@ -64,7 +64,7 @@ def timeline_of_partner(partner_id: int, older_than: int | None = None, limit: i
         select(Interaction)
         .where(Interaction.partner_id == partner_id)
         .options(*_entry_options())
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .order_by(*newest_first())
         .limit(limit + 1)
     )
     if older_than is not None:
@@ -141,7 +141,7 @@ def history_page(filters: HistoryFilters) -> CappedPage:
     and it then sorts ids, not entries joined to their partner, author, agreement and proposal."""
     return capped_page(
         history_statement(filters),
-        order_by=(Interaction.occurred_at.desc(), Interaction.id.desc()),
+        order_by=newest_first(),
         options=(joinedload(Interaction.partner), *_entry_options()),
         per_page=HISTORY_PAGE,
         key=Interaction.id,
@@ -233,7 +233,7 @@ def agreements_for(partner_id: int) -> list[Agreement]:
         select(Agreement)
         .join(agreement_partner)
         .where(agreement_partner.c.partner_id == partner_id, Agreement.archived_at.is_(None))
-        .order_by(Agreement.valid_until.desc().nulls_first(), Agreement.title)
+        .order_by(*agreement_queries.latest_first())
     ).all()
 
 
@@ -245,52 +245,38 @@ def proposals_for(partner_id: int) -> list[Proposal]:
     ).all()
 
 
-# --- dormant partners -------------------------------------------------------------------
+# --- last contact: the one definition, for the partner list, the partner page and home ------
 
 
-@dataclass
-class DormantPartner:
-    partner: Partner
-    last_contact: datetime | None
+def last_contact_at() -> ColumnElement:
+    """Correlated scalar subquery on `Partner`: when the partner was last in contact (UTC), or NULL.
 
-
-def dormant_partners(dormant_after_days: int, today: date, limit: int = DORMANT_LIST_LIMIT) -> list[DormantPartner]:
-    """Active partners with an agreement in force and no interaction for `dormant_after_days`.
-
-    Longest silent first (never contacted at the very top). One statement.
-    """
-    since = utcnow() - timedelta(days=dormant_after_days)
-    in_force = (
-        select(agreement_partner.c.partner_id)
-        .join(Agreement, Agreement.id == agreement_partner.c.agreement_id)
-        .where(
-            agreement_partner.c.partner_id == Partner.id,
-            Agreement.archived_at.is_(None),
-            Agreement.signed_on.is_not(None),
-            or_(Agreement.valid_until.is_(None), Agreement.valid_until >= today),
-            or_(Agreement.decision.is_(None), Agreement.decision == AgreementDecision.LAPSE),
-        )
-        .exists()
-    )
-    last_contact = (
+    The one definition of "last contact": the latest interaction logged with the partner."""
+    return (
         select(func.max(Interaction.occurred_at))
         .where(Interaction.partner_id == Partner.id)
         .correlate(Partner)
         .scalar_subquery()
     )
-    recent = select(Interaction.id).where(Interaction.partner_id == Partner.id, Interaction.occurred_at >= since).exists()
-    last = last_contact.label("last_contact")
-    rows = db.session.execute(
-        select(Partner, last)
-        .where(
-            Partner.archived_at.is_(None),
-            Partner.status == PartnerStatus.ACTIVE,
-            # The cheap test first: one probe of the index (partner_id, occurred_at) rules out
-            # the partners contacted lately, so agreements are looked up for the silent ones only.
-            ~recent,
-            in_force,
-        )
-        .order_by(last.asc().nulls_first(), Partner.name)
+
+
+def contacted_since(moment: datetime) -> ColumnElement[bool]:
+    """A condition on `Partner`: an interaction with it at or after `moment` (UTC); one probe of
+    the index (partner_id, occurred_at)."""
+    return exists().where(Interaction.partner_id == Partner.id, Interaction.occurred_at >= moment)
+
+
+def newest_first():
+    """The order of every list of interactions: newest first."""
+    return (Interaction.occurred_at.desc(), Interaction.id.desc())
+
+
+def interactions_about_agreement(agreement_id: int, limit: int = 50) -> list[Interaction]:
+    """The agreement page's contact history: the newest `limit` interactions about it."""
+    return db.session.scalars(
+        select(Interaction)
+        .where(Interaction.agreement_id == agreement_id)
+        .options(joinedload(Interaction.partner), *_entry_options())
+        .order_by(*newest_first())
         .limit(limit)
     ).all()
-    return [DormantPartner(row.Partner, row.last_contact) for row in rows]

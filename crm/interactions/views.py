@@ -24,13 +24,13 @@ from crm.interactions.forms import (
     assignee_choices,
 )
 from crm.interactions.models import Interaction
+from crm.partners.activity import quiet_partners_in_force
 from crm.partners.models import Partner
 from crm.core.navigation import nav_item
 
 bp = Blueprint("interactions", __name__)
 nav_item("contact", "interactions.history", _l("Contact history"), order=10)
 
-DEFAULT_DORMANT_AFTER_DAYS = 182
 # Events other parts of a page listen to (hx-trigger="… from:body").
 LOGGED_EVENTS = "interactionLogged, followUpsChanged"
 # The field-name prefix of an inline edit form ("edit12-"), so that two open forms never share ids.
@@ -39,15 +39,14 @@ EDIT_PREFIX = re.compile(r"(edit\d{1,9}-)?")
 
 @bp.record_once
 def _defaults(state):
-    state.app.config.setdefault("DORMANT_AFTER_DAYS", DEFAULT_DORMANT_AFTER_DAYS)
     state.app.jinja_env.globals["max_follow_up_rows"] = MAX_FOLLOW_UP_ROWS
     state.app.jinja_env.globals["partner_match_limit"] = queries.PARTNER_NAME_LIMIT
 
 
 @bp.app_template_global()
 def dormant_partners():
-    """The home page's list: active partners with an agreement in force and no recent contact."""
-    return queries.dormant_partners(current_app.config["DORMANT_AFTER_DAYS"], date.today())
+    """The home page's list: active partners with an agreement in force that have gone quiet."""
+    return quiet_partners_in_force(date.today())
 
 
 # --- loading ------------------------------------------------------------------------------

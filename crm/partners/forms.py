@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices, country_code_for
 from crm.core.search import MAX_TERM_LENGTH
+from crm.partners.activity import quiet_after_days
 from crm.partners.models import PartnerKind, PartnerStatus
 from crm.partners.queries import SORTS, PartnerFilters
 
@@ -133,7 +134,7 @@ class PartnerFilterForm(FlaskForm):
     status = SelectField(_l("Status"), validators=[Optional()])
     tag = SelectField(_l("Tag"), validate_choice=False, validators=[Optional()])
     owner = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False, validators=[Optional()])
-    quiet = BooleanField(_l("No contact for 6 months"))
+    quiet = BooleanField(_l("Gone quiet"))
     archived = BooleanField(_l("Archived partners"))
     sort = SelectField(_l("Sort by"), validators=[Optional()])
 
@@ -143,6 +144,8 @@ class PartnerFilterForm(FlaskForm):
         self.status.choices = [("", _l("All statuses"))] + PartnerStatus.choices()
         self.tag.choices = [("", _l("All tags"))] + [(name, name) for name in tags]
         self.owner.choices = [("", _l("All owners"))] + list(owners)
+        # One rule, one setting: crm/partners/activity.py.
+        self.quiet.label.text = _("Gone quiet (%(num)d days)", num=quiet_after_days())
         self.sort.choices = [
             ("name", _l("Name")),
             ("country", _l("Country")),

@@ -12,130 +12,27 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import ColumnElement
 
-from crm.agreements.models import Agreement, AgreementDecision, agreement_partner
+from crm.agreements.models import agreement_partner
+from crm.agreements.queries import in_force_count_of_partner, in_force_ids, next_act_by_of_partner
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.core.i18n import country_names
-from crm.core.models import utcnow
 from crm.core.search import MAX_TERM_LENGTH, contains, like_pattern
 from crm.extensions import db
-from crm.interactions.models import Interaction
+from crm.interactions.queries import last_contact_at
+from crm.partners.activity import quiet_condition
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag, partner_tag
 
-QUIET_MONTHS = 6
 MAX_SEARCH_WORDS = 8
 SORTS = ("name", "country", "last_contact", "renewal")
 
 
-# --- "No contact for 6 months": shared with the dashboard and the reminders ------------------
-
-def months_before(moment: datetime, months: int) -> datetime:
-    """The same day and time `months` calendar months earlier (the 31st becomes the month's last day)."""
-    month_index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    days_in_month = (date(year + month // 12, month % 12 + 1, 1) - date(year, month, 1)).days
-    return moment.replace(year=year, month=month, day=min(moment.day, days_in_month))
-
-
-def no_contact_since(cutoff: datetime) -> ColumnElement[bool]:
-    """A condition on `Partner`: no interaction with the partner at or after `cutoff` (UTC)."""
-    return ~exists().where(Interaction.partner_id == Partner.id, Interaction.occurred_at >= cutoff)
-
-
-def no_contact_for_months(months: int = QUIET_MONTHS, now: datetime | None = None) -> ColumnElement[bool]:
-    """A condition on `Partner`: nothing logged with the partner in the last `months` months.
-
-        select(Partner).where(no_contact_for_months(6))
-    """
-    return no_contact_since(months_before(now or utcnow(), months))
-
-
-# --- The list columns: active agreements, last contact, next renewal -------------------------
-
-class act_by_date(FunctionElement):
-    """`valid_until − notice_days` as a SQL date: the day by which a renewal must be decided.
-
-    Date arithmetic differs between the databases, so it compiles per dialect: SQLite's
-    `date(d, '-N days')`, PostgreSQL's `date - integer`.
-    """
-
-    type = sa.Date()
-    inherit_cache = True
-    name = "act_by_date"
-
-
-@compiles(act_by_date)
-def _act_by_default(element, compiler, **kw):  # PostgreSQL and others: date - integer = date
-    valid_until, notice_days = list(element.clauses)
-    return f"({compiler.process(valid_until, **kw)} - COALESCE({compiler.process(notice_days, **kw)}, 0))"
-
-
-@compiles(act_by_date, "sqlite")
-def _act_by_sqlite(element, compiler, **kw):
-    valid_until, notice_days = list(element.clauses)
-    return (
-        f"date({compiler.process(valid_until, **kw)}, "
-        f"'-' || COALESCE({compiler.process(notice_days, **kw)}, 0) || ' days')"
-    )
-
-
-def current_agreement_conditions(today: date) -> list[ColumnElement[bool]]:
-    """Signed, in force today, not renewed or terminated, not archived."""
-    return [
-        Agreement.archived_at.is_(None),
-        Agreement.signed_on.is_not(None),
-        or_(Agreement.valid_until.is_(None), Agreement.valid_until >= today),
-        or_(Agreement.decision.is_(None), Agreement.decision == AgreementDecision.LAPSE),
-    ]
-
-
-def _current_agreements_of(partner_id_column, today: date):
-    return (
-        select(Agreement.id)
-        .join(agreement_partner, agreement_partner.c.agreement_id == Agreement.id)
-        .where(agreement_partner.c.partner_id == partner_id_column, *current_agreement_conditions(today))
-    )
-
-
-def active_agreement_count(today: date):
-    """Correlated scalar subquery: how many current agreements the partner has."""
-    return (
-        select(func.count(Agreement.id))
-        .join(agreement_partner, agreement_partner.c.agreement_id == Agreement.id)
-        .where(agreement_partner.c.partner_id == Partner.id, *current_agreement_conditions(today))
-        .correlate(Partner)
-        .scalar_subquery()
-    )
-
-
-def last_contact_at():
-    """Correlated scalar subquery: when the partner was last in contact (UTC), or NULL."""
-    return (
-        select(func.max(Interaction.occurred_at))
-        .where(Interaction.partner_id == Partner.id)
-        .correlate(Partner)
-        .scalar_subquery()
-    )
-
-
-def next_renewal_on(today: date):
-    """Correlated scalar subquery: the earliest act-by date among the partner's current agreements."""
-    return (
-        select(func.min(act_by_date(Agreement.valid_until, Agreement.notice_days)))
-        .join(agreement_partner, agreement_partner.c.agreement_id == Agreement.id)
-        .where(
-            agreement_partner.c.partner_id == Partner.id,
-            Agreement.valid_until.is_not(None),
-            *current_agreement_conditions(today),
-        )
-        .correlate(Partner)
-        .scalar_subquery()
-    )
+# --- The list columns: agreements in force, last contact, next act-by date -------------------
+# Each is its domain's rule (crm/agreements/queries.py, crm/interactions/queries.py); the
+# "gone quiet" filter is crm/partners/activity.py.
 
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -241,7 +138,7 @@ def filter_conditions(filters: PartnerFilters, *, with_country: bool = True) -> 
     if filters.owner_id:
         conditions.append(Partner.owner_id == filters.owner_id)
     if filters.quiet:
-        conditions.append(no_contact_for_months(QUIET_MONTHS))
+        conditions.append(quiet_condition())
     return conditions
 
 
@@ -283,9 +180,9 @@ class PartnerPage:
 
 def partner_rows_statement(filters: PartnerFilters, countries_present: list[str] | None = None):
     """Partners with their three computed columns, filtered and sorted (one statement)."""
-    active = active_agreement_count(filters.today).label("active_agreements")
+    active = in_force_count_of_partner(filters.today).label("active_agreements")
     last_contact = last_contact_at().label("last_contact")
-    renewal = next_renewal_on(filters.today).label("next_renewal")
+    renewal = next_act_by_of_partner(filters.today).label("next_renewal")
     statement = (
         select(Partner, active, last_contact, renewal)
         .options(joinedload(Partner.owner))
@@ -377,21 +274,15 @@ def countries_overview(today: date | None = None) -> list[CountryRow]:
     ).all()
     agreement_counts = dict(
         db.session.execute(
-            select(Partner.country, func.count(func.distinct(Agreement.id)))
+            select(Partner.country, func.count(func.distinct(agreement_partner.c.agreement_id)))
             .select_from(Partner)
             .join(agreement_partner, agreement_partner.c.partner_id == Partner.id)
-            .join(Agreement, Agreement.id == agreement_partner.c.agreement_id)
-            .where(live, *current_agreement_conditions(today))
+            .where(live, agreement_partner.c.agreement_id.in_(in_force_ids(today)))
             .group_by(Partner.country)
         ).all()
     )
     last_contacts = dict(
-        db.session.execute(
-            select(Partner.country, func.max(Interaction.occurred_at))
-            .join(Interaction, Interaction.partner_id == Partner.id)
-            .where(live)
-            .group_by(Partner.country)
-        ).all()
+        db.session.execute(select(Partner.country, func.max(last_contact_at())).where(live).group_by(Partner.country)).all()
     )
     rows = [
         CountryRow(code, count, agreement_counts.get(code, 0), last_contacts.get(code))

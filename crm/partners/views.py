@@ -25,6 +25,7 @@ from crm.partners.forms import (
     PartnerEditForm,
     PartnerFilterForm,
 )
+from crm.partners.activity import activity_of_partner
 from crm.partners.models import Partner, Tag
 from crm.partners.queries import (
     countries_overview,
@@ -195,6 +196,7 @@ def show(partner_id: int):
         contacts=[contact for contact in partner.contacts if not contact.erased],
         agreements=agreements_of_partner(partner.id),
         interactions=timeline_of_partner(partner.id),
+        activity=activity_of_partner(partner),
         proposals=proposals_of_partner(partner.id),
         outcomes=outcomes_of_partner(partner.id),
         history=record_history(partner),

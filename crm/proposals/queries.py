@@ -2,14 +2,16 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.sql.expression import ColumnElement
 
 from crm.auth.models import User
 from crm.core.pagination import paginate
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
+from crm.interactions.queries import newest_first
 from crm.partners.models import Partner
 from crm.proposals.models import CLOSED_STAGES, Proposal, ProposalStage, ProposalStageChange
 from crm.proposals.pipeline import OPEN_STAGES, STAGE_ORDER, stale_before
@@ -219,7 +221,7 @@ def interactions_of_proposal(proposal_id: int) -> list[Interaction]:
             joinedload(Interaction.author),
             selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee),
         )
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .order_by(*newest_first())
     ).all()
 
 
@@ -267,4 +269,29 @@ def proposals_needing_action_count(today: date | None = None, now: datetime | No
         select(func.count(Proposal.id)).where(
             Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now)
         )
+    )
+
+
+# --- What the partner rules ask about a partner's proposals (correlated with `Partner`) --------
+
+
+def partner_step_since(moment: datetime) -> ColumnElement[bool]:
+    """A condition on `Partner`: one of its proposals (not archived) changed stage at or after
+    `moment` (UTC); creating a proposal is its first step."""
+    return exists().where(
+        ProposalStageChange.proposal_id == Proposal.id,
+        Proposal.partner_id == Partner.id,
+        Proposal.archived_at.is_(None),
+        ProposalStageChange.changed_at >= moment,
+    )
+
+
+def last_step_at_of_partner() -> ColumnElement:
+    """Correlated scalar subquery: when a proposal with the partner last changed stage, or NULL."""
+    return (
+        select(func.max(ProposalStageChange.changed_at))
+        .join(Proposal, Proposal.id == ProposalStageChange.proposal_id)
+        .where(Proposal.partner_id == Partner.id, Proposal.archived_at.is_(None))
+        .correlate(Partner)
+        .scalar_subquery()
     )

@@ -1,5 +1,7 @@
 """`flask reminders send`: each owner gets one digest a day of their agreements in the renewal
-window and their overdue follow-ups, by SMTP (MAIL_* settings) or, without MAIL_SERVER, in the log."""
+window and their overdue follow-ups, by SMTP (MAIL_* settings) or, without MAIL_SERVER, in the log.
+A digest also lists the owner's partners that have gone quiet (crm/partners/activity.py); they do
+not send a digest by themselves (a daily e-mail about silence alone would be noise)."""
 from __future__ import annotations
 
 import smtplib
@@ -14,13 +16,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from crm.agreements.models import Agreement, AgreementStatus
-from crm.agreements.queries import act_by_column, status_condition
+from crm.agreements.models import DEFAULT_RENEWAL_WINDOW_DAYS, Agreement
+from crm.agreements.queries import act_by_column, renewals_due_statement
 from crm.auth.models import User
 from crm.core.deadlines import Deadline, deadlines_due
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.followups.queries import not_archived
+from crm.partners.activity import QuietPartner, quiet_partners_by_owner
 from crm.reminders.models import ReminderDigest
 
 
@@ -34,6 +37,7 @@ class Digest:
     agreements: list[Agreement] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
+    quiet_partners: list[QuietPartner] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -48,17 +52,13 @@ class RunReport:
 
 
 def build_digests(today: date) -> list[Digest]:
-    """The non-empty digests of active users, in three statements (plus one per deadline source)
+    """The non-empty digests of active users, in four statements (plus one per deadline source)
     whatever their number."""
     users = {u.id: u for u in db.session.scalars(select(User).where(User.active.is_(True)))}
     digests = {user_id: Digest(user) for user_id, user in users.items()}
     agreements = db.session.scalars(
-        select(Agreement)
-        .where(
-            Agreement.archived_at.is_(None),
-            Agreement.owner_id.in_(users),
-            status_condition(AgreementStatus.EXPIRING, today),
-        )
+        renewals_due_statement(today, DEFAULT_RENEWAL_WINDOW_DAYS)
+        .where(Agreement.owner_id.in_(users))
         .options(selectinload(Agreement.partners))
         .order_by(act_by_column(), Agreement.title)
     )
@@ -75,6 +75,8 @@ def build_digests(today: date) -> list[Digest]:
     for deadline in deadlines_due(set(users), today, today + timedelta(days=DEADLINES_AHEAD_DAYS)):
         if deadline.owner_id in digests:
             digests[deadline.owner_id].deadlines.append(deadline)
+    for owner_id, quiet in quiet_partners_by_owner(users, today).items():
+        digests[owner_id].quiet_partners = quiet
     return [d for d in digests.values() if not d.is_empty]
 
 

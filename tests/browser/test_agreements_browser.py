@@ -43,7 +43,32 @@ def test_renew_an_expiring_agreement_from_the_renewals_view_and_see_the_chain(pa
     chain = page.get_by_role("region", name="Renewal chain")
     expect(chain.get_by_role("link", name="EBG CNC training", exact=True)).to_be_visible()
     chain.get_by_role("link", name="EBG CNC training", exact=True).click()
+    # Not signed yet: the old agreement is not renewed, and links to its drafted renewal.
+    expect(page.locator(".app-record-head").get_by_text("Renewed", exact=True)).to_have_count(0)
+    page.get_by_role("link", name=re.compile("Renewal drafted")).click()
+    page.get_by_role("link", name=re.compile("^Edit")).click()
+    page.get_by_label("Signed on").fill(date.today().isoformat())
+    page.get_by_role("button", name="Save agreement").click()
+    page.get_by_role("region", name="Renewal chain").get_by_role("link", name="EBG CNC training", exact=True).click()
     expect(page.locator(".app-record-head").get_by_text("Renewed", exact=True)).to_be_visible()
+
+
+def test_amend_an_agreement_from_the_renewals_view_in_chinese(page, live_server, live_db, live_user, login):
+    user = live_user(locale="zh_CN")
+    agreement_id = make_agreement(live_db, user["id"], "EBG CNC training", ["EBG Bildungsgesellschaft"])
+    login(user)
+    page.goto(f"{live_server}/agreements/renewals")
+    page.get_by_role("link", name="修订 EBG CNC training").click()
+    page.get_by_label("修订内容").fill("培训名额增至 30 人，有效期延长两年")
+    page.get_by_label("有效期至").fill((date.today() + timedelta(days=800)).isoformat())
+    page.get_by_role("button", name="记录处理决定").click()
+    expect(page.get_by_role("heading", name="EBG CNC training")).to_be_visible()
+    facts = page.locator("dl.app-facts")
+    expect(facts.get_by_text("已修订")).to_be_visible()
+    expect(facts.get_by_text("培训名额增至 30 人，有效期延长两年")).to_be_visible()
+    page.goto(f"{live_server}/agreements/renewals")
+    expect(page.get_by_role("link", name="EBG CNC training", exact=True)).to_have_count(0)
+    assert page.url.endswith("/agreements/renewals") and agreement_id
 
 
 def test_upload_a_pdf_and_download_it_back_byte_for_byte(page, live_server, live_db, live_user, login, tmp_path):

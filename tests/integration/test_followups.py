@@ -157,7 +157,7 @@ def test_the_home_page_lists_my_overdue_follow_ups(client, auth, factory, entry)
     assert "Send the exam dates" in card and "Not yet due" not in card and "EBG Germany" in card
 
 
-def test_the_home_page_lists_dormant_partners_after_the_configured_silence(app, client, auth, factory):
+def test_the_home_page_lists_quiet_partners_after_the_configured_silence(app, client, auth, factory):
     auth.login(Role.STAFF)
     silent = factory.partner(name="Silent Partner")
     factory.agreement([silent])
@@ -181,12 +181,12 @@ def test_the_home_page_lists_dormant_partners_after_the_configured_silence(app, 
     assert card.index("Never Contacted") < card.index("Silent Partner")
     for name in ("Chatty Partner", "No Agreement", "Expired Agreement", "Prospect Partner"):
         assert name not in card
-    app.config["DORMANT_AFTER_DAYS"] = 10
+    app.config["QUIET_AFTER_DAYS"] = 10
     assert "Chatty Partner" in client.get("/").text
 
 
-def test_dormant_after_days_defaults_to_half_a_year(app):
-    assert app.config["DORMANT_AFTER_DAYS"] == 182
+def test_quiet_after_days_defaults_to_180(app):
+    assert app.config["QUIET_AFTER_DAYS"] == 180
 
 
 # --- bounded groups and reassigning one row at a time ---------------------------------------

@@ -52,3 +52,30 @@ def test_flask_db_check_reports_no_drift(empty_app):
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_agreements_marked_renewed_by_an_unsigned_draft_are_undecided_again(empty_app):
+    from sqlalchemy import text
+
+    with empty_app.app_context():
+        upgrade(revision="0f3243c57015")
+        with db.engine.begin() as connection:
+            for id_, predecessor, signed, decision in [
+                (1, None, "2020-01-01", "renewed"),  # renewed by 2, a draft: wrongly marked
+                (2, 1, None, None),
+                (3, None, "2020-01-01", "renewed"),  # renewed by 4, signed: stays renewed
+                (4, 3, "2023-01-01", None),
+            ]:
+                connection.execute(
+                    text(
+                        "INSERT INTO agreement (id, title, kind, signed_on, auto_renew, predecessor_id, decision,"
+                        " decided_at, created_at, updated_at, version)"
+                        " VALUES (:id, 'A', 'mou', :signed, false, :predecessor, :decision, :decided, :now, :now, 1)"
+                    ),
+                    {"id": id_, "signed": signed, "predecessor": predecessor, "decision": decision,
+                     "decided": "2024-01-01 00:00:00" if decision else None, "now": "2024-01-01 00:00:00"},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = dict(connection.execute(text("SELECT id, decision FROM agreement ORDER BY id")).all())
+        assert rows == {1: None, 2: None, 3: "renewed", 4: None}

@@ -14,7 +14,7 @@ from crm.auth.models import Role
 from crm.core.models import utcnow
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag
-from crm.partners.queries import PartnerFilters, months_before, partner_page
+from crm.partners.queries import PartnerFilters, partner_page
 
 RESULTS = {"HX-Request": "true", "HX-Target": "partner-results"}
 
@@ -95,7 +95,7 @@ def test_kind_status_owner_filters(client, auth, office, factory, app):
     assert _names(client.get(f"/partners?owner={owner.id}").text) == ["BSK International Education Institute"]
 
 
-def test_no_contact_for_six_months_keeps_only_the_quiet_partners(client, auth, office, factory):
+def test_the_gone_quiet_filter_keeps_only_the_quiet_partners(client, auth, office, factory):
     now = utcnow()
     factory.interaction(office["bsk"], occurred_at=now - timedelta(days=30))
     factory.interaction(office["ebg"], occurred_at=now - timedelta(days=400))
@@ -103,12 +103,6 @@ def test_no_contact_for_six_months_keeps_only_the_quiet_partners(client, auth, o
     names = _names(client.get("/partners?quiet=1").text)
     assert "BSK International Education Institute" not in names
     assert "EBG Germany" in names and "Holmesglen Institute" in names
-
-
-def test_months_before_keeps_the_day_or_takes_the_last_day_of_the_month():
-    assert months_before(datetime(2026, 8, 31, 9), 6) == datetime(2026, 2, 28, 9)
-    assert months_before(datetime(2026, 3, 15), 6) == datetime(2025, 9, 15)
-    assert months_before(datetime(2026, 1, 10), 1) == datetime(2025, 12, 10)
 
 
 def test_an_unknown_country_or_kind_is_explained_with_422_not_500(client, auth, office):

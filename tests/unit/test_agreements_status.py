@@ -11,6 +11,7 @@ from crm.agreements.queries import (
     AgreementFilter,
     act_by_column,
     agreement_list,
+    in_force_condition,
     group_renewals,
     renewal_group_column,
     renewal_groups,
@@ -62,28 +63,47 @@ def test_a_decision_wins_over_the_dates():
     assert agreement(until=None, decision=AgreementDecision.TERMINATED).status_on(TODAY) == AgreementStatus.TERMINATED
 
 
+def test_a_signed_agreement_that_has_not_started_is_signed_and_not_in_force():
+    a = agreement(until=TODAY + timedelta(days=1000), valid_from=TODAY + timedelta(days=76))
+    assert a.status_on(TODAY) == AgreementStatus.SIGNED and not a.in_force_on(TODAY)
+    assert a.status_on(TODAY + timedelta(days=76)) == AgreementStatus.ACTIVE and a.in_force_on(TODAY + timedelta(days=76))
+
+
+def test_an_amendment_leaves_the_status_to_the_dates():
+    a = agreement(until=TODAY + timedelta(days=10), notice=30, decision=AgreementDecision.AMEND)
+    assert a.status_on(TODAY) == AgreementStatus.EXPIRING and a.in_force_on(TODAY) and a.renewal_open
+    assert a.status_on(TODAY + timedelta(days=11)) == AgreementStatus.EXPIRED
+
+
 CASES = list(
     product(
         [True, False],  # signed
+        [None, -30, 0, 1, 76],  # valid from, days from today
         [None, -400, -1, 0, 1, 30, 89, 90, 91, 150, 200, 400],  # valid until, days from today
         [None, 0, 60, 90],  # notice days
-        [None, AgreementDecision.LAPSE, AgreementDecision.RENEWED, AgreementDecision.TERMINATED],
+        [None, AgreementDecision.LAPSE, AgreementDecision.AMEND, AgreementDecision.RENEWED, AgreementDecision.TERMINATED],
     )
 )
 
 
-def test_the_sql_status_agrees_with_status_on_in_every_case(app):
+def test_the_sql_status_and_in_force_agree_with_status_on_and_in_force_on_in_every_case(app):
     with app.app_context():
         rows = []
-        for signed, until, notice, decision in CASES:
-            a = agreement(signed, None if until is None else TODAY + timedelta(days=until), notice, decision)
+        for signed, start, until, notice, decision in CASES:
+            a = agreement(
+                signed, None if until is None else TODAY + timedelta(days=until), notice, decision,
+                valid_from=None if start is None else TODAY + timedelta(days=start),
+            )
             db.session.add(a)
             rows.append(a)
         db.session.commit()
         expected = {a.id: a.status_on(TODAY) for a in rows}
+        assert set(expected.values()) == set(AgreementStatus)  # every status is tested
         for status in AgreementStatus:
             found = set(db.session.scalars(select(Agreement.id).where(status_condition(status, TODAY))))
             assert found == {i for i, s in expected.items() if s == status}, status
+        in_force = set(db.session.scalars(select(Agreement.id).where(in_force_condition(TODAY))))
+        assert in_force == {a.id for a in rows if a.in_force_on(TODAY)}
         act_by = dict(db.session.execute(select(Agreement.id, act_by_column())).all())
         assert act_by == {a.id: a.act_by for a in rows}
 
