@@ -17,12 +17,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus
-from crm.agreements.queries import framework_choices, partners_named
+from crm.agreements.queries import framework_choices
 from crm.auth.models import User
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
 from crm.extensions import db
 from crm.partners.models import Partner
+from crm.partners.picker import PartnerSearchFields, partners_named
 
 MAX_TEXT = 10_000
 MAX_NOTICE_DAYS = 3650
@@ -48,7 +49,7 @@ def user_choices(blank: str) -> list[tuple[object, str]]:
     return [("", blank)] + [(row.id, row.name) for row in users]
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(PartnerSearchFields, FlaskForm):
     """Create an agreement (also the prefilled renewal of an old one)."""
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
@@ -57,9 +58,6 @@ class AgreementForm(FlaskForm):
     partners = SelectMultipleField(
         _l("Partners"), coerce=partner_id, validators=[DataRequired(message=_l("Choose at least one partner."))]
     )
-    # The picker's search without JavaScript: "Find" shows the form again with the matches.
-    partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])
-    find_partners = SubmitField(_l("Find"))
     signed_on = DateField(_l("Signed on"), validators=[Optional()], description=_l("Empty while it is a draft."))
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_until = DateField(_l("Valid until"), validators=[Optional()], description=_l("Empty: open-ended."))

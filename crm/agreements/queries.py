@@ -191,36 +191,9 @@ def _with_partner_where(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     )
 
 
-# --- The agreement form's pickers -----------------------------------------------------------
+# --- The agreement form's framework picker -----------------------------------------------------------
 
-PICKER_LIMIT = 30  # partners offered at a time by the partner picker
 FRAMEWORK_LIMIT = 200  # framework agreements offered for the partners chosen
-
-
-def partner_matches(term: str, exclude: list[int] | set[int], limit: int = PICKER_LIMIT) -> tuple[list[tuple[int, str]], bool]:
-    """Partners whose names contain `term` (all when empty), not archived and not in `exclude`,
-    by name: at most `limit` (id, name) pairs, and whether more match."""
-    statement = select(Partner.id, Partner.name).where(Partner.archived_at.is_(None)).order_by(Partner.name, Partner.id)
-    if term:
-        statement = statement.where(
-            contains(Partner.name, term) | contains(Partner.local_name, term) | contains(Partner.short_name, term)
-        )
-    if exclude:
-        statement = statement.where(Partner.id.not_in(list(exclude)))
-    rows = db.session.execute(statement.limit(limit + 1)).all()
-    return [(row.id, row.name) for row in rows[:limit]], len(rows) > limit
-
-
-def partners_named(ids: list[int]) -> list[tuple[int, str]]:
-    """(id, name) of the partners among `ids` that can be chosen (not archived), by name."""
-    if not ids:
-        return []
-    rows = db.session.execute(
-        select(Partner.id, Partner.name)
-        .where(Partner.id.in_(ids), Partner.archived_at.is_(None))
-        .order_by(Partner.name, Partner.id)
-    ).all()
-    return [(row.id, row.name) for row in rows]
 
 
 def framework_choices(partner_ids: list[int], keep: int | None = None, exclude: int | None = None) -> list[tuple[int, str]]:

@@ -24,7 +24,6 @@ from crm.agreements.queries import (
     framework_choices,
     interactions_mentioning,
     outlasts,
-    partner_matches,
     renewal_chain,
     renewal_groups,
 )
@@ -37,6 +36,7 @@ from crm.core.i18n import country_name
 from crm.core.pagination import paginate
 from crm.extensions import db, htmx
 from crm.partners.models import Partner
+from crm.partners.picker import picker_context
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -241,22 +241,13 @@ def edit(agreement_id: int):
 
 def _form_page(form: AgreementForm, agreement: Agreement | None, renews: Agreement | None):
     """The agreement form, with the partner picker's first matches (the search term, if any)."""
-    options, more = partner_matches((form.partner_q.data or "").strip(), form.chosen_partner_ids)
     return render_template(
-        "agreements/form.html", form=form, agreement=agreement, renews=renews, picker_options=options, picker_more=more
+        "agreements/form.html", form=form, agreement=agreement, renews=renews, **picker_context(form)
     ), 422 if form.errors else 200
 
 
 def _partners(ids: list[int]) -> list[Partner]:
     return db.session.scalars(select(Partner).where(Partner.id.in_(ids), Partner.archived_at.is_(None))).all()
-
-
-@bp.get("/partner-options")
-def partner_options():
-    """The partner picker's search-as-you-type answer: matching partners not yet chosen."""
-    term = request.args.get("partner_q", "").strip()[:200]
-    options, more = partner_matches(term, set(_ids("partners")[:500]))
-    return render_template("agreements/_partner_options.html", options=options, more=more, field_name="partners")
 
 
 def _ids(name: str) -> list[int]:

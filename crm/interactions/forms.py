@@ -34,6 +34,7 @@ from crm.followups.models import FollowUp
 from crm.interactions import queries
 from crm.interactions.models import Interaction, InteractionKind
 from crm.partners.models import Partner
+from crm.partners.picker import partner_label
 
 BLANK_FOLLOW_UP_ROWS = 3
 MAX_FOLLOW_UP_ROWS = 30
@@ -208,7 +209,7 @@ class PartnerPickForm(FlaskForm):
     def validate_partner_id(self, field):
         if field.data is None:
             return  # not a number: the field already says so
-        if not 0 < field.data < 2**31 or queries.partner_label(field.data) is None:
+        if not 0 < field.data < 2**31 or partner_label(field.data) is None:
             raise ValidationError(_l("There is no such partner."))
 
 
@@ -256,7 +257,7 @@ class HistoryFilterForm(FlaskForm):
             return
         if not 0 < field.data < 2**31:
             raise ValidationError(_l("There is no such partner."))
-        self.partner_name = queries.partner_label(field.data)
+        self.partner_name = partner_label(field.data)
         if self.partner_name is None:
             raise ValidationError(_l("There is no such partner."))
 

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
-from crm.core.search import MAX_TERM_LENGTH
 from crm.extensions import db, htmx
 from crm.interactions import queries
 from crm.interactions.forms import (
@@ -24,6 +23,7 @@ from crm.interactions.forms import (
 )
 from crm.interactions.models import Interaction
 from crm.partners.models import Partner
+from crm.partners.picker import partner_matches
 
 bp = Blueprint("interactions", __name__)
 
@@ -102,7 +102,8 @@ def history_partner_names():
     """Suggestions for the /history partner filter as one types (the datalist's options)."""
     if htmx.target != "history-partner-names":
         return redirect(url_for(".history", partner_q=request.args.get("partner_q", "")), 303)
-    names = queries.partner_names(request.args.get("partner_q", "")[:MAX_TERM_LENGTH])
+    term = request.args.get("partner_q", "").strip()
+    names = [option.name for option in partner_matches(term, limit=queries.PARTNER_NAME_LIMIT)[0]] if term else []
     return render_template("interactions/_partner_names.html", names=names)
 
 
@@ -144,7 +145,7 @@ def pick_partner():
         partner = _partner_or_404(pick.partner_id.data)
     elif pick.q.data and not pick.q.validate(pick):
         return render_template("interactions/log.html", pick=pick, form=None, partner=None, matches=[]), 422
-    matches = [] if partner else queries.partners_to_pick(pick.q.data or "")
+    matches = [] if partner else partner_matches(pick.q.data or "", limit=queries.PARTNER_NAME_LIMIT)[0]
     if htmx.target == "partner-matches":
         return render_template("interactions/_partner_matches.html", matches=matches, pick=pick)
     form = InteractionForm.for_partner(partner, formdata=None) if partner else None

@@ -1,8 +1,6 @@
-"""The queries behind the partner directory: search, filters, list columns, facets, countries.
+"""The queries behind the partner directory: filters, list columns, facets, countries.
 
-Search is a plain `LIKE '%term%'` scan (case-insensitive, `%` and `_` typed by a user match
-themselves). That is deliberate: most Chinese words are one or two characters (德国, 重庆),
-which a trigram index cannot match, and a scan of ten thousand partners is fast enough.
+What a search term matches is stated once, in crm/partners/search.py.
 """
 from __future__ import annotations
 
@@ -21,13 +19,13 @@ from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.core.i18n import country_names
 from crm.core.models import utcnow
-from crm.core.search import MAX_TERM_LENGTH, contains, like_pattern
+from crm.core.search import contains
 from crm.extensions import db
 from crm.interactions.models import Interaction
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag, partner_tag
+from crm.partners.search import search_condition
 
 QUIET_MONTHS = 6
-MAX_SEARCH_WORDS = 8
 SORTS = ("name", "country", "last_contact", "renewal")
 
 
@@ -157,69 +155,6 @@ class PartnerFilters:
 
     def is_empty(self) -> bool:
         return not (self.q or self.country or self.kind or self.status or self.tag or self.owner_id or self.quiet)
-
-
-def countries_named(term: str) -> set[str]:
-    """Codes of the countries whose English or Chinese name is `term` (or starts with it, for
-    three or more letters, or two or more Chinese characters): "德国", "Germany", "germ" → {"DE"}."""
-    text = term.strip().casefold()
-    if not text:
-        return set()
-    prefix_ok = len(text) >= 3 or (len(text) >= 2 and not text.isascii())
-    codes = set()
-    for locale_code in ("en", "zh_CN"):
-        for code, name in country_names(locale_code).items():
-            name = name.casefold()
-            if name == text or (prefix_ok and name.startswith(text)):
-                codes.add(code)
-    return codes
-
-
-def search_words(term: str) -> list[str]:
-    words = [word for word in re.split(r"[\s,，、;；]+", term.strip()[:MAX_TERM_LENGTH]) if word]
-    return words[:MAX_SEARCH_WORDS]
-
-
-def _contains(column, word: str) -> ColumnElement[bool]:
-    """`contains` (LIKE-safe, case-insensitive), without SQLite's needless `lower()` calls.
-
-    SQLite's LIKE already ignores ASCII case, and its lower() folds ASCII only, so the plain
-    LIKE matches exactly the same rows, about twice as fast on a scan.
-    """
-    if db.engine.dialect.name == "sqlite":
-        return column.like(like_pattern(word), escape="\\")
-    return contains(column, word)
-
-
-def _word_matches(word: str) -> ColumnElement[bool]:
-    """A partner matches a word in one of its names, its city, a tag, or a contact's name or e-mail."""
-    return or_(
-        _contains(Partner.name, word),
-        _contains(Partner.local_name, word),
-        _contains(Partner.short_name, word),
-        _contains(Partner.city, word),
-        # Uncorrelated IN subqueries: the database scans tags and contacts once per search,
-        # not once per partner.
-        Partner.id.in_(
-            select(partner_tag.c.partner_id).join(Tag, Tag.id == partner_tag.c.tag_id).where(_contains(Tag.name, word))
-        ),
-        Partner.id.in_(
-            select(Contact.partner_id).where(
-                ~Contact.erased, or_(_contains(Contact.name, word), _contains(Contact.email, word))
-            )
-        ),
-    )
-
-
-def search_condition(term: str) -> ColumnElement[bool] | None:
-    """Every word of the term matches the partner somewhere; or the whole term names its country."""
-    words = search_words(term)
-    if not words:
-        return None
-    condition = and_(*[_word_matches(word) for word in words])
-    if codes := countries_named(term):
-        condition = or_(condition, Partner.country.in_(sorted(codes)))
-    return condition
 
 
 def filter_conditions(filters: PartnerFilters, *, with_country: bool = True) -> list[ColumnElement[bool]]:

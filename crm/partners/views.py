@@ -25,6 +25,7 @@ from crm.partners.forms import (
     PartnerFilterForm,
 )
 from crm.partners.models import Partner, Tag
+from crm.partners.picker import partner_matches
 from crm.partners.queries import (
     countries_overview,
     owner_choices,
@@ -170,6 +171,24 @@ def countries():
         order = {code: rank for rank, (code, _name) in enumerate(country_choices())}
         rows.sort(key=lambda row: order.get(row.code, len(order)))
     return render_template("partners/countries.html", rows=rows, by_name=by_name)
+
+
+PICKER_FIELDS = ("partners", "partner_id")
+
+
+@bp.get("/picker-options")
+def picker_options():
+    """The partner picker's search-as-you-type answer (templates/partners/_picker.html): the
+    partners matching `partner_q`, those already chosen (`?<field>=id`) left out."""
+    field_name = request.args.get("field", "partners")
+    if field_name not in PICKER_FIELDS:
+        abort(400)
+    chosen = [int(v) for v in request.args.getlist(field_name)[:500] if v.isascii() and v.isdigit() and len(v) < 10]
+    options, more = partner_matches(request.args.get("partner_q", ""), chosen)
+    input_type = "radio" if request.args.get("input") == "radio" else "checkbox"
+    return render_template(
+        "partners/_picker_options.html", options=options, more=more, field_name=field_name, input_type=input_type
+    )
 
 
 def _live_partner_or_404(partner_id: int) -> Partner:

@@ -8,7 +8,6 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
-    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,12 +17,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.agreements.models import AgreementKind
-from crm.agreements.queries import partners_named
 from crm.auth.models import User
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind
+from crm.partners.picker import PartnerSearchFields, partners_named
 from crm.proposals.models import ProposalStage, ProposedBy
 from crm.proposals.pipeline import OPEN_STAGES, REASON_REQUIRED
 
@@ -42,15 +41,6 @@ def _int_or_none(value):
 def active_user_choices() -> list[tuple[int, str]]:
     users = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)).all()
     return [(user_id, name) for user_id, name in users]
-
-
-class PartnerPickerMixin:
-    """The search box of the agreement form's partner picker (templates/agreements/_partner_picker.html):
-    the form offers the chosen partner(s) plus the first matches of `partner_q`, never every partner.
-    Without JavaScript "Find" shows the form again with the matches (nothing is saved)."""
-
-    partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])
-    find_partners = SubmitField(_l("Find"))
 
 
 class MoveForm(VersionedForm):
@@ -90,7 +80,7 @@ PROPOSAL_FIELDS = [
 ]
 
 
-class ProposalCreateForm(ProposalFieldsMixin, PartnerPickerMixin, FlaskForm):
+class ProposalCreateForm(ProposalFieldsMixin, PartnerSearchFields, FlaskForm):
     """A new proposal, for an existing partner or for an institution that becomes a prospect."""
 
     institution = RadioField(
@@ -163,7 +153,7 @@ class ProposalEditForm(ProposalFieldsMixin, VersionedForm):
 
 
 
-class ConvertForm(PartnerPickerMixin, VersionedForm):
+class ConvertForm(PartnerSearchFields, VersionedForm):
     """The agreement an approved proposal becomes; `version` is the proposal's."""
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.agreements.models import Agreement, AgreementKind
-from crm.agreements.queries import partner_matches
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.core.archiving import restore_archived
@@ -14,6 +13,7 @@ from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.extensions import db, htmx
 from crm.partners.models import Partner, PartnerKind
+from crm.partners.picker import picker_context
 from crm.proposals import pipeline
 from crm.proposals.forms import (
     NEW,
@@ -173,23 +173,10 @@ def new():
 
 
 def _picker_page(template: str, form, **context):
-    """A form with the agreement form's partner picker: the chosen partner(s) and the first
+    """A form with the partner picker: the chosen partner(s) and the first
     partners matching the search term (never every partner); 422 when the form has errors."""
-    options, more = partner_matches((form.partner_q.data or "").strip(), form.chosen_partner_ids)
-    page = render_template(template, form=form, picker_options=options, picker_more=more, **context)
+    page = render_template(template, form=form, **picker_context(form), **context)
     return page, 422 if form.errors else 200
-
-
-@bp.get("/partner-options")
-def partner_options():
-    """The single-choice picker's search-as-you-type answer: matching partners other than the chosen one."""
-    term = request.args.get("partner_q", "").strip()[:200]
-    chosen = request.args.get("partner_id", "")
-    exclude = [int(chosen)] if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else []
-    options, more = partner_matches(term, exclude)
-    return render_template(
-        "agreements/_partner_options.html", options=options, more=more, field_name="partner_id", input_type="radio"
-    )
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])

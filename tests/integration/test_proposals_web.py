@@ -385,7 +385,7 @@ def _partner_names(html: str) -> list[str]:
 
 
 def test_the_new_proposal_form_lists_the_chosen_partner_and_the_first_matches_not_every_partner(client, auth, factory):
-    from crm.agreements.queries import PICKER_LIMIT
+    from crm.partners.picker import PICKER_LIMIT
     auth.login()
     ids = [factory.partner(name=f"Partner {n:03d}") for n in range(60)]
     html = client.get(f"/proposals/new?partner={ids[-1]}").text
@@ -414,7 +414,7 @@ def test_the_single_choice_search_answers_radio_buttons_without_the_chosen_partn
     chosen = factory.partner(name="Universiti Malaya")
     other = factory.partner(name="Universiti Putra Malaysia")
     factory.partner(name="Holmesglen Institute")
-    html = client.get(f"/proposals/partner-options?partner_q=universiti&partner_id={chosen}").text
+    html = client.get(f"/partners/picker-options?field=partner_id&input=radio&partner_q=universiti&partner_id={chosen}").text
     assert _partner_names(html) == ["Universiti Putra Malaysia"]
     assert f'type="radio" name="partner_id" value="{other}"' in html
 
