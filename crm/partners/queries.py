@@ -4,7 +4,6 @@ What a search term matches is stated once, in crm/partners/search.py.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,7 +18,6 @@ from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.core.i18n import country_names
 from crm.core.models import utcnow
-from crm.core.search import contains
 from crm.extensions import db
 from crm.interactions.models import Interaction
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag, partner_tag
@@ -334,76 +332,6 @@ def countries_overview(today: date | None = None) -> list[CountryRow]:
     ]
     rows.sort(key=lambda row: (-row.partners, row.code))
     return rows
-
-
-# --- Similar partners (the duplicate warning) ------------------------------------------------
-
-GENERIC_WORDS = frozenset(
-    """
-    university universities universiti universität universitat universidad université universite
-    universita università college colleges coleg institute institut instituto institution tafe
-    polytechnic school schools academy akademie hochschule fachhochschule of the and for und für fur
-    de del der des di du la le von van zu at in technology technical applied sciences science
-    community international gmbh ag ltd limited inc co company corporation group sa srl llc e.v. ev
-    """.split()
-)
-
-
-def normalised_name(name: str | None) -> str:
-    """Lower case, no punctuation, no generic words: "Holmesglen Institute of TAFE" → "holmesglen"."""
-    words = re.findall(r"\w+", (name or "").casefold())
-    kept = [word for word in words if word not in GENERIC_WORDS]
-    return " ".join(kept or words)
-
-
-def website_domain(url: str | None) -> str:
-    """"https://www.holmesglen.edu.au/about" → "holmesglen.edu.au"."""
-    if not url:
-        return ""
-    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().casefold()).split("/")[0].split("?")[0]
-    host = host.rsplit("@", 1)[-1].split(":")[0]
-    return host[4:] if host.startswith("www.") else host
-
-
-def names_are_similar(a: str | None, b: str | None) -> bool:
-    from difflib import SequenceMatcher
-
-    first, second = normalised_name(a), normalised_name(b)
-    if not first or not second:
-        return False
-    if first == second:
-        return True
-    words_a, words_b = set(first.split()), set(second.split())
-    if words_a <= words_b or words_b <= words_a:
-        return True
-    return SequenceMatcher(None, first, second).ratio() >= 0.85
-
-
-def similar_partners(name: str, country: str | None, website: str | None = None,
-                     local_name: str | None = None, exclude_id: int | None = None) -> list[Partner]:
-    """Partners (not archived) that may be the same institution: same country and a similar
-    name (English or local), or the same website domain."""
-    domain = website_domain(website)
-    conditions = []
-    if country:
-        conditions.append(Partner.country == country)
-    if domain:
-        conditions.append(contains(Partner.website, domain))
-    if not conditions:
-        return []
-    statement = select(Partner).where(Partner.archived_at.is_(None), or_(*conditions)).order_by(Partner.name)
-    if exclude_id is not None:
-        statement = statement.where(Partner.id != exclude_id)
-    found = []
-    for candidate in db.session.scalars(statement):
-        same_domain = bool(domain) and website_domain(candidate.website) == domain
-        same_country = candidate.country == country
-        similar_name = names_are_similar(name, candidate.name) or (
-            bool(local_name) and names_are_similar(local_name, candidate.local_name)
-        ) or (bool(candidate.short_name) and normalised_name(name) == normalised_name(candidate.short_name))
-        if same_domain or (same_country and similar_name):
-            found.append(candidate)
-    return found
 
 
 def partner_by_id(partner_id: int) -> Partner | None:

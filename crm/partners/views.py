@@ -24,6 +24,7 @@ from crm.partners.forms import (
     PartnerEditForm,
     PartnerFilterForm,
 )
+from crm.partners.duplicates import similar_partners
 from crm.partners.models import Partner, Tag
 from crm.partners.picker import partner_matches
 from crm.partners.queries import (
@@ -32,7 +33,6 @@ from crm.partners.queries import (
     partner_by_id,
     partner_page,
     partners_for_export,
-    similar_partners,
     tag_names,
 )
 from crm.proposals.queries import proposals_of_partner
@@ -238,7 +238,9 @@ def new():
     duplicates: list[Partner] = []
     if form.validate_on_submit():
         if not form.create_anyway.data:
-            duplicates = similar_partners(form.name.data, form.country.data, form.website.data, form.local_name.data)
+            duplicates = similar_partners(
+                form.name.data, form.local_name.data, form.short_name.data, form.website.data, country=form.country.data
+            )
         if not duplicates:
             partner = Partner(created_by_id=current_user.id, updated_by_id=current_user.id)
             apply_form(form, partner, PARTNER_FIELDS)

@@ -2,7 +2,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -102,6 +102,7 @@ class ProposalCreateForm(ProposalFieldsMixin, PartnerSearchFields, FlaskForm):
         default=ProposalStage.IDEA.value,
     )
     submit = SubmitField(_l("Create proposal"))
+    create_anyway = SubmitField(_l("It is a different partner: create it"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,11 +130,7 @@ class ProposalCreateForm(ProposalFieldsMixin, PartnerSearchFields, FlaskForm):
         name = (field.data or "").strip()
         if not name:
             raise ValidationError(_l("Enter the institution's name."))
-        exists = db.session.scalar(
-            select(Partner.id).where(func.lower(Partner.name) == name.lower(), Partner.archived_at.is_(None))
-        )
-        if exists:
-            raise ValidationError(_l("This institution is already a partner: choose it from the list."))
+        # Similar partners are the view's warning (crm/partners/duplicates.py), as on the partner form.
 
     def validate_new_country(self, field):
         if self.institution.data == NEW and not field.data:

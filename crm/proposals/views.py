@@ -12,6 +12,7 @@ from crm.core.errors import StaleEdit
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.extensions import db, htmx
+from crm.partners.duplicates import similar_partners
 from crm.partners.models import Partner, PartnerKind
 from crm.partners.picker import picker_context
 from crm.proposals import pipeline
@@ -155,7 +156,13 @@ def new():
         form = ProposalCreateForm()
     if form.find_partners.data:
         return _picker_page("proposals/new.html", form)
+    duplicates: list[Partner] = []
     if form.validate_on_submit():
+        if form.institution.data == NEW and not form.create_anyway.data:
+            # The same check and choice as the partner form (crm/partners/duplicates.py).
+            duplicates = similar_partners(form.new_name.data, country=form.new_country.data)
+            if duplicates:
+                return _picker_page("proposals/new.html", form, duplicates=duplicates)
         proposal = Proposal(stage=form.stage.data)
         apply_form(form, proposal, PROPOSAL_FIELDS)
         if form.institution.data == NEW:

@@ -461,7 +461,6 @@ def test_a_new_institution_becomes_a_prospect_partner_with_the_proposal(app, cli
     ({"institution": "new", "new_country": "MY", "new_kind": "university"}, "Enter the institution"),
     ({"institution": "new", "new_name": "UTHM", "new_kind": "university"}, "Choose the institution"),
     ({"institution": "new", "new_name": "UTHM", "new_country": "XX", "new_kind": "university"}, "Not a valid choice"),
-    ({"institution": "new", "new_name": "coleg y cymoedd", "new_country": "GB", "new_kind": "college"}, "already a partner"),
     ({"institution": "existing", "partner_id": "abc"}, "Not a valid choice"),
     ({"institution": "existing", "partner_id": "1", "title": ""}, "This field is required."),
     ({"institution": "existing", "partner_id": "1", "title": "x" * 301}, "Field cannot be longer than 300 characters."),

@@ -2,7 +2,7 @@
 import pytest
 
 from crm.partners.forms import normalise_website, parse_tags
-from crm.partners.queries import names_are_similar, normalised_name, website_domain
+from crm.partners.duplicates import names_are_similar, normalised_name, website_domain
 from crm.partners.search import countries_named, search_words
 
 
