@@ -108,6 +108,32 @@ def _sorted_country_choices(locale_code: str) -> list[tuple[str, str]]:
     return sorted(names.items(), key=key)
 
 
+def country_picker_choices(blank_label: str, frequent: list[str] = ()) -> dict:
+    """The choices of a country select that the country picker (static/js/country-picker.js)
+    turns into a type-to-filter box: a blank choice, the office's `frequent` countries first
+    (an optgroup), then every other country by name; each option carries what typing may match
+    (`data-search`: code, names in both languages, pinyin and its initials). Without JavaScript
+    it stays a plain select in that order."""
+    from flask_babel import gettext
+
+    locale_code = current_locale_code()
+    names = country_names(locale_code)
+    texts = country_search_texts(locale_code)
+    frequent = [code for code in dict.fromkeys(frequent) if code in names]
+
+    def option(code: str, name: str):
+        return (code, name, {"data-search": texts[code]})
+
+    choices = {None: [("", blank_label)]}
+    if frequent:
+        choices[gettext("Frequent")] = [option(code, names[code]) for code in frequent]
+        choices[gettext("All countries")] = [option(code, name) for code, name in _sorted_country_choices(locale_code)
+                                             if code not in frequent]
+    else:
+        choices[None] += [option(code, name) for code, name in _sorted_country_choices(locale_code)]
+    return choices
+
+
 def _collation_key(text: str) -> str:
     """Latin names by their letters; Chinese names by their pinyin (as a Chinese index orders
     them: 阿根廷 under A, 德国 under D), not by character code."""

@@ -291,6 +291,19 @@ def owner_choices() -> list[tuple[int, str]]:
     return [(user_id, name) for user_id, name in db.session.execute(statement)]
 
 
+def frequent_countries(limit: int = 8) -> list[str]:
+    """The codes of the countries with the most partners (not archived), most first: the
+    country picker offers them first."""
+    statement = (
+        select(Partner.country)
+        .where(Partner.archived_at.is_(None))
+        .group_by(Partner.country)
+        .order_by(func.count(Partner.id).desc(), Partner.country)
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
 # --- /partners/countries ---------------------------------------------------------------------
 
 @dataclass

@@ -19,10 +19,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from crm.agreements.models import AgreementKind
 from crm.auth.models import User
 from crm.core.forms import VersionedForm
-from crm.core.i18n import country_choices
+from crm.core.i18n import country_picker_choices
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind
 from crm.partners.picker import PartnerSearchFields, partners_named
+from crm.partners.queries import frequent_countries
 from crm.proposals.models import ProposalStage, ProposedBy
 from crm.proposals.pipeline import OPEN_STAGES, REASON_REQUIRED
 
@@ -93,7 +94,7 @@ class ProposalCreateForm(ProposalFieldsMixin, PartnerSearchFields, FlaskForm):
     # Choices: only the partner chosen; the picker offers others by search (validate_partner_id checks).
     partner_id = SelectField(_l("Partner"), coerce=_int_or_none, validate_choice=False)
     new_name = StringField(_l("Name of the institution"), validators=[Length(max=200)])
-    new_country = SelectField(_l("Country"), default="")
+    new_country = SelectField(_l("Country"), default="", render_kw={"data-country-picker": ""})
     new_kind = SelectField(_l("Kind of institution"), default="")
     stage = SelectField(
         _l("Stage"),
@@ -109,7 +110,7 @@ class ProposalCreateForm(ProposalFieldsMixin, PartnerSearchFields, FlaskForm):
         self.set_owner_choices()
         chosen = self.partner_id.data
         self.partner_id.choices = partners_named([chosen]) if isinstance(chosen, int) and chosen > 0 else []
-        self.new_country.choices = [("", _l("Choose a country"))] + country_choices()
+        self.new_country.choices = country_picker_choices(str(_l("Choose a country")), frequent_countries())
         self.new_kind.choices = [("", _l("Choose a kind"))] + PartnerKind.choices()
 
     def validate_partner_id(self, field):
