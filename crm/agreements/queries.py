@@ -27,6 +27,7 @@ from crm.agreements.models import (
 from crm.core.search import contains
 from crm.extensions import db
 from crm.partners.models import Partner
+from crm.partners.search import record_search_condition
 
 RENEWAL_HORIZON_DAYS = 180
 RENEWAL_GROUPS = (30, 90, 180)
@@ -131,18 +132,14 @@ def agreement_list(criteria: AgreementFilter | None = None, today: date | None =
     # Partner conditions are uncorrelated `id IN (...)` sets: the partners are searched once,
     # not once per agreement row.
     if criteria.term:
-        statement = statement.where(
-            or_(
-                contains(Agreement.title, criteria.term),
-                _with_partner_where(
-                    or_(
-                        contains(Partner.name, criteria.term),
-                        contains(Partner.local_name, criteria.term),
-                        contains(Partner.short_name, criteria.term),
-                    )
-                ),
-            )
+        # The partner search's rule (crm/partners/search.py): 德国 / Germany / DE, names.
+        condition = record_search_condition(
+            criteria.term,
+            lambda word: contains(Agreement.title, word),
+            lambda partner_ids: _with_partner_where(Partner.id.in_(partner_ids)),
         )
+        if condition is not None:
+            statement = statement.where(condition)
     if criteria.kind:
         statement = statement.where(Agreement.kind == criteria.kind)
     if criteria.status == "current":

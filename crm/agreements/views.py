@@ -28,7 +28,7 @@ from crm.agreements.queries import (
     renewal_groups,
 )
 from crm.audit.queries import record_history
-from crm.core.archiving import restore_archived
+from crm.core.archiving import get_live_or_404, restore_archived
 from crm.core.export import csv_response, xlsx_response
 from crm.auth.permissions import admin_required, editor_required
 from crm.core.forms import RecordActionForm, apply_form
@@ -39,13 +39,6 @@ from crm.partners.models import Partner
 from crm.partners.picker import picker_context
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
-
-
-def _visible_agreement(agreement_id: int) -> Agreement:
-    agreement = db.get_or_404(Agreement, agreement_id)
-    if agreement.is_archived:
-        abort(404)
-    return agreement
 
 
 def _visible_document(document_id: int) -> Document:
@@ -187,7 +180,7 @@ def _renewed_agreement() -> Agreement | None:
         return None
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         abort(404)
-    return _visible_agreement(int(raw))
+    return get_live_or_404(Agreement, int(raw))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -222,7 +215,7 @@ def new():
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit(agreement_id: int):
-    agreement = _visible_agreement(agreement_id)
+    agreement = get_live_or_404(Agreement, agreement_id)
     if request.method == "GET":
         form = AgreementEditForm(obj=agreement, agreement=agreement)
     else:
@@ -275,7 +268,7 @@ def terminate(agreement_id: int):
 
 
 def _decision(agreement_id: int, kind: str):
-    agreement = _visible_agreement(agreement_id)
+    agreement = get_live_or_404(Agreement, agreement_id)
     if agreement.decision is not None and agreement.decision != DECIDABLE["lapse"]:
         abort(409, _("A decision has already been recorded for this agreement."))
     form = DecisionForm(data={"version": agreement.version} if request.method == "GET" else None)
@@ -292,7 +285,7 @@ def _decision(agreement_id: int, kind: str):
 @bp.route("/<int:agreement_id>/archive", methods=["GET", "POST"])
 @editor_required
 def archive(agreement_id: int):
-    agreement = _visible_agreement(agreement_id)
+    agreement = get_live_or_404(Agreement, agreement_id)
     form = RecordActionForm(obj=agreement)
     if form.validate_on_submit():
         form.ensure_current(agreement)
@@ -319,7 +312,7 @@ def restore(agreement_id: int):
 @bp.post("/<int:agreement_id>/documents")
 @editor_required
 def upload(agreement_id: int):
-    agreement = _visible_agreement(agreement_id)
+    agreement = get_live_or_404(Agreement, agreement_id)
     form = DocumentForm()
     if form.validate_on_submit():
         try:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
+from crm.core.archiving import get_live_or_404
 from crm.extensions import db, htmx
 from crm.interactions import queries
 from crm.interactions.forms import (
@@ -48,13 +49,6 @@ def dormant_partners():
 
 
 # --- loading ------------------------------------------------------------------------------
-
-
-def _partner_or_404(partner_id: int) -> Partner:
-    partner = db.get_or_404(Partner, partner_id)
-    if partner.is_archived:
-        abort(404)
-    return partner
 
 
 def _interaction_or_404(interaction_id: int) -> Interaction:
@@ -110,7 +104,7 @@ def history_partner_names():
 @bp.get("/partners/<int:partner_id>/history")
 def partner_timeline(partner_id: int):
     """The partner's contact history; `?older_than=` pages back (click-to-load with htmx)."""
-    partner = _partner_or_404(partner_id)
+    partner = get_live_or_404(Partner, partner_id)
     older_than = request.args.get("older_than", type=int)
     timeline = queries.timeline_of_partner(partner.id, older_than=older_than)
     if htmx.target == "timeline-older":
@@ -142,7 +136,7 @@ def pick_partner():
     if "partner_id" in request.args:
         if not pick.validate():
             return render_template("interactions/log.html", pick=pick, form=None, partner=None, matches=[]), 422
-        partner = _partner_or_404(pick.partner_id.data)
+        partner = get_live_or_404(Partner, pick.partner_id.data)
     elif pick.q.data and not pick.q.validate(pick):
         return render_template("interactions/log.html", pick=pick, form=None, partner=None, matches=[]), 422
     matches = [] if partner else partner_matches(pick.q.data or "", limit=queries.PARTNER_NAME_LIMIT)[0]
@@ -157,7 +151,7 @@ def pick_partner():
 @bp.route("/partners/<int:partner_id>/interactions/new", methods=["GET", "POST"])
 @editor_required
 def log(partner_id: int):
-    partner = _partner_or_404(partner_id)
+    partner = get_live_or_404(Partner, partner_id)
     form = InteractionForm.for_partner(partner)
     inline = htmx.target == "contact-history"
     if form.is_submitted() and form.add_follow_up.data:

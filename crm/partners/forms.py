@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from crm.core.forms import VersionedForm
+from crm.core.forms import VersionedForm, optional_int
 from crm.core.i18n import country_code_for, country_picker_choices
 from crm.core.search import MAX_TERM_LENGTH
 from crm.partners.models import PartnerKind, PartnerStatus
@@ -27,13 +27,6 @@ def blank_to_none(value):
 
 def stripped(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def optional_int(value):
-    """Select coerce: "" → None, "12" → 12; anything else is "not a valid choice"."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 def parse_tags(text: str | None) -> list[str]:

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from crm.agreements.models import Agreement, AgreementDecision, agreement_partner
-from crm.auth.models import Role, User
-from crm.contacts.models import Contact
+from crm.auth.choices import assignable_users
 from crm.core.i18n import country_names
 from crm.core.models import utcnow
 from crm.extensions import db
@@ -281,14 +280,8 @@ def tag_names() -> list[str]:
 
 
 def owner_choices() -> list[tuple[int, str]]:
-    """Users who own at least one partner, or could: the active staff and admins, and current owners."""
-    owners = select(Partner.owner_id).where(Partner.owner_id.is_not(None))
-    statement = (
-        select(User.id, User.name)
-        .where(or_(User.id.in_(owners), and_(User.active.is_(True), User.role != Role.VIEWER)))
-        .order_by(func.lower(User.name))
-    )
-    return [(user_id, name) for user_id, name in db.session.execute(statement)]
+    """Users who own at least one partner, or could (crm/auth/choices.py: assignable_users)."""
+    return assignable_users(keep=select(Partner.owner_id).where(Partner.owner_id.is_not(None)))
 
 
 def frequent_countries(limit: int = 8) -> list[str]:

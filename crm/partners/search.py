@@ -120,6 +120,22 @@ def search_condition(term: str, *, people: bool = True) -> ColumnElement[bool] |
     return condition
 
 
+def record_search_condition(term: str, own_text, through_partners) -> ColumnElement[bool] | None:
+    """The same rule for records that belong to partners (contacts, agreements, proposals):
+    every word matches the record's own text (`own_text(word)`, a condition) or one of its
+    partners (`through_partners(ids)`, a condition on a subquery of matching partner ids); a
+    country code ("DE") only through the partner's country. None for an empty term.
+
+        record_search_condition("德国 training", lambda word: contains_text(Agreement.title, word),
+                                lambda ids: Agreement.partners.any(Partner.id.in_(ids)))
+    """
+    conditions = []
+    for word in search_words(term):
+        partners = through_partners(matching_partner_ids(word))
+        conditions.append(partners if is_country_code(word) else or_(own_text(word), partners))
+    return and_(*conditions) if conditions else None
+
+
 def matching_partner_ids(term: str, *, people: bool = False):
     """A subquery of the ids of live partners matching `term`: for other domains' searches
     ("agreements with a German partner"): `Agreement.partners.any(Partner.id.in_(...))`."""

@@ -10,7 +10,7 @@ from crm.agreements.queries import agreements_of_partner
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.views import bp as contacts_bp
-from crm.core.archiving import restore_archived
+from crm.core.archiving import get_live_or_404, restore_archived
 from crm.core.export import csv_response, xlsx_response
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
@@ -191,13 +191,6 @@ def picker_options():
     )
 
 
-def _live_partner_or_404(partner_id: int) -> Partner:
-    partner = db.get_or_404(Partner, partner_id)
-    if partner.is_archived:
-        abort(404)
-    return partner
-
-
 @bp.get("/<int:partner_id>")
 def show(partner_id: int):
     partner = partner_by_id(partner_id)
@@ -258,7 +251,7 @@ def new():
 @bp.route("/<int:partner_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit(partner_id: int):
-    partner = _live_partner_or_404(partner_id)
+    partner = get_live_or_404(Partner, partner_id)
     form = PartnerEditForm(obj=partner, owners=owner_choices())
     if request.method == "GET":
         form.tags.data = ", ".join(tag.name for tag in partner.tags)
@@ -278,7 +271,7 @@ def edit(partner_id: int):
 @bp.route("/<int:partner_id>/archive", methods=["GET", "POST"])
 @editor_required
 def archive(partner_id: int):
-    partner = _live_partner_or_404(partner_id)
+    partner = get_live_or_404(Partner, partner_id)
     form = RecordActionForm(obj=partner)
     if form.validate_on_submit():
         form.ensure_current(partner)

@@ -2,7 +2,6 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,31 +16,16 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.agreements.models import AgreementKind
-from crm.auth.models import User
-from crm.core.forms import VersionedForm
+from crm.auth.choices import assignable_users
+from crm.core.forms import VersionedForm, optional_int
 from crm.core.i18n import country_picker_choices
-from crm.extensions import db
-from crm.partners.models import Partner, PartnerKind
+from crm.partners.models import PartnerKind
 from crm.partners.picker import PartnerSearchFields, partners_named
 from crm.partners.queries import frequent_countries
 from crm.proposals.models import ProposalStage, ProposedBy
 from crm.proposals.pipeline import OPEN_STAGES, REASON_REQUIRED
 
 EXISTING, NEW = "existing", "new"
-
-
-def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # never a valid choice: the field answers "Not a valid choice"
-
-
-def active_user_choices() -> list[tuple[int, str]]:
-    users = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)).all()
-    return [(user_id, name) for user_id, name in users]
 
 
 class MoveForm(VersionedForm):
@@ -62,7 +46,7 @@ class ProposalFieldsMixin:
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=AgreementKind.choices, coerce=AgreementKind.coerce)
     proposed_by = SelectField(_l("Proposed by"), choices=ProposedBy.choices, coerce=ProposedBy.coerce)
-    owner_id = SelectField(_l("Owner"), coerce=_int_or_none, validators=[Optional()])
+    owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
     expected_start = DateField(_l("Expected start"), validators=[Optional()])
     expected_participants = IntegerField(
@@ -72,7 +56,7 @@ class ProposalFieldsMixin:
     next_step_on = DateField(_l("Next step by"), validators=[Optional()])
 
     def set_owner_choices(self):
-        self.owner_id.choices = [(None, _l("Nobody yet"))] + active_user_choices()
+        self.owner_id.choices = [(None, _l("Nobody yet"))] + assignable_users(keep=[self.owner_id.data])
 
 
 PROPOSAL_FIELDS = [
@@ -92,7 +76,7 @@ class ProposalCreateForm(ProposalFieldsMixin, PartnerSearchFields, FlaskForm):
     # Which of these are required depends on `institution`: their validate_* methods decide
     # (an Optional() validator would stop the chain before them).
     # Choices: only the partner chosen; the picker offers others by search (validate_partner_id checks).
-    partner_id = SelectField(_l("Partner"), coerce=_int_or_none, validate_choice=False)
+    partner_id = SelectField(_l("Partner"), coerce=optional_int, validate_choice=False)
     new_name = StringField(_l("Name of the institution"), validators=[Length(max=200)])
     new_country = SelectField(_l("Country"), default="", render_kw={"data-country-picker": ""})
     new_kind = SelectField(_l("Kind of institution"), default="")

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from crm.auth.choices import assignable_users
 from crm.auth.models import User
 from crm.core.pagination import paginate
 from crm.extensions import db
@@ -268,3 +269,8 @@ def proposals_needing_action_count(today: date | None = None, now: datetime | No
             Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now)
         )
     )
+
+
+def owner_choices() -> list[tuple[int, str]]:
+    """The board's owner filter: who owns a proposal, or could (crm/auth/choices.py)."""
+    return assignable_users(keep=select(Proposal.owner_id).where(Proposal.owner_id.is_not(None)))

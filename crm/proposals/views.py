@@ -24,7 +24,6 @@ from crm.proposals.forms import (
     MoveForm,
     ProposalCreateForm,
     ProposalEditForm,
-    active_user_choices,
 )
 from crm.proposals.models import Proposal, ProposalStage
 from crm.proposals.queries import (
@@ -32,6 +31,7 @@ from crm.proposals.queries import (
     board,
     follow_ups_of_proposal,
     interactions_of_proposal,
+    owner_choices,
     proposal_countries,
     proposal_for_page,
     proposal_list_page,
@@ -62,7 +62,7 @@ def _filter_form() -> BoardFilterForm:
     form.kind.choices = [("", _("Any kind"))] + AgreementKind.choices()
     countries = sorted(((code, country_name(code)) for code in proposal_countries()), key=lambda pair: pair[1].casefold())
     form.country.choices = [("", _("Any country"))] + countries
-    form.owner.choices = [("", _("Anyone"))] + [(str(user_id), name) for user_id, name in active_user_choices()]
+    form.owner.choices = [("", _("Anyone"))] + [(str(user_id), name) for user_id, name in owner_choices()]
     form.validate()
     for field in form:
         if field.errors:

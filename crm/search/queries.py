@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.agreements.models import Agreement, agreement_partner
 from crm.contacts.models import Contact
-from crm.core.i18n import is_country_code
 from crm.extensions import db
 from crm.partners.models import Partner
-from crm.partners.search import contains_text, matching_partner_ids, search_condition, search_words
+from crm.partners.search import contains_text, record_search_condition, search_condition
 from crm.proposals.models import Proposal
 
 QUICK_LIMIT = 5  # per kind, as one types
@@ -41,16 +40,6 @@ class QuickResults:
     def groups(self):
         """(kind, records) for the kinds that found something, in a fixed order."""
         return [(kind, getattr(self, kind)) for kind in KINDS if getattr(self, kind)]
-
-
-def _each_word(term: str, own_text, through_partner):
-    """Every word matches the record's own text (`own_text(word)`) or one of its partners
-    (`through_partner(subquery of partner ids)`); a country code only through the partner."""
-    conditions = []
-    for word in search_words(term):
-        partners = through_partner(matching_partner_ids(word))
-        conditions.append(partners if is_country_code(word) else or_(own_text(word), partners))
-    return and_(*conditions)
 
 
 def _live_partner_ids():
@@ -82,7 +71,7 @@ def quick_search(term: str, limit: int = QUICK_LIMIT) -> QuickResults:
         .where(
             ~Contact.erased,
             Contact.partner_id.in_(_live_partner_ids()),
-            _each_word(
+            record_search_condition(
                 term,
                 lambda word: or_(contains_text(Contact.name, word), contains_text(Contact.email, word),
                                  contains_text(Contact.position, word)),
@@ -97,7 +86,7 @@ def quick_search(term: str, limit: int = QUICK_LIMIT) -> QuickResults:
         select(Agreement)
         .where(
             Agreement.archived_at.is_(None),
-            _each_word(
+            record_search_condition(
                 term,
                 lambda word: contains_text(Agreement.title, word),
                 lambda partner_ids: Agreement.id.in_(
@@ -114,7 +103,7 @@ def quick_search(term: str, limit: int = QUICK_LIMIT) -> QuickResults:
         .where(
             Proposal.archived_at.is_(None),
             Proposal.partner_id.in_(_live_partner_ids()),
-            _each_word(
+            record_search_condition(
                 term,
                 lambda word: contains_text(Proposal.title, word),
                 lambda partner_ids: Proposal.partner_id.in_(partner_ids),

@@ -3,8 +3,6 @@ works without JavaScript: a select, the office's frequent countries first, optio
 what typing may match (pinyin, code)."""
 import re
 
-from crm.core.i18n import country_name  # noqa: F401  (the filter's owner)
-
 
 def _country_select(html: str, name: str) -> str:
     return re.search(rf'<select[^>]*name="{name}".*?</select>', html, re.S).group(0)

@@ -132,3 +132,12 @@ def test_the_history_partner_filter_uses_the_same_search(client, auth, office, f
 def test_a_viewer_searches_the_same_way(client, auth, office):
     auth.login(Role.VIEWER)
     assert _list_names(client, q="Deutschland") == GERMAN
+
+
+@pytest.mark.parametrize("term", COUNTRY_WORDS)
+def test_the_agreement_lists_search_finds_agreements_of_german_partners(client, auth, office, factory, term):
+    factory.agreement([office["bmw"]], title="Dual training programme")
+    factory.agreement([office["hanoi"]], title="Design degree")
+    auth.login()
+    html = client.get("/agreements", query_string={"q": term}).text
+    assert "Dual training programme" in html and "Design degree" not in html
