@@ -98,7 +98,7 @@ def history_partner_names():
         return redirect(url_for(".history", partner_q=request.args.get("partner_q", "")), 303)
     term = request.args.get("partner_q", "").strip()
     names = [option.name for option in partner_matches(term, limit=queries.PARTNER_NAME_LIMIT)[0]] if term else []
-    return render_template("interactions/_partner_names.html", names=names)
+    return render_template("partners/_picker_names.html", names=names)
 
 
 @bp.get("/partners/<int:partner_id>/history")
@@ -141,7 +141,7 @@ def pick_partner():
         return render_template("interactions/log.html", pick=pick, form=None, partner=None, matches=[]), 422
     matches = [] if partner else partner_matches(pick.q.data or "", limit=queries.PARTNER_NAME_LIMIT)[0]
     if htmx.target == "partner-matches":
-        return render_template("interactions/_partner_matches.html", matches=matches, pick=pick)
+        return render_template("partners/_picker_links.html", matches=matches, pick=pick)
     form = InteractionForm.for_partner(partner, formdata=None) if partner else None
     if htmx.target == "log-form-slot":
         return render_template("interactions/_log_slot.html", pick=pick, form=form, partner=partner)

@@ -6,7 +6,9 @@ search term, found by the partner search's rule (crm/partners/search.py: 德国,
 
 The markup is `templates/partners/_picker.html` (the fieldset a form includes) and
 `templates/partners/_picker_options.html` (the matches, also the answer of
-`GET /partners/picker-options` as one types). A form using it has a `partner_q` search field
+`GET /partners/picker-options` as one types); `_picker_links.html` shows the matches as links
+(the "Log" page picks a partner by going to it) and `_picker_names.html` as a datalist's
+suggestions (the /history filter). A form using it has a `partner_q` search field
 and a `find_partners` button (`PartnerSearchFields`), and its view passes
 `picker_context(form)` to its template.
 
