@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.interactions.views import bp as interactions
     from crm.partners.views import bp as partners
     from crm.proposals.views import bp as proposals
+    from crm.search.views import bp as search
 
-    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar):
+    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar, search):
         app.register_blueprint(blueprint)

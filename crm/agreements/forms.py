@@ -17,12 +17,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus
-from crm.agreements.queries import framework_choices, partners_named
-from crm.auth.models import User
-from crm.core.forms import VersionedForm
+from crm.agreements.queries import framework_choices
+from crm.auth.choices import assignable_users
+from crm.core.forms import VersionedForm, optional_int
 from crm.core.i18n import country_choices
 from crm.extensions import db
 from crm.partners.models import Partner
+from crm.partners.picker import PartnerSearchFields, partners_named
 
 MAX_TEXT = 10_000
 MAX_NOTICE_DAYS = 3650
@@ -33,22 +34,7 @@ def partner_id(value) -> int:
     return value.id if isinstance(value, Partner) else int(value)
 
 
-def optional_int(value):
-    """'' or None → None; digits → int; anything else fails the choice check."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else text
-
-
-def user_choices(blank: str) -> list[tuple[object, str]]:
-    users = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)).all()
-    return [("", blank)] + [(row.id, row.name) for row in users]
-
-
-class AgreementForm(FlaskForm):
+class AgreementForm(PartnerSearchFields, FlaskForm):
     """Create an agreement (also the prefilled renewal of an old one)."""
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
@@ -57,9 +43,6 @@ class AgreementForm(FlaskForm):
     partners = SelectMultipleField(
         _l("Partners"), coerce=partner_id, validators=[DataRequired(message=_l("Choose at least one partner."))]
     )
-    # The picker's search without JavaScript: "Find" shows the form again with the matches.
-    partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])
-    find_partners = SubmitField(_l("Find"))
     signed_on = DateField(_l("Signed on"), validators=[Optional()], description=_l("Empty while it is a draft."))
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_until = DateField(_l("Valid until"), validators=[Optional()], description=_l("Empty: open-ended."))
@@ -92,7 +75,8 @@ class AgreementForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self._agreement = agreement
         self.partners.choices = partners_named(self.chosen_partner_ids)
-        self.owner_id.choices = user_choices(str(_l("— nobody —")))
+        current_owner = agreement.owner_id if agreement is not None else None
+        self.owner_id.choices = [("", str(_l("— nobody —")))] + assignable_users(keep=[current_owner, self.owner_id.data])
         self.parent_id.choices = [("", str(_l("— none —")))] + framework_choices(
             self.chosen_partner_ids,
             keep=self.parent_id.data if isinstance(self.parent_id.data, int) else None,
@@ -225,7 +209,9 @@ class ListFilterForm(FlaskForm):
         self.kind.choices = [("", str(_l("Any kind")))] + AgreementKind.choices()
         self.status.choices = status_filter_choices()
         self.country.choices = [("", str(_l("Any country")))] + country_choices()
-        self.owner.choices = user_choices(str(_l("Anyone")))
+        self.owner.choices = [("", str(_l("Anyone")))] + assignable_users(
+            keep=select(Agreement.owner_id).where(Agreement.owner_id.is_not(None))
+        )
         self.partner_name: str | None = None
 
     def validate_partner(self, field):

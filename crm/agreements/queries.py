@@ -27,6 +27,7 @@ from crm.agreements.models import (
 from crm.core.search import contains
 from crm.extensions import db
 from crm.partners.models import Partner
+from crm.partners.search import record_search_condition
 
 RENEWAL_HORIZON_DAYS = 180
 RENEWAL_GROUPS = (30, 90, 180)
@@ -207,18 +208,14 @@ def agreement_list(criteria: AgreementFilter | None = None, today: date | None =
     # Partner conditions are uncorrelated `id IN (...)` sets: the partners are searched once,
     # not once per agreement row.
     if criteria.term:
-        statement = statement.where(
-            or_(
-                contains(Agreement.title, criteria.term),
-                _with_partner_where(
-                    or_(
-                        contains(Partner.name, criteria.term),
-                        contains(Partner.local_name, criteria.term),
-                        contains(Partner.short_name, criteria.term),
-                    )
-                ),
-            )
+        # The partner search's rule (crm/partners/search.py): 德国 / Germany / DE, names.
+        condition = record_search_condition(
+            criteria.term,
+            lambda word: contains(Agreement.title, word),
+            lambda partner_ids: _with_partner_where(Partner.id.in_(partner_ids)),
         )
+        if condition is not None:
+            statement = statement.where(condition)
     if criteria.kind:
         statement = statement.where(Agreement.kind == criteria.kind)
     if criteria.status == "current":
@@ -257,36 +254,9 @@ def _with_partner_where(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     )
 
 
-# --- The agreement form's pickers -----------------------------------------------------------
+# --- The agreement form's framework picker -----------------------------------------------------------
 
-PICKER_LIMIT = 30  # partners offered at a time by the partner picker
 FRAMEWORK_LIMIT = 200  # framework agreements offered for the partners chosen
-
-
-def partner_matches(term: str, exclude: list[int] | set[int], limit: int = PICKER_LIMIT) -> tuple[list[tuple[int, str]], bool]:
-    """Partners whose names contain `term` (all when empty), not archived and not in `exclude`,
-    by name: at most `limit` (id, name) pairs, and whether more match."""
-    statement = select(Partner.id, Partner.name).where(Partner.archived_at.is_(None)).order_by(Partner.name, Partner.id)
-    if term:
-        statement = statement.where(
-            contains(Partner.name, term) | contains(Partner.local_name, term) | contains(Partner.short_name, term)
-        )
-    if exclude:
-        statement = statement.where(Partner.id.not_in(list(exclude)))
-    rows = db.session.execute(statement.limit(limit + 1)).all()
-    return [(row.id, row.name) for row in rows[:limit]], len(rows) > limit
-
-
-def partners_named(ids: list[int]) -> list[tuple[int, str]]:
-    """(id, name) of the partners among `ids` that can be chosen (not archived), by name."""
-    if not ids:
-        return []
-    rows = db.session.execute(
-        select(Partner.id, Partner.name)
-        .where(Partner.id.in_(ids), Partner.archived_at.is_(None))
-        .order_by(Partner.name, Partner.id)
-    ).all()
-    return [(row.id, row.name) for row in rows]
 
 
 def framework_choices(partner_ids: list[int], keep: int | None = None, exclude: int | None = None) -> list[tuple[int, str]]:

@@ -35,12 +35,11 @@ from crm.agreements.queries import (
     follow_ups_of,
     framework_choices,
     outlasts,
-    partner_matches,
     renewal_chain,
     renewal_groups,
 )
 from crm.audit.queries import record_history
-from crm.core.archiving import restore_archived
+from crm.core.archiving import get_live_or_404, restore_archived
 from crm.core.export import csv_response, xlsx_response
 from crm.auth.permissions import admin_required, editor_required
 from crm.core.forms import RecordActionForm, apply_form
@@ -50,6 +49,7 @@ from crm.extensions import db, htmx
 from crm.interactions.queries import interactions_about_agreement
 from crm.partners.models import Partner
 from crm.core.navigation import nav_item
+from crm.partners.picker import picker_context
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 nav_item("cooperation", "agreements.index", _l("Agreements"), order=10)
@@ -58,13 +58,6 @@ nav_item("cooperation", "agreements.renewals", _l("Renewals"), order=20, active=
 bp.add_app_template_global(offers_renewal)
 bp.add_app_template_global(drafted_renewal)
 bp.add_app_template_global(can_be_decided)
-
-
-def _visible_agreement(agreement_id: int) -> Agreement:
-    agreement = db.get_or_404(Agreement, agreement_id)
-    if agreement.is_archived:
-        abort(404)
-    return agreement
 
 
 def _visible_document(document_id: int) -> Document:
@@ -206,7 +199,7 @@ def _renewed_agreement() -> Agreement | None:
         return None
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         abort(404)
-    return _visible_agreement(int(raw))
+    return get_live_or_404(Agreement, int(raw))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -241,7 +234,7 @@ def new():
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit(agreement_id: int):
-    agreement = _visible_agreement(agreement_id)
+    agreement = get_live_or_404(Agreement, agreement_id)
     if request.method == "GET":
         form = AgreementEditForm(obj=agreement, agreement=agreement)
     else:
@@ -261,22 +254,13 @@ def edit(agreement_id: int):
 
 def _form_page(form: AgreementForm, agreement: Agreement | None, renews: Agreement | None):
     """The agreement form, with the partner picker's first matches (the search term, if any)."""
-    options, more = partner_matches((form.partner_q.data or "").strip(), form.chosen_partner_ids)
     return render_template(
-        "agreements/form.html", form=form, agreement=agreement, renews=renews, picker_options=options, picker_more=more
+        "agreements/form.html", form=form, agreement=agreement, renews=renews, **picker_context(form)
     ), 422 if form.errors else 200
 
 
 def _partners(ids: list[int]) -> list[Partner]:
     return db.session.scalars(select(Partner).where(Partner.id.in_(ids), Partner.archived_at.is_(None))).all()
-
-
-@bp.get("/partner-options")
-def partner_options():
-    """The partner picker's search-as-you-type answer: matching partners not yet chosen."""
-    term = request.args.get("partner_q", "").strip()[:200]
-    options, more = partner_matches(term, set(_ids("partners")[:500]))
-    return render_template("agreements/_partner_options.html", options=options, more=more, field_name="partners")
 
 
 def _ids(name: str) -> list[int]:
@@ -310,7 +294,7 @@ def amend(agreement_id: int):
 
 
 def _decision(agreement_id: int, kind: str):
-    agreement = _visible_agreement(agreement_id)
+    agreement = get_live_or_404(Agreement, agreement_id)
     if not can_be_decided(agreement):
         abort(409, _("A decision has already been recorded for this agreement."))
     data = {"version": agreement.version, "valid_until": agreement.valid_until} if request.method == "GET" else None
@@ -330,7 +314,7 @@ def _decision(agreement_id: int, kind: str):
 @bp.route("/<int:agreement_id>/archive", methods=["GET", "POST"])
 @editor_required
 def archive(agreement_id: int):
-    agreement = _visible_agreement(agreement_id)
+    agreement = get_live_or_404(Agreement, agreement_id)
     form = RecordActionForm(obj=agreement)
     if form.validate_on_submit():
         form.ensure_current(agreement)
@@ -359,7 +343,7 @@ def restore(agreement_id: int):
 @bp.post("/<int:agreement_id>/documents")
 @editor_required
 def upload(agreement_id: int):
-    agreement = _visible_agreement(agreement_id)
+    agreement = get_live_or_404(Agreement, agreement_id)
     form = DocumentForm()
     if form.validate_on_submit():
         try:

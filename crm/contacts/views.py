@@ -16,6 +16,7 @@ from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.changes import erase_contact, keep_one_primary
 from crm.contacts.forms import CONTACT_FIELDS, ContactEditForm, ContactForm
 from crm.contacts.models import Contact
+from crm.core.archiving import get_live_or_404
 from crm.core.export import csv_response, xlsx_response
 from crm.core.forms import RecordActionForm, apply_form
 from crm.extensions import db, htmx
@@ -30,13 +31,6 @@ CHANGED_EVENT = "contactsChanged"
 
 def row_id(contact: Contact) -> str:
     return f"contact-{contact.id}"
-
-
-def _partner_or_404(partner_id: int) -> Partner:
-    partner = db.get_or_404(Partner, partner_id)
-    if partner.is_archived:
-        abort(404)
-    return partner
 
 
 def _contact_or_404(partner_id: int, contact_id: int) -> Contact:
@@ -67,7 +61,7 @@ def _changed(partner_id: int, message: str):
 
 @bp.get("")
 def section(partner_id: int):
-    partner = _partner_or_404(partner_id)
+    partner = get_live_or_404(Partner, partner_id)
     if htmx.target != SECTION_ID:
         return redirect(url_for("partners.show", partner_id=partner_id, _anchor=SECTION_ID), 303)
     return render_template("partners/_contacts.html", partner=partner, contacts=live_contacts(partner_id))
@@ -76,7 +70,7 @@ def section(partner_id: int):
 @bp.route("/new", methods=["GET", "POST"])
 @editor_required
 def new(partner_id: int):
-    partner = _partner_or_404(partner_id)
+    partner = get_live_or_404(Partner, partner_id)
     form = ContactForm(prefix="new-contact")
     if form.validate_on_submit():
         contact = Contact(partner=partner)
@@ -170,7 +164,7 @@ def export_xlsx(partner_id: int):
 
 
 def _export(partner_id: int, fmt: str):
-    partner = _partner_or_404(partner_id)
+    partner = get_live_or_404(Partner, partner_id)
     contacts = live_contacts(partner_id)
     header_rows = [
         [_("Contacts of %(partner)s", partner=partner.name),

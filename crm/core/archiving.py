@@ -1,8 +1,18 @@
-"""Restoring an archived record: the same steps for partners, agreements and proposals."""
+"""Archived records: loading only live ones, and restoring archived ones (the same steps for
+partners, agreements and proposals)."""
 from flask import abort
 
 from crm.core.forms import RecordActionForm
 from crm.extensions import db
+
+
+def get_live_or_404(model, record_id: int):
+    """The `model` row `record_id`; 404 when there is none or it is archived (archived records
+    are out of sight like deleted ones, except on the admin's archive pages)."""
+    record = db.get_or_404(model, record_id)
+    if record.is_archived:
+        abort(404)
+    return record
 
 
 def restore_archived(model, record_id: int):

@@ -19,6 +19,22 @@ class VersionedForm(FlaskForm):
             raise StaleEdit(record, yours, labels)
 
 
+NOT_A_CHOICE = -1  # what optional_int makes of anything but a number: never a valid choice
+
+
+def optional_int(value):
+    """The coercer of every select with an optional integer (an owner, an assignee, a related
+    record): '' / None / 'None' → None, digits → int; anything else (text, a number too big
+    for the database, a negative one) → NOT_A_CHOICE, which no choice has and no row matches,
+    so the field answers "Not a valid choice" and a query never sees a non-integer."""
+    if value is None or value in ("", "None"):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value < 2**31 else NOT_A_CHOICE
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else NOT_A_CHOICE
+
+
 def apply_form(form: FlaskForm, record, fields: list[str]) -> None:
     """Copy exactly `fields` from the form to the record; nothing else a request sent."""
     for name in fields:

@@ -2,7 +2,7 @@
 from functools import lru_cache
 
 import pycountry
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
@@ -52,11 +52,35 @@ def current_locale_code() -> str:
     return normalise_locale(str(locale)) or normalise_locale(locale.language) or "en"
 
 
+# GB/T 2659, the PRC's naming of countries and regions: Taiwan, Hong Kong and Macao are
+# regions of China, named so in both languages and listed under China, never as its peers.
+REGIONS_OF_CHINA = ("HK", "MO", "TW")
+PRC_REGION_NAMES = {
+    "en": {"HK": "Hong Kong SAR, China", "MO": "Macao SAR, China", "TW": "Taiwan, China"},
+    "zh": {"HK": "中国香港", "MO": "中国澳门", "TW": "中国台湾"},
+}
+# Other spellings people type, accepted by the search and the country fields (not shown).
+COUNTRY_ALIASES = {
+    "HK": ("Hong Kong", "香港"),
+    "MO": ("Macao", "Macau", "澳门"),
+    "TW": ("Taiwan", "台湾"),
+    "GB": ("UK", "Britain", "England", "英国"),
+    "US": ("USA", "America", "美国"),
+    "KR": ("South Korea", "Korea", "韩国"),
+    "RU": ("Russia", "俄罗斯"),
+    "VN": ("Vietnam", "越南"),
+}
+
+
 @lru_cache(maxsize=8)
 def country_names(locale_code: str) -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code → the country's name in the locale (CLDR via Babel)."""
-    territories = Locale.parse(locale_code).territories
-    return {c.alpha_2: territories.get(c.alpha_2, c.name) for c in pycountry.countries}
+    """ISO 3166-1 alpha-2 code → the country's name in the locale (CLDR via Babel, with the
+    regions of China named as GB/T 2659 does)."""
+    locale = Locale.parse(locale_code)
+    territories = locale.territories
+    names = {c.alpha_2: territories.get(c.alpha_2, c.name) for c in pycountry.countries}
+    names.update(PRC_REGION_NAMES.get(locale.language, PRC_REGION_NAMES["en"]))
+    return names
 
 
 def country_name(code: str | None) -> str:
@@ -66,35 +90,130 @@ def country_name(code: str | None) -> str:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """(code, localised name) sorted by name in the user's language."""
-    names = country_names(current_locale_code())
-    return sorted(names.items(), key=lambda item: _collation_key(item[1]))
+    """(code, localised name) sorted by name in the user's language; the regions of China
+    come right after China."""
+    return _sorted_country_choices(current_locale_code())
+
+
+@lru_cache(maxsize=8)
+def _sorted_country_choices(locale_code: str) -> list[tuple[str, str]]:
+    names = country_names(locale_code)
+
+    def key(item):
+        code, name = item
+        if code in REGIONS_OF_CHINA:
+            return (_collation_key(names["CN"]), 1, _collation_key(name))
+        return (_collation_key(name), 0, "")
+
+    return sorted(names.items(), key=key)
+
+
+def country_picker_choices(blank_label: str, frequent: list[str] = ()) -> dict:
+    """The choices of a country select that the country picker (static/js/country-picker.js)
+    turns into a type-to-filter box: a blank choice, the office's `frequent` countries first
+    (an optgroup), then every other country by name; each option carries what typing may match
+    (`data-search`: code, names in both languages, pinyin and its initials). Without JavaScript
+    it stays a plain select in that order."""
+    from flask_babel import gettext
+
+    locale_code = current_locale_code()
+    names = country_names(locale_code)
+    texts = country_search_texts(locale_code)
+    frequent = [code for code in dict.fromkeys(frequent) if code in names]
+
+    def option(code: str, name: str):
+        return (code, name, {"data-search": texts[code]})
+
+    choices = {None: [("", blank_label)]}
+    if frequent:
+        choices[gettext("Frequent")] = [option(code, names[code]) for code in frequent]
+        choices[gettext("All countries")] = [option(code, name) for code, name in _sorted_country_choices(locale_code)
+                                             if code not in frequent]
+    else:
+        choices[None] += [option(code, name) for code, name in _sorted_country_choices(locale_code)]
+    return choices
 
 
 def _collation_key(text: str) -> str:
-    # Good enough without ICU: Chinese names sort by code point, which groups them stably.
-    return text.casefold()
+    """Latin names by their letters; Chinese names by their pinyin (as a Chinese index orders
+    them: 阿根廷 under A, 德国 under D), not by character code."""
+    if text.isascii():
+        return text.casefold()
+    return " ".join(pinyin_of(text)) + "\x00" + text
+
+
+def pinyin_of(text: str) -> list[str]:
+    """'德国' → ['de', 'guo']; letters and digits stay as they are (lower case)."""
+    from pypinyin import lazy_pinyin
+
+    return [syllable.casefold() for syllable in lazy_pinyin(text)]
+
+
+@lru_cache(maxsize=8)
+def country_search_texts(locale_code: str) -> dict[str, str]:
+    """Code → what the country picker matches a typed text against: the code, the names in
+    both languages and the country's own, and the Chinese name's full pinyin and initials
+    ('de guo deguo dg' for 德国). Computed once per locale, not per request."""
+    texts = {}
+    spellings = country_spellings()
+    for code, name in country_names(locale_code).items():
+        zh_name = country_names("zh_CN")[code]
+        syllables = pinyin_of(zh_name)
+        words = [code.casefold(), *sorted(spellings.get(code, ())), " ".join(syllables), "".join(syllables),
+                 "".join(syllable[0] for syllable in syllables if syllable)]
+        texts[code] = " | ".join(words)
+    return texts
+
+
+@lru_cache(maxsize=1)
+def country_spellings() -> dict[str, frozenset[str]]:
+    """Every name a person may type for each country (casefolded): the English and Chinese
+    names, the names in the country's official languages ("Deutschland", "日本"), ISO's
+    names and a few common aliases ("UK", "台湾"). Computed once per process."""
+    from babel.languages import get_official_languages
+
+    spellings: dict[str, set[str]] = {c.alpha_2: set() for c in pycountry.countries}
+    for locale_code in ("en", "zh_CN"):
+        for code, name in country_names(locale_code).items():
+            spellings[code].add(name.casefold())
+    for country in pycountry.countries:
+        code = country.alpha_2
+        for attr in ("name", "official_name", "common_name"):
+            if name := getattr(country, attr, None):
+                spellings[code].add(name.casefold())
+        for language in get_official_languages(code)[:3]:
+            try:
+                name = Locale.parse(language).territories.get(code)
+            except (ValueError, LookupError, UnknownLocaleError):
+                continue
+            if name:
+                spellings[code].add(name.casefold())
+    for code, aliases in COUNTRY_ALIASES.items():
+        spellings[code].update(alias.casefold() for alias in aliases)
+    return {code: frozenset(names) for code, names in spellings.items()}
 
 
 @lru_cache(maxsize=1)
 def _all_country_lookup() -> dict[str, str]:
-    """Every spelling we accept for a country (code, English, Chinese) → code."""
+    """Every spelling we accept for a country (code, names, aliases) → code."""
     lookup: dict[str, str] = {}
-    for locale_code in ("en", "zh_CN"):
-        for code, name in country_names(locale_code).items():
-            lookup[name.casefold()] = code
+    for code, names in country_spellings().items():
+        for name in names:
+            lookup.setdefault(name, code)
     for country in pycountry.countries:
         lookup[country.alpha_2.casefold()] = country.alpha_2
         lookup[country.alpha_3.casefold()] = country.alpha_2
-        lookup[country.name.casefold()] = country.alpha_2
-        for attr in ("official_name", "common_name"):
-            if name := getattr(country, attr, None):
-                lookup[name.casefold()] = country.alpha_2
     return lookup
 
 
+def is_country_code(text: str | None) -> bool:
+    """'DE', 'de' → True; 'XX', 'DEU', 'Germany' → False."""
+    text = (text or "").strip()
+    return len(text) == 2 and text.isascii() and text.isalpha() and text.upper() in country_names("en")
+
+
 def country_code_for(text: str | None) -> str | None:
-    """'DE', 'deu', 'Germany', '德国' → 'DE'; anything else → None."""
+    """'DE', 'deu', 'Germany', 'Deutschland', '德国' → 'DE'; anything else → None."""
     if not text:
         return None
     return _all_country_lookup().get(text.strip().casefold())

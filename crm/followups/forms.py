@@ -2,8 +2,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SubmitField
 
-from crm.core.forms import VersionedForm
-from crm.interactions.forms import NOBODY, optional_id
+from crm.core.forms import VersionedForm, optional_int
+from crm.interactions.forms import NOBODY
 
 
 class FollowUpDoneForm(VersionedForm):
@@ -15,7 +15,7 @@ class FollowUpDoneForm(VersionedForm):
 
 class FollowUpAssignForm(VersionedForm):
     next = HiddenField()
-    assignee_id = SelectField(_l("Assignee"), coerce=optional_id, choices=[NOBODY])
+    assignee_id = SelectField(_l("Assignee"), coerce=optional_int, choices=[NOBODY])
     submit = SubmitField(_l("Reassign"))
 
 

@@ -24,8 +24,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from crm.auth.choices import assignable_users
 from crm.auth.models import User
-from crm.core.forms import VersionedForm
+from crm.core.forms import VersionedForm, optional_int
 from crm.core.i18n import country_name
 from crm.core.models import utcnow
 from crm.core.search import MAX_TERM_LENGTH
@@ -34,18 +35,12 @@ from crm.followups.models import FollowUp
 from crm.interactions import queries
 from crm.interactions.models import Interaction, InteractionKind
 from crm.partners.models import Partner
+from crm.partners.picker import partner_label
 
 BLANK_FOLLOW_UP_ROWS = 3
 MAX_FOLLOW_UP_ROWS = 30
 MAX_SUMMARY_LENGTH = 20_000
 NOBODY = ("", "—")
-
-
-def optional_id(value):
-    """A select's value: '' (nothing chosen) → None, a number → int, anything else is refused."""
-    if value is None or value == "" or value == "None":
-        return None
-    return int(value)
 
 
 def optional_text(value):
@@ -64,9 +59,8 @@ def local_now() -> datetime:
 
 
 def assignee_choices() -> list[tuple[int | str, str]]:
-    """Who can be given a follow-up: active users who may write."""
-    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)).all()
-    return [NOBODY] + [(user.id, user.name) for user in users if user.can_edit]
+    """Who can be given a follow-up (crm/auth/choices.py: assignable_users)."""
+    return [NOBODY] + assignable_users()
 
 
 class FollowUpEntryForm(Form):
@@ -74,7 +68,7 @@ class FollowUpEntryForm(Form):
 
     title = StringField(_l("What"), validators=[Optional(), Length(max=300)])
     due_on = DateField(_l("Due"), validators=[Optional()])
-    assignee_id = SelectField(_l("Assignee"), coerce=optional_id, choices=[NOBODY])
+    assignee_id = SelectField(_l("Assignee"), coerce=optional_int, choices=[NOBODY])
     partner_commitment = BooleanField(_l("The partner promised it"))
 
     def validate(self, extra_validators=None):
@@ -99,8 +93,8 @@ class InteractionForm(FlaskForm):
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
     contact_ids = SelectMultipleField(_l("Their people"), coerce=int, choices=[])
     staff_ids = SelectMultipleField(_l("Our people"), coerce=int, choices=[])
-    agreement_id = SelectField(_l("Related agreement"), coerce=optional_id, choices=[NOBODY])
-    proposal_id = SelectField(_l("Related proposal"), coerce=optional_id, choices=[NOBODY])
+    agreement_id = SelectField(_l("Related agreement"), coerce=optional_int, choices=[NOBODY])
+    proposal_id = SelectField(_l("Related proposal"), coerce=optional_int, choices=[NOBODY])
     follow_ups = FieldList(FormField(FollowUpEntryForm), min_entries=BLANK_FOLLOW_UP_ROWS, max_entries=MAX_FOLLOW_UP_ROWS)
     add_follow_up = SubmitField(_l("Add another follow-up"))
     submit = SubmitField(_l("Save"))
@@ -208,7 +202,7 @@ class PartnerPickForm(FlaskForm):
     def validate_partner_id(self, field):
         if field.data is None:
             return  # not a number: the field already says so
-        if not 0 < field.data < 2**31 or queries.partner_label(field.data) is None:
+        if not 0 < field.data < 2**31 or partner_label(field.data) is None:
             raise ValidationError(_l("There is no such partner."))
 
 
@@ -228,7 +222,7 @@ class HistoryFilterForm(FlaskForm):
     partner_q = SearchField(_l("Partner"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
     partner = IntegerField(_l("Partner"), validators=[Optional()])
     country = SelectField(_l("Country"), coerce=optional_text)
-    staff = SelectField(_l("Staff member"), coerce=optional_id)
+    staff = SelectField(_l("Staff member"), coerce=optional_int)
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
@@ -256,7 +250,7 @@ class HistoryFilterForm(FlaskForm):
             return
         if not 0 < field.data < 2**31:
             raise ValidationError(_l("There is no such partner."))
-        self.partner_name = queries.partner_label(field.data)
+        self.partner_name = partner_label(field.data)
         if self.partner_name is None:
             raise ValidationError(_l("There is no such partner."))
 

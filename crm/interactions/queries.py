@@ -17,6 +17,7 @@ from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_user
 from crm.partners.models import Partner
+from crm.partners.search import matching_partner_ids
 from crm.proposals.models import Proposal
 
 TIMELINE_PAGE = 20
@@ -112,11 +113,8 @@ def history_statement(filters: HistoryFilters):
     if filters.partner_id:
         statement = statement.where(Interaction.partner_id == filters.partner_id)
     if filters.partner_text:
-        text = filters.partner_text
-        named = select(Partner.id).where(
-            or_(contains(Partner.name, text), contains(Partner.local_name, text), contains(Partner.short_name, text))
-        )
-        statement = statement.where(Interaction.partner_id.in_(named))
+        # The partner search's rule (德国, Germany, DE, a name), from the partners' package.
+        statement = statement.where(Interaction.partner_id.in_(matching_partner_ids(filters.partner_text)))
     if filters.country:
         statement = statement.where(Interaction.partner_id.in_(select(Partner.id).where(Partner.country == filters.country)))
     if filters.staff_id:
@@ -157,32 +155,6 @@ def partner_countries() -> list[str]:
     return db.session.scalars(select(codes.c.country).where(live)).all()
 
 
-def partner_names(term: str, limit: int = PARTNER_NAME_LIMIT) -> list[str]:
-    """Names of partners (not archived) matching `term`, for the /history partner filter's list."""
-    term = term.strip()
-    if not term:
-        return []
-    return db.session.scalars(
-        select(Partner.name)
-        .where(
-            Partner.archived_at.is_(None),
-            or_(contains(Partner.name, term), contains(Partner.local_name, term), contains(Partner.short_name, term)),
-        )
-        .order_by(Partner.name)
-        .limit(limit)
-    ).all()
-
-
-def partner_label(partner_id: int) -> str | None:
-    """The name the /history filter shows for `?partner=`, or None when there is no such partner."""
-    row = db.session.execute(
-        select(Partner.name, Partner.local_name).where(Partner.id == partner_id, Partner.archived_at.is_(None))
-    ).first()
-    if row is None:
-        return None
-    return f"{row.name} ({row.local_name})" if row.local_name else row.name
-
-
 def _utc_start_of(day: date) -> datetime:
     """Midnight of a day in the office's time zone, as the naive UTC the database stores."""
     return to_utc(datetime.combine(day, time.min))
@@ -198,18 +170,6 @@ def load_entry(interaction_id: int) -> Interaction | None:
 
 
 # --- what the log form offers -----------------------------------------------------------
-
-
-def partners_to_pick(term: str, limit: int = PARTNER_NAME_LIMIT) -> list[Partner]:
-    """Partners one can log an interaction with (not archived) whose name matches `term`, by
-    name; the first `limit` of them."""
-    statement = select(Partner).where(Partner.archived_at.is_(None)).order_by(Partner.name).limit(limit)
-    term = term.strip()
-    if term:
-        statement = statement.where(
-            or_(contains(Partner.name, term), contains(Partner.local_name, term), contains(Partner.short_name, term))
-        )
-    return db.session.scalars(statement).all()
 
 
 def contacts_for(partner_id: int, keep: list[int] = ()) -> list[Contact]:

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
-from crm.core.search import MAX_TERM_LENGTH
+from crm.core.archiving import get_live_or_404
 from crm.extensions import db, htmx
 from crm.interactions import queries
 from crm.interactions.forms import (
@@ -27,6 +27,7 @@ from crm.interactions.models import Interaction
 from crm.partners.activity import quiet_partners_in_force
 from crm.partners.models import Partner
 from crm.core.navigation import nav_item
+from crm.partners.picker import partner_matches
 
 bp = Blueprint("interactions", __name__)
 nav_item("contact", "interactions.history", _l("Contact history"), order=10)
@@ -50,13 +51,6 @@ def dormant_partners():
 
 
 # --- loading ------------------------------------------------------------------------------
-
-
-def _partner_or_404(partner_id: int) -> Partner:
-    partner = db.get_or_404(Partner, partner_id)
-    if partner.is_archived:
-        abort(404)
-    return partner
 
 
 def _interaction_or_404(interaction_id: int) -> Interaction:
@@ -104,14 +98,15 @@ def history_partner_names():
     """Suggestions for the /history partner filter as one types (the datalist's options)."""
     if htmx.target != "history-partner-names":
         return redirect(url_for(".history", partner_q=request.args.get("partner_q", "")), 303)
-    names = queries.partner_names(request.args.get("partner_q", "")[:MAX_TERM_LENGTH])
-    return render_template("interactions/_partner_names.html", names=names)
+    term = request.args.get("partner_q", "").strip()
+    names = [option.name for option in partner_matches(term, limit=queries.PARTNER_NAME_LIMIT)[0]] if term else []
+    return render_template("partners/_picker_names.html", names=names)
 
 
 @bp.get("/partners/<int:partner_id>/history")
 def partner_timeline(partner_id: int):
     """The partner's contact history; `?older_than=` pages back (click-to-load with htmx)."""
-    partner = _partner_or_404(partner_id)
+    partner = get_live_or_404(Partner, partner_id)
     older_than = request.args.get("older_than", type=int)
     timeline = queries.timeline_of_partner(partner.id, older_than=older_than)
     if htmx.target == "timeline-older":
@@ -143,12 +138,12 @@ def pick_partner():
     if "partner_id" in request.args:
         if not pick.validate():
             return render_template("interactions/log.html", pick=pick, form=None, partner=None, matches=[]), 422
-        partner = _partner_or_404(pick.partner_id.data)
+        partner = get_live_or_404(Partner, pick.partner_id.data)
     elif pick.q.data and not pick.q.validate(pick):
         return render_template("interactions/log.html", pick=pick, form=None, partner=None, matches=[]), 422
-    matches = [] if partner else queries.partners_to_pick(pick.q.data or "")
+    matches = [] if partner else partner_matches(pick.q.data or "", limit=queries.PARTNER_NAME_LIMIT)[0]
     if htmx.target == "partner-matches":
-        return render_template("interactions/_partner_matches.html", matches=matches, pick=pick)
+        return render_template("partners/_picker_links.html", matches=matches, pick=pick)
     form = InteractionForm.for_partner(partner, formdata=None) if partner else None
     if htmx.target == "log-form-slot":
         return render_template("interactions/_log_slot.html", pick=pick, form=form, partner=partner)
@@ -158,7 +153,7 @@ def pick_partner():
 @bp.route("/partners/<int:partner_id>/interactions/new", methods=["GET", "POST"])
 @editor_required
 def log(partner_id: int):
-    partner = _partner_or_404(partner_id)
+    partner = get_live_or_404(Partner, partner_id)
     form = InteractionForm.for_partner(partner)
     inline = htmx.target == "contact-history"
     if form.is_submitted() and form.add_follow_up.data:

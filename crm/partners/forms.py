@@ -8,12 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from crm.core.forms import VersionedForm
-from crm.core.i18n import country_choices, country_code_for
+from crm.core.forms import VersionedForm, optional_int
+from crm.core.i18n import country_code_for, country_picker_choices
 from crm.core.search import MAX_TERM_LENGTH
 from crm.partners.activity import quiet_after_days
 from crm.partners.models import PartnerKind, PartnerStatus
-from crm.partners.queries import SORTS, PartnerFilters
+from crm.partners.queries import SORTS, PartnerFilters, frequent_countries
 
 MAX_TAGS = 20
 TAG_SEPARATORS = r"[,，、;；\n]+"
@@ -28,13 +28,6 @@ def blank_to_none(value):
 
 def stripped(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def optional_int(value):
-    """Select coerce: "" → None, "12" → 12; anything else is "not a valid choice"."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 def parse_tags(text: str | None) -> list[str]:
@@ -68,7 +61,8 @@ class PartnerFields(FlaskForm):
                              description=_l("The name in the partner's own language or script, e.g. 広島大学."))
     short_name = StringField(_l("Short name"), filters=[blank_to_none], validators=[Optional(), Length(max=40)])
     kind = SelectField(_l("Kind"), coerce=PartnerKind.coerce, validators=[InputRequired()])
-    country = SelectField(_l("Country"), validators=[InputRequired()])
+    country = SelectField(_l("Country"), validators=[InputRequired()], render_kw={"data-country-picker": ""},
+                          description=_l("Type to filter: a name in English or Chinese, the code (DE) or pinyin (deguo, dg)."))
     city = StringField(_l("City"), filters=[blank_to_none], validators=[Optional(), Length(max=100)])
     website = StringField(_l("Website"), filters=[blank_to_none], validators=[Optional(), Length(max=300)],
                           description=_l("An http:// or https:// address."))
@@ -82,7 +76,7 @@ class PartnerFields(FlaskForm):
         super().__init__(*args, **kwargs)
         self.kind.choices = PartnerKind.choices()
         self.status.choices = PartnerStatus.choices()
-        self.country.choices = [("", _l("Choose a country"))] + country_choices()
+        self.country.choices = country_picker_choices(_("Choose a country"), frequent_countries())
         self.owner_id.choices = [("", _l("Nobody yet"))] + list(owners)
 
     def validate_country(self, field):

@@ -1,32 +1,27 @@
-"""The queries behind the partner directory: search, filters, list columns, facets, countries.
+"""The queries behind the partner directory: filters, list columns, facets, countries.
 
-Search is a plain `LIKE '%term%'` scan (case-insensitive, `%` and `_` typed by a user match
-themselves). That is deliberate: most Chinese words are one or two characters (德国, 重庆),
-which a trigram index cannot match, and a scan of ten thousand partners is fast enough.
+What a search term matches is stated once, in crm/partners/search.py.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
 from crm.agreements.models import agreement_partner
 from crm.agreements.queries import in_force_count_of_partner, in_force_ids, next_act_by_of_partner
-from crm.auth.models import Role, User
-from crm.contacts.models import Contact
+from crm.auth.choices import assignable_users
 from crm.core.i18n import country_names
-from crm.core.search import MAX_TERM_LENGTH, contains, like_pattern
 from crm.extensions import db
 from crm.interactions.queries import last_contact_at
 from crm.partners.activity import quiet_condition
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag, partner_tag
+from crm.partners.search import search_condition
 
-MAX_SEARCH_WORDS = 8
 SORTS = ("name", "country", "last_contact", "renewal")
 
 
@@ -54,69 +49,6 @@ class PartnerFilters:
 
     def is_empty(self) -> bool:
         return not (self.q or self.country or self.kind or self.status or self.tag or self.owner_id or self.quiet)
-
-
-def countries_named(term: str) -> set[str]:
-    """Codes of the countries whose English or Chinese name is `term` (or starts with it, for
-    three or more letters, or two or more Chinese characters): "德国", "Germany", "germ" → {"DE"}."""
-    text = term.strip().casefold()
-    if not text:
-        return set()
-    prefix_ok = len(text) >= 3 or (len(text) >= 2 and not text.isascii())
-    codes = set()
-    for locale_code in ("en", "zh_CN"):
-        for code, name in country_names(locale_code).items():
-            name = name.casefold()
-            if name == text or (prefix_ok and name.startswith(text)):
-                codes.add(code)
-    return codes
-
-
-def search_words(term: str) -> list[str]:
-    words = [word for word in re.split(r"[\s,，、;；]+", term.strip()[:MAX_TERM_LENGTH]) if word]
-    return words[:MAX_SEARCH_WORDS]
-
-
-def _contains(column, word: str) -> ColumnElement[bool]:
-    """`contains` (LIKE-safe, case-insensitive), without SQLite's needless `lower()` calls.
-
-    SQLite's LIKE already ignores ASCII case, and its lower() folds ASCII only, so the plain
-    LIKE matches exactly the same rows, about twice as fast on a scan.
-    """
-    if db.engine.dialect.name == "sqlite":
-        return column.like(like_pattern(word), escape="\\")
-    return contains(column, word)
-
-
-def _word_matches(word: str) -> ColumnElement[bool]:
-    """A partner matches a word in one of its names, its city, a tag, or a contact's name or e-mail."""
-    return or_(
-        _contains(Partner.name, word),
-        _contains(Partner.local_name, word),
-        _contains(Partner.short_name, word),
-        _contains(Partner.city, word),
-        # Uncorrelated IN subqueries: the database scans tags and contacts once per search,
-        # not once per partner.
-        Partner.id.in_(
-            select(partner_tag.c.partner_id).join(Tag, Tag.id == partner_tag.c.tag_id).where(_contains(Tag.name, word))
-        ),
-        Partner.id.in_(
-            select(Contact.partner_id).where(
-                ~Contact.erased, or_(_contains(Contact.name, word), _contains(Contact.email, word))
-            )
-        ),
-    )
-
-
-def search_condition(term: str) -> ColumnElement[bool] | None:
-    """Every word of the term matches the partner somewhere; or the whole term names its country."""
-    words = search_words(term)
-    if not words:
-        return None
-    condition = and_(*[_word_matches(word) for word in words])
-    if codes := countries_named(term):
-        condition = or_(condition, Partner.country.in_(sorted(codes)))
-    return condition
 
 
 def filter_conditions(filters: PartnerFilters, *, with_country: bool = True) -> list[ColumnElement[bool]]:
@@ -245,14 +177,21 @@ def tag_names() -> list[str]:
 
 
 def owner_choices() -> list[tuple[int, str]]:
-    """Users who own at least one partner, or could: the active staff and admins, and current owners."""
-    owners = select(Partner.owner_id).where(Partner.owner_id.is_not(None))
+    """Users who own at least one partner, or could (crm/auth/choices.py: assignable_users)."""
+    return assignable_users(keep=select(Partner.owner_id).where(Partner.owner_id.is_not(None)))
+
+
+def frequent_countries(limit: int = 8) -> list[str]:
+    """The codes of the countries with the most partners (not archived), most first: the
+    country picker offers them first."""
     statement = (
-        select(User.id, User.name)
-        .where(or_(User.id.in_(owners), and_(User.active.is_(True), User.role != Role.VIEWER)))
-        .order_by(func.lower(User.name))
+        select(Partner.country)
+        .where(Partner.archived_at.is_(None))
+        .group_by(Partner.country)
+        .order_by(func.count(Partner.id).desc(), Partner.country)
+        .limit(limit)
     )
-    return [(user_id, name) for user_id, name in db.session.execute(statement)]
+    return list(db.session.scalars(statement))
 
 
 # --- /partners/countries ---------------------------------------------------------------------
@@ -290,76 +229,6 @@ def countries_overview(today: date | None = None) -> list[CountryRow]:
     ]
     rows.sort(key=lambda row: (-row.partners, row.code))
     return rows
-
-
-# --- Similar partners (the duplicate warning) ------------------------------------------------
-
-GENERIC_WORDS = frozenset(
-    """
-    university universities universiti universität universitat universidad université universite
-    universita università college colleges coleg institute institut instituto institution tafe
-    polytechnic school schools academy akademie hochschule fachhochschule of the and for und für fur
-    de del der des di du la le von van zu at in technology technical applied sciences science
-    community international gmbh ag ltd limited inc co company corporation group sa srl llc e.v. ev
-    """.split()
-)
-
-
-def normalised_name(name: str | None) -> str:
-    """Lower case, no punctuation, no generic words: "Holmesglen Institute of TAFE" → "holmesglen"."""
-    words = re.findall(r"\w+", (name or "").casefold())
-    kept = [word for word in words if word not in GENERIC_WORDS]
-    return " ".join(kept or words)
-
-
-def website_domain(url: str | None) -> str:
-    """"https://www.holmesglen.edu.au/about" → "holmesglen.edu.au"."""
-    if not url:
-        return ""
-    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().casefold()).split("/")[0].split("?")[0]
-    host = host.rsplit("@", 1)[-1].split(":")[0]
-    return host[4:] if host.startswith("www.") else host
-
-
-def names_are_similar(a: str | None, b: str | None) -> bool:
-    from difflib import SequenceMatcher
-
-    first, second = normalised_name(a), normalised_name(b)
-    if not first or not second:
-        return False
-    if first == second:
-        return True
-    words_a, words_b = set(first.split()), set(second.split())
-    if words_a <= words_b or words_b <= words_a:
-        return True
-    return SequenceMatcher(None, first, second).ratio() >= 0.85
-
-
-def similar_partners(name: str, country: str | None, website: str | None = None,
-                     local_name: str | None = None, exclude_id: int | None = None) -> list[Partner]:
-    """Partners (not archived) that may be the same institution: same country and a similar
-    name (English or local), or the same website domain."""
-    domain = website_domain(website)
-    conditions = []
-    if country:
-        conditions.append(Partner.country == country)
-    if domain:
-        conditions.append(contains(Partner.website, domain))
-    if not conditions:
-        return []
-    statement = select(Partner).where(Partner.archived_at.is_(None), or_(*conditions)).order_by(Partner.name)
-    if exclude_id is not None:
-        statement = statement.where(Partner.id != exclude_id)
-    found = []
-    for candidate in db.session.scalars(statement):
-        same_domain = bool(domain) and website_domain(candidate.website) == domain
-        same_country = candidate.country == country
-        similar_name = names_are_similar(name, candidate.name) or (
-            bool(local_name) and names_are_similar(local_name, candidate.local_name)
-        ) or (bool(candidate.short_name) and normalised_name(name) == normalised_name(candidate.short_name))
-        if same_domain or (same_country and similar_name):
-            found.append(candidate)
-    return found
 
 
 def partner_by_id(partner_id: int) -> Partner | None:

@@ -11,7 +11,7 @@ from crm.agreements.queries import agreements_of_partner
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.views import bp as contacts_bp
-from crm.core.archiving import restore_archived
+from crm.core.archiving import get_live_or_404, restore_archived
 from crm.core.export import csv_response, xlsx_response
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
@@ -26,14 +26,15 @@ from crm.partners.forms import (
     PartnerFilterForm,
 )
 from crm.partners.activity import activity_of_partner
+from crm.partners.duplicates import similar_partners
 from crm.partners.models import Partner, Tag
+from crm.partners.picker import partner_matches
 from crm.partners.queries import (
     countries_overview,
     owner_choices,
     partner_by_id,
     partner_page,
     partners_for_export,
-    similar_partners,
     tag_names,
 )
 from crm.proposals.queries import proposals_of_partner
@@ -178,11 +179,22 @@ def countries():
     return render_template("partners/countries.html", rows=rows, by_name=by_name)
 
 
-def _live_partner_or_404(partner_id: int) -> Partner:
-    partner = db.get_or_404(Partner, partner_id)
-    if partner.is_archived:
-        abort(404)
-    return partner
+PICKER_FIELDS = ("partners", "partner_id")
+
+
+@bp.get("/picker-options")
+def picker_options():
+    """The partner picker's search-as-you-type answer (templates/partners/_picker.html): the
+    partners matching `partner_q`, those already chosen (`?<field>=id`) left out."""
+    field_name = request.args.get("field", "partners")
+    if field_name not in PICKER_FIELDS:
+        abort(400)
+    chosen = [int(v) for v in request.args.getlist(field_name)[:500] if v.isascii() and v.isdigit() and len(v) < 10]
+    options, more = partner_matches(request.args.get("partner_q", ""), chosen)
+    input_type = "radio" if request.args.get("input") == "radio" else "checkbox"
+    return render_template(
+        "partners/_picker_options.html", options=options, more=more, field_name=field_name, input_type=input_type
+    )
 
 
 @bp.get("/<int:partner_id>")
@@ -226,7 +238,9 @@ def new():
     duplicates: list[Partner] = []
     if form.validate_on_submit():
         if not form.create_anyway.data:
-            duplicates = similar_partners(form.name.data, form.country.data, form.website.data, form.local_name.data)
+            duplicates = similar_partners(
+                form.name.data, form.local_name.data, form.short_name.data, form.website.data, country=form.country.data
+            )
         if not duplicates:
             partner = Partner(created_by_id=current_user.id, updated_by_id=current_user.id)
             apply_form(form, partner, PARTNER_FIELDS)
@@ -244,7 +258,7 @@ def new():
 @bp.route("/<int:partner_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit(partner_id: int):
-    partner = _live_partner_or_404(partner_id)
+    partner = get_live_or_404(Partner, partner_id)
     form = PartnerEditForm(obj=partner, owners=owner_choices())
     if request.method == "GET":
         form.tags.data = ", ".join(tag.name for tag in partner.tags)
@@ -264,7 +278,7 @@ def edit(partner_id: int):
 @bp.route("/<int:partner_id>/archive", methods=["GET", "POST"])
 @editor_required
 def archive(partner_id: int):
-    partner = _live_partner_or_404(partner_id)
+    partner = get_live_or_404(Partner, partner_id)
     form = RecordActionForm(obj=partner)
     if form.validate_on_submit():
         form.ensure_current(partner)

@@ -2,13 +2,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
     RadioField,
-    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,39 +16,16 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.agreements.models import AgreementKind
-from crm.agreements.queries import partners_named
-from crm.auth.models import User
-from crm.core.forms import VersionedForm
-from crm.core.i18n import country_choices
-from crm.extensions import db
-from crm.partners.models import Partner, PartnerKind
+from crm.auth.choices import assignable_users
+from crm.core.forms import VersionedForm, optional_int
+from crm.core.i18n import country_picker_choices
+from crm.partners.models import PartnerKind
+from crm.partners.picker import PartnerSearchFields, partners_named
+from crm.partners.queries import frequent_countries
 from crm.proposals.models import ProposalStage, ProposedBy
 from crm.proposals.pipeline import OPEN_STAGES, REASON_REQUIRED
 
 EXISTING, NEW = "existing", "new"
-
-
-def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # never a valid choice: the field answers "Not a valid choice"
-
-
-def active_user_choices() -> list[tuple[int, str]]:
-    users = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)).all()
-    return [(user_id, name) for user_id, name in users]
-
-
-class PartnerPickerMixin:
-    """The search box of the agreement form's partner picker (templates/agreements/_partner_picker.html):
-    the form offers the chosen partner(s) plus the first matches of `partner_q`, never every partner.
-    Without JavaScript "Find" shows the form again with the matches (nothing is saved)."""
-
-    partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])
-    find_partners = SubmitField(_l("Find"))
 
 
 class MoveForm(VersionedForm):
@@ -71,7 +46,7 @@ class ProposalFieldsMixin:
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=AgreementKind.choices, coerce=AgreementKind.coerce)
     proposed_by = SelectField(_l("Proposed by"), choices=ProposedBy.choices, coerce=ProposedBy.coerce)
-    owner_id = SelectField(_l("Owner"), coerce=_int_or_none, validators=[Optional()])
+    owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
     expected_start = DateField(_l("Expected start"), validators=[Optional()])
     expected_participants = IntegerField(
@@ -81,7 +56,7 @@ class ProposalFieldsMixin:
     next_step_on = DateField(_l("Next step by"), validators=[Optional()])
 
     def set_owner_choices(self):
-        self.owner_id.choices = [(None, _l("Nobody yet"))] + active_user_choices()
+        self.owner_id.choices = [(None, _l("Nobody yet"))] + assignable_users(keep=[self.owner_id.data])
 
 
 PROPOSAL_FIELDS = [
@@ -90,7 +65,7 @@ PROPOSAL_FIELDS = [
 ]
 
 
-class ProposalCreateForm(ProposalFieldsMixin, PartnerPickerMixin, FlaskForm):
+class ProposalCreateForm(ProposalFieldsMixin, PartnerSearchFields, FlaskForm):
     """A new proposal, for an existing partner or for an institution that becomes a prospect."""
 
     institution = RadioField(
@@ -101,9 +76,9 @@ class ProposalCreateForm(ProposalFieldsMixin, PartnerPickerMixin, FlaskForm):
     # Which of these are required depends on `institution`: their validate_* methods decide
     # (an Optional() validator would stop the chain before them).
     # Choices: only the partner chosen; the picker offers others by search (validate_partner_id checks).
-    partner_id = SelectField(_l("Partner"), coerce=_int_or_none, validate_choice=False)
+    partner_id = SelectField(_l("Partner"), coerce=optional_int, validate_choice=False)
     new_name = StringField(_l("Name of the institution"), validators=[Length(max=200)])
-    new_country = SelectField(_l("Country"), default="")
+    new_country = SelectField(_l("Country"), default="", render_kw={"data-country-picker": ""})
     new_kind = SelectField(_l("Kind of institution"), default="")
     stage = SelectField(
         _l("Stage"),
@@ -112,13 +87,14 @@ class ProposalCreateForm(ProposalFieldsMixin, PartnerPickerMixin, FlaskForm):
         default=ProposalStage.IDEA.value,
     )
     submit = SubmitField(_l("Create proposal"))
+    create_anyway = SubmitField(_l("It is a different partner: create it"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_owner_choices()
         chosen = self.partner_id.data
         self.partner_id.choices = partners_named([chosen]) if isinstance(chosen, int) and chosen > 0 else []
-        self.new_country.choices = [("", _l("Choose a country"))] + country_choices()
+        self.new_country.choices = country_picker_choices(str(_l("Choose a country")), frequent_countries())
         self.new_kind.choices = [("", _l("Choose a kind"))] + PartnerKind.choices()
 
     def validate_partner_id(self, field):
@@ -139,11 +115,7 @@ class ProposalCreateForm(ProposalFieldsMixin, PartnerPickerMixin, FlaskForm):
         name = (field.data or "").strip()
         if not name:
             raise ValidationError(_l("Enter the institution's name."))
-        exists = db.session.scalar(
-            select(Partner.id).where(func.lower(Partner.name) == name.lower(), Partner.archived_at.is_(None))
-        )
-        if exists:
-            raise ValidationError(_l("This institution is already a partner: choose it from the list."))
+        # Similar partners are the view's warning (crm/partners/duplicates.py), as on the partner form.
 
     def validate_new_country(self, field):
         if self.institution.data == NEW and not field.data:
@@ -163,7 +135,7 @@ class ProposalEditForm(ProposalFieldsMixin, VersionedForm):
 
 
 
-class ConvertForm(PartnerPickerMixin, VersionedForm):
+class ConvertForm(PartnerSearchFields, VersionedForm):
     """The agreement an approved proposal becomes; `version` is the proposal's."""
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])

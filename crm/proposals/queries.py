@@ -6,6 +6,7 @@ from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
+from crm.auth.choices import assignable_users
 from crm.auth.models import User
 from crm.core.pagination import paginate
 from crm.extensions import db
@@ -295,3 +296,8 @@ def last_step_at_of_partner() -> ColumnElement:
         .correlate(Partner)
         .scalar_subquery()
     )
+
+
+def owner_choices() -> list[tuple[int, str]]:
+    """The board's owner filter: who owns a proposal, or could (crm/auth/choices.py)."""
+    return assignable_users(keep=select(Proposal.owner_id).where(Proposal.owner_id.is_not(None)))

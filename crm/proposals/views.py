@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.agreements.models import Agreement, AgreementKind
-from crm.agreements.queries import partner_matches
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.core.archiving import restore_archived
@@ -14,7 +13,9 @@ from crm.core.errors import StaleEdit
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.extensions import db, htmx
+from crm.partners.duplicates import similar_partners
 from crm.partners.models import Partner, PartnerKind
+from crm.partners.picker import picker_context
 from crm.proposals import pipeline
 from crm.proposals.forms import (
     NEW,
@@ -24,7 +25,6 @@ from crm.proposals.forms import (
     MoveForm,
     ProposalCreateForm,
     ProposalEditForm,
-    active_user_choices,
 )
 from crm.proposals.models import Proposal, ProposalStage
 from crm.proposals.queries import (
@@ -32,6 +32,7 @@ from crm.proposals.queries import (
     board,
     follow_ups_of_proposal,
     interactions_of_proposal,
+    owner_choices,
     proposal_countries,
     proposal_for_page,
     proposal_list_page,
@@ -64,7 +65,7 @@ def _filter_form() -> BoardFilterForm:
     form.kind.choices = [("", _("Any kind"))] + AgreementKind.choices()
     countries = sorted(((code, country_name(code)) for code in proposal_countries()), key=lambda pair: pair[1].casefold())
     form.country.choices = [("", _("Any country"))] + countries
-    form.owner.choices = [("", _("Anyone"))] + [(str(user_id), name) for user_id, name in active_user_choices()]
+    form.owner.choices = [("", _("Anyone"))] + [(str(user_id), name) for user_id, name in owner_choices()]
     form.validate()
     for field in form:
         if field.errors:
@@ -158,7 +159,13 @@ def new():
         form = ProposalCreateForm()
     if form.find_partners.data:
         return _picker_page("proposals/new.html", form)
+    duplicates: list[Partner] = []
     if form.validate_on_submit():
+        if form.institution.data == NEW and not form.create_anyway.data:
+            # The same check and choice as the partner form (crm/partners/duplicates.py).
+            duplicates = similar_partners(form.new_name.data, country=form.new_country.data)
+            if duplicates:
+                return _picker_page("proposals/new.html", form, duplicates=duplicates)
         proposal = Proposal(stage=form.stage.data)
         apply_form(form, proposal, PROPOSAL_FIELDS)
         if form.institution.data == NEW:
@@ -176,23 +183,10 @@ def new():
 
 
 def _picker_page(template: str, form, **context):
-    """A form with the agreement form's partner picker: the chosen partner(s) and the first
+    """A form with the partner picker: the chosen partner(s) and the first
     partners matching the search term (never every partner); 422 when the form has errors."""
-    options, more = partner_matches((form.partner_q.data or "").strip(), form.chosen_partner_ids)
-    page = render_template(template, form=form, picker_options=options, picker_more=more, **context)
+    page = render_template(template, form=form, **picker_context(form), **context)
     return page, 422 if form.errors else 200
-
-
-@bp.get("/partner-options")
-def partner_options():
-    """The single-choice picker's search-as-you-type answer: matching partners other than the chosen one."""
-    term = request.args.get("partner_q", "").strip()[:200]
-    chosen = request.args.get("partner_id", "")
-    exclude = [int(chosen)] if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else []
-    options, more = partner_matches(term, exclude)
-    return render_template(
-        "agreements/_partner_options.html", options=options, more=more, field_name="partner_id", input_type="radio"
-    )
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])

@@ -173,7 +173,7 @@ def test_partner_search_offers_matching_partners_not_yet_chosen(client, auth, fa
     a = factory.partner(name="Universiti Utara Malaysia", country="MY")
     b = factory.partner(name="Universiti Tun Hussein Onn Malaysia", country="MY")
     factory.partner(name="Hiroshima University", country="JP")
-    text = client.get(f"/agreements/partner-options?partner_q=universiti&partners={a}").text
+    text = client.get(f"/partners/picker-options?partner_q=universiti&partners={a}").text
     assert "Tun Hussein" in text and "Utara" not in text and "Hiroshima" not in text
     assert f'value="{b}"' in text
 
@@ -469,7 +469,7 @@ def test_the_partner_page_links_to_its_agreements_in_the_list(client, auth, fact
 
 
 def test_the_agreement_form_offers_the_first_partners_only_and_finds_others_without_javascript(app, client, auth, factory):
-    from crm.agreements.queries import PICKER_LIMIT
+    from crm.partners.picker import PICKER_LIMIT
 
     auth.login()
     for n in range(PICKER_LIMIT + 5):

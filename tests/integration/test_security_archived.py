@@ -111,7 +111,7 @@ def test_archived_records_are_not_offered_by_links_that_take_an_id_in_the_query(
     assert picked.status_code == 422 and "Archived Partner" not in picked.text
     proposal_form = client.get(f"/proposals/new?partner={archived['partner_id']}")
     assert proposal_form.status_code == 200 and "Archived Partner" not in proposal_form.text
-    assert "Archived Partner" not in client.get("/agreements/partner-options?partner_q=Archived").text
+    assert "Archived Partner" not in client.get("/partners/picker-options?partner_q=Archived").text
     for page in ("/partners", "/agreements", "/proposals", "/proposals?view=list", "/history", "/follow-ups?assignee=all", "/"):
         text = client.get(page).text
         # The records' titles; an administrator's "Archived agreements/proposals" links are no leak.

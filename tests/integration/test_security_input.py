@@ -11,7 +11,7 @@ SEARCH_BOXES = [
     ("/partners", "q", {}), ("/partners", "q", {"HX-Request": "true", "HX-Target": "partner-results"}),
     ("/partners/export.csv", "q", {}), ("/agreements", "q", {}),
     ("/agreements", "q", {"HX-Request": "true", "HX-Target": "agreement-results"}), ("/agreements/export.xlsx", "q", {}),
-    ("/history", "q", {}), ("/agreements/partner-options", "partner_q", {"HX-Request": "true"}),
+    ("/history", "q", {}), ("/partners/picker-options", "partner_q", {"HX-Request": "true"}),
     ("/interactions/new", "partner_id", {}), ("/proposals", "stage", {}), ("/proposals", "kind", {}),
     ("/proposals", "country", {}), ("/proposals", "owner", {}), ("/proposals", "sort", {}),
     ("/partners", "country", {}), ("/partners", "tag", {}), ("/partners", "owner", {}), ("/partners", "sort", {}),
@@ -29,7 +29,7 @@ ODD_QUERIES = [
     "/agreements?act_within=-5", "/agreements?act_within=99999999999999", "/agreements?partner=abc",
     "/agreements?owner=-1", "/agreements/new?renews=abc", "/agreements/new?renews=²", "/agreements/new?renews=-1",
     "/agreements/new?partner=²", "/agreements/new?partner=99999999999", "/proposals/new?partner=²",
-    "/proposals/new?partner=99999999999999999999", "/agreements/partner-options?partners=²&partner_q=a",
+    "/proposals/new?partner=99999999999999999999", "/partners/picker-options?partners=²&partner_q=a",
     "/interactions/new?partner_id=²", "/interactions/new?partner_id=-1", "/partners/1/history?older_than=²",
     "/partners/1/history?older_than=-1", "/interactions/follow-up-row?index=²", "/interactions/follow-up-row?index=-1",
     "/interactions/follow-up-row?index=1&prefix=%3Cx%3E", "/proposals/1/move?stage=nonsense",
@@ -71,7 +71,7 @@ def test_percent_and_underscore_match_themselves_not_everything(client, office, 
     factory.partner(name="Plain Partner")
     text = client.get("/partners", query_string={"q": term}).text
     assert "100% Institute_of_Tests" in text and "Plain Partner" not in text
-    options = client.get("/agreements/partner-options", query_string={"partner_q": term}).text
+    options = client.get("/partners/picker-options", query_string={"partner_q": term}).text
     assert "100% Institute_of_Tests" in options and "Plain Partner" not in options
 
 

@@ -53,7 +53,7 @@ def _pages(ids):
         (f"/partners/{p}/history", None), (f"/partners/{p}/history", "contact-history"),
         ("/partners/countries", None), ("/agreements", None), ("/agreements?q=A", "agreement-results"),
         (f"/agreements/{a}", None), (f"/agreements/{a}/edit", None), (f"/agreements/{a}/terminate", None),
-        ("/agreements/renewals", None), ("/agreements/partner-options?partner_q=P", None),
+        ("/agreements/renewals", None), ("/partners/picker-options?partner_q=P", None),
         ("/history", None), (f"/interactions/{i}", None), (f"/interactions/{i}", f"interaction-{i}"),
         (f"/interactions/{i}/edit", None), (f"/interactions/{i}/edit", f"interaction-{i}"),
         (f"/interactions/{i}/delete", None), (f"/interactions/new?partner_id={p}", None),

@@ -99,7 +99,7 @@ def test_logged_in_pages_fragments_and_downloads_are_not_cached_and_vary_on_htmx
     pid = factory.partner()
     paths = [("/", {}), ("/partners", {}), ("/partners", {"HX-Request": "true", "HX-Target": "partner-results"}),
              (f"/partners/{pid}/contacts", {"HX-Request": "true", "HX-Target": "contacts"}),
-             ("/agreements/partner-options", {"HX-Request": "true"}), ("/partners/export.csv", {}),
+             ("/partners/picker-options", {"HX-Request": "true"}), ("/partners/export.csv", {}),
              (f"/partners/{pid}/contacts/export.xlsx", {}), ("/follow-ups/overdue-count", {"HX-Request": "true",
                                                                                      "HX-Target": "overdue-count"}),
              ("/partners/999999", {"HX-Request": "true"})]

@@ -2,7 +2,8 @@
 import pytest
 
 from crm.partners.forms import normalise_website, parse_tags
-from crm.partners.queries import countries_named, names_are_similar, normalised_name, search_words, website_domain
+from crm.partners.duplicates import names_are_similar, normalised_name, website_domain
+from crm.partners.search import countries_named, search_words
 
 
 def test_generic_words_do_not_count_in_a_normalised_name():
@@ -54,7 +55,10 @@ def test_country_names_in_english_and_chinese_find_the_code(app):
         assert countries_named("德国") == {"DE"}
         assert countries_named("germany") == {"DE"}
         assert countries_named("Germ") == {"DE"}
-        assert countries_named("de") == set()  # too short to be a name; codes belong to the country filter
+        assert countries_named("de") == {"DE"}  # a two-letter country code is the country (issue 10)
+        assert countries_named("Deutschland") == {"DE"}
+        assert countries_named("德") == set()  # one Chinese character is a word, never a country
+        assert countries_named("du") == set()  # two letters that are no code
         assert "AU" in countries_named("澳大利亚")
 
 

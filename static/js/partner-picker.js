@@ -1,4 +1,4 @@
-// The partner picker (agreement form, a new proposal, a proposal's conversion): the checkboxes and the "Find" button work without
+// The partner picker (templates/partners/_picker.html: agreement form, a new proposal, a proposal's conversion): the checkboxes and the "Find" button work without
 // JavaScript; this drops "Find" (htmx asks the server for matches as you type, and Enter in a
 // field saves the form again), keeps a ticked partner when the matches change, and refreshes the
 // framework agreements offered when the partners chosen change.

@@ -1,0 +1,1 @@
+"""The quick search: one box over partners, contacts, agreements and proposals."""
