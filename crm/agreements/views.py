@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from crm.agreements.decisions import DECIDABLE, can_be_renewed, decide, link_renewal, renewal_draft
-from crm.agreements.documents import RefusedUpload, path_of, remove_document, store_document
+from crm.agreements.documents import RefusedUpload, download_name, path_of, remove_document, store_document
 from crm.agreements.forms import (
     AgreementEditForm,
     AgreementForm,
@@ -348,7 +348,7 @@ def download(document_id: int):
     if not path.is_file():
         abort(404)
     response = send_file(
-        path, mimetype=document.content_type, as_attachment=True, download_name=document.original_name, max_age=0
+        path, mimetype=document.content_type, as_attachment=True, download_name=download_name(document), max_age=0
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
