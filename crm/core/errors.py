@@ -109,6 +109,8 @@ def _own_description(error: HTTPException) -> str | None:
 
 
 def _retry_after(error: HTTPException) -> int:
+    if isinstance(getattr(error, "retry_after", None), int):  # e.g. the per-account login lockout
+        return error.retry_after
     limit = getattr(error, "limit", None)
     if limit is not None:
         try:
