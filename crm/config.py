@@ -53,6 +53,12 @@ class Config:
     MAIL_USE_TLS = _flag("MAIL_USE_TLS")
     MAIL_FROM = os.environ.get("MAIL_FROM", "partner-crm@localhost")
 
+    # The address people open the app at, for links in e-mails (no request there to take it from).
+    BASE_URL = os.environ.get("BASE_URL")
+    # The office's own name, shown on the login page and in e-mails; in Chinese OFFICE_NAME_ZH.
+    OFFICE_NAME = os.environ.get("OFFICE_NAME") or "Department of International Affairs"
+    OFFICE_NAME_ZH = os.environ.get("OFFICE_NAME_ZH") or "国际交流与合作处"
+
     TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

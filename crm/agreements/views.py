@@ -111,7 +111,7 @@ def _export(fmt: str):
     preamble = [[_("Agreements"), today], *_filter_description(form)]
     header = [
         _("Title"), _("Kind"), _("Status"), _("Partners"), _("Countries"), _("Signed on"), _("Valid from"),
-        _("Valid until"), _("Act by"), _("Notice period (days)"), _("Owner"), _("Subjects / majors"),
+        _("Valid until"), _("Decide by"), _("Notice period (days)"), _("Owner"), _("Subjects / majors"),
         _("Yearly quotas"), _("Notes"),
     ]
     rows = [

@@ -1,11 +1,11 @@
 """The contact forms: add, edit, and the confirmations of deactivate, reactivate and erase."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from crm.contacts.models import ERASED_NAME
-from crm.core.forms import VersionedForm
+from crm.core.forms import RecordActionForm, VersionedForm
 from crm.partners.forms import blank_to_none, stripped
 
 # "+86 23 6865 1234", "(03) 9564 1555", "+49-711-123456": digits, spaces and + ( ) . - /
@@ -47,3 +47,13 @@ class ContactEditForm(ContactForm, VersionedForm):
     active = BooleanField(_l("Still works there"))
 
 
+
+
+class EraseContactForm(RecordActionForm):
+    """Erase a contact, and redact their name in the texts ticked on the page (the view sets
+    the choices: the texts that mention the name now, so no other record can be named)."""
+
+    redact = SelectMultipleField(
+        _l("Redact the name in"), choices=[], validate_choice=True,
+        widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
+    )
