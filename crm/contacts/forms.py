@@ -1,5 +1,6 @@
 """The contact forms: add, edit, and the confirmations of deactivate, reactivate and erase."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
@@ -14,7 +15,7 @@ MIN_PHONE_DIGITS = 5
 
 
 class ContactForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[stripped], validators=[InputRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("person", "Name"), filters=[stripped], validators=[InputRequired(), Length(max=120)])
     position = StringField(_l("Position"), filters=[blank_to_none], validators=[Optional(), Length(max=120)])
     department = StringField(_l("Department"), filters=[blank_to_none], validators=[Optional(), Length(max=120)])
     email = StringField(_l("E-mail"), filters=[blank_to_none], validators=[Optional(), Length(max=254), Email(message=_l("Not a valid e-mail address."))])

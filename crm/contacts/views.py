@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from crm.core.models import utcnow
 from crm.core.templating import local_datetime
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -189,7 +189,7 @@ def _export(partner_id: int, fmt: str):
          _("exported %(when)s by %(name)s", when=local_datetime(utcnow()), name=current_user.name)],
         [_("Filter"), _("all contacts of the partner, including those who left")],
     ]
-    columns = [_("Name"), _("Position"), _("Department"), _("E-mail"), _("Phone"), _("Messaging"),
+    columns = [pgettext("person", "Name"), _("Position"), _("Department"), _("E-mail"), _("Phone"), _("Messaging"),
                _("Preferred language"), _("Primary contact"), _("Active"), _("Notes")]
     rows = (
         [c.name, c.position, c.department, c.email, c.phone, c.messaging, c.preferred_language,
