@@ -12,8 +12,8 @@ from crm.auth.accounts import (
     find_user,
     record_login,
 )
-from crm.auth.lockout import record_failure, seconds_locked
 from crm.auth.forms import LanguageForm, LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
+from crm.auth.lockout import record_failure, seconds_locked
 from crm.auth.models import Role, User
 from crm.auth.permissions import admin_required
 from crm.audit.queries import record_history
