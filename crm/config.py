@@ -36,6 +36,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+    # PostgreSQL: a write waits at most this long for a lock, and no statement runs longer than
+    # the second (kept below gunicorn's 30 s worker timeout); either answers 503 with Retry-After.
+    PG_LOCK_TIMEOUT_MS = int(os.environ.get("PG_LOCK_TIMEOUT_MS", "5000"))
+    PG_STATEMENT_TIMEOUT_MS = int(os.environ.get("PG_STATEMENT_TIMEOUT_MS", "20000"))
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(INSTANCE_DIR / "uploads")
     MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "20"))
@@ -48,6 +52,12 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = _flag("MAIL_USE_TLS")
     MAIL_FROM = os.environ.get("MAIL_FROM", "partner-crm@localhost")
+
+    # The address people open the app at, for links in e-mails (no request there to take it from).
+    BASE_URL = os.environ.get("BASE_URL")
+    # The office's own name, shown on the login page and in e-mails; in Chinese OFFICE_NAME_ZH.
+    OFFICE_NAME = os.environ.get("OFFICE_NAME") or "Department of International Affairs"
+    OFFICE_NAME_ZH = os.environ.get("OFFICE_NAME_ZH") or "国际交流与合作处"
 
     TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
     SESSION_COOKIE_HTTPONLY = True

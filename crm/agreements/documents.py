@@ -58,6 +58,25 @@ def clean_name(name: str | None) -> str:
     return name[-MAX_NAME:] or "document"
 
 
+def download_name(document: Document) -> str:
+    """The original name with the extension of the type found in the content.
+
+    `evil.html` whose content is a PDF downloads as `evil.pdf`: the name never claims a type
+    the file is not (a browser or a mail client would otherwise trust the name's extension)."""
+    extensions = {content_type: extension for _, (content_type, extension) in SIGNATURES}
+    extension = extensions.get(document.content_type, "")
+    stem, dot, current = document.original_name.rpartition(".")
+    if not dot or not stem:
+        stem, current = document.original_name, ""
+    if current.lower() in _ALSO_ACCEPTED.get(extension, ()):
+        return document.original_name
+    return stem + extension
+
+
+# Spellings of an extension that already name the detected type.
+_ALSO_ACCEPTED = {".pdf": ("pdf",), ".png": ("png",), ".jpg": ("jpg", "jpeg", "jpe")}
+
+
 def store_document(agreement: Agreement, upload: FileStorage, uploaded_by_id: int | None) -> Document:
     """Check, write and record one upload; commits. RefusedUpload for a wrong kind, 413 if too big."""
     head = upload.stream.read(16)

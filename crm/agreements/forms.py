@@ -165,16 +165,16 @@ def status_filter_choices() -> list[tuple[str, str]]:
 
 RENEWAL_FILTER_CHOICES = [
     ("", _l("Any")),
-    ("overdue", _l("Overdue: the act-by date has passed")),
-    ("within-30", _l("Act within 30 days")),
-    ("within-90", _l("Act within 31 to 90 days")),
-    ("within-180", _l("Act within 91 to 180 days")),
+    ("overdue", _l("Overdue: the decide-by date has passed")),
+    ("within-30", _l("Decide within 30 days")),
+    ("within-90", _l("Decide within 31 to 90 days")),
+    ("within-180", _l("Decide within 91 to 180 days")),
 ]
 SORT_CHOICES = [
     ("valid_until", _l("Valid until, soonest first")),
     ("-valid_until", _l("Valid until, latest first")),
-    ("act_by", _l("Act by, soonest first")),
-    ("-act_by", _l("Act by, latest first")),
+    ("act_by", _l("Decide by, soonest first")),
+    ("-act_by", _l("Decide by, latest first")),
     ("title", _l("Title")),
 ]
 
@@ -193,7 +193,7 @@ class ListFilterForm(FlaskForm):
     partner = IntegerField(_l("Partner"), widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=999_999_999)])
     owner = SelectField(_l("Owner"), coerce=optional_int, validators=[Optional()])
     act_within = IntegerField(
-        _l("Act within (days)"), validators=[Optional(), NumberRange(min=0, max=MAX_NOTICE_DAYS)]
+        _l("Decide within (days)"), validators=[Optional(), NumberRange(min=0, max=MAX_NOTICE_DAYS)]
     )
     has_document = SelectField(
         _l("Signed document"),

@@ -17,7 +17,7 @@ from crm.agreements.decisions import (
     renewal_draft,
     settle_renewal,
 )
-from crm.agreements.documents import RefusedUpload, path_of, remove_document, store_document
+from crm.agreements.documents import RefusedUpload, download_name, path_of, remove_document, store_document
 from crm.agreements.forms import (
     AgreementEditForm,
     AmendForm,
@@ -123,7 +123,7 @@ def _export(fmt: str):
     preamble = [[_("Agreements"), today], *_filter_description(form)]
     header = [
         _("Title"), _("Kind"), _("Status"), _("Partners"), _("Countries"), _("Signed on"), _("Valid from"),
-        _("Valid until"), _("Act by"), _("Notice period (days)"), _("Owner"), _("Subjects / majors"),
+        _("Valid until"), _("Decide by"), _("Notice period (days)"), _("Owner"), _("Subjects / majors"),
         _("Yearly quotas"), _("Notes"),
     ]
     rows = [
@@ -363,7 +363,7 @@ def download(document_id: int):
     if not path.is_file():
         abort(404)
     response = send_file(
-        path, mimetype=document.content_type, as_attachment=True, download_name=document.original_name, max_age=0
+        path, mimetype=document.content_type, as_attachment=True, download_name=download_name(document), max_age=0
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

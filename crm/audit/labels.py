@@ -1,5 +1,6 @@
 """Translated names of the fields the audit history shows."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 FIELD_LABELS = {
     "name": _l("Name"),
@@ -81,8 +82,15 @@ FIELD_LABELS = {
 }
 
 
-def field_label(field: str | None) -> str:
+# A person's name is 姓名, an institution's or a thing's 名称 (glossary).
+PERSON_TABLES = frozenset({"contact", "user"})
+PERSON_NAME = lazy_pgettext("person", "Name")
+
+
+def field_label(field: str | None, record_type: str | None = None) -> str:
     if not field:
         return ""
+    if field == "name" and record_type in PERSON_TABLES:
+        return str(PERSON_NAME)
     label = FIELD_LABELS.get(field)
     return str(label) if label is not None else field.replace("_", " ")

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
@@ -27,7 +28,7 @@ class LoginForm(FlaskForm):
 
 
 class UserCreateForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("person", "Name"), validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=Role.choices, coerce=Role.coerce, default=Role.STAFF.value)
     locale = SelectField(_l("Language"), choices=_language_choices, default="zh_CN")
@@ -45,7 +46,7 @@ class UserCreateForm(FlaskForm):
 
 
 class UserEditForm(VersionedForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("person", "Name"), validators=[InputRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=Role.choices, coerce=Role.coerce)
     active = BooleanField(_l("Active (may log in)"))
     submit = SubmitField(_l("Save"))

@@ -67,3 +67,15 @@ class User(Audited, Timestamped, Versioned, UserMixin, db.Model):
     @property
     def can_edit(self) -> bool:
         return self.active and self.role in (Role.ADMIN, Role.STAFF)
+
+
+class FailedLogin(db.Model):
+    """One wrong password (or unknown e-mail) given for an account: the per-account lockout
+    counts these rows, so every worker and process shares the count (as django-axes does)."""
+
+    __tablename__ = "failed_login"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(sa.String(254), index=True)
+    address: Mapped[str | None] = mapped_column(sa.String(64))
+    attempted_at: Mapped[datetime] = mapped_column(index=True)

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
 
 from crm.auth.accounts import (
     active_admin_count,
@@ -13,6 +14,7 @@ from crm.auth.accounts import (
     record_login,
 )
 from crm.auth.forms import LanguageForm, LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
+from crm.auth.lockout import record_failure, seconds_locked
 from crm.auth.models import Role, User
 from crm.auth.permissions import admin_required
 from crm.audit.queries import record_history
@@ -42,13 +44,8 @@ def _login_attempt_failed(response) -> bool:
     return response.status_code != 303
 
 
-def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_login_attempt_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"], deduct_when=_login_attempt_failed)
 def login():
     if lang := normalise_locale(request.args.get("lang")):
         session[SESSION_LOCALE_KEY] = lang
@@ -56,6 +53,9 @@ def login():
         return redirect(url_for("dashboard.home"), 303)
     form = LoginForm()
     if form.validate_on_submit():
+        if wait := seconds_locked(form.email.data):
+            current_app.logger.warning("login refused, account locked: %s", clean(form.email.data))
+            raise TooManyRequests(retry_after=wait)
         user = find_user(form.email.data)
         if user is not None and user.active and user.check_password(form.password.data):
             next_url = safe_next_url(request.args.get("next"))
@@ -66,6 +66,7 @@ def login():
             current_app.logger.info("login ok: %s", user.email)
             return redirect(next_url or url_for("dashboard.home"), 303)
         current_app.logger.warning("login failed: %s", clean(form.email.data))
+        record_failure(form.email.data, request.remote_addr)
         form.password.errors.append(_("The e-mail or password is not right."))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status

@@ -64,7 +64,7 @@ def calendar_for(user: User) -> bytes:
             if agreement.renewal_open and agreement.act_by != agreement.valid_until:
                 calendar.add_component(
                     _all_day(f"agreement-{agreement.id}-act-by", agreement.act_by,
-                             _("Act by: %(title)s", title=agreement.title), partners, stamp)
+                             _("Decide by: %(title)s", title=agreement.title), partners, stamp)
                 )
             calendar.add_component(
                 _all_day(f"agreement-{agreement.id}-valid-until", agreement.valid_until,

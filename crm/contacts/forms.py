@@ -1,11 +1,12 @@
 """The contact forms: add, edit, and the confirmations of deactivate, reactivate and erase."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from crm.contacts.models import ERASED_NAME
-from crm.core.forms import VersionedForm
+from crm.core.forms import RecordActionForm, VersionedForm
 from crm.partners.forms import blank_to_none, stripped
 
 # "+86 23 6865 1234", "(03) 9564 1555", "+49-711-123456": digits, spaces and + ( ) . - /
@@ -14,7 +15,7 @@ MIN_PHONE_DIGITS = 5
 
 
 class ContactForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[stripped], validators=[InputRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("person", "Name"), filters=[stripped], validators=[InputRequired(), Length(max=120)])
     position = StringField(_l("Position"), filters=[blank_to_none], validators=[Optional(), Length(max=120)])
     department = StringField(_l("Department"), filters=[blank_to_none], validators=[Optional(), Length(max=120)])
     email = StringField(_l("E-mail"), filters=[blank_to_none], validators=[Optional(), Length(max=254), Email(message=_l("Not a valid e-mail address."))])
@@ -47,3 +48,13 @@ class ContactEditForm(ContactForm, VersionedForm):
     active = BooleanField(_l("Still works there"))
 
 
+
+
+class EraseContactForm(RecordActionForm):
+    """Erase a contact, and redact their name in the texts ticked on the page (the view sets
+    the choices: the texts that mention the name now, so no other record can be named)."""
+
+    redact = SelectMultipleField(
+        _l("Redact the name in"), choices=[], validate_choice=True,
+        widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
+    )

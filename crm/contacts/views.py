@@ -6,15 +6,18 @@ contacts section reloads itself), and a plain browser with a 303 back to the par
 """
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import format_datetime
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from crm.core.models import utcnow
+from crm.core.templating import local_datetime
 from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.changes import erase_contact, keep_one_primary
-from crm.contacts.forms import CONTACT_FIELDS, ContactEditForm, ContactForm
+from crm.contacts.forms import CONTACT_FIELDS, ContactEditForm, ContactForm, EraseContactForm
+from crm.contacts.redaction import mentions_of, redact_mentions
 from crm.contacts.models import Contact
 from crm.core.archiving import get_live_or_404
 from crm.core.export import csv_response, xlsx_response
@@ -142,15 +145,24 @@ def activate(partner_id: int, contact_id: int):
 @admin_required
 def erase(partner_id: int, contact_id: int):
     contact = _contact_or_404(partner_id, contact_id)
-    form = RecordActionForm(obj=contact)
+    mentions = mentions_of(contact)
+    form = EraseContactForm(obj=contact)
+    form.redact.choices = [(mention.key, mention.key) for mention in mentions]
+    if request.method == "GET":
+        form.redact.data = [mention.key for mention in mentions]  # all offered, the admin unticks
     if form.validate_on_submit():
         form.ensure_current(contact)
+        former_name = contact.name
+        chosen = [mention for mention in mentions if mention.key in set(form.redact.data or ())]
         erase_contact(contact)
+        redacted = redact_mentions(chosen, former_name)
         db.session.commit()
-        flash(_("The contact was erased. Their data is gone, also from the change history."), "success")
+        flash(ngettext("The personal data of the contact was deleted, also from the change history, and their name was redacted in %(num)d text.",
+                       "The personal data of the contact was deleted, also from the change history, and their name was redacted in %(num)d texts.",
+                       redacted), "success")
         return redirect(url_for("partners.show", partner_id=partner_id, _anchor=SECTION_ID), 303)
     status = 422 if form.errors else 200
-    return render_template("contacts/erase.html", partner=contact.partner, contact=contact, form=form), status
+    return render_template("contacts/erase.html", partner=contact.partner, contact=contact, form=form, mentions=mentions), status
 
 
 @bp.get("/export.csv")
@@ -168,10 +180,10 @@ def _export(partner_id: int, fmt: str):
     contacts = live_contacts(partner_id)
     header_rows = [
         [_("Contacts of %(partner)s", partner=partner.name),
-         _("exported %(when)s by %(name)s", when=format_datetime(None, "short"), name=current_user.name)],
+         _("exported %(when)s by %(name)s", when=local_datetime(utcnow()), name=current_user.name)],
         [_("Filter"), _("all contacts of the partner, including those who left")],
     ]
-    columns = [_("Name"), _("Position"), _("Department"), _("E-mail"), _("Phone"), _("Messaging"),
+    columns = [pgettext("person", "Name"), _("Position"), _("Department"), _("E-mail"), _("Phone"), _("Messaging"),
                _("Preferred language"), _("Primary contact"), _("Active"), _("Notes")]
     rows = (
         [c.name, c.position, c.department, c.email, c.phone, c.messaging, c.preferred_language,

@@ -20,6 +20,21 @@ def backup_sqlite(source: Path, target: Path) -> None:
         raise click.ClickException(f"the copy failed its integrity check: {result}")
 
 
+def new_backup_folder(destination: Path, name: str) -> Path:
+    """A folder that did not exist: `name`, else `name-2`, `name-3`... (two backups in one second).
+
+    `mkdir` without `exist_ok` is the check, so two backups running at once cannot share one."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, 1000):
+        folder = destination / (name if attempt == 1 else f"{name}-{attempt}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise click.ClickException(f"too many backups named {name} in {destination}")
+
+
 @click.command("backup")
 @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
 @with_appcontext
@@ -28,8 +43,7 @@ def backup_command(destination: Path):
     url = db.engine.url
     if url.get_backend_name() != "sqlite" or not url.database:
         raise click.ClickException("for PostgreSQL use pg_dump (see the README); this command copies SQLite")
-    folder = destination / datetime.now(UTC).strftime("crm-%Y%m%dT%H%M%SZ")
-    folder.mkdir(parents=True)
+    folder = new_backup_folder(destination, datetime.now(UTC).strftime("crm-%Y%m%dT%H%M%SZ"))
     backup_sqlite(Path(url.database), folder / "crm.sqlite3")
     uploads = Path(current_app.config["UPLOAD_FOLDER"])
     if uploads.is_dir():

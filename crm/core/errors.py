@@ -6,6 +6,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from crm.core.database import is_busy_error
 from crm.extensions import db
 
 RETRY_AFTER_BUSY_SECONDS = 5
@@ -81,7 +82,7 @@ def init_app(app: Flask) -> None:
 
     def handle_operational(error: OperationalError):
         db.session.rollback()
-        if "locked" in str(error.orig).lower() or "busy" in str(error.orig).lower():
+        if is_busy_error(error.orig):  # SQLite's busy timeout, PostgreSQL's lock/statement timeouts
             response = app.make_response(render_error(503))
             response.headers["Retry-After"] = str(RETRY_AFTER_BUSY_SECONDS)
             return response
@@ -109,6 +110,8 @@ def _own_description(error: HTTPException) -> str | None:
 
 
 def _retry_after(error: HTTPException) -> int:
+    if isinstance(getattr(error, "retry_after", None), int):  # e.g. the per-account login lockout
+        return error.retry_after
     limit = getattr(error, "limit", None)
     if limit is not None:
         try:

@@ -2,24 +2,29 @@
 
 A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`,
 so a spreadsheet shows it as text instead of running it as a formula (CSV injection).
-Numbers, dates and booleans stay typed values. The first rows of a file describe what it
-holds (`header_rows`, e.g. the filter of the list), then an empty row, then the column titles.
+Numbers, dates and booleans stay typed values. A CSV file begins with rows that describe
+what it holds (`header_rows`, e.g. the filter of the list), then an empty row, then the column
+titles; an Excel file has the column titles on row 1 of its first sheet (frozen, with an
+autofilter) and the description on a second sheet.
 
     csv_response("partners.csv", [["Partners"], ["Country", "Germany"]], ["Name", "City"], rows)
     xlsx_response("partners.xlsx", header_rows, columns, rows, sheet_title="Partners")
 """
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from enum import Enum
 from urllib.parse import quote
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIMETYPE = "text/csv"
@@ -62,7 +67,8 @@ def content_disposition(filename: str) -> str:
 
 
 def _download(body: bytes, filename: str, mimetype: str):
-    response = current_app.response_class(body, mimetype=mimetype)
+    # content_type, not mimetype: werkzeug appends "; charset=utf-8" to a text/* mimetype again.
+    response = current_app.response_class(body, content_type=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -89,26 +95,77 @@ def csv_response(filename: str, header_rows: Iterable[Sequence], columns: Sequen
     return _download(body.encode("utf-8"), filename, f"{CSV_MIMETYPE}; charset=utf-8")
 
 
-def xlsx_bytes(header_rows: Iterable[Sequence], columns: Sequence, rows: Iterable[Sequence], sheet_title: str = "Sheet") -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+def xlsx_bytes(
+    header_rows: Iterable[Sequence],
+    columns: Sequence,
+    rows: Iterable[Sequence],
+    sheet_title: str = "Sheet",
+    filters_title: str | None = None,
+) -> bytes:
+    """The workbook: the data sheet with its column titles on row 1 (bold, frozen, with an
+    autofilter, columns as wide as their content) and, when there are `header_rows`, a second
+    sheet that describes the export (what, when, which filters). Dates are Excel dates."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _sheet_title(sheet_title)
     bold = Font(bold=True)
-    header_rows = list(header_rows)
-    for row in header_rows:
-        sheet.append([_xlsx_value(value) for value in row])
-    if header_rows:
-        sheet.append([])
-    titles = []
-    for value in columns:
-        cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+    sheet.append([_xlsx_value(value) for value in columns])
+    for cell in sheet[1]:
         cell.font = bold
-        titles.append(cell)
-    sheet.append(titles)
     for row in rows:
         sheet.append([_xlsx_value(value) for value in row])
+    _format_dates(sheet)
+    _fit_widths(sheet)
+    if len(columns):
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
+    header_rows = list(header_rows)
+    if header_rows:
+        about = workbook.create_sheet(_sheet_title(filters_title or _("Filters")))
+        for row in header_rows:
+            about.append([_xlsx_value(value) for value in row])
+        for cell in about["A"]:
+            cell.font = bold
+        _format_dates(about)
+        _fit_widths(about)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+XLSX_DATE_FORMAT = "yyyy-mm-dd"
+XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MAX_WIDTH = 60
+
+
+def _format_dates(sheet) -> None:
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, datetime):
+                cell.number_format = XLSX_DATETIME_FORMAT
+            elif isinstance(cell.value, date):
+                cell.number_format = XLSX_DATE_FORMAT
+
+
+def _display_width(value) -> int:
+    """Characters a cell shows, East Asian characters counting double, the longest line."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return len(XLSX_DATETIME_FORMAT)
+    if isinstance(value, date):
+        return len(XLSX_DATE_FORMAT)
+    lines = str(value).splitlines() or [""]
+    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
+
+
+def _fit_widths(sheet) -> None:
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            widths[cell.column] = max(widths.get(cell.column, 0), _display_width(cell.value))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), MAX_WIDTH)
 
 
 def xlsx_response(filename: str, header_rows: Iterable[Sequence], columns: Sequence, rows: Iterable[Sequence], sheet_title: str = "Sheet"):
@@ -124,6 +181,9 @@ def _xlsx_value(value):
         value = getattr(value, "label", value.value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        # Excel has no time zones: the local time the user reads on the pages.
+        value = to_user_timezone(value).replace(tzinfo=None)
     return safe_cell(value)
 
 

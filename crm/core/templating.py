@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, to_user_timezone
 from flask_login import current_user
 
@@ -12,16 +12,36 @@ from crm.core.i18n import LANGUAGE_NAMES, country_name, current_locale_code
 from crm.core.navigation import menus_for
 
 
-def local_date(value: date | datetime | None, style: str = "medium") -> str:
+# One format per locale for a date and one for a date-time, on every page, in e-mails and in
+# exports' descriptions (glossary.md). CLDR patterns; the key is the locale's language.
+DATE_PATTERNS = {"en": "d MMM y", "zh": "y年M月d日"}
+DATETIME_PATTERNS = {"en": "d MMM y, HH:mm", "zh": "y年M月d日 HH:mm"}
+
+
+def _pattern(patterns: dict[str, str]) -> str:
+    return patterns.get(current_locale_code().split("_")[0], patterns["en"])
+
+
+def local_date(value: date | datetime | None) -> str:
+    """A date (or the local day of a UTC date-time) in the user's language: 30 Nov 2026, 2026年11月30日."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = to_user_timezone(value).date()
-    return format_date(value, style)
+    return format_date(value, _pattern(DATE_PATTERNS))
 
 
-def local_datetime(value: datetime | None, style: str = "medium") -> str:
-    return "" if value is None else format_datetime(value, style)
+def local_datetime(value: datetime | None) -> str:
+    """A UTC date-time in the office's time zone: 30 Nov 2026, 11:00 / 2026年11月30日 11:00."""
+    return "" if value is None else format_datetime(value, _pattern(DATETIME_PATTERNS))
+
+
+def office_name() -> str:
+    """The office's own name in the current language (OFFICE_NAME, OFFICE_NAME_ZH)."""
+    config = current_app.config
+    if current_locale_code().startswith("zh"):
+        return config.get("OFFICE_NAME_ZH") or config["OFFICE_NAME"]
+    return config["OFFICE_NAME"]
 
 
 def url_with(**changes) -> str:
@@ -52,6 +72,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["audit_field"] = field_label
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["office_name"] = office_name
     app.jinja_env.globals["with_current_query"] = with_current_query
     app.jinja_env.globals["outcome_counts"] = OUTCOME_COUNTS
     app.jinja_env.trim_blocks = True

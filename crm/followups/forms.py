@@ -26,4 +26,4 @@ class AssigneeFilterForm(FlaskForm):
         csrf = False
 
     assignee = SelectField(_l("Assignee"))
-    submit = SubmitField(_l("Show"))
+    submit = SubmitField(_l("Apply"))

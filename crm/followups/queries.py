@@ -12,7 +12,7 @@ from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
 from crm.partners.models import Partner
-from crm.proposals.models import Proposal
+from crm.proposals.queries import is_live as proposal_is_live
 
 EVERYONE = "all"
 HOME_CARD_LIMIT = 10
@@ -23,7 +23,7 @@ def not_archived():
     return ~or_(
         FollowUp.interaction.has(Interaction.partner.has(Partner.archived_at.is_not(None))),
         FollowUp.agreement.has(Agreement.archived_at.is_not(None)),
-        FollowUp.proposal.has(Proposal.archived_at.is_not(None)),
+        FollowUp.proposal.has(~proposal_is_live()),
     )
 
 

@@ -225,7 +225,7 @@ class HistoryFilterForm(FlaskForm):
     staff = SelectField(_l("Staff member"), coerce=optional_int)
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
-    submit = SubmitField(_l("Filter"))
+    submit = SubmitField(_l("Apply"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

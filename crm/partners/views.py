@@ -1,7 +1,8 @@
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from crm.core.models import utcnow
+from crm.core.templating import local_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -142,7 +143,7 @@ def _export(fmt: str):
         abort(403)
     rows = partners_for_export(filters)
     header_rows = [
-        [_("Partners"), _("exported %(when)s by %(name)s", when=format_datetime(None, "short"), name=current_user.name)],
+        [_("Partners"), _("exported %(when)s by %(name)s", when=local_datetime(utcnow()), name=current_user.name)],
         *_filter_description(form),
         [_("Partners found"), len(rows)],
     ]

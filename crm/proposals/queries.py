@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -65,6 +65,12 @@ def of_live_partner():
     """Proposals of archived partners are out of sight like their partners (the few archived
     partners' ids are found once, not once per proposal row)."""
     return Proposal.partner_id.not_in(select(Partner.id).where(Partner.archived_at.is_not(None)))
+
+
+def is_live():
+    """A proposal in sight: not archived, and its partner not archived either (the one rule for
+    "load or 404" of a proposal and of what hangs from it, such as its follow-ups)."""
+    return and_(Proposal.archived_at.is_(None), of_live_partner())
 
 
 def _needing_action(today: date | None, now: datetime | None):
@@ -190,10 +196,11 @@ def proposal_countries() -> list[str]:
 
 
 def proposal_for_page(proposal_id: int) -> Proposal | None:
-    """One proposal with everything its page shows, or None when missing or archived."""
+    """One proposal with everything its page shows, or None when missing, archived or of an
+    archived partner."""
     proposal = db.session.scalar(
         select(Proposal)
-        .where(Proposal.id == proposal_id, Proposal.archived_at.is_(None))
+        .where(Proposal.id == proposal_id, is_live())
         .options(
             joinedload(Proposal.partner),
             joinedload(Proposal.owner),

@@ -1,6 +1,7 @@
 from datetime import date
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from crm.reminders.digest import send_reminders
@@ -13,6 +14,8 @@ reminders_cli = AppGroup("reminders", help="Reminder e-mails about renewals and 
 def send_command(on):
     """E-mail each owner one digest (at most once a day); run it daily from cron."""
     today = on.date() if on else date.today()
+    if not current_app.config.get("BASE_URL"):
+        click.echo("BASE_URL is not set: the digests go out without links (see the README).", err=True)
     report = send_reminders(today)
     click.echo(f"Reminder digests for {today.isoformat()}: {report.sent} sent, {report.already_sent} already sent today, {len(report.failed)} failed.")
     if report.failed:

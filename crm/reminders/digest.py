@@ -20,6 +20,7 @@ from crm.agreements.models import DEFAULT_RENEWAL_WINDOW_DAYS, Agreement
 from crm.agreements.queries import act_by_column, renewals_due_statement
 from crm.auth.models import User
 from crm.core.deadlines import Deadline, deadlines_due
+from crm.core.links import external_url
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.followups.queries import not_archived
@@ -42,6 +43,26 @@ class Digest:
     @property
     def is_empty(self) -> bool:
         return not self.agreements and not self.follow_ups and not self.deadlines
+
+
+class DigestLinks:
+    """Absolute links from BASE_URL to each item of a digest (None without BASE_URL)."""
+
+    def __init__(self):
+        self.home = external_url("dashboard.home")
+
+    def agreement(self, agreement: Agreement) -> str | None:
+        return external_url("agreements.show", agreement_id=agreement.id)
+
+    def follow_up(self, follow_up: FollowUp) -> str | None:
+        """The page that holds the follow-up: its agreement, proposal or partner."""
+        if follow_up.agreement_id:
+            return external_url("agreements.show", agreement_id=follow_up.agreement_id)
+        if follow_up.proposal_id:
+            return external_url("proposals.show", proposal_id=follow_up.proposal_id)
+        if follow_up.interaction is not None:
+            return external_url("partners.show", partner_id=follow_up.interaction.partner_id)
+        return external_url("followups.index")
 
 
 @dataclass
@@ -90,7 +111,7 @@ def compose(digest: Digest, today: date) -> EmailMessage:
             follow_ups=len(digest.follow_ups),
         )
         # Rendered without the page context processors: there is no request (nor current user) here.
-        body = current_app.jinja_env.get_template("reminders/digest.txt").render(digest=digest, today=today)
+        body = current_app.jinja_env.get_template("reminders/digest.txt").render(digest=digest, today=today, links=DigestLinks())
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = config["MAIL_FROM"]

@@ -31,7 +31,7 @@ def test_renew_an_expiring_agreement_from_the_renewals_view_and_see_the_chain(pa
     make_agreement(live_db, user["id"], "EBG CNC training", ["EBG Bildungsgesellschaft"])
     login(user)
     page.get_by_role("link", name="Renewals due").click()
-    within_30 = page.get_by_role("region", name=re.compile("Act within 30 days"))
+    within_30 = page.get_by_role("region", name=re.compile("Decide within 30 days"))
     expect(within_30.get_by_role("cell", name="EBG CNC training", exact=True)).to_be_visible()
     within_30.get_by_role("link", name="Renew EBG CNC training").click()
     expect(page.get_by_role("heading", name="Renew agreement")).to_be_visible()

@@ -181,3 +181,39 @@ def test_a_typed_value_cannot_forge_a_log_line(client, caplog):
     _login(client, "x@y.cn\nINFO login ok: admin@cqipc.edu.cn", "whatever1")
     lines = [r.getMessage() for r in caplog.records if "login failed" in r.getMessage()]
     assert lines and all("\n" not in line for line in lines)
+
+
+def test_failed_logins_are_counted_per_account_in_the_database_shared_by_every_worker(app, client, make_user):
+    """Each worker has its own Flask-Limiter memory; the per-account count lives in the database,
+    so a worker that has never seen the account (a fresh limiter) refuses it too."""
+    from crm.auth.models import FailedLogin
+    from crm.extensions import limiter
+
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "3 per 15 minutes"
+    user = make_user()
+    for _ in range(3):
+        assert _login(client, user.email.upper(), "wrong password").status_code == 422
+        limiter.reset()  # the next attempt reaches another worker
+    with app.app_context():
+        assert db.session.query(FailedLogin).filter_by(account=user.email).count() == 3
+    refused = _login(client, user.email, PASSWORD)
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+
+
+def test_an_account_is_locked_for_the_window_only(app, client, make_user):
+    from datetime import timedelta
+
+    from crm.auth.lockout import record_failure, seconds_locked
+    from crm.core.models import utcnow
+
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "2 per 15 minutes"
+    user = make_user()
+    long_ago = utcnow() - timedelta(minutes=14)
+    with app.app_context():
+        record_failure(user.email, "10.0.0.1", now=long_ago)
+        record_failure(user.email, "10.0.0.2", now=long_ago + timedelta(minutes=1))
+        assert 0 < seconds_locked(user.email) <= 60
+        assert seconds_locked("someone.else@cqipc.edu.cn") == 0
+        assert seconds_locked(user.email, now=long_ago + timedelta(minutes=15, seconds=1)) == 0
+    assert _login(client, user.email, PASSWORD).status_code == 429

@@ -181,3 +181,19 @@ def test_the_list_filters_agreements_with_a_signed_document(app, client, auth, f
     assert "Has the PDF" in text and "Still on paper" not in text
     text = client.get("/agreements?has_document=no").text
     assert "Has the PDF" not in text and "Still on paper" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [("evil.html", PDF, "evil.pdf"), ("scan", PNG, "scan.png"), ("photo.JPEG", JPEG, "photo.JPEG"), ("a.pdf.exe", JPEG, "a.pdf.jpg")],
+)
+def test_the_download_name_takes_the_extension_of_the_detected_type(app, client, auth, factory, name, content, expected):
+    auth.login()
+    agreement_id = factory.agreement()
+    assert upload(client, auth, agreement_id, content, name=name).status_code == 303
+    with app.app_context():
+        document_id = db.session.query(Document).one().id
+    download = client.get(f"/agreements/documents/{document_id}")
+    assert download.status_code == 200
+    assert f'filename="{expected}"' in download.headers["Content-Disposition"] or f"filename={expected}" in download.headers["Content-Disposition"]
+    assert "html" not in download.headers["Content-Disposition"]

@@ -141,7 +141,7 @@ def test_the_calendar_feed_holds_act_by_end_and_due_dates_and_needs_no_login(app
     calendar = Calendar.from_ical(response.data)
     events = {str(e.get("summary")): e.decoded("dtstart") for e in calendar.walk("VEVENT")}
     assert events == {
-        "Act by: Exchange": date(2027, 6, 2),
+        "Decide by: Exchange": date(2027, 6, 2),
         "Agreement ends: Exchange": date(2027, 8, 31),
         "Due: Book the delegation's hotel": date(2026, 12, 5),
     }
@@ -184,3 +184,42 @@ def test_changing_the_calendar_address_needs_the_csrf_token(app, client, auth):
     assert client.post("/account/calendar").status_code == 400
     with app.app_context():
         assert db.session.get(User, user.id).calendar_token is None
+
+
+def test_a_chinese_users_digest_is_entirely_in_chinese_with_links_to_each_item(app, make_user, factory, smtp_sink):
+    from crm.agreements.models import Agreement
+
+    app.config["BASE_URL"] = "https://crm.cqipc.edu.cn/"
+    li = make_user(Role.STAFF, email="li.wei@cqipc.edu.cn", name="李伟", locale="zh_CN")
+    partner = factory.partner(name="EBG")
+    agreement_id = factory.agreement([partner], title="EBG CNC training", owner_id=li.id, **in_window())
+    proposal_id = factory.proposal(partner, title="Robotics summer school")
+    factory.follow_up(title="Send the draft renewal", assignee_id=li.id, due_on=TODAY - timedelta(days=2), agreement_id=agreement_id)
+    factory.follow_up(title="Call Dr. Braun", assignee_id=li.id, due_on=TODAY - timedelta(days=3), proposal_id=proposal_id)
+
+    result = app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert result.exit_code == 0, result.output
+    (message,) = smtp_sink.messages
+    body = message.get_content()
+    import re
+
+    words = re.sub(r"https://\S+", "", body)  # the links are addresses, not words
+    english = ["Hello", "Overdue", "follow-up", "Agreements", "Decide by", "act by", "due ", "valid until", "Open Partner CRM", "Department"]
+    assert not [word for word in english if word.lower() in words.lower()], body
+    assert "李伟" in body and "续签决定截止日" in body and "国际交流与合作处" in body
+    with app.app_context():
+        act_by = db.session.get(Agreement, agreement_id).act_by
+    assert f"{act_by.year}年{act_by.month}月{act_by.day}日" in body
+    assert f"https://crm.cqipc.edu.cn/agreements/{agreement_id}" in body
+    assert f"https://crm.cqipc.edu.cn/proposals/{proposal_id}" in body
+    assert "合作伙伴" in message["Subject"] or "协议" in message["Subject"]
+
+
+def test_without_base_url_the_digest_has_no_links_and_the_command_says_so(app, make_user, factory, smtp_sink):
+    li = make_user(Role.STAFF, email="li.wei@cqipc.edu.cn", name="Li Wei")
+    factory.agreement(title="EBG CNC training", owner_id=li.id, **in_window())
+    app.config["BASE_URL"] = None
+    result = app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert result.exit_code == 0 and "BASE_URL" in result.output
+    (message,) = smtp_sink.messages
+    assert "http" not in message.get_content()

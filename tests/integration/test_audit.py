@@ -70,3 +70,57 @@ def test_history_names_users_instead_of_their_ids(app, client, auth, factory, ma
     page = client.get(f"/partners/{partner_id}").text
     history = page[page.index("Change history"):]
     assert "Zhang Min" in history
+
+
+def _history_cells(page: str) -> str:
+    return page[page.index("history-heading"):]
+
+
+def test_history_shows_translated_labels_names_of_linked_records_and_local_dates(app, client, auth, factory, make_user):
+    from datetime import date
+
+    from crm.agreements.models import Agreement
+    from crm.contacts.models import Contact as ContactModel
+
+    user = auth.login(Role.STAFF, user=make_user(Role.STAFF, locale="zh_CN"))
+    old_home = factory.partner(name="Holmesglen Institute")
+    new_home = factory.partner(name="Box Hill Institute")
+    framework = factory.agreement([old_home], title="Framework with Holmesglen")
+    agreement_id = factory.agreement([old_home], title="Nursing exchange", valid_until=date(2027, 3, 31))
+    contact_id = factory.contact(old_home, name="Sarah Mitchell")
+    with app.app_context(), acting_as(user.id):
+        partner = db.session.get(Partner, old_home)
+        partner.kind = PartnerKind.COMPANY
+        agreement = db.session.get(Agreement, agreement_id)
+        agreement.parent_id = framework
+        agreement.valid_until = date(2028, 3, 31)
+        db.session.get(ContactModel, contact_id).partner_id = new_home
+        db.session.commit()
+
+    partner_history = _history_cells(client.get(f"/partners/{old_home}").text)
+    assert "职业院校 / TAFE 学院" in partner_history and "企业" in partner_history
+    assert "vocational" not in partner_history and "company" not in partner_history
+
+    agreement_history = _history_cells(client.get(f"/agreements/{agreement_id}").text)
+    assert "Framework with Holmesglen" in agreement_history
+    assert f">{framework}<" not in agreement_history.replace(" ", "")
+    assert "2028年3月31日" in agreement_history and "2027年3月31日" in agreement_history
+    assert "2028-03-31" not in agreement_history
+
+
+def test_history_is_read_in_a_fixed_number_of_statements(app, client, auth, factory, make_user, count_statements):
+    from crm.audit.queries import record_history
+
+    user = make_user(Role.STAFF)
+    partners = [factory.partner(name=f"Partner {n}") for n in range(6)]
+    owners = [make_user(Role.STAFF, name=f"Owner {n}") for n in range(6)]
+    with app.app_context(), acting_as(user.id):
+        partner = db.session.get(Partner, partners[0])
+        for owner in owners:
+            partner.owner_id = owner.id
+            db.session.commit()
+        with count_statements() as counter:
+            lines = record_history(partner)
+            text = " ".join(f"{line.old} {line.new}" for line in lines)
+    assert "Owner 5" in text and "Owner 0" in text
+    assert counter.count <= 4

@@ -229,3 +229,53 @@ def test_an_erased_participant_shows_as_erased_contact_in_the_timeline(app, clie
     page = client.get(f"/partners/{partner_id}").text
     assert "Gareth Jones" not in page
     assert "With: erased contact" in page
+
+
+def test_erasing_a_contact_lists_the_texts_that_name_them_and_redacts_the_chosen_ones(app, client, auth, factory, partner_id):
+    from crm.followups.models import FollowUp
+    from crm.partners.models import Partner
+
+    contact_id = factory.contact(partner_id, name="Sarah Mitchell")
+    met = factory.interaction(partner_id, subject="Lunch with Sarah Mitchell", summary="sarah mitchell asked about the quota.")
+    kept = factory.interaction(partner_id, subject="Call", summary="Sarah Mitchell will retire in June.")
+    unrelated = factory.interaction(partner_id, subject="Sarah Mitchellson visit")  # another person
+    follow_up = factory.follow_up(title="Send Sarah Mitchell the draft", interaction_id=met)
+    with app.app_context():
+        db.session.get(Partner, partner_id).notes = "Dean: Sarah Mitchell."
+        db.session.commit()
+    auth.login(Role.ADMIN)
+    page = client.get(f"/partners/{partner_id}/contacts/{contact_id}/erase")
+    assert page.status_code == 200
+    for text in ("Lunch with Sarah Mitchell", "Send Sarah Mitchell the draft", "will retire in June", "Dean: Sarah Mitchell"):
+        assert text in page.text
+    assert "Mitchellson" not in page.text
+    chosen = [f"interaction:{met}:subject", f"interaction:{met}:summary", f"follow_up:{follow_up}:title", f"partner:{partner_id}:notes"]
+    response = client.post(
+        f"/partners/{partner_id}/contacts/{contact_id}/erase",
+        data={"csrf_token": auth.csrf(), "version": "1", "redact": chosen},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Interaction, met).subject == f"Lunch with {ERASED_NAME}"
+        assert db.session.get(Interaction, met).summary == f"{ERASED_NAME} asked about the quota."
+        assert db.session.get(FollowUp, follow_up).title == f"Send {ERASED_NAME} the draft"
+        assert db.session.get(Partner, partner_id).notes == f"Dean: {ERASED_NAME}."
+        assert db.session.get(Interaction, kept).summary == "Sarah Mitchell will retire in June."  # not ticked
+        assert db.session.get(Interaction, unrelated).subject == "Sarah Mitchellson visit"
+        redacted = {("interaction", met, "subject"), ("interaction", met, "summary"), ("follow_up", follow_up, "title"),
+                    ("partner", partner_id, "notes")}
+        history = [row for row in db.session.scalars(select(AuditEntry)) if (row.record_type, row.record_id, row.field) in redacted]
+        assert history and not any("Sarah" in f"{row.old} {row.new}" for row in history)
+
+
+def test_a_redaction_choice_outside_the_listed_texts_is_refused(app, client, auth, factory, partner_id):
+    contact_id = factory.contact(partner_id, name="Sarah Mitchell")
+    other = factory.interaction(partner_id, subject="Budget")
+    auth.login(Role.ADMIN)
+    response = client.post(
+        f"/partners/{partner_id}/contacts/{contact_id}/erase",
+        data={"csrf_token": auth.csrf(), "version": "1", "redact": [f"interaction:{other}:subject"]},
+    )
+    assert response.status_code == 422
+    with app.app_context():
+        assert not db.session.get(Contact, contact_id).erased

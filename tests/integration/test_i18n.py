@@ -43,7 +43,7 @@ def test_country_names_and_dates_show_in_the_users_language(app, client, auth, f
     partner_id = factory.partner(name="EBG Germany", country="DE")
     factory.agreement([partner_id], valid_until=date(2027, 3, 31))
     assert "Germany" in client.get("/partners").text
-    assert "31 Mar 2027" in client.get("/agreements").text or "Mar 31, 2027" in client.get("/agreements").text
+    assert "31 Mar 2027" in client.get("/agreements").text
     with app.app_context():
         db.session.get(User, user.id).locale = "zh_CN"
         db.session.commit()

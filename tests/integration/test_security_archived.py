@@ -148,3 +148,29 @@ def test_reminder_digests_leave_out_follow_ups_of_archived_records(app, archived
         db.session.commit()
         [digest] = build_digests(date.today())
         assert [f.title for f in digest.follow_ups] == ["Live follow-up"]
+
+
+@pytest.fixture
+def proposal_of_archived_partner(app, archived):
+    """A proposal that is not archived itself, of the archived partner, with a follow-up."""
+    with app.app_context():
+        proposal = Proposal(partner_id=archived["partner_id"], title="Proposal of a gone partner", kind=AgreementKind.MOU,
+                            stage=ProposalStage.APPROVED)
+        follow_up = FollowUp(title="Chase the gone partner", proposal=proposal, assignee_id=archived["staff_id"])
+        db.session.add_all([proposal, follow_up])
+        db.session.commit()
+        return archived | {"proposal_id": proposal.id, "follow_up_id": follow_up.id}
+
+
+@pytest.mark.parametrize(("rule", "methods"), [p for p in _rules() if "proposal_id" in p.values[0] or "follow_up_id" in p.values[0]])
+def test_a_proposal_of_an_archived_partner_and_its_follow_ups_answer_404(app, client, auth, proposal_of_archived_partner, rule, methods):
+    auth.login(Role.ADMIN)
+    csrf = auth.csrf("/account")
+    path = _path(rule, proposal_of_archived_partner)
+    before = snapshot(app)
+    for method in methods:
+        data = _plausible_form(proposal_of_archived_partner, csrf) if method != "GET" else None
+        response = client.open(path, method=method, data=data, content_type="multipart/form-data" if data else None)
+        assert response.status_code == 404, (method, path)
+    assert snapshot(app) == before
+    assert "Chase the gone partner" not in client.get("/follow-ups?assignee=all").text

@@ -100,8 +100,9 @@ def _csv_cells(response) -> list[str]:
 
 
 def _xlsx_cells(response) -> list:
-    sheet = load_workbook(io.BytesIO(response.data)).active
-    return [cell.value for row in sheet.iter_rows() for cell in row]
+    # Every sheet: the data and the description of the filters.
+    workbook = load_workbook(io.BytesIO(response.data))
+    return [cell.value for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

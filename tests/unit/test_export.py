@@ -36,7 +36,7 @@ def test_xlsx_has_no_formula_and_no_illegal_character_can_uncover_one():
     data = xlsx_bytes([["Title"]], ["Name", "Count"], [["=1+1", 3], ["\x01=2+2", 4], [PartnerStatus.ACTIVE, None]])
     sheet = load_workbook(io.BytesIO(data)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "Title"
+    assert values[0] == ["Name", "Count"]
     assert ["'=1+1", 3] in values and ["'=2+2", 4] in values
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
 
@@ -46,3 +46,34 @@ def test_a_download_name_is_encoded_for_every_browser():
     assert header.startswith('attachment; filename="contacts-')
     assert "filename*=UTF-8''contacts-%E5%BE%B7%E5%9B%BD%20%22x%22.csv" in header
     assert '"x"' not in header
+
+
+def test_xlsx_has_its_header_on_row_1_frozen_filtered_fitted_and_the_filters_on_a_second_sheet():
+    data = xlsx_bytes(
+        [["Partners", "exported today"], ["Country", "Germany"]],
+        ["Name", "Valid until", "Notes"],
+        [["Technische Hochschule Ingolstadt 英戈尔施塔特工业大学", date(2027, 3, 31), "short"], ["BMW AG", date(2026, 12, 1), None]],
+        sheet_title="Partners",
+    )
+    workbook = load_workbook(io.BytesIO(data))
+    sheet, about = workbook.worksheets
+    assert sheet.title == "Partners"
+    assert [cell.value for cell in sheet[1]] == ["Name", "Valid until", "Notes"]
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:C3"
+    assert sheet.column_dimensions["A"].width > 50 > sheet.column_dimensions["B"].width >= 10
+    assert sheet.column_dimensions["C"].width < 15
+    valid_until = sheet["B2"]
+    assert valid_until.is_date and valid_until.value.date() == date(2027, 3, 31)
+    assert valid_until.number_format == "yyyy-mm-dd"
+    assert [[cell.value for cell in row] for row in about.iter_rows()] == [["Partners", "exported today"], ["Country", "Germany"]]
+
+
+def test_xlsx_keeps_aware_datetimes_as_local_excel_dates(app):
+    from datetime import UTC, datetime
+
+    with app.test_request_context():
+        data = xlsx_bytes([], ["When"], [[datetime(2026, 10, 6, 3, 0, tzinfo=UTC)]])
+    cell = load_workbook(io.BytesIO(data)).active["A2"]
+    assert cell.is_date and cell.value == datetime(2026, 10, 6, 11, 0)
