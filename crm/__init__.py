@@ -79,8 +79,11 @@ def _register_blueprints(app: Flask) -> None:
     from crm.dashboard.views import bp as dashboard
     from crm.followups.views import bp as followups
     from crm.interactions.views import bp as interactions
+    from crm.outcomes.views import bp as outcomes
     from crm.partners.views import bp as partners
+    from crm.reports.views import bp as reports
     from crm.proposals.views import bp as proposals
 
-    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar):
+    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar,
+                      outcomes, reports):
         app.register_blueprint(blueprint)

@@ -69,6 +69,8 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
 
     PAGE_SIZE = 50
+    # The office's report year: "academic" (from 1 September, 2025-2026) or "calendar".
+    REPORT_YEAR_KIND = os.environ.get("REPORT_YEAR_KIND", "academic")
 
 
 class DevelopmentConfig(Config):

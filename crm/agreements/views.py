@@ -39,6 +39,7 @@ from crm.core.pagination import paginate
 from crm.extensions import db, htmx
 from crm.partners.models import Partner
 from crm.core.navigation import nav_item
+from crm.outcomes.views import section_context as outcome_section_context
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 nav_item("cooperation", "agreements.index", _l("Agreements"), order=10)
@@ -181,6 +182,7 @@ def show(agreement_id: int):
         interactions=interactions_mentioning(agreement.id),
         document_form=DocumentForm(),
         history=record_history(agreement),
+        **outcome_section_context(agreement),
     )
 
 

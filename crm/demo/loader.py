@@ -17,7 +17,7 @@ from crm.demo import data
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
-from crm.outcomes.models import Outcome, academic_year_of
+from crm.outcomes.models import Outcome, OutcomeCategory, report_year_of
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag
 from crm.proposals.models import Proposal, ProposalStage, ProposalStageChange, ProposedBy
 
@@ -234,7 +234,8 @@ class _DemoBuilder:
     # --- the yearly report ---
 
     def add_outcomes(self) -> None:
-        current_year = academic_year_of(self.today)
+        """One approved outcome per count of the data (the office's own entries)."""
+        current_year = report_year_of(self.today)
         for subject, outcomes in data.OUTCOMES.items():
             if subject.startswith("partner:"):
                 target = {"partner": self.partners[subject.removeprefix("partner:")]}
@@ -242,5 +243,9 @@ class _DemoBuilder:
                 target = {"agreement": self.agreements[subject]}
             for item in outcomes:
                 year = item["year"] if item["year"] > 1900 else current_year + item["year"]
-                db.session.add(Outcome(academic_year=year, note=item["note"], **target, **item["counts"]))
-                self.counts["outcomes"] += 1
+                for category, count in item["counts"].items():
+                    db.session.add(Outcome(
+                        year=year, category=OutcomeCategory(category), count=count, note=item["note"],
+                        detail=item["detail"].get(category), **target,
+                    ))
+                    self.counts["outcomes"] += 1

@@ -18,7 +18,7 @@ from crm.core.i18n import country_name
 from crm.core.pagination import page_number
 from crm.extensions import db, htmx
 from crm.interactions.queries import timeline_of_partner
-from crm.outcomes.queries import outcomes_of_partner
+from crm.outcomes.queries import outcomes_of_partner, partner_sums
 from crm.partners.forms import (
     PARTNER_FIELDS,
     PartnerCreateForm,
@@ -197,6 +197,7 @@ def show(partner_id: int):
         interactions=timeline_of_partner(partner.id),
         proposals=proposals_of_partner(partner.id),
         outcomes=outcomes_of_partner(partner.id),
+        outcome_sums=partner_sums(partner.id),
         history=record_history(partner),
         action_form=RecordActionForm(obj=partner),
     )
