@@ -18,11 +18,16 @@ LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
 
 
 def round_down(value: int) -> int:
-    """The round number at or below `value` that a report would write: 412 → 400, 92 → 90, 9 → 9."""
+    """The round number at or below `value` that a report would write: 412 → 400, 92 → 90,
+    173 → 170 (one significant digit unless that drops more than 15%, then two); under 20 exact."""
     if value < 20:
         return value
-    step = 10 if value < 100 else 100 if value < 1000 else 1000
-    return value // step * step
+    step = 10 ** (len(str(value)) - 1)
+    rounded = value // step * step
+    if (value - rounded) / value > 0.15:
+        step //= 10
+        rounded = value // step * step
+    return rounded
 
 
 @dataclass
