@@ -99,8 +99,8 @@ def column_chart(title: str, data: Iterable[tuple], *, value_label: str = "", li
     return Chart(title, "columns", items, value_label, height=16 + COLUMN_AREA_HEIGHT + AXIS_HEIGHT)
 
 
-LINE_LEFT = 40
-LINE_RIGHT = 20
+LINE_LEFT = 50
+LINE_RIGHT = 50
 MAX_SERIES = 8
 
 

@@ -71,8 +71,9 @@ class _Writer:
         return Markup(gettext(", of them %(list)s", list=Markup(gettext("; ")).join(items)))
 
     def partner_name(self, partner_id: int) -> str:
-        if self.locale.startswith("zh") and self.report.partner_local_names.get(partner_id):
-            return self.report.partner_local_names[partner_id]
+        local = self.report.partner_local_names.get(partner_id) or ""
+        if self.locale.startswith("zh") and any("\u4e00" <= ch <= "\u9fff" for ch in local):
+            return local
         return self.report.partner_names.get(partner_id, "")
 
     def write(self) -> Narrative:

@@ -34,12 +34,15 @@ def current_year() -> int:
 
 
 def _years_from(form: ReportFilterForm) -> tuple[int, int]:
-    """The range asked for: `last` N years up to this one, or from/to; default the last 3 years and this one."""
+    """The range asked for: `last` N years up to this one, or from/to; by default the three years up
+    to the latest with an approved outcome (this year once it has one)."""
     this_year = current_year()
     if form.last.data:
         return this_year - form.last.data + 1, this_year
-    last = form.year_to.data if form.year_to.data is not None else this_year
-    first = form.year_from.data if form.year_from.data is not None else last - 3
+    _first, latest = outcome_years()
+    default_last = min(latest, this_year) if latest is not None else this_year
+    last = form.year_to.data if form.year_to.data is not None else default_last
+    first = form.year_from.data if form.year_from.data is not None else last - 2
     if first > last:
         first, last = last, first
     return max(first, last - MAX_RANGE + 1), last
