@@ -82,8 +82,9 @@ def _register_blueprints(app: Flask) -> None:
     from crm.outcomes.views import bp as outcomes
     from crm.partners.views import bp as partners
     from crm.reports.views import bp as reports
+    from crm.schools.views import bp as schools
     from crm.proposals.views import bp as proposals
 
     for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar,
-                      outcomes, reports):
+                      outcomes, reports, schools):
         app.register_blueprint(blueprint)

@@ -196,3 +196,29 @@ def test_the_records_behind_a_figure_are_listed(app, client, auth, agreement_id)
     listed = client.get(f"/outcomes?category=certificates_earned&year_from={LAST_YEAR}&year_to={LAST_YEAR}")
     assert listed.status_code == 200 and "54 passed of 57" in listed.text and "Foreign teachers" not in listed.text
     assert client.get("/outcomes?category=nonsense").status_code == 404
+
+
+def test_an_administrator_keeps_the_schools_and_makes_a_user_their_liaison(app, client, auth, make_user):
+    auth.login(Role.ADMIN)
+    data = {"csrf_token": auth.csrf("/admin/schools"), "name_zh": "机械工程学院", "name_en": "School of Mechanical Engineering"}
+    assert client.post("/admin/schools", data=data).status_code == 303
+    assert client.post("/admin/schools", data=data).status_code == 422  # the same name again
+    with app.app_context():
+        school_id = db.session.scalar(select(School.id))
+    user = make_user(Role.STAFF)
+    page = client.get(f"/admin/users/{user.id}")
+    version = page.text.split('name="version" type="hidden" value="')[1].split('"')[0]
+    form = {"csrf_token": auth.csrf(), "version": version, "name": user.name, "role": "liaison", "active": "y"}
+    assert client.post(f"/admin/users/{user.id}", data={**form, "school_id": ""}).status_code == 422
+    assert client.post(f"/admin/users/{user.id}", data={**form, "school_id": school_id}).status_code == 303
+    with app.app_context():
+        saved = db.session.get(User, user.id)
+        assert (saved.role, saved.school_id, saved.is_liaison) == (Role.LIAISON, school_id, True)
+
+
+def test_a_viewer_cannot_change_the_schools(app, client, auth):
+    auth.login(Role.VIEWER)
+    response = client.post("/admin/schools", data={"csrf_token": auth.csrf(), "name_zh": "x", "name_en": "x"})
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(School)) == 0
