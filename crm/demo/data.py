@@ -1333,3 +1333,41 @@ OUTCOMES = {
                 training_programmes=2, experts_hosted=4, staff_sent=10),
     ],
 }
+
+# The college's schools (二级学院): key: (Chinese name, English name). Their liaisons report outcomes.
+SCHOOLS = {
+    "mech": ("机械工程学院", "School of Mechanical Engineering"),
+    "auto": ("车辆工程学院", "School of Automotive Engineering"),
+    "elec": ("电子信息学院", "School of Electronic Information"),
+    "econ": ("经济管理学院", "School of Economics and Management"),
+    "intl": ("国际教育学院", "School of International Education"),
+}
+
+# Which school an agreement's (or partner's) outcomes belong to; the others belong to no school.
+OUTCOME_SCHOOLS = {
+    "ebg-ahk": "mech", "sgave": "auto", "cymoedd-exchange": "auto", "stclair-joint": "econ", "partner:stclair": "econ",
+    "uum-topup": "econ", "ivytech-exchange": "econ", "bsk-prep-1": "intl", "bsk-prep-2": "intl",
+    "hiroshima-exchange": "intl", "holmesglen-tae": "intl", "holmesglen-tour": "intl",
+}
+
+# Structured quotas: agreement key → {category: per year}. Some deliver less than half.
+QUOTAS = {
+    "ebg-ahk": {"certificates_earned": 60},
+    "holmesglen-tae": {"teachers_trained": 30},
+    "stclair-joint": {"joint_programme_students": 60},
+    "uum-topup": {"outbound_students": 30},
+    "segi-topup": {"outbound_students": 25},
+    "ivytech-exchange": {"inbound_students": 12},
+    "hiroshima-exchange": {"inbound_students": 15},
+}
+
+# Quantities of the 国际影响表 for the last completed year (the loader adds the usual rows for it):
+# (subject: agreement key, "partner:<key>" or None, indicator code, count, note, school key).
+INFLUENCE_OUTCOMES = [
+    ("hiroshima-exchange", "intl_training_part_time", 168, "12 students × 14 days of the summer programme.", "intl"),
+    ("sgave", "teacher_training_abroad", 120, "8 teachers × 15 days training at the German partners' plants.", "auto"),
+    ("partner:consortium", "teacher_office_abroad", 3, "Teachers on the boards of ASEAN vocational associations.", "mech"),
+    (None, "teaching_standards_adopted", 2, "CNC and mechatronics programme standards adopted by a Thai college.", "mech"),
+    (None, "course_standards_adopted", 5, "Course standards adopted by the same college.", "mech"),
+    (None, "skills_competition_awards", 4, "Awards at the ASEAN skills competition.", "auto"),
+]

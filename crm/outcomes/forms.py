@@ -107,3 +107,18 @@ class ReturnForm(VersionedForm):
 
 class ApproveForm(VersionedForm):
     submit = SubmitField(_l("Approve"))
+
+
+class QuotaForm(FlaskForm):
+    """A structured quota: how many of a category the agreement promises each year."""
+
+    category = SelectField(_l("What is promised"), choices=OutcomeCategory.choices, coerce=OutcomeCategory.coerce)
+    per_year = IntegerField(_l("Per year"), validators=[
+        InputRequired(message=_l("Enter a whole number (0 or more).")),
+        NumberRange(min=0, max=MAX_COUNT, message=_l("Enter a whole number from 0 to %(max)s.", max=MAX_COUNT))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)], description=_l("e.g. each way, per intake"))
+    submit = SubmitField(_l("Save quota"))
+
+
+class QuotaRemoveForm(VersionedForm):
+    submit = SubmitField(_l("Remove"))

@@ -183,3 +183,5 @@ class Quota(Audited, Timestamped, Versioned, db.Model):
     category: Mapped[OutcomeCategory] = mapped_column(enum_column(OutcomeCategory))
     per_year: Mapped[int]
     note: Mapped[str | None] = mapped_column(sa.String(300))
+
+    agreement: Mapped[Agreement] = relationship()

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from crm.agreements.forms import optional_int
 from crm.auth.permissions import editor_required
@@ -19,14 +20,23 @@ from crm.core.pagination import paginate
 from crm.core.models import utcnow
 from crm.extensions import db, htmx
 from crm.outcomes.access import may_change, outcome_writer_required, status_for_new_entry
-from crm.outcomes.forms import OUTCOME_FIELDS, ApproveForm, OutcomeEditForm, OutcomeForm, ReturnForm
-from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of, year_label
+from crm.outcomes.forms import (
+    OUTCOME_FIELDS,
+    ApproveForm,
+    OutcomeEditForm,
+    OutcomeForm,
+    QuotaForm,
+    QuotaRemoveForm,
+    ReturnForm,
+)
+from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, Quota, report_year_of, year_label
 from crm.outcomes.queries import (
     OutcomeFilter,
     agreement_sums,
     live_agreement,
     outcome_list,
     outcomes_of_agreement,
+    quotas_of,
     returned_outcomes_of_school,
     schools_without_outcomes,
     waiting_outcomes,
@@ -91,12 +101,24 @@ def _changed(agreement_id: int | None, message: str):
     return _back(agreement_id)
 
 
-def section_context(agreement) -> dict:
-    """What templates/outcomes/_agreement_section.html needs (the agreement page passes it too)."""
+def section_context(agreement, quota_form: QuotaForm | None = None) -> dict:
+    """What templates/outcomes/_agreement_section.html needs (the agreement page passes it too):
+    the records, their sums, the quotas with promised vs delivered, and the health summary."""
+    from crm.reports.health import agreement_health, quota_years
+    from crm.reports.queries import promised_vs_delivered
+
+    sums = agreement_sums(agreement.id)
+    years = quota_years(agreement)
+    promises = promised_vs_delivered(*years, agreement_id=agreement.id) if years else []
     return {
         "outcomes": outcomes_of_agreement(agreement.id),
-        "outcome_sums": agreement_sums(agreement.id),
+        "outcome_sums": sums,
         "may_enter": current_user.can_edit or current_user.is_liaison,
+        "quotas": quotas_of(agreement.id),
+        "quota_years": years,
+        "promised": promises,
+        "health": agreement_health(agreement, sums, promises),
+        "quota_form": quota_form or QuotaForm(prefix="quota"),
     }
 
 
@@ -280,3 +302,40 @@ def send_back(outcome_id: int):
         flash(_("The outcome was sent back to the school's liaison."), "success")
         return redirect(url_for("outcomes.review"), 303)
     return render_template("outcomes/return.html", outcome=outcome, form=form), 422 if form.errors else 200
+
+
+# --- quotas: what an agreement promises each year -------------------------------------------------
+
+
+@bp.post("/agreement/<int:agreement_id>/quotas")
+@editor_required
+def set_quota(agreement_id: int):
+    """Sets the agreement's quota for a category (a second quota of the same category replaces it)."""
+    agreement = _agreement_or_404(agreement_id)
+    form = QuotaForm(prefix="quota")
+    if form.validate_on_submit():
+        quota = db.session.scalar(select(Quota).where(Quota.agreement_id == agreement.id, Quota.category == form.category.data))
+        if quota is None:
+            quota = Quota(agreement_id=agreement.id, category=form.category.data)
+            db.session.add(quota)
+        quota.per_year, quota.note = form.per_year.data, (form.note.data or "").strip() or None
+        db.session.commit()
+        return _changed(agreement.id, _("The quota was saved."))
+    if htmx:
+        return render_template("outcomes/_agreement_section.html", agreement=agreement,
+                               **section_context(agreement, quota_form=form)), 422
+    return render_template("outcomes/quota_form.html", agreement=agreement, form=form), 422
+
+
+@bp.post("/quotas/<int:quota_id>/remove")
+@editor_required
+def remove_quota(quota_id: int):
+    quota = db.get_or_404(Quota, quota_id)
+    agreement = _agreement_or_404(quota.agreement_id)
+    form = QuotaRemoveForm()
+    if not form.validate_on_submit():
+        abort(422)
+    form.ensure_current(quota)
+    db.session.delete(quota)
+    db.session.commit()
+    return _changed(agreement.id, _("The quota was removed."))

@@ -116,6 +116,10 @@ class Promise:
     delivered: int
 
     @property
+    def category_label(self) -> str:
+        return category_label(self.category)
+
+    @property
     def ratio(self) -> float | None:
         return None if not self.promised else self.delivered / self.promised
 

@@ -222,3 +222,31 @@ def test_a_viewer_cannot_change_the_schools(app, client, auth):
     assert response.status_code == 403
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(School)) == 0
+
+
+def test_structured_quotas_show_promised_delivered_and_the_health_parts(app, client, auth, agreement_id):
+    auth.login()
+    client.post(f"/outcomes/agreement/{agreement_id}/new", data={"csrf_token": auth.csrf(), **_form(count=20)})
+    bad = client.post(f"/outcomes/agreement/{agreement_id}/quotas",
+                      data={"csrf_token": auth.csrf(), "quota-category": "certificates_earned", "quota-per_year": "-1"})
+    assert bad.status_code == 422
+    saved = client.post(f"/outcomes/agreement/{agreement_id}/quotas",
+                        data={"csrf_token": auth.csrf(), "quota-category": "certificates_earned", "quota-per_year": "60"})
+    assert saved.status_code == 303
+    page = client.get(f"/agreements/{agreement_id}").text
+    assert "Certificates earned: 60 a year" in page
+    assert 'class="app-shortfall"' in page  # 20 delivered of at least 60 promised
+    health = page.split('id="health"')[1].split("</table>")[0]
+    for part in ("Students each way", "Staff exchanges", "Certificates", "Promised vs delivered", "Last contact"):
+        assert part in health
+    assert "/ 10</strong>" in health
+
+
+def test_a_viewer_cannot_set_quotas(app, client, auth, agreement_id):
+    auth.login(Role.VIEWER)
+    response = client.post(f"/outcomes/agreement/{agreement_id}/quotas",
+                           data={"csrf_token": auth.csrf(), "quota-category": "certificates_earned", "quota-per_year": "60"})
+    assert response.status_code == 403
+    with app.app_context():
+        from crm.outcomes.models import Quota
+        assert db.session.scalar(select(func.count()).select_from(Quota)) == 0

@@ -71,7 +71,8 @@ def test_the_excel_file_has_a_sheet_per_view_a_cover_and_a_native_chart(app, cli
     response = client.get(f"/reports/export.xlsx?{DEMO_YEARS}")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["Report", "By category", "By year", "By country", "By partner", "Records"]
+    assert workbook.sheetnames == ["Report", "By category", "By year", "By country", "By partner",
+                                   "Promised vs delivered", "Records"]
     cover = workbook["Report"]
     assert f"{THIS_YEAR - 3}-{THIS_YEAR - 2}" in cover["B3"].value
     summary = workbook["By category"]
@@ -90,3 +91,22 @@ def test_the_report_page_has_print_css_and_svg_charts(app, client, auth, demo):
     assert page.text.count("<svg") >= 4 and "app-chart-lines" in page.text
     css = client.get("/static/css/app.css").text
     assert "size: A4" in css
+
+
+def test_promised_vs_delivered_highlights_agreements_under_half(app, client, auth, demo):
+    auth.login()
+    page = client.get(f"/reports?{DEMO_YEARS}")
+    rows = re.findall(r'<tr class="(app-shortfall)?">\s*<td><a [^>]+>([^<]+)</a></td>', page.text)
+    under_half = {title for css, title in rows if css}
+    assert "Student exchange in international business" in under_half  # Ivy Tech: 16 of 36
+    assert not any("AHK" in title for title in under_half)
+
+
+def test_the_demo_influence_table_sums_its_tagged_outcomes(app, client, auth, demo):
+    auth.login(Role.VIEWER)
+    page = client.get(f"/reports/international-influence?year={THIS_YEAR - 1}")
+    assert "非全日制国（境）外人员培训量" in page.text and ">168</a>" in page.text
+    sheet = load_workbook(io.BytesIO(client.get(f"/reports/international-influence.xlsx?year={THIS_YEAR - 1}").data)).active
+    values = {row[1].value: row[3].value for row in sheet.iter_rows(min_row=4)}
+    assert values["专任教师赴国（境）外指导和开展培训时间"] == 120 and values["国（境）外技能大赛获奖数量"] == 4
+    assert sheet.freeze_panes == "A4"
