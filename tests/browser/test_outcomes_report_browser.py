@@ -120,4 +120,7 @@ def test_screenshots_of_the_demo_report(browser, live_server, live_db, live_user
                 page.screenshot(path=str(folder / f"reports-{locale}-print.png"), full_page=True)
                 page.goto(f"{live_server}/reports/international-influence?year={LAST_YEAR}")
                 page.screenshot(path=str(folder / f"influence-{locale}.png"), full_page=True)
+                page.emulate_media(media="screen")
+                page.goto(f"{live_server}/agreements/2")
+                page.locator("#outcomes").screenshot(path=str(folder / f"agreement-outcomes-{locale}.png"))
             context.close()
