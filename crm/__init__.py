@@ -79,9 +79,13 @@ def _register_blueprints(app: Flask) -> None:
     from crm.dashboard.views import bp as dashboard
     from crm.followups.views import bp as followups
     from crm.interactions.views import bp as interactions
+    from crm.outcomes.views import bp as outcomes
     from crm.partners.views import bp as partners
+    from crm.reports.views import bp as reports
+    from crm.schools.views import bp as schools
     from crm.proposals.views import bp as proposals
     from crm.search.views import bp as search
 
-    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar, search):
+    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar, search,
+                      outcomes, reports, schools):
         app.register_blueprint(blueprint)

@@ -82,6 +82,8 @@ class Config:
     # A partner has gone quiet after this many days without a contact, a signed agreement or a
     # proposal step (home page, partner list filter, reminder digest: crm/partners/activity.py).
     QUIET_AFTER_DAYS = int(os.environ.get("QUIET_AFTER_DAYS", "180"))
+    # The office's report year: "academic" (from 1 September, 2025-2026) or "calendar".
+    REPORT_YEAR_KIND = os.environ.get("REPORT_YEAR_KIND", "academic")
 
 
 class DevelopmentConfig(Config):

@@ -60,7 +60,8 @@ class AgreementForm(PartnerSearchFields, FlaskForm):
     )
     subjects = TextAreaField(_l("Subjects / majors"), validators=[Optional(), Length(max=MAX_TEXT)])
     yearly_quotas = TextAreaField(
-        _l("Yearly quotas"), validators=[Optional(), Length(max=MAX_TEXT)], description=_l("For example: 20 students per year.")
+        _l("Quota note"), validators=[Optional(), Length(max=MAX_TEXT)],
+        description=_l("Remarks on the quotas; the numbers per year are set on the agreement's page (promised vs delivered)."),
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=MAX_TEXT)])
     submit = SubmitField(_l("Save agreement"))

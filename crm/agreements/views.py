@@ -50,6 +50,7 @@ from crm.interactions.queries import interactions_about_agreement
 from crm.partners.models import Partner
 from crm.core.navigation import nav_item
 from crm.partners.picker import picker_context
+from crm.outcomes.views import section_context as outcome_section_context
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 nav_item("cooperation", "agreements.index", _l("Agreements"), order=10)
@@ -189,6 +190,7 @@ def show(agreement_id: int):
         interactions=interactions_about_agreement(agreement.id),
         document_form=DocumentForm(),
         history=record_history(agreement),
+        **outcome_section_context(agreement),
     )
 
 

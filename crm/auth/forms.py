@@ -21,6 +21,14 @@ def _language_choices():
     return list(LANGUAGE_NAMES.items())
 
 
+def school_choice(value):
+    """'' → None; a school id → int (anything else fails the choice check)."""
+    if value in (None, ""):
+        return None
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else text
+
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=MAX_LENGTH)])
@@ -48,8 +56,19 @@ class UserCreateForm(FlaskForm):
 class UserEditForm(VersionedForm):
     name = StringField(lazy_pgettext("person", "Name"), validators=[InputRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=Role.choices, coerce=Role.coerce)
+    school_id = SelectField(_l("School (for a school liaison)"), coerce=school_choice)
     active = BooleanField(_l("Active (may log in)"))
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from crm.schools.queries import school_choices
+
+        self.school_id.choices = [("", _l("— none —"))] + school_choices()
+
+    def validate_school_id(self, field):
+        if self.role.data == Role.LIAISON and field.data is None:
+            raise ValidationError(_l("A school liaison needs their school."))
 
 
 class LanguageForm(FlaskForm):

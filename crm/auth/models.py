@@ -16,6 +16,9 @@ class Role(LabelledEnum):
     ADMIN = "admin", _l("Administrator")
     STAFF = "staff", _l("Staff")
     VIEWER = "viewer", _l("Viewer")
+    # A school's 外事联络员: enters outcomes for their own school (the office approves them) and
+    # otherwise reads like a viewer.
+    LIAISON = "liaison", _l("School liaison")
 
 
 class User(Audited, Timestamped, Versioned, UserMixin, db.Model):
@@ -33,6 +36,7 @@ class User(Audited, Timestamped, Versioned, UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(64), default=lambda: secrets.token_urlsafe(32))
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     last_login_at: Mapped[datetime | None]
+    school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("school.id"), index=True)  # a liaison's school
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -63,6 +67,10 @@ class User(Audited, Timestamped, Versioned, UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_liaison(self) -> bool:
+        return self.active and self.role == Role.LIAISON and self.school_id is not None
 
     @property
     def can_edit(self) -> bool:

@@ -140,6 +140,7 @@ def edit(user_id: int):
         else:
             user.name = form.name.data
             user.role = form.role.data
+            user.school_id = form.school_id.data if form.role.data == Role.LIAISON else None
             if user.active and not form.active.data:
                 deactivate(user)
             user.active = form.active.data

@@ -9,7 +9,9 @@ with links, and a library's SVG would bring inline styles and scripts that the C
 
 `bar_chart` draws horizontal bars (categories with long names: countries, partners);
 `column_chart` draws vertical columns (a series in order: months, years). Both keep the first
-`limit` items; the table lists the same items.
+`limit` items; the table lists the same items. `line_chart` draws a few series over the same
+labels (a trend by year, one line per category): each series is styled by its index
+(`app-chart-series-N`, CSS only), and its table has a column per series.
 """
 from __future__ import annotations
 
@@ -42,16 +44,32 @@ class Item:
 @dataclass
 class Chart:
     title: str
-    kind: str  # "bars" or "columns"
+    kind: str  # "bars", "columns" or "lines"
     items: list[Item]
     value_label: str = ""
     width: int = WIDTH
     height: int = 0
     id: str = field(default_factory=lambda: f"chart-{next(_ids)}")
+    series: list[Series] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    label_x: list[float] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
+        if self.kind == "lines":
+            return not any(point.value for line in self.series for point in line.points)
         return not any(item.value for item in self.items)
+
+
+@dataclass
+class Series:
+    name: str
+    points: list[Item]
+    index: int = 0
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{'M' if n == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for n, p in enumerate(self.points))
 
 
 def _items(data: Iterable[tuple], limit: int) -> list[Item]:
@@ -79,3 +97,30 @@ def column_chart(title: str, data: Iterable[tuple], *, value_label: str = "", li
         item.x, item.width = index * slot + slot * 0.15, slot * 0.7
         item.y = 16 + COLUMN_AREA_HEIGHT - item.height
     return Chart(title, "columns", items, value_label, height=16 + COLUMN_AREA_HEIGHT + AXIS_HEIGHT)
+
+
+LINE_LEFT = 50
+LINE_RIGHT = 50
+MAX_SERIES = 8
+
+
+def line_chart(title: str, labels: list[str], series: Iterable[tuple], *, value_label: str = "") -> Chart:
+    """Lines over the same `labels` (left to right), one per (name, [values][, [hrefs]]); at most
+    MAX_SERIES series. Each point sits at its label's x and its value's height above the baseline."""
+    lines = []
+    rows = list(series)[:MAX_SERIES]
+    largest = max((value or 0 for row in rows for value in row[1]), default=0) or 1
+    slot = (WIDTH - LINE_LEFT - LINE_RIGHT) / max(len(labels) - 1, 1)
+    for index, row in enumerate(rows):
+        name, values = row[0], list(row[1])
+        hrefs = list(row[2]) if len(row) > 2 else [None] * len(values)
+        points = []
+        for n, value in enumerate(values[: len(labels)]):
+            x = LINE_LEFT + (n * slot if len(labels) > 1 else (WIDTH - LINE_LEFT - LINE_RIGHT) / 2)
+            y = 16 + COLUMN_AREA_HEIGHT - COLUMN_AREA_HEIGHT * (value or 0) / largest
+            points.append(Item(labels[n], value or 0, hrefs[n], x=x, y=y))
+        lines.append(Series(str(name), points, index))
+    chart = Chart(title, "lines", [], value_label, height=16 + COLUMN_AREA_HEIGHT + AXIS_HEIGHT)
+    chart.series, chart.labels = lines, [str(label) for label in labels]
+    chart.label_x = [LINE_LEFT + (n * slot if len(labels) > 1 else (WIDTH - LINE_LEFT - LINE_RIGHT) / 2) for n in range(len(labels))]
+    return chart

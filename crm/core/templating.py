@@ -7,7 +7,7 @@ from flask_babel import format_date, format_datetime, to_user_timezone
 from flask_login import current_user
 
 from crm.audit.labels import field_label
-from crm.outcomes.models import OUTCOME_COUNTS
+from crm.outcomes.models import year_kind_note, year_label
 from crm.core.i18n import LANGUAGE_NAMES, country_name, current_locale_code
 from crm.core.navigation import menus_for
 
@@ -74,7 +74,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["office_name"] = office_name
     app.jinja_env.globals["with_current_query"] = with_current_query
-    app.jinja_env.globals["outcome_counts"] = OUTCOME_COUNTS
+    app.jinja_env.globals["year_label"] = year_label
+    app.jinja_env.globals["year_kind_note"] = year_kind_note
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -6,8 +6,8 @@ Conventions used below (the loader turns them into real values):
 - Partners are referred to by their `key`, users by their key in USERS, agreements and proposals by
   their `key`, contacts by name within their partner. Keys are not stored.
 - Times of day are Chongqing time; the loader stores them in UTC like the rest of the app.
-- Outcome years are relative to the academic year that contains today: -1 is the last completed
-  academic year. The demo records the last three completed years (-3, -2, -1), plus one absolute
+- Outcome years are relative to the report year (academic by default) that contains today: -1 is
+  the last completed year. The demo records the last three completed years (-3, -2, -1), plus one absolute
   year (2016, the first intake of the Canadian joint programme, as the seed reports it).
 
 The college is Chongqing Industry Polytechnic College (重庆工业职业技术学院); staff e-mails are
@@ -1212,86 +1212,165 @@ INTERACTIONS = [
 ]
 
 
-def outcome(year, note, **counts):
-    """`year`: relative to the current academic year (-1 = last completed), or absolute if > 1900."""
-    return {"year": year, "note": note, "counts": counts}
+def outcome(year, note, detail=None, **counts):
+    """`year`: relative to the current report year (-1 = last completed), or absolute if > 1900.
+
+    Each keyword is a category of crm/outcomes/models.py: OutcomeCategory with its count; the
+    loader makes one outcome row per count. `detail`: {category: detail text} where it matters.
+    """
+    return {"year": year, "note": note, "counts": counts, "detail": detail or {}}
 
 
 # Keyed by agreement key, or by "partner:<key>" for an outcome recorded against a partner only.
+# The three recent years add up to the seed's figures: 173 AHK certificates with EBG, 92 teachers
+# certified with Holmesglen, 10 students sent to German universities of applied sciences with BSK
+# and 15 learning, the 30-student automotive class, 60 students in the Canadian joint programme
+# (2016), 412 teachers trained in 31 programmes with 9 international qualifications, 62 foreign
+# teachers and experts hosted, 42 teachers and managers sent.
 OUTCOMES = {
     "ebg-ahk": [
         outcome(-3, "AHK certificates in CNC machining and mechatronics; 2 EBG trainer blocks.",
-                certificates_earned=58, experts_hosted=2),
+                {"certificates_earned": "AHK (German Chamber of Commerce), students"},
+                certificates_earned=58, experts_hosted=3, teachers_trained=45, training_programmes=3,
+                qualifications=2),
         outcome(-2, "AHK certificates; EBG examiners on site for the final exams.",
-                certificates_earned=61, experts_hosted=2),
+                {"certificates_earned": "AHK (German Chamber of Commerce), students"},
+                certificates_earned=61, experts_hosted=3, teachers_trained=48, training_programmes=3),
         outcome(-1, "AHK certificates (54 passed of 57 candidates); 173 certified in total.",
-                certificates_earned=54, experts_hosted=3),
+                {"certificates_earned": "AHK (German Chamber of Commerce), students", "staff_sent": "industry"},
+                certificates_earned=54, experts_hosted=4, teachers_trained=50, training_programmes=4,
+                staff_sent=6),
     ],
     "holmesglen-tae": [
         outcome(-3, "Certificate IV in Training and Assessment, first cohort.",
-                teachers_trained=30, certificates_earned=30, experts_hosted=2, delegations_received=1),
+                {"certificates_earned": "TAFE, teachers"},
+                teachers_trained=30, certificates_earned=30, experts_hosted=2, delegations_received=1,
+                training_programmes=3, qualifications=1),
         outcome(-2, "Second cohort; two teachers completed the missing unit the following year.",
-                teachers_trained=32, certificates_earned=32, experts_hosted=2, delegations_received=1),
+                {"certificates_earned": "TAFE, teachers"},
+                teachers_trained=32, certificates_earned=32, experts_hosted=2, delegations_received=1,
+                training_programmes=3),
         outcome(-1, "Third cohort; over 90 teachers certified in total.",
-                teachers_trained=30, certificates_earned=30, experts_hosted=2, delegations_received=1),
+                {"certificates_earned": "TAFE, teachers"},
+                teachers_trained=30, certificates_earned=30, experts_hosted=2, delegations_received=1,
+                training_programmes=3),
     ],
     "holmesglen-tour": [
-        outcome(-1, "Two-week study tour to Melbourne.", outbound_students=18, delegations_sent=1),
+        outcome(-1, "Two-week study tour to Melbourne.", {"outbound_students": "short visit / study tour"},
+                outbound_students=18, delegations_sent=1),
     ],
     "bsk-prep-1": [
         outcome(-3, "Preparatory graduates admitted to German universities of applied sciences.",
-                outbound_students=3, experts_hosted=1),
+                {"outbound_students": "degree study"}, outbound_students=3, experts_hosted=3),
         outcome(-2, "Admitted to German universities of applied sciences.",
-                outbound_students=3, experts_hosted=1, delegations_sent=1),
+                {"outbound_students": "degree study"}, outbound_students=3, experts_hosted=3, delegations_sent=1),
     ],
     "bsk-prep-2": [
         outcome(-1, "Four admitted; 10 sent in total, 15 in the department now.",
-                outbound_students=4, experts_hosted=1),
+                {"outbound_students": "degree study", "joint_programme_students": "German preparatory class"},
+                outbound_students=4, experts_hosted=3, joint_programme_students=15),
     ],
     "sgave": [
         outcome(-3, "Customised SGAVE class of 30 enrolled (three-year programme; counted once, "
-                    "in the year of enrolment).", joint_programme_students=30),
-        outcome(-2, "Manufacturer trainers on site for the diagnostics and HV modules.", experts_hosted=2),
+                    "in the year of enrolment).", {"joint_programme_students": "automotive mechatronics"},
+                joint_programme_students=30, teachers_trained=24, training_programmes=2, qualifications=2),
+        outcome(-2, "Manufacturer trainers on site for the diagnostics and HV modules.",
+                experts_hosted=2, teachers_trained=26, training_programmes=2),
         outcome(-1, "Final-year certificates of the German automotive industry: 28 of 30.",
-                certificates_earned=28, delegations_sent=1),
+                {"certificates_earned": "German automotive industry, students"},
+                certificates_earned=28, delegations_sent=1, teachers_trained=28, training_programmes=2),
     ],
     "stclair-joint": [
         outcome(-3, "Intake of the year (mechanical engineering and finance).",
-                joint_programme_students=58, experts_hosted=4, delegations_received=1),
-        outcome(-2, "Intake of the year.", joint_programme_students=62, experts_hosted=3),
-        outcome(-1, "Intake of the year.", joint_programme_students=60, experts_hosted=4,
-                delegations_received=1),
+                joint_programme_students=58, experts_hosted=6, delegations_received=1, teachers_trained=12,
+                training_programmes=1, qualifications=1),
+        outcome(-2, "Intake of the year.", joint_programme_students=62, experts_hosted=5, teachers_trained=12,
+                training_programmes=1),
+        outcome(-1, "Intake of the year.", joint_programme_students=60, experts_hosted=6,
+                delegations_received=1, teachers_trained=13, training_programmes=1),
     ],
     "partner:stclair": [
         outcome(2016, "First intake of the dual associate-degree programme, September 2016: "
                       "60 students (Mechanical Engineering and Finance).", joint_programme_students=60),
     ],
+    "partner:commission": [
+        outcome(-3, "Teachers and managers on the Commission's programmes abroad.", {"staff_sent": "municipal"},
+                staff_sent=5),
+        outcome(-2, "Teachers and managers on the Commission's programmes abroad.", {"staff_sent": "municipal"},
+                staff_sent=6),
+        outcome(-1, "Teachers and managers on the Commission's and the Ministry's programmes abroad.",
+                {"staff_sent": "Ministry of Education, municipal"}, staff_sent=7),
+    ],
     "uum-topup": [
-        outcome(-3, "Top-up students transferred to UUM.", outbound_students=12),
-        outcome(-2, "Top-up students transferred to UUM.", outbound_students=15),
+        outcome(-3, "Top-up students transferred to UUM.", {"outbound_students": "degree study"}, outbound_students=12),
+        outcome(-2, "Top-up students transferred to UUM.", {"outbound_students": "degree study"}, outbound_students=15),
         outcome(-1, "Top-up students transferred to UUM; visit by our delegation.",
-                outbound_students=18, delegations_sent=1),
+                {"outbound_students": "degree study"}, outbound_students=18, delegations_sent=1),
     ],
     "hiroshima-exchange": [
-        outcome(-3, "Summer programme in Chinese language and culture.", inbound_students=8,
-                delegations_received=1),
-        outcome(-2, "Summer programme.", inbound_students=10, delegations_received=1),
-        outcome(-1, "Summer programme, accompanied by Professor Tanaka.", inbound_students=12,
-                delegations_received=1),
+        outcome(-3, "Summer programme in Chinese language and culture.", {"inbound_students": "summer programme"},
+                inbound_students=8, delegations_received=1, experts_hosted=2),
+        outcome(-2, "Summer programme.", {"inbound_students": "summer programme"}, inbound_students=10,
+                delegations_received=1, experts_hosted=2),
+        outcome(-1, "Summer programme, accompanied by Professor Tanaka.", {"inbound_students": "summer programme"},
+                inbound_students=12, delegations_received=1, experts_hosted=2),
     ],
     "ivytech-exchange": [
-        outcome(-3, "Students of international business, one semester.", inbound_students=9),
-        outcome(-2, "Last group before Ivy Tech paused study abroad to China.", inbound_students=7),
+        outcome(-3, "Students of international business, one semester.", {"inbound_students": "exchange semester"},
+                inbound_students=9),
+        outcome(-2, "Last group before Ivy Tech paused study abroad to China.", {"inbound_students": "exchange semester"},
+                inbound_students=7),
     ],
     "cymoedd-exchange": [
-        outcome(-3, "Study tour to Wales.", outbound_students=8, delegations_sent=1),
-        outcome(-1, "Welsh engineering students' study tour to Chongqing.", inbound_students=12,
-                delegations_received=1),
+        outcome(-3, "Study tour to Wales.", {"outbound_students": "short visit / study tour"},
+                outbound_students=8, delegations_sent=1, experts_hosted=2, qualifications=1),
+        outcome(-1, "Welsh engineering students' study tour to Chongqing.", {"inbound_students": "study tour"},
+                inbound_students=12, delegations_received=1, experts_hosted=3),
     ],
     "consortium-membership": [
         outcome(-2, "Consortium delegations led by us; incoming delegations hosted for members.",
-                delegations_sent=1, delegations_received=3),
+                {"staff_sent": "partner"}, delegations_sent=1, delegations_received=3, teachers_trained=30,
+                training_programmes=1, qualifications=2, experts_hosted=3, staff_sent=8),
         outcome(-1, "Consortium delegations to Malaysia and Vietnam; incoming delegations hosted.",
-                delegations_sent=2, delegations_received=5),
+                {"staff_sent": "partner"}, delegations_sent=2, delegations_received=5, teachers_trained=32,
+                training_programmes=2, experts_hosted=4, staff_sent=10),
     ],
 }
+
+# The college's schools (二级学院): key: (Chinese name, English name). Their liaisons report outcomes.
+SCHOOLS = {
+    "mech": ("机械工程学院", "School of Mechanical Engineering"),
+    "auto": ("车辆工程学院", "School of Automotive Engineering"),
+    "elec": ("电子信息学院", "School of Electronic Information"),
+    "econ": ("经济管理学院", "School of Economics and Management"),
+    "intl": ("国际教育学院", "School of International Education"),
+}
+
+# Which school an agreement's (or partner's) outcomes belong to; the others belong to no school.
+OUTCOME_SCHOOLS = {
+    "ebg-ahk": "mech", "sgave": "auto", "cymoedd-exchange": "auto", "stclair-joint": "econ", "partner:stclair": "econ",
+    "uum-topup": "econ", "ivytech-exchange": "econ", "bsk-prep-1": "intl", "bsk-prep-2": "intl",
+    "hiroshima-exchange": "intl", "holmesglen-tae": "intl", "holmesglen-tour": "intl",
+}
+
+# Structured quotas: agreement key → {category: per year}. Some deliver less than half.
+QUOTAS = {
+    "ebg-ahk": {"certificates_earned": 60},
+    "holmesglen-tae": {"teachers_trained": 30},
+    "stclair-joint": {"joint_programme_students": 60},
+    "uum-topup": {"outbound_students": 30},
+    "segi-topup": {"outbound_students": 25},
+    "ivytech-exchange": {"inbound_students": 12},
+    "hiroshima-exchange": {"inbound_students": 15},
+}
+
+# Quantities of the 国际影响表 for the last completed year (the loader adds the usual rows for it):
+# (subject: agreement key, "partner:<key>" or None, indicator code, count, note, school key).
+INFLUENCE_OUTCOMES = [
+    ("hiroshima-exchange", "intl_training_part_time", 168, "12 students × 14 days of the summer programme.", "intl"),
+    ("sgave", "teacher_training_abroad", 120, "8 teachers × 15 days training at the German partners' plants.", "auto"),
+    ("partner:consortium", "teacher_office_abroad", 3, "Teachers on the boards of ASEAN vocational associations.", "mech"),
+    (None, "teaching_standards_adopted", 2, "CNC and mechatronics programme standards adopted by a Thai college.", "mech"),
+    (None, "course_standards_adopted", 5, "Course standards adopted by the same college.", "mech"),
+    (None, "skills_competition_awards", 4, "Awards at the ASEAN skills competition.", "auto"),
+]

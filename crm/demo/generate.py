@@ -18,6 +18,7 @@ from crm.core.models import utcnow
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_contact, interaction_user
+from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, academic_year_of
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag, partner_tag
 from crm.proposals.models import Proposal, ProposalStage, ProposalStageChange, ProposedBy
 
@@ -107,10 +108,27 @@ def generate(sizes: Sizes = Sizes(), seed: int = 2026, today: date | None = None
          "changed_by_id": row["owner_id"], "reason": None}
         for row, pid in zip(proposal_rows, proposal_ids, strict=True)
     ])
+    outcome_rows = _outcomes(rng, today, agreement_rows, agreement_ids, now)
+    _bulk(Outcome, outcome_rows)
     db.session.commit()
     return {"users": len(users), "partners": len(partner_ids), "contacts": len(contact_ids),
             "agreements": len(agreement_ids), "interactions": len(interaction_ids),
-            "follow-ups": len(follow_up_rows), "proposals": len(proposal_ids)}
+            "follow-ups": len(follow_up_rows), "proposals": len(proposal_ids), "outcomes": len(outcome_rows)}
+
+
+def _outcomes(rng, today, agreement_rows, agreement_ids, now) -> list[dict]:
+    """Every agreement gets 1-5 years of approved outcomes from its first year on (not past this
+    year), one to three categories a year."""
+    this_year = academic_year_of(today)
+    categories = [c for c in OutcomeCategory if c != OutcomeCategory.OTHER]
+    rows = []
+    for row, agreement_id in zip(agreement_rows, agreement_ids, strict=True):
+        first = academic_year_of(row["valid_from"])
+        for year in range(first, min(first + rng.randint(1, 5), this_year + 1)):
+            for category in rng.sample(categories, rng.randint(1, 3)):
+                rows.append({"agreement_id": agreement_id, "year": year, "category": category, "count": rng.randint(1, 60),
+                             "status": OutcomeStatus.APPROVED, "note": None, "created_at": now, "updated_at": now, "version": 1})
+    return rows
 
 
 def _bulk(model, rows: list[dict], returning: bool = False) -> list[int]:

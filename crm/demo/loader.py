@@ -17,7 +17,8 @@ from crm.demo import data
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
-from crm.outcomes.models import Outcome, academic_year_of
+from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, Quota, report_year_of
+from crm.schools.models import School
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag
 from crm.proposals.models import Proposal, ProposalStage, ProposalStageChange, ProposedBy
 
@@ -46,7 +47,10 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     demo.add_agreements()
     demo.add_proposals()
     demo.add_interactions()
+    demo.add_schools()
     demo.add_outcomes()
+    demo.add_quotas()
+    demo.add_influence_table()
     db.session.commit()
     return demo.counts
 
@@ -233,8 +237,38 @@ class _DemoBuilder:
 
     # --- the yearly report ---
 
+    def add_schools(self) -> None:
+        self.schools = {key: School(name_zh=zh, name_en=en) for key, (zh, en) in data.SCHOOLS.items()}
+        db.session.add_all(self.schools.values())
+
+    def add_quotas(self) -> None:
+        for key, quotas in data.QUOTAS.items():
+            for category, per_year in quotas.items():
+                db.session.add(Quota(agreement=self.agreements[key], category=OutcomeCategory(category), per_year=per_year))
+
+    def _subject(self, key: str | None) -> dict:
+        if key is None:
+            return {}
+        if key.startswith("partner:"):
+            return {"partner": self.partners[key.removeprefix("partner:")]}
+        return {"agreement": self.agreements[key]}
+
+    def add_influence_table(self) -> None:
+        """The usual rows of the 国际影响表 for the last completed year, and outcomes tagged with them."""
+        from crm.reports.influence import STANDARD_INDICATORS
+
+        year = report_year_of(self.today) - 1
+        indicators = {}
+        for position, (code, zh, en, unit) in enumerate(STANDARD_INDICATORS, start=1):
+            indicators[code] = Indicator(year=year, position=position, code=code, label_zh=zh, label_en=en, unit=unit)
+        db.session.add_all(indicators.values())
+        for subject, code, count, note, school in data.INFLUENCE_OUTCOMES:
+            db.session.add(Outcome(year=year, category=OutcomeCategory.OTHER, count=count, note=note,
+                                   indicator=indicators[code], school=self.schools[school], **self._subject(subject)))
+
     def add_outcomes(self) -> None:
-        current_year = academic_year_of(self.today)
+        """One approved outcome per count of the data (the office's own entries)."""
+        current_year = report_year_of(self.today)
         for subject, outcomes in data.OUTCOMES.items():
             if subject.startswith("partner:"):
                 target = {"partner": self.partners[subject.removeprefix("partner:")]}
@@ -242,5 +276,10 @@ class _DemoBuilder:
                 target = {"agreement": self.agreements[subject]}
             for item in outcomes:
                 year = item["year"] if item["year"] > 1900 else current_year + item["year"]
-                db.session.add(Outcome(academic_year=year, note=item["note"], **target, **item["counts"]))
-                self.counts["outcomes"] += 1
+                school = self.schools.get(data.OUTCOME_SCHOOLS.get(subject, ""))
+                for category, count in item["counts"].items():
+                    db.session.add(Outcome(
+                        year=year, category=OutcomeCategory(category), count=count, note=item["note"],
+                        detail=item["detail"].get(category), school=school, **target,
+                    ))
+                    self.counts["outcomes"] += 1

@@ -19,7 +19,7 @@ from crm.core.i18n import country_name
 from crm.core.pagination import page_number
 from crm.extensions import db, htmx
 from crm.interactions.queries import timeline_of_partner
-from crm.outcomes.queries import outcomes_of_partner
+from crm.outcomes.queries import outcomes_of_partner, partner_sums
 from crm.partners.forms import (
     PARTNER_FIELDS,
     PartnerCreateForm,
@@ -212,6 +212,7 @@ def show(partner_id: int):
         activity=activity_of_partner(partner),
         proposals=proposals_of_partner(partner.id),
         outcomes=outcomes_of_partner(partner.id),
+        outcome_sums=partner_sums(partner.id),
         history=record_history(partner),
         action_form=RecordActionForm(obj=partner),
     )

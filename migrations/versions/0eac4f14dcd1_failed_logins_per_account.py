@@ -1,7 +1,7 @@
 """failed logins per account
 
 Revision ID: 0eac4f14dcd1
-Revises: 0f3243c57015
+Revises: 7d3e52a1c9b4
 Create Date: 2026-11-30 04:39:25.093251
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0eac4f14dcd1'
-down_revision = '0f3243c57015'
+down_revision = '7d3e52a1c9b4'
 branch_labels = None
 depends_on = None
 

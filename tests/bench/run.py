@@ -84,6 +84,9 @@ def requests_to_measure(app) -> list[tuple[str, str, dict]]:
         ("follow-ups", "/follow-ups", {}),
         ("proposals", "/proposals", {}),
         ("home", "/", {}),
+        ("yearly report (last 3 years and this one)", "/reports", {}),
+        ("yearly report (last 10 years)", "/reports?last=10", {}),
+        ("yearly report Excel", "/reports/export.xlsx", {}),
     ]
 
 

@@ -41,6 +41,10 @@ REQUESTS = [
     ("/proposals?view=list&action=1&sort=partner", {}),
     ("/proposals/{proposal_id}", {}),
     ("/", {}),
+    ("/reports", {}),
+    ("/reports?last=10&focus=outbound_students", {}),
+    ("/reports/international-influence", {}),
+    ("/outcomes?category=teachers_trained", {}),
 ]
 
 

@@ -20,7 +20,9 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
+from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, OutcomeStatus, Quota
 from crm.partners.models import Partner, PartnerKind
+from crm.schools.models import School
 from crm.proposals.models import Proposal, ProposalStage
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -83,13 +85,20 @@ def office(app, make_user):
                              due_on=today + timedelta(days=3))
         proposal = Proposal(partner=partner, title="Joint programme", kind=AgreementKind.JOINT_PROGRAMME,
                             stage=ProposalStage.APPROVED)
-        db.session.add_all([partner, archived, contact, agreement, document, interaction, follow_up, proposal])
+        school = School(name_zh="机械工程学院", name_en="School of Mechanical Engineering")
+        indicator = Indicator(year=today.year - 1, position=1, code="intl_students", label_zh="留学生", label_en="Students", unit="人")
+        outcome = Outcome(agreement=agreement, school=school, year=today.year - 1, category=OutcomeCategory.CERTIFICATES_EARNED,
+                          count=5, status=OutcomeStatus.PENDING)
+        quota = Quota(agreement=agreement, category=OutcomeCategory.CERTIFICATES_EARNED, per_year=10)
+        db.session.add_all([partner, archived, contact, agreement, document, interaction, follow_up, proposal,
+                            school, indicator, outcome, quota])
         db.session.commit()
         ids = {
             "partner_id": partner.id, "archived_partner_id": archived.id, "contact_id": contact.id,
             "agreement_id": agreement.id, "document_id": document.id, "interaction_id": interaction.id,
             "follow_up_id": follow_up.id, "proposal_id": proposal.id, "user_id": staff.id,
-            "staff_id": staff.id,
+            "staff_id": staff.id, "outcome_id": outcome.id, "quota_id": quota.id, "school_id": school.id,
+            "indicator_id": indicator.id,
         }
     return ids
 

@@ -32,3 +32,31 @@ def test_the_chart_template_draws_linked_bars_and_their_table(app):
     assert html.count("<rect") == 2 and '<a href="/partners?country=DE">' in html
     assert "Germany &lt;DE&gt;" in html and "<DE>" not in html
     assert '<caption>Partners by country</caption>' in html and "<td>2</td>" in html
+
+
+def test_a_line_chart_puts_each_series_on_the_same_labels_and_scale():
+    from crm.core.charts import line_chart
+
+    chart = line_chart("Trend", ["2023", "2024", "2025"], [("Students", [10, 20, 40], ["/a", "/b", "/c"]), ("Teachers", [0, 40, None])])
+    assert chart.kind == "lines" and [s.name for s in chart.series] == ["Students", "Teachers"]
+    students, teachers = chart.series
+    assert [p.x for p in students.points] == [p.x for p in teachers.points]
+    baseline = 16 + 180
+    assert students.points[2].y == teachers.points[1].y == 16  # the largest value touches the top
+    assert baseline - students.points[0].y == (baseline - students.points[2].y) / 4
+    assert teachers.points[2].value == 0 and students.points[1].href == "/b"
+    assert students.path.startswith("M") and students.path.count("L") == 2
+    assert not chart.is_empty and line_chart("None", ["2023"], [("A", [0])]).is_empty
+
+
+def test_the_line_chart_template_draws_paths_and_a_table_per_series(app):
+    from flask import render_template_string
+
+    from crm.core.charts import line_chart
+
+    chart = line_chart("Trend <by year>", ["2023", "2024"], [("Students", [1, 2]), ("Teachers", [3, 4])])
+    with app.test_request_context():
+        html = render_template_string('{% include "core/_chart.html" %}', chart=chart)
+    assert html.count("<path") == 2 and html.count("<circle") == 4
+    assert "Trend &lt;by year&gt;" in html and "<th scope=\"col\">Teachers</th>" in html
+    assert "style=" not in html

@@ -151,21 +151,30 @@ def test_every_proposal_stage_is_used_with_a_consistent_history(demo_app):
 
 
 def test_outcomes_add_up_to_the_seed(demo_app):
-    def total(column, partner_name):
+    def total(category, partner_name):
         ids = select(Agreement.id).join(Agreement.partners).where(Partner.name == partner_name)
-        by_agreement = sum_of(column, Outcome.agreement_id.in_(ids))
-        by_partner = sum_of(column, Outcome.partner_id == partner(partner_name).id)
+        of_category = Outcome.category == category
+        by_agreement = sum_of(Outcome.count, of_category, Outcome.agreement_id.in_(ids))
+        by_partner = sum_of(Outcome.count, of_category, Outcome.partner_id == partner(partner_name).id)
         return by_agreement + by_partner
 
-    assert total(Outcome.certificates_earned, "EBG Germany") == 173
-    assert total(Outcome.teachers_trained, "Holmesglen Institute") == 92
-    assert total(Outcome.certificates_earned, "Holmesglen Institute") == 92
-    assert total(Outcome.outbound_students, "BSK International Education Institute") == 10
-    assert total(Outcome.joint_programme_students, "BMW AG") == 30
-    assert sum_of(Outcome.joint_programme_students, Outcome.academic_year == 2016) == 60
+    def recent(category):
+        return sum_of(Outcome.count, Outcome.category == category, Outcome.year != 2016)
+
+    assert total("certificates_earned", "EBG Germany") == 173
+    assert total("teachers_trained", "Holmesglen Institute") == 92
+    assert total("certificates_earned", "Holmesglen Institute") == 92
+    assert total("outbound_students", "BSK International Education Institute") == 10
+    assert total("joint_programme_students", "BSK International Education Institute") == 15
+    assert total("joint_programme_students", "BMW AG") == 30
+    assert sum_of(Outcome.count, Outcome.category == "joint_programme_students", Outcome.year == 2016) == 60
+    assert recent("teachers_trained") == 412 and recent("training_programmes") == 31
+    assert recent("qualifications") == 9
+    assert recent("experts_hosted") > 60 and recent("staff_sent") > 40
     assert all(outcome.note for outcome in all_of(Outcome))
-    recent = {o.academic_year for o in all_of(Outcome) if o.academic_year != 2016}
-    assert recent == {academic_year_of(TODAY) - n for n in (1, 2, 3)}
+    assert all(outcome.is_approved for outcome in all_of(Outcome))
+    recent_years = {o.year for o in all_of(Outcome) if o.year != 2016}
+    assert recent_years == {academic_year_of(TODAY) - n for n in (1, 2, 3)}
 
 
 def test_a_year_of_interactions_with_follow_ups(demo_app):

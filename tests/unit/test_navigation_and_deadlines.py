@@ -8,8 +8,8 @@ from crm.core import deadlines, navigation
 from crm.core.deadlines import Deadline, deadline_source, deadlines_due
 from crm.core.navigation import menus_for, nav_item
 
-STAFF = SimpleNamespace(is_admin=False)
-ADMIN = SimpleNamespace(is_admin=True)
+STAFF = SimpleNamespace(is_admin=False, can_edit=True, is_liaison=False)
+ADMIN = SimpleNamespace(is_admin=True, can_edit=True, is_liaison=False)
 
 
 def test_menus_hold_their_registered_pages_in_order(app):

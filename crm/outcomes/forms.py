@@ -1,0 +1,124 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from crm.agreements.forms import optional_int
+from crm.core.forms import VersionedForm
+from crm.extensions import db
+from crm.outcomes.models import (
+    DETAIL_HINTS,
+    Indicator,
+    OutcomeCategory,
+    year_bounds,
+    year_kind,
+    year_label,
+)
+from crm.schools.models import School
+
+MAX_COUNT = 1_000_000
+OUTCOME_FIELDS = ["year", "category", "detail", "count", "school_id", "indicator_id", "note"]
+
+
+def year_description():
+    if year_kind() == "calendar":
+        return _l("Calendar year, e.g. 2025.")
+    return _l("Academic year from 1 September, by its first year: 2025 means 2025-2026.")
+
+
+class OutcomeForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(message=_l("Enter the year."))])
+    category = SelectField(_l("What was achieved"), choices=OutcomeCategory.choices, coerce=OutcomeCategory.coerce)
+    count = IntegerField(
+        _l("Count"),
+        validators=[
+            InputRequired(message=_l("Enter a whole number (0 or more).")),
+            NumberRange(min=0, max=MAX_COUNT, message=_l("Enter a whole number from 0 to %(max)s.", max=MAX_COUNT)),
+        ],
+    )
+    detail = StringField(_l("Detail"), validators=[Optional(), Length(max=200)],
+                         description=_l("Purpose, programme, issuer or major, as the category asks."))
+    school_id = SelectField(_l("School"), coerce=optional_int, validators=[Optional()])
+    indicator_id = SelectField(_l("Counts toward (国际影响表)"), coerce=optional_int, validators=[Optional()])
+    note = TextAreaField(_l("Note / evidence"), validators=[Optional(), Length(max=10_000)])
+    submit = SubmitField(_l("Save outcome"))
+
+    def __init__(self, *args, agreement=None, current_year: int, liaison_school_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        self.current_year = current_year
+        self.year.description = year_description()
+        schools = db.session.scalars(select(School).where(School.archived_at.is_(None)).order_by(School.name_zh)).all()
+        if liaison_school_id is not None:
+            schools = [s for s in schools if s.id == liaison_school_id]
+            self.school_id.choices = [(s.id, s.name) for s in schools]
+        else:
+            self.school_id.choices = [("", _l("— none —"))] + [(s.id, s.name) for s in schools]
+        indicators = db.session.scalars(
+            select(Indicator).where(Indicator.year >= current_year - 5).order_by(Indicator.year.desc(), Indicator.position)
+        ).all()
+        self.indicator_id.choices = [("", _l("— none —"))] + [
+            (i.id, f"{year_label(i.year)} · {i.label} ({i.unit})") for i in indicators
+        ]
+        self._indicator_years = {i.id: i.year for i in indicators}
+
+    def validate_year(self, field):
+        year = field.data
+        if year is None:
+            return
+        if year > self.current_year:
+            raise ValidationError(_l("%(year)s has not started yet: outcomes are recorded for years that have begun.",
+                                     year=year_label(year)))
+        if year < 1990:
+            raise ValidationError(_l("Enter a year from 1990 on."))
+        agreement = self.agreement
+        if agreement is None or agreement.valid_from is None:
+            return
+        first, _last = year_bounds(year)
+        last = _last
+        starts_after = agreement.valid_until is not None and first > agreement.valid_until
+        if last < agreement.valid_from or starts_after:
+            raise ValidationError(_l(
+                "The agreement is valid from %(start)s to %(end)s: %(year)s lies outside it.",
+                start=agreement.valid_from.isoformat(),
+                end=agreement.valid_until.isoformat() if agreement.valid_until else _l("open-ended"),
+                year=year_label(year),
+            ))
+
+    def validate_indicator_id(self, field):
+        if field.data is not None and self.year.data is not None and self._indicator_years.get(field.data) != self.year.data:
+            raise ValidationError(_l("Choose an indicator of the same year as the outcome."))
+
+    @property
+    def detail_hints(self):
+        return {category.value: hint for category, hint in DETAIL_HINTS.items()}
+
+
+class OutcomeEditForm(OutcomeForm, VersionedForm):
+    pass
+
+
+class ReturnForm(VersionedForm):
+    reason = TextAreaField(_l("Why it goes back"), validators=[InputRequired(message=_l("Say what to correct.")),
+                                                               Length(max=2000)])
+    submit = SubmitField(_l("Send back"))
+
+
+class ApproveForm(VersionedForm):
+    submit = SubmitField(_l("Approve"))
+
+
+class QuotaForm(FlaskForm):
+    """A structured quota: how many of a category the agreement promises each year."""
+
+    category = SelectField(_l("What is promised"), choices=OutcomeCategory.choices, coerce=OutcomeCategory.coerce)
+    per_year = IntegerField(_l("Per year"), validators=[
+        InputRequired(message=_l("Enter a whole number (0 or more).")),
+        NumberRange(min=0, max=MAX_COUNT, message=_l("Enter a whole number from 0 to %(max)s.", max=MAX_COUNT))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)], description=_l("e.g. each way, per intake"))
+    submit = SubmitField(_l("Save quota"))
+
+
+class QuotaRemoveForm(VersionedForm):
+    submit = SubmitField(_l("Remove"))

@@ -1,0 +1,341 @@
+"""Outcomes: entered in place on the agreement page (htmx) or on their own page (without
+JavaScript), listed as the records behind a report's figure, and approved by the office.
+
+Every change answers htmx with 204 and the `outcomesChanged` event (the agreement's outcomes
+section reloads itself), and a plain browser with a 303 back to the agreement page.
+"""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from crm.agreements.forms import optional_int
+from crm.auth.permissions import editor_required
+from crm.core.forms import apply_form
+from crm.core.navigation import nav_item
+from crm.core.pagination import paginate
+from crm.core.models import utcnow
+from crm.extensions import db, htmx
+from crm.outcomes.access import may_change, outcome_writer_required, status_for_new_entry
+from crm.outcomes.forms import (
+    OUTCOME_FIELDS,
+    ApproveForm,
+    OutcomeEditForm,
+    OutcomeForm,
+    QuotaForm,
+    QuotaRemoveForm,
+    ReturnForm,
+)
+from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, Quota, report_year_of, year_label
+from crm.outcomes.queries import (
+    OutcomeFilter,
+    agreement_sums,
+    live_agreement,
+    outcome_list,
+    outcomes_of_agreement,
+    quotas_of,
+    returned_outcomes_of_school,
+    schools_without_outcomes,
+    waiting_outcomes,
+)
+from crm.partners.models import Partner
+from crm.schools.models import School
+
+bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
+nav_item("reports", "outcomes.review", _l("Outcomes to approve"), order=30,
+         visible=lambda user: user.can_edit, active=("outcomes.review",))
+nav_item("reports", "outcomes.mine", _l("My school's outcomes"), order=31,
+         visible=lambda user: getattr(user, "is_liaison", False), active=("outcomes.mine",))
+
+SECTION_ID = "outcomes"
+NEW_ID = "outcome-new"
+CHANGED_EVENT = "outcomesChanged"
+
+
+def row_id(outcome: Outcome) -> str:
+    return f"outcome-{outcome.id}"
+
+
+def _agreement_or_404(agreement_id: int):
+    agreement = live_agreement(agreement_id)
+    if agreement is None:
+        abort(404)
+    return agreement
+
+
+def _outcome_or_404(outcome_id: int) -> Outcome:
+    outcome = db.get_or_404(Outcome, outcome_id)
+    if outcome.agreement is not None and outcome.agreement.is_archived:
+        abort(404)
+    return outcome
+
+
+def _current_year() -> int:
+    return report_year_of(date.today())
+
+
+def _liaison_school() -> int | None:
+    return None if current_user.can_edit else current_user.school_id
+
+
+def _refuse_other_school(form: OutcomeForm) -> None:
+    """A liaison enters outcomes for their own school only: anything else is refused (403)."""
+    school = _liaison_school()
+    if school is not None and request.method == "POST" and form.school_id.data != school:
+        abort(403)
+
+
+def _back(outcome_or_agreement_id):
+    if outcome_or_agreement_id is None:
+        return redirect(url_for("outcomes.mine" if not current_user.can_edit else "outcomes.index"), 303)
+    return redirect(url_for("agreements.show", agreement_id=outcome_or_agreement_id, _anchor=SECTION_ID), 303)
+
+
+def _changed(agreement_id: int | None, message: str):
+    if htmx:
+        return "", 204, {"HX-Trigger": CHANGED_EVENT}
+    flash(message, "success")
+    return _back(agreement_id)
+
+
+def section_context(agreement, quota_form: QuotaForm | None = None) -> dict:
+    """What templates/outcomes/_agreement_section.html needs (the agreement page passes it too):
+    the records, their sums, the quotas with promised vs delivered, and the health summary."""
+    from crm.reports.health import agreement_health, quota_years
+    from crm.reports.queries import promised_vs_delivered
+
+    sums = agreement_sums(agreement.id)
+    years = quota_years(agreement)
+    promises = promised_vs_delivered(*years, agreement_id=agreement.id) if years else []
+    return {
+        "outcomes": outcomes_of_agreement(agreement.id),
+        "outcome_sums": sums,
+        "may_enter": current_user.can_edit or current_user.is_liaison,
+        "quotas": quotas_of(agreement.id),
+        "quota_years": years,
+        "promised": promises,
+        "health": agreement_health(agreement, sums, promises),
+        "quota_form": quota_form or QuotaForm(prefix="quota"),
+    }
+
+
+@bp.get("/agreement/<int:agreement_id>")
+def section(agreement_id: int):
+    agreement = _agreement_or_404(agreement_id)
+    if htmx.target != SECTION_ID:
+        return redirect(url_for("agreements.show", agreement_id=agreement_id, _anchor=SECTION_ID), 303)
+    return render_template("outcomes/_agreement_section.html", agreement=agreement, **section_context(agreement))
+
+
+def _new_form(agreement):
+    school = _liaison_school()
+    data = {"year": _current_year() - (0 if date.today().month >= 3 else 1)} if request.method == "GET" else None
+    if data is not None and school is not None:
+        data["school_id"] = school
+    return OutcomeForm(data=data, agreement=agreement, current_year=_current_year(), liaison_school_id=school,
+                       prefix="new-outcome")
+
+
+def _create(form: OutcomeForm, agreement) -> Outcome:
+    outcome = Outcome(agreement=agreement, entered_by_id=current_user.id, status=status_for_new_entry(current_user))
+    apply_form(form, outcome, OUTCOME_FIELDS)
+    db.session.add(outcome)
+    db.session.commit()
+    return outcome
+
+
+@bp.route("/agreement/<int:agreement_id>/new", methods=["GET", "POST"])
+@outcome_writer_required
+def new(agreement_id: int):
+    agreement = _agreement_or_404(agreement_id)
+    form = _new_form(agreement)
+    _refuse_other_school(form)
+    if form.validate_on_submit():
+        outcome = _create(form, agreement)
+        return _changed(agreement.id, _saved_message(outcome))
+    status = 422 if form.errors else 200
+    if htmx.target == NEW_ID:
+        return render_template("outcomes/_new_form.html", agreement=agreement, outcome_form=form), status
+    return render_template("outcomes/form.html", agreement=agreement, outcome=None, form=form), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@outcome_writer_required
+def new_standalone():
+    """A quantity that belongs to no agreement (a teacher's office in a foreign organisation)."""
+    form = _new_form(None)
+    _refuse_other_school(form)
+    if form.validate_on_submit():
+        outcome = _create(form, None)
+        flash(_saved_message(outcome), "success")
+        return _back(None)
+    status = 422 if form.errors else 200
+    return render_template("outcomes/form.html", agreement=None, outcome=None, form=form), status
+
+
+def _saved_message(outcome: Outcome) -> str:
+    if outcome.status == OutcomeStatus.PENDING:
+        return _("The outcome was saved; it counts in the reports once the office approves it.")
+    return _("The outcome was saved.")
+
+
+@bp.get("/<int:outcome_id>")
+def row(outcome_id: int):
+    outcome = _outcome_or_404(outcome_id)
+    if htmx.target != row_id(outcome):
+        return _back(outcome.agreement_id)
+    return render_template("outcomes/_row.html", outcome=outcome, may_enter=current_user.can_edit or current_user.is_liaison)
+
+
+@bp.route("/<int:outcome_id>/edit", methods=["GET", "POST"])
+@outcome_writer_required
+def edit(outcome_id: int):
+    outcome = _outcome_or_404(outcome_id)
+    if not may_change(current_user, outcome):
+        abort(403)
+    form = OutcomeEditForm(obj=outcome, agreement=outcome.agreement, current_year=_current_year(),
+                           liaison_school_id=_liaison_school(), prefix=row_id(outcome))
+    _refuse_other_school(form)
+    if form.validate_on_submit():
+        form.ensure_current(outcome)
+        apply_form(form, outcome, OUTCOME_FIELDS)
+        if not current_user.can_edit:  # a liaison's correction goes back to the office
+            outcome.status = OutcomeStatus.PENDING
+        db.session.commit()
+        return _changed(outcome.agreement_id, _saved_message(outcome))
+    status = 422 if form.errors else 200
+    if htmx.target == row_id(outcome):
+        return render_template("outcomes/_row_form.html", outcome=outcome, form=form), status
+    return render_template("outcomes/form.html", agreement=outcome.agreement, outcome=outcome, form=form), status
+
+
+# --- the records behind a figure -------------------------------------------------------------
+
+
+def _int_arg(name: str) -> int | None:
+    value = optional_int(request.args.get(name, ""))
+    if value is not None and not isinstance(value, int):
+        abort(404)
+    return value
+
+
+def filter_from_args() -> OutcomeFilter:
+    category = request.args.get("category", "")
+    if category and category not in {c.value for c in OutcomeCategory}:
+        abort(404)
+    status = request.args.get("status", OutcomeStatus.APPROVED.value)
+    if status and status not in {s.value for s in OutcomeStatus}:
+        abort(404)
+    return OutcomeFilter(
+        year_from=_int_arg("year_from"), year_to=_int_arg("year_to"), category=category,
+        partner_id=_int_arg("partner"), agreement_id=_int_arg("agreement"), country=request.args.get("country", "")[:2].upper(),
+        school_id=_int_arg("school"), indicator_id=_int_arg("indicator"), status=status,
+    )
+
+
+@bp.get("")
+def index():
+    """The outcome records behind a figure (the report's links land here)."""
+    f = filter_from_args()
+    page = paginate(outcome_list(f))
+    partner = db.session.get(Partner, f.partner_id) if f.partner_id else None
+    school = db.session.get(School, f.school_id) if f.school_id else None
+    return render_template("outcomes/index.html", page=page, f=f, partner=partner, school=school,
+                           category=OutcomeCategory(f.category) if f.category else None, year_label=year_label)
+
+
+# --- approval --------------------------------------------------------------------------------
+
+
+@bp.get("/review")
+@editor_required
+def review():
+    year = _int_arg("year") or _current_year()
+    return render_template(
+        "outcomes/review.html", waiting=waiting_outcomes(), year=year, year_label=year_label,
+        silent_schools=schools_without_outcomes(year), approve_form=ApproveForm(),
+    )
+
+
+@bp.get("/mine")
+@outcome_writer_required
+def mine():
+    """A liaison's page: their school's entries that wait or came back, and where to add more."""
+    school_id = current_user.school_id
+    if school_id is None:
+        return redirect(url_for("outcomes.review"), 303)
+    return render_template(
+        "outcomes/mine.html", school=db.session.get(School, school_id), waiting=waiting_outcomes(school_id),
+        returned=returned_outcomes_of_school(school_id),
+    )
+
+
+@bp.post("/<int:outcome_id>/approve")
+@editor_required
+def approve(outcome_id: int):
+    outcome = _outcome_or_404(outcome_id)
+    form = ApproveForm()
+    if not form.validate_on_submit():
+        abort(422)
+    form.ensure_current(outcome)
+    outcome.status = OutcomeStatus.APPROVED
+    outcome.reviewed_by_id, outcome.reviewed_at, outcome.review_reason = current_user.id, utcnow(), None
+    db.session.commit()
+    flash(_("The outcome was approved; it counts in the reports."), "success")
+    return redirect(url_for("outcomes.review"), 303)
+
+
+@bp.route("/<int:outcome_id>/return", methods=["GET", "POST"])
+@editor_required
+def send_back(outcome_id: int):
+    outcome = _outcome_or_404(outcome_id)
+    form = ReturnForm(data={"version": outcome.version} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        form.ensure_current(outcome)
+        outcome.status = OutcomeStatus.RETURNED
+        outcome.reviewed_by_id, outcome.reviewed_at = current_user.id, utcnow()
+        outcome.review_reason = form.reason.data.strip()
+        db.session.commit()
+        flash(_("The outcome was sent back to the school's liaison."), "success")
+        return redirect(url_for("outcomes.review"), 303)
+    return render_template("outcomes/return.html", outcome=outcome, form=form), 422 if form.errors else 200
+
+
+# --- quotas: what an agreement promises each year -------------------------------------------------
+
+
+@bp.post("/agreement/<int:agreement_id>/quotas")
+@editor_required
+def set_quota(agreement_id: int):
+    """Sets the agreement's quota for a category (a second quota of the same category replaces it)."""
+    agreement = _agreement_or_404(agreement_id)
+    form = QuotaForm(prefix="quota")
+    if form.validate_on_submit():
+        quota = db.session.scalar(select(Quota).where(Quota.agreement_id == agreement.id, Quota.category == form.category.data))
+        if quota is None:
+            quota = Quota(agreement_id=agreement.id, category=form.category.data)
+            db.session.add(quota)
+        quota.per_year, quota.note = form.per_year.data, (form.note.data or "").strip() or None
+        db.session.commit()
+        return _changed(agreement.id, _("The quota was saved."))
+    if htmx:
+        return render_template("outcomes/_agreement_section.html", agreement=agreement,
+                               **section_context(agreement, quota_form=form)), 422
+    return render_template("outcomes/quota_form.html", agreement=agreement, form=form), 422
+
+
+@bp.post("/quotas/<int:quota_id>/remove")
+@editor_required
+def remove_quota(quota_id: int):
+    quota = db.get_or_404(Quota, quota_id)
+    agreement = _agreement_or_404(quota.agreement_id)
+    form = QuotaRemoveForm()
+    if not form.validate_on_submit():
+        abort(422)
+    form.ensure_current(quota)
+    db.session.delete(quota)
+    db.session.commit()
+    return _changed(agreement.id, _("The quota was removed."))

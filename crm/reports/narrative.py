@@ -1,0 +1,149 @@
+"""The office's summary paragraphs, written from a Report in Chinese and in English.
+
+Every number in the text is a total of the report (`Narrative.exact` lists them, for the test
+that no figure is invented). With `rounded=True` a number reads as the seed writes it ("over 400",
+"400余") with the exact figure in brackets and on hover; otherwise it is the exact figure.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import force_locale, get_locale, gettext
+from markupsafe import Markup, escape
+
+from crm.outcomes.models import year_label
+from crm.reports.queries import Report
+
+LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
+
+
+def round_down(value: int) -> int:
+    """The round number at or below `value` that a report would write: 412 → 400, 92 → 90,
+    173 → 170 (one significant digit unless that drops more than 15%, then two); under 20 exact."""
+    if value < 20:
+        return value
+    step = 10 ** (len(str(value)) - 1)
+    rounded = value // step * step
+    if (value - rounded) / value > 0.15:
+        step //= 10
+        rounded = value // step * step
+    return rounded
+
+
+@dataclass
+class Narrative:
+    locale: str
+    paragraphs: list[Markup] = field(default_factory=list)
+    exact: list[int] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The plain text, for copying."""
+        return "\n\n".join(Markup(p).striptags() for p in self.paragraphs)
+
+
+class _Writer:
+    def __init__(self, report: Report, rounded: bool, locale: str):
+        self.report, self.rounded, self.locale = report, rounded, locale
+        self.narrative = Narrative(locale)
+
+    def number(self, value: int) -> Markup:
+        self.narrative.exact.append(value)
+        shown = round_down(value) if self.rounded else value
+        if shown == value:
+            return Markup('<span class="app-figure" data-exact="{0}">{0}</span>').format(value)
+        words = gettext("over %(number)s", number=shown)
+        return Markup('<span class="app-figure" data-exact="{0}" title="{0}">{1}<span class="app-exact">{2}</span></span>').format(
+            value, words, gettext(" (%(exact)s)", exact=value))
+
+    def subjects(self, category: str) -> Markup:
+        """", of them 173 with EBG Germany and AHK …" for the category's largest partners."""
+        items = []
+        for subject, count in self.report.top_subjects(category):
+            names = [self.partner_name(pid) for pid in subject]
+            if len(names) > 3:
+                partners = gettext("%(first)s and %(count)d other partners", first=names[0], count=len(names) - 1)
+            else:
+                partners = gettext(" and ").join(names)
+            items.append(Markup(gettext("%(count)s with %(partners)s", count=self.number(count), partners=escape(partners))))
+        if not items:
+            return Markup("")
+        return Markup(gettext(", of them %(list)s", list=Markup(gettext("; ")).join(items)))
+
+    def partner_name(self, partner_id: int) -> str:
+        local = self.report.partner_local_names.get(partner_id) or ""
+        if self.locale.startswith("zh") and any("\u4e00" <= ch <= "\u9fff" for ch in local):
+            return local
+        return self.report.partner_names.get(partner_id, "")
+
+    def write(self) -> Narrative:
+        r = self.report
+        if not r.by_category:
+            return self.narrative
+        period = year_label(r.first_year) if r.first_year == r.last_year else f"{year_label(r.first_year)} – {year_label(r.last_year)}"
+        people = []
+        if r.total("teachers_trained") and r.total("training_programmes"):
+            people.append(Markup(gettext("we ran %(programmes)s teacher-training programmes for %(teachers)s teachers",
+                                         programmes=self.number(r.total("training_programmes")),
+                                         teachers=self.number(r.total("teachers_trained")))))
+        elif r.total("teachers_trained"):
+            people.append(Markup(gettext("we trained %(teachers)s teachers", teachers=self.number(r.total("teachers_trained")))))
+        if r.total("qualifications"):
+            people.append(Markup(gettext("which brought in %(count)s international qualification certificates",
+                                         count=self.number(r.total("qualifications")))))
+        first = Markup(gettext("In %(period)s ", period=period))
+        paragraphs = []
+        if people:
+            paragraphs.append(first + Markup(gettext(", ")).join(people) + Markup(gettext("%(sentence)s.", sentence="")))
+            first = Markup("")
+        student = []
+        if r.total("certificates_earned"):
+            student.append(Markup(gettext("students and teachers earned %(count)s certificates", count=self.number(r.total("certificates_earned"))))
+                           + self.subjects("certificates_earned"))
+        if r.total("outbound_students"):
+            student.append(Markup(gettext("we sent %(count)s students abroad", count=self.number(r.total("outbound_students"))))
+                           + self.subjects("outbound_students"))
+        if r.total("joint_programme_students"):
+            student.append(Markup(gettext("%(count)s students enrolled in joint programmes", count=self.number(r.total("joint_programme_students"))))
+                           + self.subjects("joint_programme_students"))
+        if r.total("inbound_students"):
+            student.append(Markup(gettext("we received %(count)s international students", count=self.number(r.total("inbound_students"))))
+                           + self.subjects("inbound_students"))
+        if r.total("scholarship_students"):
+            student.append(Markup(gettext("%(count)s international students held scholarships", count=self.number(r.total("scholarship_students")))))
+        if student:
+            paragraphs.append(_paragraph(first, student))
+            first = Markup("")
+        staff = []
+        if r.total("experts_hosted"):
+            staff.append(Markup(gettext("we hosted %(count)s foreign teachers and experts", count=self.number(r.total("experts_hosted")))))
+        if r.total("staff_sent"):
+            staff.append(Markup(gettext("we sent %(count)s teachers and managers to programmes abroad", count=self.number(r.total("staff_sent")))))
+        if r.total("delegations_sent") or r.total("delegations_received"):
+            staff.append(Markup(gettext("we sent %(sent)s delegations and received %(received)s",
+                                        sent=self.number(r.total("delegations_sent")), received=self.number(r.total("delegations_received")))))
+        if staff:
+            paragraphs.append(_paragraph(first, staff))
+        self.narrative.paragraphs = paragraphs
+        return self.narrative
+
+
+def _paragraph(opening: Markup, clauses: list[Markup]) -> Markup:
+    """One sentence per clause; the first after the opening ("In 2025-2026 "), the others capitalised."""
+    sentences = []
+    for n, clause in enumerate(clauses):
+        if n or not opening:
+            clause = Markup(clause[0].upper()) + clause[1:] if clause[:1].isalpha() else clause
+        sentences.append(Markup(gettext("%(sentence)s.", sentence=clause)))
+    separator = "" if str(get_locale()).startswith("zh") else " "
+    return opening + Markup(separator).join(sentences)
+
+
+def write_narrative(report: Report, locale: str, rounded: bool = True) -> Narrative:
+    with force_locale(locale):
+        return _Writer(report, rounded, locale).write()
+
+
+def narratives(report: Report, rounded: bool = True) -> list[tuple[str, str, Narrative]]:
+    """The narrative in each language: (locale, language name, Narrative)."""
+    return [(locale, name, write_narrative(report, locale, rounded)) for locale, name in LANGUAGES]

@@ -1,0 +1,175 @@
+"""The yearly report (/reports), its Excel file, and the 国际影响表 (international-influence table)."""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from crm.auth.permissions import admin_required
+from crm.core.charts import bar_chart, line_chart
+from crm.core.export import _download, XLSX_MIMETYPE
+from crm.core.forms import apply_form
+from crm.core.i18n import country_name
+from crm.core.navigation import nav_item
+from crm.extensions import db
+from crm.outcomes.models import Indicator, OutcomeCategory, report_year_of, year_label
+from crm.reports import excel
+from crm.reports.forms import INDICATOR_FIELDS, IndicatorEditForm, IndicatorForm, ReportFilterForm, StandardRowsForm
+from crm.reports.influence import STANDARD_INDICATORS, influence_table, indicators_of
+from crm.reports.narrative import narratives
+from crm.reports.queries import MAX_RANGE, build_report, category_label, outcome_years, promised_vs_delivered
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+nav_item("reports", "reports.index", _l("Yearly report"), order=10, active=("reports.index", "reports.export"))
+nav_item("reports", "reports.influence", _l("International influence table (国际影响表)"), order=20,
+         active=("reports.influence", "reports.influence_xlsx"))
+nav_item("admin", "reports.indicators", _l("Influence table rows"), order=60,
+         visible=lambda user: user.is_admin, active=("reports.indicators", "reports.indicator_edit"))
+
+TREND_SERIES = 6
+
+
+def current_year() -> int:
+    return report_year_of(date.today())
+
+
+def _years_from(form: ReportFilterForm) -> tuple[int, int]:
+    """The range asked for: `last` N years up to this one, or from/to; by default the three years up
+    to the latest with an approved outcome (this year once it has one)."""
+    this_year = current_year()
+    if form.last.data:
+        return this_year - form.last.data + 1, this_year
+    _first, latest = outcome_years()
+    default_last = min(latest, this_year) if latest is not None else this_year
+    last = form.year_to.data if form.year_to.data is not None else default_last
+    first = form.year_from.data if form.year_from.data is not None else last - 2
+    if first > last:
+        first, last = last, first
+    return max(first, last - MAX_RANGE + 1), last
+
+
+def _filter_form() -> ReportFilterForm:
+    first, _last = outcome_years()
+    form = ReportFilterForm(request.args, first_year=min(first or current_year(), current_year() - 10), last_year=current_year())
+    if not form.validate():
+        abort(422)
+    return form
+
+
+def _records_url(first: int, last: int, **args) -> str:
+    return url_for("outcomes.index", year_from=first, year_to=last, **{k: v for k, v in args.items() if v not in (None, "")})
+
+
+@bp.get("")
+def index():
+    form = _filter_form()
+    first, last = _years_from(form)
+    report = build_report(first, last)
+    focus = form.focus.data or ""
+    records = lambda **args: _records_url(first, last, **args)  # noqa: E731
+    focus_label = category_label(focus) if focus else _("all outcomes counted together")
+    charts = {
+        "categories": bar_chart(_("Outcomes by category"), [
+            (category_label(c), report.total(c), records(category=c)) for c in report.categories]),
+        "countries": bar_chart(_("By country: %(what)s", what=focus_label), [
+            (country_name(code), total, records(country=code, category=focus)) for code, total in report.countries_ranked(focus)]),
+        "partners": bar_chart(_("By partner: %(what)s", what=focus_label), [
+            (report.partner_names.get(pid, "?"), total, records(partner=pid, category=focus))
+            for pid, total in report.partners_ranked(focus)]),
+        "trend": line_chart(
+            _("Trend by year"), [year_label(y) for y in report.years],
+            [(category_label(c), [report.by_category_year[c].get(y, 0) for y in report.years],
+              [_records_url(y, y, category=c) for y in report.years])
+             for c in sorted(report.categories, key=lambda c: -report.total(c))[:TREND_SERIES]]),
+    }
+    return render_template(
+        "reports/index.html", form=form, report=report, charts=charts, first=first, last=last, focus=focus,
+        records=records, category_label=category_label, year_label=year_label,
+        narratives=narratives(report, rounded=not form.exact.data),
+        promises=promised_vs_delivered(first, last), this_year=current_year(),
+    )
+
+
+@bp.get("/export.xlsx")
+def export():
+    form = _filter_form()
+    first, last = _years_from(form)
+    report = build_report(first, last)
+    body = excel.report_workbook(report, form, narratives(report, rounded=not form.exact.data),
+                                 promised_vs_delivered(first, last))
+    return _download(body, f"yearly-report-{year_label(first)}-{year_label(last)}.xlsx", XLSX_MIMETYPE)
+
+
+# --- 国际影响表 -------------------------------------------------------------------------------------
+
+
+def _year_arg() -> int:
+    raw = request.args.get("year", "")
+    if raw == "":
+        return current_year() - 1
+    if not (raw.isascii() and raw.isdigit()) or not 1990 <= int(raw) <= 2100:
+        abort(404)
+    return int(raw)
+
+
+@bp.get("/international-influence")
+def influence():
+    year = _year_arg()
+    return render_template("reports/influence.html", year=year, rows=influence_table(year), year_label=year_label,
+                           this_year=current_year())
+
+
+@bp.get("/international-influence.xlsx")
+def influence_xlsx():
+    year = _year_arg()
+    body = excel.influence_workbook(year, influence_table(year))
+    return _download(body, f"国际影响表-{year_label(year)}.xlsx", XLSX_MIMETYPE)
+
+
+@bp.route("/indicators", methods=["GET", "POST"])
+@admin_required
+def indicators():
+    """The office sets the table's rows for a year: labels in both languages and units."""
+    year = _year_arg() if request.method == "GET" else None
+    form = IndicatorForm(data={"year": year} if year is not None else None)
+    if form.validate_on_submit():
+        indicator = Indicator()
+        apply_form(form, indicator, INDICATOR_FIELDS)
+        db.session.add(indicator)
+        db.session.commit()
+        flash(_("The row was added."), "success")
+        return redirect(url_for("reports.indicators", year=indicator.year), 303)
+    year = year if year is not None else (form.year.data or current_year())
+    return render_template("reports/indicators.html", year=year, form=form, indicators=indicators_of(year),
+                           year_label=year_label, standard=STANDARD_INDICATORS), 422 if form.errors else 200
+
+
+@bp.post("/indicators/standard")
+@admin_required
+def indicators_standard():
+    """Adds the usual rows of the table for a year (the ones it does not have yet)."""
+    form = StandardRowsForm()
+    if not form.validate_on_submit():
+        abort(422)
+    year = form.year.data
+    have = {i.code for i in indicators_of(year)}
+    for position, (code, zh, en, unit) in enumerate(STANDARD_INDICATORS, start=1):
+        if code not in have:
+            db.session.add(Indicator(year=year, position=position, code=code, label_zh=zh, label_en=en, unit=unit))
+    db.session.commit()
+    flash(_("The usual rows were added."), "success")
+    return redirect(url_for("reports.indicators", year=year), 303)
+
+
+@bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
+@admin_required
+def indicator_edit(indicator_id: int):
+    indicator = db.get_or_404(Indicator, indicator_id)
+    form = IndicatorEditForm(obj=indicator)
+    if form.validate_on_submit():
+        form.ensure_current(indicator)
+        apply_form(form, indicator, INDICATOR_FIELDS)
+        db.session.commit()
+        flash(_("The row was saved."), "success")
+        return redirect(url_for("reports.indicators", year=indicator.year), 303)
+    return render_template("reports/indicator_form.html", form=form, indicator=indicator), 422 if form.errors else 200

@@ -1,0 +1,28 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import StringField, SubmitField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from crm.core.forms import VersionedForm
+from crm.extensions import db
+from crm.schools.models import School
+
+SCHOOL_FIELDS = ["name_zh", "name_en"]
+
+
+class SchoolForm(FlaskForm):
+    name_zh = StringField(_l("Name in Chinese"), validators=[InputRequired(), Length(max=120)])
+    name_en = StringField(_l("Name in English"), validators=[InputRequired(), Length(max=200)])
+    submit = SubmitField(_l("Save school"))
+
+    school_id: int | None = None
+
+    def validate_name_zh(self, field):
+        clash = db.session.scalar(select(School.id).where(func.trim(School.name_zh) == field.data.strip()))
+        if clash is not None and clash != self.school_id:
+            raise ValidationError(_l("A school with this name already exists."))
+
+
+class SchoolEditForm(SchoolForm, VersionedForm):
+    pass
