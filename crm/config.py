@@ -70,6 +70,15 @@ class Config:
 
     PAGE_SIZE = 50
 
+    # Foreign experts' permits and joint programmes' approvals (crm/experts, crm/programmes):
+    # the extension is filed this many days before expiry, with a second warning; passport
+    # numbers are stored only when the office turns it on.
+    PERMIT_LEAD_DAYS = int(os.environ.get("PERMIT_LEAD_DAYS", "90"))
+    PERMIT_SECOND_WARNING_DAYS = int(os.environ.get("PERMIT_SECOND_WARNING_DAYS", "45"))
+    APPROVAL_LEAD_DAYS = int(os.environ.get("APPROVAL_LEAD_DAYS", "180"))
+    APPROVAL_SECOND_WARNING_DAYS = int(os.environ.get("APPROVAL_SECOND_WARNING_DAYS", "90"))
+    STORE_PASSPORT_NUMBERS = _flag("STORE_PASSPORT_NUMBERS")
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
