@@ -81,6 +81,11 @@ def _register_blueprints(app: Flask) -> None:
     from crm.interactions.views import bp as interactions
     from crm.partners.views import bp as partners
     from crm.proposals.views import bp as proposals
+    from crm.consortia.views import bp as consortia
+    from crm.experts.views import bp as experts
+    from crm.programmes.views import bp as programmes
+    from crm.renewals.views import bp as renewals
 
-    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar):
+    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar,
+                      consortia, experts, programmes, renewals):
         app.register_blueprint(blueprint)

@@ -36,6 +36,9 @@ from crm.partners.queries import (
     tag_names,
 )
 from crm.proposals.queries import proposals_of_partner
+from crm.consortia.queries import consortia_of_partner
+from crm.experts.queries import experts_sent_by
+from crm.programmes.queries import programmes_of_partner
 from crm.core.navigation import nav_item
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
@@ -197,6 +200,7 @@ def show(partner_id: int):
         interactions=timeline_of_partner(partner.id),
         proposals=proposals_of_partner(partner.id),
         outcomes=outcomes_of_partner(partner.id),
+        consortia=consortia_of_partner(partner.id), experts=experts_sent_by(partner.id), programmes=programmes_of_partner(partner.id),
         history=record_history(partner),
         action_form=RecordActionForm(obj=partner),
     )
