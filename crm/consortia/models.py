@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from crm.partners.models import Partner
 
 # Where a member or the lead body is the college itself (not a partner), it is shown so.
-OUR_COLLEGE = _l("our college")
+OUR_COLLEGE = _l("Our college")
 
 
 class MemberRole(LabelledEnum):

@@ -94,7 +94,7 @@ def _add_consortium(demo) -> None:
         (ActivityKind.DELEGATION, "Joint delegation to German training providers", date(this_year - 2, 10, 14), "Munich and Stuttgart",
          ["us", "cqcet", "shancheng", "ebg"], "Two certificate-training agreements prepared."),
         (ActivityKind.MEETING, "Annual council", date(this_year - 1, 1, 16), "Chongqing", ["us", "secretariat", "commission", "cqcmc", "cqcet", "cqaes"],
-         "Work plan approved; two new members admitted."),
+         "Work plan approved; a research centre joined the skills-competition committee."),
         (ActivityKind.COMPETITION, "Belt and Road vocational skills competition (CNC)", date(this_year - 1, 5, 22), "Chongqing",
          ["us", "cqvie", "cqtvc", "liangjiang", "ebg"], "Teams from 9 members; 3 first prizes."),
         (ActivityKind.TRAINING, "Training for ASEAN vocational teachers", date(this_year, 6, 10), "Chongqing",

@@ -132,7 +132,7 @@ class ExpertFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Name"), validators=[Optional(), Length(max=200)])
+    q = SearchField(_l("Name, in Latin script or Chinese"), validators=[Optional(), Length(max=200)])
     nationality = SelectField(_l("Nationality"), validators=[Optional()])
     term = SelectField(_l("Stays"), validators=[Optional()])
     archived = BooleanField(_l("Archived experts"))

@@ -90,8 +90,8 @@ def _export(fmt: str):
     today = date.today()
     experts = experts_for_export(_filter(form))
     preamble = [[_("Foreign experts"), today]]
-    header = [_("Name"), _("Chinese name"), _("Nationality"), _("Sending partner"), _("Subject"), _("Owner"),
-              _("Current stay"), _("Short- or long-term"), _("Host school or faculty"), _("Work permit expires"),
+    header = [_("Name (Latin script)"), _("Chinese name"), _("Nationality"), _("Sending partner"), _("Subject"), _("Owner"),
+              _("Latest stay"), _("Short- or long-term"), _("Host school or faculty"), _("Work permit expires"),
               _("Residence permit expires")]
     rows = []
     for expert in experts:

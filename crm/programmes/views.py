@@ -125,12 +125,13 @@ def show(programme_id: int):
     programme = programme_for_page(programme_id)
     if programme is None or programme.is_archived:
         abort(404)
-    years: dict[int, list[Enrolment]] = {}
+    years: dict[int, dict[str, int]] = {}
     for enrolment in programme.enrolments:
-        years.setdefault(enrolment.year, []).append(enrolment)
+        years.setdefault(enrolment.year, {})[enrolment.major] = enrolment.enrolled
+    majors = programme.major_list + sorted({e.major for e in programme.enrolments} - set(programme.major_list))
     return render_template(
         "programmes/show.html", programme=programme, today=date.today(), act_by=approval_act_by,
-        enrolment_years=sorted(years.items(), reverse=True), history=record_history(programme),
+        enrolment_majors=majors, enrolment_years=sorted(years.items(), reverse=True), history=record_history(programme),
     )
 
 
