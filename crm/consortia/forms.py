@@ -13,6 +13,7 @@ MAX_TEXT = 10_000
 
 
 class ConsortiumForm(SinglePartnerPicker, FlaskForm):
+    FIELD_ORDER = ("name", "local_name", "led_by_us", "partner_id")
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     local_name = StringField(_l("Chinese name"), validators=[Optional(), Length(max=200)])
     led_by_us = BooleanField(_l("Led by our college"), default=True)
@@ -58,6 +59,7 @@ class MemberFieldsMixin:
 
 
 class MemberForm(MemberFieldsMixin, SinglePartnerPicker, FlaskForm):
+    FIELD_ORDER = ("our_college", "partner_id")
     our_college = BooleanField(_l("Our college itself"))
 
     def __init__(self, *args, **kwargs):

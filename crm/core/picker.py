@@ -26,6 +26,13 @@ class SinglePartnerPicker:
     partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])
     find_partners = SubmitField(_l("Find"))
 
+    # The names of the fields shown first, in this order (the others follow as declared).
+    FIELD_ORDER: tuple[str, ...] = ()
+
+    def ordered_fields(self) -> list:
+        first = [self[name] for name in self.FIELD_ORDER if name in self]
+        return first + [field for field in self if field.name not in self.FIELD_ORDER]
+
     def offer_chosen_partner(self) -> None:
         chosen = self.partner_id.data
         self.partner_id.choices = partners_named([chosen]) if isinstance(chosen, int) and chosen > 0 else []

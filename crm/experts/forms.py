@@ -19,6 +19,7 @@ def passports_stored() -> bool:
 
 
 class ExpertForm(SinglePartnerPicker, FlaskForm):
+    FIELD_ORDER = ("name", "local_name", "nationality", "partner_id")
     name = StringField(_l("Name (Latin script)"), validators=[InputRequired(), Length(max=120)])
     local_name = StringField(_l("Chinese name"), validators=[Optional(), Length(max=120)])
     nationality = SelectField(_l("Nationality"), validators=[InputRequired()])
