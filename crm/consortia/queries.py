@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.consortia.models import ActivityKind, Consortium, ConsortiumActivity, ConsortiumMember, MemberKind, MemberRole
@@ -45,19 +45,22 @@ class PartnerConsortium:
 
 
 def consortia_of_partner(partner_id: int) -> list[PartnerConsortium]:
-    """The consortia a partner leads or belongs to (the partner page), with its memberships."""
-    memberships = db.session.scalars(
-        select(ConsortiumMember).join(ConsortiumMember.consortium)
-        .where(ConsortiumMember.partner_id == partner_id, Consortium.archived_at.is_(None))
-        .options(joinedload(ConsortiumMember.consortium))
+    """The consortia a partner leads or belongs to (the partner page), with its memberships:
+    one statement."""
+    rows = db.session.execute(
+        select(Consortium, ConsortiumMember)
+        .outerjoin(ConsortiumMember, and_(ConsortiumMember.consortium_id == Consortium.id,
+                                          ConsortiumMember.partner_id == partner_id))
+        .where(Consortium.archived_at.is_(None),
+               or_(Consortium.lead_partner_id == partner_id, ConsortiumMember.id.is_not(None)))
+        .order_by(Consortium.name, Consortium.id, ConsortiumMember.id)
     ).all()
-    led = db.session.scalars(
-        select(Consortium).where(Consortium.lead_partner_id == partner_id, Consortium.archived_at.is_(None))
-    ).all()
-    found: dict[int, PartnerConsortium] = {c.id: PartnerConsortium(c, []) for c in led}
-    for membership in memberships:
-        found.setdefault(membership.consortium_id, PartnerConsortium(membership.consortium, [])).memberships.append(membership)
-    return sorted(found.values(), key=lambda item: item.consortium.name)
+    found: dict[int, PartnerConsortium] = {}
+    for consortium, membership in rows:
+        item = found.setdefault(consortium.id, PartnerConsortium(consortium, []))
+        if membership is not None:
+            item.memberships.append(membership)
+    return list(found.values())
 
 
 ROLE_ORDER = list(MemberRole)

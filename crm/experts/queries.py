@@ -88,8 +88,8 @@ def experts_sent_by(partner_id: int) -> list[Expert]:
     """The experts a partner sent us (the partner page), with their stays."""
     return list(db.session.scalars(
         select(Expert).where(Expert.partner_id == partner_id, *live_expert())
-        .options(selectinload(Expert.stays)).order_by(Expert.name)
-    ))
+        .options(joinedload(Expert.stays)).order_by(Expert.name, Expert.id)
+    ).unique())
 
 
 def open_permits_due(horizon: date, owner_ids: Collection[int] | None = None) -> list[Permit]:

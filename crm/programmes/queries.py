@@ -81,9 +81,9 @@ def programmes_of_partner(partner_id: int) -> list[Programme]:
         select(Programme)
         .where(Programme.archived_at.is_(None), Programme.id.in_(
             select(programme_partner.c.programme_id).where(programme_partner.c.partner_id == partner_id)))
-        .options(selectinload(Programme.approvals), selectinload(Programme.enrolments))
-        .order_by(Programme.name)
-    ))
+        .options(joinedload(Programme.approvals))
+        .order_by(Programme.name, Programme.id)
+    ).unique())
 
 
 def open_approvals_due(horizon: date, owner_ids: Collection[int] | None = None) -> list[Approval]:
