@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -200,8 +201,10 @@ def edit_member(member_id: int):
 
 def _member_choices(consortium: Consortium, keep: set[int] = frozenset()) -> list[tuple[int, str]]:
     today = date.today()
-    members = [m for m in consortium.members if m.is_current(today) or m.id in keep]
-    return [(m.id, m.name) for m in sorted(members, key=lambda m: m.name)]
+    members = sorted((m for m in consortium.members if m.is_current(today) or m.id in keep),
+                     key=lambda m: (m.partner_id is not None, m.name))  # our college first
+    names = Counter(m.name for m in members)
+    return [(m.id, f"{m.name} ({m.role.label})" if names[m.name] > 1 else m.name) for m in members]
 
 
 def _chosen_members(consortium: Consortium, ids: list[int]) -> list[ConsortiumMember]:

@@ -106,6 +106,16 @@ class PermitForm(PermitFieldsMixin, FlaskForm):
         self.set_category_choices()
 
 
+class PermitEditForm(PermitFieldsMixin, VersionedForm):
+    """Correct an open permit's data (a typo in its number or dates)."""
+
+    submit = SubmitField(_l("Save permit"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_category_choices()
+
+
 class PermitRenewForm(PermitFieldsMixin, VersionedForm):
     """Renew an open permit: the new permit's data; the old one is marked renewed."""
 

@@ -99,7 +99,7 @@ def open_permits_due(horizon: date, owner_ids: Collection[int] | None = None) ->
         select(Permit)
         .join(Permit.expert)
         .where(Permit.decision.is_(None), Permit.expires_on <= horizon + timedelta(days=permit_lead_days()), *live_expert())
-        .options(joinedload(Permit.expert).joinedload(Expert.owner))
+        .options(joinedload(Permit.expert).joinedload(Expert.owner), joinedload(Permit.expert).selectinload(Expert.stays))
         .order_by(Permit.expires_on, Permit.id)
     )
     if owner_ids is not None:

@@ -23,6 +23,7 @@ from crm.experts.forms import (
     ExpertEditForm,
     ExpertFilterForm,
     ExpertForm,
+    PermitEditForm,
     PermitEndForm,
     PermitForm,
     PermitRenewForm,
@@ -252,6 +253,27 @@ def _open_permit(permit_id: int) -> Permit:
     if not permit.is_open:
         abort(409, _("A decision has already been recorded for this permit."))
     return permit
+
+
+@bp.route("/permits/<int:permit_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_permit(permit_id: int):
+    permit = _open_permit(permit_id)
+    if request.method == "GET":
+        form = PermitEditForm(obj=permit, data={"category": permit.category.value if permit.category else ""})
+        form.category.data = permit.category.value if permit.category else ""
+    else:
+        form = PermitEditForm()
+    if form.validate_on_submit():
+        form.ensure_current(permit)
+        permit.number, permit.category = form.number.data or None, form.category_value
+        permit.issued_on, permit.expires_on = form.issued_on.data, form.expires_on.data
+        db.session.commit()
+        flash(_("The permit was saved."), "success")
+        return redirect(url_for("experts.show", expert_id=permit.expert_id, _anchor="permits"), 303)
+    return render_form_page(form, _("%(permit)s of %(name)s", permit=permit.kind.label, name=permit.expert.name),
+                            url_for("experts.edit_permit", permit_id=permit.id),
+                            url_for("experts.show", expert_id=permit.expert_id), _crumbs(permit.expert))
 
 
 @bp.route("/permits/<int:permit_id>/renew", methods=["GET", "POST"])

@@ -89,6 +89,12 @@ class ApprovalForm(ApprovalFieldsMixin, FlaskForm):
     submit = SubmitField(_l("Save approval"))
 
 
+class ApprovalEditForm(ApprovalFieldsMixin, VersionedForm):
+    """Correct an open approval's data (a typo in its number or dates)."""
+
+    submit = SubmitField(_l("Save approval"))
+
+
 class ApprovalRenewForm(ApprovalFieldsMixin, VersionedForm):
     decision_note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Record the renewal"))

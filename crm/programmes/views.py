@@ -20,6 +20,7 @@ from crm.partners.models import Partner
 from crm.programmes import deadlines  # noqa: F401  (registers the approvals' deadline source)
 from crm.programmes.changes import decide_approval, renew_approval
 from crm.programmes.forms import (
+    ApprovalEditForm,
     ApprovalEndForm,
     ApprovalForm,
     ApprovalRenewForm,
@@ -225,6 +226,27 @@ def _open_approval(approval_id: int) -> Approval:
 
 def _back_to(default: str) -> str:
     return url_for("renewals.index") if request.args.get("next") == "renewals" else default
+
+
+@bp.route("/approvals/<int:approval_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_approval(approval_id: int):
+    approval = _open_approval(approval_id)
+    if request.method == "GET":
+        form = ApprovalEditForm(obj=approval, data={"number": approval.number})
+        form.number.data = approval.number
+    else:
+        form = ApprovalEditForm()
+    if form.validate_on_submit():
+        form.ensure_current(approval)
+        form.apply_to(approval)
+        db.session.commit()
+        flash(_("The approval was saved."), "success")
+        return redirect(url_for("programmes.show", programme_id=approval.programme_id, _anchor="approvals"), 303)
+    programme = approval.programme
+    return render_form_page(form, _("Approval of %(name)s", name=programme.name),
+                            url_for("programmes.edit_approval", approval_id=approval.id),
+                            url_for("programmes.show", programme_id=programme.id), _crumbs(programme))
 
 
 @bp.route("/approvals/<int:approval_id>/renew", methods=["GET", "POST"])

@@ -316,3 +316,19 @@ def test_hosted_experts_and_enrolment_by_year_come_from_the_records(app, make_us
         enrolment = programme_enrolment_by_year(2015, 2017)
         assert [(e.year, e.programme, e.partner_ids, e.major, e.enrolled) for e in enrolment] == [
             (2016, "Dual associate degree", (partners["stclair"],), "Finance", 30)]
+
+
+def test_an_open_permit_and_approval_can_be_corrected_and_a_stale_correction_answers_409(app, client, auth, partners):
+    user = auth.login()
+    _expert, permit_id = make_expert(app, user.id, 400)
+    _programme, approval_id = make_programme(app, user.id, partners["stclair"], 400)
+    assert client.get(f"/experts/permits/{permit_id}/edit").status_code == 200
+    new_expiry = (TODAY + timedelta(days=500)).isoformat()
+    assert post(client, auth, f"/experts/permits/{permit_id}/edit", number="W-9", expires_on=new_expiry, version="1").status_code == 303
+    assert post(client, auth, f"/experts/permits/{permit_id}/edit", number="W-8", expires_on=new_expiry, version="1").status_code == 409
+    assert "PDE50CA2A20151739N" in client.get(f"/programmes/approvals/{approval_id}/edit").text
+    assert post(client, auth, f"/programmes/approvals/{approval_id}/edit", authority="ministry", number="MOE50CA2A20151739N",
+                approved_on="2015-06-01", expires_on=new_expiry, version="1").status_code == 303
+    with app.app_context():
+        assert db.session.get(Permit, permit_id).number == "W-9"
+        assert db.session.get(Approval, approval_id).number_issuer == "MOE"
