@@ -332,3 +332,23 @@ def test_an_open_permit_and_approval_can_be_corrected_and_a_stale_correction_ans
     with app.app_context():
         assert db.session.get(Permit, permit_id).number == "W-9"
         assert db.session.get(Approval, approval_id).number_issuer == "MOE"
+
+
+def test_archived_records_leave_the_lists_and_the_due_list_and_an_admin_restores_them(app, client, auth, make_user, partners):
+    admin = auth.login(Role.ADMIN)
+    expert_id, _permit = make_expert(app, admin.id, 60)
+    programme_id, _approval = make_programme(app, admin.id, partners["stclair"], 100)
+    assert post(client, auth, f"/experts/{expert_id}/archive", version="1").status_code == 303
+    assert post(client, auth, f"/programmes/{programme_id}/archive", version="1").status_code == 303
+    assert client.get(f"/experts/{expert_id}").status_code == 404
+    page = client.get("/renewals").text
+    assert "Anna Schmidt" not in page and "Dual associate degree" not in page
+    assert "Anna Schmidt" in client.get("/experts?archived=1").text
+    assert post(client, auth, f"/experts/{expert_id}/restore", version="2").status_code == 303
+    assert post(client, auth, f"/programmes/{programme_id}/restore", version="2").status_code == 303
+    assert "Anna Schmidt" in client.get("/renewals").text
+
+
+def test_only_an_admin_sees_the_archived_experts(client, auth):
+    auth.login(Role.STAFF)
+    assert client.get("/experts?archived=1").status_code == 403
