@@ -85,7 +85,11 @@ def _register_blueprints(app: Flask) -> None:
     from crm.schools.views import bp as schools
     from crm.proposals.views import bp as proposals
     from crm.search.views import bp as search
+    from crm.consortia.views import bp as consortia
+    from crm.experts.views import bp as experts
+    from crm.programmes.views import bp as programmes
+    from crm.renewals.views import bp as renewals
 
     for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar, search,
-                      outcomes, reports, schools):
+                      outcomes, reports, schools, consortia, experts, programmes, renewals):
         app.register_blueprint(blueprint)

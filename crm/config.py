@@ -46,6 +46,15 @@ class Config:
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
 
+    # Foreign experts' permits and joint programmes' approvals (crm/experts, crm/programmes):
+    # the extension is filed this many days before expiry, with a second warning; passport
+    # numbers are stored only when the office turns it on.
+    PERMIT_LEAD_DAYS = int(os.environ.get("PERMIT_LEAD_DAYS", "90"))
+    PERMIT_SECOND_WARNING_DAYS = int(os.environ.get("PERMIT_SECOND_WARNING_DAYS", "45"))
+    APPROVAL_LEAD_DAYS = int(os.environ.get("APPROVAL_LEAD_DAYS", "180"))
+    APPROVAL_SECOND_WARNING_DAYS = int(os.environ.get("APPROVAL_SECOND_WARNING_DAYS", "90"))
+    STORE_PASSPORT_NUMBERS = _flag("STORE_PASSPORT_NUMBERS")
+
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")

@@ -10,3 +10,6 @@ from crm.partners.models import Partner, Tag  # noqa: F401
 from crm.proposals.models import Proposal, ProposalStageChange  # noqa: F401
 from crm.schools.models import School  # noqa: F401
 from crm.reminders.models import ReminderDigest  # noqa: F401
+from crm.consortia.models import Consortium, ConsortiumActivity, ConsortiumMember  # noqa: F401
+from crm.experts.models import Expert, ExpertDocument, Permit, Stay  # noqa: F401
+from crm.programmes.models import Approval, Enrolment, Programme  # noqa: F401

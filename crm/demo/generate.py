@@ -15,6 +15,7 @@ from crm.agreements.models import Agreement, AgreementKind, agreement_partner
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.core.models import utcnow
+from crm.demo.generate_international import generate_international
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_contact, interaction_user
@@ -110,8 +111,9 @@ def generate(sizes: Sizes = Sizes(), seed: int = 2026, today: date | None = None
     ])
     outcome_rows = _outcomes(rng, today, agreement_rows, agreement_ids, now)
     _bulk(Outcome, outcome_rows)
+    international = generate_international(seed + 14, today, partner_ids, users, now)
     db.session.commit()
-    return {"users": len(users), "partners": len(partner_ids), "contacts": len(contact_ids),
+    return {**international, "users": len(users), "partners": len(partner_ids), "contacts": len(contact_ids),
             "agreements": len(agreement_ids), "interactions": len(interaction_ids),
             "follow-ups": len(follow_up_rows), "proposals": len(proposal_ids), "outcomes": len(outcome_rows)}
 

@@ -14,6 +14,7 @@ from crm.auth.accounts import create_user, find_user
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.demo import data
+from crm.demo.international import add_international_work
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
@@ -51,6 +52,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     demo.add_outcomes()
     demo.add_quotas()
     demo.add_influence_table()
+    demo.counts["partners"] += add_international_work(demo)  # the consortium's Chinese members
     db.session.commit()
     return demo.counts
 

@@ -39,6 +39,9 @@ from crm.partners.queries import (
     tag_names,
 )
 from crm.proposals.queries import proposals_of_partner
+from crm.consortia.queries import consortia_of_partner
+from crm.experts.queries import experts_sent_by
+from crm.programmes.queries import programmes_of_partner
 from crm.core.navigation import nav_item
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
@@ -213,6 +216,7 @@ def show(partner_id: int):
         proposals=proposals_of_partner(partner.id),
         outcomes=outcomes_of_partner(partner.id),
         outcome_sums=partner_sums(partner.id),
+        consortia=consortia_of_partner(partner.id), experts=experts_sent_by(partner.id), programmes=programmes_of_partner(partner.id),
         history=record_history(partner),
         action_form=RecordActionForm(obj=partner),
     )

@@ -24,6 +24,9 @@ from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, OutcomeStat
 from crm.partners.models import Partner, PartnerKind
 from crm.schools.models import School
 from crm.proposals.models import Proposal, ProposalStage
+from crm.consortia.models import ActivityKind, Consortium, ConsortiumActivity, ConsortiumMember
+from crm.experts.models import Expert, ExpertDocument, Permit, PermitKind, Stay, StayTerm
+from crm.programmes.models import Approval, ApprovingAuthority, Programme, ProgrammeKind
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -92,6 +95,8 @@ def office(app, make_user):
         quota = Quota(agreement=agreement, category=OutcomeCategory.CERTIFICATES_EARNED, per_year=10)
         db.session.add_all([partner, archived, contact, agreement, document, interaction, follow_up, proposal,
                             school, indicator, outcome, quota])
+        extra = _consortium_expert_programme(partner, folder, today)
+        db.session.add_all(extra.values())
         db.session.commit()
         ids = {
             "partner_id": partner.id, "archived_partner_id": archived.id, "contact_id": contact.id,
@@ -99,8 +104,30 @@ def office(app, make_user):
             "follow_up_id": follow_up.id, "proposal_id": proposal.id, "user_id": staff.id,
             "staff_id": staff.id, "outcome_id": outcome.id, "quota_id": quota.id, "school_id": school.id,
             "indicator_id": indicator.id,
+            **{f"{name}_id": record.id for name, record in extra.items()},
         }
     return ids
+
+
+def _consortium_expert_programme(partner, folder, today) -> dict:
+    """A consortium with a member and an activity, an expert with a stay, a permit and a
+    document, a programme with an approval (crm/consortia, crm/experts, crm/programmes)."""
+    consortium = Consortium(name="CQ Consortium")
+    member = ConsortiumMember(consortium=consortium, partner=partner)
+    activity = ConsortiumActivity(consortium=consortium, kind=ActivityKind.MEETING, title="Council", held_on=today,
+                                  members=[member])
+    expert = Expert(name="Anna Schmidt", nationality="DE")
+    stay = Stay(expert=expert, starts_on=today, term=StayTerm.LONG)
+    permit = Permit(expert=expert, kind=PermitKind.WORK, expires_on=today + timedelta(days=30))
+    (folder / "fedcba9876543210.pdf").write_bytes(PDF)
+    expert_document = ExpertDocument(expert=expert, original_name="cv.pdf", stored_name="fedcba9876543210.pdf",
+                                     content_type="application/pdf", size=len(PDF), sha256="0" * 64)
+    programme = Programme(name="Dual degree", kind=ProgrammeKind.DUAL_DEGREE, majors="Finance", partners=[partner])
+    approval = Approval(programme=programme, authority=ApprovingAuthority.MUNICIPAL, number_issuer="PDE",
+                        number_region="50", number_country="CA", number_level="2A", number_year=2015,
+                        number_serial="1739", number_suffix="N", approved_on=today, expires_on=today + timedelta(days=30))
+    return {"consortium": consortium, "member": member, "activity": activity, "expert": expert, "stay": stay,
+            "permit": permit, "expert_document": expert_document, "programme": programme, "approval": approval}
 
 
 def _plausible_form(ids: dict, csrf: str) -> dict:

@@ -69,7 +69,7 @@ def test_load_reports_what_it_added(demo_app):
     counts = demo_app.config["DEMO_FIRST_COUNTS"]
     assert set(counts) == {"partners", "contacts", "agreements", "interactions", "follow-ups",
                            "proposals", "outcomes"}
-    assert 15 <= counts["partners"] <= 20
+    assert 25 <= counts["partners"] <= 30  # with the consortium's Chinese members (crm/demo/international.py)
     assert counts["partners"] == db.session.scalar(select(func.count()).select_from(Partner))
     assert 40 <= counts["interactions"] <= 60
     assert counts["agreements"] >= 15

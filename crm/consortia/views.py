@@ -1,0 +1,253 @@
+from collections import Counter
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from crm.audit.queries import record_history
+from crm.auth.permissions import admin_required, editor_required
+from crm.consortia.forms import (
+    ActivityEditForm,
+    ActivityForm,
+    ConsortiumEditForm,
+    ConsortiumFilterForm,
+    ConsortiumForm,
+    MemberEditForm,
+    MemberForm,
+)
+from crm.consortia.models import Consortium, ConsortiumActivity, ConsortiumMember
+from crm.consortia.queries import (
+    ACTIVITY_KINDS,
+    activities_by_year,
+    activity_counts_by_member,
+    consortium_for_page,
+    consortium_list,
+    former_members,
+    kind_counts,
+    members_by_role,
+    yearly_report,
+)
+from crm.core.archiving import restore_archived
+from crm.core.export import xlsx_response
+from crm.core.forms import RecordActionForm, apply_form
+from crm.core.navigation import nav_item
+from crm.core.pagination import paginate
+from crm.core.picker import render_form_page
+from crm.extensions import db, htmx
+
+bp = Blueprint("consortia", __name__, url_prefix="/consortia")
+nav_item("partners", "consortia.index", _l("Consortia"), order=30)
+
+RESULTS_ID = "consortium-results"
+
+
+def _live_consortium(consortium_id: int) -> Consortium:
+    consortium = db.get_or_404(Consortium, consortium_id)
+    if consortium.is_archived:
+        abort(404)
+    return consortium
+
+
+def _crumbs(consortium: Consortium | None = None):
+    crumbs = [(url_for("consortia.index"), _("Consortia"))]
+    if consortium is not None:
+        crumbs.append((url_for("consortia.show", consortium_id=consortium.id), consortium.name))
+    return crumbs
+
+
+@bp.get("")
+def index():
+    form = ConsortiumFilterForm(request.args)
+    if form.archived.data and not current_user.is_admin:
+        abort(403)
+    if not form.validate():
+        return render_template("consortia/index.html", form=form, page=None), 422
+    page = paginate(consortium_list((form.q.data or "").strip(), bool(form.archived.data)))
+    template = "consortia/_results.html" if htmx.target == RESULTS_ID else "consortia/index.html"
+    return render_template(template, form=form, page=page, today=date.today()), 200, {"Vary": "HX-Request"}
+
+
+@bp.get("/<int:consortium_id>")
+def show(consortium_id: int):
+    consortium = consortium_for_page(consortium_id)
+    if consortium is None or consortium.is_archived:
+        abort(404)
+    today = date.today()
+    return render_template(
+        "consortia/show.html", consortium=consortium, today=today,
+        roles=members_by_role(consortium, today), former=former_members(consortium, today),
+        kinds=kind_counts(consortium, today), years=activities_by_year(consortium),
+        taken_part=activity_counts_by_member(consortium), report=yearly_report(consortium),
+        activity_kinds=ACTIVITY_KINDS, history=record_history(consortium),
+    )
+
+
+@bp.get("/<int:consortium_id>/report.xlsx")
+def report_xlsx(consortium_id: int):
+    """The yearly consortium report table, as on the page, for Excel."""
+    consortium = consortium_for_page(consortium_id)
+    if consortium is None or consortium.is_archived:
+        abort(404)
+    columns = [_("Year"), *(kind.label for kind in ACTIVITY_KINDS), _("Activities"), _("Member participations"),
+               _("Members joined"), _("Members left"), _("Members at the year's end")]
+    rows = [[row.year, *(row.activities[kind] for kind in ACTIVITY_KINDS), row.total, row.participations,
+             row.joined, row.left, row.members_at_end] for row in yearly_report(consortium)]
+    preamble = [[_("Yearly consortium report"), consortium.name], [_("Lead body"), consortium.lead_name], [_("Exported"), date.today()]]
+    return xlsx_response(f"consortium-{consortium.id}-yearly-report.xlsx", preamble, columns, rows, sheet_title=_("Yearly report"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    form = ConsortiumForm()
+    if form.validate_on_submit() and not form.find_partners.data:
+        consortium = Consortium(lead_partner_id=form.lead_partner_id)
+        apply_form(form, consortium, ConsortiumForm.FIELDS)
+        db.session.add(consortium)
+        db.session.commit()
+        flash(_("%(name)s was saved.", name=consortium.name), "success")
+        return redirect(url_for("consortia.show", consortium_id=consortium.id), 303)
+    return render_form_page(form, _("New consortium"), url_for("consortia.new"), url_for("consortia.index"), _crumbs())
+
+
+@bp.route("/<int:consortium_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(consortium_id: int):
+    consortium = _live_consortium(consortium_id)
+    if request.method == "GET":
+        form = ConsortiumEditForm(obj=consortium, data={"led_by_us": consortium.lead_partner_id is None,
+                                                        "partner_id": consortium.lead_partner_id})
+    else:
+        form = ConsortiumEditForm()
+    if form.validate_on_submit() and not form.find_partners.data:
+        form.ensure_current(consortium)
+        apply_form(form, consortium, ConsortiumForm.FIELDS)
+        consortium.lead_partner_id = form.lead_partner_id
+        db.session.commit()
+        flash(_("%(name)s was saved.", name=consortium.name), "success")
+        return redirect(url_for("consortia.show", consortium_id=consortium.id), 303)
+    return render_form_page(form, _("Edit %(name)s", name=consortium.name), url_for("consortia.edit", consortium_id=consortium.id),
+                            url_for("consortia.show", consortium_id=consortium.id), _crumbs(consortium))
+
+
+@bp.route("/<int:consortium_id>/archive", methods=["GET", "POST"])
+@editor_required
+def archive(consortium_id: int):
+    consortium = _live_consortium(consortium_id)
+    form = RecordActionForm(obj=consortium)
+    if form.validate_on_submit():
+        form.ensure_current(consortium)
+        consortium.archive()
+        db.session.commit()
+        flash(_("%(name)s was archived.", name=consortium.name), "success")
+        return redirect(url_for("consortia.index"), 303)
+    return render_form_page(form, _("Archive %(name)s?", name=consortium.name), url_for("consortia.archive", consortium_id=consortium.id),
+                            url_for("consortia.show", consortium_id=consortium.id), _crumbs(consortium),
+                            intro=_("An archived consortium leaves the lists; an administrator can restore it."), submit_label=_("Archive"))
+
+
+@bp.post("/<int:consortium_id>/restore")
+@admin_required
+def restore(consortium_id: int):
+    consortium = restore_archived(Consortium, consortium_id)
+    db.session.commit()
+    flash(_("%(name)s was restored.", name=consortium.name), "success")
+    return redirect(url_for("consortia.show", consortium_id=consortium.id), 303)
+
+
+# --- Members -----------------------------------------------------------------------------------
+
+
+@bp.route("/<int:consortium_id>/members/new", methods=["GET", "POST"])
+@editor_required
+def new_member(consortium_id: int):
+    consortium = _live_consortium(consortium_id)
+    form = MemberForm()
+    if form.validate_on_submit() and not form.find_partners.data:
+        member = ConsortiumMember(consortium=consortium, partner_id=None if form.our_college.data else form.partner_id.data)
+        apply_form(form, member, MemberForm.FIELDS)
+        db.session.add(member)
+        db.session.commit()
+        flash(_("%(name)s was added to the members.", name=member.name), "success")
+        return redirect(url_for("consortia.show", consortium_id=consortium.id, _anchor="members"), 303)
+    return render_form_page(form, _("New member of %(name)s", name=consortium.name),
+                            url_for("consortia.new_member", consortium_id=consortium.id),
+                            url_for("consortia.show", consortium_id=consortium.id), _crumbs(consortium))
+
+
+@bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_member(member_id: int):
+    member = db.get_or_404(ConsortiumMember, member_id)
+    consortium = _live_consortium(member.consortium_id)
+    form = MemberEditForm(obj=member) if request.method == "GET" else MemberEditForm()
+    if form.validate_on_submit():
+        form.ensure_current(member)
+        apply_form(form, member, MemberForm.FIELDS)
+        db.session.add(member)
+        db.session.commit()
+        flash(_("%(name)s was saved.", name=member.name), "success")
+        return redirect(url_for("consortia.show", consortium_id=consortium.id, _anchor="members"), 303)
+    return render_form_page(form, _("Member: %(name)s", name=member.name), url_for("consortia.edit_member", member_id=member.id),
+                            url_for("consortia.show", consortium_id=consortium.id), _crumbs(consortium),
+                            intro=_("A member that leaves keeps its history: enter the date it left."))
+
+
+# --- Activities --------------------------------------------------------------------------------
+
+
+def _member_choices(consortium: Consortium, keep: set[int] = frozenset()) -> list[tuple[int, str]]:
+    today = date.today()
+    members = sorted((m for m in consortium.members if m.is_current(today) or m.id in keep),
+                     key=lambda m: (m.partner_id is not None, m.name))  # our college first
+    names = Counter(m.name for m in members)
+    return [(m.id, f"{m.name} ({m.role.label})" if names[m.name] > 1 else m.name) for m in members]
+
+
+def _chosen_members(consortium: Consortium, ids: list[int]) -> list[ConsortiumMember]:
+    return db.session.scalars(select(ConsortiumMember).where(
+        ConsortiumMember.consortium_id == consortium.id, ConsortiumMember.id.in_(ids or [-1]))).all()
+
+
+@bp.route("/<int:consortium_id>/activities/new", methods=["GET", "POST"])
+@editor_required
+def new_activity(consortium_id: int):
+    consortium = _live_consortium(consortium_id)
+    form = ActivityForm(member_choices=_member_choices(consortium))
+    if form.validate_on_submit():
+        activity = ConsortiumActivity(consortium=consortium)
+        db.session.add(activity)
+        apply_form(form, activity, ActivityForm.FIELDS)
+        activity.members = _chosen_members(consortium, form.members.data)
+        db.session.commit()
+        flash(_("%(title)s was saved.", title=activity.title), "success")
+        return redirect(url_for("consortia.show", consortium_id=consortium.id, _anchor="activities"), 303)
+    return render_form_page(form, _("New activity of %(name)s", name=consortium.name),
+                            url_for("consortia.new_activity", consortium_id=consortium.id),
+                            url_for("consortia.show", consortium_id=consortium.id), _crumbs(consortium))
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_activity(activity_id: int):
+    activity = db.get_or_404(ConsortiumActivity, activity_id)
+    consortium = _live_consortium(activity.consortium_id)
+    choices = _member_choices(consortium, keep={m.id for m in activity.members})
+    if request.method == "GET":
+        form = ActivityEditForm(obj=activity, member_choices=choices)
+        form.members.data = [m.id for m in activity.members]
+    else:
+        form = ActivityEditForm(member_choices=choices)
+    if form.validate_on_submit():
+        form.ensure_current(activity)
+        apply_form(form, activity, ActivityForm.FIELDS)
+        activity.members = _chosen_members(consortium, form.members.data)
+        db.session.commit()
+        flash(_("%(title)s was saved.", title=activity.title), "success")
+        return redirect(url_for("consortia.show", consortium_id=consortium.id, _anchor="activities"), 303)
+    return render_form_page(form, _("Activity: %(title)s", title=activity.title),
+                            url_for("consortia.edit_activity", activity_id=activity.id),
+                            url_for("consortia.show", consortium_id=consortium.id), _crumbs(consortium))
