@@ -1,113 +1,15 @@
-"""Signed agreements and scans on disk: checked by content, stored under a generated name.
-
-The file is written first and the row committed after; if the commit fails the file is
-removed, so a failure never leaves a file without a row (a row without its file cannot happen).
-"""
+"""Signed agreements and scans on disk, through the safe upload of crm/core/uploads.py."""
 from __future__ import annotations
 
-import hashlib
-import secrets
-from pathlib import Path
-
-from flask import abort, current_app
-from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from crm.agreements.models import Agreement, Document
-from crm.extensions import db
-
-CHUNK = 64 * 1024
-# What a file starts with → (content type, extension of the stored file).
-SIGNATURES = (
-    (b"%PDF-", ("application/pdf", ".pdf")),
-    (b"\x89PNG\r\n\x1a\n", ("image/png", ".png")),
-    (b"\xff\xd8\xff", ("image/jpeg", ".jpg")),
-)
-MAX_NAME = 255
-
-
-class RefusedUpload(ValueError):
-    """The file is not a PDF, PNG or JPEG by its content."""
-
-
-def sniff(head: bytes) -> tuple[str, str]:
-    for signature, kind in SIGNATURES:
-        if head.startswith(signature):
-            return kind
-    raise RefusedUpload(_("Only PDF, PNG and JPEG files are accepted."))
-
-
-def upload_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def max_upload_bytes() -> int:
-    return int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
-
-
-def path_of(document: Document) -> Path:
-    return upload_folder() / document.stored_name
-
-
-def clean_name(name: str | None) -> str:
-    """The original name, kept only as data: no folders, no control characters, not too long."""
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return name[-MAX_NAME:] or "document"
+from crm.core import uploads
+from crm.core.uploads import RefusedUpload, path_of, remove_document, send_document  # noqa: F401
 
 
 def store_document(agreement: Agreement, upload: FileStorage, uploaded_by_id: int | None) -> Document:
     """Check, write and record one upload; commits. RefusedUpload for a wrong kind, 413 if too big."""
-    head = upload.stream.read(16)
-    content_type, extension = sniff(head)
-    stored_name = secrets.token_hex(16) + extension
-    path = upload_folder() / stored_name
-    digest = hashlib.sha256(head)
-    size = len(head)
-    limit = max_upload_bytes()
-    try:
-        with open(path, "xb") as out:
-            out.write(head)
-            while chunk := upload.stream.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise _TooLarge
-                digest.update(chunk)
-                out.write(chunk)
-    except _TooLarge:
-        path.unlink(missing_ok=True)
-        abort(413)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    document = Document(
-        agreement=agreement,
-        original_name=clean_name(upload.filename),
-        stored_name=stored_name,
-        content_type=content_type,
-        size=size,
-        sha256=digest.hexdigest(),
-        uploaded_by_id=uploaded_by_id,
+    return uploads.store_document(
+        upload, lambda **stored: Document(agreement=agreement, uploaded_by_id=uploaded_by_id, **stored)
     )
-    db.session.add(document)
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        path.unlink(missing_ok=True)
-        raise
-    return document
-
-
-def remove_document(document: Document) -> None:
-    """Delete the row (audited), commit, then the file: a failed commit keeps both."""
-    path = path_of(document)
-    db.session.delete(document)
-    db.session.commit()
-    path.unlink(missing_ok=True)
-
-
-class _TooLarge(Exception):
-    pass

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from crm.agreements.decisions import DECIDABLE, can_be_renewed, decide, link_renewal, renewal_draft
-from crm.agreements.documents import RefusedUpload, path_of, remove_document, store_document
+from crm.agreements.documents import RefusedUpload, remove_document, send_document, store_document
 from crm.agreements.forms import (
     AgreementEditForm,
     AgreementForm,
@@ -347,15 +347,7 @@ def upload(agreement_id: int):
 
 @bp.get("/documents/<int:document_id>")
 def download(document_id: int):
-    document = _visible_document(document_id)
-    path = path_of(document)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path, mimetype=document.content_type, as_attachment=True, download_name=document.original_name, max_age=0
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_document(_visible_document(document_id))
 
 
 @bp.route("/documents/<int:document_id>/remove", methods=["GET", "POST"])
