@@ -81,6 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     from crm.interactions.views import bp as interactions
     from crm.partners.views import bp as partners
     from crm.proposals.views import bp as proposals
+    from crm.trips.views import bp as trips
+    from crm.visits.views import bp as visits
 
-    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar):
+    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar, trips, visits):
         app.register_blueprint(blueprint)

@@ -9,3 +9,5 @@ from crm.outcomes.models import Outcome  # noqa: F401
 from crm.partners.models import Partner, Tag  # noqa: F401
 from crm.proposals.models import Proposal, ProposalStageChange  # noqa: F401
 from crm.reminders.models import ReminderDigest  # noqa: F401
+from crm.trips.models import Trip, TripDocument, TripLeg, TripMember  # noqa: F401
+from crm.visits.models import ScheduleItem, Visit, VisitDocument, VisitMember  # noqa: F401

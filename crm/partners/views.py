@@ -36,6 +36,8 @@ from crm.partners.queries import (
     tag_names,
 )
 from crm.proposals.queries import proposals_of_partner
+from crm.trips.queries import trips_of_partner
+from crm.visits.queries import visits_of_partner
 from crm.core.navigation import nav_item
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
@@ -197,6 +199,8 @@ def show(partner_id: int):
         interactions=timeline_of_partner(partner.id),
         proposals=proposals_of_partner(partner.id),
         outcomes=outcomes_of_partner(partner.id),
+        trips=trips_of_partner(partner.id),
+        visits=visits_of_partner(partner.id),
         history=record_history(partner),
         action_form=RecordActionForm(obj=partner),
     )
