@@ -15,6 +15,7 @@ from crm.agreements.models import Agreement, AgreementKind, agreement_partner
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.core.models import utcnow
+from crm.demo.generate_delegations import generate_delegations
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_contact, interaction_user
@@ -107,8 +108,9 @@ def generate(sizes: Sizes = Sizes(), seed: int = 2026, today: date | None = None
          "changed_by_id": row["owner_id"], "reason": None}
         for row, pid in zip(proposal_rows, proposal_ids, strict=True)
     ])
+    delegations = generate_delegations(db, rng, today, [(pid, row["country"]) for pid, row in zip(partner_ids, partner_rows, strict=True)], users, now)
     db.session.commit()
-    return {"users": len(users), "partners": len(partner_ids), "contacts": len(contact_ids),
+    return {**delegations, "users": len(users), "partners": len(partner_ids), "contacts": len(contact_ids),
             "agreements": len(agreement_ids), "interactions": len(interaction_ids),
             "follow-ups": len(follow_up_rows), "proposals": len(proposal_ids)}
 

@@ -14,6 +14,7 @@ from crm.auth.accounts import create_user, find_user
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.demo import data
+from crm.demo.delegations import add_delegations
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
@@ -47,6 +48,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     demo.add_proposals()
     demo.add_interactions()
     demo.add_outcomes()
+    add_delegations(demo.today, demo.users, demo.partners)
     db.session.commit()
     return demo.counts
 

@@ -64,15 +64,16 @@ def trip_for_page(trip_id: int) -> Trip | None:
     return db.session.scalar(statement)
 
 
-def trips_of_partner(partner_id: int, limit: int = 20) -> list[Trip]:
-    """Trips naming the partner (in the plan or on a leg), newest first."""
+def trips_of_partner(partner_id: int, limit: int = 20) -> list[tuple[Trip, int]]:
+    """(trip, headcount) of the trips naming the partner (in the plan or on a leg), newest first: one statement."""
     on_leg = select(TripLeg.trip_id).where(TripLeg.partner_id == partner_id)
     named = select(trip_partner.c.trip_id).where(trip_partner.c.partner_id == partner_id)
+    headcount = select(func.count()).where(TripMember.trip_id == Trip.id).correlate(Trip).scalar_subquery()
     statement = (
-        select(Trip).where(Trip.archived_at.is_(None), or_(Trip.id.in_(named), Trip.id.in_(on_leg)))
-        .options(selectinload(Trip.members)).order_by(Trip.year.desc(), Trip.depart_on.desc(), Trip.id.desc()).limit(limit)
+        select(Trip, headcount).where(Trip.archived_at.is_(None), or_(Trip.id.in_(named), Trip.id.in_(on_leg)))
+        .order_by(Trip.year.desc(), Trip.depart_on.desc(), Trip.id.desc()).limit(limit)
     )
-    return list(db.session.scalars(statement))
+    return [(row[0], row[1]) for row in db.session.execute(statement)]
 
 
 def plan_years() -> list[int]:
