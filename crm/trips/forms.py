@@ -41,8 +41,8 @@ class TripForm(FlaskForm):
     purpose_kind = SelectField(_l("Purpose"), choices=DelegationPurpose.choices, coerce=DelegationPurpose.coerce)
     purpose = TextAreaField(_l("Tasks and purpose"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 3})
     days = IntegerField(_l("Days"), validators=[Optional(), NumberRange(min=1, max=365)])
-    depart_on = DateField(_l("Departure"), validators=[Optional()])
-    return_on = DateField(_l("Return"), validators=[Optional()])
+    depart_on = DateField(_l("Departs on"), validators=[Optional()])
+    return_on = DateField(_l("Returns on"), validators=[Optional()])
     funding = StringField(_l("Funding source"), validators=[Optional(), Length(max=200)])
     school = StringField(_l("Organising school or department"), validators=[Optional(), Length(max=200)])
     inviting_body = StringField(_l("Inviting body"), validators=[Optional(), Length(max=300)])
@@ -75,7 +75,7 @@ class TripEditForm(VersionedForm, TripForm):
 
 class MemberForm(FlaskForm):
     user_id = SelectField(_l("Staff member"), coerce=optional_int, description=_l("Or type the name of a person of the college."))
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     is_leader = BooleanField(_l("Leader of the delegation"))
     passport_number = StringField(_l("Passport number"), validators=[Optional(), Length(max=40)])

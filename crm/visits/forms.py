@@ -68,7 +68,7 @@ class VisitEditForm(VersionedForm, VisitForm):
 
 
 class VisitorForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=200)])
     position = StringField(_l("Title or position"), validators=[Optional(), Length(max=200)])
     nationality = SelectField(_l("Nationality"), validators=[Optional()])
     is_head = BooleanField(_l("Head of the delegation"))

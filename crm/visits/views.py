@@ -189,7 +189,7 @@ def save_record(visit_id: int):
     visit.recorded_on = form.recorded_on.data
     db.session.commit()
     flash(_("The record was saved."), "success")
-    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="record"), 303)
+    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="visit-record"), 303)
 
 
 @bp.post("/<int:visit_id>/log")
