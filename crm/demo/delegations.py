@@ -46,6 +46,14 @@ def add_delegations(today: date, users: dict, partners: dict) -> None:
         location="Kiel, Germany", staff=[users["zhang"], users["li"]], author_id=users["li"].id,
     )
 
+    # Next year's plan (due in January) already holds a trip to Holmesglen.
+    db.session.add(Trip(
+        title="赴澳大利亚霍姆斯格兰学院师资培训团组 / Teacher training at Holmesglen", year=today.year + 1, in_plan=True,
+        status=TripStatus.PLANNED, country="AU", purpose_kind=DelegationPurpose.TRAINING, days=21,
+        purpose="TAE teacher training for the next cohort of 20 teachers.", funding="Municipal teacher training fund",
+        school="School of Automotive Engineering", owner=users["zhang"], partners=[partners["holmesglen"]],
+    ))
+
     arrived = today - timedelta(days=6)
     visit = Visit(
         title="广岛大学代表团来访 / Hiroshima University delegation", purpose_kind=DelegationPurpose.NEGOTIATION,

@@ -349,6 +349,7 @@ def _year_range():
     first = form.first.data or last - 4
     if first > last or last - first > 30:
         abort(422)
+    form.first.data, form.last.data = first, last
     return form, first, last
 
 
