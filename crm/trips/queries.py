@@ -140,7 +140,10 @@ def open_trip_deadlines(owner_ids: Collection[int] | None, today: date, horizon:
     found = []
     for trip in db.session.scalars(statement):
         for deadline in deadlines_of(trip, calendar, config):
-            if deadline.done_on is None and deadline.due_on <= horizon:
+            # A 公示 not recorded before departure stays red on the trip's page, but no longer
+            # reminds anyone once the delegation has left.
+            moot = deadline.key == "notice" and trip.status.rank >= TripStatus.TRAVELLING.rank
+            if deadline.done_on is None and deadline.due_on <= horizon and not moot:
                 found.append(Deadline(
                     uid=f"trip-{trip.id}-{deadline.key}", due_on=deadline.due_on,
                     title=DEADLINE_TITLES[deadline.key](trip.title),

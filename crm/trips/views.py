@@ -158,9 +158,8 @@ def _partners(ids: list[int]) -> list[Partner]:
     return [db.session.get(Partner, partner_id) for partner_id, _name in partners_named(ids)]
 
 
-@bp.post("/<int:trip_id>/step/<any(apply, approve, depart, return, close):step>")
-@editor_required
 def step(trip_id: int, step: str):
+    """POST /trips/<id>/apply, /approve, /depart, /return, /close (endpoints trips.apply …)."""
     trip = _visible_trip(trip_id)
     form = STEP_FORMS[step]()
     if not form.validate_on_submit():
@@ -175,9 +174,9 @@ def step(trip_id: int, step: str):
     return redirect(url_for("trips.show", trip_id=trip.id), 303)
 
 
-@bp.post("/<int:trip_id>/record/<any(notice, passports):name>")
-@editor_required
 def record(trip_id: int, name: str):
+    """POST /trips/<id>/notice, /passports (endpoints trips.notice, trips.passports): the date of
+    the 公示 or of the passports' return."""
     trip = _visible_trip(trip_id)
     if trip.status not in steps.RECORDS[name]:
         abort(409)
@@ -190,6 +189,18 @@ def record(trip_id: int, name: str):
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("trips.show", trip_id=trip.id, _anchor="deadlines"), 303)
+
+
+def _bound(view, name: str):
+    """`view` for one step or record: its own endpoint (trips.<name>) and URL, staff only."""
+    def bound(trip_id: int):
+        return view(trip_id, name)
+    bound.__name__ = name
+    return editor_required(bound)
+
+
+for _name in (*STEP_FORMS, *RECORD_FORMS):
+    bp.add_url_rule(f"/<int:trip_id>/{_name}", _name, _bound(step if _name in STEP_FORMS else record, _name), methods=["POST"])
 
 
 @bp.post("/<int:trip_id>/members")

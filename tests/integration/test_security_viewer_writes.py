@@ -22,6 +22,8 @@ from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
 from crm.partners.models import Partner, PartnerKind
 from crm.proposals.models import Proposal, ProposalStage
+from crm.trips.models import Trip, TripLeg, TripMember
+from crm.visits.models import ScheduleItem, Visit, VisitMember
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -83,13 +85,18 @@ def office(app, make_user):
                              due_on=today + timedelta(days=3))
         proposal = Proposal(partner=partner, title="Joint programme", kind=AgreementKind.JOINT_PROGRAMME,
                             stage=ProposalStage.APPROVED)
-        db.session.add_all([partner, archived, contact, agreement, document, interaction, follow_up, proposal])
+        trip = Trip(title="Delegation to Holmesglen", year=2026, country="AU", partners=[partner],
+                    members=[TripMember(name="Li Wei", is_leader=True)], legs=[TripLeg(country="AU", partner=partner)])
+        visit = Visit(title="Holmesglen delegation", arrive_on=today, leave_on=today, partners=[partner],
+                      members=[VisitMember(name="Jane Doe")], schedule=[ScheduleItem(day=today, kind="meeting", what="Talks")])
+        db.session.add_all([partner, archived, contact, agreement, document, interaction, follow_up, proposal, trip, visit])
         db.session.commit()
         ids = {
             "partner_id": partner.id, "archived_partner_id": archived.id, "contact_id": contact.id,
             "agreement_id": agreement.id, "document_id": document.id, "interaction_id": interaction.id,
             "follow_up_id": follow_up.id, "proposal_id": proposal.id, "user_id": staff.id,
-            "staff_id": staff.id,
+            "staff_id": staff.id, "trip_id": trip.id, "member_id": trip.members[0].id, "leg_id": trip.legs[0].id,
+            "visit_id": visit.id, "item_id": visit.schedule[0].id,
         }
     return ids
 
