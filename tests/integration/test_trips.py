@@ -172,3 +172,22 @@ def test_delegations_by_year_counts_trips_made_per_partner_with_their_headcount(
 def test_the_trip_pages_answer(client, auth, path):
     auth.login()
     assert client.get(path).status_code == 200
+
+
+def test_a_returned_trips_passport_and_report_deadlines_reach_its_owners_calendar_feed(app, client, auth, partner_id):
+    from icalendar import Calendar
+
+    from crm.auth.models import User
+
+    user = auth.login()
+    today = date.today()
+    with app.app_context():
+        trip = Trip(title="Delegation to BSK", year=today.year, country="DE", status=TripStatus.RETURNED,
+                    depart_on=today - timedelta(days=12), return_on=today - timedelta(days=2), owner_id=user.id)
+        db.session.add(trip)
+        db.session.commit()
+    client.post("/account/calendar", data={"csrf_token": auth.csrf("/account")})
+    with app.app_context():
+        token = db.session.get(User, user.id).calendar_token
+    summaries = {str(e.get("summary")) for e in Calendar.from_ical(client.get(f"/calendar/{token}.ics").data).walk("VEVENT")}
+    assert {"Passports due back: Delegation to BSK", "Trip report due: Delegation to BSK"} <= summaries
