@@ -89,7 +89,9 @@ def _register_blueprints(app: Flask) -> None:
     from crm.experts.views import bp as experts
     from crm.programmes.views import bp as programmes
     from crm.renewals.views import bp as renewals
+    from crm.trips.views import bp as trips
+    from crm.visits.views import bp as visits
 
     for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar, search,
-                      outcomes, reports, schools, consortia, experts, programmes, renewals):
+                      outcomes, reports, schools, consortia, experts, programmes, renewals, trips, visits):
         app.register_blueprint(blueprint)

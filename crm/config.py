@@ -94,6 +94,17 @@ class Config:
     # The office's report year: "academic" (from 1 September, 2025-2026) or "calendar".
     REPORT_YEAR_KIND = os.environ.get("REPORT_YEAR_KIND", "academic")
 
+    # Delegations: deadlines in working days by the Chinese calendar (crm/core/workdays.py).
+    TRIP_NOTICE_WORKDAYS = int(os.environ.get("TRIP_NOTICE_WORKDAYS", "5"))  # 公示 before departure
+    TRIP_PASSPORT_WORKDAYS = int(os.environ.get("TRIP_PASSPORT_WORKDAYS", "5"))  # passports back after return
+    TRIP_REPORT_WORKDAYS = int(os.environ.get("TRIP_REPORT_WORKDAYS", "5"))  # 出访报告 after return
+    VISIT_RECORD_WORKDAYS = int(os.environ.get("VISIT_RECORD_WORKDAYS", "5"))  # 纪要 after a visit
+    TRIP_APPROVER_ABROAD = os.environ.get("TRIP_APPROVER_ABROAD", "")
+    TRIP_APPROVER_HMT = os.environ.get("TRIP_APPROVER_HMT", "")
+    STORE_PASSPORT_NUMBERS = _flag("STORE_PASSPORT_NUMBERS")
+    WORKDAY_EXTRA_HOLIDAYS = os.environ.get("WORKDAY_EXTRA_HOLIDAYS", "")
+    WORKDAY_EXTRA_WORKDAYS = os.environ.get("WORKDAY_EXTRA_WORKDAYS", "")
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"

@@ -13,3 +13,5 @@ from crm.reminders.models import ReminderDigest  # noqa: F401
 from crm.consortia.models import Consortium, ConsortiumActivity, ConsortiumMember  # noqa: F401
 from crm.experts.models import Expert, ExpertDocument, Permit, Stay  # noqa: F401
 from crm.programmes.models import Approval, Enrolment, Programme  # noqa: F401
+from crm.trips.models import Trip, TripDocument, TripLeg, TripMember  # noqa: F401
+from crm.visits.models import ScheduleItem, Visit, VisitDocument, VisitMember  # noqa: F401

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,7 +17,7 @@ from crm.agreements.decisions import (
     renewal_draft,
     settle_renewal,
 )
-from crm.agreements.documents import RefusedUpload, download_name, path_of, remove_document, store_document
+from crm.agreements.documents import RefusedUpload, remove_document, send_document, store_document
 from crm.agreements.forms import (
     AgreementEditForm,
     AmendForm,
@@ -360,15 +360,7 @@ def upload(agreement_id: int):
 
 @bp.get("/documents/<int:document_id>")
 def download(document_id: int):
-    document = _visible_document(document_id)
-    path = path_of(document)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path, mimetype=document.content_type, as_attachment=True, download_name=download_name(document), max_age=0
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_document(_visible_document(document_id))
 
 
 @bp.route("/documents/<int:document_id>/remove", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""The partner picker's server side for any form (templates/agreements/_partner_picker.html):
+"""The partner picker's server side for any form (templates/partners/_picker.html):
 a single partner chosen by search (radio buttons), never a list of every partner.
 
     class MyForm(SinglePartnerPicker, FlaskForm): ...

@@ -1,18 +1,21 @@
-"""Uploaded files on disk, for any domain: checked by content (magic bytes), stored outside
-`static/` under a generated name, downloaded only as attachments.
+"""Uploaded documents on disk, for any domain: checked by content (PDF, PNG, JPEG), stored
+under a generated name outside `static/`, the original name kept only as data.
 
-A domain keeps its own table of documents (who may see them is its rule) and calls:
+The file is written first and the row committed after; if the commit fails the file is
+removed, so a failure never leaves a file without a row (a row without its file cannot happen).
+A domain's document model has the columns `original_name`, `stored_name`, `content_type`,
+`size`, `sha256` (see crm/agreements/models.py: Document) and calls:
 
-    stored = save_upload(form.file.data)          # RefusedUpload (422) or 413; the file is on disk
-    db.session.add(MyDocument(**stored.columns(), owner=...))
-    commit_or_remove(stored.path)                 # a failed commit removes the file again
-    return attachment(stored_name, content_type, original_name)   # the download
+    store_document(upload, lambda **stored: TripDocument(trip=trip, **stored))
+    path_of(document)            # where its file lives
+    remove_document(document)    # the row (audited), then the file
+    send_document(document)      # the download: an attachment named by its detected type, nosniff
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import abort, current_app, send_file
@@ -52,8 +55,8 @@ def max_upload_bytes() -> int:
     return int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
 
 
-def stored_path(stored_name: str) -> Path:
-    return upload_folder() / stored_name
+def path_of(document) -> Path:
+    return upload_folder() / document.stored_name
 
 
 def clean_name(name: str | None) -> str:
@@ -63,23 +66,10 @@ def clean_name(name: str | None) -> str:
     return name[-MAX_NAME:] or "document"
 
 
-@dataclass(frozen=True)
-class StoredFile:
-    path: Path
-    original_name: str
-    stored_name: str
-    content_type: str
-    size: int
-    sha256: str
+def store_document(upload: FileStorage, make_row: Callable[..., object]):
+    """Check and write one upload, add the row `make_row(**stored)` builds, commit; return it.
 
-    def columns(self) -> dict:
-        """The columns a document row keeps about the file."""
-        return {"original_name": self.original_name, "stored_name": self.stored_name,
-                "content_type": self.content_type, "size": self.size, "sha256": self.sha256}
-
-
-def save_upload(upload: FileStorage) -> StoredFile:
-    """Check and write one upload under a generated name. RefusedUpload for a wrong kind, 413 if too big."""
+    RefusedUpload for a wrong kind, 413 when too big; nothing is left behind either way."""
     head = upload.stream.read(16)
     content_type, extension = sniff(head)
     stored_name = secrets.token_hex(16) + extension
@@ -102,33 +92,55 @@ def save_upload(upload: FileStorage) -> StoredFile:
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return StoredFile(path, clean_name(upload.filename), stored_name, content_type, size, digest.hexdigest())
-
-
-def commit_or_remove(path: Path) -> None:
-    """Commit the row that records the file; if the commit fails, roll back and remove the file."""
     try:
+        document = make_row(
+            original_name=clean_name(upload.filename), stored_name=stored_name, content_type=content_type,
+            size=size, sha256=digest.hexdigest(),
+        )
+        db.session.add(document)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         path.unlink(missing_ok=True)
         raise
+    return document
 
 
-def delete_stored(record) -> None:
-    """Delete a document row (audited), commit, then its file: a failed commit keeps both."""
-    path = stored_path(record.stored_name)
-    db.session.delete(record)
+def download_name(document) -> str:
+    """The original name with the extension of the type found in the content.
+
+    `evil.html` whose content is a PDF downloads as `evil.pdf`: the name never claims a type
+    the file is not (a browser or a mail client would otherwise trust the name's extension)."""
+    extensions = {content_type: extension for _, (content_type, extension) in SIGNATURES}
+    extension = extensions.get(document.content_type, "")
+    stem, dot, current = document.original_name.rpartition(".")
+    if not dot or not stem:
+        stem, current = document.original_name, ""
+    if current.lower() in _ALSO_ACCEPTED.get(extension, ()):
+        return document.original_name
+    return stem + extension
+
+
+# Spellings of an extension that already name the detected type.
+_ALSO_ACCEPTED = {".pdf": ("pdf",), ".png": ("png",), ".jpg": ("jpg", "jpeg", "jpe")}
+
+
+def remove_document(document) -> None:
+    """Delete the row (audited), commit, then the file: a failed commit keeps both."""
+    path = path_of(document)
+    db.session.delete(document)
     db.session.commit()
     path.unlink(missing_ok=True)
 
 
-def attachment(stored_name: str, content_type: str, original_name: str):
-    """The stored file as a download (never inline), with its stored content type; 404 if gone."""
-    path = stored_path(stored_name)
+def send_document(document):
+    """The download: always an attachment with the stored content type and nosniff; 404 without its file."""
+    path = path_of(document)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=content_type, as_attachment=True, download_name=original_name, max_age=0)
+    response = send_file(
+        path, mimetype=document.content_type, as_attachment=True, download_name=download_name(document), max_age=0
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -16,6 +16,7 @@ from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.core.models import utcnow
 from crm.demo.generate_international import generate_international
+from crm.demo.generate_delegations import generate_delegations
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_contact, interaction_user
@@ -112,8 +113,9 @@ def generate(sizes: Sizes = Sizes(), seed: int = 2026, today: date | None = None
     outcome_rows = _outcomes(rng, today, agreement_rows, agreement_ids, now)
     _bulk(Outcome, outcome_rows)
     international = generate_international(seed + 14, today, partner_ids, users, now)
+    delegations = generate_delegations(db, rng, today, [(pid, row["country"]) for pid, row in zip(partner_ids, partner_rows, strict=True)], users, now)
     db.session.commit()
-    return {**international, "users": len(users), "partners": len(partner_ids), "contacts": len(contact_ids),
+    return {**international, **delegations, "users": len(users), "partners": len(partner_ids), "contacts": len(contact_ids),
             "agreements": len(agreement_ids), "interactions": len(interaction_ids),
             "follow-ups": len(follow_up_rows), "proposals": len(proposal_ids), "outcomes": len(outcome_rows)}
 

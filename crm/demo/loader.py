@@ -15,6 +15,7 @@ from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.demo import data
 from crm.demo.international import add_international_work
+from crm.demo.delegations import add_delegations
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
@@ -53,6 +54,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     demo.add_quotas()
     demo.add_influence_table()
     demo.counts["partners"] += add_international_work(demo)  # the consortium's Chinese members
+    add_delegations(demo.today, demo.users, demo.partners)
     db.session.commit()
     return demo.counts
 

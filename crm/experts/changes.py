@@ -8,7 +8,7 @@ from sqlalchemy import delete, insert, or_, and_
 from crm.audit.models import AuditAction, AuditEntry
 from crm.audit.recorder import current_actor_id
 from crm.core.models import utcnow
-from crm.core.uploads import stored_path
+from crm.core.uploads import path_of
 from crm.experts.models import ERASED_NAME, Expert, Permit, PermitDecision
 from crm.extensions import db
 
@@ -49,7 +49,7 @@ def erase_expert(expert: Expert) -> list[Path]:
         permit.decision_note = None
         if permit.decision is None:
             decide_permit(permit, PermitDecision.ENDED, None, current_actor_id())
-    files = [stored_path(document.stored_name) for document in expert.documents]
+    files = [path_of(document) for document in expert.documents]
     document_ids = [document.id for document in expert.documents]
     for document in list(expert.documents):
         db.session.delete(document)

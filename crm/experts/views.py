@@ -15,7 +15,7 @@ from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
 from crm.core.pagination import paginate
 from crm.core.picker import render_form_page
-from crm.core.uploads import RefusedUpload, attachment, commit_or_remove, delete_stored, save_upload
+from crm.core.uploads import RefusedUpload, remove_document, send_document, store_document
 from crm.experts import deadlines  # noqa: F401  (registers the permits' deadline source)
 from crm.experts.changes import decide_permit, erase_expert, renew_permit
 from crm.experts.forms import (
@@ -336,13 +336,12 @@ def upload(expert_id: int):
     form = ExpertDocumentForm()
     if form.validate_on_submit():
         try:
-            stored = save_upload(form.file.data)
+            document = store_document(
+                form.file.data, lambda **stored: ExpertDocument(expert=expert, uploaded_by_id=current_user.id, **stored))
         except RefusedUpload as refusal:
             form.file.errors.append(str(refusal))
         else:
-            db.session.add(ExpertDocument(expert=expert, uploaded_by_id=current_user.id, **stored.columns()))
-            commit_or_remove(stored.path)
-            flash(_("%(name)s was uploaded.", name=stored.original_name), "success")
+            flash(_("%(name)s was uploaded.", name=document.original_name), "success")
             return redirect(url_for("experts.show", expert_id=expert.id, _anchor="documents"), 303)
     return render_form_page(form, _("Upload a document"), url_for("experts.upload", expert_id=expert.id),
                             url_for("experts.show", expert_id=expert.id), _crumbs(expert), multipart=True)[0], 422
@@ -351,7 +350,7 @@ def upload(expert_id: int):
 @bp.get("/documents/<int:expert_document_id>")
 def download(expert_document_id: int):
     document = _visible_document(expert_document_id)
-    return attachment(document.stored_name, document.content_type, document.original_name)
+    return send_document(document)
 
 
 @bp.post("/documents/<int:expert_document_id>/remove")
@@ -361,6 +360,6 @@ def remove(expert_document_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     expert_id, name = document.expert_id, document.original_name
-    delete_stored(document)
+    remove_document(document)
     flash(_("%(name)s was removed.", name=name), "success")
     return redirect(url_for("experts.show", expert_id=expert_id, _anchor="documents"), 303)

@@ -42,6 +42,8 @@ from crm.proposals.queries import proposals_of_partner
 from crm.consortia.queries import consortia_of_partner
 from crm.experts.queries import experts_sent_by
 from crm.programmes.queries import programmes_of_partner
+from crm.trips.queries import trips_of_partner
+from crm.visits.queries import visits_of_partner
 from crm.core.navigation import nav_item
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
@@ -217,6 +219,8 @@ def show(partner_id: int):
         outcomes=outcomes_of_partner(partner.id),
         outcome_sums=partner_sums(partner.id),
         consortia=consortia_of_partner(partner.id), experts=experts_sent_by(partner.id), programmes=programmes_of_partner(partner.id),
+        trips=trips_of_partner(partner.id),
+        visits=visits_of_partner(partner.id),
         history=record_history(partner),
         action_form=RecordActionForm(obj=partner),
     )

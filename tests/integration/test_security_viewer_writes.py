@@ -27,6 +27,8 @@ from crm.proposals.models import Proposal, ProposalStage
 from crm.consortia.models import ActivityKind, Consortium, ConsortiumActivity, ConsortiumMember
 from crm.experts.models import Expert, ExpertDocument, Permit, PermitKind, Stay, StayTerm
 from crm.programmes.models import Approval, ApprovingAuthority, Programme, ProgrammeKind
+from crm.trips.models import Trip, TripLeg, TripMember
+from crm.visits.models import ScheduleItem, Visit, VisitMember
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -93,8 +95,12 @@ def office(app, make_user):
         outcome = Outcome(agreement=agreement, school=school, year=today.year - 1, category=OutcomeCategory.CERTIFICATES_EARNED,
                           count=5, status=OutcomeStatus.PENDING)
         quota = Quota(agreement=agreement, category=OutcomeCategory.CERTIFICATES_EARNED, per_year=10)
+        trip = Trip(title="Delegation to Holmesglen", year=2026, country="AU", partners=[partner],
+                    members=[TripMember(name="Li Wei", is_leader=True)], legs=[TripLeg(country="AU", partner=partner)])
+        visit = Visit(title="Holmesglen delegation", arrive_on=today, leave_on=today, partners=[partner],
+                      members=[VisitMember(name="Jane Doe")], schedule=[ScheduleItem(day=today, kind="meeting", what="Talks")])
         db.session.add_all([partner, archived, contact, agreement, document, interaction, follow_up, proposal,
-                            school, indicator, outcome, quota])
+                            school, indicator, outcome, quota, trip, visit])
         extra = _consortium_expert_programme(partner, folder, today)
         db.session.add_all(extra.values())
         db.session.commit()
@@ -103,7 +109,8 @@ def office(app, make_user):
             "agreement_id": agreement.id, "document_id": document.id, "interaction_id": interaction.id,
             "follow_up_id": follow_up.id, "proposal_id": proposal.id, "user_id": staff.id,
             "staff_id": staff.id, "outcome_id": outcome.id, "quota_id": quota.id, "school_id": school.id,
-            "indicator_id": indicator.id,
+            "indicator_id": indicator.id, "trip_id": trip.id, "member_id": trip.members[0].id, "leg_id": trip.legs[0].id,
+            "visit_id": visit.id, "item_id": visit.schedule[0].id,
             **{f"{name}_id": record.id for name, record in extra.items()},
         }
     return ids

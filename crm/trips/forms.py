@@ -1,0 +1,188 @@
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from crm.agreements.forms import partner_id
+from crm.auth.choices import assignable_users
+from crm.core.forms import optional_int
+from crm.partners.picker import partners_named
+from crm.core.forms import VersionedForm
+from crm.core.i18n import country_choices
+from crm.trips.models import DelegationPurpose, TripDocumentKind, TripStatus
+
+MAX_TEXT = 10_000
+
+
+def _country_choices():
+    return [("", str(_l("— choose —")))] + country_choices()
+
+
+class TripForm(FlaskForm):
+    """A trip in the plan, or applied for outside it: the application's facts."""
+
+    title = StringField(_l("Delegation"), validators=[InputRequired(), Length(max=300)],
+                        description=_l("For example: Delegation to BSK and EBG, Germany."))
+    year = IntegerField(_l("Plan year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    country = SelectField(_l("Main destination"), validators=[InputRequired()])
+    partners = SelectMultipleField(_l("Partners"), coerce=partner_id)
+    partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])
+    find_partners = SubmitField(_l("Find"))
+    purpose_kind = SelectField(_l("Purpose"), choices=DelegationPurpose.choices, coerce=DelegationPurpose.coerce)
+    purpose = TextAreaField(_l("Tasks and purpose"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 3})
+    days = IntegerField(_l("Days"), validators=[Optional(), NumberRange(min=1, max=365)])
+    depart_on = DateField(_l("Departs on"), validators=[Optional()])
+    return_on = DateField(_l("Returns on"), validators=[Optional()])
+    funding = StringField(_l("Funding source"), validators=[Optional(), Length(max=200)])
+    school = StringField(_l("Organising school or department"), validators=[Optional(), Length(max=200)])
+    inviting_body = StringField(_l("Inviting body"), validators=[Optional(), Length(max=300)])
+    owner_id = SelectField(_l("Owner"), coerce=optional_int, description=_l("Who in the office owes this trip's deadlines."))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 2})
+    submit = SubmitField(_l("Save trip"))
+
+    FIELDS = ["title", "year", "country", "purpose_kind", "purpose", "days", "depart_on", "return_on", "funding",
+              "school", "inviting_body", "owner_id", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = _country_choices()
+        self.owner_id.choices = [("", str(_l("— nobody —")))] + assignable_users(keep=[self.owner_id.data])
+        self.partners.choices = partners_named(self.chosen_partner_ids)
+
+    @property
+    def chosen_partner_ids(self) -> list[int]:
+        data = self.partners.data
+        return [value for value in data if isinstance(value, int)] if isinstance(data, list) else []
+
+    def validate_return_on(self, field):
+        if field.data and self.depart_on.data and field.data < self.depart_on.data:
+            raise ValidationError(_l("The return cannot be before the departure."))
+
+
+class TripEditForm(VersionedForm, TripForm):
+    pass
+
+
+class MemberForm(FlaskForm):
+    user_id = SelectField(_l("Staff member"), coerce=optional_int, description=_l("Or type the name of a person of the college."))
+    name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    is_leader = BooleanField(_l("Leader of the delegation"))
+    passport_number = StringField(_l("Passport number"), validators=[Optional(), Length(max=40)])
+    submit = SubmitField(_l("Add member"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = [("", str(_l("— not a user —")))] + assignable_users(keep=[self.user_id.data])
+        if not current_app.config["STORE_PASSPORT_NUMBERS"]:
+            del self.passport_number
+
+    def validate_name(self, field):
+        if not (field.data or "").strip() and self.user_id.data is None:
+            raise ValidationError(_l("Choose a staff member or type a name."))
+
+
+class LegForm(FlaskForm):
+    country = SelectField(_l("Country or region"), validators=[InputRequired()])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=200)])
+    arrive_on = DateField(_l("From"), validators=[Optional()])
+    leave_on = DateField(_l("Until"), validators=[Optional()])
+    partner_id = SelectField(_l("Partner visited or inviting"), coerce=optional_int)
+    agenda = StringField(_l("Programme"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Add stop"))
+
+    def __init__(self, *args, trip=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = _country_choices()
+        self.partner_id.choices = [("", str(_l("— none —")))] + [(p.id, p.name) for p in (trip.partners if trip else [])]
+
+    def validate_leave_on(self, field):
+        if field.data and self.arrive_on.data and field.data < self.arrive_on.data:
+            raise ValidationError(_l("The end cannot be before the start."))
+
+
+class StepForm(VersionedForm):
+    """Apply, depart, close: one button and the version the page showed."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class ApplyForm(StepForm):
+    submit = SubmitField(_l("Submit the application"))
+
+
+class DepartForm(StepForm):
+    submit = SubmitField(_l("The delegation has left"))
+
+
+class CloseForm(StepForm):
+    submit = SubmitField(_l("Close the trip"))
+
+
+class ApproveForm(StepForm):
+    approver = StringField(_l("Approving body"), validators=[InputRequired(), Length(max=200)])
+    approval_number = StringField(_l("Approval number (批件号)"), validators=[InputRequired(), Length(max=100)])
+    approved_on = DateField(_l("Approved on"), validators=[Optional()])
+    submit = SubmitField(_l("Record the approval"))
+
+
+class ReturnForm(StepForm):
+    return_on = DateField(_l("Returned on"), validators=[InputRequired()])
+    submit = SubmitField(_l("Record the return"))
+
+
+class NoticeForm(StepForm):
+    notice_posted_on = DateField(_l("Public notice (公示) posted on"), validators=[InputRequired()])
+    submit = SubmitField(_l("Save the notice date"))
+
+
+class PassportsForm(StepForm):
+    passports_returned_on = DateField(_l("Passports returned on"), validators=[InputRequired()])
+    submit = SubmitField(_l("Save the passports' return"))
+
+
+STEP_FORMS = {"apply": ApplyForm, "approve": ApproveForm, "depart": DepartForm, "return": ReturnForm, "close": CloseForm}
+RECORD_FORMS = {"notice": NoticeForm, "passports": PassportsForm}
+
+
+class TripDocumentForm(FlaskForm):
+    kind = SelectField(_l("Document"), choices=TripDocumentKind.choices, coerce=TripDocumentKind.coerce)
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))], description=_l("PDF, PNG or JPEG."))
+    submit = SubmitField(_l("Upload"))
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm"))
+
+
+class TripFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Delegation, school or inviting body"), validators=[Optional(), Length(max=200)])
+    year = IntegerField(_l("Plan year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
+    status = SelectField(_l("Status"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [("", str(_l("Any status")))] + TripStatus.choices()
+
+
+class YearRangeForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    first = IntegerField(_l("From year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
+    last = IntegerField(_l("To year"), validators=[Optional(), NumberRange(min=2000, max=2100)])

@@ -1,0 +1,277 @@
+"""Foreign visitors (外宾来访): the list, one visit with its members, reception plan, gifts and
+record, its documents, the reception plan on A4, and the visit in each partner's history."""
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from crm.partners.picker import partners_named, picker_context
+from crm.audit.queries import record_history
+from crm.auth.permissions import editor_required
+from crm.core.deadlines import deadline_source
+from crm.core.forms import RecordActionForm, apply_form
+from crm.core.navigation import nav_item
+from crm.core.uploads import RefusedUpload, remove_document, send_document, store_document
+from crm.core.models import utcnow
+from crm.extensions import db
+from crm.interactions.models import InteractionKind
+from crm.interactions.recording import record_interaction
+from crm.partners.models import Partner
+from crm.trips.forms import ConfirmForm
+from crm.visits import queries
+from crm.visits.forms import (
+    RecordForm,
+    ScheduleItemForm,
+    VisitDocumentForm,
+    VisitEditForm,
+    VisitFilterForm,
+    VisitForm,
+    VisitorForm,
+)
+from crm.visits.models import ScheduleItem, Visit, VisitDocument, VisitMember
+
+bp = Blueprint("visits", __name__, url_prefix="/visits")
+nav_item("contact", "visits.index", _l("Foreign visits"), order=35)
+deadline_source("visits")(queries.open_visit_deadlines)
+
+
+def _visible_visit(visit_id: int) -> Visit:
+    visit = queries.visit_for_page(visit_id)
+    if visit is None or visit.is_archived:
+        abort(404)
+    return visit
+
+
+@bp.get("")
+def index():
+    form = VisitFilterForm(request.args)
+    if not form.validate():
+        return render_template("visits/index.html", form=form, visits=None), 422
+    return render_template("visits/index.html", form=form, visits=queries.visit_list(form.year.data, (form.q.data or "").strip()))
+
+
+@bp.get("/<int:visit_id>")
+def show(visit_id: int):
+    return _show(_visible_visit(visit_id))
+
+
+def _show(visit: Visit, status: int = 200, **forms):
+    context = {
+        "visit": visit,
+        "deadline": queries.record_deadline(visit),
+        "visitor_form": forms.get("visitor_form") or VisitorForm(),
+        "schedule_form": forms.get("schedule_form") or ScheduleItemForm(data={"day": visit.arrive_on}),
+        "record_form": forms.get("record_form") or RecordForm(obj=visit, data={"recorded_on": visit.recorded_on or date.today()}),
+        "document_form": forms.get("document_form") or VisitDocumentForm(),
+        "history": record_history(visit),
+        "store_passports": current_app.config["STORE_PASSPORT_NUMBERS"],
+    }
+    return render_template("visits/show.html", **context), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    form = VisitForm(data={"host_id": current_user.id, "requested_on": date.today()}) if request.method == "GET" else VisitForm()
+    if form.find_partners.data:
+        return _form_page(form, None)
+    if form.validate_on_submit():
+        visit = Visit()
+        apply_form(form, visit, VisitForm.FIELDS)
+        visit.partners = _partners(form.partners.data)
+        db.session.add(visit)
+        db.session.commit()
+        flash(_("Visit %(title)s was saved.", title=visit.title), "success")
+        return redirect(url_for("visits.show", visit_id=visit.id), 303)
+    return _form_page(form, None)
+
+
+@bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(visit_id: int):
+    visit = _visible_visit(visit_id)
+    form = VisitEditForm(obj=visit) if request.method == "GET" else VisitEditForm()
+    if form.find_partners.data:
+        return _form_page(form, visit)
+    if form.validate_on_submit():
+        form.ensure_current(visit)
+        apply_form(form, visit, VisitForm.FIELDS)
+        visit.partners = _partners(form.partners.data)
+        db.session.commit()
+        flash(_("Visit %(title)s was saved.", title=visit.title), "success")
+        return redirect(url_for("visits.show", visit_id=visit.id), 303)
+    return _form_page(form, visit)
+
+
+def _form_page(form, visit):
+    return render_template("visits/form.html", form=form, visit=visit, **picker_context(form)), (
+        422 if form.errors else 200
+    )
+
+
+def _partners(ids: list[int]) -> list[Partner]:
+    return [db.session.get(Partner, partner_id) for partner_id, _name in partners_named(ids)]
+
+
+@bp.post("/<int:visit_id>/visitors")
+@editor_required
+def add_visitor(visit_id: int):
+    visit = _visible_visit(visit_id)
+    form = VisitorForm()
+    if not form.validate_on_submit():
+        return _show(visit, 422, visitor_form=form)
+    if form.is_head.data:
+        for member in visit.members:
+            member.is_head = False
+    visit.members.append(VisitMember(
+        name=form.name.data.strip(), position=(form.position.data or "").strip() or None,
+        nationality=form.nationality.data or None, is_head=form.is_head.data,
+        passport_number=(form.passport_number.data or None) if "passport_number" in form else None,
+    ))
+    db.session.commit()
+    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="visitors"), 303)
+
+
+@bp.post("/visitors/<int:member_id>/remove")
+@editor_required
+def remove_visitor(member_id: int):
+    member = db.get_or_404(VisitMember, member_id)
+    visit = _visible_visit(member.visit_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    db.session.delete(member)
+    db.session.commit()
+    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="visitors"), 303)
+
+
+@bp.post("/<int:visit_id>/schedule")
+@editor_required
+def add_schedule_item(visit_id: int):
+    visit = _visible_visit(visit_id)
+    form = ScheduleItemForm()
+    if not form.validate_on_submit():
+        return _show(visit, 422, schedule_form=form)
+    item = ScheduleItem()
+    apply_form(form, item, ["day", "kind"])
+    item.time = form.time.data or None
+    item.what = form.what.data.strip()
+    item.place = (form.place.data or "").strip() or None
+    item.hosts = (form.hosts.data or "").strip() or None
+    visit.schedule.append(item)
+    db.session.commit()
+    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="reception-plan"), 303)
+
+
+@bp.post("/schedule/<int:item_id>/remove")
+@editor_required
+def remove_schedule_item(item_id: int):
+    item = db.get_or_404(ScheduleItem, item_id)
+    visit = _visible_visit(item.visit_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    db.session.delete(item)
+    db.session.commit()
+    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="reception-plan"), 303)
+
+
+@bp.post("/<int:visit_id>/record")
+@editor_required
+def save_record(visit_id: int):
+    visit = _visible_visit(visit_id)
+    form = RecordForm()
+    if not form.validate_on_submit():
+        return _show(visit, 422, record_form=form)
+    form.ensure_current(visit)
+    visit.record = form.record.data.strip()
+    visit.recorded_on = form.recorded_on.data
+    db.session.commit()
+    flash(_("The record was saved."), "success")
+    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="visit-record"), 303)
+
+
+@bp.post("/<int:visit_id>/log")
+@editor_required
+def log(visit_id: int):
+    """The visit becomes contact history (an incoming visit) with each of its partners: one step."""
+    visit = _visible_visit(visit_id)
+    form = RecordActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    form.ensure_current(visit)
+    if visit.logged_at is not None or not visit.partners:
+        abort(409)
+    staff = [visit.host] if visit.host else []
+    names = ", ".join(member.name for member in visit.members)
+    summary = "\n".join(part for part in (visit.purpose, names and _("Visitors: %(names)s", names=names), visit.record) if part)
+    for partner in visit.partners:
+        record_interaction(
+            partner.id, InteractionKind.INCOMING_VISIT, visit.arrive_on, visit.title, summary=summary or None,
+            staff=staff, author_id=current_user.id,
+        )
+    visit.logged_at = utcnow()
+    db.session.commit()
+    flash(_("The visit is now in the contact history of its partners."), "success")
+    return redirect(url_for("visits.show", visit_id=visit.id), 303)
+
+
+@bp.post("/<int:visit_id>/documents")
+@editor_required
+def upload(visit_id: int):
+    visit = _visible_visit(visit_id)
+    form = VisitDocumentForm()
+    if form.validate_on_submit():
+        kind = form.kind.data
+        try:
+            document = store_document(
+                form.file.data, lambda **stored: VisitDocument(visit=visit, kind=kind, uploaded_by_id=current_user.id, **stored)
+            )
+        except RefusedUpload as refusal:
+            form.file.errors.append(str(refusal))
+        else:
+            flash(_("%(name)s was uploaded.", name=document.original_name), "success")
+            return redirect(url_for("visits.show", visit_id=visit.id, _anchor="documents"), 303)
+    return _show(visit, 422, document_form=form)
+
+
+def _visible_document(document_id: int) -> VisitDocument:
+    document = db.get_or_404(VisitDocument, document_id)
+    if document.visit.is_archived:
+        abort(404)
+    return document
+
+
+@bp.get("/documents/<int:document_id>")
+def download(document_id: int):
+    return send_document(_visible_document(document_id))
+
+
+@bp.post("/documents/<int:document_id>/remove")
+@editor_required
+def remove(document_id: int):
+    document = _visible_document(document_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    visit_id = document.visit_id
+    remove_document(document)
+    return redirect(url_for("visits.show", visit_id=visit_id, _anchor="documents"), 303)
+
+
+@bp.get("/<int:visit_id>/print")
+def print_plan(visit_id: int):
+    return render_template("visits/print.html", visit=_visible_visit(visit_id))
+
+
+@bp.route("/<int:visit_id>/archive", methods=["GET", "POST"])
+@editor_required
+def archive(visit_id: int):
+    visit = _visible_visit(visit_id)
+    form = RecordActionForm(obj=visit)
+    if form.validate_on_submit():
+        form.ensure_current(visit)
+        visit.archive()
+        db.session.commit()
+        flash(_("Visit %(title)s was archived.", title=visit.title), "success")
+        return redirect(url_for("visits.index"), 303)
+    return render_template("visits/archive.html", visit=visit, form=form), 422 if form.errors else 200
