@@ -24,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from crm.auth.choices import assignable_users
 from crm.auth.models import User
 from crm.core.forms import VersionedForm, optional_int
 from crm.core.i18n import country_name
