@@ -2,7 +2,7 @@
 from functools import lru_cache
 
 import pycountry
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
@@ -169,27 +169,25 @@ def country_search_texts(locale_code: str) -> dict[str, str]:
 def country_spellings() -> dict[str, frozenset[str]]:
     """Every name a person may type for each country (casefolded): the English and Chinese
     names, the names in the country's official languages ("Deutschland", "日本"), ISO's
-    names and a few common aliases ("UK", "台湾"). Computed once per process."""
-    from babel.languages import get_official_languages
+    names and a few common aliases ("UK", "台湾"). Computed once per process.
+
+    The official-language names come from crm/core/country_native_names.py, generated from
+    CLDR with: for each pycountry code, `Locale.parse(language).territories[code]` for the
+    first three of `babel.languages.get_official_languages(code)`.
+    """
+    from crm.core.country_native_names import NATIVE_COUNTRY_NAMES
 
     spellings: dict[str, set[str]] = {c.alpha_2: set() for c in pycountry.countries}
     for locale_code in ("en", "zh_CN"):
         for code, name in country_names(locale_code).items():
             spellings[code].add(name.casefold())
     for country in pycountry.countries:
-        code = country.alpha_2
         for attr in ("name", "official_name", "common_name"):
             if name := getattr(country, attr, None):
-                spellings[code].add(name.casefold())
-        for language in get_official_languages(code)[:3]:
-            try:
-                name = Locale.parse(language).territories.get(code)
-            except (ValueError, LookupError, UnknownLocaleError):
-                continue
-            if name:
-                spellings[code].add(name.casefold())
-    for code, aliases in COUNTRY_ALIASES.items():
-        spellings[code].update(alias.casefold() for alias in aliases)
+                spellings[country.alpha_2].add(name.casefold())
+    for source in (NATIVE_COUNTRY_NAMES, COUNTRY_ALIASES):
+        for code, names in source.items():
+            spellings[code].update(name.casefold() for name in names)
     return {code: frozenset(names) for code, names in spellings.items()}
 
 
