@@ -59,28 +59,28 @@ def figures(first_year: int, last_year: int) -> list[Figure]:
 
 @figure_source
 def approved_outcomes(first_year: int, last_year: int) -> Iterable[Figure]:
-    """Approved outcome records, summed by year, category, detail, indicator and subject (2 statements)."""
+    """Approved outcome records, summed by year, category and subject (2 statements, both read
+    the covering index ix_outcome_report)."""
     in_years = (Outcome.status == OutcomeStatus.APPROVED, Outcome.year.between(first_year, last_year))
     rows = db.session.execute(
-        select(Outcome.year, Outcome.category, Outcome.detail, Outcome.indicator_id, Outcome.agreement_id,
-               Outcome.partner_id, func.sum(Outcome.count))
+        select(Outcome.year, Outcome.category, Outcome.agreement_id, Outcome.partner_id, func.sum(Outcome.count))
         .where(*in_years)
-        .group_by(Outcome.year, Outcome.category, Outcome.detail, Outcome.indicator_id, Outcome.agreement_id,
-                  Outcome.partner_id)
+        .group_by(Outcome.year, Outcome.category, Outcome.agreement_id, Outcome.partner_id)
     ).all()
+    agreement_ids = {row[2] for row in rows if row[2] is not None}
+    own_ids = {row[3] for row in rows if row[3] is not None}
     subjects = db.session.execute(
         select(agreement_partner.c.agreement_id, Partner.id, Partner.country)
         .join(Partner, Partner.id == agreement_partner.c.partner_id)
-        .where(agreement_partner.c.agreement_id.in_(select(Outcome.agreement_id).where(*in_years)))
-        .order_by(Partner.id)
-    ).all()
-    own = dict(db.session.execute(
-        select(Partner.id, Partner.country).where(Partner.id.in_(select(Outcome.partner_id).where(*in_years)))
-    ).all())
+        .where(agreement_partner.c.agreement_id.in_(select(Outcome.agreement_id).where(*in_years).distinct()))
+    ).all() if agreement_ids else []
+    own = dict(db.session.execute(select(Partner.id, Partner.country).where(Partner.id.in_(own_ids))).all()) if own_ids else {}
     partners_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for agreement_id, partner_id, country in subjects:
         partners_of[agreement_id].append((partner_id, country))
-    for year, category, detail, indicator_id, agreement_id, partner_id, total in rows:
+    for pairs in partners_of.values():
+        pairs.sort()
+    for year, category, agreement_id, partner_id, total in rows:
         if agreement_id is not None:
             pairs = partners_of.get(agreement_id, [])
         elif partner_id is not None:
@@ -90,5 +90,4 @@ def approved_outcomes(first_year: int, last_year: int) -> Iterable[Figure]:
         yield Figure(
             year=year, category=category.value, count=int(total or 0),
             partner_ids=tuple(p for p, _c in pairs), countries=tuple(sorted({c for _p, c in pairs if c})),
-            indicator_id=indicator_id, detail=detail,
         )
