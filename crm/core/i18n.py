@@ -2,7 +2,8 @@
 from functools import lru_cache
 
 import pycountry
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.languages import get_official_languages
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
@@ -78,7 +79,8 @@ def _collation_key(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _all_country_lookup() -> dict[str, str]:
-    """Every spelling we accept for a country (code, English, Chinese) → code."""
+    """Every spelling we accept for a country (code, English, Chinese, and its name in its own
+    official languages: "Deutschland", "España", "日本") → code."""
     lookup: dict[str, str] = {}
     for locale_code in ("en", "zh_CN"):
         for code, name in country_names(locale_code).items():
@@ -90,6 +92,14 @@ def _all_country_lookup() -> dict[str, str]:
         for attr in ("official_name", "common_name"):
             if name := getattr(country, attr, None):
                 lookup[name.casefold()] = country.alpha_2
+    for country in pycountry.countries:
+        for language in get_official_languages(country.alpha_2, de_facto=True):
+            try:
+                own_name = Locale.parse(language).territories.get(country.alpha_2)
+            except (ValueError, UnknownLocaleError):
+                continue
+            if own_name:
+                lookup.setdefault(own_name.casefold(), country.alpha_2)
     return lookup
 
 

@@ -1,0 +1,305 @@
+"""What each kind of import holds: its fields, the column titles that name them (Chinese and
+English), and how a cell becomes a clean value or a message about what is wrong with it.
+
+A parser takes the cell as read (text, number, date, Formula) and returns the value as text
+(ISO date, country code, enum value…, what ImportRow.values stores) or None for an empty cell;
+it raises CellError with a message for a person.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from crm.core.i18n import country_code_for
+from crm.imports.reading import Formula
+from crm.partners.forms import MAX_TAGS, normalise_website, parse_tags
+from crm.partners.models import PartnerKind, PartnerStatus
+
+MAX_CELL_LENGTH = 20_000
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class CellError(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+@dataclass
+class ParseContext:
+    """What parsers look up: users by e-mail and by name (for owners)."""
+
+    users: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportField:
+    key: str
+    label: object
+    aliases: tuple[str, ...]  # English titles (also matched in their Chinese translation) and Chinese ones
+    parse: Callable
+    required: bool = False
+    group: str = "partner"  # "partner" or "contact"
+
+
+def as_text(value) -> str:
+    """A cell as text: numbers without a spurious ".0", dates as ISO."""
+    if isinstance(value, Formula):
+        raise CellError(_("A formula (%(formula)s) is not imported: copy the cells and paste them as values.", formula=value.text[:40]))
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if len(text) > MAX_CELL_LENGTH:
+        raise CellError(_("This cell has %(count)d characters; at most %(max)d are accepted.", count=len(text), max=MAX_CELL_LENGTH))
+    return text.strip()
+
+
+def text(max_length: int):
+    def parse(value, context):
+        result = as_text(value)
+        if len(result) > max_length:
+            raise CellError(_("At most %(max)d characters (this cell has %(count)d).", max=max_length, count=len(result)))
+        return result or None
+
+    return parse
+
+
+def parse_country(value, context):
+    result = as_text(value)
+    if not result:
+        return None
+    code = country_code_for(result)
+    if code is None:
+        raise CellError(_("No country is called “%(name)s”.", name=result[:100]))
+    return code
+
+
+def enum_parser(enum_cls, default):
+    def parse(value, context):
+        result = as_text(value)
+        if not result:
+            return default.value if default else None
+        found = enum_lookup(enum_cls).get(result.casefold())
+        if found is None:
+            raise CellError(_("“%(value)s” is not one of: %(choices)s.", value=result[:60],
+                              choices=", ".join(member.label for member in enum_cls)))
+        return found
+
+    return parse
+
+
+@lru_cache(maxsize=16)
+def enum_lookup(enum_cls) -> dict[str, str]:
+    """Value, English label and Chinese label (casefolded) → the member's value."""
+    lookup = {}
+    for locale in ("en", "zh_CN"):
+        with force_locale(locale):
+            for member in enum_cls:
+                lookup.setdefault(member.label.casefold(), member.value)
+    for member in enum_cls:
+        lookup[member.value.casefold()] = member.value
+    return lookup
+
+
+def parse_website(value, context):
+    result = as_text(value)
+    if len(result) > 300:
+        raise CellError(_("At most %(max)d characters (this cell has %(count)d).", max=300, count=len(result)))
+    try:
+        return normalise_website(result)
+    except ValueError:
+        raise CellError(_("Only http:// and https:// web addresses are accepted.")) from None
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+def parse_email(value, context):
+    result = as_text(value)
+    if not result:
+        return None
+    if len(result) > 254 or not EMAIL_PATTERN.match(result):
+        raise CellError(_("Not a valid e-mail address."))
+    return result
+
+
+def parse_tags_cell(value, context):
+    names = parse_tags(as_text(value))
+    if len(names) > MAX_TAGS:
+        raise CellError(_("At most %(count)d tags.", count=MAX_TAGS))
+    if any(len(name) > 60 for name in names):
+        raise CellError(_("A tag has at most 60 characters."))
+    return ", ".join(names) or None
+
+
+def parse_owner(value, context):
+    result = as_text(value)
+    if not result:
+        return None
+    user_id = context.users.get(result.casefold())
+    if user_id is None:
+        raise CellError(_("No user is called “%(name)s”.", name=result[:100]))
+    return str(user_id)
+
+
+DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
+)
+
+
+def parse_date_value(value) -> date | None:
+    """2025-09-01, 2025/9/1, 2025.9.1, 2025年9月1日, an Excel serial (45901) or a date cell."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        raise CellError(_("“%(value)s” is not a date.", value=value))
+    result = as_text(value)
+    if not result:
+        return None
+    result = result.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} \d", result) else result
+    if result.isdigit() and 4 < len(result) < 7:
+        return parse_date_value(int(result))
+    for pattern in DATE_PATTERNS:
+        if match := pattern.match(result):
+            try:
+                return date(*(int(part) for part in match.groups()))
+            except ValueError:
+                break
+    raise CellError(_("“%(value)s” is not a date; write it like 2025-09-01.", value=result[:40]))
+
+
+def parse_date(value, context):
+    found = parse_date_value(value)
+    return found.isoformat() if found else None
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    key: str
+    label: object
+    fields: tuple[ImportField, ...]
+
+    def field(self, key: str) -> ImportField:
+        return next(f for f in self.fields if f.key == key)
+
+
+PARTNER_IMPORT = ImportKind(
+    "partners",
+    _l("Partners (with contacts)"),
+    (
+        ImportField("name", _l("Name (English)"), ("Name", "Name (English)", "English name", "Partner", "Institution",
+                    "名称", "英文名称", "机构名称", "院校名称", "合作伙伴", "合作院校"), text(200), required=True),
+        ImportField("local_name", _l("Local-language name"), ("Local-language name", "Local name", "Native name",
+                    "当地语言名称", "本地名称", "原文名称", "外文名称"), text(200)),
+        ImportField("short_name", _l("Short name"), ("Short name", "Abbreviation", "简称", "缩写"), text(40)),
+        ImportField("kind", _l("Kind"), ("Kind", "Type", "类型", "类别", "机构类型"), enum_parser(PartnerKind, PartnerKind.OTHER)),
+        ImportField("country", _l("Country"), ("Country", "Country code", "Country or region", "国家", "国家/地区",
+                    "国别", "国家或地区"), parse_country, required=True),
+        ImportField("city", _l("City"), ("City", "城市"), text(100)),
+        ImportField("website", _l("Website"), ("Website", "Web site", "URL", "Web", "网站", "网址", "官网"), parse_website),
+        ImportField("status", _l("Status"), ("Status", "状态"), enum_parser(PartnerStatus, PartnerStatus.ACTIVE)),
+        ImportField("owner_id", _l("Relationship owner"), ("Owner", "Relationship owner", "负责人"), parse_owner),
+        ImportField("tags", _l("Tags"), ("Tags", "标签"), parse_tags_cell),
+        ImportField("notes", _l("Notes"), ("Notes", "Remarks", "备注"), text(20000)),
+        ImportField("contact_name", _l("Contact"), ("Contact", "Contact name", "Contact person", "联系人",
+                    "联系人姓名"), text(120), group="contact"),
+        ImportField("contact_position", _l("Position"), ("Position", "Title", "Job title", "职务", "职位"), text(120), group="contact"),
+        ImportField("contact_department", _l("Department"), ("Department", "部门"), text(120), group="contact"),
+        ImportField("contact_email", _l("E-mail"), ("E-mail", "Email", "Mail", "邮箱", "电子邮箱", "电子邮件"), parse_email, group="contact"),
+        ImportField("contact_phone", _l("Phone"), ("Phone", "Telephone", "Tel", "电话", "手机", "联系电话"), text(40), group="contact"),
+        ImportField("contact_messaging", _l("Messaging"), ("Messaging", "WeChat", "微信"), text(120), group="contact"),
+    ),
+)
+
+KINDS = {kind.key: kind for kind in (PARTNER_IMPORT,)}
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind.key, str(kind.label)) for kind in KINDS.values()]
+
+
+# --- Mapping columns to fields ---------------------------------------------------------------
+
+def normalised_title(title) -> str:
+    return re.sub(r"[\s:：*＊()（）\[\]【】/／\-_.·]+", "", str(title or "")).casefold()
+
+
+@lru_cache(maxsize=8)
+def _title_lookup(kind_key: str) -> dict[str, str]:
+    """Every column title that names a field of the kind (in English and Chinese) → field key."""
+    kind = KINDS[kind_key]
+    lookup: dict[str, str] = {}
+    for import_field in kind.fields:
+        titles = [*import_field.aliases, str(import_field.label)]
+        for locale in ("en", "zh_CN"):
+            with force_locale(locale):
+                titles += [_(alias) for alias in import_field.aliases if alias.isascii()]
+                titles.append(str(import_field.label))
+        for title in titles:
+            lookup.setdefault(normalised_title(title), import_field.key)
+    return lookup
+
+
+def field_for_title(kind: ImportKind, title) -> str | None:
+    return _title_lookup(kind.key).get(normalised_title(title))
+
+
+def automatic_mapping(kind: ImportKind, headers: list) -> dict[str, str]:
+    """Column index (as text) → field key, each field once (the first column that names it)."""
+    mapping: dict[str, str] = {}
+    for index, title in enumerate(headers):
+        key = field_for_title(kind, title)
+        if key and key not in mapping.values():
+            mapping[str(index)] = key
+    return mapping
+
+
+def looks_like_header(kind: ImportKind, cells: list) -> bool:
+    """A row naming at least two of the kind's fields (or its only required one) is the header."""
+    keys = {field_for_title(kind, cell) for cell in cells if isinstance(cell, str)} - {None}
+    return len(keys) >= 2
+
+
+def parse_row(kind: ImportKind, mapping: dict[str, str], cells: list, context: ParseContext) -> tuple[dict, dict]:
+    """(values, errors) of one row: field key → cleaned text, field key → message."""
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for index, key in mapping.items():
+        position = int(index)
+        cell = cells[position] if position < len(cells) else None
+        try:
+            value = kind.field(key).parse(cell, context)
+        except CellError as error:
+            errors[key] = error.message
+            continue
+        if value is not None:
+            values[key] = value
+    for import_field in kind.fields:
+        if import_field.required and import_field.key not in values and import_field.key not in errors:
+            errors[import_field.key] = _("%(field)s is required.", field=import_field.label)
+    if any(key.startswith("contact_") for key in values) and "contact_name" not in values and "contact_name" not in errors:
+        if "contact_email" in values:
+            values["contact_name"] = values["contact_email"].split("@")[0]
+        else:
+            errors["contact_name"] = _("A contact needs a name.")
+    return values, errors
