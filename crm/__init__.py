@@ -78,9 +78,10 @@ def _register_blueprints(app: Flask) -> None:
     from crm.core.health import bp as health
     from crm.dashboard.views import bp as dashboard
     from crm.followups.views import bp as followups
+    from crm.imports.views import bp as imports
     from crm.interactions.views import bp as interactions
     from crm.partners.views import bp as partners
     from crm.proposals.views import bp as proposals
 
-    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar):
+    for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar, imports):
         app.register_blueprint(blueprint)

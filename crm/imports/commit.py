@@ -153,11 +153,14 @@ def commit_batch(batch: ImportBatch, user_id: int | None, progress: Callable[[in
                 if partner is None:  # it repeats a row that was skipped
                     continue
                 if row.match_id:
-                    row.previous = _update(partner, values, tags, user_id)
+                    row.previous = _update(partner, values, tags, user_id) or None
                 if contact is not None and not _already_has(partner, contact):
                     partner.contacts.append(contact)
                 else:
                     contact = None
+                if not row.previous and contact is None:  # nothing new: the row changes nothing
+                    partner_of_row[row.number] = partner.id
+                    continue
             written.append((row, partner, contact))
         db.session.flush()
         for row, partner, contact in written:
