@@ -136,6 +136,7 @@ def commit_batch(batch: ImportBatch, user_id: int | None, progress: Callable[[in
                                                                    if row.match_row in partner_of_row}))
             .options(selectinload(Partner.contacts), selectinload(Partner.tags)))}
         written: list[tuple[ImportRow, Partner, Contact | None]] = []
+        in_chunk: dict[int, Partner] = {}  # row number → partner, for rows repeating a row of this chunk
         for row in chunk:
             values = row.values
             contact = _contact_from(values)
@@ -148,8 +149,8 @@ def commit_batch(batch: ImportBatch, user_id: int | None, progress: Callable[[in
                     partner.contacts.append(contact)
                 db.session.add(partner)
             else:
-                target_id = row.match_id or partner_of_row.get(row.match_row)
-                partner = targets.get(target_id)
+                partner = targets.get(row.match_id) if row.match_id else (
+                    in_chunk.get(row.match_row) or targets.get(partner_of_row.get(row.match_row)))
                 if partner is None:  # it repeats a row that was skipped
                     continue
                 if row.match_id:
@@ -159,10 +160,12 @@ def commit_batch(batch: ImportBatch, user_id: int | None, progress: Callable[[in
                 else:
                     contact = None
                 if not row.previous and contact is None:  # nothing new: the row changes nothing
-                    partner_of_row[row.number] = partner.id
+                    in_chunk[row.number] = partner
                     continue
+            in_chunk[row.number] = partner
             written.append((row, partner, contact))
         db.session.flush()
+        partner_of_row.update({number: partner.id for number, partner in in_chunk.items()})
         for row, partner, contact in written:
             row.record_id = partner.id
             if contact is not None:

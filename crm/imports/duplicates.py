@@ -6,8 +6,8 @@ such as "University", "Hochschule", "of") and website domain, and adds fuzzy mat
 rapidfuzz, which compares thousands of names per millisecond in C++ (a 10,000-row file against
 10,000 partners in about a second; difflib would take minutes):
 
-- exact: same country and the same normalised English or local name, or the same website
-  domain: the row *is* that partner (default: update it);
+- exact: same country and the same English or local name (case and punctuation aside), or
+  the same website domain: the row *is* that partner (default: update it);
 - possible: same country and a name that is close (token-set ratio, so word order and extra
   words do not matter: "Hochschule Kassel" ~ "Universität Kassel, Hochschule"), or a short
   name equal to the other's name or short name: shown to the user (default: skip).
@@ -17,6 +17,7 @@ lands, this rule and that one should become one; this function's signature is th
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,14 @@ class PartnerKey:
     local_name: str | None = None
     short_name: str | None = None
     website: str | None = None
+
+    @property
+    def plain(self) -> str:
+        return plain_name(self.name)
+
+    @property
+    def local_plain(self) -> str:
+        return plain_name(self.local_name)
 
     @property
     def core(self) -> str:
@@ -79,8 +88,9 @@ class PartnerIndex:
             self.add(key)
 
     def add(self, key: PartnerKey) -> None:
+        for plain in {key.plain, key.local_plain} - {""}:
+            self.exact.setdefault((key.country, plain), key)
         for core in {key.core, key.local_core} - {""}:
-            self.exact.setdefault((key.country, core), key)
             for word in set(_words(core)):
                 self.words[(key.country, word)].append((core, key))
         if key.domain:
@@ -90,8 +100,8 @@ class PartnerIndex:
                 self.short[(key.country, short.casefold().strip())].append(key)
 
     def exact_match(self, key: PartnerKey) -> PartnerKey | None:
-        for core in (key.core, key.local_core):
-            if core and (found := self.exact.get((key.country, core))):
+        for plain in (key.plain, key.local_plain):
+            if plain and (found := self.exact.get((key.country, plain))):
                 return found
         if key.domain:
             return self.domains.get(key.domain)
@@ -121,6 +131,11 @@ class PartnerIndex:
             for candidate in self.short.get((key.country, key.short_name.casefold().strip()), []):
                 found.setdefault(candidate.ref, candidate)
         return list(found.values())[:MAX_CANDIDATES]
+
+
+def plain_name(name: str | None) -> str:
+    """Lower case, words only: "Coleg y Cymoedd." → "coleg y cymoedd" (every word counts)."""
+    return " ".join(re.findall(r"\w+", (name or "").casefold()))
 
 
 def _words(core: str) -> list[str]:

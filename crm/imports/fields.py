@@ -294,7 +294,10 @@ def parse_row(kind: ImportKind, mapping: dict[str, str], cells: list, context: P
             continue
         if value is not None:
             values[key] = value
+    mapped = set(mapping.values())
     for import_field in kind.fields:
+        if import_field.key not in mapped and (default := import_field.parse(None, context)) is not None:
+            values[import_field.key] = default  # e.g. the kind "other" and the status "active"
         if import_field.required and import_field.key not in values and import_field.key not in errors:
             errors[import_field.key] = _("%(field)s is required.", field=import_field.label)
     if any(key.startswith("contact_") for key in values) and "contact_name" not in values and "contact_name" not in errors:

@@ -61,6 +61,7 @@ def _run(batch_id: int, user_id: int | None, step) -> None:
         except ImportFileError as error:
             _fail(batch_id, str(error.message))
         except (SQLAlchemyError, OSError, ValueError, KeyError) as error:
+            db.session.rollback()
             current_app.logger.exception("import batch %s failed", batch_id)
             _fail(batch_id, type(error).__name__)
         finally:
