@@ -85,7 +85,12 @@ class BatchActionForm(FlaskForm):
     """Commit, discard or undo a batch: only the CSRF token."""
 
 
-MERGE_FIELDS = ("name", "local_name", "short_name", "kind", "country", "city", "website", "status", "owner_id", "notes")
+MERGE_LABELS = {
+    "name": _l("Name (English)"), "local_name": _l("Local-language name"), "short_name": _l("Short name"),
+    "kind": _l("Kind"), "country": _l("Country"), "city": _l("City"), "website": _l("Website"), "status": _l("Status"),
+    "owner_id": _l("Relationship owner"), "notes": _l("Notes"),
+}
+MERGE_FIELDS = tuple(MERGE_LABELS)
 
 
 class MergeForm(FlaskForm):
@@ -96,14 +101,14 @@ class MergeForm(FlaskForm):
     submit = SubmitField(_l("Merge"))
 
 
-def merge_form(labels: dict[str, str], formdata=None, **defaults) -> MergeForm:
+def merge_form(labels: dict[str, str], **defaults) -> MergeForm:
     class PartnerMergeForm(MergeForm):
         pass
 
     for key in MERGE_FIELDS:
         setattr(PartnerMergeForm, f"take_{key}", RadioField(labels[key], choices=[("a", _l("first")), ("b", _l("second"))],
                                                             default="a", validators=[InputRequired()]))
-    return PartnerMergeForm(formdata=formdata, **defaults)
+    return PartnerMergeForm(**defaults)
 
 
 def kind_or_404(key: str) -> ImportKind:

@@ -20,11 +20,25 @@ from crm.extensions import db, htmx
 from crm.imports import jobs
 from crm.imports.commit import remove_upload, undo_batch, undo_blockers
 from crm.imports.fields import KINDS
-from crm.imports.forms import BatchActionForm, UploadForm, allowed_actions, kind_or_404, mapping_form, row_actions_form
+from crm.core.search import MAX_TERM_LENGTH
+from crm.imports.forms import (
+    MERGE_FIELDS,
+    MERGE_LABELS,
+    BatchActionForm,
+    UploadForm,
+    allowed_actions,
+    kind_or_404,
+    mapping_form,
+    merge_form,
+    row_actions_form,
+)
+from crm.imports.merge import merge_partners, related_counts
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowAction, RowOutcome
 from crm.imports.preview import inspect_upload, upload_folder
 from crm.imports.reading import ImportFileError
 from crm.imports.templates import template_workbook
+from crm.partners.models import Partner
+from crm.partners.queries import search_condition
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 
@@ -226,3 +240,57 @@ def undo(batch_id: int):
     db.session.commit()
     flash(_("The import of %(name)s was undone.", name=batch.file_name), "success")
     return redirect(url_for("imports.show", batch_id=batch.id), 303)
+
+
+# --- Merging duplicate partners (admins) -----------------------------------------------------
+
+nav_item("admin", "imports.merge", _l("Merge partners"), order=60, visible=_admin, active=("imports.merge",))
+
+MERGE_SEARCH_LIMIT = 30
+
+
+def _live_partner(partner_id) -> Partner:
+    partner = db.session.get(Partner, partner_id)
+    if partner is None or partner.is_archived:
+        abort(404)
+    return partner
+
+
+def _picked_ids() -> list[int]:
+    raw = request.args.getlist("p")
+    if not all(value.isascii() and value.isdigit() and len(value) < 10 for value in raw):
+        abort(404)
+    return list(dict.fromkeys(int(value) for value in raw))
+
+
+@bp.route("/merge", methods=["GET", "POST"])
+@admin_required
+def merge():
+    picked = _picked_ids()
+    if len(picked) != 2:
+        q = (request.args.get("q") or "").strip()[:MAX_TERM_LENGTH]
+        condition = search_condition(q) if q else None
+        found = db.session.scalars(
+            select(Partner).where(Partner.archived_at.is_(None), condition).order_by(func.lower(Partner.name))
+            .limit(MERGE_SEARCH_LIMIT)
+        ).all() if condition is not None else []
+        return render_template("imports/merge_pick.html", q=q, found=found, picked=picked)
+    first, second = (_live_partner(pid) for pid in picked)
+    labels = {key: str(label) for key, label in MERGE_LABELS.items()}
+    form = merge_form(labels, version_a=first.version, version_b=second.version)
+    if form.validate_on_submit():
+        if int(form.version_a.data) != first.version or int(form.version_b.data) != second.version:
+            abort(409)
+        survivor, other = (first, second) if form.survivor.data == "a" else (second, first)
+        chosen = {key: getattr(first if form[f"take_{key}"].data == "a" else second, key) for key in MERGE_FIELDS}
+        merge_partners(survivor, other, chosen, current_user.id)
+        db.session.commit()
+        flash(_("%(other)s was merged into %(survivor)s.", other=other.name, survivor=survivor.name), "success")
+        return redirect(url_for("partners.show", partner_id=survivor.id), 303)
+    if request.method == "GET":
+        for key in MERGE_FIELDS:  # by default the first's value, or the second's where the first has none
+            form[f"take_{key}"].data = "b" if getattr(first, key) in (None, "") and getattr(second, key) not in (None, "") else "a"
+    related = related_counts([first.id, second.id])
+    status = 422 if form.errors else 200
+    return render_template("imports/merge.html", form=form, first=first, second=second, labels=labels,
+                           fields=MERGE_FIELDS, related=related), status
