@@ -123,6 +123,11 @@ def _already_has(partner: Partner, contact: Contact) -> bool:
 
 def commit_batch(batch: ImportBatch, user_id: int | None, progress: Callable[[int], None] | None = None) -> None:
     """Write the chosen rows of a previewed batch; the caller commits. Raises StaleImport."""
+    if batch.kind == "agreements":
+        from crm.imports import agreements
+
+        agreements.commit(batch, user_id, progress)
+        return
     if stale := stale_matches(batch):
         raise StaleImport(stale)
     tags = _file_tags(batch)
@@ -228,9 +233,10 @@ def remove_upload(batch: ImportBatch) -> None:
 
 @dataclass
 class UndoBlocker:
-    partner_id: int
+    record_id: int
     name: str
     reason: str
+    record_type: str = "partner"
 
 
 def _written_rows(batch: ImportBatch) -> list[ImportRow]:
@@ -244,6 +250,10 @@ def _counts_by_partner(column, ids: list[int]) -> dict[int, int]:
 
 def undo_blockers(batch: ImportBatch, limit: int = 100) -> list[UndoBlocker]:
     """Records of the batch that were edited or gained other records since the import."""
+    if batch.kind == "agreements":
+        from crm.imports import agreements
+
+        return agreements.undo_blockers(batch, limit)
     rows = _written_rows(batch)
     expected = {}
     created = set()
@@ -286,6 +296,11 @@ def undo_blockers(batch: ImportBatch, limit: int = 100) -> list[UndoBlocker]:
 
 def undo_batch(batch: ImportBatch, user_id: int | None) -> None:
     """Put back what the batch changed; the caller checked `undo_blockers` and commits."""
+    if batch.kind == "agreements":
+        from crm.imports import agreements
+
+        agreements.undo(batch, user_id)
+        return
     rows = _written_rows(batch)
     contact_ids = [cid for row in rows for cid in (row.added_contact_ids or [])]
     for chunk in _chunks(contact_ids):

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from crm.core.i18n import country_code_for
 from crm.imports.reading import Formula
 from crm.partners.forms import MAX_TAGS, normalise_website, parse_tags
+from crm.agreements.models import AgreementKind
 from crm.partners.models import PartnerKind, PartnerStatus
 
 MAX_CELL_LENGTH = 20_000
@@ -34,9 +35,11 @@ class CellError(ValueError):
 
 @dataclass
 class ParseContext:
-    """What parsers look up: users by e-mail and by name (for owners)."""
+    """What parsers look up: users by e-mail and by name (for owners), partners by their
+    English, local or short name (for agreements: id and name)."""
 
     users: dict[str, int] = field(default_factory=dict)
+    partners: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,51 @@ def parse_owner(value, context):
     return str(user_id)
 
 
+PARTNER_SEPARATORS = r"[;；、\n]+"
+
+
+def parse_partners(value, context):
+    """One or more existing partners, by name, local name or short name ("BSK; EBG")."""
+    result = as_text(value)
+    if not result:
+        return None
+    ids = []
+    for name in re.split(PARTNER_SEPARATORS, result):
+        name = " ".join(name.split())
+        if not name:
+            continue
+        found = context.partners.get(" ".join(re.findall(r"\w+", name.casefold())))
+        if found is None:
+            raise CellError(_("No partner is called “%(name)s”: import or create the partner first.", name=name[:100]))
+        if found[0] not in ids:
+            ids.append(found[0])
+    return ",".join(str(pid) for pid in ids) or None
+
+
+def parse_whole_number(value, context):
+    result = as_text(value)
+    if not result:
+        return None
+    if not result.isascii() or not result.isdigit() or len(result) > 5:
+        raise CellError(_("“%(value)s” is not a whole number.", value=result[:40]))
+    return str(int(result))
+
+
+YES = {"yes", "y", "true", "1", "是", "有", "√", "✓", "x"}
+NO = {"no", "n", "false", "0", "否", "无", "没有"}
+
+
+def parse_yes_no(value, context):
+    result = as_text(value).casefold()
+    if not result:
+        return None
+    if result in YES:
+        return "1"
+    if result in NO:
+        return "0"
+    raise CellError(_("Write yes or no (是 or 否)."))
+
+
 DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
     re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
@@ -231,7 +279,26 @@ PARTNER_IMPORT = ImportKind(
     ),
 )
 
-KINDS = {kind.key: kind for kind in (PARTNER_IMPORT,)}
+AGREEMENT_IMPORT = ImportKind(
+    "agreements",
+    _l("Agreements"),
+    (
+        ImportField("title", _l("Title"), ("Title", "Agreement", "Name", "名称", "协议名称", "标题", "合作协议"), text(300), required=True),
+        ImportField("partner_ids", _l("Partners"), ("Partner", "Partners", "Partner institution", "合作伙伴", "合作院校",
+                    "合作方", "合作单位"), parse_partners, required=True),
+        ImportField("kind", _l("Kind"), ("Kind", "Type", "类型", "协议类型"), enum_parser(AgreementKind, AgreementKind.OTHER)),
+        ImportField("signed_on", _l("Signed on"), ("Signed", "Signed on", "Date signed", "签署日期", "签订日期"), parse_date),
+        ImportField("valid_from", _l("Valid from"), ("Valid from", "Start", "生效日期", "开始日期"), parse_date),
+        ImportField("valid_until", _l("Valid until"), ("Valid until", "End", "Expires", "有效期至", "截止日期", "到期日期"), parse_date),
+        ImportField("notice_days", _l("Notice period (days)"), ("Notice period", "Notice period (days)", "Notice days",
+                    "提前通知期", "提前通知天数"), parse_whole_number),
+        ImportField("auto_renew", _l("Renews automatically"), ("Renews automatically", "Auto renew", "自动续签"), parse_yes_no),
+        ImportField("subjects", _l("Subjects / majors"), ("Subjects", "Majors", "Subjects / majors", "专业", "涉及专业"), text(5000)),
+        ImportField("notes", _l("Notes"), ("Notes", "Remarks", "备注"), text(20000)),
+    ),
+)
+
+KINDS = {kind.key: kind for kind in (PARTNER_IMPORT, AGREEMENT_IMPORT)}
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from sqlalchemy import delete, insert, select
 
 from crm.auth.models import User
 from crm.extensions import db
+from crm.imports import agreements
 from crm.imports.duplicates import PartnerKey, duplicate_candidates
 from crm.imports.fields import KINDS, ImportKind, ParseContext, automatic_mapping, looks_like_header, parse_row
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowAction, RowOutcome
@@ -86,12 +87,13 @@ def inspect_upload(batch: ImportBatch) -> None:
     batch.mapping = automatic_mapping(kind, titles)
 
 
-def parse_context() -> ParseContext:
+def parse_context(kind: ImportKind) -> ParseContext:
     users: dict[str, int] = {}
     for user_id, email, name in db.session.execute(select(User.id, User.email, User.name)):
         users.setdefault(email.casefold(), user_id)
         users.setdefault(name.casefold(), user_id)
-    return ParseContext(users=users)
+    partners = agreements.partner_lookup() if kind.key == "agreements" else {}
+    return ParseContext(users=users, partners=partners)
 
 
 def existing_partner_keys() -> list[tuple[PartnerKey, int]]:
@@ -107,28 +109,58 @@ def analyse(batch: ImportBatch, *, commit_chunks: bool = True, progress: Callabl
     kind = KINDS[batch.kind]
     db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch.id))
     _number, _titles, rows = find_header(kind, stored_path(batch), batch.file_name)
-    context = parse_context()
-    existing = existing_partner_keys()
-    versions = {key.ref: version for key, version in existing}
-    parsed: dict[int, tuple[dict, dict]] = {}
+    context = parse_context(kind)
+    count = 0
 
-    def keys() -> Iterator[PartnerKey]:
-        count = 0
+    def parsed() -> Iterator[tuple[int, dict, dict]]:
+        nonlocal count
         for number, cells in rows:
             _check_width(cells, number)
             count += 1
             if count > MAX_ROWS:
                 raise ImportFileError(_l("The file has more than %(max)d rows; split it into smaller files.", max=MAX_ROWS))
             values, errors = parse_row(kind, batch.mapping, cells, context)
-            parsed[number] = (values, errors)
-            yield PartnerKey(number, values.get("name", ""), values.get("country"), values.get("local_name"),
-                             values.get("short_name"), values.get("website"))
+            yield number, values, errors
 
+    classify = agreements.classify if kind.key == "agreements" else classify_partner_rows
     counts = {outcome: 0 for outcome in RowOutcome}
     pending: list[dict] = []
     processed = 0
+    for row in classify(batch, parsed()):
+        counts[row["outcome"]] += 1
+        pending.append(row)
+        processed += 1
+        if len(pending) >= CHUNK:
+            _flush_rows(batch, pending, processed, commit_chunks)
+            if progress:
+                progress(processed)
+    if processed == 0:
+        raise ImportFileError(_l("The file has column titles but no rows."))
+    _flush_rows(batch, pending, processed, False)
+    batch.total_rows = processed
+    batch.new_count = counts[RowOutcome.NEW]
+    batch.match_count = counts[RowOutcome.MATCH]
+    batch.possible_count = counts[RowOutcome.POSSIBLE_DUPLICATE]
+    batch.error_count = counts[RowOutcome.ERROR]
+    batch.status = BatchStatus.PREVIEW
+    batch.message = None
+
+
+def classify_partner_rows(batch: ImportBatch, parsed: Iterator[tuple[int, dict, dict]]) -> Iterator[dict]:
+    """An ImportRow (as a dict) per parsed partner row: new, the same as an existing partner or
+    an earlier row, possibly a duplicate, or in error; with the default action."""
+    existing = existing_partner_keys()
+    versions = {key.ref: version for key, version in existing}
+    found: dict[int, tuple[dict, dict]] = {}
+
+    def keys() -> Iterator[PartnerKey]:
+        for number, values, errors in parsed:
+            found[number] = (values, errors)
+            yield PartnerKey(number, values.get("name", ""), values.get("country"), values.get("local_name"),
+                             values.get("short_name"), values.get("website"))
+
     for key, findings in duplicate_candidates(keys(), (key for key, _version in existing)):
-        values, errors = parsed.pop(key.ref)
+        values, errors = found.pop(key.ref)
         row = {"batch_id": batch.id, "number": key.ref, "values": values, "errors": errors, "candidates": [],
                "match_id": None, "match_version": None, "match_row": None}
         has_contact = any(name.startswith("contact_") for name in values)
@@ -149,23 +181,7 @@ def analyse(batch: ImportBatch, *, commit_chunks: bool = True, progress: Callabl
             ]}
         else:
             row |= {"outcome": RowOutcome.NEW, "action": RowAction.CREATE}
-        counts[row["outcome"]] += 1
-        pending.append(row)
-        processed += 1
-        if len(pending) >= CHUNK:
-            _flush_rows(batch, pending, processed, commit_chunks)
-            if progress:
-                progress(processed)
-    if processed == 0:
-        raise ImportFileError(_l("The file has column titles but no rows."))
-    _flush_rows(batch, pending, processed, False)
-    batch.total_rows = processed
-    batch.new_count = counts[RowOutcome.NEW]
-    batch.match_count = counts[RowOutcome.MATCH]
-    batch.possible_count = counts[RowOutcome.POSSIBLE_DUPLICATE]
-    batch.error_count = counts[RowOutcome.ERROR]
-    batch.status = BatchStatus.PREVIEW
-    batch.message = None
+        yield row
 
 
 def _flush_rows(batch: ImportBatch, pending: list[dict], processed: int, commit: bool) -> None:

@@ -19,6 +19,13 @@ EXAMPLES = {
                   "city": "卡塞尔", "website": "https://www.bsk-kassel.de", "tags": "德国, 预科",
                   "contact_name": "Anna Schmidt", "contact_email": "a.schmidt@bsk-kassel.de"},
     },
+    "agreements": {
+        "en": {"title": "Teacher training agreement", "partner_ids": "Holmesglen Institute", "kind": "Teacher training",
+               "signed_on": "2025-09-01", "valid_from": "2025-09-01", "valid_until": "2028-08-31", "notice_days": "90",
+               "auto_renew": "no"},
+        "zh_CN": {"title": "联合培养协议", "partner_ids": "BSK", "kind": "合作办学 / 双学位", "signed_on": "2025年9月1日",
+                  "valid_from": "2025/9/1", "valid_until": "2030/8/31", "notice_days": "180", "auto_renew": "否"},
+    },
 }
 
 

@@ -146,7 +146,16 @@ def show(batch_id: int):
     rows_form = row_actions_form(page.items) if page is not None and batch.status == BatchStatus.PREVIEW else None
     return render_template("imports/show.html", batch=batch, kind=KINDS[batch.kind], page=page, outcome=outcome,
                            rows_form=rows_form, action_form=BatchActionForm(), allowed_actions=allowed_actions,
-                           progress=jobs.progress_of(batch.id), choice_counts=_choice_counts(batch))
+                           progress=jobs.progress_of(batch.id), choice_counts=_choice_counts(batch),
+                           partner_names=_partner_names(batch, page))
+
+
+def _partner_names(batch: ImportBatch, page) -> dict[int, str]:
+    """The names of the partners an agreements page's rows name (one statement)."""
+    if page is None or batch.kind != "agreements":
+        return {}
+    ids = {int(pid) for row in page.items for pid in (row.values.get("partner_ids") or "").split(",") if pid}
+    return dict(db.session.execute(select(Partner.id, Partner.name).where(Partner.id.in_(ids))).all()) if ids else {}
 
 
 def _choice_counts(batch: ImportBatch) -> dict[str, int]:
@@ -180,7 +189,8 @@ def choose(batch_id: int):
             return "", 422
         return render_template("imports/show.html", batch=batch, kind=KINDS[batch.kind], page=page, outcome=outcome,
                                rows_form=form, action_form=BatchActionForm(), allowed_actions=allowed_actions,
-                               progress=None, choice_counts=_choice_counts(batch)), 422
+                               progress=None, choice_counts=_choice_counts(batch),
+                               partner_names=_partner_names(batch, page)), 422
     for row, field in form.row_fields():
         if field.raw_data:  # htmx sends the one select that changed
             row.action = RowAction(field.data)

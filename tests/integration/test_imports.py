@@ -389,3 +389,44 @@ def test_round_trip_export_wipe_import_gives_the_same_partners(app, client, auth
     assert importer.batch(batch_id).new_count == 2
     importer.commit(batch_id)
     assert snapshot() == before
+
+
+# --- Agreements ------------------------------------------------------------------------------
+
+def test_agreements_are_imported_for_existing_partners_with_dates_in_every_form(app, auth, factory, importer, client):
+    from crm.agreements.models import Agreement, AgreementKind
+
+    auth.login(Role.ADMIN)
+    bsk = factory.partner(name="BSK International Education Institute", short_name="BSK", country="DE")
+    holmesglen = factory.partner(name="Holmesglen Institute", country="AU")
+    factory.agreement([holmesglen], title="Teacher training agreement")
+    data = xlsx_bytes([
+        ["协议名称", "合作伙伴", "类型", "签署日期", "生效日期", "有效期至", "提前通知期"],
+        ["联合培养协议", "BSK", "合作办学 / 双学位", "2025年9月1日", "2025/9/1", 47000, "180"],
+        ["Teacher training agreement", "Holmesglen Institute", "", None, None, "2029-06-30", None],
+        ["Nowhere MoU", "Atlantis College", "", "2025-13-01", None, None, None],
+    ])
+    batch_id = importer.preview(data, "协议.xlsx", kind="agreements")
+    rows = importer.rows(batch_id)
+    assert [r.outcome.value for r in rows] == ["new", "match", "error"]
+    assert "Atlantis College" in rows[2].errors["partner_ids"] and "2025-13-01" in rows[2].errors["signed_on"]
+    assert "BSK International Education Institute" in client.get(f"/import/{batch_id}").text
+    importer.commit(batch_id)
+    with app.app_context():
+        joint = db.session.scalars(select(Agreement).where(Agreement.title == "联合培养协议")).one()
+        assert [p.id for p in joint.partners] == [bsk] and joint.kind == AgreementKind.JOINT_PROGRAMME
+        assert (joint.signed_on.isoformat(), joint.valid_from.isoformat(), joint.valid_until.isoformat(), joint.notice_days) == (
+            "2025-09-01", "2025-09-01", "2028-09-04", 180)
+        assert db.session.scalars(select(Agreement).where(Agreement.title == "Teacher training agreement")).one().valid_until.isoformat() == "2029-06-30"
+    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    assert response.status_code == 303
+    with app.app_context():
+        assert [a.title for a in db.session.scalars(select(Agreement))] == ["Teacher training agreement"]
+        assert db.session.scalars(select(Agreement)).one().valid_until.isoformat() != "2029-06-30"
+
+
+def test_agreement_template_in_chinese_maps_every_column(auth, client, importer):
+    auth.login(Role.STAFF)
+    template = client.get("/import/template/agreements-zh.xlsx")
+    batch_id = importer.batch_id(importer.upload(template.data, "template.xlsx", kind="agreements"))
+    assert len(importer.batch(batch_id).mapping) == 10
