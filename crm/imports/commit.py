@@ -121,12 +121,17 @@ def _already_has(partner: Partner, contact: Contact) -> bool:
     return False
 
 
+def _other_kind(batch: ImportBatch):
+    """The module that writes and undoes a batch of another kind than partners (this module)."""
+    from crm.imports import agreements, history
+
+    return {"agreements": agreements, "history": history}.get(batch.kind)
+
+
 def commit_batch(batch: ImportBatch, user_id: int | None, progress: Callable[[int], None] | None = None) -> None:
     """Write the chosen rows of a previewed batch; the caller commits. Raises StaleImport."""
-    if batch.kind == "agreements":
-        from crm.imports import agreements
-
-        agreements.commit(batch, user_id, progress)
+    if handler := _other_kind(batch):
+        handler.commit(batch, user_id, progress)
         return
     if stale := stale_matches(batch):
         raise StaleImport(stale)
@@ -250,10 +255,8 @@ def _counts_by_partner(column, ids: list[int]) -> dict[int, int]:
 
 def undo_blockers(batch: ImportBatch, limit: int = 100) -> list[UndoBlocker]:
     """Records of the batch that were edited or gained other records since the import."""
-    if batch.kind == "agreements":
-        from crm.imports import agreements
-
-        return agreements.undo_blockers(batch, limit)
+    if handler := _other_kind(batch):
+        return handler.undo_blockers(batch, limit)
     rows = _written_rows(batch)
     expected = {}
     created = set()
@@ -296,10 +299,8 @@ def undo_blockers(batch: ImportBatch, limit: int = 100) -> list[UndoBlocker]:
 
 def undo_batch(batch: ImportBatch, user_id: int | None) -> None:
     """Put back what the batch changed; the caller checked `undo_blockers` and commits."""
-    if batch.kind == "agreements":
-        from crm.imports import agreements
-
-        agreements.undo(batch, user_id)
+    if handler := _other_kind(batch):
+        handler.undo(batch, user_id)
         return
     rows = _written_rows(batch)
     contact_ids = [cid for row in rows for cid in (row.added_contact_ids or [])]

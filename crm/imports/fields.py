@@ -21,6 +21,7 @@ from crm.core.i18n import country_code_for
 from crm.imports.reading import Formula
 from crm.partners.forms import MAX_TAGS, normalise_website, parse_tags
 from crm.agreements.models import AgreementKind
+from crm.interactions.models import InteractionKind
 from crm.partners.models import PartnerKind, PartnerStatus
 
 MAX_CELL_LENGTH = 20_000
@@ -236,6 +237,24 @@ def parse_date_value(value) -> date | None:
     raise CellError(_("“%(value)s” is not a date; write it like 2025-09-01.", value=result[:40]))
 
 
+TIME_PATTERN = re.compile(r"^(.*?)[ T]+(\d{1,2})[:：](\d{2})(?::\d{2})?$")
+
+
+def parse_datetime(value, context):
+    """A date as parse_date reads it, with an optional time ("2025/9/1 14:30"), as ISO text."""
+    if isinstance(value, datetime):
+        return value.replace(second=0, microsecond=0).isoformat(sep=" ", timespec="minutes")
+    text_value = as_text(value) if not isinstance(value, int | float | date) else value
+    if isinstance(text_value, str) and (match := TIME_PATTERN.match(text_value)):
+        day = parse_date_value(match.group(1))
+        hour, minute = int(match.group(2)), int(match.group(3))
+        if day is None or hour > 23 or minute > 59:
+            raise CellError(_("“%(value)s” is not a date; write it like 2025-09-01.", value=text_value[:40]))
+        return datetime.combine(day, datetime.min.time()).replace(hour=hour, minute=minute).isoformat(sep=" ", timespec="minutes")
+    day = parse_date_value(text_value)
+    return datetime.combine(day, datetime.min.time()).isoformat(sep=" ", timespec="minutes") if day else None
+
+
 def parse_date(value, context):
     found = parse_date_value(value)
     return found.isoformat() if found else None
@@ -279,13 +298,22 @@ PARTNER_IMPORT = ImportKind(
     ),
 )
 
+PARTNER_TITLES = ("Partner", "Partners", "Partner institution", "合作伙伴", "合作院校", "合作方", "合作单位")
+
+
+def parse_one_partner(value, context):
+    found = parse_partners(value, context)
+    if found and "," in found:
+        raise CellError(_("Name one partner here."))
+    return found
+
+
 AGREEMENT_IMPORT = ImportKind(
     "agreements",
     _l("Agreements"),
     (
         ImportField("title", _l("Title"), ("Title", "Agreement", "Name", "名称", "协议名称", "标题", "合作协议"), text(300), required=True),
-        ImportField("partner_ids", _l("Partners"), ("Partner", "Partners", "Partner institution", "合作伙伴", "合作院校",
-                    "合作方", "合作单位"), parse_partners, required=True),
+        ImportField("partner_ids", _l("Partners"), PARTNER_TITLES, parse_partners, required=True),
         ImportField("kind", _l("Kind"), ("Kind", "Type", "类型", "协议类型"), enum_parser(AgreementKind, AgreementKind.OTHER)),
         ImportField("signed_on", _l("Signed on"), ("Signed", "Signed on", "Date signed", "签署日期", "签订日期"), parse_date),
         ImportField("valid_from", _l("Valid from"), ("Valid from", "Start", "生效日期", "开始日期"), parse_date),
@@ -298,7 +326,20 @@ AGREEMENT_IMPORT = ImportKind(
     ),
 )
 
-KINDS = {kind.key: kind for kind in (PARTNER_IMPORT, AGREEMENT_IMPORT)}
+HISTORY_IMPORT = ImportKind(
+    "history",
+    _l("Contact history"),
+    (
+        ImportField("occurred_at", _l("When"), ("When", "Date", "日期", "时间", "联络日期", "会谈日期"), parse_datetime, required=True),
+        ImportField("partner_id", _l("Partner"), PARTNER_TITLES, parse_one_partner, required=True),
+        ImportField("kind", _l("Kind"), ("Kind", "Type", "类型", "方式", "联络方式"), enum_parser(InteractionKind, InteractionKind.OTHER)),
+        ImportField("subject", _l("Subject"), ("Subject", "Topic", "主题", "事由"), text(200), required=True),
+        ImportField("summary", _l("Summary"), ("Summary", "Notes", "Content", "内容", "摘要", "纪要", "备注"), text(20000)),
+        ImportField("location", _l("Location"), ("Location", "Place", "地点"), text(200)),
+    ),
+)
+
+KINDS = {kind.key: kind for kind in (PARTNER_IMPORT, AGREEMENT_IMPORT, HISTORY_IMPORT)}
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -26,6 +26,12 @@ EXAMPLES = {
         "zh_CN": {"title": "联合培养协议", "partner_ids": "BSK", "kind": "合作办学 / 双学位", "signed_on": "2025年9月1日",
                   "valid_from": "2025/9/1", "valid_until": "2030/8/31", "notice_days": "180", "auto_renew": "否"},
     },
+    "history": {
+        "en": {"occurred_at": "2025-10-15 10:00", "partner_id": "Holmesglen Institute", "kind": "Video call",
+               "subject": "Teacher training 2026", "summary": "Agreed on two cohorts.", "location": ""},
+        "zh_CN": {"occurred_at": "2025年10月15日", "partner_id": "BSK", "kind": "会谈", "subject": "预科班招生",
+                  "summary": "确定 2026 年招生计划。", "location": "重庆"},
+    },
 }
 
 

@@ -44,7 +44,7 @@ bp = Blueprint("imports", __name__, url_prefix="/import")
 
 
 def _staff(user) -> bool:
-    return user.can_edit
+    return getattr(user, "can_edit", False)  # staff and admins (viewers and anonymous: no)
 
 
 def _admin(user) -> bool:
@@ -152,9 +152,10 @@ def show(batch_id: int):
 
 def _partner_names(batch: ImportBatch, page) -> dict[int, str]:
     """The names of the partners an agreements page's rows name (one statement)."""
-    if page is None or batch.kind != "agreements":
+    if page is None or batch.kind not in ("agreements", "history"):
         return {}
-    ids = {int(pid) for row in page.items for pid in (row.values.get("partner_ids") or "").split(",") if pid}
+    ids = {int(pid) for row in page.items
+           for pid in (row.values.get("partner_ids") or row.values.get("partner_id") or "").split(",") if pid}
     return dict(db.session.execute(select(Partner.id, Partner.name).where(Partner.id.in_(ids))).all()) if ids else {}
 
 

@@ -430,3 +430,34 @@ def test_agreement_template_in_chinese_maps_every_column(auth, client, importer)
     template = client.get("/import/template/agreements-zh.xlsx")
     batch_id = importer.batch_id(importer.upload(template.data, "template.xlsx", kind="agreements"))
     assert len(importer.batch(batch_id).mapping) == 10
+
+
+# --- Contact history -------------------------------------------------------------------------
+
+def test_contact_history_is_imported_once_and_a_second_run_adds_none(app, auth, factory, importer, client):
+    from crm.interactions.models import Interaction, InteractionKind
+
+    auth.login(Role.ADMIN)
+    bsk = factory.partner(name="BSK International Education Institute", short_name="BSK", country="DE")
+    data = csv_bytes([
+        ["日期", "合作伙伴", "方式", "主题", "内容"],
+        ["2025/10/15 10:00", "BSK", "会谈", "预科班招生", "确定 2026 年招生计划"],
+        ["2025年11月3日", "BSK International Education Institute", "", "Visit to Kassel", ""],
+        ["2025-11-03", "BSK", "", "Visit to Kassel", ""],
+    ], encoding="gb18030")
+    batch_id = importer.preview(data, "联络记录.csv", kind="history")
+    assert [r.outcome.value for r in importer.rows(batch_id)] == ["new", "new", "possible"]
+    importer.commit(batch_id)
+    with app.app_context():
+        entries = db.session.scalars(select(Interaction).order_by(Interaction.occurred_at)).all()
+        assert [(e.partner_id, e.kind, e.subject) for e in entries] == [
+            (bsk, InteractionKind.MEETING, "预科班招生"), (bsk, InteractionKind.OTHER, "Visit to Kassel")]
+    assert "2025" in client.get(f"/partners/{bsk}").text
+    again = importer.preview(data, "联络记录.csv", kind="history")
+    assert importer.batch(again).new_count == 0 and importer.batch(again).match_count == 3
+    importer.commit(again)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Interaction)) == 2
+    assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")}).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Interaction)) == 0
