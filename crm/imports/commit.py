@@ -123,9 +123,9 @@ def _already_has(partner: Partner, contact: Contact) -> bool:
 
 def _other_kind(batch: ImportBatch):
     """The module that writes and undoes a batch of another kind than partners (this module)."""
-    from crm.imports import agreements, history
+    from crm.imports import agreements, history, outcomes
 
-    return {"agreements": agreements, "history": history}.get(batch.kind)
+    return {"agreements": agreements, "history": history, "outcomes": outcomes}.get(batch.kind)
 
 
 def commit_batch(batch: ImportBatch, user_id: int | None, progress: Callable[[int], None] | None = None) -> None:

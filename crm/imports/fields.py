@@ -22,6 +22,7 @@ from crm.imports.reading import Formula
 from crm.partners.forms import MAX_TAGS, normalise_website, parse_tags
 from crm.agreements.models import AgreementKind
 from crm.interactions.models import InteractionKind
+from crm.outcomes.models import OUTCOME_COUNTS
 from crm.partners.models import PartnerKind, PartnerStatus
 
 MAX_CELL_LENGTH = 20_000
@@ -339,7 +340,43 @@ HISTORY_IMPORT = ImportKind(
     ),
 )
 
-KINDS = {kind.key: kind for kind in (PARTNER_IMPORT, AGREEMENT_IMPORT, HISTORY_IMPORT)}
+YEAR_PATTERN = re.compile(r"^(\d{4})(?:\s*[-/–~至]\s*(\d{2,4}))?\s*(?:学年|academic year)?$", re.IGNORECASE)
+
+
+def parse_academic_year(value, context):
+    """2025, "2025-2026", "2025/26", "2025-2026学年" → "2025" (the year it starts)."""
+    result = as_text(value)
+    if not result:
+        return None
+    match = YEAR_PATTERN.match(result)
+    if not match or not 1990 <= int(match.group(1)) <= 2100:
+        raise CellError(_("“%(value)s” is not an academic year; write it like 2025-2026.", value=result[:40]))
+    return match.group(1)
+
+
+OUTCOME_TITLES = {
+    "outbound_students": ("Outbound students", "Students sent abroad", "派出学生", "出境学生"),
+    "inbound_students": ("Inbound students", "International students", "来华留学生", "留学生"),
+    "joint_programme_students": ("Students in joint programmes", "中外合作办学学生", "合作办学学生"),
+    "teachers_trained": ("Teachers trained", "培训教师", "培训教师（人次）", "师资培训"),
+    "certificates_earned": ("Certificates earned", "国际职业资格证书", "证书"),
+    "experts_hosted": ("Foreign teachers / experts hosted", "外籍教师和专家", "外籍专家"),
+    "delegations_sent": ("Delegations sent", "出访团组"),
+    "delegations_received": ("Delegations received", "来访团组"),
+}
+
+OUTCOME_IMPORT = ImportKind(
+    "outcomes",
+    _l("Outcomes"),
+    (
+        ImportField("partner_id", _l("Partner"), PARTNER_TITLES, parse_one_partner, required=True),
+        ImportField("academic_year", _l("Academic year"), ("Academic year", "Year", "学年", "年度"), parse_academic_year, required=True),
+        *(ImportField(key, label, OUTCOME_TITLES[key], parse_whole_number) for key, label in OUTCOME_COUNTS.items()),
+        ImportField("note", _l("Note"), ("Note", "Notes", "备注", "说明"), text(20000)),
+    ),
+)
+
+KINDS = {kind.key: kind for kind in (PARTNER_IMPORT, AGREEMENT_IMPORT, HISTORY_IMPORT, OUTCOME_IMPORT)}
 
 
 def kind_choices() -> list[tuple[str, str]]:

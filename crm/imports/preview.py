@@ -17,7 +17,7 @@ from sqlalchemy import delete, insert, select
 
 from crm.auth.models import User
 from crm.extensions import db
-from crm.imports import agreements, history
+from crm.imports import agreements, history, outcomes
 from crm.imports.duplicates import PartnerKey, duplicate_candidates
 from crm.imports.fields import KINDS, ImportKind, ParseContext, automatic_mapping, looks_like_header, parse_row
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowAction, RowOutcome
@@ -92,7 +92,7 @@ def parse_context(kind: ImportKind) -> ParseContext:
     for user_id, email, name in db.session.execute(select(User.id, User.email, User.name)):
         users.setdefault(email.casefold(), user_id)
         users.setdefault(name.casefold(), user_id)
-    partners = agreements.partner_lookup() if kind.key in ("agreements", "history") else {}
+    partners = agreements.partner_lookup() if kind.key != "partners" else {}
     return ParseContext(users=users, partners=partners)
 
 
@@ -122,7 +122,8 @@ def analyse(batch: ImportBatch, *, commit_chunks: bool = True, progress: Callabl
             values, errors = parse_row(kind, batch.mapping, cells, context)
             yield number, values, errors
 
-    classify = {"agreements": agreements.classify, "history": history.classify}.get(kind.key, classify_partner_rows)
+    classify = {"agreements": agreements.classify, "history": history.classify,
+                "outcomes": outcomes.classify}.get(kind.key, classify_partner_rows)
     counts = {outcome: 0 for outcome in RowOutcome}
     pending: list[dict] = []
     processed = 0

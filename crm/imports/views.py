@@ -152,7 +152,7 @@ def show(batch_id: int):
 
 def _partner_names(batch: ImportBatch, page) -> dict[int, str]:
     """The names of the partners an agreements page's rows name (one statement)."""
-    if page is None or batch.kind not in ("agreements", "history"):
+    if page is None or batch.kind == "partners":
         return {}
     ids = {int(pid) for row in page.items
            for pid in (row.values.get("partner_ids") or row.values.get("partner_id") or "").split(",") if pid}

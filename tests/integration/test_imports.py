@@ -461,3 +461,30 @@ def test_contact_history_is_imported_once_and_a_second_run_adds_none(app, auth, 
     assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")}).status_code == 303
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Interaction)) == 0
+
+
+# --- Outcomes --------------------------------------------------------------------------------
+
+def test_outcomes_are_imported_per_partner_and_year_and_update_on_a_second_file(app, auth, factory, importer, client):
+    from crm.outcomes.models import Outcome
+
+    auth.login(Role.ADMIN)
+    holmesglen = factory.partner(name="Holmesglen Institute", country="AU")
+    first = importer.preview(xlsx_bytes([
+        ["合作伙伴", "学年", "派出学生", "培训教师（人次）", "备注"],
+        ["Holmesglen Institute", "2024-2025学年", 12, 30, "师资培训"],
+        ["Holmesglen Institute", "2025/26", None, "x", None],
+    ]), "成果.xlsx", kind="outcomes")
+    rows = importer.rows(first)
+    assert [r.outcome.value for r in rows] == ["new", "error"] and "not a whole number" in rows[1].errors["teachers_trained"]
+    importer.commit(first)
+    second = importer.preview(xlsx_bytes([["Partner", "Academic year", "Outbound students"], ["Holmesglen Institute", 2024, 14]]),
+                              "outcomes.xlsx", kind="outcomes")
+    assert importer.batch(second).match_count == 1
+    importer.commit(second)
+    with app.app_context():
+        outcome = db.session.scalars(select(Outcome)).one()
+        assert (outcome.partner_id, outcome.academic_year, outcome.outbound_students, outcome.teachers_trained) == (holmesglen, 2024, 14, 30)
+    assert client.post(f"/import/{second}/undo", data={"csrf_token": auth.csrf(f"/import/{second}")}).status_code == 303
+    with app.app_context():
+        assert db.session.scalars(select(Outcome)).one().outbound_students == 12
