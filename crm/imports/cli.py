@@ -65,7 +65,8 @@ def _command(kind_key: str):
             (upload_folder() / stored).unlink(missing_ok=True)
         raise SystemExit(exit_code)
 
-    command.__doc__ = f"Import {kind_key} from FILE (.xlsx or CSV)."
+    what = {"history": "contact history"}.get(kind_key, kind_key)
+    command.__doc__ = f"Import {what} from FILE (.xlsx or CSV); --dry-run checks and writes nothing."
     return command
 
 
