@@ -2,6 +2,7 @@
 import it in one transaction, undo it (admins); and /import/merge for duplicate partners."""
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def index():
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        suffix = Path(upload.filename or "").suffix.lower()[:8]
+        suffix = re.sub(r"[^a-z0-9.]", "", Path(upload.filename or "").suffix.lower())[:8]
         batch = ImportBatch(kind=form.kind.data, file_name=(upload.filename or "upload")[:255],
                             stored_name=f"{secrets.token_hex(16)}{suffix}", created_by_id=current_user.id)
         path = upload_folder() / batch.stored_name
@@ -173,6 +174,7 @@ def progress(batch_id: int):
         "imports/_progress.html", batch=batch, progress=jobs.progress_of(batch.id)))
     if htmx and not batch.is_running:
         response.headers["HX-Redirect"] = url_for("imports.show", batch_id=batch.id)
+    response.vary.add("HX-Request")
     return response
 
 
@@ -197,7 +199,10 @@ def choose(batch_id: int):
             row.action = RowAction(field.data)
     db.session.commit()
     if htmx:
-        return render_template("imports/_choice_counts.html", batch=batch, choice_counts=_choice_counts(batch))
+        response = current_app.make_response(render_template(
+            "imports/_choice_counts.html", batch=batch, choice_counts=_choice_counts(batch)))
+        response.vary.add("HX-Request")
+        return response
     flash(_("Your choices were saved."), "success")
     return redirect(url_for("imports.show", batch_id=batch.id, outcome=outcome, page=page.page), 303)
 

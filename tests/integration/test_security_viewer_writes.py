@@ -19,6 +19,7 @@ from crm.auth.models import Role
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.followups.models import FollowUp
+from crm.imports.models import BatchStatus, ImportBatch
 from crm.interactions.models import Interaction, InteractionKind
 from crm.partners.models import Partner, PartnerKind
 from crm.proposals.models import Proposal, ProposalStage
@@ -83,13 +84,14 @@ def office(app, make_user):
                              due_on=today + timedelta(days=3))
         proposal = Proposal(partner=partner, title="Joint programme", kind=AgreementKind.JOINT_PROGRAMME,
                             stage=ProposalStage.APPROVED)
-        db.session.add_all([partner, archived, contact, agreement, document, interaction, follow_up, proposal])
+        batch = ImportBatch(kind="partners", file_name="partners.xlsx", status=BatchStatus.PREVIEW, created_by_id=staff.id)
+        db.session.add_all([partner, archived, contact, agreement, document, interaction, follow_up, proposal, batch])
         db.session.commit()
         ids = {
             "partner_id": partner.id, "archived_partner_id": archived.id, "contact_id": contact.id,
             "agreement_id": agreement.id, "document_id": document.id, "interaction_id": interaction.id,
             "follow_up_id": follow_up.id, "proposal_id": proposal.id, "user_id": staff.id,
-            "staff_id": staff.id,
+            "staff_id": staff.id, "batch_id": batch.id,
         }
     return ids
 
