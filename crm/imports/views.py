@@ -94,9 +94,12 @@ def index():
     return render_template("imports/index.html", form=form, batches=batches, kinds=KINDS.values()), status
 
 
-@bp.get("/template/<kind>-<language>.xlsx")
+@bp.get("/template.xlsx")
 @editor_required
-def template(kind: str, language: str):
+def template():
+    """?kind=partners&language=zh: a blank file with that kind's column titles in that language."""
+    kind = request.args.get("kind", "")
+    language = request.args.get("language", "")
     import_kind = kind_or_404(kind)
     locale = TEMPLATE_LANGUAGES.get(language) or abort(404)
     response = current_app.response_class(template_workbook(import_kind, locale), mimetype=XLSX_MIMETYPE)

@@ -90,7 +90,7 @@ def importer(app, client, auth):
 def test_import_page_is_for_staff_and_admins_not_viewers(client, auth):
     auth.login(Role.VIEWER)
     assert client.get("/import").status_code == 403
-    assert client.get("/import/template/partners-zh.xlsx").status_code == 403
+    assert client.get("/import/template.xlsx?kind=partners&language=zh").status_code == 403
 
 
 def test_staff_see_import_in_the_partners_menu(client, auth):
@@ -102,7 +102,7 @@ def test_staff_see_import_in_the_partners_menu(client, auth):
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_filled_template_imports_partners_with_contacts(app, client, auth, importer, language):
     auth.login(Role.STAFF)
-    template = client.get(f"/import/template/partners-{language}.xlsx")
+    template = client.get(f"/import/template.xlsx?kind=partners&language={language}")
     assert template.status_code == 200
     workbook = load_workbook(io.BytesIO(template.data))
     sheet = workbook.active
@@ -427,7 +427,7 @@ def test_agreements_are_imported_for_existing_partners_with_dates_in_every_form(
 
 def test_agreement_template_in_chinese_maps_every_column(auth, client, importer):
     auth.login(Role.STAFF)
-    template = client.get("/import/template/agreements-zh.xlsx")
+    template = client.get("/import/template.xlsx?kind=agreements&language=zh")
     batch_id = importer.batch_id(importer.upload(template.data, "template.xlsx", kind="agreements"))
     assert len(importer.batch(batch_id).mapping) == 10
 
