@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from crm.auth.permissions import admin_required, editor_required
@@ -217,11 +217,14 @@ def commit(batch_id: int):
     form = BatchActionForm()
     if not form.validate_on_submit():
         abort(400)
-    if batch.status != BatchStatus.PREVIEW:
-        abort(409)
-    batch.status = BatchStatus.COMMITTING
-    batch.message = None
+    # One UPDATE decides, so that two people pressing Import at once start one commit.
+    started = db.session.execute(
+        update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == BatchStatus.PREVIEW)
+        .values(status=BatchStatus.COMMITTING, message=None)
+    ).rowcount
     db.session.commit()
+    if not started:
+        abort(409)
     jobs.run_step(batch.id, current_user.id, jobs.commit_step(current_user.id))
     return redirect(url_for("imports.show", batch_id=batch.id), 303)
 

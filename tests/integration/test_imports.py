@@ -2,6 +2,7 @@
 the web, with the office's real file shapes and each kind of bad input."""
 import io
 import re
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -488,3 +489,23 @@ def test_outcomes_are_imported_per_partner_and_year_and_update_on_a_second_file(
     assert client.post(f"/import/{second}/undo", data={"csrf_token": auth.csrf(f"/import/{second}")}).status_code == 303
     with app.app_context():
         assert db.session.scalars(select(Outcome)).one().outbound_students == 12
+
+
+def test_a_batch_is_committed_once_and_a_second_commit_answers_409(app, auth, importer):
+    auth.login(Role.STAFF)
+    batch_id = importer.preview(xlsx_bytes([["Name", "Country"], ["Ivy Tech", "US"]]), "twice.xlsx")
+    assert importer.commit(batch_id).status_code == 303
+    assert importer.commit(batch_id).status_code == 409
+    assert counts(app) == (1, 0)
+
+
+def test_a_discarded_file_leaves_nothing_behind(app, auth, importer, client):
+    auth.login(Role.STAFF)
+    batch_id = importer.preview(xlsx_bytes([["Name", "Country"], ["Ivy Tech", "US"]]), "discard.xlsx")
+    response = client.post(f"/import/{batch_id}/discard", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    assert response.status_code == 303
+    assert client.get(f"/import/{batch_id}").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ImportRow)) == 0
+    assert counts(app) == (0, 0)
+    assert list((Path(app.config["UPLOAD_FOLDER"]) / "imports").iterdir()) == []
