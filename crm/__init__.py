@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.core.health import bp as health
     from crm.dashboard.views import bp as dashboard
     from crm.followups.views import bp as followups
+    from crm.imports.views import bp as imports
     from crm.interactions.views import bp as interactions
     from crm.outcomes.views import bp as outcomes
     from crm.partners.views import bp as partners
@@ -93,5 +94,5 @@ def _register_blueprints(app: Flask) -> None:
     from crm.visits.views import bp as visits
 
     for blueprint in (health, auth, dashboard, partners, agreements, interactions, followups, proposals, calendar, search,
-                      outcomes, reports, schools, consortia, experts, programmes, renewals, trips, visits):
+                      outcomes, reports, schools, consortia, experts, programmes, renewals, trips, visits, imports):
         app.register_blueprint(blueprint)

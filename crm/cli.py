@@ -12,6 +12,7 @@ from crm.auth.models import Role, User
 from crm.core.backup import backup_command
 from crm.demo.cli import demo_cli
 from crm.extensions import db
+from crm.imports.cli import import_cli
 from crm.reminders.cli import reminders_cli
 
 FIRST_ADMIN_EMAIL = "admin@cqipc.edu.cn"
@@ -50,3 +51,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(import_cli)

@@ -119,6 +119,7 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # the test fixtures give each test its own database
     WTF_CSRF_ENABLED = True
+    IMPORT_RUN_INLINE = True  # import steps run inside the request (crm/imports/jobs.py)
 
 
 CONFIGS = {

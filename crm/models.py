@@ -4,6 +4,7 @@ from crm.audit.models import AuditEntry  # noqa: F401
 from crm.auth.models import FailedLogin, User  # noqa: F401
 from crm.contacts.models import Contact  # noqa: F401
 from crm.followups.models import FollowUp  # noqa: F401
+from crm.imports.models import ImportBatch, ImportRow  # noqa: F401
 from crm.interactions.models import Interaction  # noqa: F401
 from crm.outcomes.models import Indicator, Outcome, Quota  # noqa: F401
 from crm.partners.models import Partner, Tag  # noqa: F401

@@ -54,15 +54,16 @@ def _field_changes(obj, *, inserted: bool):
     """(field, old, new) for each changed column and many-to-many collection of `obj`."""
     state = inspect(obj)
     mapper = state.mapper
+    attrs = state.attrs  # built anew on each access: fetch it once per record
     ignored = type(obj).__audit_ignore__
     secret = type(obj).__audit_secret__
     for attr in mapper.column_attrs:
         key = attr.key
         if key in ignored or (key == "id" and not inserted):
             continue
-        history = state.attrs[key].history
+        history = attrs[key].history
         if inserted:
-            value = state.attrs[key].value
+            value = attrs[key].value
             if value is None or key == "id" or key in secret:
                 continue
             yield key, None, as_text(value)
@@ -76,7 +77,7 @@ def _field_changes(obj, *, inserted: bool):
     for rel in mapper.relationships:
         if rel.secondary is None or rel.key in ignored:
             continue
-        history = state.attrs[rel.key].history
+        history = attrs[rel.key].history
         if not history.has_changes():
             continue
         unchanged = list(history.unchanged)

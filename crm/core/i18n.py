@@ -2,7 +2,8 @@
 from functools import lru_cache
 
 import pycountry
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.languages import get_official_languages
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 

@@ -69,10 +69,13 @@ class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     notes: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # Set when this partner was merged into another (crm/imports/merge.py); it is then archived.
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"))
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    merged_into: Mapped[Partner | None] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
     tags: Mapped[list[Tag]] = relationship(secondary=partner_tag, order_by=Tag.name)
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="partner", order_by="(Contact.is_primary.desc(), Contact.name)"

@@ -19,6 +19,7 @@ from crm.auth.models import Role
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.followups.models import FollowUp
+from crm.imports.models import BatchStatus, ImportBatch
 from crm.interactions.models import Interaction, InteractionKind
 from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, OutcomeStatus, Quota
 from crm.partners.models import Partner, PartnerKind
@@ -99,8 +100,9 @@ def office(app, make_user):
                     members=[TripMember(name="Li Wei", is_leader=True)], legs=[TripLeg(country="AU", partner=partner)])
         visit = Visit(title="Holmesglen delegation", arrive_on=today, leave_on=today, partners=[partner],
                       members=[VisitMember(name="Jane Doe")], schedule=[ScheduleItem(day=today, kind="meeting", what="Talks")])
+        batch = ImportBatch(kind="partners", file_name="partners.xlsx", status=BatchStatus.PREVIEW, created_by_id=staff.id)
         db.session.add_all([partner, archived, contact, agreement, document, interaction, follow_up, proposal,
-                            school, indicator, outcome, quota, trip, visit])
+                            school, indicator, outcome, quota, trip, visit, batch])
         extra = _consortium_expert_programme(partner, folder, today)
         db.session.add_all(extra.values())
         db.session.commit()
@@ -108,7 +110,7 @@ def office(app, make_user):
             "partner_id": partner.id, "archived_partner_id": archived.id, "contact_id": contact.id,
             "agreement_id": agreement.id, "document_id": document.id, "interaction_id": interaction.id,
             "follow_up_id": follow_up.id, "proposal_id": proposal.id, "user_id": staff.id,
-            "staff_id": staff.id, "outcome_id": outcome.id, "quota_id": quota.id, "school_id": school.id,
+            "staff_id": staff.id, "batch_id": batch.id, "outcome_id": outcome.id, "quota_id": quota.id, "school_id": school.id,
             "indicator_id": indicator.id, "trip_id": trip.id, "member_id": trip.members[0].id, "leg_id": trip.legs[0].id,
             "visit_id": visit.id, "item_id": visit.schedule[0].id,
             **{f"{name}_id": record.id for name, record in extra.items()},

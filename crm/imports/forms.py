@@ -1,0 +1,125 @@
+"""The import's forms: upload, column mapping, the rows' actions, commit / discard / undo, merge."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, RadioField, SelectField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Regexp, ValidationError
+
+from crm.imports.fields import KINDS, ImportKind, kind_choices
+from crm.imports.models import ImportRow, RowAction, RowOutcome
+
+
+class UploadForm(FlaskForm):
+    kind = SelectField(_l("The file holds"), validators=[InputRequired()])
+    file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired(_l("Choose a file."))],
+                     description=_l("Excel workbooks (.xlsx) and CSV files in UTF-8 or GB18030 (as Chinese Excel and WPS save them)."))
+    submit = SubmitField(_l("Upload and map the columns"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = kind_choices()
+
+
+def mapping_form(kind: ImportKind, headers: list[str], mapping: dict[str, str], formdata=None) -> FlaskForm:
+    """One select per column of the file: which field it fills, or none."""
+
+    class MappingForm(FlaskForm):
+        submit = SubmitField(_l("Check the rows"))
+
+        def validate(self, extra_validators=None):
+            if not super().validate(extra_validators):
+                return False
+            chosen = [f.data for f in self.column_fields() if f.data]
+            ok = True
+            for f in self.column_fields():
+                if f.data and chosen.count(f.data) > 1:
+                    f.errors.append(_l("Two columns fill the same field; choose one."))
+                    ok = False
+            missing = [str(field.label) for field in kind.fields if field.required and field.key not in chosen]
+            if missing:
+                self.form_errors.append(_l("Choose a column for: %(fields)s.", fields=", ".join(missing)))
+                ok = False
+            return ok
+
+        def column_fields(self):
+            return [self[f"column_{index}"] for index in range(len(headers))]
+
+        def mapping(self) -> dict[str, str]:
+            return {str(index): f.data for index, f in enumerate(self.column_fields()) if f.data}
+
+    choices = [("", _l("— not imported —"))] + [(field.key, str(field.label)) for field in kind.fields]
+    for index, title in enumerate(headers):
+        label = title or _l("Column %(number)d", number=index + 1)
+        setattr(MappingForm, f"column_{index}", SelectField(label, choices=choices, default=mapping.get(str(index), "")))
+    return MappingForm(formdata=formdata)
+
+
+def row_actions_form(rows: list[ImportRow], formdata=None) -> FlaskForm:
+    """A select per row of the page: create, update the match, skip (only what the row allows)."""
+
+    class RowActionsForm(FlaskForm):
+        submit = SubmitField(_l("Save the choices"))
+
+        def row_fields(self):
+            return [(row, self[f"row_{row.id}"]) for row in rows]
+
+    for row in rows:
+        setattr(RowActionsForm, f"row_{row.id}", SelectField(
+            _l("Row %(number)d", number=row.number), choices=allowed_actions(row), default=row.action.value,
+            validators=[DataRequired()],
+        ))
+    return RowActionsForm(formdata=formdata)
+
+
+def allowed_actions(row: ImportRow) -> list[tuple[str, str]]:
+    if row.outcome == RowOutcome.ERROR:
+        return [(RowAction.SKIP.value, RowAction.SKIP.label)]
+    actions = [RowAction.CREATE]
+    if row.match_id or row.match_row:
+        actions.append(RowAction.UPDATE)
+    actions.append(RowAction.SKIP)
+    return [(action.value, action.label) for action in actions]
+
+
+class BatchActionForm(FlaskForm):
+    """Commit, discard or undo a batch: only the CSRF token."""
+
+
+MERGE_LABELS = {
+    "name": _l("Name (English)"), "local_name": _l("Local-language name"), "short_name": _l("Short name"),
+    "kind": _l("Kind"), "country": _l("Country"), "city": _l("City"), "website": _l("Website"), "status": _l("Status"),
+    "owner_id": _l("Relationship owner"), "notes": _l("Notes"),
+}
+MERGE_FIELDS = tuple(MERGE_LABELS)
+
+
+class MergeForm(FlaskForm):
+    survivor = RadioField(_l("Keep"), choices=[("a", _l("the first")), ("b", _l("the second"))], default="a",
+                          validators=[InputRequired()])
+    version_a = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+    version_b = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+    submit = SubmitField(_l("Merge"))
+
+
+def merge_form(labels: dict[str, str], **defaults) -> MergeForm:
+    class PartnerMergeForm(MergeForm):
+        pass
+
+    for key in MERGE_FIELDS:
+        setattr(PartnerMergeForm, f"take_{key}", RadioField(labels[key], choices=[("a", _l("first")), ("b", _l("second"))],
+                                                            default="a", validators=[InputRequired()]))
+    return PartnerMergeForm(**defaults)
+
+
+def kind_or_404(key: str) -> ImportKind:
+    from flask import abort
+
+    kind = KINDS.get(key)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+def validate_kind(form, field):
+    if field.data not in KINDS:
+        raise ValidationError(_l("Not a valid choice."))

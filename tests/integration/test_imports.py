@@ -1,0 +1,511 @@
+"""Importing partners from spreadsheets: upload → mapping → preview → commit → undo, through
+the web, with the office's real file shapes and each kind of bad input."""
+import io
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from crm.auth.models import Role
+from crm.contacts.models import Contact
+from crm.extensions import db
+from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowAction
+from crm.partners.models import Partner, PartnerKind
+
+
+def xlsx_bytes(rows, *, merge: str | None = None) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    if merge:
+        sheet.merge_cells(merge)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows, encoding="utf-8") -> bytes:
+    return "\r\n".join(",".join(cells) for cells in rows).encode(encoding)
+
+
+def counts(app):
+    with app.app_context():
+        return (db.session.scalar(select(func.count()).select_from(Partner)),
+                db.session.scalar(select(func.count()).select_from(Contact)))
+
+
+class Importer:
+    def __init__(self, app, client, auth):
+        self.app, self.client, self.auth = app, client, auth
+
+    def upload(self, data: bytes, name: str, kind="partners"):
+        token = self.auth.csrf("/import")
+        return self.client.post("/import", data={"csrf_token": token, "kind": kind, "file": (io.BytesIO(data), name)},
+                                content_type="multipart/form-data")
+
+    def batch_id(self, response) -> int:
+        assert response.status_code == 303, response.text
+        return int(re.search(r"/import/(\d+)/mapping", response.headers["Location"]).group(1))
+
+    def map(self, batch_id: int, overrides: dict | None = None):
+        page = self.client.get(f"/import/{batch_id}/mapping")
+        assert page.status_code == 200
+        data = {"csrf_token": self.auth.csrf(f"/import/{batch_id}/mapping")}
+        for name, value in re.findall(r'<select[^>]*name="(column_\d+)"[^>]*>.*?<option selected value="([^"]*)"', page.text, re.S):
+            data[name] = value
+        for name in re.findall(r'name="(column_\d+)"', page.text):
+            data.setdefault(name, "")
+        data.update(overrides or {})
+        return self.client.post(f"/import/{batch_id}/mapping", data=data)
+
+    def preview(self, data: bytes, name: str, **kwargs) -> int:
+        batch_id = self.batch_id(self.upload(data, name, **kwargs))
+        response = self.map(batch_id)
+        assert response.status_code == 303, response.text
+        return batch_id
+
+    def commit(self, batch_id: int):
+        return self.client.post(f"/import/{batch_id}/commit", data={"csrf_token": self.auth.csrf(f"/import/{batch_id}")})
+
+    def batch(self, batch_id: int) -> ImportBatch:
+        with self.app.app_context():
+            batch = db.session.get(ImportBatch, batch_id)
+            db.session.expunge(batch)
+            return batch
+
+    def rows(self, batch_id: int) -> list[ImportRow]:
+        with self.app.app_context():
+            rows = db.session.scalars(select(ImportRow).where(ImportRow.batch_id == batch_id).order_by(ImportRow.number)).all()
+            db.session.expunge_all()
+            return rows
+
+
+@pytest.fixture
+def importer(app, client, auth):
+    return Importer(app, client, auth)
+
+
+def test_import_page_is_for_staff_and_admins_not_viewers(client, auth):
+    auth.login(Role.VIEWER)
+    assert client.get("/import").status_code == 403
+    assert client.get("/import/template.xlsx?kind=partners&language=zh").status_code == 403
+
+
+def test_staff_see_import_in_the_partners_menu(client, auth):
+    auth.login(Role.STAFF)
+    page = client.get("/partners")
+    assert 'href="/import"' in page.text
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_filled_template_imports_partners_with_contacts(app, client, auth, importer, language):
+    auth.login(Role.STAFF)
+    template = client.get(f"/import/template.xlsx?kind=partners&language={language}")
+    assert template.status_code == 200
+    workbook = load_workbook(io.BytesIO(template.data))
+    sheet = workbook.active
+    titles = [cell.value for cell in sheet[1]]
+    column = {title: index for index, title in enumerate(titles)}
+    name_title, country_title, email_title = (("Name (English)", "Country", "E-mail") if language == "en" else (titles[0], titles[4], titles[14]))
+    sheet.delete_rows(2)
+    row = [None] * len(titles)
+    row[column[name_title]], row[column[country_title]] = "Hiroshima University", "日本" if language == "zh" else "Japan"
+    row[column[email_title]] = "kenji@hiroshima-u.ac.jp"
+    row[titles.index(titles[11])] = "Kenji Sato"  # contact name
+    sheet.append(row)
+    sheet.append(["Universiti Utara Malaysia", None, "UUM", None, "MY"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch_id = importer.preview(buffer.getvalue(), f"template-{language}.xlsx")
+    batch = importer.batch(batch_id)
+    assert batch.status == BatchStatus.PREVIEW and batch.new_count == 2 and batch.error_count == 0
+    assert importer.commit(batch_id).status_code == 303
+    with app.app_context():
+        hiroshima = db.session.scalars(select(Partner).where(Partner.name == "Hiroshima University")).one()
+        assert hiroshima.country == "JP"
+        assert [(c.name, c.email, c.is_primary) for c in hiroshima.contacts] == [("Kenji Sato", "kenji@hiroshima-u.ac.jp", True)]
+        assert db.session.scalars(select(Partner).where(Partner.short_name == "UUM")).one().country == "MY"
+    assert importer.batch(batch_id).created_count == 2
+
+
+def test_gb18030_csv_with_chinese_titles_countries_and_kinds(app, auth, importer):
+    auth.login(Role.STAFF)
+    data = csv_bytes([
+        ["名称", "国家", "城市", "类型", "联系人", "邮箱"],
+        ["Berufsschule Kassel", "德国", "卡塞尔", "职业院校 / TAFE 学院", "安娜", "anna@bsk.de"],
+        ["Holmesglen Institute", "Australia", "Melbourne", "vocational", "", ""],
+        ["Ivy Tech Community College", "US", "", "", "", ""],
+        ["Hochschule Bremen", "Deutschland", "", "", "", ""],
+    ], encoding="gb18030")
+    batch_id = importer.preview(data, "伙伴.csv")
+    assert importer.batch(batch_id).new_count == 4
+    importer.commit(batch_id)
+    with app.app_context():
+        rows = {p.name: p for p in db.session.scalars(select(Partner))}
+        assert rows["Berufsschule Kassel"].country == "DE" and rows["Berufsschule Kassel"].city == "卡塞尔"
+        assert rows["Berufsschule Kassel"].contacts[0].name == "安娜"
+        assert rows["Holmesglen Institute"].kind == PartnerKind.VOCATIONAL
+        assert rows["Ivy Tech Community College"].kind == PartnerKind.OTHER
+        assert rows["Hochschule Bremen"].country == "DE"
+
+
+def test_utf8_bom_csv_with_semicolons_and_dates_of_many_forms_is_read(app, auth, importer):
+    auth.login(Role.STAFF)
+    data = "\ufeffName;Country;Notes\nCardiff Met;GB;signed 2025年9月1日\n".encode()
+    batch_id = importer.preview(data, "partners.csv")
+    assert importer.batch(batch_id).new_count == 1
+
+
+def test_duplicates_in_the_file_and_in_the_database_are_shown_with_sensible_defaults(app, auth, factory, importer, client):
+    auth.login(Role.STAFF)
+    existing = factory.partner(name="Universität Kassel, Hochschule", country="DE")
+    same = factory.partner(name="Holmesglen Institute", country="AU", website="https://holmesglen.edu.au")
+    data = xlsx_bytes([
+        ["Name", "Country", "Website", "Contact", "E-mail"],
+        ["Hochschule Kassel", "DE", None, None, None],  # fuzzy: the database
+        ["Holmesglen Institute of TAFE", "AU", "https://www.holmesglen.edu.au/", "Jane Doe", "jane@holmesglen.edu.au"],  # same website
+        ["Coleg y Cymoedd", "GB", None, "Huw Jones", "huw@cymoedd.ac.uk"],
+        ["Coleg y Cymoedd", "GB", None, "Sian Evans", "sian@cymoedd.ac.uk"],  # the same partner again: a second contact
+        ["Cymoedd Coleg", "GB", None, None, None],  # fuzzy: the file
+    ])
+    batch_id = importer.preview(data, "dups.xlsx")
+    rows = importer.rows(batch_id)
+    assert [r.outcome.value for r in rows] == ["possible", "match", "new", "match", "possible"]
+    assert rows[0].candidates[0]["id"] == existing and rows[0].action == RowAction.SKIP
+    assert rows[1].match_id == same and rows[1].action == RowAction.UPDATE
+    assert rows[3].match_row == rows[2].number and rows[3].action == RowAction.UPDATE
+    assert rows[4].candidates[0]["row"] == rows[2].number and rows[4].action == RowAction.SKIP
+    page = client.get(f"/import/{batch_id}")
+    assert "Universität Kassel, Hochschule" in page.text and "Possible duplicate" in page.text
+    assert importer.commit(batch_id).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Partner)) == 3
+        coleg = db.session.scalars(select(Partner).where(Partner.name == "Coleg y Cymoedd")).one()
+        assert sorted(c.name for c in coleg.contacts) == ["Huw Jones", "Sian Evans"]
+        holmesglen = db.session.get(Partner, same)
+        assert holmesglen.name == "Holmesglen Institute of TAFE" and [c.name for c in holmesglen.contacts] == ["Jane Doe"]
+
+
+def test_user_choice_per_row_is_kept_and_a_possible_duplicate_can_be_created(app, auth, factory, importer, client):
+    auth.login(Role.STAFF)
+    factory.partner(name="Universität Kassel, Hochschule", country="DE")
+    batch_id = importer.preview(xlsx_bytes([["Name", "Country"], ["Hochschule Kassel", "DE"], ["Hochschule Fulda", "DE"]]), "a.xlsx")
+    rows = importer.rows(batch_id)
+    token = auth.csrf(f"/import/{batch_id}")
+    response = client.post(f"/import/{batch_id}/rows", data={"csrf_token": token, f"row_{rows[0].id}": "create", f"row_{rows[1].id}": "skip"})
+    assert response.status_code == 303
+    # an action the row does not allow is refused
+    bad = client.post(f"/import/{batch_id}/rows", data={"csrf_token": token, f"row_{rows[0].id}": "update", f"row_{rows[1].id}": "skip"})
+    assert bad.status_code == 422
+    importer.commit(batch_id)
+    with app.app_context():
+        names = set(db.session.scalars(select(Partner.name)))
+    assert names == {"Universität Kassel, Hochschule", "Hochschule Kassel"}
+
+
+def test_undo_removes_created_partners_and_restores_updated_ones(app, client, auth, factory, importer):
+    admin = auth.login(Role.ADMIN)
+    existing = factory.partner(name="Holmesglen Institute", country="AU", city=None)
+    batch_id = importer.preview(xlsx_bytes([
+        ["Name", "Country", "City", "Contact"],
+        ["Holmesglen Institute", "AU", "Melbourne", "Jane Doe"],
+        ["Hiroshima University", "JP", "Hiroshima", "Kenji Sato"],
+    ]), "u.xlsx")
+    importer.commit(batch_id)
+    assert counts(app) == (2, 2)
+    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    assert response.status_code == 303
+    assert counts(app) == (1, 0)
+    with app.app_context():
+        partner = db.session.get(Partner, existing)
+        assert partner.city is None
+        assert importer.batch(batch_id).status == BatchStatus.UNDONE
+        assert importer.batch(batch_id).undone_by_id == admin.id
+
+
+def test_undo_is_refused_and_names_the_records_edited_since(app, client, auth, importer):
+    auth.login(Role.ADMIN)
+    batch_id = importer.preview(xlsx_bytes([["Name", "Country"], ["Hiroshima University", "JP"], ["Ivy Tech", "US"]]), "u.xlsx")
+    importer.commit(batch_id)
+    with app.app_context():
+        partner = db.session.scalars(select(Partner).where(Partner.name == "Ivy Tech")).one()
+        partner.city = "Indianapolis"
+        db.session.commit()
+    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    assert response.status_code == 409
+    assert "Ivy Tech" in response.text and "edited since the import" in response.text
+    assert "Hiroshima University" not in response.text
+    assert counts(app) == (2, 0)
+
+
+def test_staff_cannot_undo_an_import(app, client, auth, importer):
+    auth.login(Role.STAFF)
+    batch_id = importer.preview(xlsx_bytes([["Name", "Country"], ["Ivy Tech", "US"]]), "u.xlsx")
+    importer.commit(batch_id)
+    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    assert response.status_code == 403
+    assert counts(app) == (1, 0)
+
+
+def test_a_partner_changed_between_preview_and_commit_stops_the_whole_commit(app, client, auth, factory, importer):
+    auth.login(Role.STAFF)
+    existing = factory.partner(name="Holmesglen Institute", country="AU")
+    batch_id = importer.preview(xlsx_bytes([["Name", "Country", "City"], ["Holmesglen Institute", "AU", "Melbourne"], ["Ivy Tech", "US", None]]), "s.xlsx")
+    with app.app_context():
+        db.session.get(Partner, existing).city = "Chadstone"
+        db.session.commit()
+    importer.commit(batch_id)
+    batch = importer.batch(batch_id)
+    assert batch.status == BatchStatus.PREVIEW and "Holmesglen Institute" in batch.message
+    assert counts(app) == (1, 0)
+
+
+def test_an_import_is_audited_row_by_row_and_as_a_batch(app, auth, importer):
+    from crm.audit.models import AuditEntry
+
+    user = auth.login(Role.STAFF)
+    batch_id = importer.preview(xlsx_bytes([["Name", "Country"], ["Ivy Tech", "US"]]), "audit.xlsx")
+    importer.commit(batch_id)
+    batch = importer.batch(batch_id)
+    assert (batch.created_by_id, batch.file_name, batch.created_count) == (user.id, "audit.xlsx", 1)
+    assert batch.committed_at is not None
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.record_type == "partner")).all()
+        assert entries and all(entry.user_id == user.id for entry in entries)
+
+
+# --- Bad input: a clear message, nothing written -------------------------------------------
+
+def _upload_refused(importer, data, name, message):
+    response = importer.upload(data, name)
+    assert response.status_code == 422, response.status_code
+    assert message in response.text
+    with importer.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+    assert counts(importer.app) == (0, 0)
+
+
+def test_empty_file_is_refused(auth, importer):
+    auth.login(Role.STAFF)
+    _upload_refused(importer, b"", "empty.csv", "The file is empty.")
+    _upload_refused(importer, b"\xef\xbb\xbf\r\n\r\n", "blank.csv", "The file is empty.")
+
+
+def test_old_xls_and_renamed_and_binary_files_are_refused(auth, importer):
+    auth.login(Role.STAFF)
+    _upload_refused(importer, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old.xls", "old Excel file (.xls)")
+    _upload_refused(importer, b"%PDF-1.7\n" + b"x" * 100, "partners.csv", "This is not a spreadsheet")
+    _upload_refused(importer, b"Name,Country\nIvy Tech,US\n", "partners.xlsx", "does not match its name")
+    _upload_refused(importer, xlsx_bytes([["Name", "Country"]]), "partners.csv", "does not match its name")
+
+
+def test_a_thousand_columns_are_refused(auth, importer):
+    auth.login(Role.STAFF)
+    _upload_refused(importer, xlsx_bytes([["Name", "Country"] + [f"c{i}" for i in range(998)], ["Ivy Tech", "US"]]), "wide.xlsx", "1000 columns")
+    _upload_refused(importer, csv_bytes([["Name", "Country"] + ["x"] * 998, ["Ivy Tech", "US"]]), "wide.csv", "1000 columns")
+
+
+def test_merged_header_cells_are_refused(auth, importer):
+    auth.login(Role.STAFF)
+    data = xlsx_bytes([["Name", "Country", None], ["Ivy Tech", "US", "x"]], merge="B1:C1")
+    _upload_refused(importer, data, "merged.xlsx", "merged cells")
+
+
+def test_file_over_the_size_limit_answers_413_and_writes_nothing(app, auth, importer):
+    auth.login(Role.STAFF)
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = importer.upload(b"Name,Country\n" + b"Ivy Tech,US\n" * 200, "big.csv")
+    assert response.status_code == 413
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_formula_and_over_long_cells_are_errors_of_their_row_and_are_not_written(app, auth, importer, client):
+    auth.login(Role.STAFF)
+    data = xlsx_bytes([
+        ["Name", "Country", "City"],
+        ["=HYPERLINK(\"http://evil.example\",\"Click\")", "US", None],
+        ["Ivy Tech", "US", "x" * 101],
+        ["Good College", "US", None],
+    ])
+    batch_id = importer.preview(data, "bad.xlsx")
+    rows = importer.rows(batch_id)
+    assert "formula" in rows[0].errors["name"]
+    assert "At most 100 characters" in rows[1].errors["city"]
+    assert [r.action.value for r in rows] == ["skip", "skip", "create"]
+    page = client.get(f"/import/{batch_id}?outcome=error")
+    assert "copy the cells and paste them as values" in page.text
+    importer.commit(batch_id)
+    with app.app_context():
+        assert list(db.session.scalars(select(Partner.name))) == ["Good College"]
+
+
+def test_script_tags_are_stored_as_text_and_shown_escaped(app, auth, importer, client):
+    auth.login(Role.STAFF)
+    name = "<script>alert(1)</script> College"
+    batch_id = importer.preview(csv_bytes([["Name", "Country"], [name, "US"]]), "xss.csv")
+    page = client.get(f"/import/{batch_id}")
+    assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    importer.commit(batch_id)
+    with app.app_context():
+        assert db.session.scalars(select(Partner.name)).one() == name
+
+
+def test_mapping_needs_the_required_fields_once(auth, importer):
+    auth.login(Role.STAFF)
+    batch_id = importer.batch_id(importer.upload(csv_bytes([["Institution", "Land"], ["Ivy Tech", "US"]]), "m.csv"))
+    response = importer.map(batch_id)
+    assert response.status_code == 422 and "Choose a column for" in response.text
+    response = importer.map(batch_id, {"column_0": "name", "column_1": "name"})
+    assert response.status_code == 422 and "Two columns fill the same field" in response.text
+    assert importer.map(batch_id, {"column_0": "name", "column_1": "country"}).status_code == 303
+    assert importer.batch(batch_id).new_count == 1
+
+
+def test_round_trip_export_wipe_import_gives_the_same_partners(app, client, auth, factory, importer):
+    auth.login(Role.ADMIN)
+    first = factory.partner(name="Holmesglen Institute", local_name=None, short_name="HI", country="AU", city="Melbourne",
+                            website="https://holmesglen.edu.au")
+    factory.contact(first, name="Jane Doe", email="jane@holmesglen.edu.au")
+    second = factory.partner(name="Hiroshima University", local_name="広島大学", country="JP", kind=PartnerKind.UNIVERSITY)
+    factory.contact(second, name="Kenji Sato")
+    fields = ("name", "local_name", "short_name", "kind", "country", "city", "website", "status")
+
+    def snapshot():
+        with app.app_context():
+            partners = db.session.scalars(select(Partner).order_by(Partner.name)).all()
+            return [tuple(getattr(p, f) for f in fields) for p in partners]
+
+    before = snapshot()
+    export = client.get("/partners/export.xlsx")
+    assert export.status_code == 200
+    with app.app_context():
+        db.session.execute(Contact.__table__.delete())
+        db.session.execute(Partner.__table__.delete())
+        db.session.commit()
+    batch_id = importer.preview(export.data, "partners.xlsx")
+    assert importer.batch(batch_id).new_count == 2
+    importer.commit(batch_id)
+    assert snapshot() == before
+
+
+# --- Agreements ------------------------------------------------------------------------------
+
+def test_agreements_are_imported_for_existing_partners_with_dates_in_every_form(app, auth, factory, importer, client):
+    from crm.agreements.models import Agreement, AgreementKind
+
+    auth.login(Role.ADMIN)
+    bsk = factory.partner(name="BSK International Education Institute", short_name="BSK", country="DE")
+    holmesglen = factory.partner(name="Holmesglen Institute", country="AU")
+    factory.agreement([holmesglen], title="Teacher training agreement")
+    data = xlsx_bytes([
+        ["协议名称", "合作伙伴", "类型", "签署日期", "生效日期", "有效期至", "提前通知期"],
+        ["联合培养协议", "BSK", "合作办学 / 双学位", "2025年9月1日", "2025/9/1", 47000, "180"],
+        ["Teacher training agreement", "Holmesglen Institute", "", None, None, "2029-06-30", None],
+        ["Nowhere MoU", "Atlantis College", "", "2025-13-01", None, None, None],
+    ])
+    batch_id = importer.preview(data, "协议.xlsx", kind="agreements")
+    rows = importer.rows(batch_id)
+    assert [r.outcome.value for r in rows] == ["new", "match", "error"]
+    assert "Atlantis College" in rows[2].errors["partner_ids"] and "2025-13-01" in rows[2].errors["signed_on"]
+    assert "BSK International Education Institute" in client.get(f"/import/{batch_id}").text
+    importer.commit(batch_id)
+    with app.app_context():
+        joint = db.session.scalars(select(Agreement).where(Agreement.title == "联合培养协议")).one()
+        assert [p.id for p in joint.partners] == [bsk] and joint.kind == AgreementKind.JOINT_PROGRAMME
+        assert (joint.signed_on.isoformat(), joint.valid_from.isoformat(), joint.valid_until.isoformat(), joint.notice_days) == (
+            "2025-09-01", "2025-09-01", "2028-09-04", 180)
+        assert db.session.scalars(select(Agreement).where(Agreement.title == "Teacher training agreement")).one().valid_until.isoformat() == "2029-06-30"
+    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    assert response.status_code == 303
+    with app.app_context():
+        assert [a.title for a in db.session.scalars(select(Agreement))] == ["Teacher training agreement"]
+        assert db.session.scalars(select(Agreement)).one().valid_until.isoformat() != "2029-06-30"
+
+
+def test_agreement_template_in_chinese_maps_every_column(auth, client, importer):
+    auth.login(Role.STAFF)
+    template = client.get("/import/template.xlsx?kind=agreements&language=zh")
+    batch_id = importer.batch_id(importer.upload(template.data, "template.xlsx", kind="agreements"))
+    assert len(importer.batch(batch_id).mapping) == 10
+
+
+# --- Contact history -------------------------------------------------------------------------
+
+def test_contact_history_is_imported_once_and_a_second_run_adds_none(app, auth, factory, importer, client):
+    from crm.interactions.models import Interaction, InteractionKind
+
+    auth.login(Role.ADMIN)
+    bsk = factory.partner(name="BSK International Education Institute", short_name="BSK", country="DE")
+    data = csv_bytes([
+        ["日期", "合作伙伴", "方式", "主题", "内容"],
+        ["2025/10/15 10:00", "BSK", "会谈", "预科班招生", "确定 2026 年招生计划"],
+        ["2025年11月3日", "BSK International Education Institute", "", "Visit to Kassel", ""],
+        ["2025-11-03", "BSK", "", "Visit to Kassel", ""],
+    ], encoding="gb18030")
+    batch_id = importer.preview(data, "联络记录.csv", kind="history")
+    assert [r.outcome.value for r in importer.rows(batch_id)] == ["new", "new", "possible"]
+    importer.commit(batch_id)
+    with app.app_context():
+        entries = db.session.scalars(select(Interaction).order_by(Interaction.occurred_at)).all()
+        assert [(e.partner_id, e.kind, e.subject) for e in entries] == [
+            (bsk, InteractionKind.MEETING, "预科班招生"), (bsk, InteractionKind.OTHER, "Visit to Kassel")]
+    assert "2025" in client.get(f"/partners/{bsk}").text
+    again = importer.preview(data, "联络记录.csv", kind="history")
+    assert importer.batch(again).new_count == 0 and importer.batch(again).match_count == 3
+    importer.commit(again)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Interaction)) == 2
+    assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")}).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Interaction)) == 0
+
+
+# --- Outcomes --------------------------------------------------------------------------------
+
+def test_outcomes_are_imported_per_partner_and_year_and_update_on_a_second_file(app, auth, factory, importer, client):
+    from crm.outcomes.models import Outcome
+
+    auth.login(Role.ADMIN)
+    holmesglen = factory.partner(name="Holmesglen Institute", country="AU")
+    first = importer.preview(xlsx_bytes([
+        ["合作伙伴", "学年", "派出学生", "培训教师（人次）", "备注"],
+        ["Holmesglen Institute", "2024-2025学年", 12, 30, "师资培训"],
+        ["Holmesglen Institute", "2025/26", None, "x", None],
+    ]), "成果.xlsx", kind="outcomes")
+    rows = importer.rows(first)
+    assert [r.outcome.value for r in rows] == ["new", "error"] and "not a whole number" in rows[1].errors["teachers_trained"]
+    importer.commit(first)
+    second = importer.preview(xlsx_bytes([["Partner", "Academic year", "Outbound students"], ["Holmesglen Institute", 2024, 14]]),
+                              "outcomes.xlsx", kind="outcomes")
+    assert importer.batch(second).match_count == 1
+    importer.commit(second)
+    with app.app_context():
+        outcome = db.session.scalars(select(Outcome)).one()
+        assert (outcome.partner_id, outcome.academic_year, outcome.outbound_students, outcome.teachers_trained) == (holmesglen, 2024, 14, 30)
+    assert client.post(f"/import/{second}/undo", data={"csrf_token": auth.csrf(f"/import/{second}")}).status_code == 303
+    with app.app_context():
+        assert db.session.scalars(select(Outcome)).one().outbound_students == 12
+
+
+def test_a_batch_is_committed_once_and_a_second_commit_answers_409(app, auth, importer):
+    auth.login(Role.STAFF)
+    batch_id = importer.preview(xlsx_bytes([["Name", "Country"], ["Ivy Tech", "US"]]), "twice.xlsx")
+    assert importer.commit(batch_id).status_code == 303
+    assert importer.commit(batch_id).status_code == 409
+    assert counts(app) == (1, 0)
+
+
+def test_a_discarded_file_leaves_nothing_behind(app, auth, importer, client):
+    auth.login(Role.STAFF)
+    batch_id = importer.preview(xlsx_bytes([["Name", "Country"], ["Ivy Tech", "US"]]), "discard.xlsx")
+    response = client.post(f"/import/{batch_id}/discard", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    assert response.status_code == 303
+    assert client.get(f"/import/{batch_id}").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ImportRow)) == 0
+    assert counts(app) == (0, 0)
+    assert list((Path(app.config["UPLOAD_FOLDER"]) / "imports").iterdir()) == []
