@@ -15,7 +15,6 @@ from crm.partners.models import Partner
 from crm.proposals.models import Proposal
 
 EVERYONE = "all"
-HOME_CARD_LIMIT = 10
 
 
 def not_archived():
@@ -125,21 +124,6 @@ def overdue_count(assignee_id: int, today: date) -> int:
         .select_from(FollowUp)
         .where(FollowUp.assignee_id == assignee_id, *_overdue(today), not_archived())
     )
-
-
-def overdue_of(assignee_id: int, today: date, limit: int = HOME_CARD_LIMIT) -> list[FollowUp]:
-    """The home page's card: the most overdue first."""
-    return db.session.scalars(
-        select(FollowUp)
-        .where(FollowUp.assignee_id == assignee_id, *_overdue(today), not_archived())
-        .options(
-            joinedload(FollowUp.interaction).joinedload(Interaction.partner),
-            joinedload(FollowUp.agreement),
-            joinedload(FollowUp.proposal),
-        )
-        .order_by(FollowUp.due_on, FollowUp.id)
-        .limit(limit)
-    ).all()
 
 
 def load_follow_up(follow_up_id: int) -> FollowUp | None:

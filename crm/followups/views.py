@@ -37,12 +37,6 @@ def overdue_counter():
     return {"overdue_follow_up_count": overdue_follow_up_count}
 
 
-@bp.app_template_global()
-def my_overdue_follow_ups():
-    """The home page's "Overdue follow-ups" card."""
-    return queries.overdue_of(current_user.id, date.today())
-
-
 @bp.get("/follow-ups")
 def index():
     """Mine by default; an admin chooses someone else's, or everyone's (`?assignee=all`).

@@ -335,6 +335,11 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int) -> PartnerPa
     return PartnerPage(rows=rows, total=total, page=page, per_page=per_page, facets=facets)
 
 
+def partner_count(filters: PartnerFilters) -> int:
+    """How many partners the list shows under `filters` (its own total, one statement)."""
+    return sum(count for _code, count in country_facets(filters))
+
+
 def partners_for_export(filters: PartnerFilters) -> list[PartnerRow]:
     """Every partner the filters find, with tags loaded, in the list's order (two statements)."""
     statement = partner_rows_statement(filters, sorted(country_names("en"))).options(selectinload(Partner.tags))

@@ -240,10 +240,16 @@ def proposal_of_agreement(agreement_id: int) -> Proposal | None:
     )
 
 
+def _owned_by(owner_id: int | None):
+    return () if owner_id is None else (Proposal.owner_id == owner_id,)
+
+
 def proposals_needing_action(
-    today: date | None = None, now: datetime | None = None, limit: int = NEEDING_ACTION_LIMIT
+    today: date | None = None, now: datetime | None = None, limit: int = NEEDING_ACTION_LIMIT,
+    owner_id: int | None = None,
 ) -> list[Proposal]:
-    """Open proposals whose next step is due or overdue, or that have not moved for too long.
+    """Open proposals whose next step is due or overdue, or that have not moved for too long
+    (of one owner when `owner_id` is given).
 
     Overdue first, then the longest-stalled; the first `limit`, in one statement.
     """
@@ -251,7 +257,7 @@ def proposals_needing_action(
     # The first few ids are found by sorting narrow rows; only they are loaded with their partners.
     first = (
         select(Proposal.id)
-        .where(Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now))
+        .where(Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now), *_owned_by(owner_id))
         .order_by(*order)
         .limit(limit)
         .subquery()
@@ -261,10 +267,25 @@ def proposals_needing_action(
     ).all()
 
 
-def proposals_needing_action_count(today: date | None = None, now: datetime | None = None) -> int:
+def proposals_needing_action_count(today: date | None = None, now: datetime | None = None,
+                                   owner_id: int | None = None) -> int:
     """How many proposals need action in all (the home card lists only the first few)."""
     return db.session.scalar(
         select(func.count(Proposal.id)).where(
-            Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now)
+            Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now), *_owned_by(owner_id)
         )
     )
+
+
+def proposals_by_stage() -> list[tuple[ProposalStage, int]]:
+    """How many proposals (not archived, of live partners) each stage holds, in stage order,
+    every stage listed (one statement): the home page's chart, each bar linking to the list
+    filtered by its stage."""
+    counts = dict(
+        db.session.execute(
+            select(Proposal.stage, func.count(Proposal.id))
+            .where(Proposal.archived_at.is_(None), of_live_partner())
+            .group_by(Proposal.stage)
+        ).all()
+    )
+    return [(stage, counts.get(stage, 0)) for stage in sorted(ProposalStage, key=lambda stage: STAGE_ORDER.get(stage, 99))]
