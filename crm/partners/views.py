@@ -12,6 +12,7 @@ from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.views import bp as contacts_bp
 from crm.core.archiving import restore_archived
+from crm.core.charts import bar_chart
 from crm.core.export import csv_response, xlsx_response
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
@@ -174,7 +175,22 @@ def countries():
 
         order = {code: rank for rank, (code, _name) in enumerate(country_choices())}
         rows.sort(key=lambda row: order.get(row.code, len(order)))
-    return render_template("partners/countries.html", rows=rows, by_name=by_name)
+    return render_template("partners/countries.html", rows=rows, by_name=by_name, charts=country_charts(rows))
+
+
+def country_charts(rows) -> list:
+    """Partners and agreements in force by country, the most first; each bar opens its list."""
+    by_partners = sorted(rows, key=lambda row: (-row.partners, country_name(row.code)))
+    by_agreements = sorted((row for row in rows if row.active_agreements), key=lambda row: (-row.active_agreements, country_name(row.code)))
+    return [
+        bar_chart(_("Partners by country"),
+                  [(country_name(row.code), row.partners, url_for("partners.index", country=row.code)) for row in by_partners],
+                  value_label=_("Partners")),
+        bar_chart(_("Agreements in force by country"),
+                  [(country_name(row.code), row.active_agreements, url_for("agreements.index", country=row.code, status="current"))
+                   for row in by_agreements],
+                  value_label=_("Agreements in force")),
+    ]
 
 
 def _live_partner_or_404(partner_id: int) -> Partner:
