@@ -4,6 +4,7 @@ The navigation's overdue counter lives here too: a context value computed with o
 a fragment that refreshes when a page announces `followUpsChanged`.
 """
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -104,10 +105,22 @@ def _load_or_404(follow_up_id: int):
     return follow_up
 
 
+@bp.app_template_global()
+def page_path() -> str:
+    """The page the user is on (for a form's `next`), also inside a fragment htmx loaded."""
+    current = request.headers.get("HX-Current-URL") if htmx else None
+    if current:
+        parts = urlsplit(current)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return safe_next_url(path) or url_for("followups.index")
+    return request.full_path.rstrip("?")
+
+
 def _answer(follow_up, form):
-    """The updated row (htmx), or back to the page the form was on."""
+    """The updated row or list item (htmx: the element that asked), or back to the page the form was on."""
     if htmx:
-        response = make_response(render_template("followups/_row.html", follow_up=follow_up,
+        template = "followups/_item.html" if htmx.target == f"follow-up-item-{follow_up.id}" else "followups/_row.html"
+        response = make_response(render_template(template, follow_up=follow_up,
                                                       back=safe_next_url(form.next.data) or url_for("followups.index")))
         response.headers["HX-Trigger"] = CHANGED_EVENT
         return response
