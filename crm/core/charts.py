@@ -79,3 +79,14 @@ def column_chart(title: str, data: Iterable[tuple], *, value_label: str = "", li
         item.x, item.width = index * slot + slot * 0.15, slot * 0.7
         item.y = 16 + COLUMN_AREA_HEIGHT - item.height
     return Chart(title, "columns", items, value_label, height=16 + COLUMN_AREA_HEIGHT + AXIS_HEIGHT)
+
+
+def month_label(start, *, with_year: bool = False) -> str:
+    """A column's month in the user's language: "Mar" / "3月", with the year ("Jan 2026" /
+    "2026年1月") for the first column and each January, so that twelve columns fit."""
+    from babel.dates import format_date, format_skeleton
+    from flask_babel import get_locale
+
+    if with_year or start.month == 1:
+        return format_skeleton("yMMM", start, locale=get_locale())
+    return format_date(start, "LLL", locale=get_locale())

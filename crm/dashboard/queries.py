@@ -12,15 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from babel.dates import format_skeleton
 from flask import current_app, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.agreements.models import Agreement
 from crm.agreements.queries import AgreementFilter, agreement_list_count, renewals_due, renewals_due_count
-from crm.core.charts import Chart, bar_chart, column_chart
+from crm.core.charts import Chart, bar_chart, column_chart, month_label
 from crm.core.deadlines import Deadline, deadlines_due
 from crm.extensions import db
 from crm.followups import queries as follow_ups
@@ -146,10 +144,6 @@ def office_figures(user, today: date, my_counts: dict[str, int]) -> list[Figure]
     ]
 
 
-def _month_label(start: date) -> str:
-    return format_skeleton("yyMMM", start, locale=get_locale())
-
-
 def home_charts(today: date) -> list[Chart]:
     """Contacts logged per month (each month linking to /history for that month) and the
     proposals by stage (each stage linking to the list of its proposals)."""
@@ -158,9 +152,9 @@ def home_charts(today: date) -> list[Chart]:
     activity = column_chart(
         _l("Contacts logged per month"),
         [
-            (_month_label(start), count,
+            (month_label(start, with_year=index == 0), count,
              url_for("interactions.history", date_from=start.isoformat(), date_to=(end - timedelta(days=1)).isoformat()))
-            for (start, count), end in zip(months, next_starts, strict=True)
+            for index, ((start, count), end) in enumerate(zip(months, next_starts, strict=True))
         ],
         value_label=_l("Contacts logged"),
     )
