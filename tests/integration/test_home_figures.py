@@ -14,7 +14,8 @@ TODAY = date.today()
 
 
 def _rows_of(key: str, html: str) -> int:
-    """How many records a list page shows, by the kind of list."""
+    """How many records a list page shows, by the kind of list (a chart's table is no list)."""
+    html = re.sub(r'<figure class="app-chart".*?</figure>', "", html, flags=re.S)
     if key == "interactions":
         return len(re.findall(r'<li class="app-entry[ "]', html))
     if key == "open-proposals":
