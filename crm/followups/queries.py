@@ -138,3 +138,16 @@ def load_follow_up(follow_up_id: int) -> FollowUp | None:
             joinedload(FollowUp.proposal),
         )
     ).first()
+
+
+def open_of_partner(partner_id: int) -> list[FollowUp]:
+    """The open follow-ups about a partner, ours and the partner's own promises: those of its
+    interactions, of its agreements and of its proposals; soonest due first (one statement)."""
+    from crm.agreements.models import agreement_partner
+
+    about_partner = or_(
+        FollowUp.interaction.has(Interaction.partner_id == partner_id),
+        FollowUp.agreement_id.in_(select(agreement_partner.c.agreement_id).where(agreement_partner.c.partner_id == partner_id)),
+        FollowUp.proposal.has(Proposal.partner_id == partner_id),
+    )
+    return db.session.scalars(_rows(_open_of(EVERYONE).where(about_partner))).unique().all()

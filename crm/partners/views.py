@@ -26,6 +26,7 @@ from crm.partners.forms import (
     PartnerEditForm,
     PartnerFilterForm,
 )
+from crm.partners.brief import brief_of
 from crm.partners.models import Partner, Tag
 from crm.partners.queries import (
     countries_overview,
@@ -216,6 +217,15 @@ def show(partner_id: int):
         history=record_history(partner),
         action_form=RecordActionForm(obj=partner),
     )
+
+
+@bp.get("/<int:partner_id>/brief")
+def brief(partner_id: int):
+    """The briefing sheet: one printable page about the partner before a visit."""
+    partner = partner_by_id(partner_id)
+    if partner is None or partner.is_archived:
+        abort(404)
+    return render_template("partners/brief.html", brief=brief_of(partner, date.today()))
 
 
 def tags_named(names: list[str]) -> list[Tag]:

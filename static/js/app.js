@@ -46,3 +46,8 @@
     menus().forEach(function (menu) { menu.open = false; menu.querySelector("summary").focus(); });
   });
 })();
+
+// A Print button (data-app-print), e.g. on the briefing sheet: the browser's print dialog.
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-app-print]")) window.print();
+});
