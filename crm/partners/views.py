@@ -3,6 +3,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +13,9 @@ from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.views import bp as contacts_bp
 from crm.core.archiving import restore_archived
+from crm.core.bulk import MAX_BULK, stale_among
 from crm.core.charts import bar_chart
+from crm.interactions.forms import assignee_choices
 from crm.core.export import csv_response, xlsx_response
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
@@ -24,9 +27,11 @@ from crm.partners.forms import (
     PARTNER_FIELDS,
     PartnerCreateForm,
     PartnerEditForm,
+    PartnerBulkForm,
     PartnerFilterForm,
 )
 from crm.partners.brief import brief_of
+from crm.partners.bulk import apply_change, chosen_partners
 from crm.partners.models import Partner, Tag
 from crm.partners.queries import (
     countries_overview,
@@ -90,7 +95,7 @@ def index():
     page = partner_page(filters, page_number(), current_app.config["PAGE_SIZE"])
     if page is None:
         abort(404)
-    context = {"form": form, "page": page, "filters": filters, "list_url": list_url}
+    context = {"form": form, "page": page, "filters": filters, "list_url": list_url, "bulk_form": _bulk_form(filters)}
     status = 200 if valid else 422
     if target == MORE_ID:
         return render_template("partners/_rows.html", **context), status
@@ -98,6 +103,15 @@ def index():
         headers = {"HX-Push-Url": list_url()}
         return render_template("partners/_results.html", **context), status, headers
     return render_template("partners/index.html", **context), status
+
+
+def _bulk_form(filters) -> PartnerBulkForm | None:
+    """The list's bulk change form, for those who may edit (not on the archived list)."""
+    if not current_user.can_edit or filters.archived:
+        return None
+    form = PartnerBulkForm(formdata=None)
+    form.owner.choices = assignee_choices()
+    return form
 
 
 def _filter_description(form: PartnerFilterForm) -> list[list[str]]:
@@ -217,6 +231,40 @@ def show(partner_id: int):
         history=record_history(partner),
         action_form=RecordActionForm(obj=partner),
     )
+
+
+@bp.post("/bulk")
+@editor_required
+def bulk():
+    """Change the chosen partners (or all the list's, its filters in the URL) together: a
+    confirmation naming the count first, then one transaction, refused (409) when any of them
+    changed since the confirmation (crm/core/bulk.py)."""
+    form = PartnerBulkForm()
+    form.owner.choices = assignee_choices()
+    back = list_url()
+    if not form.validate_on_submit():
+        return render_template("partners/bulk.html", form=form, partners=[], back=back), 422
+    if form.is_confirmed:
+        partners = chosen_partners(list(form.targets.data), None)
+        stale = stale_among(partners, form.targets.data)
+        if stale:
+            return render_template("partners/bulk.html", form=form, partners=[], back=back, stale=len(stale)), 409
+    else:
+        filters = None
+        if form.all_matching.data:
+            list_form = _filter_form(with_choices=False)
+            list_form.validate()
+            filters = list_form.filters()
+        partners = chosen_partners(form.ids.data, filters)
+        if not partners or len(partners) > MAX_BULK:
+            return render_template("partners/bulk.html", form=form, partners=partners, back=back,
+                                   too_many=len(partners) > MAX_BULK, max_bulk=MAX_BULK), 422
+        return render_template("partners/bulk.html", form=form, partners=partners, back=back, confirming=True)
+    tag = tags_named([form.tag.data.strip()])[0] if form.action.data in ("add_tag", "remove_tag") else None
+    changed = apply_change(partners, form.action.data, tag=tag, owner_id=form.owner.data, status=form.status.data)
+    db.session.commit()
+    flash(ngettext("%(num)d partner changed.", "%(num)d partners changed.", changed), "success")
+    return redirect(back, 303)
 
 
 @bp.get("/<int:partner_id>/brief")
