@@ -151,3 +151,15 @@ def open_of_partner(partner_id: int) -> list[FollowUp]:
         FollowUp.proposal.has(Proposal.partner_id == partner_id),
     )
     return db.session.scalars(_rows(_open_of(EVERYONE).where(about_partner))).unique().all()
+
+
+def chosen_open(ids: list[int] | None, assignee_id: int | str, group_key: str | None, today: date, limit: int) -> list[FollowUp]:
+    """Open follow-ups for a bulk change: those of `ids`, or (ids None) all the page lists: the
+    assignee's (or everyone's), of one group when `group_key` is given; at most `limit`."""
+    if ids is None:
+        statement = _open_of(assignee_id)
+        if group_key is not None:
+            statement = statement.where(group_condition(group_key, today))
+    else:
+        statement = select(FollowUp).where(FollowUp.id.in_(ids or [-1]), FollowUp.done.is_(False), not_archived())
+    return db.session.scalars(_rows(statement).limit(limit)).unique().all()
