@@ -35,7 +35,7 @@ def test_axe_finds_no_serious_violation_on_the_main_pages(page, live_server, liv
     partner, agreement, proposal = demo_office
     admin = live_user(Role.ADMIN, email="axe.admin@cqipc.edu.cn", name="Axe Admin", locale=language)
     login(admin)
-    paths = ["/", "/partners", "/partners/countries", f"/partners/{partner}",
+    paths = ["/", "/partners", "/partners/countries", f"/partners/{partner}", f"/partners/{partner}/brief",
              "/agreements", "/agreements/renewals", f"/agreements/{agreement}", "/history", "/follow-ups",
              "/follow-ups?assignee=all", "/proposals", "/proposals?view=list", f"/proposals/{proposal}",
              "/account", "/admin/users", "/partners/new", "/interactions/new"]
