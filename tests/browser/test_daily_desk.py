@@ -35,7 +35,7 @@ def test_a_staff_members_home_shows_their_renewal_decision_and_done_updates_the_
     counters = page.locator("#my-day-counts")
     expect(counters).to_contain_text("2 项逾期待办跟进")
     expect(page.locator("#overdue-count")).to_contain_text("2")
-    page.get_by_role("button", name="将“寄送考试日期”标记为已完成").click()
+    page.get_by_role("button", name="标记完成：“寄送考试日期”").click()
     expect(page.get_by_role("button", name="重新打开“寄送考试日期”")).to_be_visible()
     expect(counters).to_contain_text("1 项逾期待办跟进")
     expect(page.locator("#overdue-count")).to_contain_text("1")
