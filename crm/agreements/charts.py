@@ -12,9 +12,9 @@ def renewals_chart(today: date, months: int = 12) -> Chart:
     """Renewals to decide by month of their act-by date for the next `months` months, after a
     column of those whose act-by date has passed (it links to them in the agreement list)."""
     data = []
-    for index, month in enumerate(renewals_by_month(today, months)):
+    for month in renewals_by_month(today, months):
         if month.start is None:
             data.append((_l("Overdue"), month.count, url_for("agreements.index", renewal="overdue", sort="act_by")))
         else:
-            data.append((month_label(month.start, with_year=index == 1), month.count))
+            data.append((month_label(month.start), month.count))
     return column_chart(_l("Renewals to decide, by month of the act-by date"), data, value_label=_l("Renewals"))

@@ -83,7 +83,7 @@ def column_chart(title: str, data: Iterable[tuple], *, value_label: str = "", li
 
 def month_label(start, *, with_year: bool = False) -> str:
     """A column's month in the user's language: "Mar" / "3月", with the year ("Jan 2026" /
-    "2026年1月") for the first column and each January, so that twelve columns fit."""
+    "2026年1月") on each January (or when asked), so that twelve columns fit side by side."""
     from babel.dates import format_date, format_skeleton
     from flask_babel import get_locale
 

@@ -152,9 +152,9 @@ def home_charts(today: date) -> list[Chart]:
     activity = column_chart(
         _l("Contacts logged per month"),
         [
-            (month_label(start, with_year=index == 0), count,
+            (month_label(start), count,
              url_for("interactions.history", date_from=start.isoformat(), date_to=(end - timedelta(days=1)).isoformat()))
-            for index, ((start, count), end) in enumerate(zip(months, next_starts, strict=True))
+            for (start, count), end in zip(months, next_starts, strict=True)
         ],
         value_label=_l("Contacts logged"),
     )
