@@ -464,11 +464,11 @@ def follow_ups_of(agreement_id: int):
 # --- Counts and charts for the home page and the renewals view ------------------------------
 
 
-def agreement_list_count(criteria: AgreementFilter | None = None, today: date | None = None) -> int:
-    """How many agreements /agreements lists under `criteria` (one COUNT of the list's statement):
-    a figure that links to that list shows exactly its number of rows."""
+def agreement_list_count_query(criteria: AgreementFilter | None = None, today: date | None = None):
+    """How many agreements /agreements lists under `criteria`, as a statement of one number (a
+    COUNT of the list's own statement): a figure that links to the list shows its rows."""
     listed = agreement_list(criteria, today).with_only_columns(Agreement.id).order_by(None).subquery()
-    return db.session.scalar(select(func.count()).select_from(listed))
+    return select(func.count()).select_from(listed)
 
 
 @dataclass

@@ -15,19 +15,31 @@ from datetime import date, timedelta
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from crm.agreements.models import Agreement
-from crm.agreements.queries import AgreementFilter, agreement_list_count, renewals_due, renewals_due_count
+from crm.agreements.queries import (
+    AgreementFilter,
+    act_by_column,
+    agreement_list_count_query,
+    renewals_due_statement,
+    renewals_due_count,
+)
 from crm.core.charts import Chart, bar_chart, column_chart, month_label
 from crm.core.deadlines import Deadline, deadlines_due
 from crm.extensions import db
 from crm.followups import queries as follow_ups
 from crm.followups.models import FollowUp
-from crm.interactions.queries import DormantPartner, dormant_partners, history_count, interactions_per_month
-from crm.partners.queries import PartnerFilters, partner_count
+from crm.interactions.queries import DormantPartner, dormant_partners, history_count_query, interactions_per_month
+from crm.partners.queries import PartnerFilters, partner_count_query
 from crm.proposals.models import Proposal
 from crm.proposals.pipeline import OPEN_STAGES
-from crm.proposals.queries import proposals_by_stage, proposals_needing_action, proposals_needing_action_count
+from crm.proposals.queries import (
+    proposals_by_stage,
+    proposals_needing_action,
+    proposals_needing_action_count,
+    proposals_needing_action_count_query,
+)
 
 DECISIONS_WITHIN_DAYS = 30    # "my decisions due": renewals whose act-by date falls within this
 DEADLINES_WITHIN_DAYS = 30    # "other deadlines": from the deadline registry, this far ahead
@@ -83,40 +95,62 @@ class Dashboard:
 
 
 def dashboard_for(user, today: date) -> Dashboard:
-    """Everything the home page shows to `user` (a fixed number of statements)."""
+    """Everything the home page shows to `user`, in a fixed number of statements whatever the
+    data: the counts of every figure (and of "my" lists) are gathered into one statement."""
     my_counts = follow_ups.group_counts(user.id, today)
-    board = dict(my_day(user, today, my_counts))
+    counts = _counts(user, today)
+    stages = proposals_by_stage()
     return Dashboard(
         today=today,
-        **board,
-        figures=office_figures(user, today, my_counts),
-        charts=home_charts(today),
+        decisions=my_decisions(user, today),
+        overdue=follow_ups.group_rows(user.id, "overdue", today, MY_LIST_LIMIT),
+        overdue_total=my_counts["overdue"],
+        this_week=follow_ups.group_rows(user.id, "this-week", today, MY_LIST_LIMIT),
+        this_week_total=my_counts["this-week"],
+        proposals=proposals_needing_action(today, limit=MY_LIST_LIMIT, owner_id=user.id),
+        proposals_total=counts["my_proposals"],
+        quiet=dormant_partners(current_app.config["DORMANT_AFTER_DAYS"], today, MY_LIST_LIMIT, owner_id=user.id),
+        deadlines=deadlines_due([user.id], today, today + timedelta(days=DEADLINES_WITHIN_DAYS)),
+        figures=office_figures(user, today, my_counts, counts, stages),
+        charts=home_charts(today, stages),
     )
+
+
+def my_decisions(user, today: date) -> list[Agreement]:
+    """The renewals of the user's agreements to decide within DECISIONS_WITHIN_DAYS (the
+    agreements domain's rule), the act-by date passed first; with their partners, one statement."""
+    return db.session.scalars(
+        renewals_due_statement(today, DECISIONS_WITHIN_DAYS, owner_id=user.id)
+        .options(joinedload(Agreement.partners))
+        .order_by(act_by_column(), Agreement.title, Agreement.id)
+    ).unique().all()
 
 
 def my_counts(user, today: date) -> MyCounts:
     counts = follow_ups.group_counts(user.id, today)
     return MyCounts(
-        len(renewals_due(today, DECISIONS_WITHIN_DAYS, owner_id=user.id)),
+        len(my_decisions(user, today)),
         counts["overdue"],
         counts["this-week"],
         proposals_needing_action_count(today, owner_id=user.id),
     )
 
 
-def my_day(user, today: date, my_counts: dict[str, int]):
-    yield "decisions", renewals_due(today, DECISIONS_WITHIN_DAYS, owner_id=user.id)
-    yield "overdue", follow_ups.group_rows(user.id, "overdue", today, MY_LIST_LIMIT)
-    yield "overdue_total", my_counts["overdue"]
-    yield "this_week", follow_ups.group_rows(user.id, "this-week", today, MY_LIST_LIMIT)
-    yield "this_week_total", my_counts["this-week"]
-    yield "proposals", proposals_needing_action(today, limit=MY_LIST_LIMIT, owner_id=user.id)
-    yield "proposals_total", proposals_needing_action_count(today, owner_id=user.id)
-    yield "quiet", dormant_partners(current_app.config["DORMANT_AFTER_DAYS"], today, MY_LIST_LIMIT, owner_id=user.id)
-    yield "deadlines", deadlines_due([user.id], today, today + timedelta(days=DEADLINES_WITHIN_DAYS))
+def _counts(user, today: date) -> dict[str, int]:
+    """Each figure counted by its list's own rule, all in one statement."""
+    queries = {
+        "partners": partner_count_query(PartnerFilters(today=today)),
+        "agreements": agreement_list_count_query(AgreementFilter(status="current"), today),
+        "interactions": history_count_query(),
+        "needing": proposals_needing_action_count_query(today),
+        "my_proposals": proposals_needing_action_count_query(today, owner_id=user.id),
+    }
+    columns = [query.scalar_subquery().label(name) for name, query in queries.items()]
+    row = db.session.execute(select(*columns, renewals_due_count(today).label("renewals"))).one()
+    return dict(row._mapping)
 
 
-def office_figures(user, today: date, my_counts: dict[str, int]) -> list[Figure]:
+def office_figures(user, today: date, my_counts: dict[str, int], counts: dict[str, int], stages) -> list[Figure]:
     """The office-wide figures. /follow-ups shows a user their own follow-ups (an administrator
     may ask for everyone's): so an administrator's figures count everyone's and link with
     `assignee=all`, and the others' count their own, said so in the figure."""
@@ -125,26 +159,23 @@ def office_figures(user, today: date, my_counts: dict[str, int]) -> list[Figure]
         whose, note = {"assignee": follow_ups.EVERYONE}, _l("everyone's")
     else:
         follow_up_counts, whose, note = my_counts, {}, _l("mine")
-    renewals = db.session.scalar(select(renewals_due_count(today)))
-    needing = proposals_needing_action_count(today)
-    open_proposals = sum(count for stage, count in proposals_by_stage() if stage in OPEN_STAGES)
+    open_proposals = sum(count for stage, count in stages if stage in OPEN_STAGES)
     return [
-        Figure("partners", _l("Partners"), partner_count(PartnerFilters(today=today)), url_for("partners.index")),
-        Figure("agreements", _l("Agreements in force"),
-               agreement_list_count(AgreementFilter(status="current"), today), url_for("agreements.index", status="current")),
-        Figure("renewals", _l("Renewals due"), renewals, url_for("agreements.renewals"), alert=bool(renewals)),
-        Figure("interactions", _l("Logged interactions"), history_count(), url_for("interactions.history")),
+        Figure("partners", _l("Partners"), counts["partners"], url_for("partners.index")),
+        Figure("agreements", _l("Agreements in force"), counts["agreements"], url_for("agreements.index", status="current")),
+        Figure("renewals", _l("Renewals due"), counts["renewals"], url_for("agreements.renewals"), alert=bool(counts["renewals"])),
+        Figure("interactions", _l("Logged interactions"), counts["interactions"], url_for("interactions.history")),
         Figure("open-follow-ups", _l("Open follow-ups"), sum(follow_up_counts.values()),
                url_for("followups.index", **whose), note),
         Figure("overdue-follow-ups", _l("Overdue follow-ups"), follow_up_counts["overdue"],
                url_for("followups.index", due="overdue", **whose), note, alert=bool(follow_up_counts["overdue"])),
         Figure("open-proposals", _l("Open proposals"), open_proposals, url_for("proposals.index")),
-        Figure("proposals-needing-action", _l("Proposals that need action"), needing,
-               url_for("proposals.index", view="list", action=1), alert=bool(needing)),
+        Figure("proposals-needing-action", _l("Proposals that need action"), counts["needing"],
+               url_for("proposals.index", view="list", action=1), alert=bool(counts["needing"])),
     ]
 
 
-def home_charts(today: date) -> list[Chart]:
+def home_charts(today: date, stages) -> list[Chart]:
     """Contacts logged per month (each month linking to /history for that month) and the
     proposals by stage (each stage linking to the list of its proposals)."""
     months = interactions_per_month(today, ACTIVITY_MONTHS)
@@ -160,7 +191,7 @@ def home_charts(today: date) -> list[Chart]:
     )
     stages = bar_chart(
         _l("Proposals by stage"),
-        [(stage.label, count, url_for("proposals.index", view="list", stage=stage.value)) for stage, count in proposals_by_stage()],
+        [(stage.label, count, url_for("proposals.index", view="list", stage=stage.value)) for stage, count in stages],
         value_label=_l("Proposals"),
     )
     return [activity, stages]

@@ -302,10 +302,11 @@ def dormant_partners(dormant_after_days: int, today: date, limit: int = DORMANT_
 # --- counts for the home page ---------------------------------------------------------------
 
 
-def history_count(filters: HistoryFilters | None = None) -> int:
-    """How many entries /history lists under `filters` (one COUNT of the list's own statement)."""
+def history_count_query(filters: HistoryFilters | None = None):
+    """How many entries /history lists under `filters`, as a statement of one number (a COUNT
+    of the list's own statement)."""
     listed = history_statement(filters or HistoryFilters()).with_only_columns(Interaction.id).subquery()
-    return db.session.scalar(select(func.count()).select_from(listed))
+    return select(func.count()).select_from(listed)
 
 
 def month_start(day: date, months_back: int = 0) -> date:

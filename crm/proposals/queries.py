@@ -267,14 +267,18 @@ def proposals_needing_action(
     ).all()
 
 
+def proposals_needing_action_count_query(today: date | None = None, now: datetime | None = None,
+                                         owner_id: int | None = None):
+    """How many proposals need action, as a statement of one number."""
+    return select(func.count(Proposal.id)).where(
+        Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now), *_owned_by(owner_id)
+    )
+
+
 def proposals_needing_action_count(today: date | None = None, now: datetime | None = None,
                                    owner_id: int | None = None) -> int:
     """How many proposals need action in all (the home card lists only the first few)."""
-    return db.session.scalar(
-        select(func.count(Proposal.id)).where(
-            Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now), *_owned_by(owner_id)
-        )
-    )
+    return db.session.scalar(proposals_needing_action_count_query(today, now, owner_id))
 
 
 def proposals_by_stage() -> list[tuple[ProposalStage, int]]:
