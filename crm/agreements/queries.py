@@ -489,3 +489,38 @@ def follow_ups_of(agreement_id: int):
         .options(joinedload(FollowUp.assignee))
         .order_by(FollowUp.done, FollowUp.due_on.asc().nulls_last())
     ).all()
+
+
+# --- Counts and charts for the home page and the renewals view ------------------------------
+
+
+def agreement_list_count_query(criteria: AgreementFilter | None = None, today: date | None = None):
+    """How many agreements /agreements lists under `criteria`, as a statement of one number (a
+    COUNT of the list's own statement): a figure that links to the list shows its rows."""
+    listed = agreement_list(criteria, today).with_only_columns(Agreement.id).order_by(None).subquery()
+    return select(func.count()).select_from(listed)
+
+
+@dataclass
+class RenewalMonth:
+    start: date | None  # the month's first day; None: the act-by date has already passed
+    count: int
+
+
+def renewals_by_month(today: date, months: int = 12) -> list[RenewalMonth]:
+    """The renewals view's chart: the agreements to decide (those of `renewals_due_statement`)
+    counted by the month of their act-by date, for this month and the next `months - 1`;
+    first the ones whose act-by date has passed. Empty months count 0 (one statement)."""
+    first = date(today.year, today.month, 1)
+    starts = []
+    for offset in range(months + 1):
+        index = first.year * 12 + first.month - 1 + offset
+        starts.append(date(index // 12, index % 12 + 1, 1))
+    act_by = act_by_column()
+    due = renewals_due_statement(today, (starts[-1] - today).days - 1).with_only_columns(act_by.label("act_by")).subquery()
+    columns = [func.count().filter(due.c.act_by < today).label("overdue")] + [
+        func.count().filter(due.c.act_by >= max(starts[index], today), due.c.act_by < starts[index + 1]).label(f"m{index}")
+        for index in range(months)
+    ]
+    row = db.session.execute(select(*columns).select_from(due)).one()
+    return [RenewalMonth(None, row[0])] + [RenewalMonth(starts[index], row[index + 1]) for index in range(months)]

@@ -28,6 +28,7 @@ from crm.agreements.forms import (
     ListFilterForm,
 )
 from crm.agreements.models import Agreement, Document
+from crm.agreements.charts import renewals_chart
 from crm.agreements.queries import (
     AgreementFilter,
     agreement_for_page,
@@ -165,7 +166,8 @@ def _filter_description(form: ListFilterForm) -> list[list]:
 
 @bp.get("/renewals")
 def renewals():
-    return render_template("agreements/renewals.html", groups=renewal_groups(date.today()))
+    return render_template("agreements/renewals.html", groups=renewal_groups(date.today()),
+                           renewals_chart=renewals_chart(date.today()))
 
 
 # --- One agreement ------------------------------------------------------------------------------

@@ -124,3 +124,14 @@ def line_chart(title: str, labels: list[str], series: Iterable[tuple], *, value_
     chart.series, chart.labels = lines, [str(label) for label in labels]
     chart.label_x = [LINE_LEFT + (n * slot if len(labels) > 1 else (WIDTH - LINE_LEFT - LINE_RIGHT) / 2) for n in range(len(labels))]
     return chart
+
+
+def month_label(start, *, with_year: bool = False) -> str:
+    """A column's month in the user's language: "Mar" / "3月", with the year ("Jan 2026" /
+    "2026年1月") on each January (or when asked), so that twelve columns fit side by side."""
+    from babel.dates import format_date, format_skeleton
+    from flask_babel import get_locale
+
+    if with_year or start.month == 1:
+        return format_skeleton("yMMM", start, locale=get_locale())
+    return format_date(start, "LLL", locale=get_locale())

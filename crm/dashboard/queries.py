@@ -1,37 +1,202 @@
-from datetime import date
+"""The home page: one `Dashboard` gathered from each domain's queries (the page's template
+fetches nothing itself).
 
-from sqlalchemy import func, select
+"My day" comes first (the user's decisions due, follow-ups, proposals needing action, partners
+gone quiet, other deadlines), then office-wide figures. Each figure is counted by the same
+function or statement as the list it links to, with the link carrying the filter that gives
+those rows, so that a figure and its list always agree (tests/integration/test_home_figures.py
+checks each one, for each role).
+"""
+from __future__ import annotations
 
-from crm.agreements.queries import in_force_ids, renewals_due_count
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from crm.agreements.models import Agreement
+from crm.agreements.queries import (
+    AgreementFilter,
+    act_by_column,
+    agreement_list_count_query,
+    renewals_due_statement,
+    renewals_due_count,
+)
+from crm.core.charts import Chart, bar_chart, column_chart, month_label
+from crm.core.deadlines import Deadline, deadlines_due
 from crm.extensions import db
+from crm.followups import queries as follow_ups
 from crm.followups.models import FollowUp
-from crm.interactions.models import Interaction
-from crm.partners.models import Partner
-from crm.proposals.models import CLOSED_STAGES, Proposal
-from crm.proposals.queries import of_live_partner
+from crm.interactions.queries import history_count_query, interactions_per_month
+from crm.partners.activity import QuietPartner, quiet_partners_by_owner
+from crm.partners.queries import PartnerFilters, partner_count_query
+from crm.proposals.models import Proposal
+from crm.proposals.pipeline import OPEN_STAGES
+from crm.proposals.queries import (
+    proposals_by_stage,
+    proposals_needing_action,
+    proposals_needing_action_count,
+    proposals_needing_action_count_query,
+)
+
+DECISIONS_WITHIN_DAYS = 30    # "my decisions due": renewals whose act-by date falls within this
+DEADLINES_WITHIN_DAYS = 30    # "other deadlines": from the deadline registry, this far ahead
+MY_LIST_LIMIT = 10            # rows per "my day" list; each says how many there are and links to all
+ACTIVITY_MONTHS = 12
 
 
-def home_counts(today: date) -> dict[str, int]:
-    """The counts the home page shows, in one statement."""
-    partners = select(func.count()).select_from(Partner).where(Partner.archived_at.is_(None))
-    agreements = select(func.count()).select_from(in_force_ids(today).subquery())
-    interactions = select(func.count()).select_from(Interaction)
-    open_follow_ups = select(func.count()).select_from(FollowUp).where(FollowUp.done.is_(False))
-    overdue = select(func.count()).select_from(FollowUp).where(FollowUp.done.is_(False), FollowUp.due_on < today)
-    open_proposals = (
-        select(func.count())
-        .select_from(Proposal)
-        .where(Proposal.archived_at.is_(None), of_live_partner(), Proposal.stage.not_in(list(CLOSED_STAGES)))
+@dataclass
+class Figure:
+    """An office-wide number on the home page and the list that shows exactly those rows."""
+
+    key: str
+    label: object
+    count: int
+    href: str
+    note: object = ""
+    alert: bool = False
+
+
+@dataclass
+class MyCounts:
+    """The counters at the head of "my day" (refreshed on their own when a follow-up changes)."""
+
+    decisions: int
+    overdue: int
+    this_week: int
+    proposals: int
+
+
+@dataclass
+class Dashboard:
+    today: date
+    decisions: list[Agreement]
+    overdue: list[FollowUp]
+    overdue_total: int
+    this_week: list[FollowUp]
+    this_week_total: int
+    proposals: list[Proposal]
+    proposals_total: int
+    quiet: list[QuietPartner]
+    deadlines: list[Deadline]
+    figures: list[Figure] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+    @property
+    def counts(self) -> MyCounts:
+        return MyCounts(len(self.decisions), self.overdue_total, self.this_week_total, self.proposals_total)
+
+    @property
+    def is_quiet_day(self) -> bool:
+        """Nothing at all is asking for this user today."""
+        return not (self.decisions or self.overdue or self.this_week or self.proposals or self.quiet or self.deadlines)
+
+
+def dashboard_for(user, today: date) -> Dashboard:
+    """Everything the home page shows to `user`, in a fixed number of statements whatever the
+    data: the counts of every figure (and of "my" lists) are gathered into one statement."""
+    my_counts = follow_ups.group_counts(user.id, today)
+    counts = _counts(user, today)
+    stages = proposals_by_stage()
+    return Dashboard(
+        today=today,
+        decisions=my_decisions(user, today),
+        overdue=follow_ups.group_rows(user.id, "overdue", today, MY_LIST_LIMIT),
+        overdue_total=my_counts["overdue"],
+        this_week=follow_ups.group_rows(user.id, "this-week", today, MY_LIST_LIMIT),
+        this_week_total=my_counts["this-week"],
+        proposals=proposals_needing_action(today, limit=MY_LIST_LIMIT, owner_id=user.id),
+        proposals_total=counts["my_proposals"],
+        quiet=quiet_partners_by_owner([user.id], today).get(user.id, [])[:MY_LIST_LIMIT],
+        deadlines=deadlines_due([user.id], today, today + timedelta(days=DEADLINES_WITHIN_DAYS)),
+        figures=office_figures(user, today, my_counts, counts, stages),
+        charts=home_charts(today, stages),
     )
-    row = db.session.execute(
-        select(
-            partners.scalar_subquery().label("partners"),
-            agreements.scalar_subquery().label("agreements"),
-            interactions.scalar_subquery().label("interactions"),
-            open_follow_ups.scalar_subquery().label("open_follow_ups"),
-            overdue.scalar_subquery().label("overdue_follow_ups"),
-            open_proposals.scalar_subquery().label("open_proposals"),
-            renewals_due_count(today).label("renewals_due"),
-        )
-    ).one()
+
+
+def my_decisions(user, today: date) -> list[Agreement]:
+    """The renewals of the user's agreements to decide within DECISIONS_WITHIN_DAYS (the
+    agreements domain's rule), the act-by date passed first; with their partners, one statement."""
+    return db.session.scalars(
+        renewals_due_statement(today, DECISIONS_WITHIN_DAYS, owner_id=user.id)
+        .options(joinedload(Agreement.partners))
+        .order_by(act_by_column(), Agreement.title, Agreement.id)
+    ).unique().all()
+
+
+def my_counts(user, today: date) -> MyCounts:
+    counts = follow_ups.group_counts(user.id, today)
+    return MyCounts(
+        len(my_decisions(user, today)),
+        counts["overdue"],
+        counts["this-week"],
+        proposals_needing_action_count(today, owner_id=user.id),
+    )
+
+
+def _counts(user, today: date) -> dict[str, int]:
+    """Each figure counted by its list's own rule, all in one statement."""
+    queries = {
+        "partners": partner_count_query(PartnerFilters(today=today)),
+        "agreements": agreement_list_count_query(AgreementFilter(status="current"), today),
+        "interactions": history_count_query(),
+        "needing": proposals_needing_action_count_query(today),
+        "my_proposals": proposals_needing_action_count_query(today, owner_id=user.id),
+    }
+    columns = [query.scalar_subquery().label(name) for name, query in queries.items()]
+    row = db.session.execute(select(*columns, renewals_due_count(today).label("renewals"))).one()
     return dict(row._mapping)
+
+
+def office_figures(user, today: date, my_counts: dict[str, int], counts: dict[str, int], stages) -> list[Figure]:
+    """The office-wide figures. /follow-ups shows a user their own follow-ups (an administrator
+    may ask for everyone's): so an administrator's figures count everyone's and link with
+    `assignee=all`, and the others' count their own, said so in the figure."""
+    if user.is_admin:
+        follow_up_counts = follow_ups.group_counts(follow_ups.EVERYONE, today)
+        whose, note = {"assignee": follow_ups.EVERYONE}, _l("everyone's")
+    else:
+        follow_up_counts, whose, note = my_counts, {}, _l("mine")
+    open_proposals = sum(count for stage, count in stages if stage in OPEN_STAGES)
+    return [
+        Figure("partners", _l("Partners"), counts["partners"], url_for("partners.index")),
+        Figure("agreements", _l("Agreements in force"), counts["agreements"], url_for("agreements.index", status="current")),
+        Figure("renewals", _l("Renewals due"), counts["renewals"], url_for("agreements.renewals"), alert=bool(counts["renewals"])),
+        Figure("interactions", _l("Logged interactions"), counts["interactions"], url_for("interactions.history")),
+        Figure("open-follow-ups", _l("Open follow-ups"), sum(follow_up_counts.values()),
+               url_for("followups.index", **whose), note),
+        Figure("overdue-follow-ups", _l("Overdue follow-ups"), follow_up_counts["overdue"],
+               url_for("followups.index", due="overdue", **whose), note, alert=bool(follow_up_counts["overdue"])),
+        Figure("open-proposals", _l("Open proposals"), open_proposals, url_for("proposals.index")),
+        Figure("proposals-needing-action", _l("Proposals that need action"), counts["needing"],
+               url_for("proposals.index", view="list", action=1), alert=bool(counts["needing"])),
+    ]
+
+
+def home_charts(today: date, stages) -> list[Chart]:
+    """Contacts logged per month (each month linking to /history for that month) and the
+    proposals by stage (each stage linking to the list of its proposals)."""
+    months = interactions_per_month(today, ACTIVITY_MONTHS)
+    next_starts = [start for start, _count in months[1:]] + [_next_month(months[-1][0])]
+    activity = column_chart(
+        _l("Contacts logged per month"),
+        [
+            (month_label(start), count,
+             url_for("interactions.history", date_from=start.isoformat(), date_to=(end - timedelta(days=1)).isoformat()))
+            for (start, count), end in zip(months, next_starts, strict=True)
+        ],
+        value_label=_l("Contacts logged"),
+    )
+    stages = bar_chart(
+        _l("Proposals by stage"),
+        [(stage.label, count, url_for("proposals.index", view="list", stage=stage.value)) for stage, count in stages],
+        value_label=_l("Proposals"),
+    )
+    return [activity, stages]
+
+
+def _next_month(start: date) -> date:
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)

@@ -1,12 +1,24 @@
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
 
-from crm.dashboard.queries import home_counts
+from crm.dashboard.queries import dashboard_for, my_counts
+from crm.extensions import htmx
 
 bp = Blueprint("dashboard", __name__)
+
+COUNTS_ID = "my-day-counts"
 
 
 @bp.get("/")
 def home():
-    return render_template("dashboard/home.html", counts=home_counts(date.today()))
+    return render_template("dashboard/home.html", dashboard=dashboard_for(current_user, date.today()))
+
+
+@bp.get("/home/counts")
+def counts():
+    """The "my day" counters, refreshed when a follow-up changed on the page (followUpsChanged)."""
+    if htmx.target != COUNTS_ID:
+        return redirect(url_for(".home"), 303)
+    return render_template("dashboard/_my_counts.html", counts=my_counts(current_user, date.today()))

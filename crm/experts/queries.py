@@ -99,12 +99,13 @@ def open_permits_due(horizon: date, owner_ids: Collection[int] | None = None) ->
         select(Permit)
         .join(Permit.expert)
         .where(Permit.decision.is_(None), Permit.expires_on <= horizon + timedelta(days=permit_lead_days()), *live_expert())
-        .options(joinedload(Permit.expert).joinedload(Expert.owner), joinedload(Permit.expert).selectinload(Expert.stays))
+        # One statement whatever is due (a selectin load would add a second one only when rows exist).
+        .options(joinedload(Permit.expert).joinedload(Expert.owner), joinedload(Permit.expert).joinedload(Expert.stays))
         .order_by(Permit.expires_on, Permit.id)
     )
     if owner_ids is not None:
         statement = statement.where(Expert.owner_id.in_(list(owner_ids)))
-    return list(db.session.scalars(statement))
+    return list(db.session.scalars(statement).unique())
 
 
 @dataclass(frozen=True)

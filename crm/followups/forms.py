@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SubmitField
 
+from crm.core.bulk import BulkSelection
 from crm.core.forms import VersionedForm, optional_int
 from crm.interactions.forms import NOBODY
 
@@ -27,3 +28,11 @@ class AssigneeFilterForm(FlaskForm):
 
     assignee = SelectField(_l("Assignee"))
     submit = SubmitField(_l("Apply"))
+
+
+
+class FollowUpBulkForm(BulkSelection, FlaskForm):
+    """/follow-ups' bulk change: mark the chosen done, or give them to someone."""
+
+    action = SelectField(_l("Change"), choices=[("done", _l("Mark done")), ("reassign", _l("Reassign to"))])
+    assignee_id = SelectField(_l("Assignee"), coerce=optional_int, choices=[NOBODY])

@@ -12,10 +12,10 @@ from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
 from crm.partners.models import Partner
+from crm.proposals.models import Proposal
 from crm.proposals.queries import is_live as proposal_is_live
 
 EVERYONE = "all"
-HOME_CARD_LIMIT = 10
 
 
 def not_archived():
@@ -127,21 +127,6 @@ def overdue_count(assignee_id: int, today: date) -> int:
     )
 
 
-def overdue_of(assignee_id: int, today: date, limit: int = HOME_CARD_LIMIT) -> list[FollowUp]:
-    """The home page's card: the most overdue first."""
-    return db.session.scalars(
-        select(FollowUp)
-        .where(FollowUp.assignee_id == assignee_id, *_overdue(today), not_archived())
-        .options(
-            joinedload(FollowUp.interaction).joinedload(Interaction.partner),
-            joinedload(FollowUp.agreement),
-            joinedload(FollowUp.proposal),
-        )
-        .order_by(FollowUp.due_on, FollowUp.id)
-        .limit(limit)
-    ).all()
-
-
 def load_follow_up(follow_up_id: int) -> FollowUp | None:
     """One follow-up with what its row shows, or None when missing or archived with its parent."""
     return db.session.scalars(
@@ -154,3 +139,28 @@ def load_follow_up(follow_up_id: int) -> FollowUp | None:
             joinedload(FollowUp.proposal),
         )
     ).first()
+
+
+def open_of_partner(partner_id: int) -> list[FollowUp]:
+    """The open follow-ups about a partner, ours and the partner's own promises: those of its
+    interactions, of its agreements and of its proposals; soonest due first (one statement)."""
+    from crm.agreements.models import agreement_partner
+
+    about_partner = or_(
+        FollowUp.interaction.has(Interaction.partner_id == partner_id),
+        FollowUp.agreement_id.in_(select(agreement_partner.c.agreement_id).where(agreement_partner.c.partner_id == partner_id)),
+        FollowUp.proposal.has(Proposal.partner_id == partner_id),
+    )
+    return db.session.scalars(_rows(_open_of(EVERYONE).where(about_partner))).unique().all()
+
+
+def chosen_open(ids: list[int] | None, assignee_id: int | str, group_key: str | None, today: date, limit: int) -> list[FollowUp]:
+    """Open follow-ups for a bulk change: those of `ids`, or (ids None) all the page lists: the
+    assignee's (or everyone's), of one group when `group_key` is given; at most `limit`."""
+    if ids is None:
+        statement = _open_of(assignee_id)
+        if group_key is not None:
+            statement = statement.where(group_condition(group_key, today))
+    else:
+        statement = select(FollowUp).where(FollowUp.id.in_(ids or [-1]), FollowUp.done.is_(False), not_archived())
+    return db.session.scalars(_rows(statement).limit(limit)).unique().all()

@@ -4,17 +4,20 @@ The navigation's overdue counter lives here too: a context value computed with o
 a fragment that refreshes when a page announces `followUpsChanged`.
 """
 from datetime import date
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.auth.permissions import editor_required
 from crm.core import capped as capped_counts
+from crm.core.bulk import MAX_BULK, stale_among
 from crm.core.security import safe_next_url
 from crm.extensions import db, htmx
 from crm.followups import queries
-from crm.followups.forms import AssigneeFilterForm, FollowUpAssignForm, FollowUpDoneForm
+from crm.followups.forms import AssigneeFilterForm, FollowUpAssignForm, FollowUpBulkForm, FollowUpDoneForm
 from crm.interactions.forms import assignee_choices
 from crm.core.navigation import nav_item
 
@@ -37,12 +40,6 @@ def overdue_counter():
     return {"overdue_follow_up_count": overdue_follow_up_count}
 
 
-@bp.app_template_global()
-def my_overdue_follow_ups():
-    """The home page's "Overdue follow-ups" card."""
-    return queries.overdue_of(current_user.id, date.today())
-
-
 @bp.get("/follow-ups")
 def index():
     """Mine by default; an admin chooses someone else's, or everyone's (`?assignee=all`).
@@ -59,7 +56,7 @@ def index():
             abort(404)
         page = queries.group_page(assignee, group.key, today)
         return render_template("followups/group.html", group=group, page=page, filter_form=filter_form,
-                               everyone=everyone, back=_back())
+                               everyone=everyone, back=_back(), bulk=_bulk_form(), bulk_total=page.total)
     counts = queries.group_counts(assignee, today)
     cap = capped_counts.COUNT_CAP
     sections = [(group, queries.group_rows(assignee, group.key, today, queries.GROUP_LIMIT), counts[group.key]) for group in queries.GROUPS]
@@ -72,7 +69,56 @@ def index():
         filter_form=filter_form,
         everyone=everyone,
         back=_back(),
+        bulk=_bulk_form(),
+        bulk_total=sum(counts.values()),
     )
+
+
+def _bulk_form() -> FollowUpBulkForm | None:
+    """The page's bulk change form, for those who may edit."""
+    if not current_user.can_edit:
+        return None
+    form = FollowUpBulkForm(formdata=None)
+    form.assignee_id.choices = assignee_choices()
+    return form
+
+
+@bp.post("/follow-ups/bulk")
+@editor_required
+def bulk():
+    """Mark done or reassign the chosen follow-ups (or all the page lists: its assignee and
+    group travel in the URL): a confirmation naming the count, then one transaction, refused
+    (409) when any changed since (crm/core/bulk.py)."""
+    form = FollowUpBulkForm()
+    form.assignee_id.choices = assignee_choices()
+    today = date.today()
+    args = {key: request.args[key] for key in ("assignee", "due") if request.args.get(key)}
+    back = url_for(".index", **args)
+    if not form.validate_on_submit():
+        return render_template("followups/bulk.html", form=form, follow_ups=[], back=back), 422
+    if form.is_confirmed:
+        follow_ups = queries.chosen_open(list(form.targets.data), queries.EVERYONE, None, today, MAX_BULK + 1)
+        stale = stale_among(follow_ups, form.targets.data)
+        if stale:
+            return render_template("followups/bulk.html", form=form, follow_ups=[], back=back, stale=len(stale)), 409
+    else:
+        due = request.args.get("due")
+        if due is not None and due not in queries.GROUP_KEYS:
+            abort(404)
+        assignee = _assignee_and_filter()[0] if form.all_matching.data else None
+        follow_ups = queries.chosen_open(None if form.all_matching.data else form.ids.data, assignee, due, today, MAX_BULK + 1)
+        if not follow_ups or len(follow_ups) > MAX_BULK:
+            return render_template("followups/bulk.html", form=form, follow_ups=follow_ups, back=back,
+                                   too_many=len(follow_ups) > MAX_BULK, max_bulk=MAX_BULK), 422
+        return render_template("followups/bulk.html", form=form, follow_ups=follow_ups, back=back, confirming=True)
+    for follow_up in follow_ups:
+        if form.action.data == "done":
+            follow_up.done, follow_up.done_on = True, today
+        else:
+            follow_up.assignee_id = form.assignee_id.data
+    db.session.commit()
+    flash(ngettext("%(num)d follow-up changed.", "%(num)d follow-ups changed.", len(follow_ups)), "success")
+    return redirect(back, 303)
 
 
 def _assignee_and_filter():
@@ -110,10 +156,22 @@ def _load_or_404(follow_up_id: int):
     return follow_up
 
 
+@bp.app_template_global()
+def page_path() -> str:
+    """The page the user is on (for a form's `next`), also inside a fragment htmx loaded."""
+    current = request.headers.get("HX-Current-URL") if htmx else None
+    if current:
+        parts = urlsplit(current)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return safe_next_url(path) or url_for("followups.index")
+    return request.full_path.rstrip("?")
+
+
 def _answer(follow_up, form):
-    """The updated row (htmx), or back to the page the form was on."""
+    """The updated row or list item (htmx: the element that asked), or back to the page the form was on."""
     if htmx:
-        response = make_response(render_template("followups/_row.html", follow_up=follow_up,
+        template = "followups/_item.html" if htmx.target == f"follow-up-item-{follow_up.id}" else "followups/_row.html"
+        response = make_response(render_template(template, follow_up=follow_up,
                                                       back=safe_next_url(form.next.data) or url_for("followups.index")))
         response.headers["HX-Trigger"] = CHANGED_EVENT
         return response

@@ -240,3 +240,43 @@ def interactions_about_agreement(agreement_id: int, limit: int = 50) -> list[Int
         .order_by(*newest_first())
         .limit(limit)
     ).all()
+
+
+# --- counts for the home page ---------------------------------------------------------------
+
+
+def history_count_query(filters: HistoryFilters | None = None):
+    """How many entries /history lists under `filters`, as a statement of one number (a COUNT
+    of the list's own statement)."""
+    listed = history_statement(filters or HistoryFilters()).with_only_columns(Interaction.id).subquery()
+    return select(func.count()).select_from(listed)
+
+
+def month_start(day: date, months_back: int = 0) -> date:
+    """The first day of the month `months_back` months before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def interactions_per_month(today: date, months: int = 12) -> list[tuple[date, int]]:
+    """(first day of the month, interactions logged that month) for the last `months` months,
+    this one included, oldest first, empty months as 0: the home page's chart (one statement;
+    the months are counted by the office's calendar, the way /history's date filter reads them)."""
+    starts = [month_start(today, back) for back in range(months - 1, -1, -1)]
+    bounds = starts + [month_start(today, -1)]
+    archived = select(Partner.id).where(Partner.archived_at.is_not(None))
+    columns = [
+        func.count(Interaction.id).filter(
+            Interaction.occurred_at >= _utc_start_of(bounds[index]),
+            Interaction.occurred_at < _utc_start_of(bounds[index + 1]),
+        ).label(f"m{index}")
+        for index in range(months)
+    ]
+    row = db.session.execute(
+        select(*columns).where(
+            Interaction.partner_id.not_in(archived),
+            Interaction.occurred_at >= _utc_start_of(bounds[0]),
+            Interaction.occurred_at < _utc_start_of(bounds[-1]),
+        )
+    ).one()
+    return list(zip(starts, row, strict=True))

@@ -1,7 +1,6 @@
 """Contact history: log an interaction (from the partner page or the navigation), the partner's
 timeline, /history across partners, and editing or deleting an entry by its author or an admin."""
 import re
-from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -42,12 +41,6 @@ EDIT_PREFIX = re.compile(r"(edit\d{1,9}-)?")
 def _defaults(state):
     state.app.jinja_env.globals["max_follow_up_rows"] = MAX_FOLLOW_UP_ROWS
     state.app.jinja_env.globals["partner_match_limit"] = queries.PARTNER_NAME_LIMIT
-
-
-@bp.app_template_global()
-def dormant_partners():
-    """The home page's list: active partners with an agreement in force that have gone quiet."""
-    return quiet_partners_in_force(date.today())
 
 
 # --- loading ------------------------------------------------------------------------------

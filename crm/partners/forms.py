@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from crm.core.bulk import BulkSelection
 from crm.core.forms import VersionedForm, optional_int
 from crm.core.i18n import country_code_for, country_picker_choices
 from crm.core.search import MAX_TERM_LENGTH
@@ -179,3 +180,22 @@ class PartnerFilterForm(FlaskForm):
             archived=bool(self.archived.data),
             sort=valid(self.sort) or "name",
         )
+
+
+class PartnerBulkForm(BulkSelection, FlaskForm):
+    """The partner list's bulk change: add or remove a tag, set the owner or the status."""
+
+    action = SelectField(_l("Change"), choices=[
+        ("add_tag", _l("Add tag")), ("remove_tag", _l("Remove tag")), ("owner", _l("Set owner")), ("status", _l("Set status")),
+    ], validators=[InputRequired()])
+    tag = StringField(_l("Tag"), validators=[Length(max=60)])
+    owner = SelectField(_l("Owner"), coerce=lambda value: int(value) if value not in ("", None) else None, validators=[Optional()])
+    status = SelectField(_l("Status"), choices=PartnerStatus.choices(), validate_choice=False)
+
+    def validate_tag(self, field):
+        if self.action.data in ("add_tag", "remove_tag") and not (field.data or "").strip():
+            raise ValidationError(_("Name the tag."))
+
+    def validate_status(self, field):
+        if self.action.data == "status" and field.data not in {member.value for member in PartnerStatus}:
+            raise ValidationError(_("Choose a status."))

@@ -164,6 +164,12 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int) -> PartnerPa
     return PartnerPage(rows=rows, total=total, page=page, per_page=per_page, facets=facets)
 
 
+def partner_count_query(filters: PartnerFilters):
+    """How many partners the list shows under `filters` (the same conditions as its total), as
+    a statement of one number, for a page that gathers several counts in one statement."""
+    return select(func.count(Partner.id)).where(*filter_conditions(filters))
+
+
 def partners_for_export(filters: PartnerFilters) -> list[PartnerRow]:
     """Every partner the filters find, with tags loaded, in the list's order (two statements)."""
     statement = partner_rows_statement(filters, sorted(country_names("en"))).options(selectinload(Partner.tags))

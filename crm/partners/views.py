@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from crm.core.models import utcnow
 from crm.core.templating import local_datetime
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +14,9 @@ from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.views import bp as contacts_bp
 from crm.core.archiving import get_live_or_404, restore_archived
+from crm.core.bulk import MAX_BULK, stale_among
+from crm.core.charts import bar_chart
+from crm.interactions.forms import assignee_choices
 from crm.core.export import csv_response, xlsx_response
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
@@ -24,10 +28,13 @@ from crm.partners.forms import (
     PARTNER_FIELDS,
     PartnerCreateForm,
     PartnerEditForm,
+    PartnerBulkForm,
     PartnerFilterForm,
 )
 from crm.partners.activity import activity_of_partner
 from crm.partners.duplicates import similar_partners
+from crm.partners.brief import brief_of
+from crm.partners.bulk import apply_change, chosen_partners
 from crm.partners.models import Partner, Tag
 from crm.partners.picker import partner_matches
 from crm.partners.queries import (
@@ -96,7 +103,7 @@ def index():
     page = partner_page(filters, page_number(), current_app.config["PAGE_SIZE"])
     if page is None:
         abort(404)
-    context = {"form": form, "page": page, "filters": filters, "list_url": list_url}
+    context = {"form": form, "page": page, "filters": filters, "list_url": list_url, "bulk_form": _bulk_form(filters)}
     status = 200 if valid else 422
     if target == MORE_ID:
         return render_template("partners/_rows.html", **context), status
@@ -104,6 +111,15 @@ def index():
         headers = {"HX-Push-Url": list_url()}
         return render_template("partners/_results.html", **context), status, headers
     return render_template("partners/index.html", **context), status
+
+
+def _bulk_form(filters) -> PartnerBulkForm | None:
+    """The list's bulk change form, for those who may edit (not on the archived list)."""
+    if not current_user.can_edit or filters.archived:
+        return None
+    form = PartnerBulkForm(formdata=None)
+    form.owner.choices = assignee_choices()
+    return form
 
 
 def _filter_description(form: PartnerFilterForm) -> list[list[str]]:
@@ -182,7 +198,22 @@ def countries():
 
         order = {code: rank for rank, (code, _name) in enumerate(country_choices())}
         rows.sort(key=lambda row: order.get(row.code, len(order)))
-    return render_template("partners/countries.html", rows=rows, by_name=by_name)
+    return render_template("partners/countries.html", rows=rows, by_name=by_name, charts=country_charts(rows))
+
+
+def country_charts(rows) -> list:
+    """Partners and agreements in force by country, the most first; each bar opens its list."""
+    by_partners = sorted(rows, key=lambda row: (-row.partners, country_name(row.code)))
+    by_agreements = sorted((row for row in rows if row.active_agreements), key=lambda row: (-row.active_agreements, country_name(row.code)))
+    return [
+        bar_chart(_("Partners by country"),
+                  [(country_name(row.code), row.partners, url_for("partners.index", country=row.code)) for row in by_partners],
+                  value_label=_("Partners")),
+        bar_chart(_("Agreements in force by country"),
+                  [(country_name(row.code), row.active_agreements, url_for("agreements.index", country=row.code, status="current"))
+                   for row in by_agreements],
+                  value_label=_("Agreements in force")),
+    ]
 
 
 PICKER_FIELDS = ("partners", "partner_id")
@@ -224,6 +255,49 @@ def show(partner_id: int):
         history=record_history(partner),
         action_form=RecordActionForm(obj=partner),
     )
+
+
+@bp.post("/bulk")
+@editor_required
+def bulk():
+    """Change the chosen partners (or all the list's, its filters in the URL) together: a
+    confirmation naming the count first, then one transaction, refused (409) when any of them
+    changed since the confirmation (crm/core/bulk.py)."""
+    form = PartnerBulkForm()
+    form.owner.choices = assignee_choices()
+    back = list_url()
+    if not form.validate_on_submit():
+        return render_template("partners/bulk.html", form=form, partners=[], back=back), 422
+    if form.is_confirmed:
+        partners = chosen_partners(list(form.targets.data), None)
+        stale = stale_among(partners, form.targets.data)
+        if stale:
+            return render_template("partners/bulk.html", form=form, partners=[], back=back, stale=len(stale)), 409
+    else:
+        filters = None
+        if form.all_matching.data:
+            list_form = _filter_form(with_choices=False)
+            list_form.validate()
+            filters = list_form.filters()
+        partners = chosen_partners(form.ids.data, filters)
+        if not partners or len(partners) > MAX_BULK:
+            return render_template("partners/bulk.html", form=form, partners=partners, back=back,
+                                   too_many=len(partners) > MAX_BULK, max_bulk=MAX_BULK), 422
+        return render_template("partners/bulk.html", form=form, partners=partners, back=back, confirming=True)
+    tag = tags_named([form.tag.data.strip()])[0] if form.action.data in ("add_tag", "remove_tag") else None
+    changed = apply_change(partners, form.action.data, tag=tag, owner_id=form.owner.data, status=form.status.data)
+    db.session.commit()
+    flash(ngettext("%(num)d partner changed.", "%(num)d partners changed.", changed), "success")
+    return redirect(back, 303)
+
+
+@bp.get("/<int:partner_id>/brief")
+def brief(partner_id: int):
+    """The briefing sheet: one printable page about the partner before a visit."""
+    partner = partner_by_id(partner_id)
+    if partner is None or partner.is_archived:
+        abort(404)
+    return render_template("partners/brief.html", brief=brief_of(partner, date.today()))
 
 
 def tags_named(names: list[str]) -> list[Tag]:

@@ -250,10 +250,16 @@ def proposal_of_agreement(agreement_id: int) -> Proposal | None:
     )
 
 
+def _owned_by(owner_id: int | None):
+    return () if owner_id is None else (Proposal.owner_id == owner_id,)
+
+
 def proposals_needing_action(
-    today: date | None = None, now: datetime | None = None, limit: int = NEEDING_ACTION_LIMIT
+    today: date | None = None, now: datetime | None = None, limit: int = NEEDING_ACTION_LIMIT,
+    owner_id: int | None = None,
 ) -> list[Proposal]:
-    """Open proposals whose next step is due or overdue, or that have not moved for too long.
+    """Open proposals whose next step is due or overdue, or that have not moved for too long
+    (of one owner when `owner_id` is given).
 
     Overdue first, then the longest-stalled; the first `limit`, in one statement.
     """
@@ -261,7 +267,7 @@ def proposals_needing_action(
     # The first few ids are found by sorting narrow rows; only they are loaded with their partners.
     first = (
         select(Proposal.id)
-        .where(Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now))
+        .where(Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now), *_owned_by(owner_id))
         .order_by(*order)
         .limit(limit)
         .subquery()
@@ -271,12 +277,11 @@ def proposals_needing_action(
     ).all()
 
 
-def proposals_needing_action_count(today: date | None = None, now: datetime | None = None) -> int:
-    """How many proposals need action in all (the home card lists only the first few)."""
-    return db.session.scalar(
-        select(func.count(Proposal.id)).where(
-            Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now)
-        )
+def proposals_needing_action_count_query(today: date | None = None, now: datetime | None = None,
+                                         owner_id: int | None = None):
+    """How many proposals need action, as a statement of one number."""
+    return select(func.count(Proposal.id)).where(
+        Proposal.archived_at.is_(None), of_live_partner(), *_needing_action(today, now), *_owned_by(owner_id)
     )
 
 
@@ -308,3 +313,23 @@ def last_step_at_of_partner() -> ColumnElement:
 def owner_choices() -> list[tuple[int, str]]:
     """The board's owner filter: who owns a proposal, or could (crm/auth/choices.py)."""
     return assignable_users(keep=select(Proposal.owner_id).where(Proposal.owner_id.is_not(None)))
+
+
+def proposals_needing_action_count(today: date | None = None, now: datetime | None = None,
+                                   owner_id: int | None = None) -> int:
+    """How many proposals need action in all (the home card lists only the first few)."""
+    return db.session.scalar(proposals_needing_action_count_query(today, now, owner_id))
+
+
+def proposals_by_stage() -> list[tuple[ProposalStage, int]]:
+    """How many proposals (not archived, of live partners) each stage holds, in stage order,
+    every stage listed (one statement): the home page's chart, each bar linking to the list
+    filtered by its stage."""
+    counts = dict(
+        db.session.execute(
+            select(Proposal.stage, func.count(Proposal.id))
+            .where(Proposal.archived_at.is_(None), of_live_partner())
+            .group_by(Proposal.stage)
+        ).all()
+    )
+    return [(stage, counts.get(stage, 0)) for stage in sorted(ProposalStage, key=lambda stage: STAGE_ORDER.get(stage, 99))]

@@ -36,8 +36,6 @@ from crm.proposals.queries import (
     proposal_countries,
     proposal_for_page,
     proposal_list_page,
-    proposals_needing_action,
-    proposals_needing_action_count,
 )
 from crm.core.navigation import nav_item
 
@@ -51,9 +49,6 @@ FILTER_ARGS = ("view", "stage", "kind", "country", "owner", "stale", "action", "
 @bp.record_once
 def _configure(state):
     state.app.config.setdefault("PROPOSAL_STALE_DAYS", pipeline.DEFAULT_STALE_DAYS)
-    # The home page's "Proposals that need action" card asks for its rows by this name.
-    state.app.jinja_env.globals["proposals_needing_action"] = proposals_needing_action
-    state.app.jinja_env.globals["proposals_needing_action_count"] = proposals_needing_action_count
     # Stage order, staleness and days in stage for every template that shows proposals.
     state.app.jinja_env.globals["proposal_pipeline"] = pipeline
 

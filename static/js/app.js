@@ -46,3 +46,15 @@
     menus().forEach(function (menu) { menu.open = false; menu.querySelector("summary").focus(); });
   });
 })();
+
+// A Print button (data-app-print), e.g. on the briefing sheet: the browser's print dialog.
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-app-print]")) window.print();
+});
+
+// A list's "choose every row on this page" box (data-bulk-all) ticks the rows of its table.
+document.addEventListener("change", function (event) {
+  var all = event.target.closest && event.target.closest("[data-bulk-all]");
+  if (!all) return;
+  all.closest("table").querySelectorAll('tbody input[type="checkbox"][name="ids"]').forEach(function (box) { box.checked = all.checked; });
+});

@@ -259,7 +259,20 @@ def test_countries_page_counts_partners_agreements_and_last_contact_and_links_to
     assert germany.groups() == ("2", "1", "1 Jun 2026")
     assert text.index("Germany") < text.index("Australia")  # most partners first
     by_name = client.get("/partners/countries?sort=name").text
+    by_name = by_name[by_name.index('<table class="table'):]  # the table, after the charts
     assert by_name.index("Australia") < by_name.index("China") < by_name.index("Germany")
+
+
+def test_countries_page_charts_partners_and_agreements_in_force_by_country(client, auth, office, factory):
+    factory.agreement([office["bsk"], office["ebg"]])
+    auth.login()
+    text = client.get("/partners/countries").text
+    assert text.count('<figure class="app-chart"') == 2
+    partners_chart = text[text.index("Partners by country</figcaption>"):text.index("Agreements in force by country</figcaption>")]
+    assert '<a href="/partners?country=DE"><title>Germany: 2</title>' in partners_chart
+    agreements_chart = text[text.index("Agreements in force by country</figcaption>"):]
+    assert '<a href="/agreements?country=DE&amp;status=current"' in agreements_chart
+    assert "Australia" not in agreements_chart.split("</figure>")[0]  # no agreement in force there
 
 
 def test_the_partner_list_links_to_partners_by_country(client, auth):

@@ -85,9 +85,9 @@ def test_proposals_of_archived_partners_leave_the_board_the_list_and_the_home_ca
     overdue = date.today() - timedelta(days=3)
     gone = factory.partner(name="Gone Institute", country="NZ", archived_at=datetime(2026, 1, 1))
     live = factory.partner(name="Live Institute", country="DE")
-    factory.proposal(gone, title="Ghost proposal", next_step="Call", next_step_on=overdue)
-    factory.proposal(live, title="Living proposal", next_step="Call", next_step_on=overdue)
-    auth.login()
+    me = auth.login()  # the home page lists the user's own proposals that need action
+    factory.proposal(gone, title="Ghost proposal", next_step="Call", next_step_on=overdue, owner_id=me.id)
+    factory.proposal(live, title="Living proposal", next_step="Call", next_step_on=overdue, owner_id=me.id)
     for url in ("/proposals", "/proposals?view=list", "/"):
         page = client.get(url).text
         assert "Living proposal" in page, url

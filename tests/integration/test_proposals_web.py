@@ -570,23 +570,24 @@ def test_an_approved_card_offers_create_agreement(client, auth, factory, partner
 
 # --- the home page ---
 
-def test_the_home_page_lists_proposals_that_need_action(client, auth, factory, partner_id):
-    auth.login()
-    factory.proposal(partner_id, title="Overdue one", next_step="Call them", next_step_on=date.today() - timedelta(days=2))
-    factory.proposal(partner_id, title="Stalled one", stage_changed_at=utcnow() - timedelta(days=50))
-    factory.proposal(partner_id, title="Fine one", next_step_on=date.today() + timedelta(days=9))
+def test_the_home_page_lists_my_proposals_that_need_action(client, auth, factory, partner_id):
+    me = auth.login()
+    factory.proposal(partner_id, title="Overdue one", next_step="Call them", next_step_on=date.today() - timedelta(days=2), owner_id=me.id)
+    factory.proposal(partner_id, title="Stalled one", stage_changed_at=utcnow() - timedelta(days=50), owner_id=me.id)
+    factory.proposal(partner_id, title="Fine one", next_step_on=date.today() + timedelta(days=9), owner_id=me.id)
+    factory.proposal(partner_id, title="Someone else's", next_step_on=date.today() - timedelta(days=2))
     html = client.get("/").text
     assert "Proposals that need action" in html
     assert "Overdue one" in html and "Next step overdue since" in html
     assert "Stalled one" in html and "no movement for 50 days" in html
-    assert "Fine one" not in html
+    assert "Fine one" not in html and "Someone else's" not in html
 
 
 def test_the_home_card_lists_the_first_proposals_needing_action_with_the_count_of_all(client, auth, factory, partner_id):
-    auth.login()
+    me = auth.login()
     total = NEEDING_ACTION_LIMIT + 3
     for n in range(total):
-        factory.proposal(partner_id, title=f"Overdue {n:02d}", next_step_on=date.today() - timedelta(days=n + 1))
+        factory.proposal(partner_id, title=f"Overdue {n:02d}", next_step_on=date.today() - timedelta(days=n + 1), owner_id=me.id)
     html = client.get("/").text
     card = html[html.index('id="needing-action-heading"'):]
     card = card[:card.index("</section>")]

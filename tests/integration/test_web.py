@@ -85,7 +85,7 @@ def test_a_500_rolls_back_and_shows_a_request_id_without_a_trace(app, client, au
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("crm.dashboard.views.home_counts", explode)
+    monkeypatch.setattr("crm.dashboard.views.dashboard_for", explode)
     response = client.get("/")
     assert response.status_code == 500
     assert response.headers["X-Request-ID"] in response.text
@@ -98,7 +98,7 @@ def test_a_locked_database_answers_503_with_retry_after(client, auth, monkeypatc
     def locked(*args, **kwargs):
         raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked"))
 
-    monkeypatch.setattr("crm.dashboard.views.home_counts", locked)
+    monkeypatch.setattr("crm.dashboard.views.dashboard_for", locked)
     response = client.get("/")
     assert response.status_code == 503
     assert response.headers["Retry-After"]

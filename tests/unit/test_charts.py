@@ -29,7 +29,8 @@ def test_the_chart_template_draws_linked_bars_and_their_table(app):
     chart = bar_chart("Partners by country", [("Germany <DE>", 8, "/partners?country=DE"), ("Japan", 2)])
     with app.test_request_context():
         html = render_template_string('{% with chart=chart %}{% include "core/_chart.html" %}{% endwith %}', chart=chart)
-    assert html.count("<rect") == 2 and '<a href="/partners?country=DE">' in html
+    assert html.count("<rect") == 2 and '<a href="/partners?country=DE"><title>Germany &lt;DE&gt;: 8</title>' in html
+    assert 'aria-hidden="true" focusable' not in html  # the links stay reachable by keyboard
     assert "Germany &lt;DE&gt;" in html and "<DE>" not in html
     assert '<caption>Partners by country</caption>' in html and "<td>2</td>" in html
 

@@ -1,0 +1,163 @@
+"""The home page: "my day" for the user, and office-wide figures that each equal the number of
+rows of the list they link to, for every role."""
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from crm.agreements.models import AgreementDecision
+from crm.auth.models import Role
+from crm.core import deadlines as deadline_registry
+from crm.proposals.models import ProposalStage
+
+TODAY = date.today()
+
+
+def _rows_of(key: str, html: str) -> int:
+    """How many records a list page shows, by the kind of list (a chart's table is no list)."""
+    html = re.sub(r'<figure class="app-chart".*?</figure>', "", html, flags=re.S)
+    if key == "interactions":
+        return len(re.findall(r'<li class="app-entry[ "]', html))
+    if key == "open-proposals":
+        return len(re.findall(r'<article class="app-proposal-card[ "]', html))
+    bodies = re.findall(r"<tbody[^>]*>(.*?)</tbody>", html, re.S)
+    return sum(len(re.findall(r"<tr(?![^>]*id=\"partner-more\")[\s>]", body)) for body in bodies)
+
+
+def _figures(html: str) -> list[tuple[str, int, str]]:
+    found = re.findall(
+        r'href="([^"]+)" data-figure="([^"]+)">\s*<span class="app-card-count">(\d+)</span>', html
+    )
+    return [(key, int(count), href.replace("&amp;", "&")) for href, key, count in found]
+
+
+@pytest.fixture
+def office(factory, make_user):
+    """A small office: three users; partners, agreements, contacts, follow-ups and proposals
+    spread between them, some archived, done or closed, so that each figure has something to
+    leave out."""
+    admin = make_user(Role.ADMIN, name="Admin Wang")
+    staff = make_user(Role.STAFF, name="Staff Li")
+    viewer = make_user(Role.VIEWER, name="Viewer Zhao")
+    ebg = factory.partner(name="EBG Germany", country="DE", owner_id=staff.id)
+    holmes = factory.partner(name="Holmesglen Institute", country="AU", owner_id=admin.id)
+    gone = factory.partner(name="Archived Partner", country="JP", archived_at=datetime(2026, 1, 1))
+    factory.agreement([ebg], title="EBG training", owner_id=staff.id, valid_until=TODAY + timedelta(days=70), notice_days=60)
+    factory.agreement([holmes], title="Holmesglen teachers", owner_id=admin.id, valid_until=TODAY + timedelta(days=100), notice_days=10)
+    factory.agreement([holmes], title="Old exchange", valid_until=TODAY - timedelta(days=30))
+    factory.agreement([holmes], title="Unsigned draft", signed_on=None)
+    factory.agreement([ebg], title="Renewed one", decision=AgreementDecision.RENEWED)
+    entry = factory.interaction(ebg, occurred_at=datetime.now() - timedelta(days=3))
+    factory.interaction(holmes, occurred_at=datetime.now() - timedelta(days=40))
+    factory.interaction(gone)
+    for assignee, due in ((staff.id, -3), (staff.id, -1), (admin.id, -2), (staff.id, 0), (viewer.id, None)):
+        factory.follow_up(title=f"Task {assignee} {due}", assignee_id=assignee, interaction_id=entry,
+                          due_on=None if due is None else TODAY + timedelta(days=due))
+    factory.follow_up(title="They send the list", assignee_id=staff.id, partner_commitment=True, interaction_id=entry)
+    factory.follow_up(title="Done already", assignee_id=staff.id, done=True, interaction_id=entry, due_on=TODAY - timedelta(days=5))
+    factory.proposal(ebg, title="Dual degree", owner_id=staff.id, next_step_on=TODAY - timedelta(days=2), next_step="Call them")
+    factory.proposal(holmes, title="Summer school", owner_id=admin.id, stage=ProposalStage.DRAFTING)
+    factory.proposal(holmes, title="Declined idea", stage=ProposalStage.DECLINED)
+    factory.proposal(gone, title="Archived partner's proposal")
+    return {"admin": admin, "staff": staff, "viewer": viewer}
+
+
+@pytest.mark.parametrize("role", ["admin", "staff", "viewer"])
+def test_every_home_figure_equals_the_rows_of_the_list_it_links_to(client, auth, office, role):
+    auth.login(user=office[role])
+    figures = _figures(client.get("/").text)
+    assert {key for key, _count, _href in figures} == {
+        "partners", "agreements", "renewals", "interactions", "open-follow-ups", "overdue-follow-ups",
+        "open-proposals", "proposals-needing-action",
+    }
+    for key, count, href in figures:
+        listed = client.get(href)
+        assert listed.status_code == 200, href
+        assert _rows_of(key, listed.text) == count, f"{key}: the figure says {count}, {href} lists otherwise"
+    counts = {key: count for key, count, _href in figures}
+    assert counts["partners"] == 2 and counts["interactions"] == 2 and counts["open-proposals"] == 2
+    assert counts["overdue-follow-ups"] == (3 if role == "admin" else 2 if role == "staff" else 0)
+
+
+def test_the_admins_overdue_figure_links_to_everyones_overdue_follow_ups(client, auth, office):
+    auth.login(user=office["admin"])
+    figures = {key: (count, href) for key, count, href in _figures(client.get("/").text)}
+    count, href = figures["overdue-follow-ups"]
+    assert count == 3 and "assignee=all" in href and "due=overdue" in href
+
+
+def test_a_staff_members_day_shows_their_renewal_decision_follow_ups_and_proposals(client, auth, office):
+    auth.login(user=office["staff"])
+    html = client.get("/").text
+    decisions = html[html.index('id="my-decisions"'):html.index('id="my-follow-ups"')]
+    assert "EBG training" in decisions and "Holmesglen teachers" not in decisions
+    follow_ups = html[html.index('id="my-follow-ups"'):html.index('id="my-proposals"')]
+    assert f"Task {office['staff'].id} -3" in follow_ups and f"Task {office['admin'].id} -2" not in follow_ups
+    assert f"Task {office['staff'].id} 0" in follow_ups  # due today: this week
+    assert "Mark “Task" in follow_ups  # Done in place
+    proposals = html[html.index('id="my-proposals"'):html.index('id="my-quiet"')]
+    assert "Dual degree" in proposals and "Summer school" not in proposals
+
+
+def test_the_counters_refresh_as_a_fragment_and_are_not_a_page(client, auth, office, factory):
+    auth.login(user=office["staff"])
+    fragment = client.get("/home/counts", headers={"HX-Request": "true", "HX-Target": "my-day-counts"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert re.search(r"<strong>2</strong> overdue follow-ups", fragment.text)
+    assert re.search(r"<strong>1</strong> decision due", fragment.text)
+    assert client.get("/home/counts").status_code == 303
+
+
+def test_done_on_the_home_page_without_javascript_comes_back_home(client, auth, office):
+    auth.login(user=office["staff"])
+    html = client.get("/").text
+    action = re.search(r'<form method="post" action="(/follow-ups/(\d+)/done)"', html)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    response = client.post(action.group(1), data={"csrf_token": token, "version": "1", "next": "/"})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    fragment = client.get("/home/counts", headers={"HX-Request": "true", "HX-Target": "my-day-counts"}).text
+    assert re.search(r"<strong>1</strong> overdue follow-ups", fragment) or re.search(r"<strong>1</strong> due this week", fragment)
+
+
+def test_other_deadlines_come_from_the_registry_with_their_links_overdue_in_red(client, auth, office, monkeypatch):
+    staff = office["staff"]
+    seen = {}
+
+    def permits(owner_ids, today, horizon):
+        seen["args"] = (list(owner_ids), today, horizon)
+        yield deadline_registry.Deadline("permit-1", today - timedelta(days=1), "Work permit expires: Anna", "partners.index")
+        yield deadline_registry.Deadline("trip-2", today + timedelta(days=5), "Trip report due", "followups.index", about="Berlin")
+
+    monkeypatch.setitem(deadline_registry._sources, "test-permits", permits)
+    auth.login(user=staff)
+    html = client.get("/").text
+    section = html[html.index('id="my-deadlines"'):]
+    section = section[:section.index("</section>")]
+    assert seen["args"] == ([staff.id], TODAY, TODAY + timedelta(days=30))
+    assert re.search(r'<li class="app-overdue-text">\s*<span><a href="/partners">Work permit expires: Anna</a>', section)
+    assert '<a href="/follow-ups">Trip report due</a> <span class="app-sub">Berlin</span>' in section
+
+
+def test_the_home_page_draws_its_two_charts_with_their_tables(client, auth, office):
+    auth.login(user=office["staff"])
+    html = client.get("/").text
+    assert html.count('<figure class="app-chart"') == 2
+    assert "Contacts logged per month" in html and "Proposals by stage" in html
+    assert f'/history?date_from={TODAY.replace(day=1).isoformat()}' in html
+    assert "/proposals?view=list&amp;stage=idea" in html
+
+
+def test_the_home_page_takes_a_fixed_number_of_statements(client, auth, office, factory, count_statements):
+    auth.login(user=office["staff"])
+    client.get("/")
+    with count_statements() as few:
+        client.get("/")
+    partner = factory.partner(name="More", owner_id=office["staff"].id)
+    for n in range(5):
+        entry = factory.interaction(partner, occurred_at=datetime.now() - timedelta(days=n))
+        factory.follow_up(title=f"More {n}", assignee_id=office["staff"].id, interaction_id=entry, due_on=TODAY - timedelta(days=n + 1))
+        factory.proposal(partner, title=f"More {n}", owner_id=office["staff"].id, next_step_on=TODAY)
+        factory.agreement([partner], owner_id=office["staff"].id, valid_until=TODAY + timedelta(days=40 + n))
+    with count_statements() as many:
+        client.get("/")
+    assert many.count == few.count
