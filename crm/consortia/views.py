@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from crm.audit.queries import record_history
+from crm.core.archiving import get_live_or_404, restore_archived
 from crm.auth.permissions import admin_required, editor_required
 from crm.consortia.forms import (
     ActivityEditForm,
@@ -30,7 +31,6 @@ from crm.consortia.queries import (
     members_by_role,
     yearly_report,
 )
-from crm.core.archiving import restore_archived
 from crm.core.export import xlsx_response
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.navigation import nav_item
@@ -45,10 +45,7 @@ RESULTS_ID = "consortium-results"
 
 
 def _live_consortium(consortium_id: int) -> Consortium:
-    consortium = db.get_or_404(Consortium, consortium_id)
-    if consortium.is_archived:
-        abort(404)
-    return consortium
+    return get_live_or_404(Consortium, consortium_id)
 
 
 def _crumbs(consortium: Consortium | None = None):

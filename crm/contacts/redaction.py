@@ -32,7 +32,7 @@ SEARCHED = (
     (Contact, ("notes",), "name", _l("Contact")),
     (Agreement, ("notes",), "title", _l("Agreement")),
     (Proposal, ("description", "next_step"), "title", _l("Proposal")),
-    (Outcome, ("note",), "academic_year", _l("Outcome")),
+    (Outcome, ("note",), "year", _l("Outcome")),
 )
 FIELD_LABELS = {
     "subject": _l("Subject"), "summary": _l("Summary"), "title": _l("Title"), "notes": _l("Notes"),

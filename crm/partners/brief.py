@@ -1,10 +1,9 @@
 """The briefing sheet (/partners/<id>/brief): one printable page before a visit, gathered from
 each domain's queries: the partner's facts, its contacts (primary first), agreements in force
-with their act-by dates, outcomes by academic year, open follow-ups both ways, open proposals
+with their act-by dates, outcomes by year, open follow-ups both ways, open proposals
 and the last five contacts."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,8 +15,7 @@ from crm.followups.models import FollowUp
 from crm.followups.queries import open_of_partner
 from crm.interactions.models import Interaction
 from crm.interactions.queries import timeline_of_partner
-from crm.outcomes.models import OUTCOME_COUNTS
-from crm.outcomes.queries import outcomes_of_partner
+from crm.outcomes.queries import CategoryYears, partner_sums
 from crm.partners.models import Partner
 from crm.proposals.models import CLOSED_STAGES, Proposal
 from crm.proposals.queries import proposals_of_partner
@@ -27,19 +25,12 @@ IN_FORCE = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 
 
 @dataclass
-class YearOutcomes:
-    label: str
-    counts: dict[str, int]
-
-
-@dataclass
 class Brief:
     partner: Partner
     today: date
     contacts: list[Contact]
     agreements: list[Agreement]
-    outcome_years: list[YearOutcomes]
-    outcome_fields: list[str]  # the outcome counts that are not zero in any year
+    outcomes: CategoryYears  # approved outcomes by category and year (the outcomes domain's sums)
     ours: list[FollowUp]
     theirs: list[FollowUp]
     proposals: list[Proposal]
@@ -50,19 +41,13 @@ def brief_of(partner: Partner, today: date) -> Brief:
     contacts = [contact for contact in partner.contacts if not contact.erased and contact.active]
     agreements = [agreement for agreement in agreements_of_partner(partner.id) if agreement.status_on(today) in IN_FORCE]
     agreements.sort(key=lambda agreement: (agreement.act_by is None, agreement.act_by or today, agreement.title))
-    years: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for outcome in outcomes_of_partner(partner.id):
-        for name in OUTCOME_COUNTS:
-            years[outcome.academic_year_label][name] += getattr(outcome, name) or 0
-    fields = [name for name in OUTCOME_COUNTS if any(counts[name] for counts in years.values())]
     follow_ups = open_of_partner(partner.id)
     return Brief(
         partner=partner,
         today=today,
         contacts=contacts,
         agreements=agreements,
-        outcome_years=[YearOutcomes(label, dict(counts)) for label, counts in years.items()],
-        outcome_fields=fields,
+        outcomes=partner_sums(partner.id),
         ours=[follow_up for follow_up in follow_ups if not follow_up.partner_commitment],
         theirs=[follow_up for follow_up in follow_ups if follow_up.partner_commitment],
         proposals=[proposal for proposal in proposals_of_partner(partner.id) if proposal.stage not in CLOSED_STAGES],

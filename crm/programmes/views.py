@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from crm.audit.queries import record_history
+from crm.core.archiving import get_live_or_404, restore_archived
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.archiving import restore_archived
 from crm.core.export import csv_response, xlsx_response
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
@@ -45,10 +45,7 @@ RESULTS_ID = "programme-results"
 
 
 def _live_programme(programme_id: int) -> Programme:
-    programme = db.get_or_404(Programme, programme_id)
-    if programme.is_archived:
-        abort(404)
-    return programme
+    return get_live_or_404(Programme, programme_id)
 
 
 def _crumbs(programme: Programme | None = None):

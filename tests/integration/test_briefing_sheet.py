@@ -2,7 +2,7 @@
 from datetime import date, datetime, timedelta
 
 from crm.auth.models import Role
-from crm.outcomes.models import Outcome
+from crm.outcomes.models import Outcome, OutcomeCategory
 from crm.extensions import db
 from crm.proposals.models import ProposalStage
 
@@ -18,9 +18,10 @@ def test_the_briefing_sheet_gathers_what_a_visit_needs(app, client, auth, factor
     factory.agreement([partner], title="Expired exchange", valid_until=date.today() - timedelta(days=3))
     factory.agreement([other], title="Someone else's")
     with app.app_context():
-        db.session.add_all([Outcome(agreement_id=in_force, academic_year=2024, certificates_earned=20),
-                            Outcome(partner_id=partner, academic_year=2024, certificates_earned=5, teachers_trained=3),
-                            Outcome(partner_id=partner, academic_year=2025, teachers_trained=4)])
+        db.session.add_all([Outcome(agreement_id=in_force, year=2024, category=OutcomeCategory.CERTIFICATES_EARNED, count=20),
+                            Outcome(partner_id=partner, year=2024, category=OutcomeCategory.CERTIFICATES_EARNED, count=5),
+                            Outcome(partner_id=partner, year=2024, category=OutcomeCategory.TEACHERS_TRAINED, count=3),
+                            Outcome(partner_id=partner, year=2025, category=OutcomeCategory.TEACHERS_TRAINED, count=4)])
         db.session.commit()
     for day in range(7):
         entry = factory.interaction(partner, subject=f"Talk {day}", occurred_at=datetime(2026, 10, 1 + day, 10))
