@@ -9,7 +9,7 @@ from flask_login import current_user
 from crm.audit.labels import field_label
 from crm.outcomes.models import OUTCOME_COUNTS
 from crm.core.i18n import LANGUAGE_NAMES, country_name, current_locale_code
-from crm.core.navigation import menus_for
+from crm.core.navigation import menus_markup
 
 
 # One format per locale for a date and one for a date-time, on every page, in e-mails and in
@@ -85,5 +85,5 @@ def init_app(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "today": date.today(),
             "can_edit": current_user.is_authenticated and current_user.can_edit,
-            "nav_menus": lambda: menus_for(current_user, request.endpoint),
+            "nav_menus": lambda: menus_markup(current_user, request.endpoint, current_locale_code()),
         }

@@ -125,6 +125,29 @@ def measure(client, engine, path, headers, runs):
     }
 
 
+def profile(client, path: str, target: str | None, runs: int, callers: str | None = None) -> int:
+    """Where one request's time goes: cProfile over `runs` requests (after 3 warm-up ones),
+    the functions with most time of their own and most time in all, for the one request."""
+    import cProfile
+    import pstats
+
+    headers = {"HX-Request": "true", "HX-Target": target} if target else {}
+    for _ in range(3):
+        client.get(path, headers=headers)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        client.get(path, headers=headers).get_data()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    print(f"{path} ({target or 'page'}), {runs} runs: divide the times by {runs}")
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(45)
+    if callers:
+        stats.print_callers(callers)
+    return 0
+
+
 def _load() -> str:
     """The machine's 1/5/15-minute load average: a busy machine slows every figure alike."""
     try:
@@ -139,6 +162,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--folder", type=Path, default=ROOT / ".bench")
     parser.add_argument("--json", type=Path, default=None, help="where to write the figures")
+    parser.add_argument("--profile", metavar="PATH", help="profile this request instead (cProfile, --runs times)")
+    parser.add_argument("--htmx", metavar="TARGET", help="with --profile: ask for this fragment (HX-Target)")
+    parser.add_argument("--callers", metavar="NAME", help="with --profile: who calls the functions matching NAME")
     args = parser.parse_args()
 
     args.folder.mkdir(exist_ok=True)
@@ -156,6 +182,8 @@ def main() -> int:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
 
+    if args.profile:
+        return profile(client, args.profile, args.htmx, args.runs, args.callers)
     with app.app_context():
         engine = db.engine
     results = {}
