@@ -1,9 +1,13 @@
 """Template filters and the context every page shares."""
 from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import urlencode
 
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_datetime, to_user_timezone
+from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 
 from crm.audit.labels import field_label
@@ -28,7 +32,14 @@ def local_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = to_user_timezone(value).date()
-    return format_date(value, _pattern(DATE_PATTERNS))
+    return _formatted_day(value, str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+
+
+@lru_cache(maxsize=8192)
+def _formatted_day(value: date, locale_code: str) -> str:
+    """One day in one language, formatted once (a list shows the same days in many cells)."""
+    locale = Locale.parse(locale_code)
+    return babel_format_date(value, DATE_PATTERNS.get(locale.language, DATE_PATTERNS["en"]), locale=locale)
 
 
 def local_datetime(value: datetime | None) -> str:
