@@ -80,7 +80,8 @@ def prepare_database(scale: float, folder: Path) -> tuple[Path, dict]:
         emails = [user.email for user in users]
         db.session.commit()
         partners = db.session.scalars(select(Partner.id).where(Partner.archived_at.is_(None)).order_by(Partner.id).limit(2000)).all()
-    db.engine.dispose() if hasattr(db, "engine") else None
+        db.session.remove()
+        db.engine.dispose()  # the server's processes open their own connections
     return target, {"emails": emails, "partners": partners}
 
 
@@ -140,15 +141,19 @@ class Client:
             self.connection.close()
 
 
-def run_client(number: int, port: int, email: str, partners: list[int], deadline: float, timeout: float, results: list, lock: threading.Lock):
-    rng = random.Random(number)
-    client = Client(port, timeout)
+def log_in(client: "Client", email: str, results: list, lock: threading.Lock) -> None:
     try:
         client.log_in(email)
     except Exception as error:  # noqa: BLE001 - reported as an error of the run
         with lock:
             results.append(("login", time.perf_counter(), 0.0, None, repr(error)))
+        client.csrf = ""
+
+
+def run_client(number: int, client: "Client", partners: list[int], deadline: float, results: list, lock: threading.Lock):
+    if not client.csrf:  # its login failed
         return
+    rng = random.Random(number)
     kinds, weights = zip(*MIX, strict=True)
     while time.perf_counter() < deadline:
         kind = rng.choices(kinds, weights)[0]
@@ -164,7 +169,7 @@ def run_client(number: int, port: int, email: str, partners: list[int], deadline
             partner = rng.choice(partners)
             method, path, headers = "POST", f"/partners/{partner}/interactions/new", {}
             body = {"csrf_token": client.csrf, "occurred_at": datetime.now().strftime("%Y-%m-%dT%H:%M"),
-                    "kind": "call", "subject": f"Load run call {number}"}
+                    "kind": "phone_call", "subject": f"Load run call {number}"}
         started = time.perf_counter()
         error = None
         try:
@@ -252,11 +257,18 @@ def main() -> int:
     results, lock, window = [], threading.Lock(), {}
     try:
         wait_until_up(port, server)
+        # Everybody logs in first (a password hash is slow by design), then the clock starts.
+        people = [Client(port, args.timeout) for _ in range(clients)]
+        logins = [threading.Thread(target=log_in, daemon=True, args=(person, data["emails"][n % len(data["emails"])], results, lock))
+                  for n, person in enumerate(people)]
+        for thread in logins:
+            thread.start()
+        for thread in logins:
+            thread.join(timeout=120)
         started = time.perf_counter()
         deadline = started + seconds
-        threads = [threading.Thread(target=run_client, daemon=True,
-                                    args=(n, port, data["emails"][n % len(data["emails"])], data["partners"], deadline,
-                                          args.timeout, results, lock)) for n in range(clients)]
+        threads = [threading.Thread(target=run_client, daemon=True, args=(n, person, data["partners"], deadline, results, lock))
+                   for n, person in enumerate(people)]
         if args.lock_seconds > 0:
             threads.append(threading.Thread(target=hold_write_lock, daemon=True,
                                             args=(database, started + seconds / 2, args.lock_seconds, window)))
