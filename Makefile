@@ -63,6 +63,6 @@ clean:
 bench: install
 	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)
 
-# 20 concurrent clients against the production server setup (gunicorn gthread) on a copy of it.
+# 20 concurrent clients against the production server setup (waitress threads) on a copy of the bench's office.
 bench-load: install
 	$(BIN)/python tests/bench/load.py $(LOAD_ARGS)

@@ -2,10 +2,10 @@
 
 Copies the generated database of `make bench` (.bench/bench-<scale>.sqlite3, built if missing)
 so that the run's writes never touch it, gives a few staff users a password, starts the server
-the README's production steps start (gunicorn gthread by default; `--server sync` or `waitress`
-to compare) on loopback, logs each client in through /login and lets the clients (threads, each
-with its own keep-alive connection) send a mix of searches, page views and writes for a fixed
-time. Part-way through, another connection holds SQLite's write lock for `--lock-seconds` (as a
+the README's production steps start (waitress with threads by default; `--server gthread` or
+`sync` to compare) on loopback, logs each client in through /login and lets the clients
+(threads, each with its own keep-alive connection) send a mix of searches, page views (each
+followed by the overdue counter's request, as htmx sends it) and writes for a fixed time. Part-way through, another connection holds SQLite's write lock for `--lock-seconds` (as a
 long import would), and the reads that start meanwhile are reported on their own: they show
 whether reads keep flowing while a write waits.
 
@@ -185,7 +185,25 @@ def run_client(number: int, client: "Client", partners: list[int], deadline: flo
         elapsed = time.perf_counter() - started
         with lock:
             results.append((kind, started, elapsed * 1000, status, error))
+        if kind == "page" and status == 200:
+            counter(client, results, lock)  # what a browser asks right after each page
     client.close()
+
+
+def counter(client: "Client", results: list, lock: threading.Lock) -> None:
+    """The navigation's overdue counter, which htmx loads after every full page."""
+    started = time.perf_counter()
+    error = None
+    try:
+        status, text = client.request("GET", "/follow-ups/overdue-count", None, {"HX-Request": "true", "HX-Target": "overdue-count"})
+        if status != 200:
+            error = f"counter answered {status}"
+    except Exception as failure:  # noqa: BLE001
+        status, error = None, repr(failure)
+        client.close()
+        client.connection = None
+    with lock:
+        results.append(("counter", started, (time.perf_counter() - started) * 1000, status, error))
 
 
 def hold_write_lock(database: Path, at: float, seconds: float, window: dict):
@@ -230,7 +248,7 @@ def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 90) -> 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", choices=("gthread", "sync", "waitress"), default="gthread")
+    parser.add_argument("--server", choices=("waitress", "gthread", "sync"), default="waitress")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (sync gets one more)")
     parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker (waitress: workers x threads)")
     parser.add_argument("--clients", type=int, default=20)
@@ -293,7 +311,7 @@ def main() -> int:
         "requests": len(requests), "requests_per_s": round(len(requests) / elapsed, 1),
         "errors": len(errors), "error_samples": sorted({e[4] for e in errors})[:5],
         "all": percentiles([r[2] for r in requests]),
-        "by_kind": {kind: percentiles([r[2] for r in requests if r[0] == kind]) for kind, _ in MIX},
+        "by_kind": {kind: percentiles([r[2] for r in requests if r[0] == kind]) for kind in [k for k, _ in MIX] + ["counter"]},
     }
     if window.get("end"):
         during = [r for r in requests if r[0] != "write" and window["start"] <= r[1] < window["end"]]
