@@ -2,10 +2,12 @@
 
 Builds (or reuses) a generated database under .bench/, drives the real WSGI app through the
 test client, and reports for each request p50/p95 server time, SQL statements and response
-size, with the time as a ratio to a bare route that renders the same base template with fixed
-rows and no database. Two baselines, both compiled templates rendered like any page: the table
-in the real layout (base.html: menus, counters, search box) and the same table without it, so
-the layout's own cost shows. Writes the figures as JSON for comparing two runs.
+size, with the time as a ratio to a baseline. Two baselines, both routes that render a fixed
+50-row table from a compiled template (as every page does) and no database of their own: the
+table in the real layout (base.html: menus, counters, search box), which the ratio is to, and
+the same table without it, so the layout's own cost shows. Prints the machine's load average
+(a busy machine slows every figure alike) and writes the figures as JSON for comparing runs.
+`--profile PATH` shows where one request's time goes instead.
 """
 import argparse
 import json
