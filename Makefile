@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-test translations messages bench clean
+.PHONY: run test install install-test translations messages bench bench-load clean
 
 # uv (a registry package) installs the dependencies in seconds where pip takes minutes; where
 # uv cannot be installed, pip does the same work from the same pins.
@@ -62,3 +62,7 @@ clean:
 # Measures every main request on a generated large office (built once into .bench/).
 bench: install
 	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)
+
+# 20 concurrent clients against the production server setup (waitress threads) on a copy of the bench's office.
+bench-load: install
+	$(BIN)/python tests/bench/load.py $(LOAD_ARGS)

@@ -2,6 +2,11 @@
 import enum
 
 import sqlalchemy as sa
+from flask_babel import get_locale
+
+# (locale, enum class, value) → the translated label: a list of 50 rows asks for the same few
+# labels hundreds of times, and the catalogue does not change while the process runs.
+_labels: dict[tuple, str] = {}
 
 
 class LabelledEnum(str, enum.Enum):
@@ -18,7 +23,14 @@ class LabelledEnum(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return str(self._label)
+        try:
+            key = (str(get_locale()), type(self), self._value_)
+        except RuntimeError:  # no application context: nothing to cache by
+            return str(self._label)
+        label = _labels.get(key)
+        if label is None:
+            label = _labels[key] = str(self._label)
+        return label
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:

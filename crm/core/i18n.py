@@ -18,8 +18,13 @@ def normalise_locale(value: str | None) -> str | None:
     """'zh-CN', 'zh_cn', 'zh' → 'zh_CN'; unknown → None."""
     if not value:
         return None
+    return _supported(value, tuple(supported_locales()))
+
+
+@lru_cache(maxsize=64)
+def _supported(value: str, supported: tuple[str, ...]) -> str | None:
     value = value.replace("-", "_").strip()
-    for locale in supported_locales():
+    for locale in supported:
         if value.lower() == locale.lower() or value.lower() == locale.split("_")[0].lower():
             return locale
     return None
@@ -50,7 +55,8 @@ def current_locale_code() -> str:
     locale = get_locale()
     if locale is None:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    return normalise_locale(str(locale)) or normalise_locale(locale.language) or "en"
+    supported = tuple(supported_locales())
+    return _supported(str(locale), supported) or _supported(locale.language, supported) or "en"
 
 
 # GB/T 2659, the PRC's naming of countries and regions: Taiwan, Hong Kong and Macao are

@@ -11,13 +11,21 @@ link of its own. An item is shown to a user when `visible(user)` says so (defaul
 the item that is "current" is the one whose endpoint prefix is the longest match for the
 request's endpoint: by default the item's whole blueprint (`"partners."`), narrowed with
 `active=("agreements.renewals",)` for a second page of the same blueprint.
+
+The layout draws the menus once per (language, current page, items the user sees) and reuses
+that markup (`menus_markup`): a page pays for the `visible(user)` checks, not for rendering
+twenty links. So nothing in the menus may depend on the user otherwise: a counter (`badge`) is
+a placeholder that loads itself after the page (htmx, `hx-trigger="load"`), as
+templates/followups/_overdue_count.html does.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 MENUS: tuple[tuple[str, object], ...] = (
     ("partners", _l("Partners")),
@@ -89,3 +97,24 @@ def _current_item(endpoint: str | None, user) -> NavItem | None:
             if matches and len(prefix) > best_length:
                 best, best_length = item, len(prefix)
     return best
+
+
+MARKUP_CACHE_SIZE = 512  # (language, page, visible items) combinations kept per app
+
+
+def menus_markup(user, endpoint: str | None, locale_code: str) -> Markup:
+    """templates/core/_menus.html for this user on this page, rendered once per language, page
+    and set of visible items (per app; not cached while templates reload, e.g. in development)."""
+    visible = tuple(key for key, item in _items.items() if item.visible(user))
+    key = (locale_code, endpoint, request.script_root, visible)
+    app = current_app._get_current_object()
+    cache = app.extensions.setdefault("navigation_markup", {})
+    markup = cache.get(key)
+    if markup is None:
+        markup = Markup(render_template("core/_menus.html", menus=menus_for(user, endpoint)))
+        if app.jinja_env.auto_reload:
+            return markup
+        if len(cache) >= MARKUP_CACHE_SIZE:
+            cache.clear()
+        cache[key] = markup
+    return markup

@@ -1,15 +1,19 @@
 """Template filters and the context every page shares."""
 from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import urlencode
 
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_datetime, to_user_timezone
+from flask_babel import format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 
 from crm.audit.labels import field_label
 from crm.outcomes.models import year_kind_note, year_label
 from crm.core.i18n import LANGUAGE_NAMES, country_name, current_locale_code
-from crm.core.navigation import menus_for
+from crm.core.navigation import menus_markup
 
 
 # One format per locale for a date and one for a date-time, on every page, in e-mails and in
@@ -28,7 +32,14 @@ def local_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = to_user_timezone(value).date()
-    return format_date(value, _pattern(DATE_PATTERNS))
+    return _formatted_day(value, str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+
+
+@lru_cache(maxsize=8192)
+def _formatted_day(value: date, locale_code: str) -> str:
+    """One day in one language, formatted once (a list shows the same days in many cells)."""
+    locale = Locale.parse(locale_code)
+    return babel_format_date(value, DATE_PATTERNS.get(locale.language, DATE_PATTERNS["en"]), locale=locale)
 
 
 def local_datetime(value: datetime | None) -> str:
@@ -86,5 +97,5 @@ def init_app(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "today": date.today(),
             "can_edit": current_user.is_authenticated and current_user.can_edit,
-            "nav_menus": lambda: menus_for(current_user, request.endpoint),
+            "nav_menus": lambda: menus_markup(current_user, request.endpoint, current_locale_code()),
         }

@@ -1,7 +1,8 @@
 """/follow-ups: my open promises grouped by urgency; mark done in place; reassign.
 
-The navigation's overdue counter lives here too: a context value computed with one COUNT, and
-a fragment that refreshes when a page announces `followUpsChanged`.
+The navigation's overdue counter lives here too: the layout carries an empty placeholder that
+htmx fills after the page has loaded (one COUNT in a request of its own, never in the page's),
+and the filled fragment refreshes when a page announces `followUpsChanged`.
 """
 from datetime import date
 from urllib.parse import urlsplit
@@ -29,7 +30,7 @@ CHANGED_EVENT = "followUpsChanged"
 
 @bp.app_context_processor
 def overdue_counter():
-    """`overdue_follow_up_count()` for the navigation: the query runs only where a page asks."""
+    """`overdue_follow_up_count()` for the home page's card: the query runs only where a page asks."""
     cache = {}
 
     def overdue_follow_up_count() -> int:
@@ -228,7 +229,8 @@ def assign(follow_up_id: int):
 
 @bp.get("/follow-ups/overdue-count")
 def overdue_count():
-    """The navigation's counter, refreshed after a follow-up changed (a page has no use for it)."""
+    """The navigation's counter: loaded after each page and again after a follow-up changed (a
+    page has no use for it: without JavaScript, /follow-ups shows the counts)."""
     if htmx.target != "overdue-count":
         return redirect(url_for("followups.index"), 303)
-    return render_template("followups/_overdue_count.html")
+    return render_template("followups/_overdue_count.html", overdue=queries.overdue_count(current_user.id, date.today()))
