@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from crm.core.i18n import country_name
@@ -14,8 +15,14 @@ from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, Quota
 from crm.partners.models import Partner
 from crm.reports.sources import Figure, figures
 
-# Labels of categories that a source other than outcomes brings (key → lazy label).
-CATEGORY_LABELS: dict[str, object] = {c.value: c._label for c in OutcomeCategory}
+# Labels of the categories (key → lazy label): the outcomes' own, and those that a source other
+# than outcomes brings (people in the delegations, counted from trips and visits).
+CATEGORY_LABELS: dict[str, object] = {c.value: c._label for c in OutcomeCategory if c != OutcomeCategory.OTHER}
+CATEGORY_LABELS.update({
+    "delegates_sent": _l("People in the delegations sent"),
+    "delegates_received": _l("People in the delegations received"),
+    OutcomeCategory.OTHER.value: OutcomeCategory.OTHER._label,
+})
 MAX_RANGE = 15
 
 
@@ -41,6 +48,9 @@ class Report:
     partner_local_names: dict[int, str] = field(default_factory=dict)
     # (category, partner ids) → count: who a category's figure came from, for the narrative
     by_category_subject: dict[tuple[str, tuple[int, ...]], int] = field(default_factory=dict)
+    # category → the source of records that counts it in the range ("experts", "trips", …), where
+    # records rather than typed outcomes count it: its figures link to those records
+    record_sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
@@ -79,6 +89,8 @@ def build_report(first_year: int, last_year: int) -> Report:
         by_category[figure.category] += figure.count
         by_category_year[figure.category][figure.year] += figure.count
         by_subject[(figure.category, figure.partner_ids)] += figure.count
+        if figure.source != "outcomes":
+            report.record_sources.setdefault(figure.category, figure.source)
         for country in figure.countries:
             by_country[country][figure.category] += figure.count
         for partner_id in figure.partner_ids:

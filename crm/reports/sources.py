@@ -53,8 +53,12 @@ def figure_source(function: FigureSource) -> FigureSource:
 
 
 def figures(first_year: int, last_year: int) -> list[Figure]:
-    """Every figure of every source for the years (each source a fixed number of statements)."""
-    return [figure for source in SOURCES for figure in source(first_year, last_year)]
+    """Every figure of every source for the years (each source a fixed number of statements).
+    Where records count a category in a year, typed outcomes of that category and year are left
+    out (see RECORD_CATEGORIES below): nothing counts twice."""
+    found = [figure for source in SOURCES for figure in source(first_year, last_year)]
+    from_records = {(figure.category, figure.year) for figure in found if figure.source != "outcomes"}
+    return [figure for figure in found if figure.source != "outcomes" or (figure.category, figure.year) not in from_records]
 
 
 @figure_source
@@ -91,3 +95,94 @@ def approved_outcomes(first_year: int, last_year: int) -> Iterable[Figure]:
             year=year, category=category.value, count=int(total or 0),
             partner_ids=tuple(p for p, _c in pairs), countries=tuple(sorted({c for _p, c in pairs if c})),
         )
+
+
+# --- Figures counted from the records of other domains, never typed --------------------------------
+#
+# Foreign experts hosted (crm/experts), delegations sent (crm/trips) and received (crm/visits) with
+# their headcount, and joint-programme enrolment (crm/programmes). Each counts in the office's year
+# (settings: REPORT_YEAR_KIND, academic from 1 September or calendar).
+#
+# How they combine with typed outcomes of the same category: the records win. For a category and
+# a year where any record counts, typed (approved) outcomes of that category and year are left out
+# of the report; in years without records (before the office kept them) the typed outcomes still
+# count. So nothing counts twice, and the history entered before the records existed is kept.
+
+# The categories that records bring, with the source whose records count them.
+RECORD_CATEGORIES = {
+    "experts_hosted": "experts",
+    "delegations_sent": "trips",
+    "delegates_sent": "trips",
+    "delegations_received": "visits",
+    "delegates_received": "visits",
+    "joint_programme_students": "programmes",
+}
+
+
+def _academic() -> bool:
+    from crm.outcomes.models import year_kind
+
+    return year_kind() == "academic"
+
+
+@figure_source
+def experts_hosted(first_year: int, last_year: int) -> Iterable[Figure]:
+    """Foreign teachers and experts hosted, from the experts' stays (1 statement): an expert counts
+    once in each year one of their stays overlaps; by country, their nationality."""
+    from crm.experts.queries import hosted_experts_by_year
+
+    for row in hosted_experts_by_year(first_year, last_year, academic=_academic()):
+        yield Figure(
+            year=row.year, category="experts_hosted", count=row.count,
+            partner_ids=(row.partner_id,) if row.partner_id else (), countries=(row.country,) if row.country else (),
+            source="experts", detail=row.short_or_long_term.value,
+        )
+
+
+def _delegation_figures(rows, kind: str) -> Iterable[Figure]:
+    """One figure per year, country and partners for the delegations, one for their people."""
+    delegations: dict[tuple, int] = defaultdict(int)
+    people: dict[tuple, int] = defaultdict(int)
+    for _id, year, country, _purpose, headcount, partner_ids in rows:
+        key = (year, tuple(sorted(partner_ids)), country or "")
+        delegations[key] += 1
+        people[key] += headcount
+    for (year, partner_ids, country), count in delegations.items():
+        countries = (country,) if country else ()
+        yield Figure(year, f"delegations_{kind}", count, partner_ids, countries, source="trips" if kind == "sent" else "visits")
+        if people[(year, partner_ids, country)]:
+            yield Figure(year, f"delegates_{kind}", people[(year, partner_ids, country)], partner_ids, countries,
+                         source="trips" if kind == "sent" else "visits")
+
+
+@figure_source
+def delegations_sent(first_year: int, last_year: int) -> Iterable[Figure]:
+    """Delegations sent abroad (trips made) and the people in them (2 statements)."""
+    from crm.trips.queries import made_trips
+
+    return _delegation_figures(made_trips(first_year, last_year, academic=_academic()), "sent")
+
+
+@figure_source
+def delegations_received(first_year: int, last_year: int) -> Iterable[Figure]:
+    """Foreign delegations received (visits) and the people in them (3 statements)."""
+    from crm.visits.queries import received_visits
+
+    return _delegation_figures(received_visits(first_year, last_year, academic=_academic()), "received")
+
+
+@figure_source
+def joint_programme_enrolment(first_year: int, last_year: int) -> Iterable[Figure]:
+    """Students enrolled in joint programmes, by intake year (an intake starts in September, so
+    the intake year is the academic year; in calendar years, the year of the intake) (3 statements)."""
+    from crm.programmes.queries import programme_enrolment_by_year
+
+    rows = programme_enrolment_by_year(first_year, last_year)
+    partner_ids = {pid for row in rows for pid in row.partner_ids}
+    country_of = dict(db.session.execute(select(Partner.id, Partner.country).where(Partner.id.in_(partner_ids))).all()) if partner_ids else {}
+    totals: dict[tuple, int] = defaultdict(int)
+    for row in rows:
+        totals[(row.year, row.partner_ids)] += row.enrolled
+    for (year, partners), count in totals.items():
+        yield Figure(year, "joint_programme_students", count, partners,
+                     tuple(sorted({country_of[p] for p in partners if country_of.get(p)})), source="programmes")
