@@ -13,7 +13,8 @@ once it is registered here:
 
 A Figure counts once in totals by category and year; by partner and by country it counts for each
 of its partners and countries (an agreement with five German companies counts once for Germany and
-once for each company). `records` is the query-string filter that lists the records behind it.
+once for each company); `countries=None` means its partners' countries, which the report looks up
+once for all figures. `records` is the query-string filter that lists the records behind it.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class Figure:
     category: str  # an OutcomeCategory value, or a source's own key (labelled in CATEGORY_LABELS)
     count: int
     partner_ids: tuple[int, ...] = ()
-    countries: tuple[str, ...] = ()
+    countries: tuple[str, ...] | None = ()  # None: the countries of its partners (the report looks them up)
     source: str = "outcomes"
     indicator_id: int | None = None
     detail: str | None = None
@@ -64,7 +65,8 @@ def figures(first_year: int, last_year: int) -> list[Figure]:
 @figure_source
 def approved_outcomes(first_year: int, last_year: int) -> Iterable[Figure]:
     """Approved outcome records, summed by year, category and subject (2 statements, both read
-    the covering index ix_outcome_report)."""
+    the covering index ix_outcome_report); an outcome of a partner alone counts for the partner's
+    country (looked up by the report)."""
     in_years = (Outcome.status == OutcomeStatus.APPROVED, Outcome.year.between(first_year, last_year))
     rows = db.session.execute(
         select(Outcome.year, Outcome.category, Outcome.agreement_id, Outcome.partner_id, func.sum(Outcome.count))
@@ -72,25 +74,21 @@ def approved_outcomes(first_year: int, last_year: int) -> Iterable[Figure]:
         .group_by(Outcome.year, Outcome.category, Outcome.agreement_id, Outcome.partner_id)
     ).all()
     agreement_ids = {row[2] for row in rows if row[2] is not None}
-    own_ids = {row[3] for row in rows if row[3] is not None}
     subjects = db.session.execute(
         select(agreement_partner.c.agreement_id, Partner.id, Partner.country)
         .join(Partner, Partner.id == agreement_partner.c.partner_id)
         .where(agreement_partner.c.agreement_id.in_(select(Outcome.agreement_id).where(*in_years).distinct()))
     ).all() if agreement_ids else []
-    own = dict(db.session.execute(select(Partner.id, Partner.country).where(Partner.id.in_(own_ids))).all()) if own_ids else {}
     partners_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for agreement_id, partner_id, country in subjects:
         partners_of[agreement_id].append((partner_id, country))
     for pairs in partners_of.values():
         pairs.sort()
     for year, category, agreement_id, partner_id, total in rows:
-        if agreement_id is not None:
-            pairs = partners_of.get(agreement_id, [])
-        elif partner_id is not None:
-            pairs = [(partner_id, own.get(partner_id))]
-        else:
-            pairs = []
+        if agreement_id is None and partner_id is not None:
+            yield Figure(year=year, category=category.value, count=int(total or 0), partner_ids=(partner_id,), countries=None)
+            continue
+        pairs = partners_of.get(agreement_id, []) if agreement_id is not None else []
         yield Figure(
             year=year, category=category.value, count=int(total or 0),
             partner_ids=tuple(p for p, _c in pairs), countries=tuple(sorted({c for _p, c in pairs if c})),
@@ -174,15 +172,13 @@ def delegations_received(first_year: int, last_year: int) -> Iterable[Figure]:
 @figure_source
 def joint_programme_enrolment(first_year: int, last_year: int) -> Iterable[Figure]:
     """Students enrolled in joint programmes, by intake year (an intake starts in September, so
-    the intake year is the academic year; in calendar years, the year of the intake) (3 statements)."""
+    the intake year is the academic year; in calendar years, the year of the intake); by country,
+    the programme's partners' (2 statements)."""
     from crm.programmes.queries import programme_enrolment_by_year
 
     rows = programme_enrolment_by_year(first_year, last_year)
-    partner_ids = {pid for row in rows for pid in row.partner_ids}
-    country_of = dict(db.session.execute(select(Partner.id, Partner.country).where(Partner.id.in_(partner_ids))).all()) if partner_ids else {}
     totals: dict[tuple, int] = defaultdict(int)
     for row in rows:
         totals[(row.year, row.partner_ids)] += row.enrolled
     for (year, partners), count in totals.items():
-        yield Figure(year, "joint_programme_students", count, partners,
-                     tuple(sorted({country_of[p] for p in partners if country_of.get(p)})), source="programmes")
+        yield Figure(year, "joint_programme_students", count, partners, None, source="programmes")
