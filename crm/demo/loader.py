@@ -19,7 +19,9 @@ from crm.demo.delegations import add_delegations
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
-from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, Quota, report_year_of
+from crm.experts.models import Expert, Stay, StayTerm
+from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, Quota, report_year_of, year_bounds
+from crm.programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeStatus
 from crm.schools.models import School
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag
 from crm.proposals.models import Proposal, ProposalStage, ProposalStageChange, ProposedBy
@@ -55,6 +57,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     demo.add_influence_table()
     demo.counts["partners"] += add_international_work(demo)  # the consortium's Chinese members
     add_delegations(demo.today, demo.users, demo.partners)
+    demo.add_records_behind_outcomes()
     db.session.commit()
     return demo.counts
 
@@ -287,3 +290,50 @@ class _DemoBuilder:
                         detail=item["detail"].get(category), school=school, **target,
                     ))
                     self.counts["outcomes"] += 1
+
+    def add_records_behind_outcomes(self) -> None:
+        """The expert and joint-programme records behind the data's typed outcomes of those
+        categories. The report counts these categories from the records (typed outcomes of a year
+        with records are left out), so the records repeat the typed counts: one short-term expert
+        per expert hosted (from the partner, with its nationality where the seed has it: the USA,
+        Australia, Germany), one programme per agreement with an intake (the Canadian programme
+        of crm/demo/international.py already holds St. Clair's intakes)."""
+        current_year = report_year_of(self.today)
+        numbers: dict[str, int] = {}
+        for subject, outcomes in data.OUTCOMES.items():
+            target = self._subject(subject)
+            partners = list(target["agreement"].partners) if "agreement" in target else [target["partner"]]
+            programme = None
+            for item in outcomes:
+                year = item["year"] if item["year"] > 1900 else current_year + item["year"]
+                starts = year_bounds(year)[0] + timedelta(days=45)
+                for _n in range(item["counts"].get("experts_hosted", 0)):
+                    nationality = partners[0].country if partners[0].country in EXPERT_NAMES else "US"
+                    numbers[nationality] = numbers.get(nationality, 0) + 1
+                    first, last = EXPERT_NAMES[nationality]
+                    index = numbers[nationality]
+                    expert = Expert(name=f"{first[index % len(first)]} {last[index * 7 % len(last)]}", nationality=nationality,
+                                    owner=self.users["li"], partner=partners[0], subject=item["note"][:120])
+                    db.session.add(expert)
+                    db.session.add(Stay(expert=expert, starts_on=starts, ends_on=starts + timedelta(days=13),
+                                        term=StayTerm.SHORT, host_faculty="Teacher Development Centre"))
+                enrolled = item["counts"].get("joint_programme_students", 0)
+                if enrolled and "stclair" not in subject:
+                    major = item["detail"].get("joint_programme_students") or "—"
+                    if programme is None:
+                        agreement = target.get("agreement")
+                        programme = Programme(name=agreement.title if agreement else partners[0].name, majors=major,
+                                              kind=ProgrammeKind.DUAL_DEGREE, status=ProgrammeStatus.ENROLLING,
+                                              agreement=agreement, owner=self.users["zhang"], partners=partners)
+                        db.session.add(programme)
+                    db.session.add(Enrolment(programme=programme, year=year, major=major, enrolled=enrolled))
+
+
+# Names of the demo's short-term experts, by nationality (first names, family names).
+EXPERT_NAMES = {
+    "DE": (["Anna", "Jonas", "Lena", "Felix", "Miriam", "Tobias", "Katrin", "Stefan", "Sabine", "Markus"],
+           ["Schmidt", "Becker", "Fischer", "Wagner", "Koch", "Richter", "Klein", "Wolf", "Neumann", "Braun", "Zimmermann"]),
+    "AU": (["Chloe", "Liam", "Olivia", "Jack", "Grace", "Noah", "Ruby"], ["Taylor", "Brown", "Walker", "Harris", "Martin", "King", "Young"]),
+    "US": (["Michael", "Jennifer", "Daniel", "Laura", "Kevin", "Megan", "Brian", "Rachel", "Eric", "Amanda"],
+           ["Johnson", "Anderson", "Clark", "Lewis", "Robinson", "Hall", "Allen", "Scott", "Green", "Baker", "Adams"]),
+}

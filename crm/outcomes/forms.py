@@ -29,7 +29,12 @@ def year_description():
 
 class OutcomeForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(message=_l("Enter the year."))])
-    category = SelectField(_l("What was achieved"), choices=OutcomeCategory.choices, coerce=OutcomeCategory.coerce)
+    category = SelectField(
+        _l("What was achieved"), choices=OutcomeCategory.choices, coerce=OutcomeCategory.coerce,
+        description=_l("Foreign experts hosted, delegations and joint-programme enrolment are counted in the report "
+                       "from the experts, trips, visits and programmes records: for a year with such records, an "
+                       "outcome typed here for the same category is left out of the report."),
+    )
     count = IntegerField(
         _l("Count"),
         validators=[

@@ -122,6 +122,9 @@ class _Writer:
         if r.total("delegations_sent") or r.total("delegations_received"):
             staff.append(Markup(gettext("we sent %(sent)s delegations and received %(received)s",
                                         sent=self.number(r.total("delegations_sent")), received=self.number(r.total("delegations_received")))))
+        if r.total("delegates_sent") or r.total("delegates_received"):
+            staff.append(Markup(gettext("%(sent)s people travelled with the delegations sent and %(received)s came with those received",
+                                        sent=self.number(r.total("delegates_sent")), received=self.number(r.total("delegates_received")))))
         if staff:
             paragraphs.append(_paragraph(first, staff))
         self.narrative.paragraphs = paragraphs

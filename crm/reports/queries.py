@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask import g
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from crm.core.i18n import country_name
@@ -14,8 +16,14 @@ from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, Quota
 from crm.partners.models import Partner
 from crm.reports.sources import Figure, figures
 
-# Labels of categories that a source other than outcomes brings (key → lazy label).
-CATEGORY_LABELS: dict[str, object] = {c.value: c._label for c in OutcomeCategory}
+# Labels of the categories (key → lazy label): the outcomes' own, and those that a source other
+# than outcomes brings (people in the delegations, counted from trips and visits).
+CATEGORY_LABELS: dict[str, object] = {c.value: c._label for c in OutcomeCategory if c != OutcomeCategory.OTHER}
+CATEGORY_LABELS.update({
+    "delegates_sent": _l("People in the delegations sent"),
+    "delegates_received": _l("People in the delegations received"),
+    OutcomeCategory.OTHER.value: OutcomeCategory.OTHER._label,
+})
 MAX_RANGE = 15
 
 
@@ -41,6 +49,9 @@ class Report:
     partner_local_names: dict[int, str] = field(default_factory=dict)
     # (category, partner ids) → count: who a category's figure came from, for the narrative
     by_category_subject: dict[tuple[str, tuple[int, ...]], int] = field(default_factory=dict)
+    # category → the source of records that counts it in the range ("experts", "trips", …), where
+    # records rather than typed outcomes count it: its figures link to those records
+    record_sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
@@ -75,11 +86,20 @@ def build_report(first_year: int, last_year: int) -> Report:
     by_country: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_partner: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_subject: dict[tuple[str, tuple[int, ...]], int] = defaultdict(int)
+    partner_ids = {pid for figure in report.figures for pid in figure.partner_ids}
+    partners = db.session.execute(
+        select(Partner.id, Partner.name, Partner.local_name, Partner.country).where(Partner.id.in_(partner_ids))
+    ).all() if partner_ids else []
+    country_of = {pid: country for pid, _name, _local, country in partners if country}
     for figure in report.figures:
+        countries = figure.countries if figure.countries is not None else sorted(
+            {country_of[pid] for pid in figure.partner_ids if pid in country_of})
         by_category[figure.category] += figure.count
         by_category_year[figure.category][figure.year] += figure.count
         by_subject[(figure.category, figure.partner_ids)] += figure.count
-        for country in figure.countries:
+        if figure.source != "outcomes":
+            report.record_sources.setdefault(figure.category, figure.source)
+        for country in countries:
             by_country[country][figure.category] += figure.count
         for partner_id in figure.partner_ids:
             by_partner[partner_id][figure.category] += figure.count
@@ -88,20 +108,18 @@ def build_report(first_year: int, last_year: int) -> Report:
     report.by_country = {k: dict(v) for k, v in by_country.items()}
     report.by_partner = {k: dict(v) for k, v in by_partner.items()}
     report.by_category_subject = dict(by_subject)
-    if report.by_partner:
-        names = db.session.execute(
-            select(Partner.id, Partner.name, Partner.local_name).where(Partner.id.in_(list(report.by_partner)))
-        ).all()
-        report.partner_names = {pid: name for pid, name, _local in names}
-        report.partner_local_names = {pid: local for pid, _name, local in names if local}
+    report.partner_names = {pid: name for pid, name, _local, _country in partners if pid in report.by_partner}
+    report.partner_local_names = {pid: local for pid, _name, local, _country in partners if local and pid in report.by_partner}
     return report
 
 
 def outcome_years() -> tuple[int | None, int | None]:
-    """The first and last year with an approved outcome."""
-    return tuple(db.session.execute(
-        select(func.min(Outcome.year), func.max(Outcome.year)).where(Outcome.status == OutcomeStatus.APPROVED)
-    ).one())
+    """The first and last year with an approved outcome (asked once per request)."""
+    if "report_outcome_years" not in g:
+        g.report_outcome_years = tuple(db.session.execute(
+            select(func.min(Outcome.year), func.max(Outcome.year)).where(Outcome.status == OutcomeStatus.APPROVED)
+        ).one())
+    return g.report_outcome_years
 
 
 # --- promised vs delivered ---------------------------------------------------------------------

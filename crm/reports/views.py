@@ -12,7 +12,7 @@ from crm.core.forms import apply_form
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
 from crm.extensions import db
-from crm.outcomes.models import Indicator, OutcomeCategory, report_year_of, year_label
+from crm.outcomes.models import Indicator, OutcomeCategory, report_year_of, year_kind, year_label
 from crm.reports import excel
 from crm.reports.forms import INDICATOR_FIELDS, IndicatorEditForm, IndicatorForm, ReportFilterForm, StandardRowsForm
 from crm.reports.influence import STANDARD_INDICATORS, influence_table, indicators_of
@@ -60,13 +60,37 @@ def _records_url(first: int, last: int, **args) -> str:
     return url_for("outcomes.index", year_from=first, year_to=last, **{k: v for k, v in args.items() if v not in (None, "")})
 
 
+def _source_url(source: str, first: int, last: int, country: str | None = None, partner: int | None = None) -> str:
+    """The records that count a category in the report (crm/reports/sources.py: RECORD_CATEGORIES):
+    the experts (of a nationality), the delegation statistics of the years (calendar years; an
+    academic year spans two), the joint programmes; a partner's figure opens the partner page."""
+    if partner:
+        return url_for("partners.show", partner_id=partner)
+    if source == "experts":
+        return url_for("experts.index", **({"nationality": country} if country else {}))
+    if source in ("trips", "visits"):
+        return url_for("trips.statistics", first=first, last=last + (1 if year_kind() == "academic" else 0))
+    return url_for("programmes.index")
+
+
+def _records_of(report, first: int, last: int):
+    """`records(category=…, country=…, partner=…)` for the report's links: typed outcomes, or the
+    records that count the category in place of typed outcomes."""
+    def records(first_year: int = first, last_year: int = last, **args) -> str:
+        source = report.record_sources.get(args.get("category") or "")
+        if source:
+            return _source_url(source, first_year, last_year, args.get("country"), args.get("partner"))
+        return _records_url(first_year, last_year, **args)
+    return records
+
+
 @bp.get("")
 def index():
     form = _filter_form()
     first, last = _years_from(form)
     report = build_report(first, last)
     focus = form.focus.data or ""
-    records = lambda **args: _records_url(first, last, **args)  # noqa: E731
+    records = _records_of(report, first, last)
     focus_label = category_label(focus) if focus else _("all outcomes counted together")
     charts = {
         "categories": bar_chart(_("Outcomes by category"), [
@@ -79,7 +103,7 @@ def index():
         "trend": line_chart(
             _("Trend by year"), [year_label(y) for y in report.years],
             [(category_label(c), [report.by_category_year[c].get(y, 0) for y in report.years],
-              [_records_url(y, y, category=c) for y in report.years])
+              [records(y, y, category=c) for y in report.years])
              for c in sorted(report.categories, key=lambda c: -report.total(c))[:TREND_SERIES]]),
     }
     return render_template(

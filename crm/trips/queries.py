@@ -15,6 +15,7 @@ from crm.core.deadlines import Deadline
 from crm.core.search import contains
 from crm.core.workdays import WorkdayCalendar, office_calendar
 from crm.extensions import db
+from crm.outcomes.models import academic_year_of
 from crm.trips.models import Trip, TripLeg, TripMember, TripStatus, trip_partner
 
 LIST_LIMIT = 200
@@ -159,8 +160,15 @@ def _trip_year(trip_year: int, depart_on: date | None) -> int:
     return depart_on.year if depart_on else trip_year
 
 
-def made_trips(first_year: int, last_year: int) -> list[tuple]:
-    """(trip id, year, country, purpose, headcount, [partner ids]) of the trips made in the years."""
+def _academic_trip_year(trip_year: int, depart_on: date | None) -> int:
+    """The academic year (from 1 September) of the departure; without a date, the plan year."""
+    return academic_year_of(depart_on) if depart_on else trip_year
+
+
+def made_trips(first_year: int, last_year: int, academic: bool = False) -> list[tuple]:
+    """(trip id, year, country, purpose, headcount, [partner ids]) of the trips made in the years
+    (calendar years of departure, or with `academic` academic years from 1 September: 2025 means
+    2025-2026, for the yearly report)."""
     headcount = (
         select(TripMember.trip_id, func.count().label("n")).group_by(TripMember.trip_id).subquery()
     )
@@ -169,7 +177,8 @@ def made_trips(first_year: int, last_year: int) -> list[tuple]:
         .outerjoin(headcount, headcount.c.trip_id == Trip.id)
         .where(Trip.archived_at.is_(None), Trip.status.in_(MADE), Trip.year.between(first_year - 1, last_year + 1))
     ).all()
-    rows = [row for row in rows if first_year <= _trip_year(row[1], row[2]) <= last_year]
+    year_of = _academic_trip_year if academic else _trip_year
+    rows = [row for row in rows if first_year <= year_of(row[1], row[2]) <= last_year]
     partners = defaultdict(list)
     if rows:
         links = db.session.execute(
@@ -177,7 +186,7 @@ def made_trips(first_year: int, last_year: int) -> list[tuple]:
         ).all()
         for trip_id, partner_id in links:
             partners[trip_id].append(partner_id)
-    return [(r[0], _trip_year(r[1], r[2]), r[3], r[4], r[5], partners[r[0]]) for r in rows]
+    return [(r[0], year_of(r[1], r[2]), r[3], r[4], r[5], partners[r[0]]) for r in rows]
 
 
 def delegations_by_year(first_year: int, last_year: int) -> list[tuple[int, int | None, str, int, int]]:

@@ -15,6 +15,7 @@ from crm.core.deadlines import Deadline
 from crm.core.search import contains
 from crm.core.workdays import WorkdayCalendar, office_calendar
 from crm.extensions import db
+from crm.outcomes.models import academic_year_of
 from crm.partners.models import Partner
 from crm.visits.models import Visit, VisitMember, visit_partner
 
@@ -99,14 +100,18 @@ def open_visit_deadlines(owner_ids: Collection[int] | None, today: date, horizon
 # --- Statistics ---------------------------------------------------------------------------------
 
 
-def received_visits(first_year: int, last_year: int) -> list[tuple]:
+def received_visits(first_year: int, last_year: int, academic: bool = False) -> list[tuple]:
     """(visit id, year, country, purpose, headcount, [partner ids]) of the visits received in the
-    years; the country is the first partner's (else the head of the delegation's nationality)."""
+    years (calendar years of arrival, or with `academic` academic years from 1 September: 2025
+    means 2025-2026, for the yearly report); the country is the first partner's (else the head of
+    the delegation's nationality)."""
+    start, end = (date(first_year, 9, 1), date(last_year + 1, 8, 31)) if academic else (date(first_year, 1, 1), date(last_year, 12, 31))
+    year_of = academic_year_of if academic else (lambda day: day.year)
     headcount = select(VisitMember.visit_id, func.count().label("n")).group_by(VisitMember.visit_id).subquery()
     rows = db.session.execute(
         select(Visit.id, Visit.arrive_on, Visit.purpose_kind, func.coalesce(headcount.c.n, 0))
         .outerjoin(headcount, headcount.c.visit_id == Visit.id)
-        .where(Visit.archived_at.is_(None), Visit.arrive_on.between(date(first_year, 1, 1), date(last_year, 12, 31)))
+        .where(Visit.archived_at.is_(None), Visit.arrive_on.between(start, end))
     ).all()
     partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
     heads: dict[int, str] = {}
@@ -128,7 +133,7 @@ def received_visits(first_year: int, last_year: int) -> list[tuple]:
     for visit_id, arrive_on, purpose, people in rows:
         linked = partners[visit_id]
         country = linked[0][1] if linked else heads.get(visit_id, "")
-        result.append((visit_id, arrive_on.year, country, purpose, people, [pid for pid, _c in linked]))
+        result.append((visit_id, year_of(arrive_on), country, purpose, people, [pid for pid, _c in linked]))
     return result
 
 
