@@ -467,7 +467,9 @@ def test_contact_history_is_imported_once_and_a_second_run_adds_none(app, auth, 
 # --- Outcomes --------------------------------------------------------------------------------
 
 def test_outcomes_are_imported_per_partner_and_year_and_update_on_a_second_file(app, auth, factory, importer, client):
-    from crm.outcomes.models import Outcome
+    """The office's wide sheet (a column per category): one row, an outcome per category; a
+    second file in the one-count-per-row layout updates the same partner, year and category."""
+    from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus
 
     auth.login(Role.ADMIN)
     holmesglen = factory.partner(name="Holmesglen Institute", country="AU")
@@ -477,18 +479,72 @@ def test_outcomes_are_imported_per_partner_and_year_and_update_on_a_second_file(
         ["Holmesglen Institute", "2025/26", None, "x", None],
     ]), "成果.xlsx", kind="outcomes")
     rows = importer.rows(first)
-    assert [r.outcome.value for r in rows] == ["new", "error"] and "not a whole number" in rows[1].errors["teachers_trained"]
+    assert [r.outcome.value for r in rows] == ["new", "error"] and "not a whole number" in rows[1].errors["count_teachers_trained"]
     importer.commit(first)
-    second = importer.preview(xlsx_bytes([["Partner", "Academic year", "Outbound students"], ["Holmesglen Institute", 2024, 14]]),
+
+    def outcomes():
+        with app.app_context():
+            return {(o.partner_id, o.year, o.category): (o.count, o.status) for o in db.session.scalars(select(Outcome))}
+
+    assert outcomes() == {(holmesglen, 2024, OutcomeCategory.OUTBOUND_STUDENTS): (12, OutcomeStatus.APPROVED),
+                          (holmesglen, 2024, OutcomeCategory.TEACHERS_TRAINED): (30, OutcomeStatus.APPROVED)}
+    second = importer.preview(xlsx_bytes([["Partner", "Academic year", "Category", "Count"],
+                                          ["Holmesglen Institute", "2024-2025", "Students sent abroad", 14]]),
                               "outcomes.xlsx", kind="outcomes")
     assert importer.batch(second).match_count == 1
     importer.commit(second)
-    with app.app_context():
-        outcome = db.session.scalars(select(Outcome)).one()
-        assert (outcome.partner_id, outcome.academic_year, outcome.outbound_students, outcome.teachers_trained) == (holmesglen, 2024, 14, 30)
+    assert outcomes() == {(holmesglen, 2024, OutcomeCategory.OUTBOUND_STUDENTS): (14, OutcomeStatus.APPROVED),
+                          (holmesglen, 2024, OutcomeCategory.TEACHERS_TRAINED): (30, OutcomeStatus.APPROVED)}
+    again = importer.preview(xlsx_bytes([["Partner", "Academic year", "Category", "Count"],
+                                         ["Holmesglen Institute", 2024, "outbound_students", 14]]), "again.xlsx", kind="outcomes")
+    assert importer.batch(again).match_count == 1
     assert client.post(f"/import/{second}/undo", data={"csrf_token": auth.csrf(f"/import/{second}")}).status_code == 303
+    assert outcomes()[(holmesglen, 2024, OutcomeCategory.OUTBOUND_STUDENTS)] == (12, OutcomeStatus.APPROVED)
+    blocked = client.post(f"/import/{first}/undo", data={"csrf_token": auth.csrf(f"/import/{first}")})
+    assert blocked.status_code == 409 and "edited since the import" in blocked.text  # the second file changed it
+    assert len(outcomes()) == 2
+
+
+def test_outcome_template_in_chinese_imports_one_count_per_row_with_agreement_and_school(app, auth, factory, importer, client):
+    from crm.outcomes.models import Outcome, OutcomeCategory, year_label
+    from crm.schools.models import School
+
+    auth.login(Role.STAFF)
+    bsk = factory.partner(name="BSK International Education Institute", short_name="BSK", country="DE")
+    agreement = factory.agreement([bsk], title="联合培养协议")
     with app.app_context():
-        assert db.session.scalars(select(Outcome)).one().outbound_students == 12
+        school = School(name_zh="机械工程学院", name_en="School of Mechanical Engineering")
+        db.session.add(school)
+        db.session.commit()
+        school_id = school.id
+    template = client.get("/import/template.xlsx?kind=outcomes&language=zh")
+    assert template.status_code == 200
+    sheet = load_workbook(io.BytesIO(template.data)).active
+    header, example = [[cell.value for cell in row] for row in sheet.iter_rows(max_row=2)]
+    assert header == ["合作伙伴", "协议", "年份", "类别", "数量", "细分", "二级学院", "备注"]
+    batch_id = importer.batch_id(importer.upload(template.data, "template.xlsx", kind="outcomes"))
+    assert len(importer.batch(batch_id).mapping) == 8
+    example_year = example[2]
+    data = xlsx_bytes([
+        header,
+        example,
+        ["", "联合培养协议", example_year, "来访团组", 2, "", "School of Mechanical Engineering", ""],
+        ["BSK", "", example_year, "派出学生", 5, "实习", "机械工程学院", "第二批"],
+        ["BSK", "", example_year, "出访团组", None, "", "", ""],
+        ["BSK", "", example_year, "不存在的类别", 1, "", "火星学院", ""],
+    ])
+    batch_id = importer.preview(data, "成果模板.xlsx", kind="outcomes")
+    rows = importer.rows(batch_id)
+    assert [r.outcome.value for r in rows] == ["new", "new", "new", "error", "error"]
+    assert "count" in rows[3].errors and {"category", "school_id"} <= set(rows[4].errors)
+    assert year_label(int(rows[0].values["year"])) in client.get(f"/import/{batch_id}").text
+    assert importer.commit(batch_id).status_code == 303
+    with app.app_context():
+        found = {(o.partner_id, o.agreement_id, o.category, o.detail, o.count, o.school_id)
+                 for o in db.session.scalars(select(Outcome))}
+    assert found == {(bsk, None, OutcomeCategory.OUTBOUND_STUDENTS, "交换", 12, None),
+                     (None, agreement, OutcomeCategory.DELEGATIONS_RECEIVED, None, 2, school_id),
+                     (bsk, None, OutcomeCategory.OUTBOUND_STUDENTS, "实习", 5, school_id)}
 
 
 def test_a_batch_is_committed_once_and_a_second_commit_answers_409(app, auth, importer):
