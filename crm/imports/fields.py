@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from crm.core.export import unsafe_cell
 from crm.core.i18n import country_code_for
 from crm.imports.reading import Formula
 from crm.partners.forms import MAX_TAGS, normalise_website, parse_tags
@@ -74,7 +75,7 @@ def as_text(value) -> str:
     text = str(value)
     if len(text) > MAX_CELL_LENGTH:
         raise CellError(_("This cell has %(count)d characters; at most %(max)d are accepted.", count=len(text), max=MAX_CELL_LENGTH))
-    return text.strip()
+    return unsafe_cell(text.strip())
 
 
 def text(max_length: int):

@@ -365,30 +365,45 @@ def test_mapping_needs_the_required_fields_once(auth, importer):
     assert importer.batch(batch_id).new_count == 1
 
 
-def test_round_trip_export_wipe_import_gives_the_same_partners(app, client, auth, factory, importer):
-    auth.login(Role.ADMIN)
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_round_trip_export_wipe_import_gives_the_same_partners_and_contacts(app, client, auth, make_user, factory, importer, locale):
+    """Issue 12's round trip: the partners export (a row per contact) read back by the import,
+    whether the export was written with English or with Chinese titles and labels."""
+    auth.login(user=make_user(Role.ADMIN, locale=locale))
+    owner = make_user(Role.STAFF, name="Li Wei")
     first = factory.partner(name="Holmesglen Institute", local_name=None, short_name="HI", country="AU", city="Melbourne",
-                            website="https://holmesglen.edu.au")
-    factory.contact(first, name="Jane Doe", email="jane@holmesglen.edu.au")
+                            website="https://holmesglen.edu.au", owner_id=owner.id)
+    factory.contact(first, name="Jane Doe", email="jane@holmesglen.edu.au", position="International Manager",
+                    phone="+61 3 9564 1555", is_primary=True)
+    factory.contact(first, name="Tom Brown", department="-Teacher Education-", messaging="WeChat: tombrown")
+    factory.contact(first, name="Left Long Ago", active=False)
     second = factory.partner(name="Hiroshima University", local_name="広島大学", country="JP", kind=PartnerKind.UNIVERSITY)
-    factory.contact(second, name="Kenji Sato")
-    fields = ("name", "local_name", "short_name", "kind", "country", "city", "website", "status")
+    factory.contact(second, name="Kenji Sato", is_primary=True)
+    factory.partner(name="Berufsschule Kassel", local_name="Berufsschule Kassel", short_name="BSK", country="DE")
+    fields = ("name", "local_name", "short_name", "kind", "country", "city", "website", "status", "owner_id")
+    contact_fields = ("name", "position", "department", "email", "phone", "messaging", "is_primary")
 
     def snapshot():
         with app.app_context():
             partners = db.session.scalars(select(Partner).order_by(Partner.name)).all()
-            return [tuple(getattr(p, f) for f in fields) for p in partners]
+            return [(tuple(getattr(p, f) for f in fields),
+                     sorted(tuple(getattr(c, f) for f in contact_fields) for c in p.contacts if c.active))
+                    for p in partners]
 
     before = snapshot()
+    assert [len(contacts) for _partner, contacts in before] == [0, 1, 2]
     export = client.get("/partners/export.xlsx")
     assert export.status_code == 200
+    titles = [cell.value for cell in next(load_workbook(io.BytesIO(export.data)).active.iter_rows(max_row=1))]
+    assert ("联系人" if locale == "zh_CN" else "Contact") in titles
     with app.app_context():
         db.session.execute(Contact.__table__.delete())
         db.session.execute(Partner.__table__.delete())
         db.session.commit()
     batch_id = importer.preview(export.data, "partners.xlsx")
-    assert importer.batch(batch_id).new_count == 2
-    importer.commit(batch_id)
+    batch = importer.batch(batch_id)
+    assert (batch.new_count, batch.match_count, batch.error_count) == (3, 1, 0)  # Holmesglen's second contact repeats it
+    assert importer.commit(batch_id).status_code == 303
     assert snapshot() == before
 
 
