@@ -70,7 +70,8 @@ class PartnerIndex:
         """The partner that is the same as `key` (crm.partners.duplicates.identity_keys); names
         before the website."""
         ordered = [("name", key.country_code, key.plain), ("name", key.country_code, key.local_plain), ("domain", key.domain)]
-        for identity in (identity for identity in ordered if identity in identity_keys(key)):
+        keys = identity_keys(key)
+        for identity in (identity for identity in ordered if identity in keys):
             if found := self.exact.get(identity):
                 return found
         return None
