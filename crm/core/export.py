@@ -49,6 +49,14 @@ def safe_cell(value):
     return text
 
 
+def unsafe_cell(text: str) -> str:
+    """The inverse of `safe_cell` for text read back from a spreadsheet (the import): a leading
+    `'` before a formula trigger is the export's (or Excel's quote prefix), not the content."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
+
+
 def _as_csv_text(value) -> str:
     value = safe_cell(value)
     if isinstance(value, bool):

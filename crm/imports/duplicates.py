@@ -1,66 +1,34 @@
 """Which rows of an import may be partners we already have, or repeat an earlier row.
 
-`duplicate_candidates(rows, existing)` is the one place the import decides this. It shares the
-partners domain's name normalisation (`normalised_name`: no case, punctuation or generic words
-such as "University", "Hochschule", "of") and website domain, and adds fuzzy matching with
-rapidfuzz, which compares thousands of names per millisecond in C++ (a 10,000-row file against
-10,000 partners in about a second; difflib would take minutes):
+`duplicate_candidates(rows, existing)` is the one place the import decides this. What makes two
+partners the same is crm/partners/duplicates.py's one definition (`identity_keys`: same country
+and the same English or local name, or the same website domain; `shares_short_name`); the
+import only adds, on top, fuzzy matching of whole files with rapidfuzz, which compares thousands
+of names per millisecond in C++ (a 10,000-row file against 10,000 partners in about a second;
+the partner form's difflib check would take minutes):
 
-- exact: same country and the same English or local name (case and punctuation aside), or
-  the same website domain: the row *is* that partner (default: update it);
-- possible: same country and a name that is close (token-set ratio, so word order and extra
-  words do not matter: "Hochschule Kassel" ~ "Universität Kassel, Hochschule"), or a short
-  name equal to the other's name or short name: shown to the user (default: skip).
-
-When crm/partners/duplicates.py (similar_partners, the check of every partner-creating path)
-lands, this rule and that one should become one; this function's signature is the seam.
+- exact (`identity_keys` shared): the row *is* that partner (default: update it);
+- possible: a shared short name, or the same country and a name that is close (token-set
+  ratio of the normalised names, so word order and extra words do not matter: "Hochschule
+  Kassel" ~ "Universität Kassel, Hochschule"): shown to the user (default: skip).
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from crm.partners.duplicates import normalised_name, website_domain
+from crm.partners.duplicates import PartnerNames, identity_keys, name_keys, plain_name, short_name_key
+
+__all__ = ["PartnerKey", "Findings", "PartnerIndex", "duplicate_candidates", "plain_name"]
 
 FUZZY_THRESHOLD = 90
 MAX_CANDIDATES = 5
 COMMON_WORD = 200
 
-
-@dataclass(frozen=True)
-class PartnerKey:
-    """What identifies a partner: an existing one (`ref` = its id) or a row (`ref` = its number)."""
-
-    ref: int
-    name: str
-    country: str | None
-    local_name: str | None = None
-    short_name: str | None = None
-    website: str | None = None
-
-    @property
-    def plain(self) -> str:
-        return plain_name(self.name)
-
-    @property
-    def local_plain(self) -> str:
-        return plain_name(self.local_name)
-
-    @property
-    def core(self) -> str:
-        return normalised_name(self.name)
-
-    @property
-    def local_core(self) -> str:
-        return normalised_name(self.local_name) if self.local_name else ""
-
-    @property
-    def domain(self) -> str:
-        return website_domain(self.website)
+PartnerKey = PartnerNames  # an existing partner (`ref` = its id) or a row (`ref` = its number)
 
 
 @dataclass
@@ -80,32 +48,40 @@ class PartnerIndex:
     """
 
     def __init__(self, keys: Iterable[PartnerKey] = ()):
-        self.exact: dict[tuple[str | None, str], PartnerKey] = {}
-        self.domains: dict[str, PartnerKey] = {}
-        self.short: dict[tuple[str | None, str], list[PartnerKey]] = defaultdict(list)
+        self.exact: dict[tuple, PartnerKey] = {}  # identity key → the first partner with it
+        self.names: dict[tuple, list[PartnerKey]] = defaultdict(list)  # name key → partners
+        self.shorts: dict[tuple, list[PartnerKey]] = defaultdict(list)  # short-name key → partners
         self.words: dict[tuple[str | None, str], list[tuple[str, PartnerKey]]] = defaultdict(list)
         for key in keys:
             self.add(key)
 
     def add(self, key: PartnerKey) -> None:
-        for plain in {key.plain, key.local_plain} - {""}:
-            self.exact.setdefault((key.country, plain), key)
+        for identity in identity_keys(key):
+            self.exact.setdefault(identity, key)
+        for name in name_keys(key):
+            self.names[name].append(key)
+        if short := short_name_key(key):
+            self.shorts[short].append(key)
         for core in {key.core, key.local_core} - {""}:
             for word in set(_words(core)):
-                self.words[(key.country, word)].append((core, key))
-        if key.domain:
-            self.domains.setdefault(key.domain, key)
-        for short in {key.short_name, key.name}:
-            if short:
-                self.short[(key.country, short.casefold().strip())].append(key)
+                self.words[(key.country_code, word)].append((core, key))
 
     def exact_match(self, key: PartnerKey) -> PartnerKey | None:
-        for plain in (key.plain, key.local_plain):
-            if plain and (found := self.exact.get((key.country, plain))):
+        """The partner that is the same as `key` (crm.partners.duplicates.identity_keys); names
+        before the website."""
+        ordered = [("name", key.country_code, key.plain), ("name", key.country_code, key.local_plain), ("domain", key.domain)]
+        keys = identity_keys(key)
+        for identity in (identity for identity in ordered if identity in keys):
+            if found := self.exact.get(identity):
                 return found
-        if key.domain:
-            return self.domains.get(key.domain)
         return None
+
+    def _sharing_short_name(self, key: PartnerKey) -> list[PartnerKey]:
+        """crm.partners.duplicates.shares_short_name, by index."""
+        found = list(self.names.get(short, ())) if (short := short_name_key(key)) else []
+        for name in name_keys(key):
+            found += self.shorts.get(name, ())
+        return found
 
     def possible_matches(self, key: PartnerKey) -> list[PartnerKey]:
         found: dict[int, PartnerKey] = {}
@@ -114,7 +90,7 @@ class PartnerIndex:
                 continue
             nearby: dict[int, tuple[str, PartnerKey]] = {}
             for word in set(_words(core)):
-                posting = self.words.get((key.country, word), ())
+                posting = self.words.get((key.country_code, word), ())
                 if len(posting) <= COMMON_WORD:
                     for other_core, other in posting:
                         nearby.setdefault(other.ref, (other_core, other))
@@ -127,15 +103,9 @@ class PartnerIndex:
             ):
                 candidate = others[position][1]
                 found.setdefault(candidate.ref, candidate)
-        if key.short_name:
-            for candidate in self.short.get((key.country, key.short_name.casefold().strip()), []):
-                found.setdefault(candidate.ref, candidate)
+        for candidate in self._sharing_short_name(key):
+            found.setdefault(candidate.ref, candidate)
         return list(found.values())[:MAX_CANDIDATES]
-
-
-def plain_name(name: str | None) -> str:
-    """Lower case, words only: "Coleg y Cymoedd." → "coleg y cymoedd" (every word counts)."""
-    return " ".join(re.findall(r"\w+", (name or "").casefold()))
 
 
 def _words(core: str) -> list[str]:

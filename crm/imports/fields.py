@@ -17,12 +17,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from crm.core.export import unsafe_cell
 from crm.core.i18n import country_code_for
 from crm.imports.reading import Formula
 from crm.partners.forms import MAX_TAGS, normalise_website, parse_tags
 from crm.agreements.models import AgreementKind
 from crm.interactions.models import InteractionKind
-from crm.outcomes.models import OUTCOME_COUNTS
+from crm.outcomes.models import OutcomeCategory, academic_year_label, report_year_of, year_kind, year_label
 from crm.partners.models import PartnerKind, PartnerStatus
 
 MAX_CELL_LENGTH = 20_000
@@ -42,6 +43,8 @@ class ParseContext:
 
     users: dict[str, int] = field(default_factory=dict)
     partners: dict[str, tuple[int, str]] = field(default_factory=dict)
+    agreements: dict[str, list[int]] = field(default_factory=dict)  # plain title → ids (outcomes)
+    schools: dict[str, int] = field(default_factory=dict)  # plain Chinese or English name → id (outcomes)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class ImportField:
     parse: Callable
     required: bool = False
     group: str = "partner"  # "partner" or "contact"
+    in_template: bool = True  # a column of the downloadable template (the wide outcome columns are not)
 
 
 def as_text(value) -> str:
@@ -71,7 +75,7 @@ def as_text(value) -> str:
     text = str(value)
     if len(text) > MAX_CELL_LENGTH:
         raise CellError(_("This cell has %(count)d characters; at most %(max)d are accepted.", count=len(text), max=MAX_CELL_LENGTH))
-    return text.strip()
+    return unsafe_cell(text.strip())
 
 
 def text(max_length: int):
@@ -340,44 +344,91 @@ HISTORY_IMPORT = ImportKind(
     ),
 )
 
-YEAR_PATTERN = re.compile(r"^(\d{4})(?:\s*[-/–~至]\s*(\d{2,4}))?\s*(?:学年|academic year)?$", re.IGNORECASE)
+YEAR_PATTERN = re.compile(r"^(\d{4})(?:\s*[-/–~至]\s*(\d{2,4}))?\s*(?:学年|年度|年|academic year)?$", re.IGNORECASE)
 
 
-def parse_academic_year(value, context):
-    """2025, "2025-2026", "2025/26", "2025-2026学年" → "2025" (the year it starts)."""
+def parse_year(value, context):
+    """The office's report year (crm.outcomes.models.year_kind) → its start year as text.
+
+    Academic years: "2025-2026", "2025/26", "2025-2026学年" or 2025 (= 2025-2026);
+    calendar years: 2025 or "2025年". A year that has not begun is refused, as in the form.
+    """
     result = as_text(value)
     if not result:
         return None
     match = YEAR_PATTERN.match(result)
+    calendar = year_kind() == "calendar"
+    if match:
+        start, end = int(match.group(1)), match.group(2)
+        if end is not None and (calendar or not academic_year_label(start).endswith(end) or len(end) == 3):
+            match = None
     if not match or not 1990 <= int(match.group(1)) <= 2100:
+        if calendar:
+            raise CellError(_("“%(value)s” is not a year; write it like 2025.", value=result[:40]))
         raise CellError(_("“%(value)s” is not an academic year; write it like 2025-2026.", value=result[:40]))
-    return match.group(1)
+    year = int(match.group(1))
+    if year > report_year_of(date.today()):
+        raise CellError(_("%(year)s has not started yet: outcomes are recorded for years that have begun.", year=year_label(year)))
+    return str(year)
 
 
+def _plain(text_value: str) -> str:
+    return " ".join(re.findall(r"\w+", text_value.casefold()))
+
+
+def parse_agreement(value, context):
+    """An existing agreement by its title: the ids of every agreement so called (the partner
+    column tells them apart)."""
+    result = " ".join(as_text(value).split())
+    if not result:
+        return None
+    found = context.agreements.get(_plain(result))
+    if not found:
+        raise CellError(_("No agreement is called “%(name)s”: import or create the agreement first.", name=result[:100]))
+    return ",".join(str(aid) for aid in found)
+
+
+def parse_school(value, context):
+    result = " ".join(as_text(value).split())
+    if not result:
+        return None
+    found = context.schools.get(_plain(result))
+    if found is None:
+        raise CellError(_("No school is called “%(name)s”.", name=result[:100]))
+    return str(found)
+
+
+# The column titles offices use for a category's count in a wide sheet (one column per category).
 OUTCOME_TITLES = {
-    "outbound_students": ("Outbound students", "Students sent abroad", "派出学生", "出境学生"),
-    "inbound_students": ("Inbound students", "International students", "来华留学生", "留学生"),
+    "outbound_students": ("Outbound students", "派出学生", "出境学生"),
+    "inbound_students": ("Inbound students", "来华留学生", "留学生"),
     "joint_programme_students": ("Students in joint programmes", "中外合作办学学生", "合作办学学生"),
-    "teachers_trained": ("Teachers trained", "培训教师", "培训教师（人次）", "师资培训"),
-    "certificates_earned": ("Certificates earned", "国际职业资格证书", "证书"),
+    "teachers_trained": ("培训教师", "培训教师（人次）", "师资培训"),
+    "certificates_earned": ("国际职业资格证书", "证书"),
     "experts_hosted": ("Foreign teachers / experts hosted", "外籍教师和专家", "外籍专家"),
-    "delegations_sent": ("Delegations sent", "出访团组"),
-    "delegations_received": ("Delegations received", "来访团组"),
+    "delegations_sent": ("出访团组",),
+    "delegations_received": ("来访团组",),
 }
+COUNT_PREFIX = "count_"
 
 OUTCOME_IMPORT = ImportKind(
     "outcomes",
     _l("Outcomes"),
     (
-        ImportField("partner_id", _l("Partner"), PARTNER_TITLES, parse_one_partner, required=True),
-        ImportField("academic_year", _l("Academic year"), ("Academic year", "Year", "学年", "年度"), parse_academic_year, required=True),
-        *(ImportField(key, label, OUTCOME_TITLES.get(key, ()), parse_whole_number) for key, label in OUTCOME_COUNTS.items()),
-        ImportField("note", _l("Note"), ("Note", "Notes", "备注", "说明"), text(20000)),
+        ImportField("partner_id", _l("Partner"), PARTNER_TITLES, parse_one_partner),
+        ImportField("agreement_id", _l("Agreement"), ("Agreement", "Agreement title", "协议", "协议名称", "合作协议"), parse_agreement),
+        ImportField("year", _l("Year"), ("Year", "Academic year", "学年", "年度", "年份"), parse_year, required=True),
+        ImportField("category", _l("Category"), ("Category", "Outcome", "类别", "成果类别", "项目"), enum_parser(OutcomeCategory, None)),
+        ImportField("count", _l("Count"), ("Count", "Number", "Quantity", "数量", "人数", "人次"), parse_whole_number),
+        ImportField("detail", _l("Detail"), ("Detail", "Details", "明细", "细分"), text(200)),
+        ImportField("school_id", _l("School"), ("School", "College", "学院", "二级学院", "院系"), parse_school),
+        ImportField("note", _l("Note"), ("Note", "Notes", "Remarks", "备注", "说明"), text(20000)),
+        *(ImportField(COUNT_PREFIX + category.value, category._label, OUTCOME_TITLES.get(category.value, ()),
+                      parse_whole_number, in_template=False) for category in OutcomeCategory),
     ),
 )
 
-# The outcomes kind waits for its port to one count per row (crm/outcomes/models.py): not offered.
-KINDS = {kind.key: kind for kind in (PARTNER_IMPORT, AGREEMENT_IMPORT, HISTORY_IMPORT)}
+KINDS = {kind.key: kind for kind in (PARTNER_IMPORT, AGREEMENT_IMPORT, HISTORY_IMPORT, OUTCOME_IMPORT)}
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -93,6 +93,9 @@ def parse_context(kind: ImportKind) -> ParseContext:
         users.setdefault(email.casefold(), user_id)
         users.setdefault(name.casefold(), user_id)
     partners = agreements.partner_lookup() if kind.key != "partners" else {}
+    if kind.key == "outcomes":
+        return ParseContext(users=users, partners=partners, agreements=outcomes.agreement_lookup(),
+                            schools=outcomes.school_lookup())
     return ParseContext(users=users, partners=partners)
 
 

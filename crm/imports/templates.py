@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from crm.imports.fields import ImportKind
+from crm.outcomes.models import report_year_of, year_label
 
 EXAMPLES = {
     "partners": {
@@ -32,6 +34,12 @@ EXAMPLES = {
         "zh_CN": {"occurred_at": "2025年10月15日", "partner_id": "BSK", "kind": "会谈", "subject": "预科班招生",
                   "summary": "确定 2026 年招生计划。", "location": "重庆"},
     },
+    "outcomes": {
+        "en": {"partner_id": "Holmesglen Institute", "agreement_id": "", "year": "2024-2025",
+               "category": "Teachers trained", "count": "30", "detail": "", "school_id": "", "note": ""},
+        "zh_CN": {"partner_id": "BSK", "agreement_id": "", "year": "2024-2025学年", "category": "派出学生",
+                  "count": "12", "detail": "交换", "school_id": "", "note": ""},
+    },
 }
 
 
@@ -40,12 +48,15 @@ def template_workbook(kind: ImportKind, locale: str) -> bytes:
     sheet = workbook.active
     with force_locale(locale):
         sheet.title = str(kind.label)[:31].replace("/", "-")
-        sheet.append([str(field.label) for field in kind.fields])
-        example = EXAMPLES.get(kind.key, {}).get(locale, {})
-        sheet.append([example.get(field.key, "") for field in kind.fields])
+        fields = [field for field in kind.fields if field.in_template]
+        sheet.append([str(field.label) for field in fields])
+        example = dict(EXAMPLES.get(kind.key, {}).get(locale, {}))
+        if kind.key == "outcomes":  # last year, as the office counts years (academic or calendar)
+            example["year"] = year_label(report_year_of(date.today()) - 1)
+        sheet.append([example.get(field.key, "") for field in fields])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for index, field in enumerate(kind.fields):
+    for index, field in enumerate(fields):
         sheet.column_dimensions[sheet.cell(1, index + 1).column_letter].width = 22
     buffer = io.BytesIO()
     workbook.save(buffer)

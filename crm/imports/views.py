@@ -34,10 +34,13 @@ from crm.imports.forms import (
     row_actions_form,
 )
 from crm.imports.merge import merge_partners, related_counts
+from crm.imports.outcomes import items as outcome_items
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowAction, RowOutcome
 from crm.imports.preview import inspect_upload, upload_folder
 from crm.imports.reading import ImportFileError
 from crm.imports.templates import template_workbook
+from crm.agreements.models import Agreement
+from crm.outcomes.models import OutcomeCategory, year_label
 from crm.partners.models import Partner
 from crm.partners.queries import search_condition
 
@@ -151,7 +154,21 @@ def show(batch_id: int):
     return render_template("imports/show.html", batch=batch, kind=KINDS[batch.kind], page=page, outcome=outcome,
                            rows_form=rows_form, action_form=BatchActionForm(), allowed_actions=allowed_actions,
                            progress=jobs.progress_of(batch.id), choice_counts=_choice_counts(batch),
-                           partner_names=_partner_names(batch, page))
+                           **_row_names(batch, page))
+
+
+def _row_names(batch: ImportBatch, page) -> dict:
+    """What the preview's rows show besides their values: partner names, and for outcomes the
+    agreement titles, the year labels and the category labels (one statement each)."""
+    names: dict = {"partner_names": _partner_names(batch, page)}
+    if batch.kind == "outcomes":
+        ids = {int(row.values["agreement_id"]) for row in (page.items if page else [])
+               if row.values.get("agreement_id", "").isdigit()}
+        names["agreement_titles"] = dict(db.session.execute(
+            select(Agreement.id, Agreement.title).where(Agreement.id.in_(ids))).all()) if ids else {}
+        names |= {"outcome_items": outcome_items, "outcome_year": year_label,
+                  "outcome_category": lambda key: OutcomeCategory(key).label}
+    return names
 
 
 def _partner_names(batch: ImportBatch, page) -> dict[int, str]:
@@ -196,7 +213,7 @@ def choose(batch_id: int):
         return render_template("imports/show.html", batch=batch, kind=KINDS[batch.kind], page=page, outcome=outcome,
                                rows_form=form, action_form=BatchActionForm(), allowed_actions=allowed_actions,
                                progress=None, choice_counts=_choice_counts(batch),
-                               partner_names=_partner_names(batch, page)), 422
+                               **_row_names(batch, page)), 422
     for row, field in form.row_fields():
         if field.raw_data:  # htmx sends the one select that changed
             row.action = RowAction(field.data)

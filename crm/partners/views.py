@@ -167,11 +167,15 @@ def _export(fmt: str):
         [_("Partners"), _("exported %(when)s by %(name)s", when=local_datetime(utcnow()), name=current_user.name)],
         *_filter_description(form),
         [_("Partners found"), len(rows)],
+        [_("Contacts"), _("One row per active contact: a partner with several contacts has several rows. "
+                          "The import (partners with contacts) reads this file back.")],
     ]
     columns = [
         _("Name"), _("Local-language name"), _("Short name"), _("Country"), _("Country code"), _("City"),
         _("Kind"), _("Status"), _("Owner"), _("Tags"), _("Website"), _("Active agreements"),
         _("Last contact"), _("Next renewal"),
+        # The contact's columns, titled as the import reads them (crm/imports/fields.py: PARTNER_IMPORT).
+        _("Contact"), _("Position"), _("Department"), _("E-mail"), _("Phone"), _("Messaging"),
     ]
     data = (
         [
@@ -180,8 +184,11 @@ def _export(fmt: str):
             row.partner.owner.name if row.partner.owner else "", ", ".join(tag.name for tag in row.partner.tags),
             row.partner.website, row.active_agreements, row.last_contact.date() if row.last_contact else None,
             row.next_renewal,
+            *((contact.name, contact.position, contact.department, contact.email, contact.phone, contact.messaging)
+              if contact else ()),
         ]
         for row in rows
+        for contact in ([c for c in row.partner.contacts if c.active] or [None])
     )
     filename = f"partners-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":

@@ -365,30 +365,47 @@ def test_mapping_needs_the_required_fields_once(auth, importer):
     assert importer.batch(batch_id).new_count == 1
 
 
-def test_round_trip_export_wipe_import_gives_the_same_partners(app, client, auth, factory, importer):
-    auth.login(Role.ADMIN)
+@pytest.mark.parametrize(("locale", "fmt"), [("en", "xlsx"), ("zh_CN", "xlsx"), ("zh_CN", "csv")])
+def test_round_trip_export_wipe_import_gives_the_same_partners_and_contacts(app, client, auth, make_user, factory, importer,
+                                                                             locale, fmt):
+    """Issue 12's round trip: the partners export (a row per contact) read back by the import,
+    whether the export was written with English or with Chinese titles and labels."""
+    auth.login(user=make_user(Role.ADMIN, locale=locale))
+    owner = make_user(Role.STAFF, name="Li Wei")
     first = factory.partner(name="Holmesglen Institute", local_name=None, short_name="HI", country="AU", city="Melbourne",
-                            website="https://holmesglen.edu.au")
-    factory.contact(first, name="Jane Doe", email="jane@holmesglen.edu.au")
+                            website="https://holmesglen.edu.au", owner_id=owner.id)
+    factory.contact(first, name="Jane Doe", email="jane@holmesglen.edu.au", position="International Manager",
+                    phone="+61 3 9564 1555", is_primary=True)
+    factory.contact(first, name="Tom Brown", department="-Teacher Education-", messaging="WeChat: tombrown")
+    factory.contact(first, name="Left Long Ago", active=False)
     second = factory.partner(name="Hiroshima University", local_name="広島大学", country="JP", kind=PartnerKind.UNIVERSITY)
-    factory.contact(second, name="Kenji Sato")
-    fields = ("name", "local_name", "short_name", "kind", "country", "city", "website", "status")
+    factory.contact(second, name="Kenji Sato", is_primary=True)
+    factory.partner(name="Berufsschule Kassel", local_name="Berufsschule Kassel", short_name="BSK", country="DE")
+    fields = ("name", "local_name", "short_name", "kind", "country", "city", "website", "status", "owner_id")
+    contact_fields = ("name", "position", "department", "email", "phone", "messaging", "is_primary")
 
     def snapshot():
         with app.app_context():
             partners = db.session.scalars(select(Partner).order_by(Partner.name)).all()
-            return [tuple(getattr(p, f) for f in fields) for p in partners]
+            return [(tuple(getattr(p, f) for f in fields),
+                     sorted(tuple(getattr(c, f) for f in contact_fields) for c in p.contacts if c.active))
+                    for p in partners]
 
     before = snapshot()
-    export = client.get("/partners/export.xlsx")
+    assert [len(contacts) for _partner, contacts in before] == [0, 1, 2]
+    export = client.get(f"/partners/export.{fmt}")
     assert export.status_code == 200
+    if fmt == "xlsx":
+        titles = [cell.value for cell in next(load_workbook(io.BytesIO(export.data)).active.iter_rows(max_row=1))]
+        assert ("联系人" if locale == "zh_CN" else "Contact") in titles
     with app.app_context():
         db.session.execute(Contact.__table__.delete())
         db.session.execute(Partner.__table__.delete())
         db.session.commit()
-    batch_id = importer.preview(export.data, "partners.xlsx")
-    assert importer.batch(batch_id).new_count == 2
-    importer.commit(batch_id)
+    batch_id = importer.preview(export.data, f"partners.{fmt}")
+    batch = importer.batch(batch_id)
+    assert (batch.new_count, batch.match_count, batch.error_count) == (3, 1, 0)  # Holmesglen's second contact repeats it
+    assert importer.commit(batch_id).status_code == 303
     assert snapshot() == before
 
 
@@ -467,7 +484,9 @@ def test_contact_history_is_imported_once_and_a_second_run_adds_none(app, auth, 
 # --- Outcomes --------------------------------------------------------------------------------
 
 def test_outcomes_are_imported_per_partner_and_year_and_update_on_a_second_file(app, auth, factory, importer, client):
-    from crm.outcomes.models import Outcome
+    """The office's wide sheet (a column per category): one row, an outcome per category; a
+    second file in the one-count-per-row layout updates the same partner, year and category."""
+    from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus
 
     auth.login(Role.ADMIN)
     holmesglen = factory.partner(name="Holmesglen Institute", country="AU")
@@ -477,18 +496,72 @@ def test_outcomes_are_imported_per_partner_and_year_and_update_on_a_second_file(
         ["Holmesglen Institute", "2025/26", None, "x", None],
     ]), "成果.xlsx", kind="outcomes")
     rows = importer.rows(first)
-    assert [r.outcome.value for r in rows] == ["new", "error"] and "not a whole number" in rows[1].errors["teachers_trained"]
+    assert [r.outcome.value for r in rows] == ["new", "error"] and "not a whole number" in rows[1].errors["count_teachers_trained"]
     importer.commit(first)
-    second = importer.preview(xlsx_bytes([["Partner", "Academic year", "Outbound students"], ["Holmesglen Institute", 2024, 14]]),
+
+    def outcomes():
+        with app.app_context():
+            return {(o.partner_id, o.year, o.category): (o.count, o.status) for o in db.session.scalars(select(Outcome))}
+
+    assert outcomes() == {(holmesglen, 2024, OutcomeCategory.OUTBOUND_STUDENTS): (12, OutcomeStatus.APPROVED),
+                          (holmesglen, 2024, OutcomeCategory.TEACHERS_TRAINED): (30, OutcomeStatus.APPROVED)}
+    second = importer.preview(xlsx_bytes([["Partner", "Academic year", "Category", "Count"],
+                                          ["Holmesglen Institute", "2024-2025", "Students sent abroad", 14]]),
                               "outcomes.xlsx", kind="outcomes")
     assert importer.batch(second).match_count == 1
     importer.commit(second)
-    with app.app_context():
-        outcome = db.session.scalars(select(Outcome)).one()
-        assert (outcome.partner_id, outcome.academic_year, outcome.outbound_students, outcome.teachers_trained) == (holmesglen, 2024, 14, 30)
+    assert outcomes() == {(holmesglen, 2024, OutcomeCategory.OUTBOUND_STUDENTS): (14, OutcomeStatus.APPROVED),
+                          (holmesglen, 2024, OutcomeCategory.TEACHERS_TRAINED): (30, OutcomeStatus.APPROVED)}
+    again = importer.preview(xlsx_bytes([["Partner", "Academic year", "Category", "Count"],
+                                         ["Holmesglen Institute", 2024, "outbound_students", 14]]), "again.xlsx", kind="outcomes")
+    assert importer.batch(again).match_count == 1
     assert client.post(f"/import/{second}/undo", data={"csrf_token": auth.csrf(f"/import/{second}")}).status_code == 303
+    assert outcomes()[(holmesglen, 2024, OutcomeCategory.OUTBOUND_STUDENTS)] == (12, OutcomeStatus.APPROVED)
+    blocked = client.post(f"/import/{first}/undo", data={"csrf_token": auth.csrf(f"/import/{first}")})
+    assert blocked.status_code == 409 and "edited since the import" in blocked.text  # the second file changed it
+    assert len(outcomes()) == 2
+
+
+def test_outcome_template_in_chinese_imports_one_count_per_row_with_agreement_and_school(app, auth, factory, importer, client):
+    from crm.outcomes.models import Outcome, OutcomeCategory, year_label
+    from crm.schools.models import School
+
+    auth.login(Role.STAFF)
+    bsk = factory.partner(name="BSK International Education Institute", short_name="BSK", country="DE")
+    agreement = factory.agreement([bsk], title="联合培养协议")
     with app.app_context():
-        assert db.session.scalars(select(Outcome)).one().outbound_students == 12
+        school = School(name_zh="机械工程学院", name_en="School of Mechanical Engineering")
+        db.session.add(school)
+        db.session.commit()
+        school_id = school.id
+    template = client.get("/import/template.xlsx?kind=outcomes&language=zh")
+    assert template.status_code == 200
+    sheet = load_workbook(io.BytesIO(template.data)).active
+    header, example = [[cell.value for cell in row] for row in sheet.iter_rows(max_row=2)]
+    assert header == ["合作伙伴", "协议", "年份", "类别", "数量", "细分", "二级学院", "备注"]
+    batch_id = importer.batch_id(importer.upload(template.data, "template.xlsx", kind="outcomes"))
+    assert len(importer.batch(batch_id).mapping) == 8
+    example_year = example[2]
+    data = xlsx_bytes([
+        header,
+        example,
+        ["", "联合培养协议", example_year, "来访团组", 2, "", "School of Mechanical Engineering", ""],
+        ["BSK", "", example_year, "派出学生", 5, "实习", "机械工程学院", "第二批"],
+        ["BSK", "", example_year, "出访团组", None, "", "", ""],
+        ["BSK", "", example_year, "不存在的类别", 1, "", "火星学院", ""],
+    ])
+    batch_id = importer.preview(data, "成果模板.xlsx", kind="outcomes")
+    rows = importer.rows(batch_id)
+    assert [r.outcome.value for r in rows] == ["new", "new", "new", "error", "error"]
+    assert "count" in rows[3].errors and {"category", "school_id"} <= set(rows[4].errors)
+    assert year_label(int(rows[0].values["year"])) in client.get(f"/import/{batch_id}").text
+    assert importer.commit(batch_id).status_code == 303
+    with app.app_context():
+        found = {(o.partner_id, o.agreement_id, o.category, o.detail, o.count, o.school_id)
+                 for o in db.session.scalars(select(Outcome))}
+    assert found == {(bsk, None, OutcomeCategory.OUTBOUND_STUDENTS, "交换", 12, None),
+                     (None, agreement, OutcomeCategory.DELEGATIONS_RECEIVED, None, 2, school_id),
+                     (bsk, None, OutcomeCategory.OUTBOUND_STUDENTS, "实习", 5, school_id)}
 
 
 def test_a_batch_is_committed_once_and_a_second_commit_answers_409(app, auth, importer):

@@ -11,7 +11,7 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
-from crm.outcomes.models import Outcome
+from crm.outcomes.models import Outcome, OutcomeCategory
 from crm.partners.models import Partner, Tag
 from crm.proposals.models import Proposal
 
@@ -27,7 +27,7 @@ def _two_duplicates(app, factory):
     factory.follow_up(interaction_id=interaction, title="Send the list")
     factory.proposal(second, title="Joint programme")
     with app.app_context():
-        db.session.add(Outcome(partner_id=second, academic_year=2025, outbound_students=4))
+        db.session.add(Outcome(partner_id=second, year=2025, category=OutcomeCategory.OUTBOUND_STUDENTS, count=4))
         partner = db.session.get(Partner, second)
         partner.tags = [Tag(name="Germany")]
         db.session.commit()

@@ -77,3 +77,11 @@ def test_xlsx_keeps_aware_datetimes_as_local_excel_dates(app):
         data = xlsx_bytes([], ["When"], [[datetime(2026, 10, 6, 3, 0, tzinfo=UTC)]])
     cell = load_workbook(io.BytesIO(data)).active["A2"]
     assert cell.is_date and cell.value == datetime(2026, 10, 6, 11, 0)
+
+
+def test_unsafe_cell_undoes_safe_cell_and_nothing_else():
+    from crm.core.export import safe_cell, unsafe_cell
+
+    for text in ("=1+1", "+61 3 9564 1555", "-2+3", "@SUM(A1)", "plain", "'quoted", "it's"):
+        assert unsafe_cell(safe_cell(text)) == text
+    assert unsafe_cell("'plain") == "'plain"

@@ -65,3 +65,53 @@ def test_country_names_in_english_and_chinese_find_the_code(app):
 def test_search_words_are_capped_and_split_on_spaces_and_commas():
     assert search_words(" holmesglen  TAFE,melbourne ") == ["holmesglen", "TAFE", "melbourne"]
     assert len(search_words("a " * 50)) == 8
+
+
+# --- One definition of "the same partner" (crm/partners/duplicates.py), shared by the import ---
+
+def _names(ref, name, country="JP", local_name=None, short_name=None, website=None):
+    from crm.partners.duplicates import PartnerNames
+
+    return PartnerNames(ref, name, country, local_name, short_name, website)
+
+
+def test_the_same_partner_is_the_same_country_and_name_or_the_same_website_domain():
+    from crm.partners.duplicates import is_same_partner
+
+    hiroshima = _names(1, "Hiroshima University", local_name="広島大学", website="https://www.hiroshima-u.ac.jp")
+    assert is_same_partner(hiroshima, _names(2, "hiroshima university."))
+    assert is_same_partner(hiroshima, _names(2, "Hiroshima Daigaku", local_name="広島大学", country="jp"))
+    assert is_same_partner(hiroshima, _names(2, "Other", country="DE", website="hiroshima-u.ac.jp/en"))
+    assert not is_same_partner(hiroshima, _names(2, "Hiroshima University", country="US"))
+    assert not is_same_partner(hiroshima, _names(2, "Hiroshima Univ."))
+
+
+def test_a_short_name_counts_whole_and_similar_names_within_a_country():
+    from crm.partners.duplicates import may_be_same_partner, shares_short_name
+
+    hiroshima = _names(1, "Hiroshima University", short_name="HU")
+    assert shares_short_name(_names(2, "HU"), hiroshima) and shares_short_name(hiroshima, _names(2, "hu"))
+    assert not shares_short_name(_names(2, "HUB"), hiroshima)
+    assert may_be_same_partner(_names(2, "Hiroshima Univ."), hiroshima)
+    assert not may_be_same_partner(_names(2, "Hiroshima Univ.", country="US"), hiroshima)
+    assert not may_be_same_partner(_names(2, "Kyoto University"), hiroshima)
+
+
+@pytest.mark.parametrize("row", [
+    ("hiroshima university.", "JP", None, None, None),
+    ("Hiroshima Daigaku", "JP", "広島大学", None, None),
+    ("Other", "DE", None, None, "https://hiroshima-u.ac.jp/en"),
+    ("Hiroshima University", "US", None, None, None),
+    ("HU", "JP", None, None, None),
+    ("Kyoto University", "JP", None, None, None),
+])
+def test_the_import_decides_with_the_same_definition(row):
+    from crm.imports.duplicates import PartnerIndex
+    from crm.partners.duplicates import is_same_partner, may_be_same_partner
+
+    hiroshima = _names(1, "Hiroshima University", local_name="広島大学", short_name="HU", website="https://www.hiroshima-u.ac.jp")
+    key = _names(100, *row)
+    index = PartnerIndex([hiroshima])
+    assert (index.exact_match(key) is not None) == is_same_partner(key, hiroshima)
+    found = index.exact_match(key) is not None or bool(index.possible_matches(key))
+    assert found == may_be_same_partner(key, hiroshima)

@@ -1,0 +1,35 @@
+"""The outcomes import reads years as the office counts them (crm.outcomes.models.year_kind)."""
+from datetime import date
+
+import pytest
+
+from crm.imports.fields import CellError, ParseContext, parse_year
+from crm.outcomes.models import report_year_of
+
+CONTEXT = ParseContext()
+
+
+@pytest.mark.parametrize(("cell", "year"), [
+    ("2024-2025", "2024"), ("2024/25", "2024"), ("2024-2025学年", "2024"), (2024, "2024"), ("2024 – 2025", "2024"),
+])
+def test_academic_years_in_the_forms_offices_write(app, cell, year):
+    assert parse_year(cell, CONTEXT) == year
+
+
+@pytest.mark.parametrize("cell", ["2024-2026", "2024/24", "24-25", "last year", "1850"])
+def test_what_is_not_an_academic_year_is_refused(app, cell):
+    with pytest.raises(CellError, match="academic year"):
+        parse_year(cell, CONTEXT)
+
+
+def test_calendar_years_when_the_office_counts_calendar_years(app):
+    app.config["REPORT_YEAR_KIND"] = "calendar"
+    with app.app_context():
+        assert parse_year("2024年", CONTEXT) == "2024" and parse_year(2024, CONTEXT) == "2024"
+        with pytest.raises(CellError, match="not a year"):
+            parse_year("2024-2025", CONTEXT)
+
+
+def test_a_year_that_has_not_begun_is_refused(app):
+    with pytest.raises(CellError, match="has not started yet"):
+        parse_year(report_year_of(date.today()) + 1, CONTEXT)
