@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 
 from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from markupsafe import Markup
 
 MENUS: tuple[tuple[str, object], ...] = (
     ("partners", _l("Partners")),
     ("cooperation", _l("Cooperation")),
-    ("contact", _l("Contact")),
+    ("contact", lazy_pgettext("menu", "Contact")),  # not the contact person (联系人)
     ("reports", _l("Reports")),
     ("admin", _l("Administration")),
 )
