@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
@@ -28,7 +29,8 @@ def year_description():
 
 
 class OutcomeForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=[InputRequired(message=_l("Enter the year."))])
+    # the office's counting year (年度), not a plain calendar "year" (年份) of other records
+    year = IntegerField(lazy_pgettext("outcome", "Year"), validators=[InputRequired(message=_l("Enter the year."))])
     category = SelectField(
         _l("What was achieved"), choices=OutcomeCategory.choices, coerce=OutcomeCategory.coerce,
         description=_l("Foreign experts hosted, delegations and joint-programme enrolment are counted in the report "
