@@ -35,6 +35,18 @@
       if (row) chosen.appendChild(row);
     });
 
+    // Matches asked for before a partner was ticked may come back with it again: show it once.
+    options.addEventListener("htmx:afterSwap", function () {
+      chosen.querySelectorAll("input:checked").forEach(function (box) {
+        options.querySelectorAll("input").forEach(function (other) {
+          if (other.name === box.name && other.value === box.value) {
+            var row = other.closest(".form-check");
+            if (row) row.remove();
+          }
+        });
+      });
+    });
+
     var framework = document.getElementById("parent_id");
     var frameworkUrl = picker.getAttribute("data-framework-options");
     if (framework && frameworkUrl && window.htmx) {
