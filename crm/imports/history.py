@@ -20,6 +20,7 @@ from crm.followups.models import FollowUp
 from crm.imports.duplicates import plain_name
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowAction, RowOutcome
 from crm.interactions.models import Interaction, InteractionKind, interaction_contact, interaction_user
+from crm.interactions.queries import entries_of_partners
 
 
 def _identity(values: dict) -> tuple[int, str, str] | None:
@@ -34,9 +35,7 @@ def classify(batch: ImportBatch, parsed: Iterable[tuple[int, dict, dict]]) -> It
     existing: dict[tuple[int, str, str], tuple[int, str]] = {}
     for start in range(0, len(partner_ids), 500):
         chunk = sorted(partner_ids)[start:start + 500]
-        for entry_id, partner_id, occurred_at, subject in db.session.execute(
-                select(Interaction.id, Interaction.partner_id, Interaction.occurred_at, Interaction.subject)
-                .where(Interaction.partner_id.in_(chunk))):
+        for entry_id, partner_id, occurred_at, subject in entries_of_partners(chunk):
             local_day = to_user_timezone(occurred_at).date().isoformat()
             existing.setdefault((partner_id, local_day, plain_name(subject)), (entry_id, subject))
     earlier: dict[tuple[int, str, str], int] = {}

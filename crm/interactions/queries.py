@@ -280,3 +280,12 @@ def interactions_per_month(today: date, months: int = 12) -> list[tuple[date, in
         )
     ).one()
     return list(zip(starts, row, strict=True))
+
+
+def entries_of_partners(partner_ids) -> list[tuple[int, int, datetime, str]]:
+    """(id, partner id, when (UTC), subject) of every entry with these partners: what an import
+    compares its rows with (one statement)."""
+    return db.session.execute(
+        select(Interaction.id, Interaction.partner_id, Interaction.occurred_at, Interaction.subject)
+        .where(Interaction.partner_id.in_(list(partner_ids)))
+    ).all()

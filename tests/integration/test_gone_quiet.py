@@ -21,19 +21,19 @@ def _quiet_list(client) -> str:
 
 
 def test_a_partner_whose_agreement_was_signed_yesterday_is_neither_quiet_nor_never_contacted(client, auth, factory):
-    auth.login()
-    partner = factory.partner(name="Hiroshima University")
+    me = auth.login()  # the home page lists the user's own partners
+    partner = factory.partner(name="Hiroshima University", owner_id=me.id)
     factory.agreement([partner], signed_on=TODAY - timedelta(days=1), valid_from=TODAY - timedelta(days=1))
     assert "Hiroshima University" not in _home_card(client)
     assert "Hiroshima University" not in _quiet_list(client)
 
 
 def test_home_and_list_use_the_same_number_of_days(app, client, auth, factory):
-    auth.login()
-    quiet = factory.partner(name="Quiet For 181 Days")
+    me = auth.login()  # the home page lists the user's own partners
+    quiet = factory.partner(name="Quiet For 181 Days", owner_id=me.id)
     factory.agreement([quiet], **OLD)
     factory.interaction(quiet, occurred_at=utcnow() - timedelta(days=181))
-    recent = factory.partner(name="Talked 170 Days Ago")
+    recent = factory.partner(name="Talked 170 Days Ago", owner_id=me.id)
     factory.agreement([recent], **OLD)
     factory.interaction(recent, occurred_at=utcnow() - timedelta(days=170))
     for page in (_home_card(client), _quiet_list(client)):
@@ -45,8 +45,8 @@ def test_home_and_list_use_the_same_number_of_days(app, client, auth, factory):
 
 
 def test_a_proposal_step_keeps_a_partner_from_being_quiet(app, client, auth, factory):
-    auth.login()
-    partner = factory.partner(name="Ivy Tech Community College")
+    me = auth.login()  # the home page lists the user's own partners
+    partner = factory.partner(name="Ivy Tech Community College", owner_id=me.id)
     factory.agreement([partner], **OLD)
     proposal = factory.proposal(partner, stage=ProposalStage.NEGOTIATING)
     assert "Ivy Tech Community College" in _home_card(client)
@@ -61,8 +61,8 @@ def test_a_proposal_step_keeps_a_partner_from_being_quiet(app, client, auth, fac
 
 
 def test_the_home_card_shows_the_last_activity_not_never_contacted(client, auth, factory):
-    auth.login()
-    partner = factory.partner(name="Coleg y Cymoedd")
+    me = auth.login()  # the home page lists the user's own partners
+    partner = factory.partner(name="Coleg y Cymoedd", owner_id=me.id)
     factory.agreement([partner], signed_on=date(2025, 3, 3), valid_from=date(2025, 3, 3))
     card = _home_card(client)
     assert "Coleg y Cymoedd" in card and "never contacted" not in card
@@ -90,14 +90,14 @@ def test_the_digest_lists_the_owners_quiet_partners_by_the_same_setting(app, mak
 
 
 def test_the_partner_page_shows_the_last_contact_and_whether_the_partner_has_gone_quiet(client, auth, factory):
-    auth.login()
-    quiet = factory.partner(name="Quiet One")
+    me = auth.login()  # the home page lists the user's own partners
+    quiet = factory.partner(name="Quiet One", owner_id=me.id)
     factory.agreement([quiet], **OLD)
     factory.interaction(quiet, occurred_at=datetime(2025, 3, 3, 2))
     page = client.get(f"/partners/{quiet}").text
     facts = page[page.index('class="app-facts"'):page.index("</dl>")]
     assert "3 Mar 2025" in facts and "Gone quiet" in facts
-    lively = factory.partner(name="Lively One")
+    lively = factory.partner(name="Lively One", owner_id=me.id)
     factory.interaction(lively, occurred_at=utcnow() - timedelta(days=2))
     page = client.get(f"/partners/{lively}").text
     assert "Gone quiet" not in page[page.index('class="app-facts"'):page.index("</dl>")]
