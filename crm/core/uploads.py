@@ -3,8 +3,8 @@ under a generated name outside `static/`, the original name kept only as data.
 
 The file is written first and the row committed after; if the commit fails the file is
 removed, so a failure never leaves a file without a row (a row without its file cannot happen).
-A domain's document model has the columns `original_name`, `stored_name`, `content_type`,
-`size`, `sha256` (see crm/agreements/models.py: Document) and calls:
+A domain's document model takes its columns from `DocumentColumns` (see
+crm/agreements/models.py: Document) and calls:
 
     store_document(upload, lambda **stored: TripDocument(trip=trip, **stored))
     path_of(document)            # where its file lives
@@ -16,13 +16,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from flask import abort, current_app, send_file
 from flask_babel import gettext as _
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.datastructures import FileStorage
 
+from crm.core.models import utcnow
 from crm.extensions import db
+
+if TYPE_CHECKING:
+    from crm.auth.models import User
 
 CHUNK = 64 * 1024
 # What a file starts with → (content type, extension of the stored file).
@@ -32,6 +40,23 @@ SIGNATURES = (
     (b"\xff\xd8\xff", ("image/jpeg", ".jpg")),
 )
 MAX_NAME = 255
+
+
+class DocumentColumns:
+    """What every domain's document row records about its file (the owner's key, a kind and the
+    relationship back to the owner stay in the domain's model)."""
+
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(60))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    @declared_attr
+    def uploaded_by(cls) -> Mapped[User | None]:
+        return relationship("User")
 
 
 class RefusedUpload(ValueError):
