@@ -18,6 +18,7 @@ from crm.agreements.decisions import (
     settle_renewal,
 )
 from crm.agreements.documents import RefusedUpload, remove_document, send_document, store_document
+from crm.core.uploads import document_or_404
 from crm.agreements.forms import (
     AgreementEditForm,
     AmendForm,
@@ -60,13 +61,6 @@ nav_item("cooperation", "agreements.renewals", _l("Renewals"), order=20, active=
 bp.add_app_template_global(offers_renewal)
 bp.add_app_template_global(drafted_renewal)
 bp.add_app_template_global(can_be_decided)
-
-
-def _visible_document(document_id: int) -> Document:
-    document = db.get_or_404(Document, document_id)
-    if document.agreement.is_archived:
-        abort(404)
-    return document
 
 
 # --- The list and its exports ------------------------------------------------------------
@@ -362,13 +356,13 @@ def upload(agreement_id: int):
 
 @bp.get("/documents/<int:document_id>")
 def download(document_id: int):
-    return send_document(_visible_document(document_id))
+    return send_document(document_or_404(Document, document_id, "agreement"))
 
 
 @bp.route("/documents/<int:document_id>/remove", methods=["GET", "POST"])
 @editor_required
 def remove(document_id: int):
-    document = _visible_document(document_id)
+    document = document_or_404(Document, document_id, "agreement")
     form = ConfirmForm()
     if form.validate_on_submit():
         agreement_id = document.agreement_id

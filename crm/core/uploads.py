@@ -7,6 +7,7 @@ A domain's document model takes its columns from `DocumentColumns` (see
 crm/agreements/models.py: Document) and calls:
 
     store_document(upload, lambda **stored: TripDocument(trip=trip, **stored))
+    document_or_404(TripDocument, document_id, "trip")   # 404 too when the trip is archived
     path_of(document)            # where its file lives
     remove_document(document)    # the row (audited), then the file
     send_document(document)      # the download: an attachment named by its detected type, nosniff
@@ -148,6 +149,15 @@ def download_name(document) -> str:
 
 # Spellings of an extension that already name the detected type.
 _ALSO_ACCEPTED = {".pdf": ("pdf",), ".png": ("png",), ".jpg": ("jpg", "jpeg", "jpe")}
+
+
+def document_or_404(model, document_id: int, owner: str):
+    """The `model` row `document_id`; 404 when there is none or its `owner` record is archived
+    (an archived record's files are out of sight like the record)."""
+    document = db.get_or_404(model, document_id)
+    if getattr(document, owner).is_archived:
+        abort(404)
+    return document
 
 
 def remove_document(document) -> None:
