@@ -12,7 +12,7 @@ from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
 from crm.core.deadlines import deadline_source
 from crm.core.export import xlsx_response
-from crm.core.forms import RecordActionForm, apply_form
+from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
 from crm.core.uploads import RefusedUpload, document_or_404, remove_document, send_document, store_document
@@ -25,7 +25,6 @@ from crm.trips import queries, steps
 from crm.trips.forms import (
     RECORD_FORMS,
     STEP_FORMS,
-    ConfirmForm,
     LegForm,
     MemberForm,
     TripDocumentForm,

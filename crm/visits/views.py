@@ -11,7 +11,7 @@ from crm.partners.picker import partners_named, picker_context
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
 from crm.core.deadlines import deadline_source
-from crm.core.forms import RecordActionForm, apply_form
+from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
 from crm.core.navigation import nav_item
 from crm.core.uploads import RefusedUpload, document_or_404, remove_document, send_document, store_document
 from crm.core.models import utcnow
@@ -19,7 +19,6 @@ from crm.extensions import db
 from crm.interactions.models import InteractionKind
 from crm.interactions.recording import record_interaction
 from crm.partners.models import Partner
-from crm.trips.forms import ConfirmForm
 from crm.visits import queries
 from crm.visits.forms import (
     RecordForm,
