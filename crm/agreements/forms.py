@@ -153,12 +153,6 @@ class DocumentForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
-class ConfirmForm(FlaskForm):
-    """A POST with nothing but its CSRF token: remove a document, change the calendar address."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 def status_filter_choices() -> list[tuple[str, str]]:
     """Built per form, so the status labels are in the language of the request."""
     return [("", _l("Any status")), ("current", _l("In force"))] + AgreementStatus.choices()

@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.enums import LabelledEnum, enum_column
-from crm.core.models import Archivable, Audited, Timestamped, Versioned, utcnow
+from crm.core.models import Archivable, Audited, Timestamped, Versioned
+from crm.core.uploads import DocumentColumns
 from crm.extensions import db
 
 if TYPE_CHECKING:
@@ -164,20 +165,12 @@ class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
         return self.status_on(today) in IN_FORCE
 
 
-class Document(Audited, db.Model):
+class Document(DocumentColumns, Audited, db.Model):
     """A signed agreement or a scan. The file lives in UPLOAD_FOLDER under `stored_name`."""
 
     __tablename__ = "document"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreement.id"), index=True)
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(60))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     agreement: Mapped[Agreement] = relationship(back_populates="documents")
-    uploaded_by: Mapped[User | None] = relationship()

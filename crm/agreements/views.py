@@ -18,11 +18,11 @@ from crm.agreements.decisions import (
     settle_renewal,
 )
 from crm.agreements.documents import RefusedUpload, remove_document, send_document, store_document
+from crm.core.uploads import document_or_404
 from crm.agreements.forms import (
     AgreementEditForm,
     AmendForm,
     AgreementForm,
-    ConfirmForm,
     DecisionForm,
     DocumentForm,
     ListFilterForm,
@@ -40,10 +40,10 @@ from crm.agreements.queries import (
     renewal_groups,
 )
 from crm.audit.queries import record_history
-from crm.core.archiving import get_live_or_404, restore_archived
-from crm.core.export import csv_response, xlsx_response
+from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
+from crm.core.export import table_response
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.forms import RecordActionForm, apply_form
+from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.core.pagination import paginate
 from crm.extensions import db, htmx
@@ -60,13 +60,6 @@ nav_item("cooperation", "agreements.renewals", _l("Renewals"), order=20, active=
 bp.add_app_template_global(offers_renewal)
 bp.add_app_template_global(drafted_renewal)
 bp.add_app_template_global(can_be_decided)
-
-
-def _visible_document(document_id: int) -> Document:
-    document = db.get_or_404(Document, document_id)
-    if document.agreement.is_archived:
-        abort(404)
-    return document
 
 
 # --- The list and its exports ------------------------------------------------------------
@@ -88,16 +81,10 @@ def _filter_from(form: ListFilterForm) -> AgreementFilter:
     )
 
 
-def _refuse_archived_unless_admin(form: ListFilterForm) -> None:
-    """The archived agreements are for administrators (they alone can restore them)."""
-    if form.archived.data and not current_user.is_admin:
-        abort(403)
-
-
 @bp.get("")
 def index():
     form = ListFilterForm(request.args)
-    _refuse_archived_unless_admin(form)
+    refuse_archived_unless_admin(form.archived.data)
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 422
     page = paginate(agreement_list(_filter_from(form)))
@@ -117,7 +104,7 @@ def export_xlsx():
 
 def _export(fmt: str):
     form = ListFilterForm(request.args)
-    _refuse_archived_unless_admin(form)
+    refuse_archived_unless_admin(form.archived.data)
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 422
     today = date.today()
@@ -137,10 +124,7 @@ def _export(fmt: str):
         ]
         for a in agreements
     ]
-    filename = f"agreements-{today.isoformat()}.{fmt}"
-    if fmt == "csv":
-        return csv_response(filename, preamble, header, rows)
-    return xlsx_response(filename, preamble, header, rows, sheet_title=_("Agreements"))
+    return table_response(fmt, f"agreements-{today.isoformat()}", preamble, header, rows, sheet_title=_("Agreements"))
 
 
 def _filter_description(form: ListFilterForm) -> list[list]:
@@ -362,13 +346,13 @@ def upload(agreement_id: int):
 
 @bp.get("/documents/<int:document_id>")
 def download(document_id: int):
-    return send_document(_visible_document(document_id))
+    return send_document(document_or_404(Document, document_id, "agreement"))
 
 
 @bp.route("/documents/<int:document_id>/remove", methods=["GET", "POST"])
 @editor_required
 def remove(document_id: int):
-    document = _visible_document(document_id)
+    document = document_or_404(Document, document_id, "agreement")
     form = ConfirmForm()
     if form.validate_on_submit():
         agreement_id = document.agreement_id

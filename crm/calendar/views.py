@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm.agreements.forms import ConfirmForm
+from crm.core.forms import ConfirmForm
 from crm.calendar.feed import calendar_for, user_for_token
 from crm.extensions import db
 

@@ -4,11 +4,10 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 
 from crm.audit.queries import record_history
-from crm.core.archiving import get_live_or_404, restore_archived
+from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.auth.permissions import admin_required, editor_required
 from crm.consortia.forms import (
     ActivityEditForm,
@@ -58,8 +57,7 @@ def _crumbs(consortium: Consortium | None = None):
 @bp.get("")
 def index():
     form = ConsortiumFilterForm(request.args)
-    if form.archived.data and not current_user.is_admin:
-        abort(403)
+    refuse_archived_unless_admin(form.archived.data)
     if not form.validate():
         return render_template("consortia/index.html", form=form, page=None), 422
     page = paginate(consortium_list((form.q.data or "").strip(), bool(form.archived.data)))

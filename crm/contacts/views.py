@@ -20,7 +20,7 @@ from crm.contacts.forms import CONTACT_FIELDS, ContactEditForm, ContactForm, Era
 from crm.contacts.redaction import mentions_of, redact_mentions
 from crm.contacts.models import Contact
 from crm.core.archiving import get_live_or_404
-from crm.core.export import csv_response, xlsx_response
+from crm.core.export import table_response
 from crm.core.forms import RecordActionForm, apply_form
 from crm.extensions import db, htmx
 from crm.partners.models import Partner
@@ -190,7 +190,5 @@ def _export(partner_id: int, fmt: str):
          _("yes") if c.is_primary else "", _("yes") if c.active else _("no"), c.notes]
         for c in contacts
     )
-    filename = f"contacts-{partner.short_name or partner.name}-{date.today().isoformat()}.{fmt}"
-    if fmt == "csv":
-        return csv_response(filename, header_rows, columns, rows)
-    return xlsx_response(filename, header_rows, columns, rows, sheet_title=_("Contacts"))
+    filename = f"contacts-{partner.short_name or partner.name}-{date.today().isoformat()}"
+    return table_response(fmt, filename, header_rows, columns, rows, sheet_title=_("Contacts"))

@@ -1,6 +1,7 @@
 """Archived records: loading only live ones, and restoring archived ones (the same steps for
 partners, agreements and proposals)."""
 from flask import abort
+from flask_login import current_user
 
 from crm.core.forms import RecordActionForm
 from crm.extensions import db
@@ -13,6 +14,13 @@ def get_live_or_404(model, record_id: int):
     if record.is_archived:
         abort(404)
     return record
+
+
+def refuse_archived_unless_admin(archived: bool) -> None:
+    """Lists of archived records are for administrators (they alone can restore them): 403 for
+    anyone else who asks for one."""
+    if archived and not current_user.is_admin:
+        abort(403)
 
 
 def restore_archived(model, record_id: int):

@@ -181,6 +181,14 @@ def xlsx_response(filename: str, header_rows: Iterable[Sequence], columns: Seque
     return _download(xlsx_bytes(header_rows, columns, rows, sheet_title), filename, XLSX_MIMETYPE)
 
 
+def table_response(fmt: str, filename: str, header_rows: Iterable[Sequence], columns: Sequence, rows: Iterable[Sequence],
+                   sheet_title: str = "Sheet"):
+    """The list as `fmt` ("csv" or "xlsx"): `filename` is given without its extension."""
+    if fmt == "csv":
+        return csv_response(f"{filename}.csv", header_rows, columns, rows)
+    return xlsx_response(f"{filename}.xlsx", header_rows, columns, rows, sheet_title=sheet_title)
+
+
 def _xlsx_value(value):
     """`safe_cell` of the value without the control characters that xlsx cannot hold.
 

@@ -1,6 +1,7 @@
 """Pieces every form uses: the version it was rendered with, and the stale-edit check."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, SubmitField
 from wtforms.validators import InputRequired, Regexp
 
 from crm.core.errors import StaleEdit
@@ -39,6 +40,12 @@ def apply_form(form: FlaskForm, record, fields: list[str]) -> None:
     """Copy exactly `fields` from the form to the record; nothing else a request sent."""
     for name in fields:
         setattr(record, name, form[name].data)
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with nothing but its CSRF token: remove a document, change the calendar address."""
+
+    submit = SubmitField(_l("Confirm"))
 
 
 class RecordActionForm(VersionedForm):

@@ -3,10 +3,11 @@ under a generated name outside `static/`, the original name kept only as data.
 
 The file is written first and the row committed after; if the commit fails the file is
 removed, so a failure never leaves a file without a row (a row without its file cannot happen).
-A domain's document model has the columns `original_name`, `stored_name`, `content_type`,
-`size`, `sha256` (see crm/agreements/models.py: Document) and calls:
+A domain's document model takes its columns from `DocumentColumns` (see
+crm/agreements/models.py: Document) and calls:
 
     store_document(upload, lambda **stored: TripDocument(trip=trip, **stored))
+    document_or_404(TripDocument, document_id, "trip")   # 404 too when the trip is archived
     path_of(document)            # where its file lives
     remove_document(document)    # the row (audited), then the file
     send_document(document)      # the download: an attachment named by its detected type, nosniff
@@ -16,13 +17,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from flask import abort, current_app, send_file
 from flask_babel import gettext as _
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.datastructures import FileStorage
 
+from crm.core.models import utcnow
 from crm.extensions import db
+
+if TYPE_CHECKING:
+    from crm.auth.models import User
 
 CHUNK = 64 * 1024
 # What a file starts with → (content type, extension of the stored file).
@@ -32,6 +41,23 @@ SIGNATURES = (
     (b"\xff\xd8\xff", ("image/jpeg", ".jpg")),
 )
 MAX_NAME = 255
+
+
+class DocumentColumns:
+    """What every domain's document row records about its file (the owner's key, a kind and the
+    relationship back to the owner stay in the domain's model)."""
+
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(60))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    @declared_attr
+    def uploaded_by(cls) -> Mapped[User | None]:
+        return relationship("User")
 
 
 class RefusedUpload(ValueError):
@@ -123,6 +149,15 @@ def download_name(document) -> str:
 
 # Spellings of an extension that already name the detected type.
 _ALSO_ACCEPTED = {".pdf": ("pdf",), ".png": ("png",), ".jpg": ("jpg", "jpeg", "jpe")}
+
+
+def document_or_404(model, document_id: int, owner: str):
+    """The `model` row `document_id`; 404 when there is none or its `owner` record is archived
+    (an archived record's files are out of sight like the record)."""
+    document = db.get_or_404(model, document_id)
+    if getattr(document, owner).is_archived:
+        abort(404)
+    return document
 
 
 def remove_document(document) -> None:

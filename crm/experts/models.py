@@ -15,7 +15,8 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.enums import LabelledEnum, enum_column
-from crm.core.models import Archivable, Audited, Timestamped, Versioned, utcnow
+from crm.core.models import Archivable, Audited, Timestamped, Versioned
+from crm.core.uploads import DocumentColumns
 from crm.extensions import db
 
 if TYPE_CHECKING:
@@ -138,23 +139,15 @@ class Permit(Audited, Timestamped, Versioned, db.Model):
         return self.expires_on - timedelta(days=lead_days)
 
 
-class ExpertDocument(Audited, db.Model):
+class ExpertDocument(DocumentColumns, Audited, db.Model):
     """A contract, a permit scan or a CV. The file lives in UPLOAD_FOLDER under `stored_name`."""
 
     __tablename__ = "expert_document"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert.id"), index=True)
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(60))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     expert: Mapped[Expert] = relationship(back_populates="documents")
-    uploaded_by: Mapped[User | None] = relationship()
 
 
 # The change history's names of this domain's fields (those not already named by crm/audit/labels.py).

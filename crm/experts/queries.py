@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.core.search import contains
-from crm.experts.models import Expert, Permit, Stay, StayTerm
+from crm.experts.models import Expert, ExpertDocument, Permit, Stay, StayTerm
 from crm.extensions import db
 from crm.outcomes.models import academic_year_of
 
@@ -79,7 +79,7 @@ def expert_for_page(expert_id: int) -> Expert | None:
         .where(Expert.id == expert_id)
         .options(
             joinedload(Expert.partner), joinedload(Expert.owner), selectinload(Expert.stays),
-            selectinload(Expert.permits).joinedload(Permit.decided_by), selectinload(Expert.documents),
+            selectinload(Expert.permits).joinedload(Permit.decided_by), selectinload(Expert.documents).joinedload(ExpertDocument.uploaded_by),
         )
     ).unique().one_or_none()
 

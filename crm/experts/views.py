@@ -5,12 +5,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from crm.agreements.forms import ConfirmForm
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.archiving import restore_archived
-from crm.core.export import csv_response, xlsx_response
-from crm.core.forms import RecordActionForm, apply_form
+from crm.core.archiving import refuse_archived_unless_admin, restore_archived
+from crm.core.export import table_response
+from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
 from crm.core.pagination import paginate
@@ -58,8 +57,7 @@ def _crumbs(expert: Expert | None = None):
 
 
 def _filter(form: ExpertFilterForm) -> ExpertFilter:
-    if form.archived.data and not current_user.is_admin:
-        abort(403)
+    refuse_archived_unless_admin(form.archived.data)
     return ExpertFilter(term=(form.q.data or "").strip(), nationality=form.nationality.data or "",
                         term_kind=form.term.data or "", archived=bool(form.archived.data))
 
@@ -105,10 +103,7 @@ def _export(fmt: str):
             stay.term.label if stay else None, stay.host_faculty if stay else None,
             open_permits.get("work"), open_permits.get("residence"),
         ])
-    filename = f"foreign-experts-{today.isoformat()}.{fmt}"
-    if fmt == "csv":
-        return csv_response(filename, preamble, header, rows)
-    return xlsx_response(filename, preamble, header, rows, sheet_title=_("Foreign experts"))
+    return table_response(fmt, f"foreign-experts-{today.isoformat()}", preamble, header, rows, sheet_title=_("Foreign experts"))
 
 
 # --- One expert --------------------------------------------------------------------------------

@@ -13,11 +13,11 @@ from crm.agreements.queries import agreements_of_partner
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.views import bp as contacts_bp
-from crm.core.archiving import get_live_or_404, restore_archived
+from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.core.bulk import MAX_BULK, stale_among
 from crm.core.charts import bar_chart
 from crm.interactions.forms import assignee_choices
-from crm.core.export import csv_response, xlsx_response
+from crm.core.export import table_response
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.core.pagination import page_number
@@ -98,8 +98,7 @@ def index():
     form = _filter_form(with_choices=not fragment)
     valid = form.validate()
     filters = form.filters()
-    if filters.archived and not current_user.is_admin:
-        abort(403)
+    refuse_archived_unless_admin(filters.archived)
     page = partner_page(filters, page_number(), current_app.config["PAGE_SIZE"])
     if page is None:
         abort(404)
@@ -160,8 +159,7 @@ def _export(fmt: str):
     if not form.validate():
         abort(422)
     filters = form.filters()
-    if filters.archived and not current_user.is_admin:
-        abort(403)
+    refuse_archived_unless_admin(filters.archived)
     rows = partners_for_export(filters)
     header_rows = [
         [_("Partners"), _("exported %(when)s by %(name)s", when=local_datetime(utcnow()), name=current_user.name)],
@@ -190,10 +188,7 @@ def _export(fmt: str):
         for row in rows
         for contact in ([c for c in row.partner.contacts if c.active] or [None])
     )
-    filename = f"partners-{date.today().isoformat()}.{fmt}"
-    if fmt == "csv":
-        return csv_response(filename, header_rows, columns, data)
-    return xlsx_response(filename, header_rows, columns, data, sheet_title=_("Partners"))
+    return table_response(fmt, f"partners-{date.today().isoformat()}", header_rows, columns, data, sheet_title=_("Partners"))
 
 
 @bp.get("/countries")

@@ -7,9 +7,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from crm.audit.queries import record_history
-from crm.core.archiving import get_live_or_404, restore_archived
+from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.export import csv_response, xlsx_response
+from crm.core.export import table_response
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
@@ -63,8 +63,7 @@ def _partners(ids: list[int]) -> list[Partner]:
 
 
 def _filter(form: ProgrammeFilterForm) -> ProgrammeFilter:
-    if form.archived.data and not current_user.is_admin:
-        abort(403)
+    refuse_archived_unless_admin(form.archived.data)
     return ProgrammeFilter(term=(form.q.data or "").strip(), status=form.status.data or "", archived=bool(form.archived.data))
 
 
@@ -109,10 +108,7 @@ def _export(fmt: str):
             approval.approved_on if approval else None, approval.expires_on if approval else None,
             sum(e.enrolled for e in programme.enrolments if e.year == latest) if latest else None, latest,
         ])
-    filename = f"joint-programmes-{today.isoformat()}.{fmt}"
-    if fmt == "csv":
-        return csv_response(filename, preamble, header, rows)
-    return xlsx_response(filename, preamble, header, rows, sheet_title=_("Joint programmes"))
+    return table_response(fmt, f"joint-programmes-{today.isoformat()}", preamble, header, rows, sheet_title=_("Joint programmes"))
 
 
 # --- One programme -----------------------------------------------------------------------------

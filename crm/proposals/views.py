@@ -8,7 +8,7 @@ from flask_login import current_user
 from crm.agreements.models import Agreement, AgreementKind
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.archiving import restore_archived
+from crm.core.archiving import refuse_archived_unless_admin, restore_archived
 from crm.core.errors import StaleEdit
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
@@ -92,10 +92,8 @@ def _render_view(status: int = 200, message: str | None = None, message_kind: st
     form = _filter_form()
     filters = _filters(form)
     if filters.archived:
-        # The archived proposals are for administrators (they alone can restore them), in the list.
-        if not current_user.is_admin:
-            abort(403)
-        form.view.data = "list"
+        refuse_archived_unless_admin(True)
+        form.view.data = "list"  # the archived proposals show in the list
     context = {
         "form": form,
         "board_args": _board_args(),

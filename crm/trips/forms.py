@@ -163,10 +163,6 @@ class TripDocumentForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
-class ConfirmForm(FlaskForm):
-    submit = SubmitField(_l("Confirm"))
-
-
 class TripFilterForm(FlaskForm):
     class Meta:
         csrf = False

@@ -2,7 +2,7 @@
 itinerary, the approval (批件), the return and its deadlines, the report."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.enums import LabelledEnum, enum_column
-from crm.core.models import Archivable, Audited, Timestamped, Versioned, utcnow
+from crm.core.models import Archivable, Audited, Timestamped, Versioned
+from crm.core.uploads import DocumentColumns
 from crm.extensions import db
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class TripLeg(Audited, db.Model):
     interaction: Mapped[Interaction | None] = relationship()
 
 
-class TripDocument(Audited, db.Model):
+class TripDocument(DocumentColumns, Audited, db.Model):
     """The 批件 scan, the trip report, others. The file lives in UPLOAD_FOLDER under `stored_name`."""
 
     __tablename__ = "trip_document"
@@ -170,13 +171,5 @@ class TripDocument(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     trip_id: Mapped[int] = mapped_column(sa.ForeignKey("trip.id"), index=True)
     kind: Mapped[TripDocumentKind] = mapped_column(enum_column(TripDocumentKind))
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(60))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     trip: Mapped[Trip] = relationship(back_populates="documents")
-    uploaded_by: Mapped[User | None] = relationship()

@@ -9,14 +9,14 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.core.deadlines import Deadline
 from crm.core.search import contains
 from crm.core.workdays import WorkdayCalendar, office_calendar
 from crm.extensions import db
 from crm.outcomes.models import academic_year_of
-from crm.trips.models import Trip, TripLeg, TripMember, TripStatus, trip_partner
+from crm.trips.models import Trip, TripDocument, TripLeg, TripMember, TripStatus, trip_partner
 
 LIST_LIMIT = 200
 # Statuses in which a trip has been made (counted as a delegation sent).
@@ -59,7 +59,7 @@ def plan_of_year(year: int) -> list[Trip]:
 def trip_for_page(trip_id: int) -> Trip | None:
     statement = select(Trip).where(Trip.id == trip_id).options(
         *_list_options(), selectinload(Trip.legs).selectinload(TripLeg.partner),
-        selectinload(Trip.legs).selectinload(TripLeg.interaction), selectinload(Trip.documents),
+        selectinload(Trip.legs).selectinload(TripLeg.interaction), selectinload(Trip.documents).joinedload(TripDocument.uploaded_by),
         selectinload(Trip.members).selectinload(TripMember.user),
     )
     return db.session.scalar(statement)

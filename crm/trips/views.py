@@ -12,10 +12,10 @@ from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
 from crm.core.deadlines import deadline_source
 from crm.core.export import xlsx_response
-from crm.core.forms import RecordActionForm, apply_form
+from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
-from crm.core.uploads import RefusedUpload, remove_document, send_document, store_document
+from crm.core.uploads import RefusedUpload, document_or_404, remove_document, send_document, store_document
 from crm.core.workdays import LAST_YEAR
 from crm.extensions import db
 from crm.interactions.models import InteractionKind
@@ -25,7 +25,6 @@ from crm.trips import queries, steps
 from crm.trips.forms import (
     RECORD_FORMS,
     STEP_FORMS,
-    ConfirmForm,
     LegForm,
     MemberForm,
     TripDocumentForm,
@@ -305,22 +304,15 @@ def upload(trip_id: int):
     return _show(_visible_trip(trip_id), 422, document_form=form)
 
 
-def _visible_document(document_id: int) -> TripDocument:
-    document = db.get_or_404(TripDocument, document_id)
-    if document.trip.is_archived:
-        abort(404)
-    return document
-
-
 @bp.get("/documents/<int:document_id>")
 def download(document_id: int):
-    return send_document(_visible_document(document_id))
+    return send_document(document_or_404(TripDocument, document_id, "trip"))
 
 
 @bp.post("/documents/<int:document_id>/remove")
 @editor_required
 def remove(document_id: int):
-    document = _visible_document(document_id)
+    document = document_or_404(TripDocument, document_id, "trip")
     if not ConfirmForm().validate_on_submit():
         abort(400)
     trip_id = document.trip_id

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.enums import LabelledEnum, enum_column
-from crm.core.models import Archivable, Audited, Timestamped, Versioned, utcnow
+from crm.core.models import Archivable, Audited, Timestamped, Versioned
+from crm.core.uploads import DocumentColumns
 from crm.extensions import db
 from crm.trips.models import DelegationPurpose
 
@@ -122,19 +123,11 @@ class ScheduleItem(Audited, db.Model):
     visit: Mapped[Visit] = relationship(back_populates="schedule")
 
 
-class VisitDocument(Audited, db.Model):
+class VisitDocument(DocumentColumns, Audited, db.Model):
     __tablename__ = "visit_document"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), index=True)
     kind: Mapped[VisitDocumentKind] = mapped_column(enum_column(VisitDocumentKind))
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(60))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     visit: Mapped[Visit] = relationship(back_populates="documents")
-    uploaded_by: Mapped[User | None] = relationship()

@@ -9,7 +9,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.core.deadlines import Deadline
 from crm.core.search import contains
@@ -17,7 +17,7 @@ from crm.core.workdays import WorkdayCalendar, office_calendar
 from crm.extensions import db
 from crm.outcomes.models import academic_year_of
 from crm.partners.models import Partner
-from crm.visits.models import Visit, VisitMember, visit_partner
+from crm.visits.models import Visit, VisitDocument, VisitMember, visit_partner
 
 LIST_LIMIT = 200
 
@@ -43,7 +43,7 @@ def visit_list(year: int | None = None, term: str = "", limit: int = LIST_LIMIT)
 def visit_for_page(visit_id: int) -> Visit | None:
     return db.session.scalar(select(Visit).where(Visit.id == visit_id).options(
         selectinload(Visit.partners), selectinload(Visit.members), selectinload(Visit.schedule),
-        selectinload(Visit.documents), selectinload(Visit.host),
+        selectinload(Visit.documents).joinedload(VisitDocument.uploaded_by), selectinload(Visit.host),
     ))
 
 

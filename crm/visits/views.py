@@ -11,15 +11,14 @@ from crm.partners.picker import partners_named, picker_context
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
 from crm.core.deadlines import deadline_source
-from crm.core.forms import RecordActionForm, apply_form
+from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
 from crm.core.navigation import nav_item
-from crm.core.uploads import RefusedUpload, remove_document, send_document, store_document
+from crm.core.uploads import RefusedUpload, document_or_404, remove_document, send_document, store_document
 from crm.core.models import utcnow
 from crm.extensions import db
 from crm.interactions.models import InteractionKind
 from crm.interactions.recording import record_interaction
 from crm.partners.models import Partner
-from crm.trips.forms import ConfirmForm
 from crm.visits import queries
 from crm.visits.forms import (
     RecordForm,
@@ -235,22 +234,15 @@ def upload(visit_id: int):
     return _show(visit, 422, document_form=form)
 
 
-def _visible_document(document_id: int) -> VisitDocument:
-    document = db.get_or_404(VisitDocument, document_id)
-    if document.visit.is_archived:
-        abort(404)
-    return document
-
-
 @bp.get("/documents/<int:document_id>")
 def download(document_id: int):
-    return send_document(_visible_document(document_id))
+    return send_document(document_or_404(VisitDocument, document_id, "visit"))
 
 
 @bp.post("/documents/<int:document_id>/remove")
 @editor_required
 def remove(document_id: int):
-    document = _visible_document(document_id)
+    document = document_or_404(VisitDocument, document_id, "visit")
     if not ConfirmForm().validate_on_submit():
         abort(400)
     visit_id = document.visit_id
