@@ -312,8 +312,10 @@ class _DemoBuilder:
                     numbers[nationality] = numbers.get(nationality, 0) + 1
                     first, last = EXPERT_NAMES[nationality]
                     index = numbers[nationality]
+                    subjects = EXPERT_SUBJECTS[nationality]
+                    sent_by = partners[0] if partners[0].country == nationality else None  # a US teacher is not sent by Hiroshima
                     expert = Expert(name=f"{first[index % len(first)]} {last[index * 7 % len(last)]}", nationality=nationality,
-                                    owner=self.users["li"], partner=partners[0], subject=item["note"][:120])
+                                    owner=self.users["li"], partner=sent_by, subject=subjects[index % len(subjects)])
                     db.session.add(expert)
                     db.session.add(Stay(expert=expert, starts_on=starts, ends_on=starts + timedelta(days=13),
                                         term=StayTerm.SHORT, host_faculty="Teacher Development Centre"))
@@ -328,6 +330,14 @@ class _DemoBuilder:
                         db.session.add(programme)
                     db.session.add(Enrolment(programme=programme, year=year, major=major, enrolled=enrolled))
 
+
+# What the demo's short-term experts teach, by nationality (the seed: English, technical training,
+# teaching ability development).
+EXPERT_SUBJECTS = {
+    "DE": ["CNC machining", "Mechatronics", "Automotive diagnostics", "German language", "Dual vocational training"],
+    "AU": ["Certificate IV in Training and Assessment", "Competency-based assessment", "Teaching ability development"],
+    "US": ["English", "International business", "Academic writing", "Entrepreneurship"],
+}
 
 # Names of the demo's short-term experts, by nationality (first names, family names).
 EXPERT_NAMES = {
