@@ -41,6 +41,13 @@ class Sizes:
     proposals: int = 5_000
     users: int = 30
 
+    @classmethod
+    def scaled(cls, scale: float) -> "Sizes":
+        """The default office times `scale` (10: 100,000 partners, 2 million interactions);
+        the countries stay 120, every count at least 1."""
+        return cls(**{name: value if name == "countries" else max(1, int(value * scale))
+                      for name, value in cls().__dict__.items()})
+
 
 # Partner names are built from parts in the country's script, so that search meets real variety.
 NAME_PARTS = {
