@@ -44,8 +44,9 @@ class Sizes:
     @classmethod
     def scaled(cls, scale: float) -> "Sizes":
         """The default office times `scale` (10: 100,000 partners, 2 million interactions);
-        the countries stay 120, every count at least 1."""
-        return cls(**{name: value if name == "countries" else max(1, int(value * scale))
+        the countries stay 120, every count at least 1 and the users at least 5 (so that there
+        is staff, not only a viewer)."""
+        return cls(**{name: value if name == "countries" else max(5 if name == "users" else 1, int(value * scale))
                       for name, value in cls().__dict__.items()})
 
 
