@@ -37,14 +37,17 @@ SEARCH_AND_LISTS = ("partner search", "partner list")
 def classify(time_ratio: float, rows_ratio: float) -> str:
     if rows_ratio <= 1:
         raise ValueError("compare a run with one on more rows")
-    exponent = math.log(max(time_ratio, 1e-9)) / math.log(rows_ratio)
-    if exponent <= CONSTANT:
+
+    def bound(exponent: float) -> float:  # the time ratio at the exponent, past float rounding
+        return rows_ratio ** exponent * (1 + 1e-9)
+
+    if time_ratio <= bound(CONSTANT):
         return "constant"
-    if exponent <= LOGARITHMIC:
+    if time_ratio <= bound(LOGARITHMIC):
         return "logarithmic"
-    if exponent < LINEAR:
+    if time_ratio < rows_ratio ** LINEAR * (1 - 1e-9):
         return "between log and linear"
-    if exponent <= WORSE:
+    if time_ratio <= bound(WORSE):
         return "linear"
     return "worse than linear"
 
