@@ -8,7 +8,7 @@ no history. Steps that derive from the rows go in `after_rows_are_in`.
 import random
 import secrets
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -110,53 +110,33 @@ def _insert_everything(connection, sizes: Sizes, seed: int, today: date) -> dict
     tag_ids = list(insert_numbered(connection, Tag, ({"name": name} for name in TAGS)))
 
     partner_country: list[str] = []
-
-    def partners():
-        for _ in range(sizes.partners):
-            row = _partner(rng, countries, users, now)
-            partner_country.append(row["country"])
-            yield row
-
-    partner_ids = insert_numbered(connection, Partner, partners())
+    partner_ids = insert_numbered(connection, Partner, _made(
+        sizes.partners, lambda _n: _partner(rng, countries, users, now), lambda row: partner_country.append(row["country"])))
     insert_rows(connection, partner_tag, ({"partner_id": pid, "tag_id": tid} for pid in partner_ids
                                           for tid in rng.sample(tag_ids, rng.choice([0, 0, 1, 1, 2]))))
 
     contact_partner = array("l")
-
-    def contacts():
-        for n in range(sizes.contacts):
-            row = _contact(rng, rng.choice(partner_ids), n, now)
-            contact_partner.append(row["partner_id"])
-            yield row
-
-    contact_ids = insert_numbered(connection, Contact, contacts())
+    contact_ids = insert_numbered(connection, Contact, _made(
+        sizes.contacts, lambda n: _contact(rng, rng.choice(partner_ids), n, now), lambda row: contact_partner.append(row["partner_id"])))
     contacts_by_partner: dict[int, list[int]] = {}
     for cid, pid in zip(contact_ids, contact_partner, strict=True):
         contacts_by_partner.setdefault(pid, []).append(cid)
     del contact_partner
 
     agreement_start: list[date] = []
-
-    def agreements():
-        for _ in range(sizes.agreements):
-            row = _agreement(rng, today, users, now)
-            agreement_start.append(row["valid_from"])
-            yield row
-
-    agreement_ids = insert_numbered(connection, Agreement, agreements())
+    agreement_ids = insert_numbered(connection, Agreement, _made(
+        sizes.agreements, lambda _n: _agreement(rng, today, users, now), lambda row: agreement_start.append(row["valid_from"])))
     insert_rows(connection, agreement_partner, ({"agreement_id": aid, "partner_id": pid} for aid in agreement_ids
                                                 for pid in rng.sample(partner_ids, rng.choice([1, 1, 1, 1, 2, 3]))))
 
     interaction_partner, interaction_author = array("l"), array("l")
 
-    def interactions():
-        for _ in range(sizes.interactions):
-            row = _interaction(rng, today, partner_ids, users, now)
-            interaction_partner.append(row["partner_id"])
-            interaction_author.append(row["author_id"])
-            yield row
+    def keep_interaction(row):
+        interaction_partner.append(row["partner_id"])
+        interaction_author.append(row["author_id"])
 
-    interaction_ids = insert_numbered(connection, Interaction, interactions())
+    interaction_ids = insert_numbered(connection, Interaction, _made(
+        sizes.interactions, lambda _n: _interaction(rng, today, partner_ids, users, now), keep_interaction))
 
     def participants():
         for iid, pid in zip(interaction_ids, interaction_partner, strict=True):
@@ -173,14 +153,9 @@ def _insert_everything(connection, sizes: Sizes, seed: int, today: date) -> dict
                                                     for _ in range(sizes.follow_ups)))
 
     proposal_stage = []
-
-    def proposals():
-        for _ in range(sizes.proposals):
-            row = _proposal(rng, today, partner_ids, users, now)
-            proposal_stage.append((row["stage"], row["stage_changed_at"], row["owner_id"]))
-            yield row
-
-    proposal_ids = insert_numbered(connection, Proposal, proposals())
+    proposal_ids = insert_numbered(connection, Proposal, _made(
+        sizes.proposals, lambda _n: _proposal(rng, today, partner_ids, users, now),
+        lambda row: proposal_stage.append((row["stage"], row["stage_changed_at"], row["owner_id"]))))
     insert_rows(connection, ProposalStageChange, (
         {"proposal_id": pid, "from_stage": None, "to_stage": stage, "changed_at": changed_at,
          "changed_by_id": owner_id, "reason": None}
@@ -191,6 +166,15 @@ def _insert_everything(connection, sizes: Sizes, seed: int, today: date) -> dict
     return {**international, **delegations, "users": len(users), "partners": len(partner_ids), "contacts": len(contact_ids),
             "agreements": len(agreement_ids), "interactions": len(interaction_ids),
             "follow-ups": follow_ups, "proposals": len(proposal_ids), "outcomes": outcomes}
+
+
+def _made(count: int, make: Callable[[int], dict], keep: Callable[[dict], object]) -> Iterator[dict]:
+    """`count` rows from `make(n)`, streamed; each is shown to `keep` first, which records the
+    little that later tables need of it (a partner's country, an interaction's author...)."""
+    for n in range(count):
+        row = make(n)
+        keep(row)
+        yield row
 
 
 def _outcomes(rng, today, agreement_start, agreement_ids, now) -> Iterator[dict]:
