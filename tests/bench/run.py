@@ -8,6 +8,10 @@ table in the real layout (base.html: menus, counters, search box), which the rat
 the same table without it, so the layout's own cost shows. Prints the machine's load average
 (a busy machine slows every figure alike) and writes the figures as JSON for comparing runs.
 `--profile PATH` shows where one request's time goes instead.
+
+`--scale 10` measures an office ten times larger; `--database-url` (or DATABASE_URL) a
+PostgreSQL database, in which an empty one gets the office built (migrations, generator,
+ANALYZE). `--compare A.json B.json` and `--table RUN.json...` read runs' figures (growth.py).
 """
 import argparse
 import json
@@ -263,7 +267,8 @@ def prepare(target, scale: float, rebuild: bool) -> None:
     if state != "empty":
         if isinstance(target, Path):
             print(f"{target}: {state}; building it again", file=sys.stderr)
-            target.unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
         elif rebuild or state.startswith(("built at", "a bench office")):
             print(f"the database: {state}; dropping the bench office's tables", file=sys.stderr)
             drop_bench_office(target)
