@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
@@ -28,14 +28,47 @@ def table_of(model_or_table) -> Table:
 
 
 def insert_rows(connection: Connection, model_or_table, rows: Iterable[dict]) -> int:
-    """Insert `rows` (dicts with the same keys) in batches; return how many went in."""
+    """Insert `rows` (dicts with the same keys) in batches; return how many went in.
+    PostgreSQL: through COPY, which is several times faster than row-by-row INSERTs."""
     table = table_of(model_or_table)
+    if connection.dialect.name == "postgresql":
+        return _copy_rows(connection, table, rows)
     statement = table.insert()
     rows = iter(rows)
     count = 0
     while batch := list(islice(rows, BATCH)):
         connection.execute(statement, batch)
         count += len(batch)
+    return count
+
+
+def _copy_rows(connection: Connection, table: Table, rows: Iterable[dict]) -> int:
+    """COPY FROM STDIN in the connection's transaction. Each value goes through its column
+    type's bind processor (e.g. an enum member becomes its stored value), and the columns a
+    row leaves out get their Python-side defaults, as a Core INSERT would give them."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
+    names = list(first)
+    defaults = [column for column in table.columns if column.name not in first and column.default is not None
+                and (column.default.is_scalar or column.default.is_callable)]
+    columns = [table.c[name] for name in names] + defaults
+    processors = [column.type._cached_bind_processor(connection.dialect) for column in columns]
+    preparer = connection.dialect.identifier_preparer
+    copy_sql = (f"COPY {preparer.format_table(table)} ({', '.join(preparer.quote(c.name) for c in columns)}) "
+                "FROM STDIN")
+
+    def values(row: dict) -> list:
+        given = [row[name] for name in names]
+        given += [column.default.arg if column.default.is_scalar else column.default.arg(None) for column in defaults]
+        return [process(value) if process and value is not None else value for process, value in zip(processors, given)]
+
+    count = 0
+    with connection.connection.dbapi_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        for row in chain([first], rows):
+            copy.write_row(values(row))
+            count += 1
     return count
 
 
