@@ -2,7 +2,8 @@
 
 Rows are plain dicts, streamed from iterators in batches of BATCH, so that two million
 interactions never sit in memory at once, and inserted with one `executemany` per batch on
-the session's connection (Core, not the ORM: no objects, no identity map, no flush). The audit
+the session's connection (Core, not the ORM: no objects, no identity map, no flush); on
+PostgreSQL with COPY on the same connection and transaction. The audit
 session hook (crm/audit/recorder.py) listens to ORM flushes only, so it is bypassed by design:
 generated rows have no history.
 
