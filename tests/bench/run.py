@@ -15,6 +15,7 @@ ANALYZE). `--compare A.json B.json` and `--table RUN.json...` read runs' figures
 """
 import argparse
 import json
+import math
 import os
 import platform
 import statistics
@@ -212,7 +213,7 @@ def measure(client, engine, path, headers, runs, budget: float = 60.0):
     return {
         "status": status,
         "p50_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
+        "p95_ms": round(times[math.ceil(len(times) * 0.95) - 1], 2),  # nearest rank: never below the p50
         "statements": statements,
         "bytes": size,
         "runs": len(times),
