@@ -121,7 +121,6 @@ def _insert_everything(connection, sizes: Sizes, seed: int, today: date) -> dict
     contacts_by_partner: dict[int, list[int]] = {}
     for cid, pid in zip(contact_ids, contact_partner, strict=True):
         contacts_by_partner.setdefault(pid, []).append(cid)
-    del contact_partner
 
     agreement_start: list[date] = []
     agreement_ids = insert_numbered(connection, Agreement, _made(
@@ -147,7 +146,6 @@ def _insert_everything(connection, sizes: Sizes, seed: int, today: date) -> dict
     insert_rows(connection, interaction_contact, participants())
     insert_rows(connection, interaction_user, ({"interaction_id": iid, "user_id": uid}
                                                for iid, uid in zip(interaction_ids, interaction_author, strict=True)))
-    del interaction_partner, interaction_author, contacts_by_partner
 
     follow_ups = insert_rows(connection, FollowUp, (_follow_up(rng, today, rng.choice(interaction_ids), users, now)
                                                     for _ in range(sizes.follow_ups)))
