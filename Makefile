@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-test translations messages bench bench-load clean
+.PHONY: run test install install-test translations messages bench bench-postgres bench-table bench-load clean
 
 # uv (a registry package) installs the dependencies in seconds where pip takes minutes; where
 # uv cannot be installed, pip does the same work from the same pins.
@@ -59,9 +59,18 @@ messages: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-# Measures every main request on a generated large office (built once into .bench/).
+# Measures every main request on a generated large office (built once into .bench/, or into the
+# PostgreSQL database of DATABASE_URL). BENCH_ARGS="--scale 10" for 100,000 partners.
 bench: install
 	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)
+
+# The same on a throwaway PostgreSQL cluster (root and an installed PostgreSQL server, as .ci/run).
+bench-postgres: install
+	tests/bench/with-postgres $(BIN)/python tests/bench/run.py $(BENCH_ARGS)
+
+# The README's table (both databases, both scales, each request's growth) from runs' JSON files.
+bench-table:
+	$(BIN)/python tests/bench/run.py --table $(RUNS)
 
 # 20 concurrent clients against the production server setup (waitress threads) on a copy of the bench's office.
 bench-load: install

@@ -24,8 +24,10 @@ def load_command():
 @click.option("--interactions", default=200_000, show_default=True)
 @click.option("--follow-ups", "follow_ups", default=50_000, show_default=True)
 @click.option("--proposals", default=5_000, show_default=True)
+@click.option("--scale", type=float, default=None,
+              help="Every default count times this (10: 100,000 partners, 2 million interactions); replaces the counts.")
 @click.option("--seed", default=2026, show_default=True, help="The same seed gives the same data.")
-def generate_command(seed, **sizes):
+def generate_command(seed, scale, **sizes):
     """Fill an empty database with a large generated office (for benchmarks)."""
     import time
 
@@ -33,7 +35,7 @@ def generate_command(seed, **sizes):
 
     started = time.perf_counter()
     try:
-        counts = generate(Sizes(**sizes), seed=seed)
+        counts = generate(Sizes.scaled(scale) if scale else Sizes(**sizes), seed=seed)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     took = time.perf_counter() - started

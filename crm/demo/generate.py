@@ -1,20 +1,25 @@
 """`flask demo generate`: a large, realistic, deterministic office for benchmarks.
 
-Rows go in through Core bulk inserts, so that 300,000 rows take seconds; the audit hook
-(which listens to ORM flushes) is deliberately not involved: generated data has no history.
+Rows go in through Core bulk inserts in batches (crm/demo/bulk.py), streamed, so that the
+scale-10 office (100,000 partners, 2 million interactions) builds in minutes in bounded memory;
+the audit hook (which listens to ORM flushes) is deliberately not involved: generated data has
+no history. Steps that derive from the rows go in `after_rows_are_in`.
 """
 import random
 import secrets
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pycountry
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from crm.agreements.models import Agreement, AgreementKind, agreement_partner
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.core.models import utcnow
+from crm.demo.bulk import analyse, fast_build, insert_numbered, insert_rows
 from crm.demo.generate_international import generate_international
 from crm.demo.generate_delegations import generate_delegations
 from crm.extensions import db
@@ -23,8 +28,6 @@ from crm.interactions.models import Interaction, InteractionKind, interaction_co
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, academic_year_of
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag, partner_tag
 from crm.proposals.models import Proposal, ProposalStage, ProposalStageChange, ProposedBy
-
-BATCH = 5_000
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,14 @@ class Sizes:
     follow_ups: int = 50_000
     proposals: int = 5_000
     users: int = 30
+
+    @classmethod
+    def scaled(cls, scale: float) -> "Sizes":
+        """The default office times `scale` (10: 100,000 partners, 2 million interactions);
+        the countries stay 120, every count at least 1 and the users at least 5 (so that there
+        is staff, not only a viewer)."""
+        return cls(**{name: value if name == "countries" else max(5 if name == "users" else 1, int(value * scale))
+                      for name, value in cls().__dict__.items()})
 
 
 # Partner names are built from parts in the country's script, so that search meets real variety.
@@ -64,104 +75,142 @@ TAGS = ["Belt and Road", "Germany-China automotive", "AHK", "Top-up degree", "Te
 
 
 def generate(sizes: Sizes = Sizes(), seed: int = 2026, today: date | None = None) -> dict[str, int]:
-    """Fill an empty database with `sizes` rows; the same seed and day give the same data."""
+    """Fill an empty database with `sizes` rows; the same seed and day give the same data.
+
+    Core inserts in batches on the session's connection (crm/demo/bulk.py): no ORM objects,
+    so the audit hook, which listens to ORM flushes, never runs for generated rows. Rows are
+    streamed; what later tables need of earlier ones is kept as compact columns (ids are
+    ranges, an interaction's partner and author two int arrays). Then `after_rows_are_in`,
+    one commit, and fresh statistics (ANALYZE, PostgreSQL) for every table.
+    """
     if db.session.scalar(select(func.count()).select_from(Partner)):
         raise ValueError("the database already has partners; generate into an empty one")
-    rng = random.Random(seed)
-    today = today or date.today()
-    now = utcnow()
-    users = _users(rng, sizes.users)
-    countries = _countries(rng, sizes.countries)
-    tag_ids = _bulk(Tag, [{"name": name} for name in TAGS], returning=True)
-
-    partner_rows = [_partner(rng, countries, users, now) for _ in range(sizes.partners)]
-    partner_ids = _bulk(Partner, partner_rows, returning=True)
-    _bulk_table(partner_tag, [{"partner_id": pid, "tag_id": tid} for pid in partner_ids
-                              for tid in rng.sample(tag_ids, rng.choice([0, 0, 1, 1, 2]))])
-
-    contact_rows = [_contact(rng, rng.choice(partner_ids), n, now) for n in range(sizes.contacts)]
-    contact_ids = _bulk(Contact, contact_rows, returning=True)
-    contacts_by_partner: dict[int, list[int]] = {}
-    for row, cid in zip(contact_rows, contact_ids, strict=True):
-        contacts_by_partner.setdefault(row["partner_id"], []).append(cid)
-
-    agreement_rows = [_agreement(rng, today, users, now) for _ in range(sizes.agreements)]
-    agreement_ids = _bulk(Agreement, agreement_rows, returning=True)
-    _bulk_table(agreement_partner, [{"agreement_id": aid, "partner_id": pid} for aid in agreement_ids
-                                    for pid in rng.sample(partner_ids, rng.choice([1, 1, 1, 1, 2, 3]))])
-
-    interaction_rows = [_interaction(rng, today, partner_ids, users, now) for _ in range(sizes.interactions)]
-    interaction_ids = _bulk(Interaction, interaction_rows, returning=True)
-    participants, staff = [], []
-    for row, iid in zip(interaction_rows, interaction_ids, strict=True):
-        for cid in rng.sample(contacts_by_partner.get(row["partner_id"], []), k=min(2, len(contacts_by_partner.get(row["partner_id"], [])))):
-            participants.append({"interaction_id": iid, "contact_id": cid})
-        staff.append({"interaction_id": iid, "user_id": row["author_id"]})
-    _bulk_table(interaction_contact, participants)
-    _bulk_table(interaction_user, staff)
-
-    follow_up_rows = [_follow_up(rng, today, rng.choice(interaction_ids), users, now) for _ in range(sizes.follow_ups)]
-    _bulk(FollowUp, follow_up_rows)
-
-    proposal_rows = [_proposal(rng, today, partner_ids, users, now) for _ in range(sizes.proposals)]
-    proposal_ids = _bulk(Proposal, proposal_rows, returning=True)
-    _bulk(ProposalStageChange, [
-        {"proposal_id": pid, "from_stage": None, "to_stage": row["stage"], "changed_at": row["stage_changed_at"],
-         "changed_by_id": row["owner_id"], "reason": None}
-        for row, pid in zip(proposal_rows, proposal_ids, strict=True)
-    ])
-    outcome_rows = _outcomes(rng, today, agreement_rows, agreement_ids, now)
-    _bulk(Outcome, outcome_rows)
-    international = generate_international(seed + 14, today, partner_ids, users, now)
-    delegations = generate_delegations(db, rng, today, [(pid, row["country"]) for pid, row in zip(partner_ids, partner_rows, strict=True)], users, now)
+    connection = db.session.connection()
+    with fast_build(connection):
+        counts = _insert_everything(connection, sizes, seed, today or date.today())
+        after_rows_are_in()
+        db.session.commit()
+    analyse(db.session.connection(), db.metadata.sorted_tables)
     db.session.commit()
+    return counts
+
+
+def after_rows_are_in() -> None:
+    """Steps that derive from the generated rows, run once all of them are in and before the
+    commit and the statistics (so that ANALYZE sees what they write): e.g. stored derived
+    columns' recompute, the search index's rebuild. One call each, in the owner module."""
+
+
+def _insert_everything(connection, sizes: Sizes, seed: int, today: date) -> dict[str, int]:
+    """Every generated row, in an order (and with random draws) that the seed fixes."""
+    rng = random.Random(seed)
+    now = utcnow()
+    users = _users(connection, rng, sizes.users)
+    countries = _countries(rng, sizes.countries)
+    tag_ids = list(insert_numbered(connection, Tag, ({"name": name} for name in TAGS)))
+
+    partner_country: list[str] = []
+    partner_ids = insert_numbered(connection, Partner, _made(
+        sizes.partners, lambda _n: _partner(rng, countries, users, now), lambda row: partner_country.append(row["country"])))
+    insert_rows(connection, partner_tag, ({"partner_id": pid, "tag_id": tid} for pid in partner_ids
+                                          for tid in rng.sample(tag_ids, rng.choice([0, 0, 1, 1, 2]))))
+
+    contact_partner = array("l")
+    contact_ids = insert_numbered(connection, Contact, _made(
+        sizes.contacts, lambda n: _contact(rng, rng.choice(partner_ids), n, now), lambda row: contact_partner.append(row["partner_id"])))
+    contacts_by_partner: dict[int, list[int]] = {}
+    for cid, pid in zip(contact_ids, contact_partner, strict=True):
+        contacts_by_partner.setdefault(pid, []).append(cid)
+
+    agreement_start: list[date] = []
+    agreement_ids = insert_numbered(connection, Agreement, _made(
+        sizes.agreements, lambda _n: _agreement(rng, today, users, now), lambda row: agreement_start.append(row["valid_from"])))
+    insert_rows(connection, agreement_partner, ({"agreement_id": aid, "partner_id": pid} for aid in agreement_ids
+                                                for pid in rng.sample(partner_ids, rng.choice([1, 1, 1, 1, 2, 3]))))
+
+    interaction_partner, interaction_author = array("l"), array("l")
+
+    def keep_interaction(row):
+        interaction_partner.append(row["partner_id"])
+        interaction_author.append(row["author_id"])
+
+    interaction_ids = insert_numbered(connection, Interaction, _made(
+        sizes.interactions, lambda _n: _interaction(rng, today, partner_ids, users, now), keep_interaction))
+
+    def participants():
+        for iid, pid in zip(interaction_ids, interaction_partner, strict=True):
+            of_partner = contacts_by_partner.get(pid, [])
+            for cid in rng.sample(of_partner, k=min(2, len(of_partner))):
+                yield {"interaction_id": iid, "contact_id": cid}
+
+    insert_rows(connection, interaction_contact, participants())
+    insert_rows(connection, interaction_user, ({"interaction_id": iid, "user_id": uid}
+                                               for iid, uid in zip(interaction_ids, interaction_author, strict=True)))
+
+    follow_ups = insert_rows(connection, FollowUp, (_follow_up(rng, today, rng.choice(interaction_ids), users, now)
+                                                    for _ in range(sizes.follow_ups)))
+
+    proposal_stage = []
+    proposal_ids = insert_numbered(connection, Proposal, _made(
+        sizes.proposals, lambda _n: _proposal(rng, today, partner_ids, users, now),
+        lambda row: proposal_stage.append((row["stage"], row["stage_changed_at"], row["owner_id"]))))
+    insert_rows(connection, ProposalStageChange, (
+        {"proposal_id": pid, "from_stage": None, "to_stage": stage, "changed_at": changed_at,
+         "changed_by_id": owner_id, "reason": None}
+        for pid, (stage, changed_at, owner_id) in zip(proposal_ids, proposal_stage, strict=True)))
+    outcomes = insert_rows(connection, Outcome, _outcomes(rng, today, agreement_start, agreement_ids, now))
+    international = generate_international(seed + 14, today, partner_ids, users, now)
+    delegations = generate_delegations(db, rng, today, list(zip(partner_ids, partner_country, strict=True)), users, now)
     return {**international, **delegations, "users": len(users), "partners": len(partner_ids), "contacts": len(contact_ids),
             "agreements": len(agreement_ids), "interactions": len(interaction_ids),
-            "follow-ups": len(follow_up_rows), "proposals": len(proposal_ids), "outcomes": len(outcome_rows)}
+            "follow-ups": follow_ups, "proposals": len(proposal_ids), "outcomes": outcomes}
 
 
-def _outcomes(rng, today, agreement_rows, agreement_ids, now) -> list[dict]:
+def _made(count: int, make: Callable[[int], dict], keep: Callable[[dict], object]) -> Iterator[dict]:
+    """`count` rows from `make(n)`, streamed; each is shown to `keep` first, which records the
+    little that later tables need of it (a partner's country, an interaction's author...)."""
+    for n in range(count):
+        row = make(n)
+        keep(row)
+        yield row
+
+
+def _outcomes(rng, today, agreement_start, agreement_ids, now) -> Iterator[dict]:
     """Every agreement gets 1-5 years of approved outcomes from its first year on (not past this
     year), one to three categories a year."""
     this_year = academic_year_of(today)
     categories = [c for c in OutcomeCategory if c != OutcomeCategory.OTHER]
-    rows = []
-    for row, agreement_id in zip(agreement_rows, agreement_ids, strict=True):
-        first = academic_year_of(row["valid_from"])
+    for valid_from, agreement_id in zip(agreement_start, agreement_ids, strict=True):
+        first = academic_year_of(valid_from)
         for year in range(first, min(first + rng.randint(1, 5), this_year + 1)):
             for category in rng.sample(categories, rng.randint(1, 3)):
-                rows.append({"agreement_id": agreement_id, "year": year, "category": category, "count": rng.randint(1, 60),
-                             "status": OutcomeStatus.APPROVED, "note": None, "created_at": now, "updated_at": now, "version": 1})
-    return rows
+                yield {"agreement_id": agreement_id, "year": year, "category": category, "count": rng.randint(1, 60),
+                       "status": OutcomeStatus.APPROVED, "note": None, "created_at": now, "updated_at": now, "version": 1}
 
 
-def _bulk(model, rows: list[dict], returning: bool = False) -> list[int]:
-    """Insert rows in batches; with `returning`, give back the new ids in order."""
-    ids: list[int] = []
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start:start + BATCH]
-        if returning:
-            result = db.session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), chunk)
-            ids.extend(result.scalars())
-        else:
-            db.session.execute(insert(model), chunk)
-    return ids
+def _bulk(model, rows: Iterable[dict], returning: bool = False) -> list[int] | range:
+    """Insert rows (of a model or a table) in batches on the session's connection; with
+    `returning`, the new ids (given in order, crm/demo/bulk.py)."""
+    connection = db.session.connection()
+    if returning:
+        return insert_numbered(connection, model, rows)
+    insert_rows(connection, model, rows)
+    return []
 
 
-def _bulk_table(table, rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(table.insert(), rows[start:start + BATCH])
+def _bulk_table(table, rows: Iterable[dict]) -> None:
+    insert_rows(db.session.connection(), table, rows)
 
 
-def _users(rng: random.Random, count: int) -> list[int]:
-    existing = db.session.scalars(select(User.id)).all()
+def _users(connection, rng: random.Random, count: int) -> list[int]:
+    existing = connection.scalars(select(User.id).order_by(User.id)).all()
     rows = []
     for n in range(count):
         rows.append({"email": f"staff{n:03d}@bench.cqipc.edu.cn", "name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
                      "role": Role.STAFF if n % 5 else Role.VIEWER, "locale": rng.choice(["zh_CN", "en"]),
                      "active": True, "password_hash": "!", "session_token": secrets.token_urlsafe(32),
                      "created_at": utcnow(), "updated_at": utcnow(), "version": 1})
-    return list(existing) + _bulk(User, rows, returning=True)
+    return list(existing) + list(insert_numbered(connection, User, rows))
 
 
 def _countries(rng: random.Random, count: int) -> tuple[list[str], list[float]]:

@@ -5,28 +5,15 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert
-
 from crm.trips.models import DelegationPurpose, Trip, TripLeg, TripMember, TripStatus, trip_partner
 from crm.visits.models import ReceptionLevel, ScheduleItem, ScheduleKind, Visit, VisitMember, visit_partner
 
-BATCH = 5_000
 NAMES = ["Anna Müller", "Chen Jie", "Hiro Tanaka", "Emma Brown", "Li Na", "Wang Lei", "Sven Becker", "Yuki Sato", "Zhao Min"]
-
-
-def _insert(db, model_or_table, rows: list[dict], returning: bool = False) -> list[int]:
-    ids: list[int] = []
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start:start + BATCH]
-        if returning:
-            ids.extend(db.session.execute(insert(model_or_table).returning(model_or_table.id, sort_by_parameter_order=True), chunk).scalars())
-        else:
-            db.session.execute(insert(model_or_table), chunk)
-    return ids
 
 
 def generate_delegations(db, rng: random.Random, today: date, partners: list[tuple[int, str]], users: list[int], now) -> dict[str, int]:
     """Insert trips and visits for `partners` ((id, country) pairs); return the counts."""
+    from crm.demo.generate import _bulk as _insert
     statuses = list(TripStatus)
     purposes = list(DelegationPurpose)
     trip_rows, trip_partners = [], []
@@ -41,10 +28,10 @@ def generate_delegations(db, rng: random.Random, today: date, partners: list[tup
             "created_at": now, "updated_at": now, "version": 1,
         })
         trip_partners.append(partner_id)
-    trip_ids = _insert(db, Trip, trip_rows, returning=True)
-    _insert(db, trip_partner, [{"trip_id": t, "partner_id": p} for t, p in zip(trip_ids, trip_partners, strict=True)])
-    _insert(db, TripMember, [{"trip_id": t, "name": rng.choice(NAMES), "is_leader": n == 0} for t in trip_ids for n in range(rng.randint(1, 5))])
-    _insert(db, TripLeg, [{"trip_id": t, "country": row["country"], "city": "City", "arrive_on": row["depart_on"] + timedelta(days=1),
+    trip_ids = _insert(Trip, trip_rows, returning=True)
+    _insert(trip_partner, [{"trip_id": t, "partner_id": p} for t, p in zip(trip_ids, trip_partners, strict=True)])
+    _insert(TripMember, [{"trip_id": t, "name": rng.choice(NAMES), "is_leader": n == 0} for t in trip_ids for n in range(rng.randint(1, 5))])
+    _insert(TripLeg, [{"trip_id": t, "country": row["country"], "city": "City", "arrive_on": row["depart_on"] + timedelta(days=1),
                            "leave_on": row["depart_on"] + timedelta(days=3), "partner_id": p}
                           for t, p, row in zip(trip_ids, trip_partners, trip_rows, strict=True)])
 
@@ -60,9 +47,9 @@ def generate_delegations(db, rng: random.Random, today: date, partners: list[tup
             "created_at": now, "updated_at": now, "version": 1,
         })
         visit_partners.append(partner_id)
-    visit_ids = _insert(db, Visit, visit_rows, returning=True)
-    _insert(db, visit_partner, [{"visit_id": v, "partner_id": p} for v, p in zip(visit_ids, visit_partners, strict=True)])
-    _insert(db, VisitMember, [{"visit_id": v, "name": rng.choice(NAMES), "is_head": n == 0} for v in visit_ids for n in range(rng.randint(1, 6))])
-    _insert(db, ScheduleItem, [{"visit_id": v, "day": row["arrive_on"], "time": "09:30", "kind": ScheduleKind.MEETING, "what": "Talks"}
+    visit_ids = _insert(Visit, visit_rows, returning=True)
+    _insert(visit_partner, [{"visit_id": v, "partner_id": p} for v, p in zip(visit_ids, visit_partners, strict=True)])
+    _insert(VisitMember, [{"visit_id": v, "name": rng.choice(NAMES), "is_head": n == 0} for v in visit_ids for n in range(rng.randint(1, 6))])
+    _insert(ScheduleItem, [{"visit_id": v, "day": row["arrive_on"], "time": "09:30", "kind": ScheduleKind.MEETING, "what": "Talks"}
                                for v, row in zip(visit_ids, visit_rows, strict=True)])
     return {"trips": len(trip_ids), "visits": len(visit_ids)}

@@ -56,10 +56,10 @@ def servers(port: int, workers: int, threads: int) -> dict[str, list[str]]:
 def prepare_database(scale: float, folder: Path) -> tuple[Path, dict]:
     """A fresh copy of the generated office, with a password for a few staff users."""
     source = folder / f"bench-{scale:g}.sqlite3"
-    if not source.exists():
-        from run import build_database
+    from run import prepare
 
-        build_database(source, scale)
+    folder.mkdir(exist_ok=True)
+    prepare(source, scale, rebuild=False)  # built if missing, again if its migrations are old
     target = folder / f"load-{scale:g}.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
