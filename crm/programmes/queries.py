@@ -112,13 +112,14 @@ class ProgrammeEnrolment:
     partner_ids: tuple[int, ...]
     major: str
     enrolled: int
+    agreement_id: int | None = None  # the agreement the programme runs under
 
 
 def programme_enrolment_by_year(first_year: int, last_year: int) -> list[ProgrammeEnrolment]:
     """Students enrolled in joint programmes per intake year, programme and major (archived
     programmes included: their students were enrolled). Two statements."""
     enrolments = db.session.execute(
-        select(Enrolment.year, Enrolment.major, Enrolment.enrolled, Programme.id, Programme.name)
+        select(Enrolment.year, Enrolment.major, Enrolment.enrolled, Programme.id, Programme.name, Programme.agreement_id)
         .join(Enrolment.programme)
         .where(Enrolment.year.between(first_year, last_year))
         .order_by(Enrolment.year, Programme.name, Enrolment.major)
@@ -131,6 +132,6 @@ def programme_enrolment_by_year(first_year: int, last_year: int) -> list[Program
     ):
         partners.setdefault(programme_id, []).append(partner_id)
     return [
-        ProgrammeEnrolment(row.year, row.name, row.id, tuple(partners.get(row.id, ())), row.major, row.enrolled)
+        ProgrammeEnrolment(row.year, row.name, row.id, tuple(partners.get(row.id, ())), row.major, row.enrolled, row.agreement_id)
         for row in enrolments
     ]
