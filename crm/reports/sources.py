@@ -100,9 +100,12 @@ def figure_source(function: FigureSource) -> FigureSource:
 def typed_years() -> tuple[int | None, int | None]:
     """The first and last year with an approved outcome (asked once per request)."""
     if not has_request_context() or "report_outcome_years" not in g:
-        g.report_outcome_years = tuple(db.session.execute(
-            select(func.min(Outcome.year), func.max(Outcome.year)).where(Outcome.status == OutcomeStatus.APPROVED)
-        ).one())
+        approved = Outcome.status == OutcomeStatus.APPROVED
+        # Two scalar subqueries: each reads one end of the index (min and max together scan it).
+        g.report_outcome_years = tuple(db.session.execute(select(
+            select(func.min(Outcome.year)).where(approved).scalar_subquery(),
+            select(func.max(Outcome.year)).where(approved).scalar_subquery(),
+        )).one())
     return g.report_outcome_years
 
 
@@ -192,16 +195,22 @@ class Figures:
         return dict(cells)
 
     def by_country(self) -> dict[str, dict[str, int]]:
-        """country → category → count; a figure counts once for each of its partners' countries."""
-        partner, joined = _typed_partners()
+        """country → category → count; a figure counts once for each of its partners' countries
+        (the typed sums of each agreement, or partner alone, and category, then their countries)."""
+        alone = case((Outcome.agreement_id.is_(None), Outcome.partner_id))
+        sums = (
+            select(Outcome.agreement_id, alone.label("alone"), _category.label("category"), func.sum(Outcome.count).label("total"))
+            .where(self.typed).group_by(Outcome.agreement_id, alone, _category).subquery()
+        )
         pairs = (
-            select(Outcome.id, _category.label("category"), Outcome.count, Partner.country)
-            .select_from(joined).join(Partner, Partner.id == partner)
-            .where(self.typed, Partner.country.is_not(None)).distinct().subquery()
+            select(sums.c.agreement_id, sums.c.alone, sums.c.category, sums.c.total, Partner.country)
+            .select_from(sums.outerjoin(agreement_partner, agreement_partner.c.agreement_id == sums.c.agreement_id))
+            .join(Partner, Partner.id == func.coalesce(sums.c.alone, agreement_partner.c.partner_id))
+            .where(Partner.country.is_not(None)).distinct().subquery()
         )
         cells: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for category, country, total in db.session.execute(
-            select(pairs.c.category, pairs.c.country, func.sum(pairs.c.count)).group_by(pairs.c.category, pairs.c.country)
+            select(pairs.c.category, pairs.c.country, func.sum(pairs.c.total)).group_by(pairs.c.category, pairs.c.country)
         ):
             cells[country][category] += int(total or 0)
         for figure in self.records:
@@ -210,49 +219,40 @@ class Figures:
         return {country: dict(row) for country, row in cells.items()}
 
     def by_partner(self, limit: int | None = None, focus: str = "") -> tuple[dict[int, dict[str, int]], bool]:
-        """(partner → category → count, whether more partners have figures); a figure counts once
-        for each of its partners. With `limit`, only the `limit` largest partners over all
-        categories and in the `focus` category (at most 5 statements, whatever the partners)."""
+        """(partner → category → count, whether more partners have figures than kept); a figure
+        counts once for each of its partners. With `limit`, only the `limit` largest partners over
+        all categories and in the `focus` category (at most 3 statements, whatever the partners): a
+        partner outside the `limit` largest by typed outcomes can only overtake them with records,
+        so the typed sums of the largest and of the partners with records decide."""
         partner, joined = _typed_partners()
+        typed = select(partner, func.sum(Outcome.count)).select_from(joined).where(self.typed, partner.is_not(None)).group_by(partner)
         cells_of = select(partner, _category, func.sum(Outcome.count)).select_from(joined).where(self.typed, partner.is_not(None))
         records: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for figure in self.records:
             for partner_id in figure.partner_ids:
                 records[partner_id][figure.category] += figure.count
-        more = False
         if limit is not None:
-            chosen: set[int] = set()
-            for category in ("", focus) if focus else ("",):
-                largest, more_here = self._largest_partners(limit, category, records)
-                chosen |= largest
-                more = more or (more_here and not category)
-            cells_of = cells_of.where(partner.in_(chosen))
-            records = {pid: cells for pid, cells in records.items() if pid in chosen}
+            largest = typed.order_by(func.sum(Outcome.count).desc(), partner).limit(limit + 1)
+            candidates = set(db.session.scalars(largest)) | set(records)
+            if focus:
+                candidates |= set(db.session.scalars(largest.where(_category == focus)))
+            cells_of = cells_of.where(partner.in_(candidates))
         cells: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for partner_id, category, total in db.session.execute(cells_of.group_by(partner, _category)):
             cells[partner_id][category] += int(total or 0)
         for partner_id, row in records.items():
             for category, count in row.items():
                 cells[partner_id][category] += count
-        return {partner_id: dict(row) for partner_id, row in cells.items()}, more
-
-    def _largest_partners(self, limit: int, category: str, records: dict[int, dict[str, int]]) -> tuple[set[int], bool]:
-        """The `limit` partners with the largest figures (in `category`, or over all), and whether
-        there are more (2 statements): a partner outside the `limit` largest by typed outcomes can
-        only overtake them with records, so only the partners with records are looked up too."""
-        partner, joined = _typed_partners()
-        typed = select(partner, func.sum(Outcome.count)).select_from(joined).where(self.typed, partner.is_not(None))
-        if category:
-            typed = typed.where(_category == category)
-        of_records = {pid: (row.get(category, 0) if category else sum(row.values())) for pid, row in records.items()}
-        of_records = {pid: count for pid, count in of_records.items() if count}
-        top = dict(db.session.execute(typed.group_by(partner).order_by(func.sum(Outcome.count).desc(), partner).limit(limit + 1)).all())
-        with_records = dict(db.session.execute(typed.where(partner.in_(of_records)).group_by(partner)).all())
-        totals = {pid: int(count or 0) for pid, count in top.items()}
-        for pid, count in of_records.items():
-            totals[pid] = int(with_records.get(pid) or 0) + count
-        ranked = sorted((pid for pid, total in totals.items() if total), key=lambda pid: (-totals[pid], pid))
-        return set(ranked[:limit]), len(ranked) > limit
+        if limit is None:
+            return {partner_id: dict(row) for partner_id, row in cells.items()}, False
+        chosen: set[int] = set()
+        more = False
+        for category in ("", focus) if focus else ("",):
+            totals = {pid: (row.get(category, 0) if category else sum(row.values())) for pid, row in cells.items()}
+            ranked = sorted((pid for pid, total in totals.items() if total), key=lambda pid: (-totals[pid], pid))
+            chosen.update(ranked[:limit])
+            more = more or (not category and len(ranked) > limit)
+        return {partner_id: dict(cells[partner_id]) for partner_id in chosen}, more
 
     def by_subject(self) -> dict[tuple[str, tuple[int, ...]], int]:
         """(category, partner ids) → count, for the narrative's "173 with EBG Germany": the
