@@ -93,9 +93,9 @@ def _sums(agreement_id: int | None = None, partner_id: int | None = None) -> Cat
     the one rule for what counts; typed outcomes summed in one statement)."""
     from crm.reports.sources import figures, office_span
 
-    found = figures(*office_span())
+    found = figures(*office_span(), partner_id=partner_id, agreement_id=agreement_id)
     cells: dict[str, dict[int, int]] = defaultdict(dict)
-    for (year, category), count in found.by_year_and_category(agreement_id=agreement_id, partner_id=partner_id).items():
+    for (year, category), count in found.by_year_and_category().items():
         if count:
             cells[category][year] = count
     years = sorted({year for row in cells.values() for year in row}, reverse=True)

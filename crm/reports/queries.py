@@ -135,7 +135,8 @@ def promised_vs_delivered(first_year: int, last_year: int, agreement_id: int | N
     quota_rows = db.session.execute(quotas.order_by(Agreement.title, Quota.category)).all()
     if not quota_rows:
         return []
-    delivered = figures(first_year, last_year).by_agreement({row[0] for row in quota_rows})
+    found = figures(first_year, last_year, agreement_id=agreement_id) if agreement_id is not None else figures(first_year, last_year)
+    delivered = found.by_agreement({row[0] for row in quota_rows})
     years = last_year - first_year + 1
     return [
         Promise(aid, title, category.value, per_year * years, delivered.get((aid, category.value), 0))

@@ -84,7 +84,15 @@ class Figure:
 _category = type_coerce(Outcome.category, String)
 
 
-FigureSource = Callable[[int, int], Iterable[Figure]]
+@dataclass(frozen=True)
+class Scope:
+    """The records of one partner, or of one agreement (the partner and agreement pages)."""
+
+    partner_id: int | None = None
+    agreement_id: int | None = None
+
+
+FigureSource = Callable[[int, int, Scope | None], Iterable[Figure]]
 SOURCES: list[FigureSource] = []
 
 
@@ -117,15 +125,15 @@ def office_span() -> tuple[int, int]:
     return min(first or this_year, this_year - MAX_RANGE + 1), max(last or this_year, this_year)
 
 
-def _record_figures(first_year: int, last_year: int) -> list[Figure]:
-    """Every record source's figures for the years, countries resolved (a fixed number of
-    statements: each source's own and one for the partners' countries). Read once per request:
-    every figure is of one year, so a narrower range of the years read is the same figures
-    filtered (the partner and agreement pages, and their outcomes' "not counted", read
-    the office's span once)."""
-    cached = g.get("report_record_figures") if has_request_context() else None
+def _record_figures(first_year: int, last_year: int, scope: Scope | None = None) -> list[Figure]:
+    """Every record source's figures for the years (of the scope's records only, with one),
+    countries resolved (a fixed number of statements: each source's own and one for the partners'
+    countries). Read once per request and scope: every figure is of one year, so a narrower range
+    of the years read is the same figures filtered."""
+    cache = g.setdefault("report_record_figures", {}) if has_request_context() else {}
+    cached = cache.get(scope)
     if cached is None or not (cached[0] <= first_year and last_year <= cached[1]):
-        found = [figure for source in SOURCES for figure in source(first_year, last_year)]
+        found = [figure for source in SOURCES for figure in source(first_year, last_year, scope)]
         partner_ids = {pid for figure in found if figure.countries is None for pid in figure.partner_ids}
         country_of = dict(db.session.execute(
             select(Partner.id, Partner.country).where(Partner.id.in_(partner_ids), Partner.country.is_not(None))
@@ -137,21 +145,40 @@ def _record_figures(first_year: int, last_year: int) -> list[Figure]:
                 figure.source, figure.indicator_id, figure.detail, figure.agreement_id)
             for figure in found
         ]
-        cached = (first_year, last_year, resolved)
-        if has_request_context():
-            g.report_record_figures = cached
+        cached = cache[scope] = (first_year, last_year, resolved)
     return [figure for figure in cached[2] if first_year <= figure.year <= last_year]
+
+
+# (database, year kind, last audit entry, years) → the (category, year) pairs that records count.
+# Every change of a record is audited (crm/audit/recorder.py), so the last audit entry tells whether
+# the records may have changed since; the partner and agreement pages then read one row, not the
+# records of every year. A few entries only (the office's span, rarely another).
+_COUNTED_BY_RECORDS: dict[tuple, frozenset[tuple[str, int]]] = {}
+
+
+def counted_by_records(first_year: int, last_year: int) -> frozenset[tuple[str, int]]:
+    """The (category, year) pairs of the years that records count, anywhere (1 statement while no
+    record changed; the sources' otherwise)."""
+    from crm.audit.models import AuditEntry
+    from crm.outcomes.models import year_kind
+
+    last_change = db.session.execute(select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)).first()
+    key = (str(db.engine.url), year_kind(), tuple(last_change) if last_change else None, first_year, last_year)
+    if key not in _COUNTED_BY_RECORDS:
+        if len(_COUNTED_BY_RECORDS) >= 8:
+            _COUNTED_BY_RECORDS.clear()
+        _COUNTED_BY_RECORDS[key] = frozenset((f.category, f.year) for f in _record_figures(first_year, last_year))
+    return _COUNTED_BY_RECORDS[key]
 
 
 def not_counted(outcome: Outcome) -> bool:
     """Whether an approved typed outcome is left out because records count its category in its
-    year (the pages say so next to it). Reads the office's span once per request."""
+    year (the pages say so next to it), over the office's span as the partner and agreement pages
+    count."""
     if not outcome.is_approved or outcome.category.value not in RECORD_CATEGORIES:
         return False
     first, last = office_span()
-    if not first <= outcome.year <= last:
-        return False
-    return (outcome.category.value, outcome.year) in {(f.category, f.year) for f in _record_figures(first, last)}
+    return first <= outcome.year <= last and (outcome.category.value, outcome.year) in counted_by_records(first, last)
 
 
 # --- the figures of a range of years ---------------------------------------------------------------
@@ -161,10 +188,17 @@ class Figures:
     """The office's figures for `first_year`..`last_year`: the record sources' figures, and the
     typed outcomes that count (`typed`, a WHERE condition), summed in SQL by each method."""
 
-    def __init__(self, first_year: int, last_year: int):
+    def __init__(self, first_year: int, last_year: int, scope: Scope | None = None):
         self.first_year, self.last_year = first_year, last_year
-        self.records = _record_figures(first_year, last_year)
+        self.records = _record_figures(first_year, last_year, scope)
         self.record_years = {(figure.category, figure.year) for figure in self.records}
+        if scope is not None:
+            # Of one partner or agreement: its own records, and the categories and years that
+            # records count elsewhere (read over the office's span, kept while no record changes).
+            span_first, span_last = office_span()
+            everywhere = counted_by_records(min(span_first, first_year), max(span_last, last_year))
+            self.record_years |= {(category, year) for category, year in everywhere if first_year <= year <= last_year}
+        self.scope = scope
         self.typed = counted_condition(first_year, last_year, self.record_years)
 
     @property
@@ -174,23 +208,16 @@ class Figures:
 
     # Each method: typed outcomes in one statement, then the (few) record figures.
 
-    def by_year_and_category(self, agreement_id: int | None = None, partner_id: int | None = None) -> dict[tuple[int, str], int]:
-        """(year, category) → count: all figures, or those of one agreement, or of one partner (its
-        own outcomes and its agreements'); each figure once."""
-        from crm.outcomes.queries import of_partner_condition
-
+    def by_year_and_category(self) -> dict[tuple[int, str], int]:
+        """(year, category) → count, of the scope (a partner: its own outcomes and its agreements';
+        an agreement: its own) or of the office; each figure once."""
         statement = select(Outcome.year, _category, func.sum(Outcome.count)).where(self.typed)
-        records = self.records
-        if agreement_id is not None:
-            statement = statement.where(Outcome.agreement_id == agreement_id)
-            records = [figure for figure in records if figure.agreement_id == agreement_id]
-        elif partner_id is not None:
-            statement = statement.where(of_partner_condition(partner_id))
-            records = [figure for figure in records if partner_id in figure.partner_ids]
+        if self.scope is not None:
+            statement = statement.where(_scope_condition(self.scope))
         cells: dict[tuple[int, str], int] = defaultdict(int)
         for year, category, total in db.session.execute(statement.group_by(Outcome.year, _category)):
             cells[(year, category)] += int(total or 0)
-        for figure in records:
+        for figure in self.records:
             cells[(figure.year, figure.category)] += figure.count
         return dict(cells)
 
@@ -313,8 +340,18 @@ class Figures:
         }
 
 
-def figures(first_year: int, last_year: int) -> Figures:
-    return Figures(first_year, last_year)
+def figures(first_year: int, last_year: int, partner_id: int | None = None, agreement_id: int | None = None) -> Figures:
+    """The office's figures of the years, or those of one partner or one agreement."""
+    scope = Scope(partner_id, agreement_id) if partner_id is not None or agreement_id is not None else None
+    return Figures(first_year, last_year, scope)
+
+
+def _scope_condition(scope: Scope):
+    from crm.outcomes.queries import of_partner_condition
+
+    if scope.agreement_id is not None:
+        return Outcome.agreement_id == scope.agreement_id
+    return of_partner_condition(scope.partner_id)
 
 
 def counted_condition(first_year: int, last_year: int, record_years: set[tuple[str, int]]):
@@ -366,12 +403,14 @@ def _academic() -> bool:
 
 
 @figure_source
-def experts_hosted(first_year: int, last_year: int) -> Iterable[Figure]:
+def experts_hosted(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Foreign teachers and experts hosted, from the experts' stays (1 statement): an expert counts
-    once in each year one of their stays overlaps; by country, their nationality."""
+    once in each year one of their stays overlaps; by country, their nationality. Of no agreement."""
     from crm.experts.queries import hosted_experts_by_year
 
-    for row in hosted_experts_by_year(first_year, last_year, academic=_academic()):
+    if scope is not None and scope.agreement_id is not None:
+        return
+    for row in hosted_experts_by_year(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id):
         yield Figure(
             year=row.year, category="experts_hosted", count=row.count,
             partner_ids=(row.partner_id,) if row.partner_id else (), countries=(row.country,) if row.country else (),
@@ -396,30 +435,36 @@ def _delegation_figures(rows, kind: str) -> Iterable[Figure]:
 
 
 @figure_source
-def delegations_sent(first_year: int, last_year: int) -> Iterable[Figure]:
-    """Delegations sent abroad (trips made) and the people in them (2 statements)."""
+def delegations_sent(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
+    """Delegations sent abroad (trips made) and the people in them (2 statements); of no agreement."""
     from crm.trips.queries import made_trips
 
-    return _delegation_figures(made_trips(first_year, last_year, academic=_academic()), "sent")
+    if scope is not None and scope.agreement_id is not None:
+        return ()
+    return _delegation_figures(made_trips(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id), "sent")
 
 
 @figure_source
-def delegations_received(first_year: int, last_year: int) -> Iterable[Figure]:
-    """Foreign delegations received (visits) and the people in them (3 statements)."""
+def delegations_received(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
+    """Foreign delegations received (visits) and the people in them (3 statements); of no agreement."""
     from crm.visits.queries import received_visits
 
-    return _delegation_figures(received_visits(first_year, last_year, academic=_academic()), "received")
+    if scope is not None and scope.agreement_id is not None:
+        return ()
+    return _delegation_figures(
+        received_visits(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id), "received")
 
 
 @figure_source
-def joint_programme_enrolment(first_year: int, last_year: int) -> Iterable[Figure]:
+def joint_programme_enrolment(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Students enrolled in joint programmes, by intake year (an intake starts in September, so
     the intake year is the academic year; in calendar years, the year of the intake); by country,
     the programme's partners'; delivered on the programme's agreement (2 statements)."""
     from crm.programmes.queries import programme_enrolment_by_year
 
     totals: dict[tuple, int] = defaultdict(int)
-    for row in programme_enrolment_by_year(first_year, last_year):
+    for row in programme_enrolment_by_year(first_year, last_year, partner_id=scope and scope.partner_id,
+                                           agreement_id=scope and scope.agreement_id):
         totals[(row.year, row.partner_ids, row.agreement_id)] += row.enrolled
     for (year, partners, agreement_id), count in totals.items():
         yield Figure(year, "joint_programme_students", count, partners, None, source="programmes", agreement_id=agreement_id)
