@@ -125,15 +125,40 @@ def office_span() -> tuple[int, int]:
     return min(first or this_year, this_year - MAX_RANGE + 1), max(last or this_year, this_year)
 
 
+# What the record sources found, kept across requests while no record changes: every change of a
+# record (and of a partner's country) is audited (crm/audit/recorder.py, collections included), so
+# the last audit entry tells whether they may have changed. Keyed by (database, year kind, last
+# audit entry, scope); a few dozen entries at most.
+_KEPT: dict[tuple, tuple[int, int, list[Figure]]] = {}
+KEPT_ENTRIES = 64
+
+
+def _last_change() -> tuple | None:
+    """The last audit entry (id, time), once per request (1 statement)."""
+    from crm.audit.models import AuditEntry
+
+    if has_request_context() and "report_last_change" in g:
+        return g.report_last_change
+    row = db.session.execute(select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)).first()
+    last = tuple(row) if row else None
+    if has_request_context():
+        g.report_last_change = last
+    return last
+
+
 def _record_figures(first_year: int, last_year: int, scope: Scope | None = None) -> list[Figure]:
     """Every record source's figures for the years (of the scope's records only, with one),
-    countries resolved (a fixed number of statements: each source's own and one for the partners'
-    countries). Read once per request and scope: every figure is of one year, so a narrower range
-    of the years read is the same figures filtered."""
-    cache = g.setdefault("report_record_figures", {}) if has_request_context() else {}
-    cached = cache.get(scope)
+    countries resolved (each source's statements and one for the partners' countries, while
+    records changed since they were last read; else 1). Every figure is of one year, so a narrower
+    range of the years read is the same figures filtered."""
+    from crm.outcomes.models import year_kind
+
+    key = (str(db.engine.url), year_kind(), _last_change(), scope)
+    cached = _KEPT.get(key)
     if cached is None or not (cached[0] <= first_year and last_year <= cached[1]):
-        found = [figure for source in SOURCES for figure in source(first_year, last_year, scope)]
+        # read the years asked and those kept together
+        first_read, last_read = (min(first_year, cached[0]), max(last_year, cached[1])) if cached else (first_year, last_year)
+        found = [figure for source in SOURCES for figure in source(first_read, last_read, scope)]
         partner_ids = {pid for figure in found if figure.countries is None for pid in figure.partner_ids}
         country_of = dict(db.session.execute(
             select(Partner.id, Partner.country).where(Partner.id.in_(partner_ids), Partner.country.is_not(None))
@@ -145,30 +170,18 @@ def _record_figures(first_year: int, last_year: int, scope: Scope | None = None)
                 figure.source, figure.indicator_id, figure.detail, figure.agreement_id)
             for figure in found
         ]
-        cached = cache[scope] = (first_year, last_year, resolved)
+        if len(_KEPT) >= KEPT_ENTRIES:
+            _KEPT.clear()
+        cached = _KEPT[key] = (first_read, last_read, resolved)
     return [figure for figure in cached[2] if first_year <= figure.year <= last_year]
 
 
-# (database, year kind, last audit entry, years) → the (category, year) pairs that records count.
-# Every change of a record is audited (crm/audit/recorder.py), so the last audit entry tells whether
-# the records may have changed since; the partner and agreement pages then read one row, not the
-# records of every year. A few entries only (the office's span, rarely another).
-_COUNTED_BY_RECORDS: dict[tuple, frozenset[tuple[str, int]]] = {}
-
-
 def counted_by_records(first_year: int, last_year: int) -> frozenset[tuple[str, int]]:
-    """The (category, year) pairs of the years that records count, anywhere (1 statement while no
-    record changed; the sources' otherwise)."""
-    from crm.audit.models import AuditEntry
-    from crm.outcomes.models import year_kind
-
-    last_change = db.session.execute(select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)).first()
-    key = (str(db.engine.url), year_kind(), tuple(last_change) if last_change else None, first_year, last_year)
-    if key not in _COUNTED_BY_RECORDS:
-        if len(_COUNTED_BY_RECORDS) >= 8:
-            _COUNTED_BY_RECORDS.clear()
-        _COUNTED_BY_RECORDS[key] = frozenset((f.category, f.year) for f in _record_figures(first_year, last_year))
-    return _COUNTED_BY_RECORDS[key]
+    """The (category, year) pairs of the years that records count, anywhere (once per request)."""
+    known = g.setdefault("report_counted_by_records", {}) if has_request_context() else {}
+    if (first_year, last_year) not in known:
+        known[(first_year, last_year)] = frozenset((f.category, f.year) for f in _record_figures(first_year, last_year))
+    return known[(first_year, last_year)]
 
 
 def not_counted(outcome: Outcome) -> bool:
