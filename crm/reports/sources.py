@@ -127,20 +127,28 @@ def office_span() -> tuple[int, int]:
 
 # What the record sources found, kept across requests while no record changes: every change of a
 # record (and of a partner's country) is audited (crm/audit/recorder.py, collections included), so
-# the last audit entry tells whether they may have changed. Keyed by (database, year kind, last
-# audit entry, scope); a few dozen entries at most.
+# the last audit entry tells whether they may have changed, and the records' last ids tell of rows
+# added in bulk without an audit entry (generated data). Keyed by (database, year kind, those,
+# scope); a few dozen entries at most.
 _KEPT: dict[tuple, tuple[int, int, list[Figure]]] = {}
 KEPT_ENTRIES = 64
 
 
-def _last_change() -> tuple | None:
-    """The last audit entry (id, time), once per request (1 statement)."""
+def _last_change() -> tuple:
+    """The last audit entry (id, time) and the records' last ids, once per request (1 statement,
+    each from the end of an index)."""
     from crm.audit.models import AuditEntry
+    from crm.experts.models import Stay
+    from crm.programmes.models import Enrolment
+    from crm.trips.models import Trip, TripMember
+    from crm.visits.models import Visit, VisitMember
 
     if has_request_context() and "report_last_change" in g:
         return g.report_last_change
-    row = db.session.execute(select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)).first()
-    last = tuple(row) if row else None
+    last_ids = [select(func.max(model.id)).scalar_subquery() for model in (Trip, TripMember, Visit, VisitMember, Stay, Enrolment)]
+    last_entry = select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1).scalar_subquery()
+    last_at = select(AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1).scalar_subquery()
+    last = tuple(db.session.execute(select(last_entry, last_at, *last_ids)).one())
     if has_request_context():
         g.report_last_change = last
     return last
@@ -271,11 +279,22 @@ class Figures:
         for figure in self.records:
             for partner_id in figure.partner_ids:
                 records[partner_id][figure.category] += figure.count
+        typed_partners = 0
         if limit is not None:
-            largest = typed.order_by(func.sum(Outcome.count).desc(), partner).limit(limit + 1)
-            candidates = set(db.session.scalars(largest)) | set(records)
-            if focus:
-                candidates |= set(db.session.scalars(largest.where(_category == focus)))
+            candidates = set(records)
+            for category in ("", focus) if focus else ("",):
+                # The partners ranked `limit` or better by typed outcomes, ties included, and how
+                # many partners have typed outcomes at all.
+                ranked = typed.add_columns(func.rank().over(order_by=func.sum(Outcome.count).desc()).label("rank"),
+                                           func.count().over().label("partners"))
+                if category:
+                    ranked = ranked.where(_category == category)
+                ranked = ranked.subquery()
+                for partner_id, partners in db.session.execute(
+                    select(ranked.c[0], ranked.c.partners).where(ranked.c.rank <= limit)
+                ):
+                    candidates.add(partner_id)
+                    typed_partners = max(typed_partners, partners) if not category else typed_partners
             cells_of = cells_of.where(partner.in_(candidates))
         cells: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for partner_id, category, total in db.session.execute(cells_of.group_by(partner, _category)):
@@ -286,11 +305,13 @@ class Figures:
         if limit is None:
             return {partner_id: dict(row) for partner_id, row in cells.items()}, False
         chosen: set[int] = set()
-        more = False
+        more = typed_partners > limit
         for category in ("", focus) if focus else ("",):
             totals = {pid: (row.get(category, 0) if category else sum(row.values())) for pid, row in cells.items()}
-            ranked = sorted((pid for pid, total in totals.items() if total), key=lambda pid: (-totals[pid], pid))
-            chosen.update(ranked[:limit])
+            ranked = sorted((total for total in totals.values() if total), reverse=True)
+            if ranked:  # the `limit` largest, and those tied with the last of them
+                threshold = ranked[min(limit, len(ranked)) - 1]
+                chosen.update(pid for pid, total in totals.items() if total and total >= threshold)
             more = more or (not category and len(ranked) > limit)
         return {partner_id: dict(cells[partner_id]) for partner_id in chosen}, more
 

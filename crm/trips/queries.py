@@ -182,12 +182,12 @@ def made_trips(first_year: int, last_year: int, academic: bool = False, partner_
     year_of = _academic_trip_year if academic else _trip_year
     rows = [row for row in rows if first_year <= year_of(row[1], row[2]) <= last_year]
     partners = defaultdict(list)
-    if rows:
-        links = db.session.execute(
-            select(trip_partner.c.trip_id, trip_partner.c.partner_id).where(trip_partner.c.trip_id.in_([r[0] for r in rows]))
-        ).all()
-        for trip_id, partner_id in links:
-            partners[trip_id].append(partner_id)
+    # Asked even without trips: the yearly report runs the same statements whatever the records.
+    links = db.session.execute(
+        select(trip_partner.c.trip_id, trip_partner.c.partner_id).where(trip_partner.c.trip_id.in_([r[0] for r in rows]))
+    ).all()
+    for trip_id, partner_id in links:
+        partners[trip_id].append(partner_id)
     return [(r[0], year_of(r[1], r[2]), r[3], r[4], r[5], partners[r[0]]) for r in rows]
 
 

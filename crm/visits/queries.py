@@ -118,19 +118,19 @@ def received_visits(first_year: int, last_year: int, academic: bool = False, par
     partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
     heads: dict[int, str] = {}
     ids = [row[0] for row in rows]
-    if ids:
-        for visit_id, partner_id, country in db.session.execute(
-            select(visit_partner.c.visit_id, Partner.id, Partner.country)
-            .join(Partner, Partner.id == visit_partner.c.partner_id)
-            .where(visit_partner.c.visit_id.in_(ids)).order_by(Partner.name)
-        ):
-            partners[visit_id].append((partner_id, country))
-        for visit_id, nationality in db.session.execute(
-            select(VisitMember.visit_id, VisitMember.nationality)
-            .where(VisitMember.visit_id.in_(ids), VisitMember.nationality.is_not(None))
-            .order_by(VisitMember.is_head.desc(), VisitMember.id)
-        ):
-            heads.setdefault(visit_id, nationality)
+    # Asked even without visits: the yearly report runs the same statements whatever the records.
+    for visit_id, linked_id, country in db.session.execute(
+        select(visit_partner.c.visit_id, Partner.id, Partner.country)
+        .join(Partner, Partner.id == visit_partner.c.partner_id)
+        .where(visit_partner.c.visit_id.in_(ids)).order_by(Partner.name)
+    ):
+        partners[visit_id].append((linked_id, country))
+    for visit_id, nationality in db.session.execute(
+        select(VisitMember.visit_id, VisitMember.nationality)
+        .where(VisitMember.visit_id.in_(ids), VisitMember.nationality.is_not(None))
+        .order_by(VisitMember.is_head.desc(), VisitMember.id)
+    ):
+        heads.setdefault(visit_id, nationality)
     result = []
     for visit_id, arrive_on, purpose, people in rows:
         linked = partners[visit_id]
