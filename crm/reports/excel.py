@@ -18,8 +18,8 @@ from crm.reports.queries import Report, category_label
 
 # The file stays quick to make and to open at a large office's scale: the partners with the largest
 # figures and the latest records (the cover says when there are more; the pages list them all).
-PARTNERS_CAP = 1_000
-RECORDS_CAP = 2_000
+PARTNERS_CAP = 500
+RECORDS_CAP = 1_000
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 

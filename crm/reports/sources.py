@@ -130,7 +130,7 @@ def office_span() -> tuple[int, int]:
 # the last audit entry tells whether they may have changed, and the records' last ids tell of rows
 # added in bulk without an audit entry (generated data). Keyed by (database, year kind, those,
 # scope); a few dozen entries at most.
-_KEPT: dict[tuple, tuple[int, int, list[Figure]]] = {}
+_KEPT: dict[tuple, object] = {}  # key → (first, last, figures), or the pairs records count
 KEPT_ENTRIES = 64
 
 
@@ -185,11 +185,16 @@ def _record_figures(first_year: int, last_year: int, scope: Scope | None = None)
 
 
 def counted_by_records(first_year: int, last_year: int) -> frozenset[tuple[str, int]]:
-    """The (category, year) pairs of the years that records count, anywhere (once per request)."""
-    known = g.setdefault("report_counted_by_records", {}) if has_request_context() else {}
-    if (first_year, last_year) not in known:
-        known[(first_year, last_year)] = frozenset((f.category, f.year) for f in _record_figures(first_year, last_year))
-    return known[(first_year, last_year)]
+    """The (category, year) pairs of the years that records count, anywhere (kept as the figures are)."""
+    from crm.outcomes.models import year_kind
+
+    key = (str(db.engine.url), year_kind(), _last_change(), "counted", first_year, last_year)
+    if key not in _KEPT:
+        pairs = frozenset((f.category, f.year) for f in _record_figures(first_year, last_year))
+        if len(_KEPT) >= KEPT_ENTRIES:
+            _KEPT.clear()
+        _KEPT[key] = pairs
+    return _KEPT[key]
 
 
 def not_counted(outcome: Outcome) -> bool:
