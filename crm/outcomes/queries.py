@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -61,38 +62,55 @@ def outcomes_of_partner(partner_id: int) -> list[Outcome]:
 
 @dataclass
 class CategoryYears:
-    """Sums by category (rows) and year (columns), approved outcomes only."""
+    """Figures by category key (rows) and year (columns), as the office counts them
+    (crm/reports/sources.py); `from_records`: the (category, year) cells that records count."""
 
     years: list[int] = field(default_factory=list)
-    cells: dict[OutcomeCategory, dict[int, int]] = field(default_factory=dict)
+    cells: dict[str, dict[int, int]] = field(default_factory=dict)
+    from_records: dict[tuple[str, int], str] = field(default_factory=dict)  # (category, year) → source
 
-    def total(self, category: OutcomeCategory) -> int:
+    def total(self, category: str) -> int:
         return sum(self.cells.get(category, {}).values())
 
     @property
-    def categories(self) -> list[OutcomeCategory]:
-        return [c for c in OutcomeCategory if c in self.cells]
+    def categories(self) -> list[str]:
+        from crm.reports.sources import category_order
+
+        return sorted(self.cells, key=category_order)
+
+    def label(self, category: str) -> str:
+        from crm.reports.sources import category_label
+
+        return category_label(category)
+
+    def counted_from_records(self, category: str) -> str | None:
+        """The source whose records count the category in one of the years, if any."""
+        return next((source for (cat, _year), source in self.from_records.items() if cat == category), None)
 
 
-def sums_by_category_and_year(condition) -> CategoryYears:
-    rows = db.session.execute(
-        select(Outcome.year, Outcome.category, func.sum(Outcome.count))
-        .where(condition, Outcome.status == OutcomeStatus.APPROVED)
-        .group_by(Outcome.year, Outcome.category)
-    ).all()
-    cells: dict[OutcomeCategory, dict[int, int]] = defaultdict(dict)
-    for year, category, total in rows:
-        cells[category][year] = total or 0
-    return CategoryYears(sorted({row[0] for row in rows}, reverse=True), dict(cells))
+def _sums(agreement_id: int | None = None, partner_id: int | None = None) -> CategoryYears:
+    """The office's figures of an agreement or a partner over its span (crm/reports/sources.py:
+    the one rule for what counts; typed outcomes summed in one statement)."""
+    from crm.reports.sources import figures, office_span
+
+    found = figures(*office_span(), partner_id=partner_id, agreement_id=agreement_id)
+    cells: dict[str, dict[int, int]] = defaultdict(dict)
+    for (year, category), count in found.by_year_and_category().items():
+        if count:
+            cells[category][year] = count
+    years = sorted({year for row in cells.values() for year in row}, reverse=True)
+    from_records = {key: found.record_sources[key[0]] for key in found.record_years if key[0] in cells and key[1] in cells[key[0]]}
+    return CategoryYears(years, dict(cells), from_records)
 
 
 def partner_sums(partner_id: int) -> CategoryYears:
-    """The partner page's sums: its own outcomes and its agreements', approved ones."""
-    return sums_by_category_and_year(of_partner_condition(partner_id))
+    """The partner page's sums: its own outcomes and its agreements', and the records of it."""
+    return _sums(partner_id=partner_id)
 
 
 def agreement_sums(agreement_id: int) -> CategoryYears:
-    return sums_by_category_and_year(Outcome.agreement_id == agreement_id)
+    """The agreement page's sums: its outcomes, and the records that deliver on it."""
+    return _sums(agreement_id=agreement_id)
 
 
 # --- the records behind a figure -----------------------------------------------------------
@@ -111,27 +129,76 @@ class OutcomeFilter:
     status: str = OutcomeStatus.APPROVED.value
 
 
-def outcome_list(f: OutcomeFilter) -> Select:
-    statement = select(Outcome)
+def _conditions(f: OutcomeFilter) -> list:
+    conditions = []
     if f.year_from is not None:
-        statement = statement.where(Outcome.year >= f.year_from)
+        conditions.append(Outcome.year >= f.year_from)
     if f.year_to is not None:
-        statement = statement.where(Outcome.year <= f.year_to)
+        conditions.append(Outcome.year <= f.year_to)
     if f.category:
-        statement = statement.where(Outcome.category == f.category)
+        conditions.append(Outcome.category == f.category)
     if f.partner_id is not None:
-        statement = statement.where(of_partner_condition(f.partner_id))
+        conditions.append(of_partner_condition(f.partner_id))
     if f.agreement_id is not None:
-        statement = statement.where(Outcome.agreement_id == f.agreement_id)
+        conditions.append(Outcome.agreement_id == f.agreement_id)
     if f.country:
-        statement = statement.where(of_country_condition(f.country))
+        conditions.append(of_country_condition(f.country))
     if f.school_id is not None:
-        statement = statement.where(Outcome.school_id == f.school_id)
+        conditions.append(Outcome.school_id == f.school_id)
     if f.indicator_id is not None:
-        statement = statement.where(Outcome.indicator_id == f.indicator_id)
+        conditions.append(Outcome.indicator_id == f.indicator_id)
     if f.status:
-        statement = statement.where(Outcome.status == f.status)
-    return _loaded(statement).order_by(Outcome.year.desc(), Outcome.category, Outcome.id.desc())
+        conditions.append(Outcome.status == f.status)
+    return conditions
+
+
+ORDER = (Outcome.year.desc(), Outcome.category, Outcome.id.desc())
+
+
+def outcome_list(f: OutcomeFilter) -> Select:
+    return _loaded(select(Outcome).where(*_conditions(f))).order_by(*ORDER)
+
+
+@dataclass
+class OutcomeRecord:
+    """An outcome as a spreadsheet row (plain values, no ORM object)."""
+
+    year: int
+    category: OutcomeCategory
+    detail: str | None
+    count: int
+    agreement: str | None
+    partners: str | None
+    school: str | None
+    note: str | None
+    created_at: datetime
+
+
+def outcome_records(f: OutcomeFilter, limit: int) -> tuple[list[OutcomeRecord], int]:
+    """The first `limit` outcomes of the filter as plain rows, and how many there are in all
+    (4 statements: the rows with their agreement and partner, the agreements' partners, the
+    schools, the count)."""
+    rows = db.session.execute(
+        select(Outcome.year, Outcome.category, Outcome.detail, Outcome.count, Outcome.agreement_id, Agreement.title,
+               Partner.name, Outcome.school_id, Outcome.note, Outcome.created_at)
+        .outerjoin(Agreement, Agreement.id == Outcome.agreement_id).outerjoin(Partner, Partner.id == Outcome.partner_id)
+        .where(*_conditions(f)).order_by(*ORDER).limit(limit)
+    ).all()
+    names: dict[int, list[str]] = defaultdict(list)
+    for agreement_id, name in db.session.execute(
+        select(agreement_partner.c.agreement_id, Partner.name).join(Partner, Partner.id == agreement_partner.c.partner_id)
+        .where(agreement_partner.c.agreement_id.in_({row.agreement_id for row in rows if row.agreement_id}))
+        .order_by(Partner.name)
+    ):
+        names[agreement_id].append(name)
+    schools = {school.id: school.name for school in db.session.scalars(select(School))}
+    total = db.session.scalar(select(func.count()).select_from(Outcome).where(*_conditions(f)))
+    return [
+        OutcomeRecord(row.year, row.category, row.detail, row.count, row.title,
+                      "; ".join(names[row.agreement_id]) if row.agreement_id else row.name,
+                      schools.get(row.school_id), row.note, row.created_at)
+        for row in rows
+    ], total
 
 
 # --- the approval queue --------------------------------------------------------------------

@@ -112,15 +112,23 @@ class ProgrammeEnrolment:
     partner_ids: tuple[int, ...]
     major: str
     enrolled: int
+    agreement_id: int | None = None  # the agreement the programme runs under
 
 
-def programme_enrolment_by_year(first_year: int, last_year: int) -> list[ProgrammeEnrolment]:
+def programme_enrolment_by_year(first_year: int, last_year: int, partner_id: int | None = None,
+                                agreement_id: int | None = None) -> list[ProgrammeEnrolment]:
     """Students enrolled in joint programmes per intake year, programme and major (archived
-    programmes included: their students were enrolled). Two statements."""
+    programmes included: their students were enrolled); with `partner_id` or `agreement_id`, only
+    the programmes with that partner or under that agreement. Two statements."""
+    scope = []
+    if partner_id is not None:
+        scope.append(Programme.id.in_(select(programme_partner.c.programme_id).where(programme_partner.c.partner_id == partner_id)))
+    if agreement_id is not None:
+        scope.append(Programme.agreement_id == agreement_id)
     enrolments = db.session.execute(
-        select(Enrolment.year, Enrolment.major, Enrolment.enrolled, Programme.id, Programme.name)
+        select(Enrolment.year, Enrolment.major, Enrolment.enrolled, Programme.id, Programme.name, Programme.agreement_id)
         .join(Enrolment.programme)
-        .where(Enrolment.year.between(first_year, last_year))
+        .where(Enrolment.year.between(first_year, last_year), *scope)
         .order_by(Enrolment.year, Programme.name, Enrolment.major)
     ).all()
     partners: dict[int, list[int]] = {}
@@ -131,6 +139,6 @@ def programme_enrolment_by_year(first_year: int, last_year: int) -> list[Program
     ):
         partners.setdefault(programme_id, []).append(partner_id)
     return [
-        ProgrammeEnrolment(row.year, row.name, row.id, tuple(partners.get(row.id, ())), row.major, row.enrolled)
+        ProgrammeEnrolment(row.year, row.name, row.id, tuple(partners.get(row.id, ())), row.major, row.enrolled, row.agreement_id)
         for row in enrolments
     ]

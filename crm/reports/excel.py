@@ -10,31 +10,28 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from sqlalchemy.orm import joinedload
-
-from crm.agreements.models import Agreement
-from crm.outcomes.models import Outcome
-
 from crm.core.export import _sheet_title, _xlsx_value
 from crm.core.i18n import country_name
-from crm.extensions import db
 from crm.outcomes.models import year_kind_note, year_label
-from crm.outcomes.queries import OutcomeFilter, outcome_list
+from crm.outcomes.queries import OutcomeFilter, outcome_records
 from crm.reports.queries import Report, category_label
 
-RECORDS_CAP = 50_000
+# The file stays quick to make and to open at a large office's scale: the partners with the largest
+# figures and the latest records (the cover says when there are more; the pages list them all).
+PARTNERS_CAP = 500
+RECORDS_CAP = 1_000
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def _table(sheet, header: list, rows: list[list], widths: list[int], start_row: int = 1) -> None:
-    """Writes a header and rows from `start_row`, with widths, the header frozen and an autofilter."""
+    """Writes a header and rows from `start_row`, with widths, the header frozen and an autofilter
+    (rows appended whole: styling is for the header only)."""
     for column, title in enumerate(header, start=1):
         cell = sheet.cell(row=start_row, column=column, value=_xlsx_value(title))
         cell.font, cell.fill = BOLD, HEADER_FILL
-    for offset, row in enumerate(rows, start=1):
-        for column, value in enumerate(row, start=1):
-            sheet.cell(row=start_row + offset, column=column, value=_xlsx_value(value))
+    for row in rows:
+        sheet.append([_xlsx_value(value) for value in row])
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(row=start_row + 1, column=1)
@@ -49,6 +46,9 @@ def _bytes(workbook: Workbook) -> bytes:
 
 
 def report_workbook(report: Report, form, narratives, promises) -> bytes:
+    """The report as a workbook; `report` built with build_report(…, partner_limit=PARTNERS_CAP)."""
+    records, record_count = outcome_records(OutcomeFilter(year_from=report.first_year, year_to=report.last_year), RECORDS_CAP)
+    partners_ranked = report.partners_ranked()
     workbook = Workbook()
     cover = workbook.active
     cover.title = _sheet_title(_("Report"))
@@ -58,10 +58,15 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
     lines = [
         (_("Years"), period),
         (_("Year"), year_kind_note()),
-        (_("Counted"), _("approved outcomes only")),
+        (_("Counted"), _("approved outcomes, and the experts, trips, visits and programmes records; where records count a category in a year, typed outcomes of it are not counted")),
         (_("Charts by country and partner show"), dict(form.focus.choices).get(form.focus.data or "", "")),
         (_("Exported on"), date.today()),
     ]
+    if report.more_partners:
+        lines.append((_("By partner"), _("the %(count)d partners with the largest figures", count=PARTNERS_CAP)))
+    if record_count > len(records):
+        lines.append((_("Records"), _("the latest %(shown)d of %(count)d outcome records; the outcome list on the site has them all",
+                                      shown=len(records), count=record_count)))
     for row, (label, value) in enumerate(lines, start=3):
         cover.cell(row=row, column=1, value=_xlsx_value(label)).font = BOLD
         cover.cell(row=row, column=2, value=_xlsx_value(str(value) if not isinstance(value, date) else value))
@@ -102,7 +107,7 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
     partners = workbook.create_sheet(_sheet_title(_("By partner")))
     _table(partners, [_("Partner")] + [category_label(c) for c in report.categories],
            [[report.partner_names.get(pid, "")] + [report.by_partner[pid].get(c, 0) for c in report.categories]
-            for pid, _total in report.partners_ranked()], [40] + [16] * len(report.categories))
+            for pid, _total in partners_ranked[:PARTNERS_CAP]], [40] + [16] * len(report.categories))
 
     if promises:
         promised = workbook.create_sheet(_sheet_title(_("Promised vs delivered")))
@@ -110,17 +115,13 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
                [[p.agreement_title, category_label(p.category), p.promised, p.delivered, p.shortfall,
                  round(100 * p.ratio) if p.ratio is not None else None] for p in promises], [44, 36, 12, 12, 12, 14])
 
-    records = workbook.create_sheet(_sheet_title(_("Records")))
-    outcomes = db.session.scalars(
-        outcome_list(OutcomeFilter(year_from=report.first_year, year_to=report.last_year))
-        .options(joinedload(Outcome.agreement).selectinload(Agreement.partners)).limit(RECORDS_CAP)
-    ).unique().all()
-    _table(records, [_("Year"), _("Category"), _("Detail"), _("Count"), _("Agreement"), _("Partners"), _("School"),
-                     _("Note / evidence"), _("Entered on")],
-           [[year_label(o.year), o.category.label, o.detail, o.count, o.agreement.title if o.agreement else None,
-             "; ".join(p.name for p in o.agreement.partners) if o.agreement else (o.partner.name if o.partner else None),
-             o.school.name if o.school else None, o.note, o.created_at.date()] for o in outcomes],
-           [12, 36, 28, 10, 40, 40, 24, 60, 14])
+    sheet = workbook.create_sheet(_sheet_title(_("Records")))
+    _table(sheet, [_("Year"), _("Category"), _("Detail"), _("Count"), _("Counted"), _("Agreement"), _("Partners"), _("School"),
+                   _("Note / evidence"), _("Entered on")],
+           [[year_label(r.year), r.category.label, r.detail, r.count,
+             _("no: the records count this year") if (r.category.value, r.year) in report.record_years else _("yes"),
+             r.agreement, r.partners, r.school, r.note, r.created_at.date()] for r in records],
+           [12, 36, 28, 10, 16, 40, 40, 24, 60, 14])
     return _bytes(workbook)
 
 

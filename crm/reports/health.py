@@ -17,6 +17,7 @@ from crm.outcomes.models import report_year_of
 from crm.outcomes.queries import CategoryYears
 from crm.partners.models import Partner
 from crm.partners.queries import last_contact_at
+from crm.reports.sources import office_span
 
 
 @dataclass
@@ -89,11 +90,12 @@ def agreement_health(agreement, sums: CategoryYears, promises: list, today: date
 
 
 def quota_years(agreement, today: date | None = None) -> tuple[int, int] | None:
-    """The completed report years of the agreement's validity (the years its quotas apply to)."""
+    """The completed report years of the agreement's validity (the years its quotas apply to),
+    within the years the agreement page sums (crm/reports/sources.py: office_span)."""
     if agreement.valid_from is None:
         return None
     last = report_year_of(today or date.today()) - 1
     if agreement.valid_until is not None:
         last = min(last, report_year_of(agreement.valid_until))
-    first = report_year_of(agreement.valid_from)
+    first = max(report_year_of(agreement.valid_from), office_span()[0])  # the years the figures cover
     return (first, last) if first <= last else None

@@ -1,13 +1,16 @@
 """The 国际影响表 (international-influence table) of the college's quality report, for one year:
-the office's rows for that year (Indicator), each summed from the approved outcomes tagged with it."""
+the office's rows for that year (Indicator), each summed from the approved outcomes tagged with it
+that count (crm/reports/sources.py: where records count a category in the year, typed outcomes of
+it are left out here too, and the row says how many)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from crm.extensions import db
-from crm.outcomes.models import Indicator, Outcome, OutcomeStatus
+from crm.outcomes.models import Indicator
+from crm.reports.sources import figures
 
 # The rows the table usually has (code, Chinese label, English label, unit); the office adds them
 # for a year in one step and edits them where the year's template differs.
@@ -29,6 +32,7 @@ class InfluenceRow:
     indicator: Indicator
     value: int
     records: int
+    left_out: int = 0  # tagged outcomes not counted: records count their category in the year
 
 
 def indicators_of(year: int) -> list[Indicator]:
@@ -36,14 +40,8 @@ def indicators_of(year: int) -> list[Indicator]:
 
 
 def influence_table(year: int) -> list[InfluenceRow]:
-    """Each of the year's rows with the sum of its approved outcomes of that year (2 statements)."""
+    """Each of the year's rows with the sum of its tagged outcomes that count (a fixed number of
+    statements: the rows, the records' years, one sum)."""
     indicators = indicators_of(year)
-    sums = {
-        indicator_id: (total, records)
-        for indicator_id, total, records in db.session.execute(
-            select(Outcome.indicator_id, func.sum(Outcome.count), func.count(Outcome.id))
-            .where(Outcome.status == OutcomeStatus.APPROVED, Outcome.year == year, Outcome.indicator_id.is_not(None))
-            .group_by(Outcome.indicator_id)
-        ).all()
-    }
-    return [InfluenceRow(i, int(sums.get(i.id, (0, 0))[0] or 0), sums.get(i.id, (0, 0))[1]) for i in indicators]
+    sums = figures(year, year).by_indicator()
+    return [InfluenceRow(i, *sums.get(i.id, (0, 0, 0))) for i in indicators]

@@ -1,49 +1,32 @@
-"""The yearly report: the figures of every source (crm/reports/sources.py) for a range of years,
+"""The yearly report: the office's figures (crm/reports/sources.py: `figures`) for a range of years,
 summed by category, year, country and partner. Pages, the Excel file and the narrative all read
 one `Report`, so they cannot disagree."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import g
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from crm.core.i18n import country_name
 from crm.extensions import db
-from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, Quota
+from crm.outcomes.models import Quota
 from crm.partners.models import Partner
-from crm.reports.sources import Figure, figures
+from crm.reports.sources import CATEGORY_LABELS, MAX_RANGE, category_label, category_order, figures, typed_years
 
-# Labels of the categories (key → lazy label): the outcomes' own, and those that a source other
-# than outcomes brings (people in the delegations, counted from trips and visits).
-CATEGORY_LABELS: dict[str, object] = {c.value: c._label for c in OutcomeCategory if c != OutcomeCategory.OTHER}
-CATEGORY_LABELS.update({
-    "delegates_sent": _l("People in the delegations sent"),
-    "delegates_received": _l("People in the delegations received"),
-    OutcomeCategory.OTHER.value: OutcomeCategory.OTHER._label,
-})
-MAX_RANGE = 15
-
-
-def category_label(key: str) -> str:
-    return str(CATEGORY_LABELS.get(key, key))
-
-
-def category_order(key: str) -> int:
-    keys = list(CATEGORY_LABELS)
-    return keys.index(key) if key in keys else len(keys)
+__all__ = ["CATEGORY_LABELS", "MAX_RANGE", "Promise", "Report", "build_report", "category_label", "category_order",
+           "outcome_years", "promised_vs_delivered"]
+PARTNER_ROWS = 40  # the partners the page shows (the Excel file has them all)
 
 
 @dataclass
 class Report:
     first_year: int
     last_year: int
-    figures: list[Figure]
     by_category: dict[str, int] = field(default_factory=dict)
     by_category_year: dict[str, dict[int, int]] = field(default_factory=dict)
     by_country: dict[str, dict[str, int]] = field(default_factory=dict)
+    # partner → category → count: every partner (the Excel file), or with build_report's
+    # `partner_limit` those that can rank among the largest (the page)
     by_partner: dict[int, dict[str, int]] = field(default_factory=dict)
     partner_names: dict[int, str] = field(default_factory=dict)
     partner_local_names: dict[int, str] = field(default_factory=dict)
@@ -52,6 +35,9 @@ class Report:
     # category → the source of records that counts it in the range ("experts", "trips", …), where
     # records rather than typed outcomes count it: its figures link to those records
     record_sources: dict[str, str] = field(default_factory=dict)
+    # (category, year) that records count: typed outcomes of them are not counted
+    record_years: set[tuple[str, int]] = field(default_factory=set)
+    more_partners: bool = False  # built with a `partner_limit`: more partners have figures
 
     @property
     def years(self) -> list[int]:
@@ -79,47 +65,34 @@ class Report:
         return sorted(rows, key=lambda r: -r[1])[:limit]
 
 
-def build_report(first_year: int, last_year: int) -> Report:
-    report = Report(first_year, last_year, figures(first_year, last_year))
-    by_category: dict[str, int] = defaultdict(int)
-    by_category_year: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    by_country: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_partner: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_subject: dict[tuple[str, tuple[int, ...]], int] = defaultdict(int)
-    partner_ids = {pid for figure in report.figures for pid in figure.partner_ids}
-    partners = db.session.execute(
-        select(Partner.id, Partner.name, Partner.local_name, Partner.country).where(Partner.id.in_(partner_ids))
-    ).all() if partner_ids else []
-    country_of = {pid: country for pid, _name, _local, country in partners if country}
-    for figure in report.figures:
-        countries = figure.countries if figure.countries is not None else sorted(
-            {country_of[pid] for pid in figure.partner_ids if pid in country_of})
-        by_category[figure.category] += figure.count
-        by_category_year[figure.category][figure.year] += figure.count
-        by_subject[(figure.category, figure.partner_ids)] += figure.count
-        if figure.source != "outcomes":
-            report.record_sources.setdefault(figure.category, figure.source)
-        for country in countries:
-            by_country[country][figure.category] += figure.count
-        for partner_id in figure.partner_ids:
-            by_partner[partner_id][figure.category] += figure.count
-    report.by_category = {k: v for k, v in by_category.items()}
-    report.by_category_year = {k: dict(v) for k, v in by_category_year.items()}
-    report.by_country = {k: dict(v) for k, v in by_country.items()}
-    report.by_partner = {k: dict(v) for k, v in by_partner.items()}
-    report.by_category_subject = dict(by_subject)
-    report.partner_names = {pid: name for pid, name, _local, _country in partners if pid in report.by_partner}
-    report.partner_local_names = {pid: local for pid, _name, local, _country in partners if local and pid in report.by_partner}
+def build_report(first_year: int, last_year: int, partner_limit: int | None = None, focus: str = "") -> Report:
+    """The report of the years from the office's figures, in a fixed number of statements (each
+    grouped in SQL). With `partner_limit`, `by_partner` holds at least the `partner_limit` largest
+    partners overall and in the `focus` category, exactly; without, every partner."""
+    found = figures(first_year, last_year)
+    report = Report(first_year, last_year, record_sources=found.record_sources, record_years=found.record_years)
+    by_category_year: dict[str, dict[int, int]] = {}
+    for (year, category), count in found.by_year_and_category().items():
+        if count:
+            by_category_year.setdefault(category, {})[year] = count
+    report.by_category_year = by_category_year
+    report.by_category = {category: sum(cells.values()) for category, cells in by_category_year.items()}
+    report.by_country = found.by_country()
+    report.by_partner, report.more_partners = found.by_partner(partner_limit, focus)
+    report.by_category_subject = found.by_subject()
+    named = set(report.by_partner) | {pid for (_c, subject) in report.by_category_subject for pid in subject}
+    for pid, name, local in db.session.execute(
+        select(Partner.id, Partner.name, Partner.local_name).where(Partner.id.in_(named))
+    ):
+        report.partner_names[pid] = name
+        if local:
+            report.partner_local_names[pid] = local
     return report
 
 
 def outcome_years() -> tuple[int | None, int | None]:
     """The first and last year with an approved outcome (asked once per request)."""
-    if "report_outcome_years" not in g:
-        g.report_outcome_years = tuple(db.session.execute(
-            select(func.min(Outcome.year), func.max(Outcome.year)).where(Outcome.status == OutcomeStatus.APPROVED)
-        ).one())
-    return g.report_outcome_years
+    return typed_years()
 
 
 # --- promised vs delivered ---------------------------------------------------------------------
@@ -151,7 +124,8 @@ class Promise:
 
 
 def promised_vs_delivered(first_year: int, last_year: int, agreement_id: int | None = None) -> list[Promise]:
-    """Each quota × the years of the range, against the approved outcomes of its category (2 statements)."""
+    """Each quota × the years of the range, against what the office's figures count as delivered
+    on the agreement in its category (typed outcomes that count, and records that deliver on it)."""
     from crm.agreements.models import Agreement
 
     quotas = select(Quota.agreement_id, Agreement.title, Quota.category, Quota.per_year).join(
@@ -161,16 +135,10 @@ def promised_vs_delivered(first_year: int, last_year: int, agreement_id: int | N
     quota_rows = db.session.execute(quotas.order_by(Agreement.title, Quota.category)).all()
     if not quota_rows:
         return []
-    delivered = dict(
-        ((aid, cat), total) for aid, cat, total in db.session.execute(
-            select(Outcome.agreement_id, Outcome.category, func.sum(Outcome.count))
-            .where(Outcome.status == OutcomeStatus.APPROVED, Outcome.year.between(first_year, last_year),
-                   Outcome.agreement_id.in_({row[0] for row in quota_rows}))
-            .group_by(Outcome.agreement_id, Outcome.category)
-        ).all()
-    )
+    found = figures(first_year, last_year, agreement_id=agreement_id) if agreement_id is not None else figures(first_year, last_year)
+    delivered = found.by_agreement({row[0] for row in quota_rows})
     years = last_year - first_year + 1
     return [
-        Promise(aid, title, category.value, per_year * years, int(delivered.get((aid, category), 0) or 0))
+        Promise(aid, title, category.value, per_year * years, delivered.get((aid, category.value), 0))
         for aid, title, category, per_year in quota_rows
     ]

@@ -1,49 +1,98 @@
-"""Where the report's figures come from: one place to plug in a new source.
+"""Where every figure of the office comes from, and the one rule that says what counts.
 
-A figure source is a function `(first_year, last_year) -> iterable of Figure`, registered with
-`@figure_source`. The report (crm/reports/queries.py), its Excel file, the narrative and the
-国际影响表 all read `figures(first, last)`, so a new source (foreign experts hosted from the
-expert records, delegations from trips and visits, joint-programme enrolment) shows everywhere
-once it is registered here:
+The yearly report, its Excel file and narrative, promised vs delivered, the health summary, the
+国际影响表, and the outcome sums on the partner and agreement pages all read their figures from
+`figures(first, last)` (a `Figures`), so they cannot disagree.
+
+Two kinds of source:
+
+- typed outcomes (crm/outcomes), summed in SQL: each of `Figures`' methods is one GROUP BY
+  statement (year and category; partner; country; agreement; indicator), so the Python side
+  handles grouped rows, never one row per outcome;
+- records of other domains (foreign experts hosted from crm/experts, delegations from
+  crm/trips and crm/visits, joint-programme enrolment from crm/programmes), each a function
+  `(first_year, last_year) -> iterable of Figure` registered with `@figure_source`. A source
+  groups its records itself and yields grouped figures (one per year, category and subject), so
+  a new source shows everywhere once it is registered here:
 
     @figure_source
     def experts_hosted(first_year, last_year):
         for year, partner_id, country, count in ...:  # one query, grouped
             yield Figure(year, "experts_hosted", count, (partner_id,), (country,), source="experts")
 
-A Figure counts once in totals by category and year; by partner and by country it counts for each
+A figure counts once in totals by category and year; by partner and by country it counts for each
 of its partners and countries (an agreement with five German companies counts once for Germany and
-once for each company); `countries=None` means its partners' countries, which the report looks up
-once for all figures. `records` is the query-string filter that lists the records behind it.
+once for each company); a figure's `countries=None` means its partners' countries.
+
+The records win: where records count a category in a year (RECORD_CATEGORIES), typed outcomes of
+that category and year are left out everywhere (`Figures.typed`, `not_counted`), so nothing
+counts twice; in years without records (before the office kept them) typed outcomes still count.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import String, func, select, type_coerce
+from flask import g, has_request_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 
 from crm.agreements.models import agreement_partner
 from crm.extensions import db
-from crm.outcomes.models import Outcome, OutcomeStatus
+from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of
 from crm.partners.models import Partner
+
+# Labels of the categories (key → lazy label): the outcomes' own, and those that a source other
+# than outcomes brings (people in the delegations, counted from trips and visits).
+CATEGORY_LABELS: dict[str, object] = {c.value: c._label for c in OutcomeCategory if c != OutcomeCategory.OTHER}
+CATEGORY_LABELS.update({
+    "delegates_sent": _l("People in the delegations sent"),
+    "delegates_received": _l("People in the delegations received"),
+    OutcomeCategory.OTHER.value: OutcomeCategory.OTHER._label,
+})
+MAX_RANGE = 15  # years: the longest report, and how far back the partner and agreement pages sum
+SUBJECT_CANDIDATES = 10  # per category: the largest typed subjects the narrative chooses from
+
+
+def category_label(key: str) -> str:
+    return str(CATEGORY_LABELS.get(key, key))
+
+
+def category_order(key: str) -> int:
+    keys = list(CATEGORY_LABELS)
+    return keys.index(key) if key in keys else len(keys)
 
 
 @dataclass(frozen=True)
 class Figure:
+    """A record source's grouped figure: `count` of `category` in `year` for its subject."""
+
     year: int
     category: str  # an OutcomeCategory value, or a source's own key (labelled in CATEGORY_LABELS)
     count: int
     partner_ids: tuple[int, ...] = ()
-    countries: tuple[str, ...] | None = ()  # None: the countries of its partners (the report looks them up)
+    countries: tuple[str, ...] | None = ()  # None: the countries of its partners (looked up once)
     source: str = "outcomes"
     indicator_id: int | None = None
     detail: str | None = None
-    records: dict = field(default_factory=dict, compare=False, hash=False)
+    agreement_id: int | None = None  # the agreement it delivers on, where the records say
 
 
-FigureSource = Callable[[int, int], Iterable[Figure]]
+# The category as its stored value (type_coerce: the same SQL, no enum round trip for each row).
+_category = type_coerce(Outcome.category, String)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The records of one partner, or of one agreement (the partner and agreement pages)."""
+
+    partner_id: int | None = None
+    agreement_id: int | None = None
+
+
+FigureSource = Callable[[int, int, Scope | None], Iterable[Figure]]
 SOURCES: list[FigureSource] = []
 
 
@@ -53,49 +102,315 @@ def figure_source(function: FigureSource) -> FigureSource:
     return function
 
 
-def figures(first_year: int, last_year: int) -> list[Figure]:
-    """Every figure of every source for the years (each source a fixed number of statements).
-    Where records count a category in a year, typed outcomes of that category and year are left
-    out (see RECORD_CATEGORIES below): nothing counts twice."""
-    found = [figure for source in SOURCES for figure in source(first_year, last_year)]
-    from_records = {(figure.category, figure.year) for figure in found if figure.source != "outcomes"}
-    return [figure for figure in found if figure.source != "outcomes" or (figure.category, figure.year) not in from_records]
+# --- which years the figures cover ---------------------------------------------------------------
 
 
-@figure_source
-def approved_outcomes(first_year: int, last_year: int) -> Iterable[Figure]:
-    """Approved outcome records, summed by year, category and subject (2 statements, both read
-    the covering index ix_outcome_report); an outcome of a partner alone counts for the partner's
-    country (looked up by the report)."""
-    in_years = (Outcome.status == OutcomeStatus.APPROVED, Outcome.year.between(first_year, last_year))
-    # The category as its stored value (type_coerce: the same SQL, no enum round trip for each of
-    # the tens of thousands of rows at a large office's scale).
-    category = type_coerce(Outcome.category, String)
-    rows = db.session.execute(
-        select(Outcome.year, category, Outcome.agreement_id, Outcome.partner_id, func.sum(Outcome.count))
-        .where(*in_years)
-        .group_by(Outcome.year, category, Outcome.agreement_id, Outcome.partner_id)
-    ).all()
-    agreement_ids = {row[2] for row in rows if row[2] is not None}
-    subjects = db.session.execute(
-        select(agreement_partner.c.agreement_id, Partner.id, Partner.country)
-        .join(Partner, Partner.id == agreement_partner.c.partner_id)
-        .where(agreement_partner.c.agreement_id.in_(select(Outcome.agreement_id).where(*in_years).distinct()))
-    ).all() if agreement_ids else []
-    partners_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for agreement_id, partner_id, country in subjects:
-        partners_of[agreement_id].append((partner_id, country))
-    # An agreement's partners and countries, once per agreement (not once per row).
-    subject_of: dict[int | None, tuple[tuple[int, ...], tuple[str, ...]]] = {None: ((), ())}
-    for agreement_id, pairs in partners_of.items():
-        pairs.sort()
-        subject_of[agreement_id] = (tuple(p for p, _c in pairs), tuple(sorted({c for _p, c in pairs if c})))
-    for year, category, agreement_id, partner_id, total in rows:
-        if agreement_id is None and partner_id is not None:
-            yield Figure(year=year, category=category, count=int(total or 0), partner_ids=(partner_id,), countries=None)
-            continue
-        partner_ids, countries = subject_of.get(agreement_id, ((), ()))
-        yield Figure(year=year, category=category, count=int(total or 0), partner_ids=partner_ids, countries=countries)
+def typed_years() -> tuple[int | None, int | None]:
+    """The first and last year with an approved outcome (asked once per request)."""
+    if not has_request_context() or "report_outcome_years" not in g:
+        approved = Outcome.status == OutcomeStatus.APPROVED
+        # Two scalar subqueries: each reads one end of the index (min and max together scan it).
+        g.report_outcome_years = tuple(db.session.execute(select(
+            select(func.min(Outcome.year)).where(approved).scalar_subquery(),
+            select(func.max(Outcome.year)).where(approved).scalar_subquery(),
+        )).one())
+    return g.report_outcome_years
+
+
+def office_span() -> tuple[int, int]:
+    """The years the partner and agreement pages sum: the last MAX_RANGE years up to this one,
+    and every year with an approved outcome."""
+    this_year = report_year_of(date.today())
+    first, last = typed_years()
+    return min(first or this_year, this_year - MAX_RANGE + 1), max(last or this_year, this_year)
+
+
+# What the record sources found, kept across requests while no record changes: every change of a
+# record (and of a partner's country) is audited (crm/audit/recorder.py, collections included), so
+# the last audit entry tells whether they may have changed, and the records' last ids tell of rows
+# added in bulk without an audit entry (generated data). Keyed by (database, year kind, those,
+# scope); a few dozen entries at most.
+_KEPT: dict[tuple, object] = {}  # key → (first, last, figures), or the pairs records count
+KEPT_ENTRIES = 64
+
+
+def _last_change() -> tuple:
+    """The last audit entry (id, time) and the records' last ids, once per request (1 statement,
+    each from the end of an index)."""
+    from crm.audit.models import AuditEntry
+    from crm.experts.models import Stay
+    from crm.programmes.models import Enrolment
+    from crm.trips.models import Trip, TripMember
+    from crm.visits.models import Visit, VisitMember
+
+    if has_request_context() and "report_last_change" in g:
+        return g.report_last_change
+    last_ids = [select(func.max(model.id)).scalar_subquery() for model in (Trip, TripMember, Visit, VisitMember, Stay, Enrolment)]
+    last_entry = select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1).scalar_subquery()
+    last_at = select(AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1).scalar_subquery()
+    last = tuple(db.session.execute(select(last_entry, last_at, *last_ids)).one())
+    if has_request_context():
+        g.report_last_change = last
+    return last
+
+
+def _record_figures(first_year: int, last_year: int, scope: Scope | None = None) -> list[Figure]:
+    """Every record source's figures for the years (of the scope's records only, with one),
+    countries resolved (each source's statements and one for the partners' countries, while
+    records changed since they were last read; else 1). Every figure is of one year, so a narrower
+    range of the years read is the same figures filtered."""
+    from crm.outcomes.models import year_kind
+
+    key = (str(db.engine.url), year_kind(), _last_change(), scope)
+    cached = _KEPT.get(key)
+    if cached is None or not (cached[0] <= first_year and last_year <= cached[1]):
+        # read the years asked and those kept together
+        first_read, last_read = (min(first_year, cached[0]), max(last_year, cached[1])) if cached else (first_year, last_year)
+        found = [figure for source in SOURCES for figure in source(first_read, last_read, scope)]
+        partner_ids = {pid for figure in found if figure.countries is None for pid in figure.partner_ids}
+        country_of = dict(db.session.execute(
+            select(Partner.id, Partner.country).where(Partner.id.in_(partner_ids), Partner.country.is_not(None))
+        ).all())
+        resolved = [
+            figure if figure.countries is not None else Figure(
+                figure.year, figure.category, figure.count, figure.partner_ids,
+                tuple(sorted({country_of[pid] for pid in figure.partner_ids if pid in country_of})),
+                figure.source, figure.indicator_id, figure.detail, figure.agreement_id)
+            for figure in found
+        ]
+        if len(_KEPT) >= KEPT_ENTRIES:
+            _KEPT.clear()
+        cached = _KEPT[key] = (first_read, last_read, resolved)
+    return [figure for figure in cached[2] if first_year <= figure.year <= last_year]
+
+
+def counted_by_records(first_year: int, last_year: int) -> frozenset[tuple[str, int]]:
+    """The (category, year) pairs of the years that records count, anywhere (kept as the figures are)."""
+    from crm.outcomes.models import year_kind
+
+    key = (str(db.engine.url), year_kind(), _last_change(), "counted", first_year, last_year)
+    if key not in _KEPT:
+        pairs = frozenset((f.category, f.year) for f in _record_figures(first_year, last_year))
+        if len(_KEPT) >= KEPT_ENTRIES:
+            _KEPT.clear()
+        _KEPT[key] = pairs
+    return _KEPT[key]
+
+
+def not_counted(outcome: Outcome) -> bool:
+    """Whether an approved typed outcome is left out because records count its category in its
+    year (the pages say so next to it), over the office's span as the partner and agreement pages
+    count."""
+    if not outcome.is_approved or outcome.category.value not in RECORD_CATEGORIES:
+        return False
+    first, last = office_span()
+    return first <= outcome.year <= last and (outcome.category.value, outcome.year) in counted_by_records(first, last)
+
+
+# --- the figures of a range of years ---------------------------------------------------------------
+
+
+class Figures:
+    """The office's figures for `first_year`..`last_year`: the record sources' figures, and the
+    typed outcomes that count (`typed`, a WHERE condition), summed in SQL by each method."""
+
+    def __init__(self, first_year: int, last_year: int, scope: Scope | None = None):
+        self.first_year, self.last_year = first_year, last_year
+        self.records = _record_figures(first_year, last_year, scope)
+        self.record_years = {(figure.category, figure.year) for figure in self.records}
+        if scope is not None:
+            # Of one partner or agreement: its own records, and the categories and years that
+            # records count elsewhere (read over the office's span, kept while no record changes).
+            span_first, span_last = office_span()
+            everywhere = counted_by_records(min(span_first, first_year), max(span_last, last_year))
+            self.record_years |= {(category, year) for category, year in everywhere if first_year <= year <= last_year}
+        self.scope = scope
+        self.typed = counted_condition(first_year, last_year, self.record_years)
+
+    @property
+    def record_sources(self) -> dict[str, str]:
+        """category → the source whose records count it in these years."""
+        return {figure.category: figure.source for figure in self.records}
+
+    # Each method: typed outcomes in one statement, then the (few) record figures.
+
+    def by_year_and_category(self) -> dict[tuple[int, str], int]:
+        """(year, category) → count, of the scope (a partner: its own outcomes and its agreements';
+        an agreement: its own) or of the office; each figure once."""
+        statement = select(Outcome.year, _category, func.sum(Outcome.count)).where(self.typed)
+        if self.scope is not None:
+            statement = statement.where(_scope_condition(self.scope))
+        cells: dict[tuple[int, str], int] = defaultdict(int)
+        for year, category, total in db.session.execute(statement.group_by(Outcome.year, _category)):
+            cells[(year, category)] += int(total or 0)
+        for figure in self.records:
+            cells[(figure.year, figure.category)] += figure.count
+        return dict(cells)
+
+    def by_country(self) -> dict[str, dict[str, int]]:
+        """country → category → count; a figure counts once for each of its partners' countries
+        (the typed sums of each agreement, or partner alone, and category, then their countries)."""
+        alone = case((Outcome.agreement_id.is_(None), Outcome.partner_id))
+        sums = (
+            select(Outcome.agreement_id, alone.label("alone"), _category.label("category"), func.sum(Outcome.count).label("total"))
+            .where(self.typed).group_by(Outcome.agreement_id, alone, _category).subquery()
+        )
+        pairs = (
+            select(sums.c.agreement_id, sums.c.alone, sums.c.category, sums.c.total, Partner.country)
+            .select_from(sums.outerjoin(agreement_partner, agreement_partner.c.agreement_id == sums.c.agreement_id))
+            .join(Partner, Partner.id == func.coalesce(sums.c.alone, agreement_partner.c.partner_id))
+            .where(Partner.country.is_not(None)).distinct().subquery()
+        )
+        cells: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for category, country, total in db.session.execute(
+            select(pairs.c.category, pairs.c.country, func.sum(pairs.c.total)).group_by(pairs.c.category, pairs.c.country)
+        ):
+            cells[country][category] += int(total or 0)
+        for figure in self.records:
+            for country in figure.countries or ():
+                cells[country][figure.category] += figure.count
+        return {country: dict(row) for country, row in cells.items()}
+
+    def by_partner(self, limit: int | None = None, focus: str = "") -> tuple[dict[int, dict[str, int]], bool]:
+        """(partner → category → count, whether more partners have figures than kept); a figure
+        counts once for each of its partners. With `limit`, only the `limit` largest partners over
+        all categories and in the `focus` category (at most 3 statements, whatever the partners): a
+        partner outside the `limit` largest by typed outcomes can only overtake them with records,
+        so the typed sums of the largest and of the partners with records decide."""
+        partner, joined = _typed_partners()
+        typed = select(partner, func.sum(Outcome.count)).select_from(joined).where(self.typed, partner.is_not(None)).group_by(partner)
+        cells_of = select(partner, _category, func.sum(Outcome.count)).select_from(joined).where(self.typed, partner.is_not(None))
+        records: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for figure in self.records:
+            for partner_id in figure.partner_ids:
+                records[partner_id][figure.category] += figure.count
+        typed_partners = 0
+        if limit is not None:
+            candidates = set(records)
+            for category in ("", focus) if focus else ("",):
+                # The partners ranked `limit` or better by typed outcomes, ties included, and how
+                # many partners have typed outcomes at all.
+                ranked = typed.add_columns(func.rank().over(order_by=func.sum(Outcome.count).desc()).label("rank"),
+                                           func.count().over().label("partners"))
+                if category:
+                    ranked = ranked.where(_category == category)
+                ranked = ranked.subquery()
+                for partner_id, partners in db.session.execute(
+                    select(ranked.c[0], ranked.c.partners).where(ranked.c.rank <= limit)
+                ):
+                    candidates.add(partner_id)
+                    typed_partners = max(typed_partners, partners) if not category else typed_partners
+            cells_of = cells_of.where(partner.in_(candidates))
+        cells: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for partner_id, category, total in db.session.execute(cells_of.group_by(partner, _category)):
+            cells[partner_id][category] += int(total or 0)
+        for partner_id, row in records.items():
+            for category, count in row.items():
+                cells[partner_id][category] += count
+        if limit is None:
+            return {partner_id: dict(row) for partner_id, row in cells.items()}, False
+        chosen: set[int] = set()
+        more = typed_partners > limit
+        for category in ("", focus) if focus else ("",):
+            totals = {pid: (row.get(category, 0) if category else sum(row.values())) for pid, row in cells.items()}
+            ranked = sorted((total for total in totals.values() if total), reverse=True)
+            if ranked:  # the `limit` largest, and those tied with the last of them
+                threshold = ranked[min(limit, len(ranked)) - 1]
+                chosen.update(pid for pid, total in totals.items() if total and total >= threshold)
+            more = more or (not category and len(ranked) > limit)
+        return {partner_id: dict(cells[partner_id]) for partner_id in chosen}, more
+
+    def by_subject(self) -> dict[tuple[str, tuple[int, ...]], int]:
+        """(category, partner ids) → count, for the narrative's "173 with EBG Germany": the
+        SUBJECT_CANDIDATES largest agreements (or partners alone) of each category, those with the
+        same partners together, and the records' subjects (2 statements)."""
+        total = func.sum(Outcome.count)
+        alone = case((Outcome.agreement_id.is_(None), Outcome.partner_id))
+        ranked = (
+            select(_category.label("category"), Outcome.agreement_id, alone.label("partner_id"), total.label("total"),
+                   func.row_number().over(partition_by=_category, order_by=(total.desc(), Outcome.agreement_id)).label("rank"))
+            .where(self.typed, or_(Outcome.agreement_id.is_not(None), Outcome.partner_id.is_not(None)))
+            .group_by(_category, Outcome.agreement_id, alone).subquery()
+        )
+        rows = db.session.execute(
+            select(ranked.c.category, ranked.c.agreement_id, ranked.c.partner_id, ranked.c.total)
+            .where(ranked.c.rank <= SUBJECT_CANDIDATES)
+        ).all()
+        partners_of: dict[int, list[int]] = defaultdict(list)
+        for agreement_id, partner_id in db.session.execute(
+            select(agreement_partner.c.agreement_id, agreement_partner.c.partner_id)
+            .where(agreement_partner.c.agreement_id.in_({row[1] for row in rows if row[1] is not None}))
+        ):
+            partners_of[agreement_id].append(partner_id)
+        subjects: dict[tuple[str, tuple[int, ...]], int] = defaultdict(int)
+        for category, agreement_id, partner_id, count in rows:
+            subject = tuple(sorted(partners_of[agreement_id])) if agreement_id is not None else (partner_id,)
+            subjects[(category, subject)] += int(count or 0)
+        for figure in self.records:
+            subjects[(figure.category, tuple(sorted(figure.partner_ids)))] += figure.count
+        return dict(subjects)
+
+    def by_agreement(self, agreement_ids: Iterable[int]) -> dict[tuple[int, str], int]:
+        """(agreement, category) → count delivered on each of the agreements (promised vs delivered)."""
+        agreement_ids = set(agreement_ids)
+        cells: dict[tuple[int, str], int] = defaultdict(int)
+        for agreement_id, category, total in db.session.execute(
+            select(Outcome.agreement_id, _category, func.sum(Outcome.count))
+            .where(self.typed, Outcome.agreement_id.in_(agreement_ids)).group_by(Outcome.agreement_id, _category)
+        ):
+            cells[(agreement_id, category)] += int(total or 0)
+        for figure in self.records:
+            if figure.agreement_id in agreement_ids:
+                cells[(figure.agreement_id, figure.category)] += figure.count
+        return dict(cells)
+
+    def by_indicator(self) -> dict[int, tuple[int, int, int]]:
+        """indicator → (count, outcomes counted, outcomes left out because records count their
+        category and year), over the approved outcomes tagged with an indicator (1 statement)."""
+        counted = case((self.typed, 1), else_=0)
+        return {
+            indicator_id: (int(total or 0), int(records or 0), int(left_out or 0))
+            for indicator_id, total, records, left_out in db.session.execute(
+                select(Outcome.indicator_id, func.sum(Outcome.count * counted), func.sum(counted), func.sum(1 - counted))
+                .where(Outcome.status == OutcomeStatus.APPROVED, Outcome.year.between(self.first_year, self.last_year),
+                       Outcome.indicator_id.is_not(None))
+                .group_by(Outcome.indicator_id)
+            )
+        }
+
+
+def figures(first_year: int, last_year: int, partner_id: int | None = None, agreement_id: int | None = None) -> Figures:
+    """The office's figures of the years, or those of one partner or one agreement."""
+    scope = Scope(partner_id, agreement_id) if partner_id is not None or agreement_id is not None else None
+    return Figures(first_year, last_year, scope)
+
+
+def _scope_condition(scope: Scope):
+    from crm.outcomes.queries import of_partner_condition
+
+    if scope.agreement_id is not None:
+        return Outcome.agreement_id == scope.agreement_id
+    return of_partner_condition(scope.partner_id)
+
+
+def counted_condition(first_year: int, last_year: int, record_years: set[tuple[str, int]]):
+    """The typed outcomes that count: approved, in the years, and not of a category and year that
+    records count (the covering index ix_outcome_report answers it)."""
+    conditions = [Outcome.status == OutcomeStatus.APPROVED, Outcome.year.between(first_year, last_year)]
+    years_of: dict[str, set[int]] = defaultdict(set)
+    for category, year in record_years:
+        years_of[category].add(year)
+    for category, years in sorted(years_of.items()):
+        if category in OutcomeCategory._value2member_map_:
+            conditions.append(or_(_category != category, Outcome.year.not_in(sorted(years))))
+    return and_(*conditions)
+
+
+def _typed_partners():
+    """(the partner column, the FROM clause): each typed outcome once for each of its partners (its
+    agreement's, or its own partner where it has no agreement)."""
+    partner = case((Outcome.agreement_id.is_(None), Outcome.partner_id), else_=agreement_partner.c.partner_id)
+    return partner, Outcome.__table__.outerjoin(agreement_partner, agreement_partner.c.agreement_id == Outcome.agreement_id)
 
 
 # --- Figures counted from the records of other domains, never typed --------------------------------
@@ -106,7 +421,7 @@ def approved_outcomes(first_year: int, last_year: int) -> Iterable[Figure]:
 #
 # How they combine with typed outcomes of the same category: the records win. For a category and
 # a year where any record counts, typed (approved) outcomes of that category and year are left out
-# of the report; in years without records (before the office kept them) the typed outcomes still
+# of every figure; in years without records (before the office kept them) the typed outcomes still
 # count. So nothing counts twice, and the history entered before the records existed is kept.
 
 # The categories that records bring, with the source whose records count them.
@@ -127,12 +442,14 @@ def _academic() -> bool:
 
 
 @figure_source
-def experts_hosted(first_year: int, last_year: int) -> Iterable[Figure]:
+def experts_hosted(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Foreign teachers and experts hosted, from the experts' stays (1 statement): an expert counts
-    once in each year one of their stays overlaps; by country, their nationality."""
+    once in each year one of their stays overlaps; by country, their nationality. Of no agreement."""
     from crm.experts.queries import hosted_experts_by_year
 
-    for row in hosted_experts_by_year(first_year, last_year, academic=_academic()):
+    if scope is not None and scope.agreement_id is not None:
+        return
+    for row in hosted_experts_by_year(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id):
         yield Figure(
             year=row.year, category="experts_hosted", count=row.count,
             partner_ids=(row.partner_id,) if row.partner_id else (), countries=(row.country,) if row.country else (),
@@ -157,31 +474,37 @@ def _delegation_figures(rows, kind: str) -> Iterable[Figure]:
 
 
 @figure_source
-def delegations_sent(first_year: int, last_year: int) -> Iterable[Figure]:
-    """Delegations sent abroad (trips made) and the people in them (2 statements)."""
+def delegations_sent(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
+    """Delegations sent abroad (trips made) and the people in them (2 statements); of no agreement."""
     from crm.trips.queries import made_trips
 
-    return _delegation_figures(made_trips(first_year, last_year, academic=_academic()), "sent")
+    if scope is not None and scope.agreement_id is not None:
+        return ()
+    return _delegation_figures(made_trips(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id), "sent")
 
 
 @figure_source
-def delegations_received(first_year: int, last_year: int) -> Iterable[Figure]:
-    """Foreign delegations received (visits) and the people in them (3 statements)."""
+def delegations_received(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
+    """Foreign delegations received (visits) and the people in them (3 statements); of no agreement."""
     from crm.visits.queries import received_visits
 
-    return _delegation_figures(received_visits(first_year, last_year, academic=_academic()), "received")
+    if scope is not None and scope.agreement_id is not None:
+        return ()
+    return _delegation_figures(
+        received_visits(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id), "received")
 
 
 @figure_source
-def joint_programme_enrolment(first_year: int, last_year: int) -> Iterable[Figure]:
+def joint_programme_enrolment(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Students enrolled in joint programmes, by intake year (an intake starts in September, so
     the intake year is the academic year; in calendar years, the year of the intake); by country,
-    the programme's partners' (2 statements)."""
+    the programme's partners'; delivered on the programme's agreement (2 statements)."""
     from crm.programmes.queries import programme_enrolment_by_year
 
-    rows = programme_enrolment_by_year(first_year, last_year)
     totals: dict[tuple, int] = defaultdict(int)
-    for row in rows:
-        totals[(row.year, row.partner_ids)] += row.enrolled
-    for (year, partners), count in totals.items():
-        yield Figure(year, "joint_programme_students", count, partners, None, source="programmes")
+    for row in programme_enrolment_by_year(first_year, last_year, partner_id=scope and scope.partner_id,
+                                           agreement_id=scope and scope.agreement_id):
+        totals[(row.year, row.partner_ids, row.agreement_id)] += row.enrolled
+    for (year, partners, agreement_id), count in totals.items():
+        yield Figure(year, "joint_programme_students", count, partners, None, source="programmes", agreement_id=agreement_id)
+

@@ -17,7 +17,8 @@ from crm.reports import excel
 from crm.reports.forms import INDICATOR_FIELDS, IndicatorEditForm, IndicatorForm, ReportFilterForm, StandardRowsForm
 from crm.reports.influence import STANDARD_INDICATORS, influence_table, indicators_of
 from crm.reports.narrative import narratives
-from crm.reports.queries import MAX_RANGE, build_report, category_label, outcome_years, promised_vs_delivered
+from crm.reports.queries import MAX_RANGE, PARTNER_ROWS, build_report, category_label, outcome_years, promised_vs_delivered
+from crm.reports.sources import not_counted
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 nav_item("reports", "reports.index", _l("Yearly report"), order=10, active=("reports.index", "reports.export"))
@@ -27,6 +28,9 @@ nav_item("admin", "reports.indicators", _l("Influence table rows"), order=60,
          visible=lambda user: user.is_admin, active=("reports.indicators", "reports.indicator_edit"))
 
 TREND_SERIES = 6
+CHART_BARS = 15  # the largest countries and partners a chart shows
+# An outcome row says when it is not counted (records count its category in its year).
+bp.add_app_template_global(not_counted, "outcome_not_counted")
 
 
 def current_year() -> int:
@@ -60,7 +64,7 @@ def _records_url(first: int, last: int, **args) -> str:
     return url_for("outcomes.index", year_from=first, year_to=last, **{k: v for k, v in args.items() if v not in (None, "")})
 
 
-def _source_url(source: str, first: int, last: int, country: str | None = None, partner: int | None = None) -> str:
+def source_url(source: str, first: int, last: int, country: str | None = None, partner: int | None = None) -> str:
     """The records that count a category in the report (crm/reports/sources.py: RECORD_CATEGORIES):
     the experts (of a nationality), the delegation statistics of the years (calendar years; an
     academic year spans two), the joint programmes; a partner's figure opens the partner page."""
@@ -73,13 +77,17 @@ def _source_url(source: str, first: int, last: int, country: str | None = None, 
     return url_for("programmes.index")
 
 
+# The partner and agreement pages link a figure that records count to those records.
+bp.add_app_template_global(source_url, "figure_source_url")
+
+
 def _records_of(report, first: int, last: int):
     """`records(category=…, country=…, partner=…)` for the report's links: typed outcomes, or the
     records that count the category in place of typed outcomes."""
     def records(first_year: int = first, last_year: int = last, **args) -> str:
         source = report.record_sources.get(args.get("category") or "")
         if source:
-            return _source_url(source, first_year, last_year, args.get("country"), args.get("partner"))
+            return source_url(source, first_year, last_year, args.get("country"), args.get("partner"))
         return _records_url(first_year, last_year, **args)
     return records
 
@@ -88,18 +96,18 @@ def _records_of(report, first: int, last: int):
 def index():
     form = _filter_form()
     first, last = _years_from(form)
-    report = build_report(first, last)
     focus = form.focus.data or ""
+    report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=focus)
     records = _records_of(report, first, last)
     focus_label = category_label(focus) if focus else _("all outcomes counted together")
     charts = {
         "categories": bar_chart(_("Outcomes by category"), [
             (category_label(c), report.total(c), records(category=c)) for c in report.categories]),
         "countries": bar_chart(_("By country: %(what)s", what=focus_label), [
-            (country_name(code), total, records(country=code, category=focus)) for code, total in report.countries_ranked(focus)]),
+            (country_name(code), total, records(country=code, category=focus)) for code, total in report.countries_ranked(focus)[:CHART_BARS]]),
         "partners": bar_chart(_("By partner: %(what)s", what=focus_label), [
             (report.partner_names.get(pid, "?"), total, records(partner=pid, category=focus))
-            for pid, total in report.partners_ranked(focus)]),
+            for pid, total in report.partners_ranked(focus)[:CHART_BARS]]),
         "trend": line_chart(
             _("Trend by year"), [year_label(y) for y in report.years],
             [(category_label(c), [report.by_category_year[c].get(y, 0) for y in report.years],
@@ -118,7 +126,7 @@ def index():
 def export():
     form = _filter_form()
     first, last = _years_from(form)
-    report = build_report(first, last)
+    report = build_report(first, last, partner_limit=excel.PARTNERS_CAP)
     body = excel.report_workbook(report, form, narratives(report, rounded=not form.exact.data),
                                  promised_vs_delivered(first, last))
     return _download(body, f"yearly-report-{year_label(first)}-{year_label(last)}.xlsx", XLSX_MIMETYPE)

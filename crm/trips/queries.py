@@ -165,27 +165,29 @@ def _academic_trip_year(trip_year: int, depart_on: date | None) -> int:
     return academic_year_of(depart_on) if depart_on else trip_year
 
 
-def made_trips(first_year: int, last_year: int, academic: bool = False) -> list[tuple]:
+def made_trips(first_year: int, last_year: int, academic: bool = False, partner_id: int | None = None) -> list[tuple]:
     """(trip id, year, country, purpose, headcount, [partner ids]) of the trips made in the years
     (calendar years of departure, or with `academic` academic years from 1 September: 2025 means
-    2025-2026, for the yearly report)."""
+    2025-2026, for the yearly report); with `partner_id`, only the trips to that partner."""
     headcount = (
         select(TripMember.trip_id, func.count().label("n")).group_by(TripMember.trip_id).subquery()
     )
     rows = db.session.execute(
         select(Trip.id, Trip.year, Trip.depart_on, Trip.country, Trip.purpose_kind, func.coalesce(headcount.c.n, 0))
         .outerjoin(headcount, headcount.c.trip_id == Trip.id)
-        .where(Trip.archived_at.is_(None), Trip.status.in_(MADE), Trip.year.between(first_year - 1, last_year + 1))
+        .where(Trip.archived_at.is_(None), Trip.status.in_(MADE), Trip.year.between(first_year - 1, last_year + 1),
+               *([Trip.id.in_(select(trip_partner.c.trip_id).where(trip_partner.c.partner_id == partner_id))]
+                 if partner_id is not None else []))
     ).all()
     year_of = _academic_trip_year if academic else _trip_year
     rows = [row for row in rows if first_year <= year_of(row[1], row[2]) <= last_year]
     partners = defaultdict(list)
-    if rows:
-        links = db.session.execute(
-            select(trip_partner.c.trip_id, trip_partner.c.partner_id).where(trip_partner.c.trip_id.in_([r[0] for r in rows]))
-        ).all()
-        for trip_id, partner_id in links:
-            partners[trip_id].append(partner_id)
+    # Asked even without trips: the yearly report runs the same statements whatever the records.
+    links = db.session.execute(
+        select(trip_partner.c.trip_id, trip_partner.c.partner_id).where(trip_partner.c.trip_id.in_([r[0] for r in rows]))
+    ).all()
+    for trip_id, partner_id in links:
+        partners[trip_id].append(partner_id)
     return [(r[0], year_of(r[1], r[2]), r[3], r[4], r[5], partners[r[0]]) for r in rows]
 
 

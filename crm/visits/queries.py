@@ -100,35 +100,37 @@ def open_visit_deadlines(owner_ids: Collection[int] | None, today: date, horizon
 # --- Statistics ---------------------------------------------------------------------------------
 
 
-def received_visits(first_year: int, last_year: int, academic: bool = False) -> list[tuple]:
+def received_visits(first_year: int, last_year: int, academic: bool = False, partner_id: int | None = None) -> list[tuple]:
     """(visit id, year, country, purpose, headcount, [partner ids]) of the visits received in the
     years (calendar years of arrival, or with `academic` academic years from 1 September: 2025
     means 2025-2026, for the yearly report); the country is the first partner's (else the head of
-    the delegation's nationality)."""
+    the delegation's nationality). With `partner_id`, only the visits from that partner."""
     start, end = (date(first_year, 9, 1), date(last_year + 1, 8, 31)) if academic else (date(first_year, 1, 1), date(last_year, 12, 31))
     year_of = academic_year_of if academic else (lambda day: day.year)
     headcount = select(VisitMember.visit_id, func.count().label("n")).group_by(VisitMember.visit_id).subquery()
     rows = db.session.execute(
         select(Visit.id, Visit.arrive_on, Visit.purpose_kind, func.coalesce(headcount.c.n, 0))
         .outerjoin(headcount, headcount.c.visit_id == Visit.id)
-        .where(Visit.archived_at.is_(None), Visit.arrive_on.between(start, end))
+        .where(Visit.archived_at.is_(None), Visit.arrive_on.between(start, end),
+               *([Visit.id.in_(select(visit_partner.c.visit_id).where(visit_partner.c.partner_id == partner_id))]
+                 if partner_id is not None else []))
     ).all()
     partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
     heads: dict[int, str] = {}
     ids = [row[0] for row in rows]
-    if ids:
-        for visit_id, partner_id, country in db.session.execute(
-            select(visit_partner.c.visit_id, Partner.id, Partner.country)
-            .join(Partner, Partner.id == visit_partner.c.partner_id)
-            .where(visit_partner.c.visit_id.in_(ids)).order_by(Partner.name)
-        ):
-            partners[visit_id].append((partner_id, country))
-        for visit_id, nationality in db.session.execute(
-            select(VisitMember.visit_id, VisitMember.nationality)
-            .where(VisitMember.visit_id.in_(ids), VisitMember.nationality.is_not(None))
-            .order_by(VisitMember.is_head.desc(), VisitMember.id)
-        ):
-            heads.setdefault(visit_id, nationality)
+    # Asked even without visits: the yearly report runs the same statements whatever the records.
+    for visit_id, linked_id, country in db.session.execute(
+        select(visit_partner.c.visit_id, Partner.id, Partner.country)
+        .join(Partner, Partner.id == visit_partner.c.partner_id)
+        .where(visit_partner.c.visit_id.in_(ids)).order_by(Partner.name)
+    ):
+        partners[visit_id].append((linked_id, country))
+    for visit_id, nationality in db.session.execute(
+        select(VisitMember.visit_id, VisitMember.nationality)
+        .where(VisitMember.visit_id.in_(ids), VisitMember.nationality.is_not(None))
+        .order_by(VisitMember.is_head.desc(), VisitMember.id)
+    ):
+        heads.setdefault(visit_id, nationality)
     result = []
     for visit_id, arrive_on, purpose, people in rows:
         linked = partners[visit_id]

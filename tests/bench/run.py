@@ -178,6 +178,7 @@ def requests_to_measure(app) -> list[tuple[str, str, dict]]:
         ("yearly report (last 3 years and this one)", "/reports", {}),
         ("yearly report (last 10 years)", "/reports?last=10", {}),
         ("yearly report Excel", "/reports/export.xlsx", {}),
+        ("international-influence table", "/reports/international-influence", {}),
     ]
 
 

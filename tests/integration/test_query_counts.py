@@ -45,7 +45,10 @@ REQUESTS = [
     ("/reports", {}),
     ("/reports?last=10&focus=outbound_students", {}),
     ("/reports/international-influence", {}),
+    ("/reports/international-influence.xlsx", {}),
+    ("/reports/export.xlsx", {}),
     ("/outcomes?category=teachers_trained", {}),
+    ("/outcomes", {}),
     ("/trips", {}),
     ("/trips/plan?year={trip_year}", {}),
     ("/trips/1", {}),
@@ -53,6 +56,9 @@ REQUESTS = [
     ("/visits", {}),
     ("/visits/1", {}),
 ]
+
+FIGURE_PAGES = {"/reports", "/reports?last=10&focus=outbound_students", "/reports/international-influence",
+                "/reports/international-influence.xlsx", "/reports/export.xlsx", "/agreements/{agreement_id}", "/outcomes"}
 
 
 def _statement_counts(tmp_path, name, sizes):
@@ -97,4 +103,8 @@ def test_statement_counts_do_not_grow_with_the_data(tmp_path):
     assert small == large
     # The partner's page gathers a section from each domain (one to three statements each).
     partner_page = small.pop(("/partners/{partner_id}", ()))
-    assert max(small.values()) <= 16 and partner_page <= 22
+    # Pages that show the office's figures read the records that count them (experts, trips, visits,
+    # programmes: crm/reports/sources.py, ten statements) when they changed since last read, else one
+    # statement; the partner's page reads its own records and everyone's (the first page asked here).
+    figures = {key: small.pop(key) for key in list(small) if key[0] in FIGURE_PAGES}
+    assert max(small.values()) <= 16 and max(figures.values()) <= 26 and partner_page <= 42
