@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.agreements.models import Agreement, agreement_partner
 from crm.extensions import db
@@ -19,7 +19,7 @@ QUEUE_CAP = 500
 def _loaded(statement: Select) -> Select:
     return statement.options(
         joinedload(Outcome.agreement), joinedload(Outcome.partner), joinedload(Outcome.school),
-        joinedload(Outcome.indicator), joinedload(Outcome.entered_by),
+        joinedload(Outcome.indicator), joinedload(Outcome.entered_by), selectinload(Outcome.evidence),
     )
 
 

@@ -116,11 +116,12 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
         .options(joinedload(Outcome.agreement).selectinload(Agreement.partners)).limit(RECORDS_CAP)
     ).unique().all()
     _table(records, [_("Year"), _("Category"), _("Detail"), _("Count"), _("Agreement"), _("Partners"), _("School"),
-                     _("Note / evidence"), _("Entered on")],
+                     _("Note / evidence"), _("Evidence files"), _("Entered on")],
            [[year_label(o.year), o.category.label, o.detail, o.count, o.agreement.title if o.agreement else None,
              "; ".join(p.name for p in o.agreement.partners) if o.agreement else (o.partner.name if o.partner else None),
-             o.school.name if o.school else None, o.note, o.created_at.date()] for o in outcomes],
-           [12, 36, 28, 10, 40, 40, 24, 60, 14])
+             o.school.name if o.school else None, o.note, "; ".join(e.original_name for e in o.evidence) or None,
+             o.created_at.date()] for o in outcomes],
+           [12, 36, 28, 10, 40, 40, 24, 60, 40, 14])
     return _bytes(workbook)
 
 
