@@ -136,7 +136,7 @@ class EvidenceForm(FlaskForm):
     """Attach one or more files that back an outcome's count."""
 
     files = MultipleFileField(
-        _l("Evidence files"),
+        _l("Add evidence files"),
         validators=[FileRequired(message=_l("Choose a file."))],
         description=_l("A scan of certificates, a list of students, a PDF: PDF, PNG or JPEG; several at once."),
     )
