@@ -1,5 +1,6 @@
 """Outcomes: entered in place on the agreement page (htmx) or on their own page (without
-JavaScript), listed as the records behind a report's figure, and approved by the office.
+JavaScript), listed as the records behind a report's figure, and approved by the office; their
+evidence files attached, downloaded and removed (crm/outcomes/evidence.py).
 
 Every change answers htmx with 204 and the `outcomesChanged` event (the agreement's outcomes
 section reloads itself), and a plain browser with a 303 back to the agreement page.

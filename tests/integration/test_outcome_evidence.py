@@ -12,27 +12,17 @@ from sqlalchemy import select
 
 from crm.agreements.models import Agreement
 from crm.audit.models import AuditEntry
-from crm.auth.models import Role, User
+from crm.auth.models import Role
 from crm.core.models import utcnow
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeEvidence, OutcomeStatus, report_year_of
-from crm.schools.models import School
+from tests.integration.test_outcomes_web import _liaison, schools  # noqa: F401 (schools is a fixture)
 
 HTMX = {"HX-Request": "true"}
 LAST_YEAR = report_year_of(date.today()) - 1
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n" + bytes(range(256)) * 4
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 HTML = b"<!doctype html><script>alert(1)</script>"
-
-
-@pytest.fixture
-def schools(app):
-    with app.app_context():
-        mech = School(name_zh="机械工程学院", name_en="School of Mechanical Engineering")
-        auto = School(name_zh="车辆工程学院", name_en="School of Automotive Engineering")
-        db.session.add_all([mech, auto])
-        db.session.commit()
-        return mech.id, auto.id
 
 
 @pytest.fixture
@@ -54,16 +44,6 @@ def _outcome(app, agreement_id, school_id=None, status=OutcomeStatus.APPROVED) -
 @pytest.fixture
 def outcome(app, agreement_id, schools):
     return _outcome(app, agreement_id, school_id=schools[0])
-
-
-def _liaison(app, make_user, school_id) -> User:
-    user = make_user(Role.LIAISON)
-    with app.app_context():
-        db.session.get(User, user.id).school_id = school_id
-        db.session.commit()
-    user.school_id = school_id
-    return user
-
 
 
 def attach(client, auth, outcome_id, *files, headers=None):
