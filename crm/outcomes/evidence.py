@@ -8,11 +8,13 @@ change sends a returned outcome back to the office, like an edit does.
 from __future__ import annotations
 
 from flask import abort
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from crm.core import uploads
 from crm.core.models import utcnow
 from crm.core.uploads import RefusedUpload, send_document  # noqa: F401
+from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeEvidence, OutcomeStatus
 
 
@@ -54,3 +56,17 @@ def attach_evidence(outcome: Outcome, files: list[FileStorage], user) -> list[Ou
 def remove_evidence(evidence: OutcomeEvidence, user) -> None:
     _touch(evidence.outcome, user)
     uploads.remove_document(evidence)
+
+
+def evidence_names(outcome_ids) -> dict[int, str]:
+    """The evidence files' names of these outcomes ("a.pdf; b.png"), for rows built without the
+    ORM (the report's Records sheet); one statement. Outcomes without evidence are left out."""
+    names: dict[int, list[str]] = {}
+    ids = list(outcome_ids)
+    if ids:
+        for outcome_id, name in db.session.execute(
+            select(OutcomeEvidence.outcome_id, OutcomeEvidence.original_name)
+            .where(OutcomeEvidence.outcome_id.in_(ids)).order_by(OutcomeEvidence.id)
+        ):
+            names.setdefault(outcome_id, []).append(name)
+    return {outcome_id: "; ".join(files) for outcome_id, files in names.items()}

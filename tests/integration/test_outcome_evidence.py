@@ -15,6 +15,7 @@ from crm.audit.models import AuditEntry
 from crm.auth.models import Role
 from crm.core.models import utcnow
 from crm.extensions import db
+from crm.outcomes.evidence import evidence_names
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeEvidence, OutcomeStatus, report_year_of
 from tests.integration.test_outcomes_web import _liaison, schools  # noqa: F401 (schools is a fixture)
 
@@ -207,6 +208,8 @@ def test_the_reports_records_sheet_names_the_evidence_files(app, client, auth, o
     header = [cell.value for cell in records[1]]
     column = header.index("Evidence files")
     assert records[2][column].value == "'=cmd.pdf; students.png"
+    with app.app_context():
+        assert evidence_names([outcome.id, outcome.id + 1]) == {outcome.id: "=cmd.pdf; students.png"}
 
 
 def test_an_archived_agreements_evidence_is_out_of_sight(app, client, auth, outcome, agreement_id):
