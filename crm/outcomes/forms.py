@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileRequired, MultipleFileField
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -129,3 +130,14 @@ class QuotaForm(FlaskForm):
 
 class QuotaRemoveForm(VersionedForm):
     submit = SubmitField(_l("Remove"))
+
+
+class EvidenceForm(FlaskForm):
+    """Attach one or more files that back an outcome's count."""
+
+    files = MultipleFileField(
+        _l("Add evidence files"),
+        validators=[FileRequired(message=_l("Choose a file."))],
+        description=_l("A scan of certificates, a list of students, a PDF: PDF, PNG or JPEG; several at once."),
+    )
+    submit = SubmitField(_l("Attach"))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.enums import LabelledEnum, enum_column
 from crm.core.models import Audited, Timestamped, Versioned
+from crm.core.uploads import DocumentColumns
 from crm.extensions import db
 from crm.schools.models import School  # a real import: the mapper needs it, schools import nothing back
 
@@ -160,14 +161,37 @@ class Outcome(Audited, Timestamped, Versioned, db.Model):
     indicator: Mapped[Indicator | None] = relationship()
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    evidence: Mapped[list[OutcomeEvidence]] = relationship(
+        back_populates="outcome", order_by="OutcomeEvidence.id"
+    )
 
     @property
     def year_label(self) -> str:
         return year_label(self.year)
 
     @property
+    def is_archived(self) -> bool:
+        """An outcome is out of sight with its archived agreement (crm.core.uploads.document_or_404 asks)."""
+        return self.agreement is not None and self.agreement.is_archived
+
+    @property
     def is_approved(self) -> bool:
         return self.status == OutcomeStatus.APPROVED
+
+
+class OutcomeEvidence(DocumentColumns, Audited, db.Model):
+    """A file that backs an outcome's count: a scan of certificates, a list of students, a PDF.
+    The file lives in UPLOAD_FOLDER under `stored_name` (crm/core/uploads.py)."""
+
+    __tablename__ = "outcome_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(sa.ForeignKey("outcome.id"), index=True)
+
+    outcome: Mapped[Outcome] = relationship(back_populates="evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Quota(Audited, Timestamped, Versioned, db.Model):

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.agreements.models import Agreement, agreement_partner
 from crm.extensions import db
+from crm.outcomes.evidence import evidence_names
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, Quota
 from crm.partners.models import Partner
 from crm.schools.models import School
@@ -20,7 +21,7 @@ QUEUE_CAP = 500
 def _loaded(statement: Select) -> Select:
     return statement.options(
         joinedload(Outcome.agreement), joinedload(Outcome.partner), joinedload(Outcome.school),
-        joinedload(Outcome.indicator), joinedload(Outcome.entered_by),
+        joinedload(Outcome.indicator), joinedload(Outcome.entered_by), selectinload(Outcome.evidence),
     )
 
 
@@ -171,15 +172,16 @@ class OutcomeRecord:
     partners: str | None
     school: str | None
     note: str | None
+    evidence: str | None  # the evidence files' names
     created_at: datetime
 
 
 def outcome_records(f: OutcomeFilter, limit: int) -> tuple[list[OutcomeRecord], int]:
     """The first `limit` outcomes of the filter as plain rows, and how many there are in all
-    (4 statements: the rows with their agreement and partner, the agreements' partners, the
-    schools, the count)."""
+    (5 statements: the rows with their agreement and partner, the agreements' partners, the
+    schools, the evidence files' names, the count)."""
     rows = db.session.execute(
-        select(Outcome.year, Outcome.category, Outcome.detail, Outcome.count, Outcome.agreement_id, Agreement.title,
+        select(Outcome.id, Outcome.year, Outcome.category, Outcome.detail, Outcome.count, Outcome.agreement_id, Agreement.title,
                Partner.name, Outcome.school_id, Outcome.note, Outcome.created_at)
         .outerjoin(Agreement, Agreement.id == Outcome.agreement_id).outerjoin(Partner, Partner.id == Outcome.partner_id)
         .where(*_conditions(f)).order_by(*ORDER).limit(limit)
@@ -192,11 +194,12 @@ def outcome_records(f: OutcomeFilter, limit: int) -> tuple[list[OutcomeRecord], 
     ):
         names[agreement_id].append(name)
     schools = {school.id: school.name for school in db.session.scalars(select(School))}
+    evidence = evidence_names(row.id for row in rows)
     total = db.session.scalar(select(func.count()).select_from(Outcome).where(*_conditions(f)))
     return [
         OutcomeRecord(row.year, row.category, row.detail, row.count, row.title,
                       "; ".join(names[row.agreement_id]) if row.agreement_id else row.name,
-                      schools.get(row.school_id), row.note, row.created_at)
+                      schools.get(row.school_id), row.note, evidence.get(row.id), row.created_at)
         for row in rows
     ], total
 

@@ -1,5 +1,6 @@
 """Outcomes: entered in place on the agreement page (htmx) or on their own page (without
-JavaScript), listed as the records behind a report's figure, and approved by the office.
+JavaScript), listed as the records behind a report's figure, and approved by the office; their
+evidence files attached, downloaded and removed (crm/outcomes/evidence.py).
 
 Every change answers htmx with 204 and the `outcomesChanged` event (the agreement's outcomes
 section reloads itself), and a plain browser with a 303 back to the agreement page.
@@ -14,22 +15,33 @@ from sqlalchemy import select
 
 from crm.agreements.forms import optional_int
 from crm.auth.permissions import editor_required
-from crm.core.forms import apply_form
+from crm.core.forms import ConfirmForm, apply_form
 from crm.core.navigation import nav_item
 from crm.core.pagination import paginate
 from crm.core.models import utcnow
+from crm.core.uploads import document_or_404
 from crm.extensions import db, htmx
 from crm.outcomes.access import may_change, outcome_writer_required, status_for_new_entry
 from crm.outcomes.forms import (
     OUTCOME_FIELDS,
     ApproveForm,
+    EvidenceForm,
     OutcomeEditForm,
     OutcomeForm,
     QuotaForm,
     QuotaRemoveForm,
     ReturnForm,
 )
-from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, Quota, report_year_of, year_label
+from crm.outcomes.evidence import RefusedUpload, attach_evidence, remove_evidence, send_document
+from crm.outcomes.models import (
+    Outcome,
+    OutcomeCategory,
+    OutcomeEvidence,
+    OutcomeStatus,
+    Quota,
+    report_year_of,
+    year_label,
+)
 from crm.outcomes.queries import (
     OutcomeFilter,
     agreement_sums,
@@ -68,7 +80,7 @@ def _agreement_or_404(agreement_id: int):
 
 def _outcome_or_404(outcome_id: int) -> Outcome:
     outcome = db.get_or_404(Outcome, outcome_id)
-    if outcome.agreement is not None and outcome.agreement.is_archived:
+    if outcome.is_archived:
         abort(404)
     return outcome
 
@@ -88,10 +100,15 @@ def _refuse_other_school(form: OutcomeForm) -> None:
         abort(403)
 
 
-def _back(outcome_or_agreement_id):
-    if outcome_or_agreement_id is None:
-        return redirect(url_for("outcomes.mine" if not current_user.can_edit else "outcomes.index"), 303)
-    return redirect(url_for("agreements.show", agreement_id=outcome_or_agreement_id, _anchor=SECTION_ID), 303)
+def back_url(agreement_id: int | None) -> str:
+    """Where a change of an outcome leads back to: its agreement's outcomes, or the outcome lists."""
+    if agreement_id is None:
+        return url_for("outcomes.mine" if not current_user.can_edit else "outcomes.index")
+    return url_for("agreements.show", agreement_id=agreement_id, _anchor=SECTION_ID)
+
+
+def _back(agreement_id: int | None):
+    return redirect(back_url(agreement_id), 303)
 
 
 def _changed(agreement_id: int | None, message: str):
@@ -210,6 +227,73 @@ def edit(outcome_id: int):
     if htmx.target == row_id(outcome):
         return render_template("outcomes/_row_form.html", outcome=outcome, form=form), status
     return render_template("outcomes/form.html", agreement=outcome.agreement, outcome=outcome, form=form), status
+
+
+# --- evidence files ----------------------------------------------------------------------------
+
+
+def _changeable_or_403(outcome_id: int) -> Outcome:
+    outcome = _outcome_or_404(outcome_id)
+    if not may_change(current_user, outcome):
+        abort(403)
+    return outcome
+
+
+def _evidence_page(outcome: Outcome, form: EvidenceForm, status: int = 200):
+    """The outcome's evidence: in place of its row (htmx) or on a page of its own."""
+    template = "outcomes/_row_evidence.html" if htmx.target == row_id(outcome) else "outcomes/evidence.html"
+    return render_template(template, outcome=outcome, form=form, back=back_url(outcome.agreement_id),
+                           can_change=may_change(current_user, outcome)), status
+
+
+def _evidence_form(outcome: Outcome) -> EvidenceForm:
+    return EvidenceForm(prefix=f"evidence-{outcome.id}")
+
+
+@bp.get("/<int:outcome_id>/evidence")
+@outcome_writer_required
+def evidence(outcome_id: int):
+    outcome = _changeable_or_403(outcome_id)
+    return _evidence_page(outcome, _evidence_form(outcome))
+
+
+@bp.post("/<int:outcome_id>/evidence")
+@outcome_writer_required
+def attach(outcome_id: int):
+    outcome = _changeable_or_403(outcome_id)
+    form = _evidence_form(outcome)
+    if form.validate_on_submit():
+        try:
+            stored = attach_evidence(outcome, form.files.data, current_user)
+        except RefusedUpload as refusal:
+            form.files.errors.append(str(refusal))
+        else:
+            if htmx:
+                return _evidence_page(outcome, _evidence_form(outcome))
+            flash(_("%(names)s attached.", names=", ".join(e.original_name for e in stored)), "success")
+            return redirect(url_for("outcomes.evidence", outcome_id=outcome.id), 303)
+    return _evidence_page(outcome, form, 422)
+
+
+@bp.get("/evidence/<int:evidence_id>")
+def download_evidence(evidence_id: int):
+    return send_document(document_or_404(OutcomeEvidence, evidence_id, "outcome"))
+
+
+@bp.route("/evidence/<int:evidence_id>/remove", methods=["GET", "POST"])
+@outcome_writer_required
+def remove_evidence_file(evidence_id: int):
+    evidence_file = document_or_404(OutcomeEvidence, evidence_id, "outcome")
+    outcome = _changeable_or_403(evidence_file.outcome_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = evidence_file.original_name
+        remove_evidence(evidence_file, current_user)
+        if htmx:
+            return _evidence_page(outcome, _evidence_form(outcome))
+        flash(_("%(name)s was removed.", name=name), "success")
+        return redirect(url_for("outcomes.evidence", outcome_id=outcome.id), 303)
+    return render_template("outcomes/remove_evidence.html", form=form, evidence=evidence_file, outcome=outcome)
 
 
 # --- the records behind a figure -------------------------------------------------------------

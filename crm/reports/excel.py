@@ -117,11 +117,11 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
 
     sheet = workbook.create_sheet(_sheet_title(_("Records")))
     _table(sheet, [_("Year"), _("Category"), _("Detail"), _("Count"), _("Counted"), _("Agreement"), _("Partners"), _("School"),
-                   _("Note / evidence"), _("Entered on")],
+                   _("Note / evidence"), _("Evidence files"), _("Entered on")],
            [[year_label(r.year), r.category.label, r.detail, r.count,
              _("no: the records count this year") if (r.category.value, r.year) in report.record_years else _("yes"),
-             r.agreement, r.partners, r.school, r.note, r.created_at.date()] for r in records],
-           [12, 36, 28, 10, 16, 40, 40, 24, 60, 14])
+             r.agreement, r.partners, r.school, r.note, r.evidence, r.created_at.date()] for r in records],
+           [12, 36, 28, 10, 16, 40, 40, 24, 60, 40, 14])
     return _bytes(workbook)
 
 

@@ -21,7 +21,7 @@ from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.imports.models import BatchStatus, ImportBatch
 from crm.interactions.models import Interaction, InteractionKind
-from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, OutcomeStatus, Quota
+from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, OutcomeEvidence, OutcomeStatus, Quota
 from crm.partners.models import Partner, PartnerKind
 from crm.schools.models import School
 from crm.proposals.models import Proposal, ProposalStage
@@ -96,13 +96,16 @@ def office(app, make_user):
         outcome = Outcome(agreement=agreement, school=school, year=today.year - 1, category=OutcomeCategory.CERTIFICATES_EARNED,
                           count=5, status=OutcomeStatus.PENDING)
         quota = Quota(agreement=agreement, category=OutcomeCategory.CERTIFICATES_EARNED, per_year=10)
+        (folder / "fedcba9876543210.pdf").write_bytes(PDF)
+        evidence = OutcomeEvidence(outcome=outcome, original_name="certificates.pdf", stored_name="fedcba9876543210.pdf",
+                                   content_type="application/pdf", size=len(PDF), sha256="0" * 64)
         trip = Trip(title="Delegation to Holmesglen", year=2026, country="AU", partners=[partner],
                     members=[TripMember(name="Li Wei", is_leader=True)], legs=[TripLeg(country="AU", partner=partner)])
         visit = Visit(title="Holmesglen delegation", arrive_on=today, leave_on=today, partners=[partner],
                       members=[VisitMember(name="Jane Doe")], schedule=[ScheduleItem(day=today, kind="meeting", what="Talks")])
         batch = ImportBatch(kind="partners", file_name="partners.xlsx", status=BatchStatus.PREVIEW, created_by_id=staff.id)
         db.session.add_all([partner, archived, contact, agreement, document, interaction, follow_up, proposal,
-                            school, indicator, outcome, quota, trip, visit, batch])
+                            school, indicator, outcome, evidence, quota, trip, visit, batch])
         extra = _consortium_expert_programme(partner, folder, today)
         db.session.add_all(extra.values())
         db.session.commit()
@@ -110,7 +113,7 @@ def office(app, make_user):
             "partner_id": partner.id, "archived_partner_id": archived.id, "contact_id": contact.id,
             "agreement_id": agreement.id, "document_id": document.id, "interaction_id": interaction.id,
             "follow_up_id": follow_up.id, "proposal_id": proposal.id, "user_id": staff.id,
-            "staff_id": staff.id, "batch_id": batch.id, "outcome_id": outcome.id, "quota_id": quota.id, "school_id": school.id,
+            "staff_id": staff.id, "batch_id": batch.id, "outcome_id": outcome.id, "evidence_id": evidence.id, "quota_id": quota.id, "school_id": school.id,
             "indicator_id": indicator.id, "trip_id": trip.id, "member_id": trip.members[0].id, "leg_id": trip.legs[0].id,
             "visit_id": visit.id, "item_id": visit.schedule[0].id,
             **{f"{name}_id": record.id for name, record in extra.items()},
