@@ -87,3 +87,25 @@ class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     @property
     def display_name(self) -> str:
         return f"{self.name} ({self.local_name})" if self.local_name else self.name
+
+
+class PartnerSearch(db.Model):
+    """A partner's search document: what the partner search (crm/partners/search.py) matches
+    words against, casefolded. Kept current by crm/partners/search_index.py; never edited."""
+
+    __tablename__ = "partner_search"
+    __table_args__ = (
+        # PostgreSQL: a trigram index that serves LIKE '%word%' on either column (pg_trgm).
+        sa.Index(
+            "ix_partner_search_trigram", "document", "contacts", postgresql_using="gin",
+            postgresql_ops={"document": "gin_trgm_ops", "contacts": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    partner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    # Names in every script, short name, city and tags, one per line.
+    document: Mapped[str] = mapped_column(sa.Text, default="")
+    # The active contacts' names and e-mails, one per line (erased and former contacts: none).
+    contacts: Mapped[str] = mapped_column(sa.Text, default="")
