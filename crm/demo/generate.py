@@ -22,6 +22,7 @@ from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_contact, interaction_user
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, academic_year_of
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag, partner_tag
+from crm.partners.search_index import rebuild_documents
 from crm.proposals.models import Proposal, ProposalStage, ProposalStageChange, ProposedBy
 
 BATCH = 5_000
@@ -114,6 +115,7 @@ def generate(sizes: Sizes = Sizes(), seed: int = 2026, today: date | None = None
     _bulk(Outcome, outcome_rows)
     international = generate_international(seed + 14, today, partner_ids, users, now)
     delegations = generate_delegations(db, rng, today, [(pid, row["country"]) for pid, row in zip(partner_ids, partner_rows, strict=True)], users, now)
+    rebuild_documents()  # the partner search index (bulk inserts pass its session hook by)
     db.session.commit()
     return {**international, **delegations, "users": len(users), "partners": len(partner_ids), "contacts": len(contact_ids),
             "agreements": len(agreement_ids), "interactions": len(interaction_ids),
