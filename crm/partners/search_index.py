@@ -46,6 +46,7 @@ FTS_TABLE = "partner_search_fts"
 TRIGRAM_INDEX = "ix_partner_search_trigram"  # PostgreSQL only (models.PartnerSearch)
 TRIGRAM = 3  # the trigram index finds words of at least this many characters
 CHUNK = 500  # partners per statement when documents are built
+FORMER_PARTNERS = "search_index_former_partners"  # session.info: partners that contacts leave
 
 # Attributes whose change changes a document.
 PARTNER_FIELDS = ("name", "local_name", "short_name", "city", "tags")
@@ -213,37 +214,59 @@ def _changed(obj, keys: tuple[str, ...]) -> bool:
     return any(attrs[key].history.has_changes() for key in keys)
 
 
-def _former_partner_ids(contact: Contact) -> set[int]:
-    """The partner a contact belonged to before this flush (a merge moves contacts)."""
-    attrs = inspect(contact).attrs
-    ids = {value for value in attrs["partner_id"].history.deleted if value is not None}
-    ids |= {partner.id for partner in attrs["partner"].history.deleted if partner is not None}
+def _partners_of(contact: Contact, unknown: list[int]) -> set[int]:
+    """The partner a contact belongs to, and the one it belonged to when that was loaded. Read
+    without loading anything inside the flush: a contact whose partner is not loaded goes to
+    `unknown` (its id), to be looked up in one statement."""
+    state = inspect(contact)
+    ids = set()
+    if "partner_id" in state.dict:
+        ids.add(state.dict["partner_id"])
+    elif state.key is not None:
+        unknown.append(state.key[1][0])
+    for key in ("partner_id", "partner"):
+        history = state.attrs[key].history
+        for value in (*history.added, *history.deleted):
+            ids.add(value.id if isinstance(value, Partner) else value)
     return ids
 
 
+def _remember_former_partners(session: Session, flush_context, instances) -> None:
+    """Before a flush moves contacts to another partner (a merge), note the partners they leave:
+    the attribute history knows them only where the old partner had been loaded."""
+    moved = [obj.id for obj in session.dirty
+             if isinstance(obj, Contact) and obj.id is not None and _changed(obj, ("partner_id", "partner"))]
+    if moved:
+        session.info.setdefault(FORMER_PARTNERS, set()).update(session.connection().scalars(
+            select(Contact.partner_id).where(Contact.id.in_(moved))))
+
+
 def changed_partner_ids(session: Session) -> set[int]:
-    """The partners whose documents this flush changed."""
+    """The partners whose documents the session's pending changes (or, in the flush hook, the
+    flush's changes) touch."""
     ids: set[int] = set()
+    unknown: list[int] = []  # contacts whose partner is not loaded
     for obj in session.new:
         if isinstance(obj, Partner):
             ids.add(obj.id)
         elif isinstance(obj, Contact):
-            ids.add(obj.partner_id)
+            ids |= _partners_of(obj, unknown)
     for obj in session.dirty:
         if isinstance(obj, Partner) and _changed(obj, PARTNER_FIELDS):
             ids.add(obj.id)
         elif isinstance(obj, Contact) and _changed(obj, CONTACT_FIELDS):
-            ids.add(obj.partner_id)
-            ids |= _former_partner_ids(obj)
+            ids |= _partners_of(obj, unknown)
         elif isinstance(obj, Tag) and _changed(obj, ("name",)):
             ids.update(session.connection().scalars(
                 select(partner_tag.c.partner_id).where(partner_tag.c.tag_id == obj.id)))
     for obj in session.deleted:
         if isinstance(obj, Partner):
-            ids.add(obj.id)
+            ids.add(inspect(obj).key[1][0])  # its row is gone: never load it
         elif isinstance(obj, Contact):
-            ids.add(obj.partner_id)
-            ids |= _former_partner_ids(obj)
+            ids |= _partners_of(obj, unknown)
+    if unknown:
+        ids.update(session.connection().scalars(select(Contact.partner_id).where(Contact.id.in_(unknown))))
+    ids |= session.info.pop(FORMER_PARTNERS, set())
     ids.discard(None)
     return ids
 
@@ -265,6 +288,7 @@ def register_search_index() -> None:
     """The session hook, and the trigram table created and dropped with `partner_search`
     (`db.create_all()`; the migration does the same). PostgreSQL gets pg_trgm first."""
     if not event.contains(Session, "after_flush", _refresh_changed_documents):
+        event.listen(Session, "before_flush", _remember_former_partners)
         event.listen(Session, "after_flush", _refresh_changed_documents)
     if not event.contains(_table, "after_create", _create_fts_with_table):
         event.listen(_table, "before_create", _create_trigram_extension)
