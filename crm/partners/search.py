@@ -24,6 +24,7 @@ shorter ones such as 德国 or 重庆); `%` and `_` typed by a user match themse
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.expression import ColumnElement
@@ -49,16 +50,21 @@ def countries_named(term: str) -> set[str]:
     "Deutschland"), or the start of a name for three or more letters or two or more Chinese
     characters ("germ" → DE). One Chinese character or two letters that are no code: none."""
     text = " ".join((term or "").split()).casefold()
-    if not text:
-        return set()
+    return set(_countries_named(text)) if text else set()
+
+
+@lru_cache(maxsize=4096)
+def _countries_named(text: str) -> frozenset[str]:
+    # The spellings are fixed for the process: each text is looked up once (a scan of ~250
+    # countries' names costs milliseconds, and every search asks at least twice).
     if is_country_code(text):
-        return {text.upper()}
+        return frozenset({text.upper()})
     prefix_ok = len(text) >= 3 or (len(text) >= 2 and not text.isascii())
-    return {
+    return frozenset(
         code
         for code, names in country_spellings().items()
         if text in names or (prefix_ok and any(name.startswith(text) for name in names))
-    }
+    )
 
 
 def contains_text(column, word: str) -> ColumnElement[bool]:
