@@ -1,4 +1,4 @@
-"""partner search documents: a search document per partner, with a trigram index
+"""partner search documents: a search document per partner, with a trigram index; partner list indexes
 
 SQLite: an FTS5 table with the trigram tokenizer over the documents (kept in step by triggers).
 PostgreSQL: the pg_trgm extension (created if missing: a DBA creates it once where the app's
@@ -38,12 +38,17 @@ def upgrade():
                         postgresql_using='gin',
                         postgresql_ops={'document': 'gin_trgm_ops', 'contacts': 'gin_trgm_ops'})
     rebuild_documents(bind)  # on SQLite, creates the FTS5 table and its triggers too
+    # The partner list: country counts from an index alone, the first page by name unsorted.
+    op.create_index('ix_partner_archived_at_country', 'partner', ['archived_at', 'country'], unique=False)
+    op.create_index('ix_partner_archived_at_name', 'partner', ['archived_at', sa.text('lower(name)'), 'id'], unique=False)
 
 
 def downgrade():
     from crm.partners.search_index import TRIGRAM_INDEX, drop_fts
 
     bind = op.get_bind()
+    op.drop_index('ix_partner_archived_at_name', table_name='partner')
+    op.drop_index('ix_partner_archived_at_country', table_name='partner')
     drop_fts(bind)
     if bind.dialect.name == 'postgresql':
         op.drop_index(TRIGRAM_INDEX, table_name='partner_search')
