@@ -13,7 +13,7 @@ from crm.core.backup import backup_command
 from crm.demo.cli import demo_cli
 from crm.extensions import db
 from crm.imports.cli import import_cli
-from crm.partners.search_index import search_cli
+from crm.partners.cli import search_cli
 from crm.reminders.cli import reminders_cli
 
 FIRST_ADMIN_EMAIL = "admin@cqipc.edu.cn"

@@ -20,7 +20,7 @@ session hook `_refresh_changed_documents` (listening to the same event as the au
 same way) rebuilds the document of every partner whose names, city or tags changed, or whose
 contact was added, edited, deactivated, erased or moved to another partner (a merge). Rows
 written around the ORM (crm/demo/generate.py's bulk inserts) call `rebuild_documents()`;
-`flask search rebuild` does the same from a terminal.
+`flask search rebuild` (crm/partners/cli.py) does the same from a terminal.
 """
 from __future__ import annotations
 
@@ -29,8 +29,6 @@ import sqlite3
 from collections.abc import Iterable
 from functools import lru_cache
 
-import click
-from flask.cli import AppGroup
 from sqlalchemy import column, event, func, inspect, insert, literal_column, or_, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -305,16 +303,3 @@ def create_trigram_extension(connection: Connection) -> None:
     """pg_trgm, which the index needs. An app user that may not create extensions needs a DBA to
     run `CREATE EXTENSION pg_trgm` in the database once (README: Production deployment)."""
     connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-
-
-# --- flask search rebuild --------------------------------------------------------------------
-
-search_cli = AppGroup("search", help="The partner search index.")
-
-
-@search_cli.command("rebuild")
-def rebuild_command():
-    """Build every partner's search document anew (after writing rows around the app)."""
-    count = rebuild_documents()
-    db.session.commit()
-    click.echo(f"Search documents rebuilt for {count} partners.")
