@@ -13,6 +13,7 @@ from crm.core.backup import backup_command
 from crm.demo.cli import demo_cli
 from crm.extensions import db
 from crm.imports.cli import import_cli
+from crm.partners.cli import search_cli
 from crm.reminders.cli import reminders_cli
 
 FIRST_ADMIN_EMAIL = "admin@cqipc.edu.cn"
@@ -52,3 +53,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(import_cli)
+    app.cli.add_command(search_cli)

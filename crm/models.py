@@ -7,7 +7,7 @@ from crm.followups.models import FollowUp  # noqa: F401
 from crm.imports.models import ImportBatch, ImportRow  # noqa: F401
 from crm.interactions.models import Interaction  # noqa: F401
 from crm.outcomes.models import Indicator, Outcome, Quota  # noqa: F401
-from crm.partners.models import Partner, Tag  # noqa: F401
+from crm.partners.models import Partner, PartnerSearch, Tag  # noqa: F401
 from crm.proposals.models import Proposal, ProposalStageChange  # noqa: F401
 from crm.schools.models import School  # noqa: F401
 from crm.reminders.models import ReminderDigest  # noqa: F401

@@ -89,8 +89,12 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
-
     connectable = get_engine()
+    # The search index's FTS5 tables (SQLite) and trigram index (PostgreSQL) are compared only
+    # where they belong (crm/partners/search_index.py).
+    from crm.partners.search_index import schema_comparison_filter
+
+    conf_args["include_object"] = schema_comparison_filter(connectable.dialect.name)
 
     with connectable.connect() as connection:
         context.configure(

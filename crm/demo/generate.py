@@ -27,6 +27,7 @@ from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_contact, interaction_user
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, academic_year_of
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag, partner_tag
+from crm.partners.search_index import rebuild_documents
 from crm.proposals.models import Proposal, ProposalStage, ProposalStageChange, ProposedBy
 
 
@@ -99,6 +100,7 @@ def after_rows_are_in() -> None:
     """Steps that derive from the generated rows, run once all of them are in and before the
     commit and the statistics (so that ANALYZE sees what they write): e.g. stored derived
     columns' recompute, the search index's rebuild. One call each, in the owner module."""
+    rebuild_documents()  # the partner search index (Core inserts pass its session hook by)
 
 
 def _insert_everything(connection, sizes: Sizes, seed: int, today: date) -> dict[str, int]:

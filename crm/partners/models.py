@@ -53,6 +53,12 @@ class Tag(db.Model):
 
 class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     __tablename__ = "partner"
+    __table_args__ = (
+        # The list of live partners: its country counts from the index alone, and its first
+        # page by name without sorting every partner.
+        sa.Index("ix_partner_archived_at_country", "archived_at", "country"),
+        sa.Index("ix_partner_archived_at_name", "archived_at", sa.func.lower(sa.literal_column("name")), "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), index=True)
@@ -87,3 +93,25 @@ class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     @property
     def display_name(self) -> str:
         return f"{self.name} ({self.local_name})" if self.local_name else self.name
+
+
+class PartnerSearch(db.Model):
+    """A partner's search document: what the partner search (crm/partners/search.py) matches
+    words against, casefolded. Kept current by crm/partners/search_index.py; never edited."""
+
+    __tablename__ = "partner_search"
+    __table_args__ = (
+        # PostgreSQL: a trigram index that serves LIKE '%word%' on either column (pg_trgm).
+        sa.Index(
+            "ix_partner_search_trigram", "document", "contacts", postgresql_using="gin",
+            postgresql_ops={"document": "gin_trgm_ops", "contacts": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    partner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    # Names in every script, short name, city and tags, one per line.
+    document: Mapped[str] = mapped_column(sa.Text, default="")
+    # The active contacts' names and e-mails, one per line (erased and former contacts: none).
+    contacts: Mapped[str] = mapped_column(sa.Text, default="")

@@ -57,8 +57,6 @@ def filter_conditions(filters: PartnerFilters, *, with_country: bool = True) -> 
     ]
     if (condition := search_condition(filters.q)) is not None:
         conditions.append(condition)
-    if with_country and filters.country:
-        conditions.append(Partner.country == filters.country)
     if filters.kind:
         conditions.append(Partner.kind == filters.kind)
     if filters.status:
@@ -71,7 +69,11 @@ def filter_conditions(filters: PartnerFilters, *, with_country: bool = True) -> 
         conditions.append(Partner.owner_id == filters.owner_id)
     if filters.quiet:
         conditions.append(quiet_condition())
-    return conditions
+    return conditions + _country_condition(filters) if with_country else conditions
+
+
+def _country_condition(filters: PartnerFilters) -> list[ColumnElement[bool]]:
+    return [Partner.country == filters.country] if filters.country else []
 
 
 def _country_rank(codes: list[str]):
@@ -110,37 +112,48 @@ class PartnerPage:
         return self.page + 1
 
 
-def partner_rows_statement(filters: PartnerFilters, countries_present: list[str] | None = None):
-    """Partners with their three computed columns, filtered and sorted (one statement)."""
+def _order(filters: PartnerFilters, countries_present: list[str] | None, last_contact, renewal) -> list:
+    name_order = [func.lower(Partner.name), Partner.id]
+    if filters.sort == "country":
+        return [_country_rank(countries_present or []), *name_order]
+    if filters.sort == "last_contact":
+        return [last_contact.desc().nulls_last(), *name_order]
+    if filters.sort == "renewal":
+        return [renewal.asc().nulls_last(), *name_order]
+    return name_order
+
+
+def partner_rows_statement(filters: PartnerFilters, countries_present: list[str] | None = None,
+                           limit: int | None = None, offset: int = 0, conditions=None):
+    """Partners with their three computed columns, filtered and sorted (one statement).
+
+    With `limit`, the page's partners are chosen first (filtered, sorted, cut) and the computed
+    columns worked out for those rows only, not for every partner that matches. `conditions`:
+    `filter_conditions(filters)` when the caller has them already.
+    """
     active = in_force_count_of_partner(filters.today).label("active_agreements")
     last_contact = last_contact_at().label("last_contact")
     renewal = next_act_by_of_partner(filters.today).label("next_renewal")
-    statement = (
-        select(Partner, active, last_contact, renewal)
-        .options(joinedload(Partner.owner))
-        .where(*filter_conditions(filters))
-    )
-    name_order = (func.lower(Partner.name), Partner.id)
-    if filters.sort == "country":
-        statement = statement.order_by(_country_rank(countries_present or []), *name_order)
-    elif filters.sort == "last_contact":
-        statement = statement.order_by(last_contact.desc().nulls_last(), *name_order)
-    elif filters.sort == "renewal":
-        statement = statement.order_by(renewal.asc().nulls_last(), *name_order)
-    else:
-        statement = statement.order_by(*name_order)
-    return statement
+    conditions = filter_conditions(filters) if conditions is None else conditions
+    order = _order(filters, countries_present, last_contact, renewal)
+    statement = select(Partner, active, last_contact, renewal).options(joinedload(Partner.owner))
+    if limit is None:
+        return statement.where(*conditions).order_by(*order)
+    page = select(Partner.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
+    return statement.where(Partner.id.in_(page)).order_by(*order)
 
 
 def _rows(statement) -> list[PartnerRow]:
     return [PartnerRow(partner, count or 0, last, renewal) for partner, count, last, renewal in db.session.execute(statement)]
 
 
-def country_facets(filters: PartnerFilters) -> list[tuple[str, int]]:
-    """(country code, number of partners) under every filter but the country, most partners first."""
+def country_facets(filters: PartnerFilters, conditions=None) -> list[tuple[str, int]]:
+    """(country code, number of partners) under every filter but the country, most partners
+    first. `conditions`: `filter_conditions(filters, with_country=False)` when the caller has them."""
+    conditions = filter_conditions(filters, with_country=False) if conditions is None else conditions
     statement = (
         select(Partner.country, func.count(Partner.id))
-        .where(*filter_conditions(filters, with_country=False))
+        .where(*conditions)
         .group_by(Partner.country)
         .order_by(func.count(Partner.id).desc(), Partner.country)
     )
@@ -148,19 +161,22 @@ def country_facets(filters: PartnerFilters) -> list[tuple[str, int]]:
 
 
 def partner_page(filters: PartnerFilters, page: int, per_page: int) -> PartnerPage | None:
-    """One page of the list with its total and country facets: three statements, whatever the size.
+    """One page of the list with its total and country facets: two statements, whatever the
+    size (the search is answered by the search index: crm/partners/search_index.py).
 
     None when `page` lies past the last page.
     """
-    facets = country_facets(filters)
+    conditions = filter_conditions(filters, with_country=False)
+    facets = country_facets(filters, conditions)
     if filters.country:
         total = next((count for code, count in facets if code == filters.country), 0)
     else:
         total = sum(count for _code, count in facets)
     if page > 1 and (page - 1) * per_page >= total:
         return None
-    statement = partner_rows_statement(filters, [code for code, _count in facets])
-    rows = _rows(statement.limit(per_page).offset((page - 1) * per_page))
+    statement = partner_rows_statement(filters, [code for code, _count in facets], per_page, (page - 1) * per_page,
+                                       conditions + _country_condition(filters))
+    rows = _rows(statement)
     return PartnerPage(rows=rows, total=total, page=page, per_page=per_page, facets=facets)
 
 

@@ -8,30 +8,32 @@ A word matches
   ("Germany", "德国", "Deutschland"); three or more letters or two or more Chinese characters
   also match the start of a name ("germ", "德意"). The whole term may name a country too
   ("United Kingdom", "Hong Kong").
-- text: anywhere in the partner's names, city, tags, or its contacts' names and e-mails; so
-  "德" alone finds the names containing 德 (one Chinese character is a word, never a country).
+- text: anywhere in the partner's names, city, tags, or its active contacts' names and
+  e-mails, ignoring case; so "德" alone finds the names containing 德 (one Chinese character is
+  a word, never a country). An erased or former contact's name finds nothing.
 
 A two-letter word that is a country code ("DE", "at", "CN") means that country: it is not
 searched inside names (where "de" is in "Academy" and "Hiroshima Daigaku"); it still matches a
 partner whose short name is exactly those two letters. Two letters that are no country code
 ("NU", "ab") are searched as text.
 
-Search is a plain `LIKE '%word%'` scan (case-insensitive, `%` and `_` typed by a user match
-themselves): most Chinese words are one or two characters (德国, 重庆), which a trigram index
-cannot match, and a scan of ten thousand partners is fast enough.
+Text is looked up in each partner's search document (crm/partners/search_index.py: a trigram
+index for words of three or more characters, a scan of the one narrow document column for
+shorter ones such as 德国 or 重庆); `%` and `_` typed by a user match themselves.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.expression import ColumnElement
 
-from crm.contacts.models import Contact
 from crm.core.i18n import country_spellings, is_country_code
 from crm.core.search import MAX_TERM_LENGTH, contains, like_pattern
 from crm.extensions import db
-from crm.partners.models import Partner, Tag, partner_tag
+from crm.partners.models import Partner
+from crm.partners.search_index import partner_ids_containing
 
 MAX_SEARCH_WORDS = 8
 WORD_SEPARATORS = r"[\s,，、;；]+"
@@ -48,16 +50,21 @@ def countries_named(term: str) -> set[str]:
     "Deutschland"), or the start of a name for three or more letters or two or more Chinese
     characters ("germ" → DE). One Chinese character or two letters that are no code: none."""
     text = " ".join((term or "").split()).casefold()
-    if not text:
-        return set()
+    return set(_countries_named(text)) if text else set()
+
+
+@lru_cache(maxsize=4096)
+def _countries_named(text: str) -> frozenset[str]:
+    # The spellings are fixed for the process: each text is looked up once (a scan of ~250
+    # countries' names costs milliseconds, and every search asks at least twice).
     if is_country_code(text):
-        return {text.upper()}
+        return frozenset({text.upper()})
     prefix_ok = len(text) >= 3 or (len(text) >= 2 and not text.isascii())
-    return {
+    return frozenset(
         code
         for code, names in country_spellings().items()
         if text in names or (prefix_ok and any(name.startswith(text) for name in names))
-    }
+    )
 
 
 def contains_text(column, word: str) -> ColumnElement[bool]:
@@ -72,28 +79,10 @@ def contains_text(column, word: str) -> ColumnElement[bool]:
 
 
 def _text_matches(word: str, people: bool) -> ColumnElement[bool]:
-    """The word is in one of the partner's names, its city, a tag, or (with `people`) a
-    contact's name or e-mail."""
-    conditions = [
-        contains_text(Partner.name, word),
-        contains_text(Partner.local_name, word),
-        contains_text(Partner.short_name, word),
-        contains_text(Partner.city, word),
-        # Uncorrelated IN subqueries: the database scans tags and contacts once per search,
-        # not once per partner.
-        Partner.id.in_(
-            select(partner_tag.c.partner_id).join(Tag, Tag.id == partner_tag.c.tag_id).where(contains_text(Tag.name, word))
-        ),
-    ]
-    if people:
-        conditions.append(
-            Partner.id.in_(
-                select(Contact.partner_id).where(
-                    ~Contact.erased, or_(contains_text(Contact.name, word), contains_text(Contact.email, word))
-                )
-            )
-        )
-    return or_(*conditions)
+    """The word is in one of the partner's names, its city, a tag, or (with `people`) an active
+    contact's name or e-mail: looked up in the partners' search documents
+    (crm/partners/search_index.py)."""
+    return Partner.id.in_(partner_ids_containing(word, people=people))
 
 
 def _word_matches(word: str, people: bool) -> ColumnElement[bool]:

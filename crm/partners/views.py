@@ -19,7 +19,7 @@ from crm.core.charts import bar_chart
 from crm.interactions.forms import assignee_choices
 from crm.core.export import table_response
 from crm.core.forms import RecordActionForm, apply_form
-from crm.core.i18n import country_name
+from crm.core.i18n import country_name, country_names, current_locale_code
 from crm.core.pagination import page_number
 from crm.extensions import db, htmx
 from crm.interactions.queries import timeline_of_partner
@@ -102,7 +102,9 @@ def index():
     page = partner_page(filters, page_number(), current_app.config["PAGE_SIZE"])
     if page is None:
         abort(404)
-    context = {"form": form, "page": page, "filters": filters, "list_url": list_url, "bulk_form": _bulk_form(filters)}
+    context = {"form": form, "page": page, "filters": filters, "list_url": list_url, "bulk_form": _bulk_form(filters),
+               # the country names in the user's language, looked up once for every row and facet
+               "country_label": country_names(current_locale_code())}
     status = 200 if valid else 422
     if target == MORE_ID:
         return render_template("partners/_rows.html", **context), status

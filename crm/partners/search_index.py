@@ -1,0 +1,305 @@
+"""The partner search index: one search document per partner, kept current with every write.
+
+What a search term matches is stated once, in crm/partners/search.py; this module keeps the
+text that words are matched against, and finds it fast.
+
+- `partner_search` (models.PartnerSearch) holds, per partner, two casefolded texts, one item
+  per line: `document` (the names in every script, the short name, the city, the tags) and
+  `contacts` (the names and e-mails of its active contacts; an erased person is never in it).
+  Country names are not in it: a country word is read as a country by the rule itself (a code
+  comparison on the indexed `partner.country`), and "德" must not find every partner in 德国.
+- SQLite: an FTS5 table with the trigram tokenizer over both columns (external content, kept
+  in step by triggers) answers words of three or more characters; shorter words (德国, 重庆,
+  du) scan the narrow `partner_search` table, which is still exact. Without FTS5 (or before
+  SQLite 3.34, which brought the trigram tokenizer) every word takes the scan, and the log
+  says so once.
+- PostgreSQL: a pg_trgm GIN index on both columns, which `LIKE '%word%'` uses.
+
+The documents change in the same transaction as what they are made of: after each flush, the
+session hook `_refresh_changed_documents` (listening to the same event as the audit's, in the
+same way) rebuilds the document of every partner whose names, city or tags changed, or whose
+contact was added, edited, deactivated, erased or moved to another partner (a merge). Rows
+written around the ORM (crm/demo/generate.py's bulk inserts) call `rebuild_documents()`;
+`flask search rebuild` (crm/partners/cli.py) does the same from a terminal.
+"""
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterable
+from functools import lru_cache
+
+from sqlalchemy import column, event, func, inspect, insert, literal_column, or_, select, table
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from crm.contacts.models import Contact
+from crm.core.search import like_pattern
+from crm.extensions import db
+from crm.partners.models import Partner, PartnerSearch, Tag, partner_tag
+
+log = logging.getLogger(__name__)
+
+FTS_TABLE = "partner_search_fts"
+TRIGRAM_INDEX = "ix_partner_search_trigram"  # PostgreSQL only (models.PartnerSearch)
+TRIGRAM = 3  # the trigram index finds words of at least this many characters
+CHUNK = 500  # partners per statement when documents are built
+FORMER_PARTNERS = "search_index_former_partners"  # session.info: partners that contacts leave
+
+# Attributes whose change changes a document.
+PARTNER_FIELDS = ("name", "local_name", "short_name", "city", "tags")
+CONTACT_FIELDS = ("name", "email", "active", "partner_id", "partner")
+
+_table = PartnerSearch.__table__
+_fts = table(FTS_TABLE, column("rowid"))
+
+_CREATE_FTS = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(document, contacts, content='partner_search', "
+    "content_rowid='partner_id', tokenize='trigram', columnsize=0)",
+    f"CREATE TRIGGER IF NOT EXISTS partner_search_after_insert AFTER INSERT ON partner_search BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, document, contacts) VALUES (new.partner_id, new.document, new.contacts); END",
+    f"CREATE TRIGGER IF NOT EXISTS partner_search_after_delete AFTER DELETE ON partner_search BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document, contacts) "
+    "VALUES ('delete', old.partner_id, old.document, old.contacts); END",
+    f"CREATE TRIGGER IF NOT EXISTS partner_search_after_update AFTER UPDATE ON partner_search BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document, contacts) "
+    "VALUES ('delete', old.partner_id, old.document, old.contacts); "
+    f"INSERT INTO {FTS_TABLE}(rowid, document, contacts) VALUES (new.partner_id, new.document, new.contacts); END",
+)
+_DROP_FTS = (
+    "DROP TRIGGER IF EXISTS partner_search_after_insert",
+    "DROP TRIGGER IF EXISTS partner_search_after_delete",
+    "DROP TRIGGER IF EXISTS partner_search_after_update",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+)
+
+
+# --- Finding documents -----------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def sqlite_has_trigram_index() -> bool:
+    """This process's SQLite has FTS5 with the trigram tokenizer (SQLite 3.34 or newer)."""
+    try:
+        with sqlite3.connect(":memory:") as connection:
+            connection.execute("CREATE VIRTUAL TABLE probe USING fts5(x, tokenize='trigram')")
+        return True
+    except sqlite3.Error as error:
+        log.warning("SQLite %s has no FTS5 trigram index (%s): the partner search scans its documents",
+                    sqlite3.sqlite_version, error)
+        return False
+
+
+def _uses_fts(dialect: str, needle: str) -> bool:
+    return dialect == "sqlite" and len(needle) >= TRIGRAM and sqlite_has_trigram_index()
+
+
+def _contains(column, needle: str, dialect: str):
+    if dialect == "sqlite":
+        return func.instr(column, needle) > 0  # exact, and no LIKE wildcards to escape
+    return column.like(like_pattern(needle), escape="\\")  # served by the trigram index
+
+
+def _fts_query(needle: str, people: bool) -> str:
+    phrase = '"' + needle.replace('"', '""') + '"'  # the word as it is: a phrase of its trigrams
+    return phrase if people else "{document} : " + phrase
+
+
+def partner_ids_containing(word: str, *, people: bool):
+    """A subquery of the ids of partners whose document (and, with `people`, contacts) holds
+    `word` anywhere, ignoring case."""
+    needle = word.casefold()
+    dialect = db.engine.dialect.name
+    if _uses_fts(dialect, needle):
+        return select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(_fts_query(needle, people)))
+    columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
+    return select(_table.c.partner_id).where(or_(*[_contains(column, needle, dialect) for column in columns]))
+
+
+# --- Building documents ----------------------------------------------------------------------
+
+def _lines(values: Iterable[str | None]) -> str:
+    return "\n".join(value.strip() for value in values if value and value.strip()).casefold()
+
+
+def _documents(connection: Connection, partner_ids: list[int]) -> list[dict]:
+    """The documents of the partners among `partner_ids` that exist (three statements)."""
+    tags: dict[int, list[str]] = {}
+    for partner_id, name in connection.execute(
+        select(partner_tag.c.partner_id, Tag.name).join(Tag, Tag.id == partner_tag.c.tag_id)
+        .where(partner_tag.c.partner_id.in_(partner_ids))
+    ):
+        tags.setdefault(partner_id, []).append(name)
+    people: dict[int, list[str | None]] = {}
+    for partner_id, name, email in connection.execute(
+        select(Contact.partner_id, Contact.name, Contact.email)
+        .where(Contact.partner_id.in_(partner_ids), Contact.active.is_(True), ~Contact.erased)
+        .order_by(Contact.id)
+    ):
+        people.setdefault(partner_id, []).extend((name, email))
+    return [
+        {"partner_id": partner_id,
+         "document": _lines([name, local_name, short_name, city, *sorted(tags.get(partner_id, []))]),
+         "contacts": _lines(people.get(partner_id, []))}
+        for partner_id, name, local_name, short_name, city in connection.execute(
+            select(Partner.id, Partner.name, Partner.local_name, Partner.short_name, Partner.city)
+            .where(Partner.id.in_(partner_ids))
+        )
+    ]
+
+
+def refresh_documents(connection: Connection, partner_ids: Iterable[int]) -> None:
+    """Rebuild the documents of these partners (a partner that no longer exists loses its own)."""
+    ids = sorted({partner_id for partner_id in partner_ids if partner_id is not None})
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        documents = _documents(connection, chunk)
+        connection.execute(_table.delete().where(_table.c.partner_id.in_(chunk)))
+        if documents:
+            connection.execute(insert(_table), documents)
+
+
+def rebuild_documents(connection: Connection | None = None) -> int:
+    """Every partner's document built anew (and on SQLite the trigram index with them); returns
+    how many. For rows written around the ORM, and `flask search rebuild`."""
+    connection = connection if connection is not None else db.session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        drop_fts(connection)  # refilled in one pass below, rather than row by row through triggers
+    connection.execute(_table.delete())
+    ids = list(connection.scalars(select(Partner.id).order_by(Partner.id)))
+    refresh_documents(connection, ids)
+    if sqlite and create_fts(connection):
+        connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    return len(ids)
+
+
+# --- The SQLite trigram table ----------------------------------------------------------------
+
+def create_fts(connection: Connection) -> bool:
+    """Create the FTS5 table and the triggers that keep it in step (SQLite); False without FTS5."""
+    if connection.dialect.name != "sqlite" or not sqlite_has_trigram_index():
+        return False
+    for statement in _CREATE_FTS:
+        connection.exec_driver_sql(statement)
+    return True
+
+
+def drop_fts(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        for statement in _DROP_FTS:
+            connection.exec_driver_sql(statement)
+
+
+def schema_comparison_filter(dialect: str):
+    """Alembic's `include_object` for a database of `dialect`: the schema comparisons
+    (autogenerate, `flask db check`) leave out the FTS5 table and its shadow tables (no model
+    describes them) and, on a database other than PostgreSQL, the PostgreSQL-only trigram index."""
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        if type_ == "table" and name and name.startswith(FTS_TABLE):
+            return False
+        if type_ == "index" and name == TRIGRAM_INDEX:
+            return dialect == "postgresql"
+        return True
+
+    return include
+
+
+# --- Keeping documents current ---------------------------------------------------------------
+
+def _changed(obj, keys: tuple[str, ...]) -> bool:
+    attrs = inspect(obj).attrs
+    return any(attrs[key].history.has_changes() for key in keys)
+
+
+def _partners_of(contact: Contact, unknown: list[int]) -> set[int]:
+    """The partner a contact belongs to, and the one it belonged to when that was loaded. Read
+    without loading anything inside the flush: a contact whose partner is not loaded goes to
+    `unknown` (its id), to be looked up in one statement."""
+    state = inspect(contact)
+    ids = set()
+    if "partner_id" in state.dict:
+        ids.add(state.dict["partner_id"])
+    elif state.key is not None:
+        unknown.append(state.key[1][0])
+    for key in ("partner_id", "partner"):
+        history = state.attrs[key].history
+        for value in (*history.added, *history.deleted):
+            ids.add(value.id if isinstance(value, Partner) else value)
+    return ids
+
+
+def _remember_former_partners(session: Session, flush_context, instances) -> None:
+    """Before a flush moves contacts to another partner (a merge), note the partners they leave:
+    the attribute history knows them only where the old partner had been loaded."""
+    moved = [obj.id for obj in session.dirty
+             if isinstance(obj, Contact) and obj.id is not None and _changed(obj, ("partner_id", "partner"))]
+    if moved:
+        session.info.setdefault(FORMER_PARTNERS, set()).update(session.connection().scalars(
+            select(Contact.partner_id).where(Contact.id.in_(moved))))
+
+
+def changed_partner_ids(session: Session) -> set[int]:
+    """The partners whose documents the session's pending changes (or, in the flush hook, the
+    flush's changes) touch."""
+    ids: set[int] = set()
+    unknown: list[int] = []  # contacts whose partner is not loaded
+    for obj in session.new:
+        if isinstance(obj, Partner):
+            ids.add(obj.id)
+        elif isinstance(obj, Contact):
+            ids |= _partners_of(obj, unknown)
+    for obj in session.dirty:
+        if isinstance(obj, Partner) and _changed(obj, PARTNER_FIELDS):
+            ids.add(obj.id)
+        elif isinstance(obj, Contact) and _changed(obj, CONTACT_FIELDS):
+            ids |= _partners_of(obj, unknown)
+        elif isinstance(obj, Tag) and _changed(obj, ("name",)):
+            ids.update(session.connection().scalars(
+                select(partner_tag.c.partner_id).where(partner_tag.c.tag_id == obj.id)))
+    for obj in session.deleted:
+        if isinstance(obj, Partner):
+            ids.add(inspect(obj).key[1][0])  # its row is gone: never load it
+        elif isinstance(obj, Contact):
+            ids |= _partners_of(obj, unknown)
+    if unknown:
+        ids.update(session.connection().scalars(select(Contact.partner_id).where(Contact.id.in_(unknown))))
+    ids |= session.info.pop(FORMER_PARTNERS, set())
+    ids.discard(None)
+    return ids
+
+
+def _refresh_changed_documents(session: Session, flush_context) -> None:
+    if ids := changed_partner_ids(session):
+        refresh_documents(session.connection(), ids)
+
+
+def _create_fts_with_table(target, connection, **kw) -> None:
+    create_fts(connection)
+
+
+def _drop_fts_with_table(target, connection, **kw) -> None:
+    drop_fts(connection)
+
+
+def register_search_index() -> None:
+    """The session hook, and the trigram table created and dropped with `partner_search`
+    (`db.create_all()`; the migration does the same). PostgreSQL gets pg_trgm first."""
+    if not event.contains(Session, "after_flush", _refresh_changed_documents):
+        event.listen(Session, "before_flush", _remember_former_partners)
+        event.listen(Session, "after_flush", _refresh_changed_documents)
+    if not event.contains(_table, "after_create", _create_fts_with_table):
+        event.listen(_table, "before_create", _create_trigram_extension)
+        event.listen(_table, "after_create", _create_fts_with_table)
+        event.listen(_table, "before_drop", _drop_fts_with_table)
+
+
+def _create_trigram_extension(target, connection, **kw) -> None:
+    if connection.dialect.name == "postgresql":
+        create_trigram_extension(connection)
+
+
+def create_trigram_extension(connection: Connection) -> None:
+    """pg_trgm, which the index needs. An app user that may not create extensions needs a DBA to
+    run `CREATE EXTENSION pg_trgm` in the database once (README: Production deployment)."""
+    connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
