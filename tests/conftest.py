@@ -26,6 +26,12 @@ PASSWORD = "correct horse battery staple"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def pytest_configure(config):
+    workers = config.getoption("numprocesses", default=None)  # pytest-xdist's -n
+    if TEST_DATABASE_URL and workers not in (None, 0, "0"):
+        raise pytest.UsageError("TEST_DATABASE_URL: every test empties the one database, so run it without -n")
+
+
 def _cache_url_builders() -> None:
     """Every test makes its own app, and werkzeug compiles two URL-builder functions per route
     (about 190 routes) with `compile()`: three quarters of create_app's time. The generated code
