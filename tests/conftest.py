@@ -81,20 +81,25 @@ def _empty_schema(tmp_path_factory):
     return template
 
 
+_postgresql_schema_made = False
+
+
 def _empty_postgresql_database(app) -> None:
-    """PostgreSQL: emptying every table is much cheaper than dropping and creating them; the
-    schema is made again only when it is not the models' (first test, or after the migration
-    tests, which drop everything)."""
+    """PostgreSQL: emptying every table is much cheaper than dropping and creating them. The
+    schema is made afresh by the session's first test (a database kept from an older run may
+    hold older tables) and whenever tables are missing (after the migration tests, which drop
+    everything)."""
+    global _postgresql_schema_made
     with app.app_context():
         tables = db.metadata.sorted_tables
-        existing = set(inspect(db.engine).get_table_names())
-        if existing >= {table.name for table in tables}:
+        if _postgresql_schema_made and set(inspect(db.engine).get_table_names()) >= {table.name for table in tables}:
             names = ", ".join(db.engine.dialect.identifier_preparer.format_table(table) for table in tables)
             with db.engine.begin() as connection:
                 connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
         else:
             db.drop_all()
             db.create_all()
+            _postgresql_schema_made = True
 
 
 @pytest.fixture
