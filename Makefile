@@ -48,8 +48,14 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops)"
 	@$(BIN)/waitress-serve --host $(HOST) --port $(PORT) wsgi:app
 
+# The suite is CPU-bound: pytest-xdist runs it on every core (two workers here, at most four),
+# each worker with its own temporary folders, SQLite files, live server and Chromium. A
+# PostgreSQL run (TEST_DATABASE_URL: one shared database) stays in one process, as does
+# PYTEST_WORKERS=0.
+PYTEST_WORKERS ?= $(if $(TEST_DATABASE_URL),0,auto)
+
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
 # Extract translatable strings and merge them into the catalogues.
 messages: $(VENV)/.installed

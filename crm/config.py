@@ -87,6 +87,9 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
 
+    # Passwords: werkzeug's scrypt (N=2**15, r=8, p=1) unless the testing configuration says otherwise.
+    PASSWORD_HASH_METHOD = "scrypt"
+
     PAGE_SIZE = 50
     # A partner has gone quiet after this many days without a contact, a signed agreement or a
     # proposal step (home page, partner list filter, reminder digest: crm/partners/activity.py).
@@ -120,6 +123,9 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # the test fixtures give each test its own database
     WTF_CSRF_ENABLED = True
     IMPORT_RUN_INLINE = True  # import steps run inside the request (crm/imports/jobs.py)
+    # Still scrypt, at a tiny cost: full-strength scrypt took about a quarter of the suite's time
+    # (the fixtures create and log in a user in most tests). test_accounts checks production's.
+    PASSWORD_HASH_METHOD = "scrypt:128:8:1"  # the smallest N OpenSSL accepts with werkzeug's maxmem
 
 
 CONFIGS = {

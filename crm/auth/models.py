@@ -2,6 +2,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,6 +11,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from crm.core.enums import LabelledEnum, enum_column
 from crm.core.models import Audited, Timestamped, Versioned
 from crm.extensions import db
+
+
+def _password_hash_method() -> str:
+    """scrypt with werkzeug's parameters (PASSWORD_HASH_METHOD); only the testing configuration
+    lowers its cost, since the suite creates and logs in thousands of users."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
 
 
 class Role(LabelledEnum):
@@ -53,7 +60,7 @@ class User(Audited, Timestamped, Versioned, UserMixin, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=_password_hash_method())
         self.end_all_sessions()
 
     def check_password(self, password: str) -> bool:

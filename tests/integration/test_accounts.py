@@ -2,6 +2,7 @@
 import pytest
 
 from crm.auth.models import Role, User
+from crm.config import Config
 from crm.extensions import db
 from tests.conftest import PASSWORD, csrf_token_from
 
@@ -12,10 +13,12 @@ def _login(client, email, password):
 
 
 def test_password_is_stored_with_scrypt(app, make_user):
+    # The testing configuration lowers scrypt's cost for speed; production's is werkzeug's.
+    app.config["PASSWORD_HASH_METHOD"] = Config.PASSWORD_HASH_METHOD
     user = make_user()
     with app.app_context():
         stored = db.session.get(User, user.id).password_hash
-    assert stored.startswith("scrypt:")
+    assert stored.startswith("scrypt:32768:8:1$")
     assert PASSWORD not in stored
 
 

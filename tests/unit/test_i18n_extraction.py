@@ -1,4 +1,5 @@
 """babel.cfg extracts the strings of every template (pages and e-mails) and every Python module."""
+from functools import cache
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -7,6 +8,7 @@ from babel.messages.frontend import parse_mapping_cfg
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@cache  # one walk over the tree for the module's tests (each takes seconds); read-only results
 def _extract():
     with open(ROOT / "babel.cfg") as config:
         method_map, options_map = parse_mapping_cfg(config)
