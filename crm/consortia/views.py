@@ -30,12 +30,10 @@ from crm.consortia.queries import (
     members_by_role,
     yearly_report,
 )
-from crm.core.export import xlsx_response
-from crm.core.forms import RecordActionForm, apply_form
+from crm.core.export import list_page, xlsx_response
+from crm.core.forms import RecordActionForm, apply_form, render_form_page
 from crm.core.navigation import nav_item
-from crm.core.pagination import paginate
-from crm.core.picker import render_form_page
-from crm.extensions import db, htmx
+from crm.extensions import db
 
 bp = Blueprint("consortia", __name__, url_prefix="/consortia")
 nav_item("partners", "consortia.index", _l("Consortia"), order=30)
@@ -58,11 +56,7 @@ def _crumbs(consortium: Consortium | None = None):
 def index():
     form = ConsortiumFilterForm(request.args)
     refuse_archived_unless_admin(form.archived.data)
-    if not form.validate():
-        return render_template("consortia/index.html", form=form, page=None), 422
-    page = paginate(consortium_list((form.q.data or "").strip(), bool(form.archived.data)))
-    template = "consortia/_results.html" if htmx.target == RESULTS_ID else "consortia/index.html"
-    return render_template(template, form=form, page=page, today=date.today()), 200, {"Vary": "HX-Request"}
+    return list_page(form, "consortia", RESULTS_ID, lambda form: consortium_list((form.q.data or "").strip(), bool(form.archived.data)))
 
 
 @bp.get("/<int:consortium_id>")
