@@ -20,7 +20,6 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from enum import Enum
-from functools import partial
 from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, render_template
@@ -221,8 +220,14 @@ def list_export(form, fmt: str, title: str, filename: str, columns: Sequence, ro
 def add_export_routes(bp: Blueprint, export: Callable) -> None:
     """`GET /export.csv` and `/export.xlsx` on `bp` (endpoints `export_csv` and `export_xlsx`,
     which templates/core/_export_links.html links), answered by `export(fmt)`."""
+    def view(fmt: str):
+        def export_as():
+            return export(fmt)
+        export_as.__name__ = f"export_{fmt}"
+        return export_as
+
     for fmt in ("csv", "xlsx"):
-        bp.add_url_rule(f"/export.{fmt}", f"export_{fmt}", partial(export, fmt))
+        bp.add_url_rule(f"/export.{fmt}", f"export_{fmt}", view(fmt))
 
 
 def _xlsx_value(value):

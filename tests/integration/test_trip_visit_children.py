@@ -68,26 +68,18 @@ def test_the_last_visitor_marked_head_is_the_visit_s_only_head(app, visit_id):
     assert heads == {"Prof. Tanaka Hiroshi": False, "Dr. Sato Yuki": True}
 
 
-@pytest.mark.parametrize("path, model, anchor", [
-    ("/trips/members/{id}/remove", TripMember, "members"),
-    ("/trips/legs/{id}/remove", TripLeg, "itinerary"),
+@pytest.mark.parametrize("parent, path, model, anchor", [
+    ("trip", "/trips/members/{id}/remove", TripMember, "members"),
+    ("trip", "/trips/legs/{id}/remove", TripLeg, "itinerary"),
+    ("visit", "/visits/visitors/{id}/remove", VisitMember, "visitors"),
+    ("visit", "/visits/schedule/{id}/remove", ScheduleItem, "reception-plan"),
 ])
-def test_staff_remove_a_member_or_a_stop_and_land_on_its_section(app, client, auth, trip_id, path, model, anchor):
-    row = _ids(app, model, trip_id=trip_id)[0]
-    response = client.post(path.format(id=row), data={"csrf_token": auth.csrf(f"/trips/{trip_id}")})
-    assert response.status_code == 303 and response.headers["Location"] == f"/trips/{trip_id}#{anchor}"
-    assert row not in _ids(app, model, trip_id=trip_id)
-
-
-@pytest.mark.parametrize("path, model, anchor", [
-    ("/visits/visitors/{id}/remove", VisitMember, "visitors"),
-    ("/visits/schedule/{id}/remove", ScheduleItem, "reception-plan"),
-])
-def test_staff_remove_a_visitor_or_a_plan_item_and_land_on_its_section(app, client, auth, visit_id, path, model, anchor):
-    row = _ids(app, model, visit_id=visit_id)[0]
-    response = client.post(path.format(id=row), data={"csrf_token": auth.csrf(f"/visits/{visit_id}")})
-    assert response.status_code == 303 and response.headers["Location"] == f"/visits/{visit_id}#{anchor}"
-    assert row not in _ids(app, model, visit_id=visit_id)
+def test_staff_remove_a_row_and_land_on_its_section(app, client, auth, request, parent, path, model, anchor):
+    parent_id = request.getfixturevalue(f"{parent}_id")
+    row = _ids(app, model, **{f"{parent}_id": parent_id})[0]
+    response = client.post(path.format(id=row), data={"csrf_token": auth.csrf(f"/{parent}s/{parent_id}")})
+    assert response.status_code == 303 and response.headers["Location"] == f"/{parent}s/{parent_id}#{anchor}"
+    assert row not in _ids(app, model, **{f"{parent}_id": parent_id})
 
 
 def test_a_viewer_cannot_remove_and_the_row_stays(app, client, auth, trip_id, visit_id):
