@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.audit.queries import record_history
-from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
+from crm.core.archiving import archive_confirmed, get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.auth.permissions import admin_required, editor_required
 from crm.consortia.forms import (
     ActivityEditForm,
@@ -127,12 +127,9 @@ def edit(consortium_id: int):
 def archive(consortium_id: int):
     consortium = _live_consortium(consortium_id)
     form = RecordActionForm(obj=consortium)
-    if form.validate_on_submit():
-        form.ensure_current(consortium)
-        consortium.archive()
-        db.session.commit()
-        flash(_("%(name)s was archived.", name=consortium.name), "success")
-        return redirect(url_for("consortia.index"), 303)
+    archived = archive_confirmed(consortium, form, _("%(name)s was archived.", name=consortium.name), url_for("consortia.index"))
+    if archived:
+        return archived
     return render_form_page(form, _("Archive %(name)s?", name=consortium.name), url_for("consortia.archive", consortium_id=consortium.id),
                             url_for("consortia.show", consortium_id=consortium.id), _crumbs(consortium),
                             intro=_("An archived consortium leaves the lists; an administrator can restore it."), submit_label=_("Archive"))

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.archiving import refuse_archived_unless_admin, restore_archived
+from crm.core.archiving import archive_confirmed, refuse_archived_unless_admin, restore_archived
 from crm.core.export import add_export_routes, list_export, list_page
 from crm.core.forms import ConfirmForm, RecordActionForm, apply_form, render_form_page
 from crm.core.i18n import country_name
@@ -137,12 +137,9 @@ def edit(expert_id: int):
 def archive(expert_id: int):
     expert = _live_expert(expert_id)
     form = RecordActionForm(obj=expert)
-    if form.validate_on_submit():
-        form.ensure_current(expert)
-        expert.archive()
-        db.session.commit()
-        flash(_("%(name)s was archived.", name=expert.name), "success")
-        return redirect(url_for("experts.index"), 303)
+    archived = archive_confirmed(expert, form, _("%(name)s was archived.", name=expert.name), url_for("experts.index"))
+    if archived:
+        return archived
     return render_template("experts/confirm.html", expert=expert, form=form, kind="archive"), 422 if form.errors else 200
 
 

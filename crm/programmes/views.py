@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from crm.audit.queries import record_history
-from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
+from crm.core.archiving import archive_confirmed, get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.auth.permissions import admin_required, editor_required
 from crm.core.export import add_export_routes, list_export, list_page
 from crm.core.forms import RecordActionForm, apply_form, render_form_page
@@ -151,12 +151,9 @@ def edit(programme_id: int):
 def archive(programme_id: int):
     programme = _live_programme(programme_id)
     form = RecordActionForm(obj=programme)
-    if form.validate_on_submit():
-        form.ensure_current(programme)
-        programme.archive()
-        db.session.commit()
-        flash(_("%(name)s was archived.", name=programme.name), "success")
-        return redirect(url_for("programmes.index"), 303)
+    archived = archive_confirmed(programme, form, _("%(name)s was archived.", name=programme.name), url_for("programmes.index"))
+    if archived:
+        return archived
     intro = _("An archived programme leaves the lists and owes no more approval deadlines; an administrator can restore it.")
     return render_form_page(form, _("Archive %(name)s?", name=programme.name), url_for("programmes.archive", programme_id=programme.id),
                             url_for("programmes.show", programme_id=programme.id), _crumbs(programme), intro=intro,

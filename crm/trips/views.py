@@ -10,6 +10,7 @@ from flask_login import current_user
 from crm.partners.picker import partners_named, picker_context
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
+from crm.core.archiving import archive_confirmed
 from crm.core.children import add_child, remove_child, the_only_one
 from crm.core.deadlines import deadline_source
 from crm.core.export import xlsx_response
@@ -325,12 +326,9 @@ def print_application(trip_id: int):
 def archive(trip_id: int):
     trip = _visible_trip(trip_id)
     form = RecordActionForm(obj=trip)
-    if form.validate_on_submit():
-        form.ensure_current(trip)
-        trip.archive()
-        db.session.commit()
-        flash(_("Trip %(title)s was archived.", title=trip.title), "success")
-        return redirect(url_for("trips.index"), 303)
+    archived = archive_confirmed(trip, form, _("Trip %(title)s was archived.", title=trip.title), url_for("trips.index"))
+    if archived:
+        return archived
     return render_template("trips/archive.html", trip=trip, form=form), 422 if form.errors else 200
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from crm.partners.picker import partners_named, picker_context
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
+from crm.core.archiving import archive_confirmed
 from crm.core.children import add_child, remove_child, the_only_one
 from crm.core.deadlines import deadline_source
 from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
@@ -256,10 +257,7 @@ def print_plan(visit_id: int):
 def archive(visit_id: int):
     visit = _visible_visit(visit_id)
     form = RecordActionForm(obj=visit)
-    if form.validate_on_submit():
-        form.ensure_current(visit)
-        visit.archive()
-        db.session.commit()
-        flash(_("Visit %(title)s was archived.", title=visit.title), "success")
-        return redirect(url_for("visits.index"), 303)
+    archived = archive_confirmed(visit, form, _("Visit %(title)s was archived.", title=visit.title), url_for("visits.index"))
+    if archived:
+        return archived
     return render_template("visits/archive.html", visit=visit, form=form), 422 if form.errors else 200
