@@ -23,25 +23,20 @@ from crm.core.forms import VersionedForm, optional_int
 from crm.core.i18n import country_choices
 from crm.extensions import db
 from crm.partners.models import Partner
-from crm.partners.picker import PartnerSearchFields, partners_named
+from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 
 MAX_TEXT = 10_000
 MAX_NOTICE_DAYS = 3650
 
 
-def partner_id(value) -> int:
-    """A posted id, or the id of one of the agreement's own partners (editing an agreement)."""
-    return value.id if isinstance(value, Partner) else int(value)
-
-
-class AgreementForm(PartnerSearchFields, FlaskForm):
+class AgreementForm(SeveralPartnersPicker, FlaskForm):
     """Create an agreement (also the prefilled renewal of an old one)."""
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=AgreementKind.choices, coerce=AgreementKind.coerce)
     # Choices: only the partners chosen (the picker offers others by search, never all of them).
     partners = SelectMultipleField(
-        _l("Partners"), coerce=partner_id, validators=[DataRequired(message=_l("Choose at least one partner."))]
+        _l("Partners"), coerce=chosen_partner, validators=[DataRequired(message=_l("Choose at least one partner."))]
     )
     signed_on = DateField(_l("Signed on"), validators=[Optional()], description=_l("Empty while it is a draft."))
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
@@ -75,7 +70,7 @@ class AgreementForm(PartnerSearchFields, FlaskForm):
     def __init__(self, *args, agreement: Agreement | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._agreement = agreement
-        self.partners.choices = partners_named(self.chosen_partner_ids)
+        self.offer_chosen_partners()
         current_owner = agreement.owner_id if agreement is not None else None
         self.owner_id.choices = [("", str(_l("— nobody —")))] + assignable_users(keep=[current_owner, self.owner_id.data])
         self.parent_id.choices = [("", str(_l("— none —")))] + framework_choices(
@@ -87,11 +82,6 @@ class AgreementForm(PartnerSearchFields, FlaskForm):
     @property
     def _own_id(self) -> int | None:
         return self._agreement.id if self._agreement is not None else None
-
-    @property
-    def chosen_partner_ids(self) -> list[int]:
-        data = self.partners.data
-        return [value for value in data if isinstance(value, int)] if isinstance(data, list) else []
 
     def validate_valid_until(self, field):
         if field.data and self.valid_from.data and field.data < self.valid_from.data:

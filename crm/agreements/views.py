@@ -41,12 +41,11 @@ from crm.agreements.queries import (
 )
 from crm.audit.queries import record_history
 from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
-from crm.core.export import table_response
+from crm.core.export import add_export_routes, list_page, table_response
 from crm.auth.permissions import admin_required, editor_required
 from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
 from crm.core.i18n import country_name
-from crm.core.pagination import paginate
-from crm.extensions import db, htmx
+from crm.extensions import db
 from crm.interactions.queries import interactions_about_agreement
 from crm.partners.models import Partner
 from crm.core.navigation import nav_item
@@ -85,21 +84,7 @@ def _filter_from(form: ListFilterForm) -> AgreementFilter:
 def index():
     form = ListFilterForm(request.args)
     refuse_archived_unless_admin(form.archived.data)
-    if not form.validate():
-        return render_template("agreements/index.html", form=form, page=None), 422
-    page = paginate(agreement_list(_filter_from(form)))
-    template = "agreements/_results.html" if htmx.target == "agreement-results" else "agreements/index.html"
-    return render_template(template, form=form, page=page)
-
-
-@bp.get("/export.csv")
-def export_csv():
-    return _export("csv")
-
-
-@bp.get("/export.xlsx")
-def export_xlsx():
-    return _export("xlsx")
+    return list_page(form, "agreements", "agreement-results", lambda form: agreement_list(_filter_from(form)))
 
 
 def _export(fmt: str):
@@ -125,6 +110,9 @@ def _export(fmt: str):
         for a in agreements
     ]
     return table_response(fmt, f"agreements-{today.isoformat()}", preamble, header, rows, sheet_title=_("Agreements"))
+
+
+add_export_routes(bp, _export)
 
 
 def _filter_description(form: ListFilterForm) -> list[list]:

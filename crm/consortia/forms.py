@@ -8,7 +8,7 @@ from crm.auth.choices import assignable_users
 from crm.core.forms import optional_int
 from crm.consortia.models import ActivityKind, MemberKind, MemberRole
 from crm.core.forms import VersionedForm
-from crm.core.picker import SinglePartnerPicker
+from crm.partners.picker import SinglePartnerPicker
 
 MAX_TEXT = 10_000
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.audit.queries import record_history
-from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
+from crm.core.archiving import archive_confirmed, get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.auth.permissions import admin_required, editor_required
 from crm.consortia.forms import (
     ActivityEditForm,
@@ -30,12 +30,10 @@ from crm.consortia.queries import (
     members_by_role,
     yearly_report,
 )
-from crm.core.export import xlsx_response
-from crm.core.forms import RecordActionForm, apply_form
+from crm.core.export import list_page, xlsx_response
+from crm.core.forms import RecordActionForm, apply_form, render_form_page
 from crm.core.navigation import nav_item
-from crm.core.pagination import paginate
-from crm.core.picker import render_form_page
-from crm.extensions import db, htmx
+from crm.extensions import db
 
 bp = Blueprint("consortia", __name__, url_prefix="/consortia")
 nav_item("partners", "consortia.index", _l("Consortia"), order=30)
@@ -58,11 +56,7 @@ def _crumbs(consortium: Consortium | None = None):
 def index():
     form = ConsortiumFilterForm(request.args)
     refuse_archived_unless_admin(form.archived.data)
-    if not form.validate():
-        return render_template("consortia/index.html", form=form, page=None), 422
-    page = paginate(consortium_list((form.q.data or "").strip(), bool(form.archived.data)))
-    template = "consortia/_results.html" if htmx.target == RESULTS_ID else "consortia/index.html"
-    return render_template(template, form=form, page=page, today=date.today()), 200, {"Vary": "HX-Request"}
+    return list_page(form, "consortia", RESULTS_ID, lambda form: consortium_list((form.q.data or "").strip(), bool(form.archived.data)))
 
 
 @bp.get("/<int:consortium_id>")
@@ -133,12 +127,9 @@ def edit(consortium_id: int):
 def archive(consortium_id: int):
     consortium = _live_consortium(consortium_id)
     form = RecordActionForm(obj=consortium)
-    if form.validate_on_submit():
-        form.ensure_current(consortium)
-        consortium.archive()
-        db.session.commit()
-        flash(_("%(name)s was archived.", name=consortium.name), "success")
-        return redirect(url_for("consortia.index"), 303)
+    archived = archive_confirmed(consortium, form, _("%(name)s was archived.", name=consortium.name), url_for("consortia.index"))
+    if archived:
+        return archived
     return render_form_page(form, _("Archive %(name)s?", name=consortium.name), url_for("consortia.archive", consortium_id=consortium.id),
                             url_for("consortia.show", consortium_id=consortium.id), _crumbs(consortium),
                             intro=_("An archived consortium leaves the lists; an administrator can restore it."), submit_label=_("Archive"))

@@ -1,6 +1,6 @@
 """Archived records: loading only live ones, and restoring archived ones (the same steps for
 partners, agreements and proposals)."""
-from flask import abort
+from flask import abort, flash, redirect
 from flask_login import current_user
 
 from crm.core.forms import RecordActionForm
@@ -36,3 +36,17 @@ def restore_archived(model, record_id: int):
     form.ensure_current(record)
     record.restore()
     return record
+
+
+def archive_confirmed(record, form: RecordActionForm, message: str, back: str):
+    """Archive `record` once its confirmation `form` is posted and valid: 409 when the record
+    changed since the form was shown, else commit, flash `message` and answer 303 to `back`.
+    None while there is nothing to do (a GET, or an invalid form): the caller shows the
+    confirmation page."""
+    if not form.validate_on_submit():
+        return None
+    form.ensure_current(record)
+    record.archive()
+    db.session.commit()
+    flash(message, "success")
+    return redirect(back, 303)

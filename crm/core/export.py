@@ -9,22 +9,29 @@ autofilter) and the description on a second sheet.
 
     csv_response("partners.csv", [["Partners"], ["Country", "Germany"]], ["Name", "City"], rows)
     xlsx_response("partners.xlsx", header_rows, columns, rows, sheet_title="Partners")
+
+A filtered list and its downloads take the same steps in every domain (`list_page`,
+`list_export`, `add_export_routes`): the filter form from the query string (invalid: 422),
+its query, then a page of rows (or only the rows when htmx asks) or the whole list as a file.
 """
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from enum import Enum
 from urllib.parse import quote
 
-from flask import current_app
+from flask import Blueprint, abort, current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from crm.core.pagination import paginate
+from crm.extensions import htmx
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIMETYPE = "text/csv"
@@ -187,6 +194,40 @@ def table_response(fmt: str, filename: str, header_rows: Iterable[Sequence], col
     if fmt == "csv":
         return csv_response(f"{filename}.csv", header_rows, columns, rows)
     return xlsx_response(f"{filename}.xlsx", header_rows, columns, rows, sheet_title=sheet_title)
+
+
+def list_page(form, folder: str, results_id: str, query: Callable, **context):
+    """A filtered list: `<folder>/index.html` with the filter `form` and a page of `query(form)`
+    (a select statement), or only `<folder>/_results.html` when htmx asks for the element
+    `results_id`; the page again with 422 when the filters are invalid."""
+    context.setdefault("today", date.today())
+    if not form.validate():
+        return render_template(f"{folder}/index.html", form=form, page=None, **context), 422
+    page = paginate(query(form))
+    template = f"{folder}/_results.html" if htmx.target == results_id else f"{folder}/index.html"
+    return render_template(template, form=form, page=page, **context), 200, {"Vary": "HX-Request"}
+
+
+def list_export(form, fmt: str, title: str, filename: str, columns: Sequence, rows: Callable):
+    """The filtered list as `fmt` ("csv" or "xlsx"), titled `title` and the day, named
+    `<filename>-<day>`, with the rows `rows(form)`; 422 when the filters are invalid."""
+    if not form.validate():
+        abort(422)
+    today = date.today()
+    return table_response(fmt, f"{filename}-{today.isoformat()}", [[title, today]], columns, rows(form), sheet_title=title)
+
+
+def add_export_routes(bp: Blueprint, export: Callable) -> None:
+    """`GET /export.csv` and `/export.xlsx` on `bp` (endpoints `export_csv` and `export_xlsx`,
+    which templates/core/_export_links.html links), answered by `export(fmt)`."""
+    def view(fmt: str):
+        def export_as():
+            return export(fmt)
+        export_as.__name__ = f"export_{fmt}"
+        return export_as
+
+    for fmt in ("csv", "xlsx"):
+        bp.add_url_rule(f"/export.{fmt}", f"export_{fmt}", view(fmt))
 
 
 def _xlsx_value(value):

@@ -51,3 +51,17 @@ class ConfirmForm(FlaskForm):
 class RecordActionForm(VersionedForm):
     """A one-button action on a record (archive, restore, deactivate, erase): only the version
     the page showed, so that acting on a record someone changed meanwhile answers 409."""
+
+
+def render_form_page(form, heading, action: str, cancel: str, crumbs, **context):
+    """templates/core/form_page.html for `form` (any domain's one-form page), with the partner
+    picker's first matches when the form has the picker; 422 when the form has errors."""
+    from flask import render_template
+
+    from crm.partners.picker import PartnerSearchFields, picker_context
+
+    if isinstance(form, PartnerSearchFields):
+        context |= picker_context(form)
+    page = render_template("core/form_page.html", form=form, heading=heading, action=action, cancel=cancel,
+                           crumbs=crumbs, **context)
+    return page, 422 if form.errors else 200

@@ -9,7 +9,7 @@ from crm.auth.choices import assignable_users
 from crm.core.forms import optional_int
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
-from crm.core.picker import SinglePartnerPicker
+from crm.partners.picker import SinglePartnerPicker
 from crm.experts.models import PermitCategory, PermitKind, ReviewResult, StayTerm
 
 MAX_TEXT = 10_000

@@ -7,13 +7,11 @@ from flask_login import current_user
 
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.archiving import refuse_archived_unless_admin, restore_archived
-from crm.core.export import table_response
-from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
+from crm.core.archiving import archive_confirmed, refuse_archived_unless_admin, restore_archived
+from crm.core.export import add_export_routes, list_export, list_page
+from crm.core.forms import ConfirmForm, RecordActionForm, apply_form, render_form_page
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
-from crm.core.pagination import paginate
-from crm.core.picker import render_form_page
 from crm.core.uploads import RefusedUpload, remove_document, send_document, store_document
 from crm.experts import deadlines  # noqa: F401  (registers the permits' deadline source)
 from crm.experts.changes import decide_permit, erase_expert, renew_permit
@@ -31,7 +29,7 @@ from crm.experts.forms import (
 )
 from crm.experts.models import Expert, ExpertDocument, Permit, PermitDecision, Stay
 from crm.experts.queries import ExpertFilter, expert_for_page, expert_list, experts_for_export, permit_act_by
-from crm.extensions import db, htmx
+from crm.extensions import db
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
 nav_item("contact", "experts.index", _l("Foreign experts"), order=40)
@@ -64,46 +62,30 @@ def _filter(form: ExpertFilterForm) -> ExpertFilter:
 
 @bp.get("")
 def index():
-    form = ExpertFilterForm(request.args)
-    if not form.validate():
-        return render_template("experts/index.html", form=form, page=None), 422
-    page = paginate(expert_list(_filter(form)))
-    template = "experts/_results.html" if htmx.target == RESULTS_ID else "experts/index.html"
-    return render_template(template, form=form, page=page, today=date.today()), 200, {"Vary": "HX-Request"}
-
-
-@bp.get("/export.csv")
-def export_csv():
-    return _export("csv")
-
-
-@bp.get("/export.xlsx")
-def export_xlsx():
-    return _export("xlsx")
+    return list_page(ExpertFilterForm(request.args), "experts", RESULTS_ID, lambda form: expert_list(_filter(form)))
 
 
 def _export(fmt: str):
-    form = ExpertFilterForm(request.args)
-    if not form.validate():
-        abort(422)
-    today = date.today()
-    experts = experts_for_export(_filter(form))
-    preamble = [[_("Foreign experts"), today]]
-    header = [_("Name (Latin script)"), _("Chinese name"), _("Nationality"), _("Sending partner"), _("Subject"), _("Owner"),
-              _("Latest stay"), _("Short- or long-term"), _("Host school or faculty"), _("Work permit expires"),
-              _("Residence permit expires")]
-    rows = []
-    for expert in experts:
-        stay = expert.stays[0] if expert.stays else None
-        open_permits = {p.kind.value: p.expires_on for p in expert.permits if p.is_open}
-        rows.append([
-            expert.name, expert.local_name, country_name(expert.nationality), expert.partner.name if expert.partner else None,
-            expert.subject, expert.owner.name if expert.owner else None,
-            f"{stay.starts_on.isoformat()} – {stay.ends_on.isoformat() if stay.ends_on else ''}" if stay else None,
-            stay.term.label if stay else None, stay.host_faculty if stay else None,
-            open_permits.get("work"), open_permits.get("residence"),
-        ])
-    return table_response(fmt, f"foreign-experts-{today.isoformat()}", preamble, header, rows, sheet_title=_("Foreign experts"))
+    columns = [_("Name (Latin script)"), _("Chinese name"), _("Nationality"), _("Sending partner"), _("Subject"), _("Owner"),
+               _("Latest stay"), _("Short- or long-term"), _("Host school or faculty"), _("Work permit expires"),
+               _("Residence permit expires")]
+    return list_export(ExpertFilterForm(request.args), fmt, _("Foreign experts"), "foreign-experts", columns,
+                       lambda form: [_export_row(expert) for expert in experts_for_export(_filter(form))])
+
+
+def _export_row(expert: Expert) -> list:
+    stay = expert.stays[0] if expert.stays else None
+    open_permits = {p.kind.value: p.expires_on for p in expert.permits if p.is_open}
+    return [
+        expert.name, expert.local_name, country_name(expert.nationality), expert.partner.name if expert.partner else None,
+        expert.subject, expert.owner.name if expert.owner else None,
+        f"{stay.starts_on.isoformat()} – {stay.ends_on.isoformat() if stay.ends_on else ''}" if stay else None,
+        stay.term.label if stay else None, stay.host_faculty if stay else None,
+        open_permits.get("work"), open_permits.get("residence"),
+    ]
+
+
+add_export_routes(bp, _export)
 
 
 # --- One expert --------------------------------------------------------------------------------
@@ -155,12 +137,9 @@ def edit(expert_id: int):
 def archive(expert_id: int):
     expert = _live_expert(expert_id)
     form = RecordActionForm(obj=expert)
-    if form.validate_on_submit():
-        form.ensure_current(expert)
-        expert.archive()
-        db.session.commit()
-        flash(_("%(name)s was archived.", name=expert.name), "success")
-        return redirect(url_for("experts.index"), 303)
+    archived = archive_confirmed(expert, form, _("%(name)s was archived.", name=expert.name), url_for("experts.index"))
+    if archived:
+        return archived
     return render_template("experts/confirm.html", expert=expert, form=form, kind="archive"), 422 if form.errors else 200
 
 

@@ -8,9 +8,10 @@ The markup is `templates/partners/_picker.html` (the fieldset a form includes) a
 `templates/partners/_picker_options.html` (the matches, also the answer of
 `GET /partners/picker-options` as one types); `_picker_links.html` shows the matches as links
 (the "Log" page picks a partner by going to it) and `_picker_names.html` as a datalist's
-suggestions (the /history filter). A form using it has a `partner_q` search field
-and a `find_partners` button (`PartnerSearchFields`), and its view passes
-`picker_context(form)` to its template.
+suggestions (the /history filter). A form using it mixes in `SinglePartnerPicker` (one partner,
+`partner_id`, radio buttons) or `SeveralPartnersPicker` (its own `partners` field, check boxes);
+both carry the `partner_q` search field and the `find_partners` button (`PartnerSearchFields`),
+and the view passes `picker_context(form)` to its template (core/form_page.html does it itself).
 
     options, more = partner_matches("德国", exclude=[12])
 """
@@ -20,9 +21,10 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from wtforms import SearchField, SubmitField
-from wtforms.validators import Length, Optional
+from wtforms import SearchField, SelectField, SubmitField
+from wtforms.validators import Length, Optional, ValidationError
 
+from crm.core.forms import optional_int
 from crm.core.search import MAX_TERM_LENGTH
 from crm.extensions import db
 from crm.partners.models import Partner
@@ -92,6 +94,58 @@ class PartnerSearchFields:
 
     partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
     find_partners = SubmitField(_l("Find"))
+
+
+class SinglePartnerPicker(PartnerSearchFields):
+    """One partner (`partner_id`, radio buttons), or none where the form allows it. The form
+    calls `offer_chosen_partner()` in its __init__ and `check_chosen_partner(required)` in
+    `validate_partner_id`; its `FIELD_ORDER` places the picker among its own fields."""
+
+    partner_id = SelectField(_l("Partner"), coerce=optional_int, validate_choice=False)
+
+    # The names of the fields shown first, in this order (the others follow as declared).
+    FIELD_ORDER: tuple[str, ...] = ()
+
+    def ordered_fields(self) -> list:
+        first = [self[name] for name in self.FIELD_ORDER if name in self]
+        return first + [field for field in self if field.name not in self.FIELD_ORDER]
+
+    def offer_chosen_partner(self) -> None:
+        chosen = self.partner_id.data
+        self.partner_id.choices = partners_named([chosen]) if isinstance(chosen, int) and chosen > 0 else []
+
+    @property
+    def chosen_partner_ids(self) -> list[int]:
+        return [partner_id for partner_id, _name in self.partner_id.choices]
+
+    def check_chosen_partner(self, required: bool) -> None:
+        """The chosen partner must be one that can be chosen; `required` says whether one must be."""
+        field = self.partner_id
+        if field.data is None:
+            if required:
+                raise ValidationError(_l("Choose a partner."))
+            return
+        if field.data not in dict(field.choices):
+            raise ValidationError(_l("Not a valid choice."))
+
+
+def chosen_partner(value) -> int:
+    """The coercer of a `partners` field: a posted id, or a partner of the record being edited."""
+    return value.id if isinstance(value, Partner) else int(value)
+
+
+class SeveralPartnersPicker(PartnerSearchFields):
+    """Several partners: the form declares `partners` (a SelectMultipleField, coerce
+    `chosen_partner`, with its own label and validators) and calls `offer_chosen_partners()`
+    in its __init__, so that its choices are the chosen partners only."""
+
+    def offer_chosen_partners(self) -> None:
+        self.partners.choices = partners_named(self.chosen_partner_ids)
+
+    @property
+    def chosen_partner_ids(self) -> list[int]:
+        data = self.partners.data
+        return [value for value in data if isinstance(value, int)] if isinstance(data, list) else []
 
 
 def picker_context(form) -> dict:

@@ -3,12 +3,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from crm.agreements.forms import partner_id
 from crm.auth.choices import assignable_users
 from crm.core.forms import optional_int
 from crm.agreements.models import Agreement
 from crm.agreements.queries import framework_choices
-from crm.partners.picker import partners_named
+from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
 from crm.extensions import db
 from crm.programmes.models import ApprovingAuthority, ProgrammeKind, ProgrammeStatus, parse_approval_number
@@ -17,16 +16,14 @@ MAX_TEXT = 10_000
 MAX_STUDENTS = 100_000
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(SeveralPartnersPicker, FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=300)])
     local_name = StringField(_l("Chinese name"), validators=[Optional(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=ProgrammeKind.choices, coerce=ProgrammeKind.coerce)
     status = SelectField(_l("Status"), choices=ProgrammeStatus.choices, coerce=ProgrammeStatus.coerce,
                          default=ProgrammeStatus.APPROVED.value)
-    partners = SelectMultipleField(_l("Foreign partners"), coerce=partner_id,
+    partners = SelectMultipleField(_l("Foreign partners"), coerce=chosen_partner,
                                    validators=[DataRequired(message=_l("Choose at least one partner."))])
-    partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])
-    find_partners = SubmitField(_l("Find"))
     agreement_id = SelectField(_l("Under the agreement"), coerce=optional_int, validate_choice=False,
                                description=_l("Offers the agreements of the partners chosen."))
     majors = TextAreaField(_l("Majors"), validators=[Optional(), Length(max=MAX_TEXT)], description=_l("One a line."))
@@ -40,15 +37,10 @@ class ProgrammeForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.partners.choices = partners_named(self.chosen_partner_ids)
+        self.offer_chosen_partners()
         self.owner_id.choices = [("", str(_l("— nobody —")))] + assignable_users(keep=[self.owner_id.data])
         keep = self.agreement_id.data if isinstance(self.agreement_id.data, int) else None
         self.agreement_id.choices = [("", str(_l("— none —")))] + framework_choices(self.chosen_partner_ids, keep=keep)
-
-    @property
-    def chosen_partner_ids(self) -> list[int]:
-        data = self.partners.data
-        return [value for value in data if isinstance(value, int)] if isinstance(data, list) else []
 
     def validate_agreement_id(self, field):
         if field.data is None:

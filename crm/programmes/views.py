@@ -7,15 +7,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from crm.audit.queries import record_history
-from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
+from crm.core.archiving import archive_confirmed, get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.export import table_response
-from crm.core.forms import RecordActionForm, apply_form
+from crm.core.export import add_export_routes, list_export, list_page
+from crm.core.forms import RecordActionForm, apply_form, render_form_page
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
-from crm.core.pagination import paginate
-from crm.core.picker import render_form_page
-from crm.extensions import db, htmx
+from crm.extensions import db
 from crm.partners.models import Partner
 from crm.programmes import deadlines  # noqa: F401  (registers the approvals' deadline source)
 from crm.programmes.changes import decide_approval, renew_approval
@@ -69,46 +67,31 @@ def _filter(form: ProgrammeFilterForm) -> ProgrammeFilter:
 
 @bp.get("")
 def index():
-    form = ProgrammeFilterForm(request.args)
-    if not form.validate():
-        return render_template("programmes/index.html", form=form, page=None), 422
-    page = paginate(programme_list(_filter(form)))
-    template = "programmes/_results.html" if htmx.target == RESULTS_ID else "programmes/index.html"
-    return render_template(template, form=form, page=page, today=date.today()), 200, {"Vary": "HX-Request"}
-
-
-@bp.get("/export.csv")
-def export_csv():
-    return _export("csv")
-
-
-@bp.get("/export.xlsx")
-def export_xlsx():
-    return _export("xlsx")
+    return list_page(ProgrammeFilterForm(request.args), "programmes", RESULTS_ID, lambda form: programme_list(_filter(form)))
 
 
 def _export(fmt: str):
-    form = ProgrammeFilterForm(request.args)
-    if not form.validate():
-        abort(422)
-    today = date.today()
-    preamble = [[_("Joint programmes"), today]]
-    header = [_("Name"), _("Chinese name"), _("Kind"), _("Status"), _("Foreign partners"), _("Countries"), _("Majors"),
-              _("Approved intake per year"), _("Approval number"), _("Approving authority"), _("Approved on"),
-              _("Approval expires on"), _("Students enrolled (latest intake)"), _("Latest intake year")]
-    rows = []
-    for programme in programmes_for_export(_filter(form)):
-        approval = programme.current_approval
-        latest = max((e.year for e in programme.enrolments), default=None)
-        rows.append([
-            programme.name, programme.local_name, programme.kind.label, programme.status.label,
-            "; ".join(p.name for p in programme.partners), "; ".join(sorted({country_name(p.country) for p in programme.partners})),
-            "; ".join(programme.major_list), programme.approved_intake,
-            approval.number if approval else None, approval.authority.label if approval else None,
-            approval.approved_on if approval else None, approval.expires_on if approval else None,
-            sum(e.enrolled for e in programme.enrolments if e.year == latest) if latest else None, latest,
-        ])
-    return table_response(fmt, f"joint-programmes-{today.isoformat()}", preamble, header, rows, sheet_title=_("Joint programmes"))
+    columns = [_("Name"), _("Chinese name"), _("Kind"), _("Status"), _("Foreign partners"), _("Countries"), _("Majors"),
+               _("Approved intake per year"), _("Approval number"), _("Approving authority"), _("Approved on"),
+               _("Approval expires on"), _("Students enrolled (latest intake)"), _("Latest intake year")]
+    return list_export(ProgrammeFilterForm(request.args), fmt, _("Joint programmes"), "joint-programmes", columns,
+                       lambda form: [_export_row(programme) for programme in programmes_for_export(_filter(form))])
+
+
+def _export_row(programme: Programme) -> list:
+    approval = programme.current_approval
+    latest = max((e.year for e in programme.enrolments), default=None)
+    return [
+        programme.name, programme.local_name, programme.kind.label, programme.status.label,
+        "; ".join(p.name for p in programme.partners), "; ".join(sorted({country_name(p.country) for p in programme.partners})),
+        "; ".join(programme.major_list), programme.approved_intake,
+        approval.number if approval else None, approval.authority.label if approval else None,
+        approval.approved_on if approval else None, approval.expires_on if approval else None,
+        sum(e.enrolled for e in programme.enrolments if e.year == latest) if latest else None, latest,
+    ]
+
+
+add_export_routes(bp, _export)
 
 
 # --- One programme -----------------------------------------------------------------------------
@@ -168,12 +151,9 @@ def edit(programme_id: int):
 def archive(programme_id: int):
     programme = _live_programme(programme_id)
     form = RecordActionForm(obj=programme)
-    if form.validate_on_submit():
-        form.ensure_current(programme)
-        programme.archive()
-        db.session.commit()
-        flash(_("%(name)s was archived.", name=programme.name), "success")
-        return redirect(url_for("programmes.index"), 303)
+    archived = archive_confirmed(programme, form, _("%(name)s was archived.", name=programme.name), url_for("programmes.index"))
+    if archived:
+        return archived
     intro = _("An archived programme leaves the lists and owes no more approval deadlines; an administrator can restore it.")
     return render_form_page(form, _("Archive %(name)s?", name=programme.name), url_for("programmes.archive", programme_id=programme.id),
                             url_for("programmes.show", programme_id=programme.id), _crumbs(programme), intro=intro,

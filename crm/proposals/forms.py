@@ -20,7 +20,7 @@ from crm.auth.choices import assignable_users
 from crm.core.forms import VersionedForm, optional_int
 from crm.core.i18n import country_picker_choices
 from crm.partners.models import PartnerKind
-from crm.partners.picker import PartnerSearchFields, partners_named
+from crm.partners.picker import PartnerSearchFields, SeveralPartnersPicker, partners_named
 from crm.partners.queries import frequent_countries
 from crm.proposals.models import ProposalStage, ProposedBy
 from crm.proposals.pipeline import OPEN_STAGES, REASON_REQUIRED
@@ -135,7 +135,7 @@ class ProposalEditForm(ProposalFieldsMixin, VersionedForm):
 
 
 
-class ConvertForm(PartnerSearchFields, VersionedForm):
+class ConvertForm(SeveralPartnersPicker, VersionedForm):
     """The agreement an approved proposal becomes; `version` is the proposal's."""
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
@@ -155,12 +155,7 @@ class ConvertForm(PartnerSearchFields, VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.partners.choices = partners_named(self.chosen_partner_ids)
-
-    @property
-    def chosen_partner_ids(self) -> list[int]:
-        data = self.partners.data
-        return [value for value in data if isinstance(value, int)] if isinstance(data, list) else []
+        self.offer_chosen_partners()
 
     def validate_valid_until(self, field):
         if field.data and self.valid_from.data and field.data < self.valid_from.data:

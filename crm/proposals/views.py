@@ -8,7 +8,7 @@ from flask_login import current_user
 from crm.agreements.models import Agreement, AgreementKind
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.archiving import refuse_archived_unless_admin, restore_archived
+from crm.core.archiving import archive_confirmed, refuse_archived_unless_admin, restore_archived
 from crm.core.errors import StaleEdit
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
@@ -247,12 +247,9 @@ def move(proposal_id: int):
 def archive(proposal_id: int):
     proposal = _load(proposal_id)
     form = RecordActionForm(obj=proposal)
-    if form.validate_on_submit():
-        form.ensure_current(proposal)
-        proposal.archive()
-        db.session.commit()
-        flash(_("Proposal “%(title)s” was archived.", title=proposal.title), "success")
-        return redirect(url_for("proposals.index"), 303)
+    archived = archive_confirmed(proposal, form, _("Proposal “%(title)s” was archived.", title=proposal.title), url_for("proposals.index"))
+    if archived:
+        return archived
     status = 422 if form.errors else 200
     return render_template("proposals/archive.html", proposal=proposal, form=form), status
 

@@ -15,10 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from crm.agreements.forms import partner_id
 from crm.auth.choices import assignable_users
 from crm.core.forms import optional_int
-from crm.partners.picker import partners_named
+from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
 from crm.trips.models import DelegationPurpose, TripDocumentKind, TripStatus
@@ -30,16 +29,14 @@ def _country_choices():
     return [("", str(_l("— choose —")))] + country_choices()
 
 
-class TripForm(FlaskForm):
+class TripForm(SeveralPartnersPicker, FlaskForm):
     """A trip in the plan, or applied for outside it: the application's facts."""
 
     title = StringField(_l("Delegation"), validators=[InputRequired(), Length(max=300)],
                         description=_l("For example: Delegation to BSK and EBG, Germany."))
     year = IntegerField(_l("Plan year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     country = SelectField(_l("Main destination"), validators=[InputRequired()])
-    partners = SelectMultipleField(_l("Partners"), coerce=partner_id)
-    partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])
-    find_partners = SubmitField(_l("Find"))
+    partners = SelectMultipleField(_l("Partners"), coerce=chosen_partner)
     purpose_kind = SelectField(_l("Purpose"), choices=DelegationPurpose.choices, coerce=DelegationPurpose.coerce)
     purpose = TextAreaField(_l("Tasks and purpose"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 3})
     days = IntegerField(_l("Days"), validators=[Optional(), NumberRange(min=1, max=365)])
@@ -59,12 +56,7 @@ class TripForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.country.choices = _country_choices()
         self.owner_id.choices = [("", str(_l("— nobody —")))] + assignable_users(keep=[self.owner_id.data])
-        self.partners.choices = partners_named(self.chosen_partner_ids)
-
-    @property
-    def chosen_partner_ids(self) -> list[int]:
-        data = self.partners.data
-        return [value for value in data if isinstance(value, int)] if isinstance(data, list) else []
+        self.offer_chosen_partners()
 
     def validate_return_on(self, field):
         if field.data and self.depart_on.data and field.data < self.depart_on.data:

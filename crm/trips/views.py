@@ -10,6 +10,8 @@ from flask_login import current_user
 from crm.partners.picker import partners_named, picker_context
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
+from crm.core.archiving import archive_confirmed
+from crm.core.children import add_child, remove_child, the_only_one
 from crm.core.deadlines import deadline_source
 from crm.core.export import xlsx_response
 from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
@@ -47,6 +49,14 @@ def _visible_trip(trip_id: int) -> Trip:
     if trip is None or trip.is_archived:
         abort(404)
     return trip
+
+
+def _section(trip: Trip, anchor: str) -> str:
+    return url_for("trips.show", trip_id=trip.id, _anchor=anchor)
+
+
+def _trip_of(child) -> Trip:
+    return _visible_trip(child.trip_id)
 
 
 @bp.get("")
@@ -186,7 +196,7 @@ def record(trip_id: int, name: str):
     setattr(trip, field, form[field].data)
     db.session.commit()
     flash(_("Saved."), "success")
-    return redirect(url_for("trips.show", trip_id=trip.id, _anchor="deadlines"), 303)
+    return redirect(_section(trip, "deadlines"), 303)
 
 
 def _bound(view, name: str):
@@ -205,61 +215,47 @@ for _name in (*STEP_FORMS, *RECORD_FORMS):
 @editor_required
 def add_member(trip_id: int):
     trip = _visible_trip(trip_id)
-    form = MemberForm()
-    if not form.validate_on_submit():
-        return _show(trip, 422, member_form=form)
+    return add_child(trip, MemberForm(), trip.members, _new_member, show=_show, form_name="member_form",
+                     back=_section(trip, "members"))
+
+
+def _new_member(trip: Trip, form: MemberForm) -> TripMember:
     user = db.session.get(User, form.user_id.data) if form.user_id.data else None
     if form.is_leader.data:
-        for member in trip.members:
-            member.is_leader = False
-    member = TripMember(
+        the_only_one(trip.members, "is_leader")
+    return TripMember(
         name=(form.name.data or "").strip() or user.name, position=(form.position.data or "").strip() or None,
         user=user, is_leader=form.is_leader.data,
         passport_number=(form.passport_number.data or None) if "passport_number" in form else None,
     )
-    trip.members.append(member)
-    db.session.commit()
-    return redirect(url_for("trips.show", trip_id=trip.id, _anchor="members"), 303)
 
 
 @bp.post("/members/<int:member_id>/remove")
 @editor_required
 def remove_member(member_id: int):
-    member = db.get_or_404(TripMember, member_id)
-    trip = _visible_trip(member.trip_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    db.session.delete(member)
-    db.session.commit()
-    return redirect(url_for("trips.show", trip_id=trip.id, _anchor="members"), 303)
+    return remove_child(TripMember, member_id, parent_of=_trip_of, back=lambda trip: _section(trip, "members"))
 
 
 @bp.post("/<int:trip_id>/legs")
 @editor_required
 def add_leg(trip_id: int):
     trip = _visible_trip(trip_id)
-    form = LegForm(trip=trip)
-    if not form.validate_on_submit():
-        return _show(trip, 422, leg_form=form)
+    return add_child(trip, LegForm(trip=trip), trip.legs, _new_leg, show=_show, form_name="leg_form",
+                     back=_section(trip, "itinerary"))
+
+
+def _new_leg(trip: Trip, form: LegForm) -> TripLeg:
     leg = TripLeg()
     apply_form(form, leg, ["country", "arrive_on", "leave_on", "partner_id"])
     leg.city = (form.city.data or "").strip() or None
     leg.agenda = (form.agenda.data or "").strip() or None
-    trip.legs.append(leg)
-    db.session.commit()
-    return redirect(url_for("trips.show", trip_id=trip.id, _anchor="itinerary"), 303)
+    return leg
 
 
 @bp.post("/legs/<int:leg_id>/remove")
 @editor_required
 def remove_leg(leg_id: int):
-    leg = db.get_or_404(TripLeg, leg_id)
-    trip = _visible_trip(leg.trip_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    db.session.delete(leg)
-    db.session.commit()
-    return redirect(url_for("trips.show", trip_id=trip.id, _anchor="itinerary"), 303)
+    return remove_child(TripLeg, leg_id, parent_of=_trip_of, back=lambda trip: _section(trip, "itinerary"))
 
 
 @bp.post("/legs/<int:leg_id>/log")
@@ -267,7 +263,7 @@ def remove_leg(leg_id: int):
 def log_leg(leg_id: int):
     """The meeting of a leg becomes contact history (an outgoing visit) with its partner: one step."""
     leg = db.get_or_404(TripLeg, leg_id)
-    trip = _visible_trip(leg.trip_id)
+    trip = _trip_of(leg)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if leg.partner is None or leg.partner.is_archived or leg.interaction_id is not None:
@@ -280,7 +276,7 @@ def log_leg(leg_id: int):
     )
     db.session.commit()
     flash(_("The meeting with %(name)s is now in its contact history.", name=leg.partner.name), "success")
-    return redirect(url_for("trips.show", trip_id=trip.id, _anchor="itinerary"), 303)
+    return redirect(_section(trip, "itinerary"), 303)
 
 
 @bp.post("/<int:trip_id>/documents")
@@ -300,7 +296,7 @@ def upload(trip_id: int):
             form.file.errors.append(str(refusal))
         else:
             flash(_("%(name)s was uploaded.", name=document.original_name), "success")
-            return redirect(url_for("trips.show", trip_id=trip.id, _anchor="documents"), 303)
+            return redirect(_section(trip, "documents"), 303)
     return _show(_visible_trip(trip_id), 422, document_form=form)
 
 
@@ -330,12 +326,9 @@ def print_application(trip_id: int):
 def archive(trip_id: int):
     trip = _visible_trip(trip_id)
     form = RecordActionForm(obj=trip)
-    if form.validate_on_submit():
-        form.ensure_current(trip)
-        trip.archive()
-        db.session.commit()
-        flash(_("Trip %(title)s was archived.", title=trip.title), "success")
-        return redirect(url_for("trips.index"), 303)
+    archived = archive_confirmed(trip, form, _("Trip %(title)s was archived.", title=trip.title), url_for("trips.index"))
+    if archived:
+        return archived
     return render_template("trips/archive.html", trip=trip, form=form), 422 if form.errors else 200
 
 

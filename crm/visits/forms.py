@@ -15,10 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from crm.agreements.forms import partner_id
 from crm.auth.choices import assignable_users
 from crm.core.forms import optional_int
-from crm.partners.picker import partners_named
+from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
 from crm.trips.models import DelegationPurpose
@@ -27,12 +26,10 @@ from crm.visits.models import ReceptionLevel, ScheduleKind, VisitDocumentKind
 MAX_TEXT = 10_000
 
 
-class VisitForm(FlaskForm):
+class VisitForm(SeveralPartnersPicker, FlaskForm):
     title = StringField(_l("Delegation"), validators=[InputRequired(), Length(max=300)],
                         description=_l("For example: Hiroshima University delegation."))
-    partners = SelectMultipleField(_l("Partners"), coerce=partner_id)
-    partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=200)])
-    find_partners = SubmitField(_l("Find"))
+    partners = SelectMultipleField(_l("Partners"), coerce=chosen_partner)
     arrive_on = DateField(_l("Arrival"), validators=[InputRequired()])
     leave_on = DateField(_l("Departure"), validators=[InputRequired()])
     purpose_kind = SelectField(_l("Purpose"), choices=DelegationPurpose.choices, coerce=DelegationPurpose.coerce)
@@ -53,12 +50,7 @@ class VisitForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.host_id.choices = [("", str(_l("— nobody —")))] + assignable_users(keep=[self.host_id.data])
-        self.partners.choices = partners_named(self.chosen_partner_ids)
-
-    @property
-    def chosen_partner_ids(self) -> list[int]:
-        data = self.partners.data
-        return [value for value in data if isinstance(value, int)] if isinstance(data, list) else []
+        self.offer_chosen_partners()
 
     def validate_leave_on(self, field):
         if field.data and self.arrive_on.data and field.data < self.arrive_on.data:

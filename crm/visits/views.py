@@ -10,6 +10,8 @@ from flask_login import current_user
 from crm.partners.picker import partners_named, picker_context
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
+from crm.core.archiving import archive_confirmed
+from crm.core.children import add_child, remove_child, the_only_one
 from crm.core.deadlines import deadline_source
 from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
 from crm.core.navigation import nav_item
@@ -41,6 +43,14 @@ def _visible_visit(visit_id: int) -> Visit:
     if visit is None or visit.is_archived:
         abort(404)
     return visit
+
+
+def _section(visit: Visit, anchor: str) -> str:
+    return url_for("visits.show", visit_id=visit.id, _anchor=anchor)
+
+
+def _visit_of(child) -> Visit:
+    return _visible_visit(child.visit_id)
 
 
 @bp.get("")
@@ -118,61 +128,48 @@ def _partners(ids: list[int]) -> list[Partner]:
 @editor_required
 def add_visitor(visit_id: int):
     visit = _visible_visit(visit_id)
-    form = VisitorForm()
-    if not form.validate_on_submit():
-        return _show(visit, 422, visitor_form=form)
+    return add_child(visit, VisitorForm(), visit.members, _new_visitor, show=_show, form_name="visitor_form",
+                     back=_section(visit, "visitors"))
+
+
+def _new_visitor(visit: Visit, form: VisitorForm) -> VisitMember:
     if form.is_head.data:
-        for member in visit.members:
-            member.is_head = False
-    visit.members.append(VisitMember(
+        the_only_one(visit.members, "is_head")
+    return VisitMember(
         name=form.name.data.strip(), position=(form.position.data or "").strip() or None,
         nationality=form.nationality.data or None, is_head=form.is_head.data,
         passport_number=(form.passport_number.data or None) if "passport_number" in form else None,
-    ))
-    db.session.commit()
-    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="visitors"), 303)
+    )
 
 
 @bp.post("/visitors/<int:member_id>/remove")
 @editor_required
 def remove_visitor(member_id: int):
-    member = db.get_or_404(VisitMember, member_id)
-    visit = _visible_visit(member.visit_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    db.session.delete(member)
-    db.session.commit()
-    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="visitors"), 303)
+    return remove_child(VisitMember, member_id, parent_of=_visit_of, back=lambda visit: _section(visit, "visitors"))
 
 
 @bp.post("/<int:visit_id>/schedule")
 @editor_required
 def add_schedule_item(visit_id: int):
     visit = _visible_visit(visit_id)
-    form = ScheduleItemForm()
-    if not form.validate_on_submit():
-        return _show(visit, 422, schedule_form=form)
+    return add_child(visit, ScheduleItemForm(), visit.schedule, _new_schedule_item, show=_show, form_name="schedule_form",
+                     back=_section(visit, "reception-plan"))
+
+
+def _new_schedule_item(visit: Visit, form: ScheduleItemForm) -> ScheduleItem:
     item = ScheduleItem()
     apply_form(form, item, ["day", "kind"])
     item.time = form.time.data or None
     item.what = form.what.data.strip()
     item.place = (form.place.data or "").strip() or None
     item.hosts = (form.hosts.data or "").strip() or None
-    visit.schedule.append(item)
-    db.session.commit()
-    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="reception-plan"), 303)
+    return item
 
 
 @bp.post("/schedule/<int:item_id>/remove")
 @editor_required
 def remove_schedule_item(item_id: int):
-    item = db.get_or_404(ScheduleItem, item_id)
-    visit = _visible_visit(item.visit_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    db.session.delete(item)
-    db.session.commit()
-    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="reception-plan"), 303)
+    return remove_child(ScheduleItem, item_id, parent_of=_visit_of, back=lambda visit: _section(visit, "reception-plan"))
 
 
 @bp.post("/<int:visit_id>/record")
@@ -187,7 +184,7 @@ def save_record(visit_id: int):
     visit.recorded_on = form.recorded_on.data
     db.session.commit()
     flash(_("The record was saved."), "success")
-    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="visit-record"), 303)
+    return redirect(_section(visit, "visit-record"), 303)
 
 
 @bp.post("/<int:visit_id>/log")
@@ -230,7 +227,7 @@ def upload(visit_id: int):
             form.file.errors.append(str(refusal))
         else:
             flash(_("%(name)s was uploaded.", name=document.original_name), "success")
-            return redirect(url_for("visits.show", visit_id=visit.id, _anchor="documents"), 303)
+            return redirect(_section(visit, "documents"), 303)
     return _show(visit, 422, document_form=form)
 
 
@@ -260,10 +257,7 @@ def print_plan(visit_id: int):
 def archive(visit_id: int):
     visit = _visible_visit(visit_id)
     form = RecordActionForm(obj=visit)
-    if form.validate_on_submit():
-        form.ensure_current(visit)
-        visit.archive()
-        db.session.commit()
-        flash(_("Visit %(title)s was archived.", title=visit.title), "success")
-        return redirect(url_for("visits.index"), 303)
+    archived = archive_confirmed(visit, form, _("Visit %(title)s was archived.", title=visit.title), url_for("visits.index"))
+    if archived:
+        return archived
     return render_template("visits/archive.html", visit=visit, form=form), 422 if form.errors else 200

@@ -94,3 +94,22 @@ def test_nothing_chosen_or_a_bad_value_shows_why_with_422(client, auth, factory)
     assert no_tag.status_code == 422 and "Name the tag." in no_tag.text
     forged = client.post("/partners/bulk", data={"csrf_token": token, "ids": ["1 OR 1=1"], "action": "status", "status": "ended"})
     assert forged.status_code == 422
+
+
+def test_a_bulk_tag_change_makes_an_older_edit_form_of_the_partner_409_and_keeps_the_tag(app, client, auth, factory):
+    auth.login(Role.STAFF)
+    partner = factory.partner(name="Ivy Tech Community College", country="US")
+    edit_token = auth.csrf(f"/partners/{partner}/edit")  # the edit form is open with version 1
+    confirm = client.post("/partners/bulk", data={"csrf_token": auth.csrf("/partners"), "ids": [partner], "action": "add_tag",
+                                                  "tag": "Dual degree"})
+    assert client.post("/partners/bulk", data=_confirm_fields(confirm.text)).status_code == 303
+    with app.app_context():
+        assert db.session.get(Partner, partner).version == 2  # a tag-only change is a change of the partner
+    stale = client.post(f"/partners/{partner}/edit", data={
+        "csrf_token": edit_token, "version": "1", "name": "Ivy Tech", "kind": "vocational", "country": "US",
+        "status": "active", "owner_id": "", "website": "", "tags": "", "city": "", "notes": "",
+    })
+    assert stale.status_code == 409
+    with app.app_context():
+        kept = db.session.get(Partner, partner)
+        assert kept.name == "Ivy Tech Community College" and [tag.name for tag in kept.tags] == ["Dual degree"]

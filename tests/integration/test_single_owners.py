@@ -66,6 +66,7 @@ def test_every_owner_and_assignee_select_offers_the_same_people(client, auth, ma
     (r"= db\.get_or_404\(\w+, \w+\)\n\s+if \w+\.is_archived:", "crm/core/archiving.py"),
     (r"def \w+_choices\([^)]*\)[^\n]*:\n(?:.*\n){0,4}.*select\(User\b", "crm/auth/choices.py"),
     (r"contains\(Partner\.(name|local_name|short_name)", "crm/partners/search.py"),
+    (r"find_partners = SubmitField|def check_chosen_partner\(|isinstance\(data, list\) else \[\]", "crm/partners/picker.py"),
 ])
 def test_each_small_rule_is_written_once(pattern, owner):
     found = [
