@@ -43,7 +43,7 @@ def test_staff_enters_an_outcome_in_place_and_sees_it_in_the_report(page, live_s
     page.goto(f"{live_server}/agreements/{agreement_id}")
     section = page.get_by_role("region", name=re.compile("Outcomes"))
     section.get_by_role("link", name="Add outcome").click()
-    section.get_by_label("Year").fill(str(LAST_YEAR))
+    section.get_by_label("Year", exact=True).fill(str(LAST_YEAR))
     section.get_by_label("What was achieved").select_option(label="Certificates earned")
     section.get_by_label("Count", exact=True).fill("-4")
     section.get_by_role("button", name="Save outcome").click()
