@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from crm.agreements.forms import optional_int
 from crm.auth.permissions import editor_required
+from crm.core.archiving import get_live_or_404
 from crm.core.forms import ConfirmForm, apply_form
 from crm.core.navigation import nav_item
 from crm.core.pagination import paginate
@@ -79,10 +80,7 @@ def _agreement_or_404(agreement_id: int):
 
 
 def _outcome_or_404(outcome_id: int) -> Outcome:
-    outcome = db.get_or_404(Outcome, outcome_id)
-    if outcome.is_archived:
-        abort(404)
-    return outcome
+    return get_live_or_404(Outcome, outcome_id)
 
 
 def _current_year() -> int:
