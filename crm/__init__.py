@@ -57,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
     from crm.audit.recorder import register_audit_hook
     from crm.core import database
     from crm.core.i18n import select_locale, select_timezone
+    from crm.interactions.last_contact import register_last_contact_hook
 
     db.init_app(app)
     database.init_app(app)
@@ -67,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     register_audit_hook()
+    register_last_contact_hook()
 
 
 def _register_blueprints(app: Flask) -> None:

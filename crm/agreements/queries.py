@@ -25,6 +25,7 @@ from crm.agreements.models import (
     agreement_partner,
 )
 from crm.core.search import contains
+from crm.core.stored import stored_rule
 from crm.extensions import db
 from crm.partners.models import Partner
 from crm.partners.search import record_search_condition
@@ -55,9 +56,28 @@ def _days_before_sqlite(element, compiler, **kw):
     return f"date({compiler.process(day, **kw)}, '-' || ({compiler.process(days, **kw)}) || ' days')"
 
 
-def act_by_column() -> ColumnElement:
-    """Agreement.act_by in SQL: valid-until minus the notice period (NULL when open-ended)."""
+def computed_act_by() -> ColumnElement:
+    """The SQL twin of `act_by_of`: valid-until minus the notice period (NULL when open-ended)."""
     return _DaysBefore(Agreement.valid_until, func.coalesce(Agreement.notice_days, 0))
+
+
+def act_by_column() -> ColumnElement:
+    """The act-by date in SQL: the stored, indexed `Agreement.act_by` (see `act_by_of`); what
+    lists sort by and the renewal windows filter on."""
+    return Agreement.act_by
+
+
+@stored_rule("agreement.act_by")
+def store_act_by() -> int:
+    """Recompute every agreement's stored act-by date from its rule (for writes that bypass the
+    ORM, such as the demo generator's bulk inserts); the rows changed."""
+    table = Agreement.__table__
+    result = db.session.execute(
+        sa.update(table)
+        .where(table.c.act_by.is_distinct_from(computed_act_by()))
+        .values(act_by=computed_act_by(), updated_at=table.c.updated_at)
+    )
+    return result.rowcount
 
 
 def _not_decided_away():

@@ -206,24 +206,20 @@ def proposals_for(partner_id: int) -> list[Proposal]:
 
 
 # --- last contact: the one definition, for the partner list, the partner page and home ------
+# The rule is crm/interactions/last_contact.py's `computed_last_contact_at` (the latest
+# interaction logged with the partner); every partner stores its value in the indexed column
+# `Partner.last_contact_at`, kept by a session hook there. Others read it only through these.
 
 
 def last_contact_at() -> ColumnElement:
-    """Correlated scalar subquery on `Partner`: when the partner was last in contact (UTC), or NULL.
-
-    The one definition of "last contact": the latest interaction logged with the partner."""
-    return (
-        select(func.max(Interaction.occurred_at))
-        .where(Interaction.partner_id == Partner.id)
-        .correlate(Partner)
-        .scalar_subquery()
-    )
+    """On `Partner`: when the partner was last in contact (naive UTC), or NULL (the stored rule)."""
+    return Partner.last_contact_at
 
 
 def contacted_since(moment: datetime) -> ColumnElement[bool]:
-    """A condition on `Partner`: an interaction with it at or after `moment` (UTC); one probe of
-    the index (partner_id, occurred_at)."""
-    return exists().where(Interaction.partner_id == Partner.id, Interaction.occurred_at >= moment)
+    """A condition on `Partner`: an interaction with it at or after `moment` (UTC); false, not
+    NULL, for a partner never contacted, so that its negation holds for it."""
+    return and_(Partner.last_contact_at.is_not(None), Partner.last_contact_at >= moment)
 
 
 def newest_first():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -53,6 +54,8 @@ class Tag(db.Model):
 
 class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     __tablename__ = "partner"
+    # last_contact_at is derived from the contact history, whose entries have their own history.
+    __audit_ignore__ = Audited.__audit_ignore__ | {"last_contact_at"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), index=True)
@@ -71,6 +74,9 @@ class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     # Set when this partner was merged into another (crm/imports/merge.py); it is then archived.
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"))
+    # The latest interaction's time (naive UTC), stored for lists to sort and filter by: owned by
+    # crm/interactions (last_contact.py keeps it on every write; read it through its queries).
+    last_contact_at: Mapped[datetime | None] = mapped_column(index=True)
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
