@@ -78,6 +78,13 @@ class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
     __tablename__ = "agreement"
     # act_by is derived from valid_until and notice_days, whose changes the history shows.
     __audit_ignore__ = Audited.__audit_ignore__ | {"act_by"}
+    __table_args__ = (
+        # The renewal windows and sorting by act-by; the renewal-due conditions read from the
+        # index too, so counting a window does not read the rows.
+        sa.Index("ix_agreement_act_by", "act_by", "archived_at", "signed_on", "decision"),
+        # Counting the agreements in force (the home page's figure) without reading the rows.
+        sa.Index("ix_agreement_in_force", "valid_until", "valid_from", "signed_on", "decision", "archived_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(300))
@@ -89,7 +96,7 @@ class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
     # act_by_of(valid_until, notice_days), stored so that lists sort and filter by an index;
     # kept by _keep_act_by on every change of either (and queries.store_act_by for bulk writes).
     # It depends on nothing else (no setting): nothing has to recompute it on start.
-    act_by: Mapped[date | None] = mapped_column(index=True)
+    act_by: Mapped[date | None]
     auto_renew: Mapped[bool] = mapped_column(default=False)
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     subjects: Mapped[str | None] = mapped_column(sa.Text)

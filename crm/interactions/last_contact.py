@@ -1,7 +1,8 @@
 """A partner's last contact, stored: `Partner.last_contact_at` holds what `computed_last_contact_at`
 says (the latest interaction logged with the partner, naive UTC), so that the home page, the
 partner list, its quiet filter and the digest sort and filter by one indexed column instead of
-asking the interactions of every partner.
+asking the interactions of every partner. `Partner.interaction_count` (how many interactions are
+logged with it) is kept alongside, so that the count of /history adds up partners.
 
 One session hook keeps it, so no write can forget it: after each flush that adds, moves (a new
 date, another partner: an edit, a merge of partners), or deletes an interaction (the log form,
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import event, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.expression import ColumnElement
@@ -39,6 +40,23 @@ def computed_last_contact_at() -> ColumnElement:
         .correlate(Partner)
         .scalar_subquery()
     )
+
+
+def computed_interaction_count() -> ColumnElement:
+    """How many interactions are logged with the partner, correlated with `Partner`."""
+    return (
+        select(func.count(Interaction.id))
+        .where(Interaction.partner_id == Partner.id)
+        .correlate(Partner)
+        .scalar_subquery()
+    )
+
+
+def _stored_values() -> dict:
+    """The stored columns and their rules, for an UPDATE of the partner table."""
+    table = Partner.__table__
+    return {"last_contact_at": computed_last_contact_at(), "interaction_count": computed_interaction_count(),
+            "updated_at": table.c.updated_at}
 
 
 def _partners_of_changes(session: Session) -> set[int]:
@@ -76,14 +94,15 @@ def _refresh(connection, partner_ids, session: Session | None = None) -> None:
         rows = connection.execute(
             update(table)
             .where(table.c.id.in_(ids[start:start + _CHUNK]))
-            .values(last_contact_at=computed_last_contact_at(), updated_at=table.c.updated_at)
-            .returning(table.c.id, table.c.last_contact_at)
+            .values(**_stored_values())
+            .returning(table.c.id, table.c.last_contact_at, table.c.interaction_count)
         ).all()
         if session is not None:
-            for partner_id, value in rows:
+            for partner_id, last_contact, count in rows:
                 loaded = session.identity_map.get(session.identity_key(Partner, partner_id))
                 if loaded is not None:
-                    set_committed_value(loaded, "last_contact_at", value)
+                    set_committed_value(loaded, "last_contact_at", last_contact)
+                    set_committed_value(loaded, "interaction_count", count)
 
 
 def _keep_last_contacts(session: Session, flush_context) -> None:
@@ -100,13 +119,14 @@ def register_last_contact_hook() -> None:
 
 @stored_rule("partner.last_contact_at")
 def store_last_contacts() -> int:
-    """Recompute every partner's stored last contact from the rule; the rows changed."""
+    """Recompute every partner's stored last contact and interaction count from the rules; the
+    rows changed."""
     table = Partner.__table__
-    computed = computed_last_contact_at()
     return db.session.execute(
         update(table)
-        .where(table.c.last_contact_at.is_distinct_from(computed))
-        .values(last_contact_at=computed, updated_at=table.c.updated_at)
+        .where(or_(table.c.last_contact_at.is_distinct_from(computed_last_contact_at()),
+                   table.c.interaction_count != computed_interaction_count()))
+        .values(**_stored_values())
     ).rowcount
 
 

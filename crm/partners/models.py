@@ -54,8 +54,8 @@ class Tag(db.Model):
 
 class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     __tablename__ = "partner"
-    # last_contact_at is derived from the contact history, whose entries have their own history.
-    __audit_ignore__ = Audited.__audit_ignore__ | {"last_contact_at"}
+    # Derived from the contact history, whose entries have their own history.
+    __audit_ignore__ = Audited.__audit_ignore__ | {"last_contact_at", "interaction_count"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), index=True)
@@ -77,6 +77,9 @@ class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     # The latest interaction's time (naive UTC), stored for lists to sort and filter by: owned by
     # crm/interactions (last_contact.py keeps it on every write; read it through its queries).
     last_contact_at: Mapped[datetime | None] = mapped_column(index=True)
+    # How many interactions are logged with the partner, stored by the same owner and hook:
+    # the home page's "logged interactions" adds up partners, not 200,000 interactions.
+    interaction_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

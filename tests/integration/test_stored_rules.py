@@ -12,7 +12,7 @@ from crm.agreements.queries import computed_act_by
 from crm.auth.models import Role
 from crm.core.stored import store_every_rule
 from crm.extensions import db
-from crm.interactions.last_contact import computed_last_contact_at
+from crm.interactions.last_contact import computed_interaction_count, computed_last_contact_at
 from crm.interactions.models import Interaction, InteractionKind
 from crm.partners.models import Partner
 from crm.trips.models import Trip
@@ -21,17 +21,17 @@ TODAY = date.today()
 
 
 def stored_and_computed(app) -> dict[int, tuple]:
-    """Every partner's (stored, computed) last contact."""
+    """Every partner's (stored, computed) last contact and interaction count."""
     with app.app_context():
-        return {pid: (stored, computed) for pid, stored, computed in db.session.execute(
-            select(Partner.id, Partner.last_contact_at, computed_last_contact_at()))}
+        return {pid: ((stored, count), (computed, computed_count)) for pid, stored, computed, count, computed_count in db.session.execute(
+            select(Partner.id, Partner.last_contact_at, computed_last_contact_at(), Partner.interaction_count, computed_interaction_count()))}
 
 
 def last_contacts(app) -> dict[int, datetime | None]:
     """Every partner's stored last contact, after checking that each equals the rule."""
     found = stored_and_computed(app)
     assert all(stored == computed for stored, computed in found.values()), found
-    return {pid: stored for pid, (stored, _computed) in found.items()}
+    return {pid: stored[0] for pid, (stored, _computed) in found.items()}
 
 
 def act_bys(app) -> dict[str, date | None]:
@@ -164,7 +164,7 @@ def test_bulk_inserts_are_caught_up_by_storing_every_rule(app, factory):
                                                 "notice_days": 90, "auto_renew": False, "version": 1,
                                                 "created_at": datetime(2026, 1, 1), "updated_at": datetime(2026, 1, 1)}])
         db.session.commit()
-    assert stored_and_computed(app)[partner_id] == (None, datetime(2026, 4, 1))
+    assert stored_and_computed(app)[partner_id] == ((None, 0), (datetime(2026, 4, 1), 2))
     with app.app_context():
         assert store_every_rule() == {"agreement.act_by": 1, "partner.last_contact_at": 1}
         db.session.commit()

@@ -4,8 +4,9 @@ that owns the rule; every other package calls the owner's functions.
 - agreements (crm/agreements/) own in force, status, act-by and renewal-due, made of
   Agreement.decision, .valid_until, .valid_from, .signed_on, .notice_days and the stored
   act-by date Agreement.act_by;
-- interactions (crm/interactions/) own last contact, made of Interaction.occurred_at, and its
-  stored value Partner.last_contact_at (a column of the partner, kept by the interactions).
+- interactions (crm/interactions/) own last contact, made of Interaction.occurred_at, and the
+  values they store on the partner, Partner.last_contact_at and .interaction_count (kept by
+  the interactions' session hook).
 
 A new exception goes into ALLOWED with its reason.
 """
@@ -17,7 +18,7 @@ CRM = Path(__file__).resolve().parents[2] / "crm"
 RULE_COLUMNS = {
     "Agreement": ("crm/agreements/", {"decision", "valid_until", "valid_from", "signed_on", "notice_days", "act_by"}),
     "Interaction": ("crm/interactions/", {"occurred_at"}),
-    "Partner": ("crm/interactions/", {"last_contact_at"}),
+    "Partner": ("crm/interactions/", {"last_contact_at", "interaction_count"}),
 }
 # (file, "Model.column") -> why it may read the column itself. Migrations live outside crm/.
 ALLOWED: dict[tuple[str, str], str] = {}
