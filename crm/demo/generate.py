@@ -17,6 +17,7 @@ from crm.contacts.models import Contact
 from crm.core.models import utcnow
 from crm.demo.generate_international import generate_international
 from crm.demo.generate_delegations import generate_delegations
+from crm.core.stored import store_every_rule
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_contact, interaction_user
@@ -114,6 +115,7 @@ def generate(sizes: Sizes = Sizes(), seed: int = 2026, today: date | None = None
     _bulk(Outcome, outcome_rows)
     international = generate_international(seed + 14, today, partner_ids, users, now)
     delegations = generate_delegations(db, rng, today, [(pid, row["country"]) for pid, row in zip(partner_ids, partner_rows, strict=True)], users, now)
+    store_every_rule()  # bulk inserts bypass the ORM that keeps the stored rules (last contact, act-by)
     db.session.commit()
     return {**international, **delegations, "users": len(users), "partners": len(partner_ids), "contacts": len(contact_ids),
             "agreements": len(agreement_ids), "interactions": len(interaction_ids),
