@@ -49,7 +49,6 @@ def upgrade():
 
     # Counts by date read the partner from the index, not the rows (the home page's chart).
     with op.batch_alter_table('interaction', schema=None) as batch_op:
-        batch_op.drop_index('ix_interaction_occurred_at')
         batch_op.create_index('ix_interaction_occurred_partner', ['occurred_at', 'partner_id'], unique=False)
 
     # Statistics, so that the planner picks the new indexes (without them SQLite prefers any
@@ -60,7 +59,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('interaction', schema=None) as batch_op:
         batch_op.drop_index('ix_interaction_occurred_partner')
-        batch_op.create_index('ix_interaction_occurred_at', ['occurred_at'], unique=False)
 
     with op.batch_alter_table('partner', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_partner_last_contact_at'))
