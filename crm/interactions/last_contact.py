@@ -30,26 +30,21 @@ _MOVED = ("occurred_at", "partner_id", "partner")  # the attributes whose change
 _CHUNK = 500
 
 
+def _over_partner(aggregate) -> ColumnElement:
+    """`aggregate` over the partner's interactions, a scalar subquery correlated with `Partner`
+    (one range of the index (partner_id, occurred_at))."""
+    return select(aggregate).where(Interaction.partner_id == Partner.id).correlate(Partner).scalar_subquery()
+
+
 def computed_last_contact_at() -> ColumnElement:
-    """The rule, as a scalar subquery correlated with `Partner`: when the partner was last in
-    contact (UTC), or NULL: the latest interaction logged with it. One probe of the index
-    (partner_id, occurred_at)."""
-    return (
-        select(func.max(Interaction.occurred_at))
-        .where(Interaction.partner_id == Partner.id)
-        .correlate(Partner)
-        .scalar_subquery()
-    )
+    """The rule: when the partner was last in contact (UTC), or NULL: the latest interaction
+    logged with it."""
+    return _over_partner(func.max(Interaction.occurred_at))
 
 
 def computed_interaction_count() -> ColumnElement:
-    """How many interactions are logged with the partner, correlated with `Partner`."""
-    return (
-        select(func.count(Interaction.id))
-        .where(Interaction.partner_id == Partner.id)
-        .correlate(Partner)
-        .scalar_subquery()
-    )
+    """How many interactions are logged with the partner."""
+    return _over_partner(func.count(Interaction.id))
 
 
 def _stored_values() -> dict:
