@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     from crm.core import database
     from crm.core.i18n import select_locale, select_timezone
     from crm.partners.search_index import register_search_index
+    from crm.interactions.last_contact import register_last_contact_hook
 
     db.init_app(app)
     database.init_app(app)
@@ -69,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     register_audit_hook()
     register_search_index()
+    register_last_contact_hook()
 
 
 def _register_blueprints(app: Flask) -> None:

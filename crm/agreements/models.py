@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from crm.core.enums import LabelledEnum, enum_column
 from crm.core.models import Archivable, Audited, Timestamped, Versioned
@@ -65,8 +65,26 @@ agreement_partner = sa.Table(
 )
 
 
+def act_by_of(valid_until: date | None, notice_days: int | None) -> date | None:
+    """The one definition of the act-by date, the date that matters for renewal: valid-until
+    minus the notice period (none: 0 days); None for an open-ended agreement. Its SQL twin is
+    queries.computed_act_by; `Agreement.act_by` stores it."""
+    if valid_until is None:
+        return None
+    return valid_until - timedelta(days=notice_days or 0)
+
+
 class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
     __tablename__ = "agreement"
+    # act_by is derived from valid_until and notice_days, whose changes the history shows.
+    __audit_ignore__ = Audited.__audit_ignore__ | {"act_by"}
+    __table_args__ = (
+        # The renewal windows and sorting by act-by; the renewal-due conditions read from the
+        # index too, so counting a window does not read the rows.
+        sa.Index("ix_agreement_act_by", "act_by", "archived_at", "signed_on", "decision"),
+        # Counting the agreements in force (the home page's figure) without reading the rows.
+        sa.Index("ix_agreement_in_force", "valid_until", "valid_from", "signed_on", "decision", "archived_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(300))
@@ -75,6 +93,10 @@ class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
     valid_from: Mapped[date | None]
     valid_until: Mapped[date | None] = mapped_column(index=True)  # None: open-ended
     notice_days: Mapped[int | None]
+    # act_by_of(valid_until, notice_days), stored so that lists sort and filter by an index;
+    # kept by _keep_act_by on every change of either (and queries.store_act_by for bulk writes).
+    # It depends on nothing else (no setting): nothing has to recompute it on start.
+    act_by: Mapped[date | None]
     auto_renew: Mapped[bool] = mapped_column(default=False)
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     subjects: Mapped[str | None] = mapped_column(sa.Text)
@@ -113,12 +135,13 @@ class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def act_by(self) -> date | None:
-        """The date that matters for renewal: valid-until minus the notice period."""
-        if self.valid_until is None:
-            return None
-        return self.valid_until - timedelta(days=self.notice_days or 0)
+    @validates("valid_until", "notice_days")
+    def _keep_act_by(self, key: str, value):
+        """Whoever sets valid-until or the notice period sets the act-by date with it, so that
+        it is current before the flush (the status reads it) and in the same UPDATE."""
+        inputs = {"valid_until": self.valid_until, "notice_days": self.notice_days} | {key: value}
+        self.act_by = act_by_of(**inputs)
+        return value
 
     @property
     def renewal_window_opens(self) -> date | None:

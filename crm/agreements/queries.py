@@ -25,6 +25,7 @@ from crm.agreements.models import (
     agreement_partner,
 )
 from crm.core.search import contains
+from crm.core.stored import stored_rule
 from crm.extensions import db
 from crm.partners.models import Partner
 from crm.partners.search import record_search_condition
@@ -55,9 +56,28 @@ def _days_before_sqlite(element, compiler, **kw):
     return f"date({compiler.process(day, **kw)}, '-' || ({compiler.process(days, **kw)}) || ' days')"
 
 
-def act_by_column() -> ColumnElement:
-    """Agreement.act_by in SQL: valid-until minus the notice period (NULL when open-ended)."""
+def computed_act_by() -> ColumnElement:
+    """The SQL twin of `act_by_of`: valid-until minus the notice period (NULL when open-ended)."""
     return _DaysBefore(Agreement.valid_until, func.coalesce(Agreement.notice_days, 0))
+
+
+def act_by_column() -> ColumnElement:
+    """The act-by date in SQL: the stored, indexed `Agreement.act_by` (see `act_by_of`); what
+    lists sort by and the renewal windows filter on."""
+    return Agreement.act_by
+
+
+@stored_rule("agreement.act_by")
+def store_act_by() -> int:
+    """Recompute every agreement's stored act-by date from its rule (for writes that bypass the
+    ORM, such as the demo generator's bulk inserts); the rows changed."""
+    table = Agreement.__table__
+    result = db.session.execute(
+        sa.update(table)
+        .where(table.c.act_by.is_distinct_from(computed_act_by()))
+        .values(act_by=computed_act_by(), updated_at=table.c.updated_at)
+    )
+    return result.rowcount
 
 
 def _not_decided_away():
@@ -386,30 +406,36 @@ def renewal_group_condition(key: str, today: date) -> ColumnElement[bool]:
 
 def renewal_groups(today: date, per_group: int = RENEWALS_PER_GROUP) -> list[RenewalGroup]:
     """The renewals view: each group's size and its first `per_group` agreements, soonest act-by
-    first, with partners, owner and successor loaded (three statements, whatever the numbers)."""
-    group = renewal_group_column(today)
-    act_by = act_by_column()
-    ranked = (
-        select(
-            Agreement.id.label("id"),
-            group.label("group_key"),
-            func.row_number().over(partition_by=group, order_by=(act_by, Agreement.title, Agreement.id)).label("position"),
-            func.count().over(partition_by=group).label("total"),
-        )
-        .where(*_renewal_due_conditions(today, RENEWAL_HORIZON_DAYS))
+    first, with partners, owner and successor loaded (four statements, whatever the numbers).
+
+    Each group is a range of the act-by index: its first rows are read from the index in order
+    and its size is counted from the index alone (a window over every due agreement sorted
+    13,000 rows, most of them long overdue, to show forty)."""
+    due = _renewal_due_conditions(today, RENEWAL_HORIZON_DAYS)
+    order = (act_by_column(), Agreement.title, Agreement.id)
+    firsts = [
+        select(Agreement.id.label("id"), sa.literal(key).label("group_key"))
+        .where(*due, renewal_group_condition(key, today))
+        .order_by(*order)
+        .limit(per_group)
         .subquery()
-    )
+        for key in RENEWAL_GROUP_KEYS
+    ]
+    picked = sa.union_all(*(select(first.c.id, first.c.group_key) for first in firsts)).subquery()
     rows = db.session.execute(
-        select(Agreement, ranked.c.group_key, ranked.c.total)
-        .join(ranked, ranked.c.id == Agreement.id)
-        .where(ranked.c.position <= per_group)
+        select(Agreement, picked.c.group_key)
+        .join(picked, picked.c.id == Agreement.id)
         .options(selectinload(Agreement.partners), joinedload(Agreement.owner), selectinload(Agreement.successor))
-        .order_by(ranked.c.position)
+        .order_by(*order)
     ).all()
-    groups = {key: RenewalGroup(key, None if key == "overdue" else int(key.split("-")[1]), []) for key in RENEWAL_GROUP_KEYS}
-    for agreement, key, total in rows:
+    totals = db.session.execute(select(*(
+        select(func.count(Agreement.id)).where(*due, renewal_group_condition(key, today)).scalar_subquery()
+        for key in RENEWAL_GROUP_KEYS
+    ))).one()
+    groups = {key: RenewalGroup(key, None if key == "overdue" else int(key.split("-")[1]), [], total)
+              for key, total in zip(RENEWAL_GROUP_KEYS, totals, strict=True)}
+    for agreement, key in rows:
         groups[key].agreements.append(agreement)
-        groups[key].total = total
     return list(groups.values())
 
 
@@ -517,10 +543,14 @@ def renewals_by_month(today: date, months: int = 12) -> list[RenewalMonth]:
         index = first.year * 12 + first.month - 1 + offset
         starts.append(date(index // 12, index % 12 + 1, 1))
     act_by = act_by_column()
-    due = renewals_due_statement(today, (starts[-1] - today).days - 1).with_only_columns(act_by.label("act_by")).subquery()
-    columns = [func.count().filter(due.c.act_by < today).label("overdue")] + [
-        func.count().filter(due.c.act_by >= max(starts[index], today), due.c.act_by < starts[index + 1]).label(f"m{index}")
+    due = _renewal_due_conditions(today, (starts[-1] - today).days - 1)
+
+    def count(*window):  # a range of the act-by index, counted without reading the rows
+        return select(func.count(Agreement.id)).where(*due, *window).scalar_subquery()
+
+    columns = [count(act_by < today).label("overdue")] + [
+        count(act_by >= max(starts[index], today), act_by < starts[index + 1]).label(f"m{index}")
         for index in range(months)
     ]
-    row = db.session.execute(select(*columns).select_from(due)).one()
+    row = db.session.execute(select(*columns)).one()
     return [RenewalMonth(None, row[0])] + [RenewalMonth(starts[index], row[index + 1]) for index in range(months)]

@@ -1,8 +1,10 @@
 """Pieces every form uses: the version it was rendered with, and the stale-edit check."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import InputRequired, Regexp
+from wtforms.widgets import Select
 
 from crm.core.errors import StaleEdit
 
@@ -65,3 +67,17 @@ def render_form_page(form, heading, action: str, cancel: str, crumbs, **context)
     page = render_template("core/form_page.html", form=form, heading=heading, action=action, cancel=cancel,
                            crumbs=crumbs, **context)
     return page, 422 if form.errors else 200
+class QuickSelect(Select):
+    """A select whose plain options (no attributes of their own) are written by a format string
+    instead of WTForms' generic attribute writer: the same markup, a fraction of the calls, for
+    selects of a hundred options and more (countries, people) on every list page."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        label = escape(choice.label or choice.value)
+        value = escape(choice.value)
+        if choice.selected:
+            return Markup(f'<option selected value="{value}">{label}</option>')
+        return Markup(f'<option value="{value}">{label}</option>')

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from crm.agreements.models import Agreement
 from crm.agreements.queries import (
@@ -74,6 +74,8 @@ class MyCounts:
 class Dashboard:
     today: date
     decisions: list[Agreement]
+    decisions_total: int
+    decisions_href: str  # the agreement list showing exactly the decisions counted
     overdue: list[FollowUp]
     overdue_total: int
     this_week: list[FollowUp]
@@ -87,7 +89,7 @@ class Dashboard:
 
     @property
     def counts(self) -> MyCounts:
-        return MyCounts(len(self.decisions), self.overdue_total, self.this_week_total, self.proposals_total)
+        return MyCounts(self.decisions_total, self.overdue_total, self.this_week_total, self.proposals_total)
 
     @property
     def is_quiet_day(self) -> bool:
@@ -104,6 +106,8 @@ def dashboard_for(user, today: date) -> Dashboard:
     return Dashboard(
         today=today,
         decisions=my_decisions(user, today),
+        decisions_total=counts["my_decisions"],
+        decisions_href=url_for("agreements.index", owner=user.id, act_within=DECISIONS_WITHIN_DAYS, sort="act_by"),
         overdue=follow_ups.group_rows(user.id, "overdue", today, MY_LIST_LIMIT),
         overdue_total=my_counts["overdue"],
         this_week=follow_ups.group_rows(user.id, "this-week", today, MY_LIST_LIMIT),
@@ -117,20 +121,28 @@ def dashboard_for(user, today: date) -> Dashboard:
     )
 
 
-def my_decisions(user, today: date) -> list[Agreement]:
-    """The renewals of the user's agreements to decide within DECISIONS_WITHIN_DAYS (the
-    agreements domain's rule), the act-by date passed first; with their partners, one statement."""
+def my_decisions(user, today: date, limit: int = MY_LIST_LIMIT) -> list[Agreement]:
+    """The first `limit` renewals of the user's agreements to decide within DECISIONS_WITHIN_DAYS
+    (the agreements domain's rule), the act-by date passed first; with their partners (two
+    statements: a join to the partners would make SQLite build the whole agreement-partner join first)."""
     return db.session.scalars(
         renewals_due_statement(today, DECISIONS_WITHIN_DAYS, owner_id=user.id)
-        .options(joinedload(Agreement.partners))
+        .options(selectinload(Agreement.partners))
         .order_by(act_by_column(), Agreement.title, Agreement.id)
-    ).unique().all()
+        .limit(limit)
+    ).all()
+
+
+def my_decisions_count_query(user, today: date):
+    """How many renewals the user has to decide (all of them, not only the ones shown)."""
+    due = renewals_due_statement(today, DECISIONS_WITHIN_DAYS, owner_id=user.id).with_only_columns(Agreement.id).subquery()
+    return select(func.count()).select_from(due)
 
 
 def my_counts(user, today: date) -> MyCounts:
     counts = follow_ups.group_counts(user.id, today)
     return MyCounts(
-        len(my_decisions(user, today)),
+        db.session.scalar(my_decisions_count_query(user, today)),
         counts["overdue"],
         counts["this-week"],
         proposals_needing_action_count(today, owner_id=user.id),
@@ -145,6 +157,7 @@ def _counts(user, today: date) -> dict[str, int]:
         "interactions": history_count_query(),
         "needing": proposals_needing_action_count_query(today),
         "my_proposals": proposals_needing_action_count_query(today, owner_id=user.id),
+        "my_decisions": my_decisions_count_query(user, today),
     }
     columns = [query.scalar_subquery().label(name) for name, query in queries.items()]
     row = db.session.execute(select(*columns, renewals_due_count(today).label("renewals"))).one()

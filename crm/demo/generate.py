@@ -22,6 +22,7 @@ from crm.core.models import utcnow
 from crm.demo.bulk import analyse, fast_build, insert_numbered, insert_rows
 from crm.demo.generate_international import generate_international
 from crm.demo.generate_delegations import generate_delegations
+from crm.core.stored import store_every_rule
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_contact, interaction_user
@@ -101,6 +102,7 @@ def after_rows_are_in() -> None:
     commit and the statistics (so that ANALYZE sees what they write): e.g. stored derived
     columns' recompute, the search index's rebuild. One call each, in the owner module."""
     rebuild_documents()  # the partner search index (Core inserts pass its session hook by)
+    store_every_rule()  # the stored rules: last contact, interaction count, act-by (kept by ORM hooks)
 
 
 def _insert_everything(connection, sizes: Sizes, seed: int, today: date) -> dict[str, int]:

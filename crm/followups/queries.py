@@ -40,7 +40,7 @@ def end_of_week(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-GROUP_LIMIT = 20  # rows per group on /follow-ups; its "show all" pages through the rest
+GROUP_LIMIT = 10  # rows per group on /follow-ups (as on the home page); its "show all" pages through the rest
 
 
 @dataclass(frozen=True)

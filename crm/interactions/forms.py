@@ -26,7 +26,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
 from crm.auth.models import User
-from crm.core.forms import VersionedForm, optional_int
+from crm.core.forms import QuickSelect, VersionedForm, optional_int
 from crm.core.i18n import country_name
 from crm.core.models import utcnow
 from crm.core.search import MAX_TERM_LENGTH
@@ -221,8 +221,8 @@ class HistoryFilterForm(FlaskForm):
     kind = SelectField(_l("Kind"), coerce=optional_kind)
     partner_q = SearchField(_l("Partner"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
     partner = IntegerField(_l("Partner"), validators=[Optional()])
-    country = SelectField(_l("Country"), coerce=optional_text)
-    staff = SelectField(_l("Staff member"), coerce=optional_int)
+    country = SelectField(_l("Country"), coerce=optional_text, widget=QuickSelect())
+    staff = SelectField(_l("Staff member"), coerce=optional_int, widget=QuickSelect())
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
     submit = SubmitField(_l("Apply"))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -59,6 +60,8 @@ class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
         sa.Index("ix_partner_archived_at_country", "archived_at", "country"),
         sa.Index("ix_partner_archived_at_name", "archived_at", sa.func.lower(sa.literal_column("name")), "id"),
     )
+    # Derived from the contact history, whose entries have their own history.
+    __audit_ignore__ = Audited.__audit_ignore__ | {"last_contact_at", "interaction_count"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), index=True)
@@ -77,6 +80,12 @@ class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     # Set when this partner was merged into another (crm/imports/merge.py); it is then archived.
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"))
+    # The latest interaction's time (naive UTC), stored for lists to sort and filter by: owned by
+    # crm/interactions (last_contact.py keeps it on every write; read it through its queries).
+    last_contact_at: Mapped[datetime | None] = mapped_column(index=True)
+    # How many interactions are logged with the partner, stored by the same owner and hook:
+    # the home page's "logged interactions" adds up partners, not 200,000 interactions.
+    interaction_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

@@ -32,7 +32,7 @@ NEEDING_ACTION_LIMIT = 10
 # A board column shows this many cards (the most urgent first); its count and a link to the
 # list filtered by its stage say how many there are in all. Every card costs rendering time on
 # each board request and each move, so the column holds what a person looks at, not everything.
-COLUMN_LIMIT = 15
+COLUMN_LIMIT = 10  # one screen of cards: a fuller column cost ~130 KB and most of the page time
 
 
 @dataclass

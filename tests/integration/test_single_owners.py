@@ -67,6 +67,11 @@ def test_every_owner_and_assignee_select_offers_the_same_people(client, auth, ma
     (r"def \w+_choices\([^)]*\)[^\n]*:\n(?:.*\n){0,4}.*select\(User\b", "crm/auth/choices.py"),
     (r"contains\(Partner\.(name|local_name|short_name)", "crm/partners/search.py"),
     (r"find_partners = SubmitField|def check_chosen_partner\(|isinstance\(data, list\) else \[\]", "crm/partners/picker.py"),
+    # Issue 16: the stored rules are computed in one place each (their columns are read only
+    # through their owners: tests/unit/test_architecture.py).
+    (r"max\(Interaction\.occurred_at\)", "crm/interactions/last_contact.py"),
+    (r"notice_days or 0", "crm/agreements/models.py"),
+    (r"coalesce\(Agreement\.notice_days", "crm/agreements/queries.py"),
 ])
 def test_each_small_rule_is_written_once(pattern, owner):
     found = [

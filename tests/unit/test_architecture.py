@@ -2,8 +2,11 @@
 that owns the rule; every other package calls the owner's functions.
 
 - agreements (crm/agreements/) own in force, status, act-by and renewal-due, made of
-  Agreement.decision, .valid_until, .valid_from and .signed_on;
-- interactions (crm/interactions/) own last contact, made of Interaction.occurred_at.
+  Agreement.decision, .valid_until, .valid_from, .signed_on, .notice_days and the stored
+  act-by date Agreement.act_by;
+- interactions (crm/interactions/) own last contact, made of Interaction.occurred_at, and the
+  values they store on the partner, Partner.last_contact_at and .interaction_count (kept by
+  the interactions' session hook).
 
 A new exception goes into ALLOWED with its reason.
 """
@@ -13,8 +16,9 @@ from pathlib import Path
 CRM = Path(__file__).resolve().parents[2] / "crm"
 
 RULE_COLUMNS = {
-    "Agreement": ("crm/agreements/", {"decision", "valid_until", "valid_from", "signed_on"}),
+    "Agreement": ("crm/agreements/", {"decision", "valid_until", "valid_from", "signed_on", "notice_days", "act_by"}),
     "Interaction": ("crm/interactions/", {"occurred_at"}),
+    "Partner": ("crm/interactions/", {"last_contact_at", "interaction_count"}),
 }
 # (file, "Model.column") -> why it may read the column itself. Migrations live outside crm/.
 ALLOWED: dict[tuple[str, str], str] = {}
@@ -55,8 +59,12 @@ def test_the_checker_finds_direct_aliased_and_getattr_references():
         "x = A.valid_until >= today\n"
         "y = getattr(Interaction, 'occurred_at')\n"
         "z = Interaction.subject\n"
+        "from crm.partners.models import Partner as P\n"
+        "w = select(A.act_by, P.last_contact_at, P.name)\n"
     )
-    assert references(source) == [(3, "Agreement.valid_until"), (4, "Interaction.occurred_at")]
+    assert references(source) == [
+        (3, "Agreement.valid_until"), (4, "Interaction.occurred_at"), (7, "Agreement.act_by"), (7, "Partner.last_contact_at"),
+    ]
 
 
 def _violations() -> list[str]:
