@@ -64,6 +64,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_partner_last_contact_at'))
         batch_op.drop_column('interaction_count')
         batch_op.drop_column('last_contact_at')
+    if op.get_bind().dialect.name == 'sqlite':
+        # Batch mode copies the table on SQLite, and the copy cannot carry an index on an
+        # expression: put back the one the search index migration (2ef65f59edc1) made.
+        op.create_index('ix_partner_archived_at_name', 'partner', ['archived_at', sa.text('lower(name)'), 'id'], unique=False)
 
     with op.batch_alter_table('agreement', schema=None) as batch_op:
         batch_op.drop_index('ix_agreement_in_force')
