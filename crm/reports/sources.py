@@ -134,6 +134,11 @@ _KEPT: dict[tuple, object] = {}  # key → (first, last, figures), or the pairs 
 KEPT_ENTRIES = 64
 
 
+def forget_kept_figures() -> None:
+    """Drop every kept figure (tests start each app with none, as a new process does)."""
+    _KEPT.clear()
+
+
 def _last_change() -> tuple:
     """The last audit entry (id, time) and the records' last ids, once per request (1 statement,
     each from the end of an index)."""

@@ -56,6 +56,7 @@ def test_a_meeting_logged_on_the_partner_page_shows_at_once_and_its_follow_up_is
     open_menu("Contact").get_by_role("link", name="Follow-ups").click()
     overdue = page.get_by_role("region", name=re.compile("^Overdue"))
     expect(overdue.get_by_role("row", name=re.compile("Send the signed MoU"))).to_be_visible()
+    page.wait_for_load_state("load")  # htmx ready: a click before it posts the plain form (a new page)
     page.evaluate("window.loadedOnce = true")
     overdue.get_by_role("button", name="Mark “Send the signed MoU” done").click()
     expect(overdue.get_by_role("button", name="Reopen “Send the signed MoU”")).to_be_visible()
