@@ -24,6 +24,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from crm.core.stored import stored_rule
 from crm.extensions import db
 from crm.interactions.models import Interaction
+from crm.partners.locks import lock_partners
 from crm.partners.models import Partner
 
 _MOVED = ("occurred_at", "partner_id", "partner")  # the attributes whose change moves a last contact
@@ -86,6 +87,7 @@ def _refresh(connection, partner_ids, session: Session | None = None) -> None:
     table = Partner.__table__
     ids = sorted(partner_ids)
     for start in range(0, len(ids), _CHUNK):
+        lock_partners(connection, ids[start:start + _CHUNK])  # counts what a concurrent log committed
         rows = connection.execute(
             update(table)
             .where(table.c.id.in_(ids[start:start + _CHUNK]))

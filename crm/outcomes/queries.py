@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.agreements.models import Agreement, agreement_partner
@@ -26,13 +26,15 @@ def _loaded(statement: Select) -> Select:
 
 
 def of_partner_condition(partner_id: int):
-    """An outcome recorded for the partner itself or for any of its agreements."""
-    return or_(
-        Outcome.partner_id == partner_id,
-        Outcome.agreement_id.in_(
+    """An outcome recorded for the partner itself or for any of its agreements. Written as the
+    ids of two index lookups: with an OR of the two, SQLite's planner (given statistics) scans
+    every outcome instead."""
+    return Outcome.id.in_(union(
+        select(Outcome.id).where(Outcome.partner_id == partner_id),
+        select(Outcome.id).where(Outcome.agreement_id.in_(
             select(agreement_partner.c.agreement_id).where(agreement_partner.c.partner_id == partner_id)
-        ),
-    )
+        )),
+    ))
 
 
 def of_country_condition(country: str):

@@ -41,7 +41,8 @@ WORD_SEPARATORS = r"[\s,，、;；]+"
 
 def search_words(term: str) -> list[str]:
     """'德国, 大学' → ['德国', '大学'] (at most eight words)."""
-    words = [word for word in re.split(WORD_SEPARATORS, (term or "").strip()[:MAX_TERM_LENGTH]) if word]
+    # A NUL would end the FTS5 query's string (SQLite) and is refused in text by PostgreSQL.
+    words = [word for word in re.split(WORD_SEPARATORS, (term or "").replace("\x00", "").strip()[:MAX_TERM_LENGTH]) if word]
     return words[:MAX_SEARCH_WORDS]
 
 

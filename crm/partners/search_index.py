@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from crm.contacts.models import Contact
 from crm.core.search import like_pattern
 from crm.extensions import db
+from crm.partners.locks import lock_partners
 from crm.partners.models import Partner, PartnerSearch, Tag, partner_tag
 
 log = logging.getLogger(__name__)
@@ -147,11 +148,14 @@ def _documents(connection: Connection, partner_ids: list[int]) -> list[dict]:
     ]
 
 
-def refresh_documents(connection: Connection, partner_ids: Iterable[int]) -> None:
-    """Rebuild the documents of these partners (a partner that no longer exists loses its own)."""
+def refresh_documents(connection: Connection, partner_ids: Iterable[int], lock: bool = True) -> None:
+    """Rebuild the documents of these partners (a partner that no longer exists loses its own);
+    `lock=False` for a rebuild of every partner, which nothing else writes meanwhile."""
     ids = sorted({partner_id for partner_id in partner_ids if partner_id is not None})
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
+        if lock:
+            lock_partners(connection, chunk)  # a concurrent change of one partner waits, then is seen
         documents = _documents(connection, chunk)
         connection.execute(_table.delete().where(_table.c.partner_id.in_(chunk)))
         if documents:
@@ -167,7 +171,7 @@ def rebuild_documents(connection: Connection | None = None) -> int:
         drop_fts(connection)  # refilled in one pass below, rather than row by row through triggers
     connection.execute(_table.delete())
     ids = list(connection.scalars(select(Partner.id).order_by(Partner.id)))
-    refresh_documents(connection, ids)
+    refresh_documents(connection, ids, lock=False)
     if sqlite and create_fts(connection):
         connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
     return len(ids)

@@ -153,7 +153,11 @@ def _last_change() -> tuple:
     last_ids = [select(func.max(model.id)).scalar_subquery() for model in (Trip, TripMember, Visit, VisitMember, Stay, Enrolment)]
     last_entry = select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1).scalar_subquery()
     last_at = select(AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1).scalar_subquery()
-    last = tuple(db.session.execute(select(last_entry, last_at, *last_ids)).one())
+    # On PostgreSQL ids are drawn before commit, so a higher id can commit first: the oldest
+    # transaction still running is part of the key, so that figures read while an earlier
+    # writer was in flight are not kept after it commits.
+    in_flight = [func.pg_snapshot_xmin(func.pg_current_snapshot())] if db.engine.dialect.name == "postgresql" else []
+    last = tuple(db.session.execute(select(last_entry, last_at, *last_ids, *in_flight)).one())
     if has_request_context():
         g.report_last_change = last
     return last
@@ -194,12 +198,13 @@ def counted_by_records(first_year: int, last_year: int) -> frozenset[tuple[str, 
     from crm.outcomes.models import year_kind
 
     key = (str(db.engine.url), year_kind(), _last_change(), "counted", first_year, last_year)
-    if key not in _KEPT:
+    pairs = _KEPT.get(key)  # read once: another thread may empty the dict meanwhile
+    if pairs is None:
         pairs = frozenset((f.category, f.year) for f in _record_figures(first_year, last_year))
         if len(_KEPT) >= KEPT_ENTRIES:
             _KEPT.clear()
         _KEPT[key] = pairs
-    return _KEPT[key]
+    return pairs
 
 
 def not_counted(outcome: Outcome) -> bool:

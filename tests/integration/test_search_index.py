@@ -219,3 +219,14 @@ def test_a_refused_write_leaves_the_index_as_it_was(app, client, auth, factory):
     data = _partner_form(name="Renamed", csrf_token=auth.csrf(), version="1")
     assert client.post(f"/partners/{pid}/edit", data=data).status_code == 403
     assert _document(app, pid) == ("hanoi academy of design", "")
+
+
+def test_a_nul_character_in_a_search_is_dropped_not_a_server_error(app, client, auth, factory):
+    # FTS5 read a NUL as the end of its quoted string (500 on SQLite); PostgreSQL refuses NUL in text.
+    auth.login(Role.VIEWER)
+    factory.partner(name="Hochschule Bremen")
+    for url in ("/partners?q=Hoch%00schule", "/partners?q=Bre%00men", "/search?q=Hoch%00schule",
+                "/partners/picker-options?partner_q=Hoch%00schule"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "Hochschule Bremen" in client.get("/partners?q=Hoch%00schule").get_data(as_text=True)
