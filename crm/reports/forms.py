@@ -18,8 +18,8 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    year_from = SelectField(_l("From"), coerce=optional_int, validators=[Optional()])
-    year_to = SelectField(_l("To"), coerce=optional_int, validators=[Optional()])
+    year_from = SelectField(_l("From year"), coerce=optional_int, validators=[Optional()])
+    year_to = SelectField(_l("To year"), coerce=optional_int, validators=[Optional()])
     last = SelectField(_l("In recent years"), coerce=optional_int, choices=LAST_CHOICES, validators=[Optional()])
     focus = SelectField(_l("Charts by country and partner show"), validators=[Optional()])
     exact = BooleanField(_l("Exact figures only in the narrative"))
