@@ -190,7 +190,7 @@ class PartnerBulkForm(BulkSelection, FlaskForm):
     ], validators=[InputRequired()])
     tag = StringField(_l("Tag"), validators=[Length(max=60)])
     owner = SelectField(_l("Owner"), coerce=lambda value: int(value) if value not in ("", None) else None, validators=[Optional()])
-    status = SelectField(_l("Status"), choices=PartnerStatus.choices(), validate_choice=False)
+    status = SelectField(_l("Status"), choices=PartnerStatus.choices, validate_choice=False)
 
     def validate_tag(self, field):
         if self.action.data in ("add_tag", "remove_tag") and not (field.data or "").strip():

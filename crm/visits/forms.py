@@ -1,5 +1,6 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -33,7 +34,7 @@ class VisitForm(SeveralPartnersPicker, FlaskForm):
     arrive_on = DateField(_l("Arrival"), validators=[InputRequired()])
     leave_on = DateField(_l("Departure"), validators=[InputRequired()])
     purpose_kind = SelectField(_l("Purpose"), choices=DelegationPurpose.choices, coerce=DelegationPurpose.coerce)
-    purpose = TextAreaField(_l("Tasks and purpose"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 3})
+    purpose = TextAreaField(lazy_pgettext("visit", "Tasks and purpose"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 3})
     requested_on = DateField(_l("Requested on"), validators=[Optional()],
                              description=_l("About a month ahead; two with visa help."))
     invitation_number = StringField(_l("Invitation letter number"), validators=[Optional(), Length(max=100)])

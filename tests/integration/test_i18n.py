@@ -49,3 +49,13 @@ def test_country_names_and_dates_show_in_the_users_language(app, client, auth, f
         db.session.commit()
     assert "德国" in client.get("/partners").text
     assert "2027年3月31日" in client.get("/agreements").text
+
+
+def test_labels_chosen_when_a_form_class_is_defined_follow_the_users_language(app, client, auth):
+    # The partner list's bulk "Set status" choices are built per form, in the user's language.
+    auth.login(Role.STAFF)
+    client.post("/language?next=/partners", data={"csrf_token": auth.csrf(), "locale": "zh_CN"})
+    page = client.get("/partners").text
+    assert ">潜在<" in page and ">Prospect<" not in page
+    client.post("/language?next=/partners", data={"csrf_token": auth.csrf(), "locale": "en"})
+    assert ">Prospect<" in client.get("/partners").text
