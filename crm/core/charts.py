@@ -11,13 +11,20 @@ with links, and a library's SVG would bring inline styles and scripts that the C
 `column_chart` draws vertical columns (a series in order: months, years). Both keep the first
 `limit` items; the table lists the same items. `line_chart` draws a few series over the same
 labels (a trend by year, one line per category): each series is styled by its index
-(`app-chart-series-N`, CSS only), and its table has a column per series.
+(`app-chart-series-N`, CSS only: a colour of the Okabe-Ito palette, which colour-blind readers
+tell apart, a dash pattern and a marker shape, so no two series of a chart look alike, in colour,
+in grey or on paper), and its table has a column per series. A line chart has a value axis with a
+few round ticks (`nice_ticks`); bars and columns carry their value at their end.
+
+A chart may carry a `note` (what it leaves out, or why its bars add up to more than the total),
+shown under it, and a `value_label` (the unit of its values), named in its table.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import count
+from math import ceil, floor, log10
 
 # Geometry in SVG user units; the SVG scales to its container's width.
 WIDTH = 640
@@ -53,6 +60,8 @@ class Chart:
     series: list[Series] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     label_x: list[float] = field(default_factory=list)
+    ticks: list[Tick] = field(default_factory=list)  # the value axis (line charts)
+    note: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -62,10 +71,28 @@ class Chart:
 
 
 @dataclass
+class Tick:
+    value: int
+    y: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.value:,}"
+
+
+MARKERS = ("circle", "square", "diamond", "triangle")
+
+
+@dataclass
 class Series:
     name: str
     points: list[Item]
     index: int = 0
+
+    @property
+    def marker(self) -> str:
+        """The shape of its points: a series is told apart by its shape as well as its colour."""
+        return MARKERS[self.index % len(MARKERS)]
 
     @property
     def path(self) -> str:
@@ -76,7 +103,7 @@ def _items(data: Iterable[tuple], limit: int) -> list[Item]:
     return [Item(str(row[0]), row[1] or 0, row[2] if len(row) > 2 else None) for row in list(data)[:limit]]
 
 
-def bar_chart(title: str, data: Iterable[tuple], *, value_label: str = "", limit: int = 15) -> Chart:
+def bar_chart(title: str, data: Iterable[tuple], *, value_label: str = "", limit: int = 15, note: str = "") -> Chart:
     """Horizontal bars, one per (label, value[, href]), in the order given."""
     items = _items(data, limit)
     largest = max((item.value for item in items), default=0) or 1
@@ -84,7 +111,7 @@ def bar_chart(title: str, data: Iterable[tuple], *, value_label: str = "", limit
     for index, item in enumerate(items):
         item.x, item.y = LABEL_WIDTH, index * ROW_HEIGHT + 4
         item.width, item.height = max(room * item.value / largest, 1 if item.value else 0), ROW_HEIGHT - 8
-    return Chart(title, "bars", items, value_label, height=len(items) * ROW_HEIGHT + 4)
+    return Chart(title, "bars", items, value_label, height=len(items) * ROW_HEIGHT + 4, note=note)
 
 
 def column_chart(title: str, data: Iterable[tuple], *, value_label: str = "", limit: int = 24) -> Chart:
@@ -99,17 +126,32 @@ def column_chart(title: str, data: Iterable[tuple], *, value_label: str = "", li
     return Chart(title, "columns", items, value_label, height=16 + COLUMN_AREA_HEIGHT + AXIS_HEIGHT)
 
 
-LINE_LEFT = 50
-LINE_RIGHT = 50
+def nice_ticks(largest: float, count: int = 5) -> list[int]:
+    """0 and round steps (1, 2 or 5 × 10ⁿ, whole numbers: the charts count things) up to the first
+    at or above `largest`, at most `count` steps: 412 → 0, 100, … 500; 7 → 0, 2, 4, 6, 8."""
+    if largest <= 0:
+        return [0, 1]
+    raw = largest / count
+    magnitude = 10 ** floor(log10(raw)) if raw >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    return [step * n for n in range(ceil(largest / step) + 1)]
+
+
+LINE_LEFT = 70  # the first point; the value axis and its labels sit left of it
+AXIS_X = 44
+LINE_RIGHT = 40
+PLOT_TOP = 16
 MAX_SERIES = 8
 
 
-def line_chart(title: str, labels: list[str], series: Iterable[tuple], *, value_label: str = "") -> Chart:
+def line_chart(title: str, labels: list[str], series: Iterable[tuple], *, value_label: str = "", note: str = "") -> Chart:
     """Lines over the same `labels` (left to right), one per (name, [values][, [hrefs]]); at most
-    MAX_SERIES series. Each point sits at its label's x and its value's height above the baseline."""
+    MAX_SERIES series. Each point sits at its label's x and its value's height above the baseline,
+    on a scale from 0 to the first round tick at or above the largest value."""
     lines = []
     rows = list(series)[:MAX_SERIES]
-    largest = max((value or 0 for row in rows for value in row[1]), default=0) or 1
+    ticks = nice_ticks(max((value or 0 for row in rows for value in row[1]), default=0))
+    largest = ticks[-1]
     slot = (WIDTH - LINE_LEFT - LINE_RIGHT) / max(len(labels) - 1, 1)
     for index, row in enumerate(rows):
         name, values = row[0], list(row[1])
@@ -117,13 +159,18 @@ def line_chart(title: str, labels: list[str], series: Iterable[tuple], *, value_
         points = []
         for n, value in enumerate(values[: len(labels)]):
             x = LINE_LEFT + (n * slot if len(labels) > 1 else (WIDTH - LINE_LEFT - LINE_RIGHT) / 2)
-            y = 16 + COLUMN_AREA_HEIGHT - COLUMN_AREA_HEIGHT * (value or 0) / largest
-            points.append(Item(labels[n], value or 0, hrefs[n], x=x, y=y))
+            points.append(Item(labels[n], value or 0, hrefs[n], x=x, y=_height_of(value or 0, largest)))
         lines.append(Series(str(name), points, index))
-    chart = Chart(title, "lines", [], value_label, height=16 + COLUMN_AREA_HEIGHT + AXIS_HEIGHT)
+    chart = Chart(title, "lines", [], value_label, height=PLOT_TOP + COLUMN_AREA_HEIGHT + AXIS_HEIGHT, note=note)
     chart.series, chart.labels = lines, [str(label) for label in labels]
+    chart.ticks = [Tick(tick, _height_of(tick, largest)) for tick in ticks]
     chart.label_x = [LINE_LEFT + (n * slot if len(labels) > 1 else (WIDTH - LINE_LEFT - LINE_RIGHT) / 2) for n in range(len(labels))]
     return chart
+
+
+def _height_of(value: float, top: float) -> float:
+    """The y of a value on a scale from 0 (the baseline) to `top` (the top of the plot)."""
+    return PLOT_TOP + COLUMN_AREA_HEIGHT - COLUMN_AREA_HEIGHT * value / top
 
 
 def month_label(start, *, with_year: bool = False) -> str:

@@ -6,6 +6,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from crm.agreements.forms import optional_int
 from crm.core.forms import VersionedForm
 from crm.outcomes.models import OutcomeCategory, year_label
+from crm.reports.units import has_unit
 
 INDICATOR_FIELDS = ["year", "position", "code", "label_zh", "label_en", "unit"]
 LAST_CHOICES = [("", _l("— or choose —")), (1, _l("This year")), (3, _l("The last 3 years")), (5, _l("The last 5 years")),
@@ -13,7 +14,8 @@ LAST_CHOICES = [("", _l("— or choose —")), (1, _l("This year")), (3, _l("The
 
 
 class ReportFilterForm(FlaskForm):
-    """The report's filter (GET, no CSRF): a range of years, or the last N years; the focus category."""
+    """The report's filter (GET, no CSRF): a range of years, or the last N years; the category the
+    charts by country and partner show."""
 
     class Meta:
         csrf = False
@@ -21,7 +23,8 @@ class ReportFilterForm(FlaskForm):
     year_from = SelectField(_l("From year"), coerce=optional_int, validators=[Optional()])
     year_to = SelectField(_l("To year"), coerce=optional_int, validators=[Optional()])
     last = SelectField(_l("In recent years"), coerce=optional_int, choices=LAST_CHOICES, validators=[Optional()])
-    focus = SelectField(_l("Charts by country and partner show"), validators=[Optional()])
+    focus = SelectField(_l("Charts by country and partner show"), validators=[Optional()],
+                        description=_l("One category at a time: students and certificates do not add up."))
     exact = BooleanField(_l("Exact figures only in the narrative"))
 
     def __init__(self, *args, first_year: int, last_year: int, **kwargs):
@@ -29,7 +32,8 @@ class ReportFilterForm(FlaskForm):
         years = [("", "—")] + [(y, year_label(y)) for y in range(last_year, first_year - 1, -1)]
         self.year_from.choices = years
         self.year_to.choices = years
-        self.focus.choices = [("", _l("all outcomes counted together"))] + OutcomeCategory.choices()
+        # one category (its figures share a unit); empty: the main one (crm/reports/units.py)
+        self.focus.choices = [(value, label) for value, label in OutcomeCategory.choices() if has_unit(value)]
 
 
 class IndicatorForm(FlaskForm):

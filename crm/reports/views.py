@@ -12,13 +12,14 @@ from crm.core.forms import apply_form
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
 from crm.extensions import db
-from crm.outcomes.models import Indicator, OutcomeCategory, report_year_of, year_kind, year_label
+from crm.outcomes.models import Indicator, report_year_of, year_kind, year_label
 from crm.reports import excel
 from crm.reports.forms import INDICATOR_FIELDS, IndicatorEditForm, IndicatorForm, ReportFilterForm, StandardRowsForm
 from crm.reports.influence import STANDARD_INDICATORS, influence_table, indicators_of
 from crm.reports.narrative import narratives
 from crm.reports.queries import MAX_RANGE, PARTNER_ROWS, build_report, category_label, outcome_years, promised_vs_delivered
 from crm.reports.sources import not_counted
+from crm.reports.units import MAIN_CATEGORY, has_unit, unit_label
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 nav_item("reports", "reports.index", _l("Yearly report"), order=10, active=("reports.index", "reports.export"))
@@ -92,28 +93,60 @@ def _records_of(report, first: int, last: int):
     return records
 
 
-@bp.get("")
-def index():
-    form = _filter_form()
-    first, last = _years_from(form)
-    focus = form.focus.data or ""
-    report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=focus)
-    records = _records_of(report, first, last)
-    focus_label = category_label(focus) if focus else _("all outcomes counted together")
-    charts = {
+def _focus_of(form: ReportFilterForm) -> str:
+    """The category the charts by country and by partner show: the one chosen, else the main one."""
+    return form.focus.data or MAIN_CATEGORY
+
+
+def _charts(report, records, focus: str) -> dict:
+    """The report's charts. Each adds figures of one unit only (crm/reports/units.py): the trend
+    and the categories leave out "other quantities" (unlike units), the countries and partners
+    show one category, named with its unit, and the total counted once beside them."""
+    drawn = [c for c in report.categories if has_unit(c)]
+    left_out = _("Other quantities (toward the 国际影响表) are left out: each is in its own unit (人日, 个, 项), so they do not add up.") \
+        if len(drawn) < len(report.categories) else ""
+    unit = unit_label(focus)
+    what = _("%(category)s (%(unit)s)", category=category_label(focus), unit=unit) if unit else category_label(focus)
+    total = report.total(focus)
+    countries = report.countries_ranked(focus)
+    partners = report.partners_ranked(focus)
+
+    def once(bars: list, each: str) -> str:
+        said = _("Total, each figure counted once: %(total)s %(unit)s.", total=total, unit=unit)
+        return f"{said} {each}" if sum(count for _key, count in bars) > total else said
+
+    return {
         "categories": bar_chart(_("Outcomes by category"), [
-            (category_label(c), report.total(c), records(category=c)) for c in report.categories]),
-        "countries": bar_chart(_("By country: %(what)s", what=focus_label), [
-            (country_name(code), total, records(country=code, category=focus)) for code, total in report.countries_ranked(focus)[:CHART_BARS]]),
-        "partners": bar_chart(_("By partner: %(what)s", what=focus_label), [
-            (report.partner_names.get(pid, "?"), total, records(partner=pid, category=focus))
-            for pid, total in report.partners_ranked(focus)[:CHART_BARS]]),
+            (category_label(c), report.total(c), records(category=c)) for c in drawn],
+            note=" ".join(filter(None, [_("Each bar counts in its own unit: people, certificates, programmes, delegations."), left_out]))),
+        "countries": bar_chart(_("By country: %(what)s", what=what), [
+            (country_name(code), count, records(country=code, category=focus)) for code, count in countries[:CHART_BARS]],
+            value_label=unit, note=once(countries, _("A figure with partners in several countries counts for each country."))),
+        "partners": bar_chart(_("By partner: %(what)s", what=what), [
+            (report.partner_names.get(pid, "?"), count, records(partner=pid, category=focus)) for pid, count in partners[:CHART_BARS]],
+            value_label=unit, note=once(partners, _("An agreement with several partners counts in full for each of them, so the bars add up to more than the total."))),
         "trend": line_chart(
             _("Trend by year"), [year_label(y) for y in report.years],
             [(category_label(c), [report.by_category_year[c].get(y, 0) for y in report.years],
               [records(y, y, category=c) for y in report.years])
-             for c in sorted(report.categories, key=lambda c: -report.total(c))[:TREND_SERIES]]),
+             for c in sorted(drawn, key=lambda c: -report.total(c))[:TREND_SERIES]],
+            note=" ".join(filter(None, [_("Each line is one category, in its own unit."), left_out]))),
     }
+
+
+@bp.get("")
+def index():
+    form = _filter_form()
+    first, last = _years_from(form)
+    focus = _focus_of(form)
+    report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=focus)
+    if not form.focus.data and not report.total(focus) and any(has_unit(c) for c in report.categories):
+        # the main category has no figure in these years: the charts show the first that has
+        focus = next(c for c in report.categories if has_unit(c))
+        report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=focus)
+    form.focus.data = focus
+    records = _records_of(report, first, last)
+    charts = _charts(report, records, focus)
     return render_template(
         "reports/index.html", form=form, report=report, charts=charts, first=first, last=last, focus=focus,
         records=records, category_label=category_label, year_label=year_label,
@@ -126,6 +159,7 @@ def index():
 def export():
     form = _filter_form()
     first, last = _years_from(form)
+    form.focus.data = _focus_of(form)  # the cover sheet names the category the page's charts show
     report = build_report(first, last, partner_limit=excel.PARTNERS_CAP)
     body = excel.report_workbook(report, form, narratives(report, rounded=not form.exact.data),
                                  promised_vs_delivered(first, last))

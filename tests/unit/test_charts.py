@@ -43,7 +43,10 @@ def test_a_line_chart_puts_each_series_on_the_same_labels_and_scale():
     students, teachers = chart.series
     assert [p.x for p in students.points] == [p.x for p in teachers.points]
     baseline = 16 + 180
-    assert students.points[2].y == teachers.points[1].y == 16  # the largest value touches the top
+    # the scale runs from 0 to the first round tick at or above the largest value (40 → 0, 10, … 40)
+    assert [tick.value for tick in chart.ticks] == [0, 10, 20, 30, 40]
+    assert students.points[2].y == teachers.points[1].y == chart.ticks[-1].y == 16
+    assert chart.ticks[0].y == baseline
     assert baseline - students.points[0].y == (baseline - students.points[2].y) / 4
     assert teachers.points[2].value == 0 and students.points[1].href == "/b"
     assert students.path.startswith("M") and students.path.count("L") == 2
@@ -58,6 +61,50 @@ def test_the_line_chart_template_draws_paths_and_a_table_per_series(app):
     chart = line_chart("Trend <by year>", ["2023", "2024"], [("Students", [1, 2]), ("Teachers", [3, 4])])
     with app.test_request_context():
         html = render_template_string('{% include "core/_chart.html" %}', chart=chart)
-    assert html.count("<path") == 2 and html.count("<circle") == 4
+    # a line and its marks per series (the legend draws each series' line and mark once more)
+    assert html.count("<path") == 2 + 2 and html.count("<circle") == 2 + 1 and html.count("<polygon") == 2 + 1
     assert "Trend &lt;by year&gt;" in html and "<th scope=\"col\">Teachers</th>" in html
     assert "style=" not in html
+
+
+def test_ticks_are_round_whole_steps_from_zero_to_at_least_the_largest_value():
+    from crm.core.charts import nice_ticks
+
+    assert nice_ticks(412) == [0, 100, 200, 300, 400, 500]
+    assert nice_ticks(40) == [0, 10, 20, 30, 40]
+    assert nice_ticks(7) == [0, 2, 4, 6, 8]
+    assert nice_ticks(3) == [0, 1, 2, 3]  # whole numbers: the charts count people and things
+    assert nice_ticks(0) == [0, 1]
+    for largest in (1, 9, 13, 99, 173, 1001, 64_000):
+        ticks = nice_ticks(largest)
+        assert ticks[0] == 0 and ticks[-2] < largest <= ticks[-1] and len(ticks) - 1 <= 5
+        assert len({b - a for a, b in zip(ticks, ticks[1:])}) == 1
+
+
+def test_no_two_series_of_a_line_chart_look_alike_and_the_axis_is_labelled(app):
+    from flask import render_template_string
+
+    from crm.core.charts import MAX_SERIES, line_chart
+
+    chart = line_chart("Trend", ["2023", "2024"], [(f"S{n}", [n, n + 1]) for n in range(MAX_SERIES + 2)], note="Left out: X.")
+    assert len(chart.series) == MAX_SERIES
+    assert len({(line.index, line.marker) for line in chart.series}) == MAX_SERIES
+    assert len({line.marker for line in chart.series}) == 4  # shapes as well as colours and dashes
+    with app.test_request_context():
+        html = render_template_string('{% include "core/_chart.html" %}', chart=chart)
+    assert all(f"app-chart-series-{n}" in html for n in range(MAX_SERIES))
+    for tick in chart.ticks:  # the value axis says what the heights mean
+        assert f'class="app-chart-tick" x="38" y="{tick.y:.1f}" text-anchor="end" dominant-baseline="middle">{tick.label}</text>' in html
+    assert '<p class="app-chart-note">Left out: X.</p>' in html
+    assert "style=" not in html
+
+
+def test_the_series_colours_are_distinct_in_the_stylesheet():
+    import re
+    from pathlib import Path
+
+    from crm.core.charts import MAX_SERIES
+
+    css = (Path(__file__).parents[2] / "static/css/app.css").read_text()
+    colours = [re.search(rf"\.app-chart-series-{n} path {{ stroke: (#[0-9a-f]{{6}})", css).group(1) for n in range(MAX_SERIES)]
+    assert len(set(colours)) == MAX_SERIES
