@@ -47,28 +47,51 @@ def last_contact_of(partner_ids: list[int]) -> datetime | None:
     return db.session.scalar(select(func.max(last_contact_at())).select_from(Partner).where(Partner.id.in_(partner_ids)))
 
 
-def agreement_health(agreement, sums: CategoryYears, promises: list, today: date | None = None) -> Health:
+def per_year(value: float) -> str:
+    """A yearly average as a person writes it: 4 (not 4.0), 2.5, in the user's locale."""
+    from flask_babel import format_decimal
+
+    return format_decimal(round(value, 1), format="#,##0.#")
+
+
+def _students_reason(out_total: int, in_total: int, years: int, balance: float) -> str:
     from flask_babel import gettext as _
+
+    if not out_total and not in_total:
+        return _("no students sent or received")
+    if not in_total:
+        return _("%(out)s a year sent, none received", out=per_year(out_total / years))
+    if not out_total:
+        return _("none sent, %(in)s a year received", **{"in": per_year(in_total / years)})
+    return _("%(out)s a year sent, %(in)s a year received (balance %(balance)d%%)",
+             out=per_year(out_total / years), **{"in": per_year(in_total / years)}, balance=round(100 * balance))
+
+
+def agreement_health(agreement, sums: CategoryYears, promises: list, today: date | None = None) -> Health:
+    """The parts of the summary, each with its reason in words: whole numbers as whole numbers,
+    and "none" rather than a zero with a unit."""
+    from flask_babel import gettext as _
+    from flask_babel import ngettext
 
     today = today or date.today()
     years = max(len(sums.years), 1)
     out_total, in_total = sums.total("outbound_students"), sums.total("inbound_students")
-    out_year, in_year = out_total / years, in_total / years
     health = Health()
     if out_total and in_total:
         balance = min(out_total, in_total) / max(out_total, in_total)
         points = 2 if balance >= 0.5 else 1
     else:
         balance, points = 0, 1 if (out_total or in_total) else 0
-    health.parts.append(Part(_l("Students each way"), points, _(
-        "%(out).1f a year sent, %(in).1f a year received (balance %(balance)d%%)",
-        out=out_year, **{"in": in_year}, balance=round(100 * balance))))
+    health.parts.append(Part(_l("Students each way"), points, _students_reason(out_total, in_total, years, balance)))
     staff = sums.total("experts_hosted") + sums.total("staff_sent") + sums.total("teachers_trained")
     health.parts.append(Part(_l("Staff exchanges"), 2 if staff >= 5 * years else 1 if staff else 0,
-                             _("%(count)d teachers and experts over %(years)d years with records", count=staff, years=len(sums.years))))
+                             ngettext("%(count)d teachers and experts in %(num)d year with records",
+                                      "%(count)d teachers and experts over %(num)d years with records", len(sums.years), count=staff)
+                             if staff else _("no teachers or experts exchanged")))
     certificates = sums.total("certificates_earned")
     health.parts.append(Part(_l("Certificates"), 2 if certificates >= 10 else 1 if certificates else 0,
-                             _("%(count)d certificates earned", count=certificates)))
+                             ngettext("%(num)d certificate earned", "%(num)d certificates earned", certificates)
+                             if certificates else _("no certificates earned")))
     if promises:
         promised = sum(p.promised for p in promises)
         delivered = sum(p.delivered for p in promises)
@@ -85,7 +108,7 @@ def agreement_health(agreement, sums: CategoryYears, promises: list, today: date
     else:
         days = (today - last.date()).days
         health.parts.append(Part(_l("Last contact"), 2 if days <= 180 else 1 if days <= 365 else 0,
-                                 _("%(days)d days ago", days=days)))
+                                 ngettext("%(num)d day ago", "%(num)d days ago", days) if days > 0 else _("today")))
     return health
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from crm.outcomes.models import year_label
 from crm.reports.queries import Report
+from crm.reports.units import zh_measure_word
 
 LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
 
@@ -56,6 +57,11 @@ class _Writer:
         return Markup('<span class="app-figure" data-exact="{0}" title="{0}">{1}<span class="app-exact">{2}</span></span>').format(
             value, words, gettext(" (%(exact)s)", exact=value))
 
+    def counted(self, value: int, category: str) -> Markup:
+        """A figure of the category as a clause names it alone: in Chinese with its measure word
+        (合作173个, 合作45名), in English bare ("173 with EBG")."""
+        return self.number(value) + (zh_measure_word(category) if self.locale.startswith("zh") else "")
+
     def subjects(self, category: str) -> Markup:
         """", of them 173 with EBG Germany and AHK …" for the category's largest partners."""
         items = []
@@ -65,10 +71,11 @@ class _Writer:
                 partners = gettext("%(first)s and %(count)d other partners", first=names[0], count=len(names) - 1)
             else:
                 partners = gettext(" and ").join(names)
-            items.append(Markup(gettext("%(count)s with %(partners)s", count=self.number(count), partners=escape(partners))))
+            items.append(Markup(gettext("%(count)s with %(partners)s", count=self.counted(count, category), partners=escape(partners))))
         if not items:
             return Markup("")
-        return Markup(gettext(", of them %(list)s", list=Markup(gettext("; ")).join(items)))
+        separator = Markup(gettext("; "))  # on its own line: the extractor misses a call nested in a call's arguments
+        return Markup(gettext(", of them %(list)s", list=separator.join(items)))
 
     def partner_name(self, partner_id: int) -> str:
         local = self.report.partner_local_names.get(partner_id) or ""
@@ -104,13 +111,13 @@ class _Writer:
             student.append(Markup(gettext("we sent %(count)s students abroad", count=self.number(r.total("outbound_students"))))
                            + self.subjects("outbound_students"))
         if r.total("joint_programme_students"):
-            student.append(Markup(gettext("%(count)s students enrolled in joint programmes", count=self.number(r.total("joint_programme_students"))))
+            student.append(Markup(gettext("joint programmes enrolled %(count)s students", count=self.number(r.total("joint_programme_students"))))
                            + self.subjects("joint_programme_students"))
         if r.total("inbound_students"):
             student.append(Markup(gettext("we received %(count)s international students", count=self.number(r.total("inbound_students"))))
                            + self.subjects("inbound_students"))
         if r.total("scholarship_students"):
-            student.append(Markup(gettext("%(count)s international students held scholarships", count=self.number(r.total("scholarship_students")))))
+            student.append(Markup(gettext("scholarships went to %(count)s international students", count=self.number(r.total("scholarship_students")))))
         if student:
             paragraphs.append(_paragraph(first, student))
             first = Markup("")
@@ -131,12 +138,28 @@ class _Writer:
         return self.narrative
 
 
+def capitalised(text: Markup) -> Markup:
+    """The text with the first letter that a reader sees in upper case: a sentence may open with a
+    figure's markup ('<span …>over 200</span> students' reads "Over 200 students")."""
+    source, in_tag = str(text), False
+    for index, char in enumerate(source):
+        if char == "<":
+            in_tag = True
+        elif char == ">":
+            in_tag = False
+        elif not in_tag and not char.isspace():
+            if char.isalpha():
+                return Markup(source[:index] + char.upper() + source[index + 1:])
+            return text
+    return text
+
+
 def _paragraph(opening: Markup, clauses: list[Markup]) -> Markup:
     """One sentence per clause; the first after the opening ("In 2025-2026 "), the others capitalised."""
     sentences = []
     for n, clause in enumerate(clauses):
         if n or not opening:
-            clause = Markup(clause[0].upper()) + clause[1:] if clause[:1].isalpha() else clause
+            clause = capitalised(clause)
         sentences.append(Markup(gettext("%(sentence)s.", sentence=clause)))
     separator = "" if str(get_locale()).startswith("zh") else " "
     return opening + Markup(separator).join(sentences)
