@@ -1,6 +1,7 @@
 """The 国际影响表 (international-influence table) of the college's quality report, for one year:
 the office's rows for that year (Indicator), each summed from the approved outcomes tagged with it
-that count (crm/reports/sources.py: where records count a category in the year, typed outcomes of
+(an outcome counts toward a row only when tagged: the table's definitions are narrower than the
+report's categories, e.g. full-time students only) that count (crm/reports/sources.py: where records count a category in the year, typed outcomes of
 it are left out here too, and the row says how many)."""
 from __future__ import annotations
 
@@ -27,12 +28,20 @@ STANDARD_INDICATORS = [
 ]
 
 
+# A row that counts part of a report category (full-time students among all those received): the
+# page names the category's figure beside it, so that a row smaller than the report's figure (0
+# while the report says 24 received: short stays, rightly not full-time) reads as what it is.
+PART_OF_CATEGORY = {"intl_students_full_time": "inbound_students"}
+
+
 @dataclass
 class InfluenceRow:
     indicator: Indicator
     value: int
     records: int
     left_out: int = 0  # tagged outcomes not counted: records count their category in the year
+    category: str | None = None  # the report category the row counts part of
+    category_total: int = 0  # the report's figure of it in the year
 
 
 def indicators_of(year: int) -> list[Indicator]:
@@ -43,5 +52,11 @@ def influence_table(year: int) -> list[InfluenceRow]:
     """Each of the year's rows with the sum of its tagged outcomes that count (a fixed number of
     statements: the rows, the records' years, one sum)."""
     indicators = indicators_of(year)
-    sums = figures(year, year).by_indicator()
-    return [InfluenceRow(i, *sums.get(i.id, (0, 0, 0))) for i in indicators]
+    found = figures(year, year)
+    sums = found.by_indicator()
+    rows = [InfluenceRow(i, *sums.get(i.id, (0, 0, 0)), category=PART_OF_CATEGORY.get(i.code)) for i in indicators]
+    if any(row.category for row in rows):
+        totals = found.by_year_and_category()
+        for row in rows:
+            row.category_total = totals.get((year, row.category), 0) if row.category else 0
+    return rows

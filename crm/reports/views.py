@@ -182,7 +182,7 @@ def _year_arg() -> int:
 def influence():
     year = _year_arg()
     return render_template("reports/influence.html", year=year, rows=influence_table(year), year_label=year_label,
-                           this_year=current_year())
+                           category_label=category_label, this_year=current_year())
 
 
 @bp.get("/international-influence.xlsx")
