@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -98,6 +99,11 @@ def _focus_of(form: ReportFilterForm) -> str:
     return form.focus.data or MAIN_CATEGORY
 
 
+def _sentences(*sentences: str) -> str:
+    """Sentences one after the other: a space between them in English, none in Chinese."""
+    return ("" if str(get_locale()).startswith("zh") else " ").join(s for s in sentences if s)
+
+
 def _charts(report, records, focus: str) -> dict:
     """The report's charts. Each adds figures of one unit only (crm/reports/units.py): the trend
     and the categories leave out "other quantities" (unlike units), the countries and partners
@@ -113,12 +119,12 @@ def _charts(report, records, focus: str) -> dict:
 
     def once(bars: list, each: str) -> str:
         said = _("Total, each figure counted once: %(total)s %(unit)s.", total=total, unit=unit)
-        return f"{said} {each}" if sum(count for _key, count in bars) > total else said
+        return _sentences(said, each) if sum(count for _key, count in bars) > total else said
 
     return {
         "categories": bar_chart(_("Outcomes by category"), [
             (category_label(c), report.total(c), records(category=c)) for c in drawn],
-            note=" ".join(filter(None, [_("Each bar counts in its own unit: people, certificates, programmes, delegations."), left_out]))),
+            note=_sentences(_("Each bar counts in its own unit: people, certificates, programmes, delegations."), left_out)),
         "countries": bar_chart(_("By country: %(what)s", what=what), [
             (country_name(code), count, records(country=code, category=focus)) for code, count in countries[:CHART_BARS]],
             value_label=unit, note=once(countries, _("A figure with partners in several countries counts for each country."))),
@@ -130,7 +136,7 @@ def _charts(report, records, focus: str) -> dict:
             [(category_label(c), [report.by_category_year[c].get(y, 0) for y in report.years],
               [records(y, y, category=c) for y in report.years])
              for c in sorted(drawn, key=lambda c: -report.total(c))[:TREND_SERIES]],
-            note=" ".join(filter(None, [_("Each line is one category, in its own unit."), left_out]))),
+            note=_sentences(_("Each line is one category, in its own unit."), left_out)),
     }
 
 
