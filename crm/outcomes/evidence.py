@@ -8,6 +8,7 @@ change sends a returned outcome back to the office, like an edit does.
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -29,7 +30,7 @@ def check_uploads(files: list[FileStorage]) -> None:
         try:
             uploads.sniff(head)
         except RefusedUpload as refusal:
-            raise RefusedUpload(f"{uploads.clean_name(upload.filename)}: {refusal}") from None
+            raise RefusedUpload(gettext("%(label)s: %(value)s", label=uploads.clean_name(upload.filename), value=refusal)) from None
         if size > uploads.max_upload_bytes():
             abort(413)
 

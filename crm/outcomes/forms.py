@@ -1,3 +1,4 @@
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -67,7 +68,7 @@ class OutcomeForm(FlaskForm):
             select(Indicator).where(Indicator.year >= current_year - 5).order_by(Indicator.year.desc(), Indicator.position)
         ).all()
         self.indicator_id.choices = [("", _l("— none —"))] + [
-            (i.id, f"{year_label(i.year)} · {i.label} ({i.unit})") for i in indicators
+            (i.id, f"{year_label(i.year)} · " + gettext("%(category)s (%(unit)s)", category=i.label, unit=i.unit)) for i in indicators
         ]
         self._indicator_years = {i.id: i.year for i in indicators}
 
