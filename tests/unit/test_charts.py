@@ -108,3 +108,21 @@ def test_the_series_colours_are_distinct_in_the_stylesheet():
     css = (Path(__file__).parents[2] / "static/css/app.css").read_text()
     colours = [re.search(rf"\.app-chart-series-{n} path {{ stroke: (#[0-9a-f]{{6}})", css).group(1) for n in range(MAX_SERIES)]
     assert len(set(colours)) == MAX_SERIES
+
+
+def test_a_line_chart_points_links_stay_reachable_by_keyboard_and_named(app):
+    import re
+
+    from flask import render_template_string
+
+    from crm.core.charts import line_chart
+
+    chart = line_chart("Trend", ["2023", "2024"], [("Students", [1, 2], ["/a", "/b"])])
+    with app.test_request_context():
+        html = render_template_string('{% include "core/_chart.html" %}', chart=chart)
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert 'role="group" aria-label="Trend"' in svg
+    # no link sits inside a part hidden from assistive technology
+    for hidden in re.findall(r'<g aria-hidden="true">.*?</g>', svg, re.S):
+        assert "<a " not in hidden
+    assert '<a href="/a"><circle class="app-chart-mark"' in svg and "<title>Students, 2023: 1</title>" in svg
