@@ -49,3 +49,4 @@ def test_on_a_laptop_the_filter_is_open(page, live_server, live_user, login, rep
     page.get_by_label("Charts by country and partner show").select_option(label="Certificates earned")
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_role("figure", name="By partner: Certificates earned (certificates)")).to_be_visible()
+
