@@ -60,3 +60,18 @@ def test_the_export_links_and_the_import_templates_use_a_full_width_colon(client
         text = visible_text(client.get(path).text)
         assert half_width_beside_chinese(text) == [], path
     assert "导出：" in visible_text(client.get("/experts").text)
+
+
+def test_the_partner_page_separates_an_experts_subject_from_the_term_of_the_stay(client, auth, factory):
+    user = auth.login()
+    partner_id = factory.partner(name="EBG Germany", country="DE")
+    token = auth.csrf("/account")
+    response = client.post("/experts/new", data={"csrf_token": token, "name": "Klaus Weber", "nationality": "DE",
+                                                 "partner_id": str(partner_id), "subject": "CNC machining", "owner_id": str(user.id)})
+    assert response.status_code == 303
+    expert_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert client.post(f"/experts/{expert_id}/stays/new", data={"csrf_token": token, "starts_on": "2026-03-02",
+                                                                "ends_on": "2026-04-30", "term": "short"}).status_code == 303
+    section = client.get(f"/partners/{partner_id}").text.split('id="experts-heading"', 1)[1].split("</section>", 1)[0]
+    line = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", section))
+    assert "CNC machining · Short-term · 2 Mar 2026" in line
