@@ -92,5 +92,7 @@ def field_label(field: str | None, record_type: str | None = None) -> str:
         return ""
     if field == "name" and record_type in PERSON_TABLES:
         return str(PERSON_NAME)
-    label = FIELD_LABELS.get(field)
+    # "<table>.<field>" names a field that means something else in another table (a trip's and a
+    # visit's purpose), registered by its domain.
+    label = FIELD_LABELS.get(f"{record_type}.{field}") or FIELD_LABELS.get(field)
     return str(label) if label is not None else field.replace("_", " ")
