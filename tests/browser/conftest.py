@@ -102,6 +102,6 @@ def open_menu(page):
     returns the main navigation, for the link inside."""
     def open_(name: str):
         navigation = page.get_by_role("banner").get_by_role("navigation")
-        navigation.locator("summary", has_text=name).click()
+        navigation.locator(".app-nav-links summary", has_text=name).click()
         return navigation
     return open_
