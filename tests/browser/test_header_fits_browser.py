@@ -5,7 +5,7 @@ it works without JavaScript (the folds are <details>)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in
 
 NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 
@@ -13,14 +13,6 @@ NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 def within_viewport(locator, width: int) -> bool:
     box = locator.bounding_box()
     return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server}/login")
-    page.locator("input[name=email]").fill(user["email"])
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form input[type=submit], form button[type=submit]").last.click()
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_at_1280_px_in_english_the_header_fits_and_log_out_is_in_view(page, live_server, live_user, login):

@@ -30,3 +30,9 @@ def test_every_field_of_these_domains_has_a_name_in_the_history(app):
 def test_a_field_named_alike_in_two_tables_gets_each_tables_name(app, table, field, name):
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         assert field_label(field, table) == name
+
+
+@pytest.mark.parametrize(("table", "name"), [("trip", "计划年度"), ("programme_enrolment", "招生年份"), ("outcome", "年份")])
+def test_a_year_is_named_for_what_it_is_in_each_table(app, table, name):
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert field_label("year", table) == name
