@@ -61,3 +61,22 @@ def test_the_filters_escape_what_they_wrap(app):
     with app.test_request_context():
         assert render_template_string("{{ name|parens }}{{ name|colon }}", name="<b>R&D</b>") == \
             " (&lt;b&gt;R&amp;D&lt;/b&gt;)&lt;b&gt;R&amp;D&lt;/b&gt;: "
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# Pages whose punctuation around translated words goes through |colon, |parens, comma() and
+# list_separator(): a bare ": " or " (" written beside a {{ … }} would be half-width in Chinese.
+LOCALE_AWARE = ["trips", "visits", "experts", "programmes", "consortia", "imports",
+                "core/_export_links.html", "core/_document_list.html", "macros/children.html", "interactions/_entry.html"]
+BARE = re.compile(r"\}\}\s?[:;] |\}\}:|\}\} \(|\(\{\{|\{% endif %\}[:;] ")
+
+
+def test_these_pages_write_no_bare_colon_or_parenthesis_beside_a_translated_word():
+    found = []
+    for name in LOCALE_AWARE:
+        path = TEMPLATES / name
+        for template in [path] if path.is_file() else sorted(path.glob("*.html")):
+            for number, line in enumerate(template.read_text().splitlines(), 1):
+                if BARE.search(re.sub(r"\{#.*?#\}", "", line)):
+                    found.append(f"{template.relative_to(TEMPLATES)}:{number}: {line.strip()[:100]}")
+    assert found == []
