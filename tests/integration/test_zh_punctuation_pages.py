@@ -1,6 +1,7 @@
-"""A trip, a visit, a programme and a consortium in Chinese: the punctuation the pages put around
-translated words is full-width (（10天）, 出访公示：…, 广岛大学（日本）), never a half-width
-":" "(" ";" next to Chinese."""
+"""Trips, visits, programmes, consortia and experts as a person reads them in Chinese: the
+punctuation around translated words is full-width (（10天）, 出访公示：…, 广岛大学（日本）), never a
+half-width ":" "(" ";" next to Chinese; a partner's expert line keeps a separator between subject
+and stay; a renewal page names the expiry date in the user's format, not 2027-03-14."""
 import re
 
 from crm.auth.models import Role
@@ -75,3 +76,18 @@ def test_the_partner_page_separates_an_experts_subject_from_the_term_of_the_stay
     section = client.get(f"/partners/{partner_id}").text.split('id="experts-heading"', 1)[1].split("</section>", 1)[0]
     line = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", section))
     assert "CNC machining · Short-term · 2 Mar 2026" in line
+
+
+def test_the_renewal_pages_name_the_expiry_date_in_the_users_language(app, client, auth, make_user):
+    from datetime import date
+
+    from crm.experts.models import Expert, Permit, PermitKind
+    auth.login(user=make_user(Role.STAFF, locale="zh_CN"))
+    with app.app_context():
+        expert = Expert(name="Klaus Weber", nationality="DE")
+        expert.permits = [Permit(kind=PermitKind.WORK, expires_on=date(2027, 3, 14))]
+        db.session.add(expert)
+        db.session.commit()
+        permit_id = expert.permits[0].id
+    page = visible_text(client.get(f"/experts/permits/{permit_id}/renew").text)
+    assert "2027年3月14日" in page and "2027-03-14" not in page
