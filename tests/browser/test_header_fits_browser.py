@@ -59,6 +59,7 @@ def test_on_a_phone_without_javascript_the_menus_open_and_lead_to_their_pages(br
         header.get_by_text("菜单", exact=True).click()
         expect(header.get_by_role("button", name="退出")).to_be_visible()
         expect(header.get_by_role("button", name="English")).to_be_visible()
+        expect(header.locator("summary", has_text=user["name"])).to_be_hidden()  # the account is flat in the fold
         header.locator("summary", has_text="联络").click()
         header.get_by_role("link", name="外籍教师和专家").click()
         page.wait_for_url(f"{live_server}/experts")
