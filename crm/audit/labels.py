@@ -72,6 +72,7 @@ FIELD_LABELS = {
     "next_step": _l("Next step"),
     "next_step_on": _l("Next step on"),
     "academic_year": _l("Academic year"),
+    "year": _l("Year"),
     "original_name": _l("File name"),
     "content_type": _l("File type"),
     "size": _l("Size"),
@@ -80,6 +81,14 @@ FIELD_LABELS = {
     "uploaded_at": _l("Uploaded"),
     "uploaded_by_id": _l("Uploaded by"),
 }
+
+
+def name_fields(names: dict) -> None:
+    """A domain names its own fields for the change history, once, at import of its models:
+    `{"field": _l("Name")}`, or `{"table.field": ...}` where another table's field of the same name
+    means something else. The names above win."""
+    for field, label in names.items():
+        FIELD_LABELS.setdefault(field, label)
 
 
 # A person's name is 姓名, an institution's or a thing's 名称 (glossary).
@@ -92,5 +101,7 @@ def field_label(field: str | None, record_type: str | None = None) -> str:
         return ""
     if field == "name" and record_type in PERSON_TABLES:
         return str(PERSON_NAME)
-    label = FIELD_LABELS.get(field)
+    # "<table>.<field>" names a field that means something else in another table (a trip's and a
+    # visit's purpose), registered by its domain.
+    label = FIELD_LABELS.get(f"{record_type}.{field}") or FIELD_LABELS.get(field)
     return str(label) if label is not None else field.replace("_", " ")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.audit.labels import name_fields
 from crm.core.enums import LabelledEnum, enum_column
 from crm.core.models import Archivable, Audited, Timestamped, Versioned
 from crm.extensions import db
@@ -123,17 +124,10 @@ class ConsortiumActivity(Audited, Timestamped, Versioned, db.Model):
         return self.title
 
 
-# The change history's names of this domain's fields (those not already named by crm/audit/labels.py).
-def _label_fields() -> None:
-    from crm.audit.labels import FIELD_LABELS
-
-    for field, label in {
-        "lead_partner_id": _l("Lead body"), "founded_on": _l("Founded on"), "role": _l("Role"),
-        "joined_on": _l("Joined on"), "left_on": _l("Left on"), "contribution": _l("Contribution"),
-        "held_on": _l("Held on"), "place": _l("Place"), "outcomes": _l("Outcomes"),
-        "members": _l("Members that took part"), "consortium_id": _l("Consortium"),
-    }.items():
-        FIELD_LABELS.setdefault(field, label)
-
-
-_label_fields()
+# The change history's names of this domain's fields (those crm/audit/labels.py does not name).
+name_fields({
+    "lead_partner_id": _l("Lead body"), "founded_on": _l("Founded on"), "role": _l("Role"),
+    "joined_on": _l("Joined on"), "left_on": _l("Left on"), "contribution": _l("Contribution"),
+    "held_on": _l("Held on"), "place": _l("Place"), "outcomes": _l("Outcomes"),
+    "members": _l("Members that took part"), "consortium_id": _l("Consortium"),
+})

@@ -33,6 +33,7 @@ from crm.consortia.queries import (
 from crm.core.export import list_page, xlsx_response
 from crm.core.forms import RecordActionForm, apply_form, render_form_page
 from crm.core.navigation import nav_item
+from crm.core.punctuation import parens
 from crm.extensions import db
 
 bp = Blueprint("consortia", __name__, url_prefix="/consortia")
@@ -190,7 +191,7 @@ def _member_choices(consortium: Consortium, keep: set[int] = frozenset()) -> lis
     members = sorted((m for m in consortium.members if m.is_current(today) or m.id in keep),
                      key=lambda m: (m.partner_id is not None, m.name))  # our college first
     names = Counter(m.name for m in members)
-    return [(m.id, f"{m.name} ({m.role.label})" if names[m.name] > 1 else m.name) for m in members]
+    return [(m.id, m.name + parens(m.role.label) if names[m.name] > 1 else m.name) for m in members]
 
 
 def _chosen_members(consortium: Consortium, ids: list[int]) -> list[ConsortiumMember]:

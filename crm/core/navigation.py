@@ -33,7 +33,7 @@ MENUS: tuple[tuple[str, object], ...] = (
     ("cooperation", _l("Cooperation")),
     ("contact", lazy_pgettext("menu", "Contact")),  # not the contact person (联系人)
     ("reports", _l("Reports")),
-    ("admin", _l("Administration")),
+    ("admin", lazy_pgettext("menu", "Admin")),  # short: every menu fits the bar at 1024 px
 )
 
 

@@ -14,6 +14,7 @@ from crm.audit.labels import field_label
 from crm.outcomes.models import year_kind_note, year_label
 from crm.core.i18n import LANGUAGE_NAMES, country_name, current_locale_code
 from crm.core.navigation import menus_markup
+from crm.core import punctuation
 
 
 # One format per locale for a date and one for a date-time, on every page, in e-mails and in
@@ -101,6 +102,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["with_current_query"] = with_current_query
     app.jinja_env.globals["year_label"] = year_label
     app.jinja_env.globals["year_kind_note"] = year_kind_note
+    punctuation.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.audit.labels import name_fields
 from crm.core.enums import LabelledEnum, enum_column
 from crm.core.models import Archivable, Audited, Timestamped, Versioned
 from crm.core.uploads import DocumentColumns
@@ -150,19 +151,12 @@ class ExpertDocument(DocumentColumns, Audited, db.Model):
     expert: Mapped[Expert] = relationship(back_populates="documents")
 
 
-# The change history's names of this domain's fields (those not already named by crm/audit/labels.py).
-def _label_fields() -> None:
-    from crm.audit.labels import FIELD_LABELS
-
-    for field, label in {
-        "nationality": _l("Nationality"), "teaches": _l("What they teach"), "passport_number": _l("Passport number"),
-        "starts_on": _l("Arrives on"), "ends_on": _l("Leaves on"), "term": _l("Short- or long-term"),
-        "host_faculty": _l("Host school or faculty"), "contract": _l("Contract"), "review_on": _l("End-of-term review on"),
-        "review_result": _l("Review result"), "review_note": _l("Review note"), "number": _l("Permit number"),
-        "category": _l("Category"), "issued_on": _l("Issued on"), "expires_on": _l("Expires on"),
-        "decision_note": _l("Note"), "expert_id": _l("Expert"),
-    }.items():
-        FIELD_LABELS.setdefault(field, label)
-
-
-_label_fields()
+# The change history's names of this domain's fields (those crm/audit/labels.py does not name).
+name_fields({
+    "nationality": _l("Nationality"), "teaches": _l("What they teach"), "passport_number": _l("Passport number"),
+    "starts_on": _l("Arrives on"), "ends_on": _l("Leaves on"), "term": _l("Short- or long-term"),
+    "host_faculty": _l("Host school or faculty"), "contract": _l("Contract"), "review_on": _l("End-of-term review on"),
+    "review_result": _l("Review result"), "review_note": _l("Review note"), "number": _l("Permit number"),
+    "category": _l("Category"), "issued_on": _l("Issued on"), "expires_on": _l("Expires on"),
+    "decision_note": _l("Note"), "expert_id": _l("Expert"),
+})

@@ -12,6 +12,7 @@ from crm.core.export import add_export_routes, list_export, list_page
 from crm.core.forms import ConfirmForm, RecordActionForm, apply_form, render_form_page
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
+from crm.core.templating import local_date
 from crm.core.uploads import RefusedUpload, remove_document, send_document, store_document
 from crm.experts import deadlines  # noqa: F401  (registers the permits' deadline source)
 from crm.experts.changes import decide_permit, erase_expert, renew_permit
@@ -267,7 +268,7 @@ def renew_permit_view(permit_id: int):
         return redirect(_back_to(url_for("experts.show", expert_id=permit.expert_id, _anchor="permits")), 303)
     heading = _("Renew the %(permit)s of %(name)s", permit=permit.kind.label.lower(), name=permit.expert.name)
     intro = _("The current permit expires on %(date)s. Enter the new permit; the current one is then marked renewed.",
-              date=permit.expires_on.isoformat())
+              date=local_date(permit.expires_on))
     return render_form_page(form, heading, url_for("experts.renew_permit_view", permit_id=permit.id, next=request.args.get("next")),
                             url_for("experts.show", expert_id=permit.expert_id), _crumbs(permit.expert), intro=intro)
 

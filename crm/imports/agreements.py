@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from crm.agreements.models import Agreement, AgreementKind, Document, agreement_partner
 from crm.audit.recorder import as_text
 from crm.core.models import utcnow
+from crm.core.punctuation import list_separator, parens
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.imports.duplicates import plain_name
@@ -168,7 +169,7 @@ def undo_blockers(batch: ImportBatch, limit: int = 100):
                              (_("outcomes"), Outcome.agreement_id), (_("renewals"), Agreement.predecessor_id),
                              (_("programmes under it"), Agreement.parent_id)):
             for aid, count in db.session.execute(select(column, func.count()).where(column.in_(created)).group_by(column)):
-                others.setdefault(aid, []).append(f"{what} ({count})")
+                others.setdefault(aid, []).append(what + parens(count))
     blockers = []
     for aid, version in expected.items():
         if aid not in current:
@@ -176,7 +177,7 @@ def undo_blockers(batch: ImportBatch, limit: int = 100):
         elif current[aid][1] != version:
             blockers.append(UndoBlocker(aid, current[aid][0], _("edited since the import"), "agreement"))
         elif aid in others:
-            blockers.append(UndoBlocker(aid, current[aid][0], ", ".join(others[aid]), "agreement"))
+            blockers.append(UndoBlocker(aid, current[aid][0], list_separator().join(others[aid]), "agreement"))
     return blockers[:limit]
 
 

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select
 
 from crm.auth.models import User
+from crm.core.punctuation import colon, list_separator
 from crm.extensions import db
 from crm.imports import agreements, history, outcomes
 from crm.imports.duplicates import PartnerKey, duplicate_candidates
@@ -208,6 +209,6 @@ def summary_lines(batch: ImportBatch, limit: int = 20) -> list[str]:
                  .order_by(ImportRow.number).limit(limit))
     kind = KINDS[batch.kind]
     for row in db.session.scalars(statement):
-        problems = "; ".join(f"{kind.field(key).label}: {message}" for key, message in row.errors.items())
+        problems = list_separator().join(colon(kind.field(key).label) + message for key, message in row.errors.items())
         lines.append(_("row %(row)d: %(problems)s", row=row.number, problems=problems))
     return lines

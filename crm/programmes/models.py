@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.audit.labels import name_fields
 from crm.core.enums import LabelledEnum, enum_column
 from crm.core.models import Archivable, Audited, Timestamped, Versioned
 from crm.extensions import db
@@ -162,20 +163,13 @@ class Enrolment(Audited, Timestamped, Versioned, db.Model):
     programme: Mapped[Programme] = relationship(back_populates="enrolments")
 
 
-# The change history's names of this domain's fields (those not already named by crm/audit/labels.py).
-def _label_fields() -> None:
-    from crm.audit.labels import FIELD_LABELS
-
-    for field, label in {
-        "majors": _l("Majors"), "approved_intake": _l("Approved intake per year"), "authority": _l("Approving authority"),
-        "approved_on": _l("Approved on"), "number_issuer": _l("Approval number: issuer"),
-        "number_region": _l("Approval number: region"), "number_country": _l("Approval number: country"),
-        "number_level": _l("Approval number: level"), "number_year": _l("Approval number: year"),
-        "number_serial": _l("Approval number: serial"), "number_suffix": _l("Approval number: suffix"),
-        "year": _l("Intake year"), "major": _l("Major"), "enrolled": _l("Students enrolled"),
-        "programme_id": _l("Programme"),
-    }.items():
-        FIELD_LABELS.setdefault(field, label)
-
-
-_label_fields()
+# The change history's names of this domain's fields (those crm/audit/labels.py does not name).
+name_fields({
+    "majors": _l("Majors"), "approved_intake": _l("Approved intake per year"), "authority": _l("Approving authority"),
+    "approved_on": _l("Approved on"), "number_issuer": _l("Approval number: issuer"),
+    "number_region": _l("Approval number: region"), "number_country": _l("Approval number: country"),
+    "number_level": _l("Approval number: level"), "number_year": _l("Approval number: year"),
+    "number_serial": _l("Approval number: serial"), "number_suffix": _l("Approval number: suffix"),
+    "programme_enrolment.year": _l("Intake year"), "major": _l("Major"), "enrolled": _l("Students enrolled"),
+    "programme_id": _l("Programme"),
+})

@@ -13,6 +13,7 @@ from crm.core.export import add_export_routes, list_export, list_page
 from crm.core.forms import RecordActionForm, apply_form, render_form_page
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
+from crm.core.templating import local_date
 from crm.extensions import db
 from crm.partners.models import Partner
 from crm.programmes import deadlines  # noqa: F401  (registers the approvals' deadline source)
@@ -241,7 +242,7 @@ def renew_approval_view(approval_id: int):
         return redirect(_back_to(url_for("programmes.show", programme_id=approval.programme_id, _anchor="approvals")), 303)
     programme = approval.programme
     intro = _("The current approval %(number)s expires on %(date)s. Enter the new approval; the current one is then marked renewed.",
-              number=approval.number, date=approval.expires_on.isoformat())
+              number=approval.number, date=local_date(approval.expires_on))
     return render_form_page(form, _("Renew the approval of %(name)s", name=programme.name),
                             url_for("programmes.renew_approval_view", approval_id=approval.id, next=request.args.get("next")),
                             url_for("programmes.show", programme_id=programme.id), _crumbs(programme), intro=intro)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.audit.labels import name_fields
 from crm.core.enums import LabelledEnum, enum_column
 from crm.core.models import Archivable, Audited, Timestamped, Versioned
 from crm.core.uploads import DocumentColumns
@@ -173,3 +174,15 @@ class TripDocument(DocumentColumns, Audited, db.Model):
     kind: Mapped[TripDocumentKind] = mapped_column(enum_column(TripDocumentKind))
 
     trip: Mapped[Trip] = relationship(back_populates="documents")
+
+
+# The change history's names of this domain's fields (those crm/audit/labels.py does not name).
+name_fields({
+    "trip.year": _l("Plan year"), "in_plan": _l("In the yearly plan"), "purpose_kind": _l("Purpose"), "trip.purpose": _l("Tasks and purpose"),
+    "days": _l("Days"), "funding": _l("Funding source"), "school": _l("Organising school or department"),
+    "inviting_body": _l("Inviting body"), "depart_on": _l("Departs on"), "return_on": _l("Returns on"),
+    "approver": _l("Approving body"), "approval_number": _l("Approval number (批件号)"), "approved_on": _l("Approved on"),
+    "notice_posted_on": _l("Public notice (公示) posted on"), "passports_returned_on": _l("Passports returned on"),
+    "reported_on": _l("Trip report submitted on"), "user_id": _l("Staff member"), "is_leader": _l("Leader of the delegation"),
+    "trip_leg.arrive_on": _l("From"), "trip_leg.leave_on": _l("Until"), "agenda": _l("Programme"), "trip_id": _l("Delegation"),
+})

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.audit.labels import name_fields
 from crm.core.enums import LabelledEnum, enum_column
 from crm.core.models import Archivable, Audited, Timestamped, Versioned
 from crm.core.uploads import DocumentColumns
@@ -131,3 +133,14 @@ class VisitDocument(DocumentColumns, Audited, db.Model):
     kind: Mapped[VisitDocumentKind] = mapped_column(enum_column(VisitDocumentKind))
 
     visit: Mapped[Visit] = relationship(back_populates="documents")
+
+
+# The change history's names of this domain's fields (those crm/audit/labels.py does not name).
+name_fields({
+    "visit.purpose": lazy_pgettext("visit", "Tasks and purpose"), "visit.arrive_on": _l("Arrival"),
+    "visit.leave_on": _l("Departure"), "requested_on": _l("Requested on"), "invitation_number": _l("Invitation letter number"),
+    "visa_help": _l("Needs visa help"), "reception_level": _l("Reception level"), "host_id": _l("Host in the office"),
+    "gifts_given": _l("Gifts given"), "gifts_received": _l("Gifts received"), "record": _l("Record (纪要)"),
+    "recorded_on": _l("Written on"), "logged_at": _l("Logged in the contact history"), "is_head": _l("Head of the delegation"),
+    "day": _l("Day"), "time": _l("Time"), "what": _l("What"), "hosts": _l("Hosts"), "visit_id": _l("Delegation"),
+})

@@ -84,6 +84,16 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-GB"}
 
 
+def log_in(page, live_server, user: dict):
+    """Log `user` in on `page` by the form's field names: works in any language and without
+    JavaScript (a context of its own, e.g. `browser.new_context(java_script_enabled=False)`)."""
+    page.goto(f"{live_server}/login")
+    page.locator("input[name=email]").fill(user["email"])
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form input[type=submit], form button[type=submit]").last.click()
+    page.wait_for_url(f"{live_server}/")
+
+
 @pytest.fixture
 def login(page, live_server):
     def log_in(user: dict):
@@ -102,6 +112,6 @@ def open_menu(page):
     returns the main navigation, for the link inside."""
     def open_(name: str):
         navigation = page.get_by_role("banner").get_by_role("navigation")
-        navigation.locator("summary", has_text=name).click()
+        navigation.locator(".app-nav-links summary", has_text=name).click()
         return navigation
     return open_

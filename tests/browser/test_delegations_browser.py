@@ -51,7 +51,7 @@ def test_a_trip_is_planned_applied_approved_returned_reported_and_closed_in_chin
     page.get_by_label("城市").fill("Kiel")
     page.get_by_label("访问或邀请的合作伙伴").select_option(label="Berufliche Schule Kiel")
     page.get_by_role("button", name="保存行程").click()
-    expect(page.get_by_role("cell", name="Kiel, 德国")).to_be_visible()
+    expect(page.get_by_role("cell", name="Kiel，德国")).to_be_visible()
 
     page.get_by_role("button", name="提交申报").click()
     page.get_by_label("审批单位").fill("重庆市人民政府外事办公室")

@@ -16,7 +16,7 @@ def test_staff_logs_in_sees_the_home_page_and_logs_out(page, live_server, live_u
         navigation = open_menu(menu)
         for name in pages:
             expect(navigation.get_by_role("link", name=name, exact=True)).to_be_visible()
-    expect(page.get_by_role("navigation", name="Main").locator("summary", has_text="Administration")).to_have_count(0)
+    expect(page.get_by_role("navigation", name="Main").locator("summary", has_text="Admin")).to_have_count(0)
     page.keyboard.press("Escape")
     expect(navigation.get_by_role("link", name="Follow-ups", exact=True)).to_be_hidden()
     page.get_by_role("button", name="Log out").click()
@@ -47,7 +47,7 @@ def test_the_language_switch_is_remembered_for_the_user(page, live_server, live_
 def test_an_admin_creates_a_user_from_the_users_page(page, live_server, live_user, login, open_menu):
     admin = live_user(Role.ADMIN, email="admin@cqipc.edu.cn", name="Admin")
     login(admin)
-    open_menu("Administration").get_by_role("link", name="Users").click()
+    open_menu("Admin").get_by_role("link", name="Users").click()
     page.get_by_label("Name").fill("Wang Fang")
     page.get_by_label("E-mail").fill("wang.fang@cqipc.edu.cn")
     page.get_by_label("Role").select_option("viewer")

@@ -60,7 +60,7 @@ def test_a_consortium_with_members_and_an_activity(page, live_server, live_db, l
     page.get_by_role("button", name="保存活动").click()
     activities = page.get_by_role("region", name=re.compile("活动"))
     expect(activities.get_by_role("strong").filter(has_text="东盟职教师资培训")).to_be_visible()
-    expect(activities.get_by_text("参与单位： 我校, Chongqing City Management College")).to_be_visible()
+    expect(activities.get_by_text("参与单位：我校；Chongqing City Management College")).to_be_visible()
     report = page.get_by_role("region", name="联盟年度报告")
     expect(report.get_by_role("row", name=re.compile(f"^{TODAY.year} "))).to_contain_text("2")
 

@@ -220,3 +220,13 @@ def test_demo_users_have_no_known_password(demo_app):
     for user in users:
         assert not user.check_password("password")
         assert not user.check_password("")
+
+
+def test_st_clairs_typed_outcomes_count_no_delegation_its_visits_do_not_show(demo_app):
+    from crm.visits.models import Visit
+    st_clair = partner("St. Clair College")
+    agreements = select(Agreement.id).join(Agreement.partners).where(Partner.id == st_clair.id)
+    typed = sum_of(Outcome.count, Outcome.category == "delegations_received",
+                   (Outcome.agreement_id.in_(agreements)) | (Outcome.partner_id == st_clair.id))
+    visits = db.session.scalar(select(func.count()).select_from(Visit).where(Visit.partners.any(Partner.id == st_clair.id)))
+    assert typed <= visits
