@@ -38,6 +38,7 @@ class Report:
     # (category, year) that records count: typed outcomes of them are not counted
     record_years: set[tuple[str, int]] = field(default_factory=set)
     more_partners: bool = False  # built with a `partner_limit`: more partners have figures
+    _ranked: dict = field(default_factory=dict, repr=False, compare=False)  # the rankings, once each
 
     @property
     def years(self) -> list[int]:
@@ -48,14 +49,20 @@ class Report:
         return sorted(self.by_category, key=category_order)
 
     def countries_ranked(self, category: str = "") -> list[tuple[str, int]]:
-        rows = [(code, (cells.get(category, 0) if category else sum(cells.values())))
-                for code, cells in self.by_country.items()]
-        return sorted([r for r in rows if r[1]], key=lambda r: (-r[1], country_name(r[0])))
+        key = ("countries", category)
+        if key not in self._ranked:
+            rows = [(code, (cells.get(category, 0) if category else sum(cells.values())))
+                    for code, cells in self.by_country.items()]
+            self._ranked[key] = sorted([r for r in rows if r[1]], key=lambda r: (-r[1], country_name(r[0])))
+        return self._ranked[key]
 
     def partners_ranked(self, category: str = "") -> list[tuple[int, int]]:
-        rows = [(pid, (cells.get(category, 0) if category else sum(cells.values())))
-                for pid, cells in self.by_partner.items()]
-        return sorted([r for r in rows if r[1]], key=lambda r: (-r[1], self.partner_names.get(r[0], "")))
+        key = ("partners", category)
+        if key not in self._ranked:
+            rows = [(pid, (cells.get(category, 0) if category else sum(cells.values())))
+                    for pid, cells in self.by_partner.items()]
+            self._ranked[key] = sorted([r for r in rows if r[1]], key=lambda r: (-r[1], self.partner_names.get(r[0], "")))
+        return self._ranked[key]
 
     def total(self, category: str) -> int:
         return self.by_category.get(category, 0)

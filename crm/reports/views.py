@@ -1,5 +1,6 @@
 """The yearly report (/reports), its Excel file, and the 国际影响表 (international-influence table)."""
 from datetime import date
+from urllib.parse import quote_plus
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -60,10 +61,6 @@ def _filter_form() -> ReportFilterForm:
     return form
 
 
-def _records_url(first: int, last: int, **args) -> str:
-    return url_for("outcomes.index", year_from=first, year_to=last, **{k: v for k, v in args.items() if v not in (None, "")})
-
-
 def source_url(source: str, first: int, last: int, country: str | None = None, partner: int | None = None) -> str:
     """The records that count a category in the report (crm/reports/sources.py: RECORD_CATEGORIES):
     the experts (of a nationality), the delegation statistics of the years (calendar years; an
@@ -83,12 +80,25 @@ bp.add_app_template_global(source_url, "figure_source_url")
 
 def _records_of(report, first: int, last: int):
     """`records(category=…, country=…, partner=…)` for the report's links: typed outcomes, or the
-    records that count the category in place of typed outcomes."""
+    records that count the category in place of typed outcomes. About a thousand links a page: the
+    outcomes' address is built once and each link appends its query (what url_for writes: the
+    arguments in order, quoted), and each records' address once per argument set."""
+    base = url_for("outcomes.index")
+    built: dict[tuple, str] = {}
+
     def records(first_year: int = first, last_year: int = last, **args) -> str:
-        source = report.record_sources.get(args.get("category") or "")
-        if source:
-            return source_url(source, first_year, last_year, args.get("country"), args.get("partner"))
-        return _records_url(first_year, last_year, **args)
+        key = (first_year, last_year, *args.items())
+        url = built.get(key)
+        if url is None:
+            source = report.record_sources.get(args.get("category") or "")
+            if source:
+                url = source_url(source, first_year, last_year, args.get("country"), args.get("partner"))
+            else:
+                query = "&".join(f"{name}={value if isinstance(value, int) else quote_plus(str(value))}"
+                                 for name, value in args.items() if value not in (None, ""))
+                url = f"{base}?year_from={first_year}&year_to={last_year}" + (f"&{query}" if query else "")
+            built[key] = url
+        return url
     return records
 
 
