@@ -21,7 +21,20 @@ from crm.reports.narrative import narratives
 from crm.reports.queries import MAX_RANGE, PARTNER_ROWS, build_report, category_label, outcome_years, promised_vs_delivered
 from crm.reports.sources import not_counted
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp = Blueprint("reports", __name__, url_prefix="/reports", cli_group="reports")
+
+
+@bp.cli.command("summarise")
+def summarise_command():
+    """Sum the report's summary again from the outcomes and the records (after `flask db upgrade`,
+    after a change of REPORT_YEAR_KIND's records, or after rows written around the app)."""
+    import click
+
+    from crm.reports.summary import store_summary
+
+    rows = store_summary()
+    db.session.commit()
+    click.echo(f"report summary: {rows} rows")
 nav_item("reports", "reports.index", _l("Yearly report"), order=10, active=("reports.index", "reports.export"))
 nav_item("reports", "reports.influence", _l("International influence table (国际影响表)"), order=20,
          active=("reports.influence", "reports.influence_xlsx"))

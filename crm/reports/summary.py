@@ -1,0 +1,248 @@
+"""The report's summary (crm/reports/models.py), kept in the same transaction as the writes.
+
+- Typed outcomes: after each flush that adds, edits (year, category, count, status, agreement,
+  partner: an approval or a send-back too), or deletes outcomes, the rows of their (year,
+  category), before and after the change, are summed again from the outcomes (plain SQL, one
+  DELETE and one INSERT … SELECT per table). A change of an agreement's partners, or of a
+  partner's country, sums again the (year, category) of the outcomes they count for.
+- Records (experts and their stays, trips and their members, visits and their members,
+  programmes and their enrolments, and a partner's country, which places records by country):
+  a transaction that changed any of them sums every record figure again before it commits (the
+  record sources in crm/reports/sources.py, for both year kinds).
+
+Rows written around the ORM (crm/demo/generate.py) are summed by `store_summary`, registered as a
+stored rule (crm/core/stored.py: `store_every_rule`); `flask reports summarise` does the same from a
+terminal (after `flask db upgrade`, whose migration sums the typed outcomes but not the records).
+On PostgreSQL the writers of the summary take one transaction lock, so two writers summing the
+same rows do not lose each other's change.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import String, and_, delete, event, func, insert, inspect, or_, select, type_coerce
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from crm.agreements.models import Agreement, agreement_partner
+from crm.core.stored import stored_rule
+from crm.extensions import db
+from crm.outcomes.models import Outcome, OutcomeCategory
+from crm.partners.models import Partner
+from crm.reports.sources import typed_sums
+from crm.reports.models import ANY_KIND, SUMMARY_TABLES, TYPED, ReportCountry, ReportPartner, ReportRecordSubject, ReportTotal
+
+YEAR_KINDS = ("academic", "calendar")
+_OUTCOME_FIELDS = ("year", "category", "count", "status", "agreement_id", "partner_id", "agreement", "partner")
+_DELETED_KEYS = "report_summary_deleted"  # session.info: (year, category) of outcomes being deleted
+_RECORDS_CHANGED = "report_summary_records"  # session.info: records changed, summed before commit
+_LOCK = 7_414_021  # PostgreSQL advisory lock of the summary's writers
+_CHUNK = 1000
+
+_category = type_coerce(Outcome.category, String)
+
+
+def _record_models() -> tuple:
+    from crm.experts.models import Expert, Stay
+    from crm.programmes.models import Enrolment, Programme
+    from crm.trips.models import Trip, TripMember
+    from crm.visits.models import Visit, VisitMember
+
+    return (Expert, Stay, Trip, TripMember, Visit, VisitMember, Programme, Enrolment)
+
+
+def _lock(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(_LOCK)))
+
+
+def _keys_condition(year_column, category_column, keys: set[tuple[int, str]] | None):
+    """The rows of these (year, category) keys (None: every row)."""
+    if keys is None:
+        return None
+    by_year: dict[int, set[str]] = defaultdict(set)
+    for year, category in keys:
+        by_year[year].add(category)
+    return or_(*(and_(year_column == year, category_column.in_(sorted(categories))) for year, categories in sorted(by_year.items())))
+
+
+def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = None) -> int:
+    """Sum the typed outcomes of these (year, category) keys again (None: all); the rows written."""
+    if keys is not None and not keys:
+        return 0
+    _lock(connection)
+    total, by_country, by_partner = typed_sums(_keys_condition(Outcome.year, _category, keys))
+    written = 0
+    for model, statement, columns in (
+        (ReportTotal, total, ("year", "category", "total")),
+        (ReportCountry, by_country, ("year", "category", "country", "total")),
+        (ReportPartner, by_partner, ("year", "category", "partner_id", "total")),
+    ):
+        table = model.__table__
+        condition = [table.c.source == TYPED]
+        keyed = _keys_condition(table.c.year, table.c.category, keys)
+        if keyed is not None:
+            condition.append(keyed)
+        connection.execute(delete(table).where(*condition))
+        rows = [dict(zip(columns, row), source=TYPED, year_kind=ANY_KIND) for row in connection.execute(statement)]
+        written += _insert(connection, table, rows)
+    return written
+
+
+def _insert(connection: Connection, table, rows: list[dict]) -> int:
+    for start in range(0, len(rows), _CHUNK):
+        connection.execute(insert(table), rows[start:start + _CHUNK])
+    return len(rows)
+
+
+def record_years_to_sum() -> tuple[int, int]:
+    """The years whose record figures the summary holds: from 1990 (the oldest year a report asks)
+    to two years ahead (an expert's open-ended stay counts in the years to come)."""
+    return 1990, date.today().year + 2
+
+
+def refresh_records(connection: Connection) -> int:
+    """Sum every record figure again, in both year kinds (the record sources' statements, twice);
+    the rows written."""
+    from crm.reports.sources import record_figures
+
+    _lock(connection)
+    for table in SUMMARY_TABLES:
+        connection.execute(delete(table).where(table.c.source != TYPED))
+    first, last = record_years_to_sum()
+    written = 0
+    for kind in YEAR_KINDS:
+        totals: dict[tuple, int] = defaultdict(int)
+        countries: dict[tuple, int] = defaultdict(int)
+        partners: dict[tuple, int] = defaultdict(int)
+        subjects: dict[tuple, int] = defaultdict(int)
+        for figure in record_figures(first, last, kind=kind):
+            totals[(figure.year, figure.category, figure.source)] += figure.count
+            for country in figure.countries or ():
+                countries[(figure.year, figure.category, country, figure.source)] += figure.count
+            for partner_id in set(figure.partner_ids):
+                partners[(figure.year, figure.category, partner_id, figure.source)] += figure.count
+            subject = ",".join(str(pid) for pid in sorted(figure.partner_ids))
+            subjects[(figure.year, figure.category, figure.source, subject, figure.agreement_id or 0)] += figure.count
+        for model, cells, columns in (
+            (ReportTotal, totals, ("year", "category", "source")),
+            (ReportCountry, countries, ("year", "category", "country", "source")),
+            (ReportPartner, partners, ("year", "category", "partner_id", "source")),
+            (ReportRecordSubject, subjects, ("year", "category", "source", "partners", "agreement_id")),
+        ):
+            written += _insert(connection, model.__table__, [
+                dict(zip(columns, key), total=total, year_kind=kind) for key, total in cells.items()])
+    return written
+
+
+@stored_rule("report summary")
+def store_summary() -> int:
+    """Sum the whole summary again from the outcomes and the records (the caller commits); the
+    rows that changed (added, removed or another total)."""
+    connection = db.session.connection()
+
+    def rows() -> dict[tuple, int]:
+        return {(table.name, *row[:-1]): row[-1] for table in SUMMARY_TABLES
+                for row in connection.execute(select(*(c for c in table.c if c.name != "total"), table.c.total))}
+
+    before = rows()
+    refresh_typed(connection)
+    refresh_records(connection)
+    after = rows()
+    return sum(1 for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+
+
+# --- the session hooks ------------------------------------------------------------------------
+
+
+def _category_value(value) -> str:
+    return value.value if isinstance(value, OutcomeCategory) else value
+
+
+def _outcome_keys(outcome: Outcome, history: bool) -> set[tuple[int, str]]:
+    """The (year, category) of an outcome, and with `history` those it had before this flush."""
+    if not history:
+        return {(outcome.year, _category_value(outcome.category))}
+    attrs = inspect(outcome).attrs
+    years = set(attrs.year.history.sum())
+    categories = {_category_value(c) for c in attrs.category.history.sum()}
+    return {(year, category) for year in years for category in categories if year is not None and category is not None}
+
+
+def _remember_deleted(session: Session, flush_context, instances) -> None:
+    """Before a flush deletes outcomes or records, note what they counted for."""
+    records = _record_models()
+    for obj in session.deleted:
+        if isinstance(obj, Outcome):
+            session.info.setdefault(_DELETED_KEYS, set()).update(_outcome_keys(obj, history=True))
+        elif isinstance(obj, records):
+            session.info[_RECORDS_CHANGED] = True
+
+
+def _keys_of_subjects(connection: Connection, agreement_ids: set[int], partner_ids: set[int]) -> set[tuple[int, str]]:
+    """The (year, category) of the outcomes that count for these agreements or partners."""
+    conditions = []
+    if agreement_ids:
+        conditions.append(Outcome.agreement_id.in_(sorted(agreement_ids)))
+    if partner_ids:
+        conditions.append(Outcome.agreement_id.in_(
+            select(agreement_partner.c.agreement_id).where(agreement_partner.c.partner_id.in_(sorted(partner_ids)))))
+        conditions.append(and_(Outcome.agreement_id.is_(None), Outcome.partner_id.in_(sorted(partner_ids))))
+    if not conditions:
+        return set()
+    return {tuple(row) for row in connection.execute(select(Outcome.year, _category).where(or_(*conditions)).distinct())}
+
+
+def _keep_summary(session: Session, flush_context) -> None:
+    keys: set[tuple[int, str]] = set(session.info.pop(_DELETED_KEYS, ()))
+    agreement_ids: set[int] = set()
+    partner_ids: set[int] = set()
+    records = _record_models()
+    for obj in session.new:
+        if isinstance(obj, Outcome):
+            keys |= _outcome_keys(obj, history=False)
+        elif isinstance(obj, records):
+            session.info[_RECORDS_CHANGED] = True
+    for obj in session.dirty:
+        if obj in session.deleted:
+            continue
+        if isinstance(obj, Outcome):
+            attrs = inspect(obj).attrs
+            if any(attrs[key].history.has_changes() for key in _OUTCOME_FIELDS):
+                keys |= _outcome_keys(obj, history=True)
+        elif isinstance(obj, Agreement):
+            if inspect(obj).attrs.partners.history.has_changes():
+                agreement_ids.add(obj.id)
+        elif isinstance(obj, Partner):
+            if inspect(obj).attrs.country.history.has_changes():
+                partner_ids.add(obj.id)
+                session.info[_RECORDS_CHANGED] = True
+        elif isinstance(obj, records) and session.is_modified(obj):
+            session.info[_RECORDS_CHANGED] = True
+    connection = session.connection()
+    keys |= _keys_of_subjects(connection, agreement_ids, partner_ids)
+    if keys:
+        refresh_typed(connection, keys)
+
+
+def _sum_records_before_commit(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the commit would flush: its records are summed too
+    if session.info.pop(_RECORDS_CHANGED, False):
+        refresh_records(session.connection())
+
+
+def _forget(session: Session, previous_transaction) -> None:
+    if not session.in_transaction():
+        session.info.pop(_RECORDS_CHANGED, None)
+        session.info.pop(_DELETED_KEYS, None)
+
+
+def register_summary_hook() -> None:
+    if not event.contains(Session, "after_flush", _keep_summary):
+        event.listen(Session, "before_flush", _remember_deleted)
+        event.listen(Session, "after_flush", _keep_summary)
+        event.listen(Session, "before_commit", _sum_records_before_commit)
+        event.listen(Session, "after_soft_rollback", _forget)
+
