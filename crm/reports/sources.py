@@ -303,7 +303,7 @@ class Figures:
     def by_subject(self) -> dict[tuple[str, tuple[int, ...]], int]:
         """(category, partner ids) → count, for the narrative's "173 with EBG Germany": the
         SUBJECT_CANDIDATES largest agreements (or partners alone) of each category, those with the
-        same partners together, and the records' subjects (3 statements)."""
+        same partners together, and the SUBJECT_CANDIDATES largest subjects of the records (3 statements)."""
         total = func.sum(Outcome.count)
         alone = case((Outcome.agreement_id.is_(None), Outcome.partner_id))
         ranked = (
@@ -327,11 +327,17 @@ class Figures:
             subject = tuple(sorted(partners_of[agreement_id])) if agreement_id is not None else (partner_id,)
             subjects[(category, subject)] += int(count or 0)
         table = ReportRecordSubject.__table__
+        total = func.sum(table.c.total)
+        ranked = (
+            select(table.c.category, table.c.partners, total.label("total"),
+                   func.row_number().over(partition_by=table.c.category, order_by=(total.desc(), table.c.partners)).label("rank"))
+            .where(_records_counted(table, self.first_year, self.last_year), table.c.partners != "")
+            .group_by(table.c.category, table.c.partners).subquery()
+        )
         for category, partners, count in db.session.execute(
-            select(table.c.category, table.c.partners, func.sum(table.c.total))
-            .where(_records_counted(table, self.first_year, self.last_year)).group_by(table.c.category, table.c.partners)
+            select(ranked.c.category, ranked.c.partners, ranked.c.total).where(ranked.c.rank <= SUBJECT_CANDIDATES)
         ):
-            subjects[(category, tuple(int(pid) for pid in partners.split(",")) if partners else ())] += int(count or 0)
+            subjects[(category, tuple(int(pid) for pid in partners.split(",")))] += int(count or 0)
         return dict(subjects)
 
     def by_agreement(self, agreement_ids: Iterable[int]) -> dict[tuple[int, str], int]:
