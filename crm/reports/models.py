@@ -68,6 +68,21 @@ class ReportPartner(db.Model):
     total: Mapped[int] = mapped_column(sa.BigInteger)
 
 
+class ReportTypedSubject(db.Model):
+    """Typed outcomes only: (category, agreement or partner alone, year) → total, for the largest
+    subjects of each category (the narrative): clustered by category and subject, so that summing a
+    category's subjects over years reads them in order, without sorting."""
+
+    __tablename__ = "report_typed_subject"
+    __table_args__ = (_CLUSTERED,)
+
+    category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # 0: none
+    partner_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # of an outcome without agreement, else 0
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    total: Mapped[int] = mapped_column(sa.BigInteger)
+
+
 class ReportRecordSubject(db.Model):
     """Records only: (year, category, partners, agreement) → total, for who a figure came from (the
     narrative) and what records deliver on an agreement (promised vs delivered). `partners` is
@@ -85,4 +100,5 @@ class ReportRecordSubject(db.Model):
     total: Mapped[int] = mapped_column(sa.BigInteger)
 
 
-SUMMARY_TABLES = (ReportTotal.__table__, ReportCountry.__table__, ReportPartner.__table__, ReportRecordSubject.__table__)
+SUMMARY_TABLES = (ReportTotal.__table__, ReportCountry.__table__, ReportPartner.__table__, ReportTypedSubject.__table__,
+                  ReportRecordSubject.__table__)

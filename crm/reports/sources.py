@@ -15,7 +15,7 @@ Two kinds of source:
   groups its records itself and yields grouped figures (one per year, category and subject), so
   a new source shows everywhere once it is registered here:
 
-    @figure_source
+    @figure_source("experts")
     def experts_hosted(first_year, last_year):
         for year, partner_id, country, count in ...:  # one query, grouped
             yield Figure(year, "experts_hosted", count, (partner_id,), (country,), source="experts")
@@ -38,13 +38,13 @@ from datetime import date
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, case, func, or_, select, type_coerce
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce, union_all
 
 from crm.agreements.models import agreement_partner
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of
 from crm.partners.models import Partner
-from crm.reports.models import ANY_KIND, TYPED, ReportCountry, ReportPartner, ReportRecordSubject, ReportTotal
+from crm.reports.models import ANY_KIND, TYPED, ReportCountry, ReportPartner, ReportRecordSubject, ReportTotal, ReportTypedSubject
 
 # Labels of the categories (key → lazy label): the outcomes' own, and those that a source other
 # than outcomes brings (people in the delegations, counted from trips and visits).
@@ -95,13 +95,15 @@ class Scope:
 
 
 FigureSource = Callable[[int, int, Scope | None], Iterable[Figure]]
-SOURCES: list[FigureSource] = []
+SOURCES: dict[str, FigureSource] = {}  # the records' kind ("experts", …: a Figure's source) → its function
 
 
-def figure_source(function: FigureSource) -> FigureSource:
-    if function not in SOURCES:
-        SOURCES.append(function)
-    return function
+def figure_source(source: str) -> Callable[[FigureSource], FigureSource]:
+    """Register a record source: the function that yields the figures of records of this kind."""
+    def register(function: FigureSource) -> FigureSource:
+        SOURCES[source] = function
+        return function
+    return register
 
 
 # --- which years the figures cover ---------------------------------------------------------------
@@ -127,14 +129,16 @@ def office_span() -> tuple[int, int]:
     return min(first or this_year, this_year - MAX_RANGE + 1), max(last or this_year, this_year)
 
 
-def record_figures(first_year: int, last_year: int, scope: Scope | None = None, kind: str | None = None) -> list[Figure]:
-    """Every record source's figures for the years (of the scope's records only, with one), in the
-    office's year kind or `kind`, countries resolved (each source's statements and one for the
+def record_figures(first_year: int, last_year: int, scope: Scope | None = None, kind: str | None = None,
+                   sources: Iterable[str] | None = None) -> list[Figure]:
+    """Every record source's figures (or those of `sources`) for the years (of the scope's records
+    only, with one), in the office's year kind or `kind`, countries resolved (each source's statements and one for the
     partners' countries). Read by the summary when records change (crm/reports/summary.py); the
     pages read the summary."""
     token = _KIND.set(kind) if kind is not None else None
     try:
-        found = [figure for source in SOURCES for figure in source(first_year, last_year, scope)]
+        found = [figure for name, source in SOURCES.items() if sources is None or name in sources
+                 for figure in source(first_year, last_year, scope)]
     finally:
         if token is not None:
             _KIND.reset(token)
@@ -304,18 +308,22 @@ class Figures:
         """(category, partner ids) → count, for the narrative's "173 with EBG Germany": the
         SUBJECT_CANDIDATES largest agreements (or partners alone) of each category, those with the
         same partners together, and the SUBJECT_CANDIDATES largest subjects of the records (3 statements)."""
-        total = func.sum(Outcome.count)
-        alone = case((Outcome.agreement_id.is_(None), Outcome.partner_id))
-        ranked = (
-            select(_category.label("category"), Outcome.agreement_id, alone.label("partner_id"), total.label("total"),
-                   func.row_number().over(partition_by=_category, order_by=(total.desc(), Outcome.agreement_id)).label("rank"))
-            .where(self.typed, or_(Outcome.agreement_id.is_not(None), Outcome.partner_id.is_not(None)))
-            .group_by(_category, Outcome.agreement_id, alone).subquery()
-        )
-        rows = db.session.execute(
-            select(ranked.c.category, ranked.c.agreement_id, ranked.c.partner_id, ranked.c.total)
-            .where(ranked.c.rank <= SUBJECT_CANDIDATES)
-        ).all()
+        table = ReportTypedSubject.__table__
+        years_of: dict[str, set[int]] = defaultdict(set)
+        for category, year in self.record_years:
+            years_of[category].add(year)
+        largest = []
+        for category in OutcomeCategory:  # each category's largest, summed in the table's order
+            total = func.sum(table.c.total)
+            excluded = sorted(years_of.get(category.value, ()))
+            largest.append(select(
+                select(table.c.category, table.c.agreement_id, table.c.partner_id, total.label("total"))
+                .where(table.c.category == category.value, table.c.year.between(self.first_year, self.last_year),
+                       *([table.c.year.not_in(excluded)] if excluded else []))
+                .group_by(table.c.category, table.c.agreement_id, table.c.partner_id)
+                .order_by(total.desc(), table.c.agreement_id, table.c.partner_id).limit(SUBJECT_CANDIDATES).subquery()))
+        rows = [(category, agreement_id or None, partner_id or None, count)
+                for category, agreement_id, partner_id, count in db.session.execute(union_all(*largest))]
         partners_of: dict[int, list[int]] = defaultdict(list)
         for agreement_id, partner_id in db.session.execute(
             select(agreement_partner.c.agreement_id, agreement_partner.c.partner_id)
@@ -401,7 +409,7 @@ def counted_condition(first_year: int, last_year: int, record_years: set[tuple[s
 
 
 def typed_sums(keys=None):
-    """(by year and category, by country, by partner): the statements that sum the approved typed
+    """(by year and category, by country, by partner, by subject): the statements that sum the approved typed
     outcomes (of `keys`, a condition) at the report summary's grains (crm/reports/summary.py keeps
     them; every approved outcome: the records-win rule applies when `Figures` reads them). An
     outcome counts for each of its partners (its agreement's, or its own without an agreement),
@@ -418,7 +426,11 @@ def typed_sums(keys=None):
              .where(*approved, Partner.country.is_not(None)).distinct().subquery())
     by_country = (select(pairs.c.year, pairs.c.category, pairs.c.country, func.sum(pairs.c.count))
                   .group_by(pairs.c.year, pairs.c.category, pairs.c.country))
-    return total, by_country, by_partner
+    alone = case((Outcome.agreement_id.is_(None), Outcome.partner_id), else_=0)
+    by_subject = (select(Outcome.year, _category, func.coalesce(Outcome.agreement_id, 0), alone, func.sum(Outcome.count))
+                  .where(*approved, or_(Outcome.agreement_id.is_not(None), Outcome.partner_id.is_not(None)))
+                  .group_by(Outcome.year, _category, Outcome.agreement_id, alone))
+    return total, by_country, by_partner, by_subject
 
 
 # --- Figures counted from the records of other domains, never typed --------------------------------
@@ -452,7 +464,7 @@ def _academic() -> bool:
     return (_KIND.get() or year_kind()) == "academic"
 
 
-@figure_source
+@figure_source("experts")
 def experts_hosted(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Foreign teachers and experts hosted, from the experts' stays (1 statement): an expert counts
     once in each year one of their stays overlaps; by country, their nationality. Of no agreement."""
@@ -484,7 +496,7 @@ def _delegation_figures(rows, kind: str) -> Iterable[Figure]:
                          source="trips" if kind == "sent" else "visits")
 
 
-@figure_source
+@figure_source("trips")
 def delegations_sent(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Delegations sent abroad (trips made) and the people in them (2 statements); of no agreement."""
     from crm.trips.queries import made_trips
@@ -494,7 +506,7 @@ def delegations_sent(first_year: int, last_year: int, scope: Scope | None = None
     return _delegation_figures(made_trips(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id), "sent")
 
 
-@figure_source
+@figure_source("visits")
 def delegations_received(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Foreign delegations received (visits) and the people in them (3 statements); of no agreement."""
     from crm.visits.queries import received_visits
@@ -505,7 +517,7 @@ def delegations_received(first_year: int, last_year: int, scope: Scope | None = 
         received_visits(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id), "received")
 
 
-@figure_source
+@figure_source("programmes")
 def joint_programme_enrolment(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Students enrolled in joint programmes, by intake year (an intake starts in September, so
     the intake year is the academic year; in calendar years, the year of the intake); by country,

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import String, and_, delete, event, func, insert, inspect, or_, select, type_coerce
+from sqlalchemy import String, and_, delete, event, func, insert, inspect, literal_column, or_, select, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,8 @@ from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory
 from crm.partners.models import Partner
 from crm.reports.sources import typed_sums
-from crm.reports.models import ANY_KIND, SUMMARY_TABLES, TYPED, ReportCountry, ReportPartner, ReportRecordSubject, ReportTotal
+from crm.reports.models import (ANY_KIND, SUMMARY_TABLES, TYPED, ReportCountry, ReportPartner, ReportRecordSubject, ReportTotal,
+                                ReportTypedSubject)
 
 YEAR_KINDS = ("academic", "calendar")
 _OUTCOME_FIELDS = ("year", "category", "count", "status", "agreement_id", "partner_id", "agreement", "partner")
@@ -72,21 +73,25 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
     if keys is not None and not keys:
         return 0
     _lock(connection)
-    total, by_country, by_partner = typed_sums(_keys_condition(Outcome.year, _category, keys))
+    total, by_country, by_partner, by_subject = typed_sums(_keys_condition(Outcome.year, _category, keys))
     written = 0
     for model, statement, columns in (
         (ReportTotal, total, ("year", "category", "total")),
         (ReportCountry, by_country, ("year", "category", "country", "total")),
         (ReportPartner, by_partner, ("year", "category", "partner_id", "total")),
+        (ReportTypedSubject, by_subject, ("year", "category", "agreement_id", "partner_id", "total")),
     ):
         table = model.__table__
-        condition = [table.c.source == TYPED]
+        typed_only = "source" not in table.c
+        condition = [] if typed_only else [table.c.source == TYPED]
         keyed = _keys_condition(table.c.year, table.c.category, keys)
         if keyed is not None:
             condition.append(keyed)
-        connection.execute(delete(table).where(*condition))
-        rows = [dict(zip(columns, row), source=TYPED, year_kind=ANY_KIND) for row in connection.execute(statement)]
-        written += _insert(connection, table, rows)
+        connection.execute(delete(table).where(*condition) if condition else delete(table))
+        if not typed_only:
+            statement = statement.add_columns(literal_column(f"'{TYPED}'"), literal_column(f"'{ANY_KIND}'"))
+            columns = (*columns, "source", "year_kind")
+        written += connection.execute(insert(table).from_select(columns, statement)).rowcount or 0
     return written
 
 
@@ -102,22 +107,32 @@ def record_years_to_sum() -> tuple[int, int]:
     return 1990, date.today().year + 2
 
 
-def refresh_records(connection: Connection) -> int:
-    """Sum every record figure again, in both year kinds (the record sources' statements, twice);
-    the rows written."""
+def refresh_records(connection: Connection, years: tuple[int, int] | None = None, sources: set[str] | None = None) -> int:
+    """Sum the record figures of these years (first, last; None: every year the summary holds) of
+    these sources (None: all) again, in both year kinds (the record sources' statements, twice);
+    the rows written. Every record figure is of one year and one source, so the figures of a range
+    of years and a source are those of its years."""
     from crm.reports.sources import record_figures
 
     _lock(connection)
-    for table in SUMMARY_TABLES:
-        connection.execute(delete(table).where(table.c.source != TYPED))
     first, last = record_years_to_sum()
+    if years is not None:
+        first, last = max(first, years[0]), min(last, years[1])
+        if first > last:
+            return 0
+    for table in SUMMARY_TABLES:
+        if "source" in table.c:
+            condition = [table.c.source != TYPED] + ([table.c.year.between(first, last)] if years is not None else [])
+            if sources is not None:
+                condition.append(table.c.source.in_(sorted(sources)))
+            connection.execute(delete(table).where(*condition))
     written = 0
     for kind in YEAR_KINDS:
         totals: dict[tuple, int] = defaultdict(int)
         countries: dict[tuple, int] = defaultdict(int)
         partners: dict[tuple, int] = defaultdict(int)
         subjects: dict[tuple, int] = defaultdict(int)
-        for figure in record_figures(first, last, kind=kind):
+        for figure in record_figures(first, last, kind=kind, sources=sources):
             totals[(figure.year, figure.category, figure.source)] += figure.count
             for country in figure.countries or ():
                 countries[(figure.year, figure.category, country, figure.source)] += figure.count
@@ -170,6 +185,71 @@ def _outcome_keys(outcome: Outcome, history: bool) -> set[tuple[int, str]]:
     return {(year, category) for year in years for category in categories if year is not None and category is not None}
 
 
+_EVERY_YEAR = "every year"
+
+
+def _years_touched(obj) -> set[int] | str | tuple[str, int]:
+    """The report years a record's change can move figures in, before and after it (in either
+    year kind: a date's calendar year and academic year, a plan or intake year's neighbours); a
+    member's is its trip's or visit's (("trip", id), looked up before the commit); a change of an
+    expert, a programme or a partner's country moves figures of any year."""
+    from crm.experts.models import Stay
+    from crm.programmes.models import Enrolment
+    from crm.trips.models import Trip, TripMember
+    from crm.visits.models import Visit, VisitMember
+
+    if isinstance(obj, TripMember):
+        return ("trip", obj.trip_id) if obj.trip_id is not None else _EVERY_YEAR
+    if isinstance(obj, VisitMember):
+        return ("visit", obj.visit_id) if obj.visit_id is not None else _EVERY_YEAR
+    fields = {Stay: ("starts_on", "ends_on"), Trip: ("depart_on", "return_on", "year"), Visit: ("arrive_on", "leave_on"),
+              Enrolment: ("year",)}.get(type(obj))
+    if fields is None:
+        return _EVERY_YEAR
+    attrs = inspect(obj).attrs
+    years: set[int] = set()
+    open_ended = False
+    for name in fields:
+        for value in attrs[name].history.sum():
+            if isinstance(value, date):
+                years.update((value.year - 1, value.year))
+            elif isinstance(value, int):
+                years.update((value - 1, value, value + 1))
+            elif value is None and name == "ends_on":
+                open_ended = True  # an open-ended stay counts in every year from its start
+    if not years:
+        return _EVERY_YEAR
+    if open_ended:
+        years.update(range(min(years), record_years_to_sum()[1] + 1))
+    return years
+
+
+def _source_of(obj) -> str | None:
+    """The record source whose figures a record makes (None: a partner, which places all of them)."""
+    from crm.experts.models import Expert, Stay
+    from crm.programmes.models import Enrolment, Programme
+    from crm.trips.models import Trip, TripMember
+    from crm.visits.models import Visit, VisitMember
+
+    for models, source in (((Expert, Stay), "experts"), ((Trip, TripMember), "trips"), ((Visit, VisitMember), "visits"),
+                           ((Programme, Enrolment), "programmes")):
+        if isinstance(obj, models):
+            return source
+    return None
+
+
+def _note_records(session: Session, source: str | None, touched) -> None:
+    """Remember the years (or members' trips and visits) whose figures of a source (None: every
+    source) to sum again."""
+    noted = session.info.setdefault(_RECORDS_CHANGED, {"every": set(), "years": defaultdict(set), "trip": set(), "visit": set()})
+    if touched == _EVERY_YEAR:
+        noted["every"].add(source)
+    elif isinstance(touched, tuple):
+        noted[touched[0]].add(touched[1])
+    else:
+        noted["years"][source].update(touched)
+
+
 def _remember_deleted(session: Session, flush_context, instances) -> None:
     """Before a flush deletes outcomes or records, note what they counted for."""
     records = _record_models()
@@ -177,7 +257,7 @@ def _remember_deleted(session: Session, flush_context, instances) -> None:
         if isinstance(obj, Outcome):
             session.info.setdefault(_DELETED_KEYS, set()).update(_outcome_keys(obj, history=True))
         elif isinstance(obj, records):
-            session.info[_RECORDS_CHANGED] = True
+            _note_records(session, _source_of(obj), _years_touched(obj))
 
 
 def _keys_of_subjects(connection: Connection, agreement_ids: set[int], partner_ids: set[int]) -> set[tuple[int, str]]:
@@ -203,7 +283,7 @@ def _keep_summary(session: Session, flush_context) -> None:
         if isinstance(obj, Outcome):
             keys |= _outcome_keys(obj, history=False)
         elif isinstance(obj, records):
-            session.info[_RECORDS_CHANGED] = True
+            _note_records(session, _source_of(obj), _years_touched(obj))
     for obj in session.dirty:
         if obj in session.deleted:
             continue
@@ -217,9 +297,9 @@ def _keep_summary(session: Session, flush_context) -> None:
         elif isinstance(obj, Partner):
             if inspect(obj).attrs.country.history.has_changes():
                 partner_ids.add(obj.id)
-                session.info[_RECORDS_CHANGED] = True
+                _note_records(session, None, _EVERY_YEAR)  # it places every source's records by country
         elif isinstance(obj, records) and session.is_modified(obj):
-            session.info[_RECORDS_CHANGED] = True
+            _note_records(session, _source_of(obj), _years_touched(obj))
     connection = session.connection()
     keys |= _keys_of_subjects(connection, agreement_ids, partner_ids)
     if keys:
@@ -229,8 +309,39 @@ def _keep_summary(session: Session, flush_context) -> None:
 def _sum_records_before_commit(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # what the commit would flush: its records are summed too
-    if session.info.pop(_RECORDS_CHANGED, False):
-        refresh_records(session.connection())
+    noted = session.info.pop(_RECORDS_CHANGED, None)
+    if not noted:
+        return
+    connection = session.connection()
+    if None in noted["every"]:
+        refresh_records(connection)
+        return
+    years_of = noted["years"]
+    trips, visits = _years_of_parents(connection, noted["trip"], noted["visit"])
+    years_of["trips"].update(trips)
+    years_of["visits"].update(visits)
+    for source in sorted(noted["every"] | {source for source, years in years_of.items() if years}):
+        years = years_of.get(source)
+        refresh_records(connection, None if source in noted["every"] else (min(years), max(years)), {source})
+
+
+def _years_of_parents(connection: Connection, trip_ids: set[int], visit_ids: set[int]) -> tuple[set[int], set[int]]:
+    """The years of the trips and of the visits whose members changed (as `_years_touched` counts them)."""
+    from crm.trips.models import Trip
+    from crm.visits.models import Visit
+
+    trip_years: set[int] = set()
+    if trip_ids:
+        for plan_year, depart_on, return_on in connection.execute(
+                select(Trip.year, Trip.depart_on, Trip.return_on).where(Trip.id.in_(sorted(trip_ids)))):
+            trip_years.update((plan_year - 1, plan_year, plan_year + 1))
+            trip_years.update(y for day in (depart_on, return_on) if day for y in (day.year - 1, day.year))
+    visit_years: set[int] = set()
+    if visit_ids:
+        for arrive_on, leave_on in connection.execute(
+                select(Visit.arrive_on, Visit.leave_on).where(Visit.id.in_(sorted(visit_ids)))):
+            visit_years.update(y for day in (arrive_on, leave_on) if day for y in (day.year - 1, day.year))
+    return trip_years, visit_years
 
 
 def _forget(session: Session, previous_transaction) -> None:

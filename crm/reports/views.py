@@ -98,6 +98,7 @@ def _records_of(report, first: int, last: int):
     arguments in order, quoted), and each records' address once per argument set."""
     base = url_for("outcomes.index")
     built: dict[tuple, str] = {}
+    quoted: dict[object, str] = {}
 
     def records(first_year: int = first, last_year: int = last, **args) -> str:
         key = (first_year, last_year, *args.items())
@@ -105,11 +106,21 @@ def _records_of(report, first: int, last: int):
         if url is None:
             source = report.record_sources.get(args.get("category") or "")
             if source:
-                url = source_url(source, first_year, last_year, args.get("country"), args.get("partner"))
+                # the records' address depends on fewer arguments: a partner's page, a country's experts
+                partner, country = args.get("partner"), args.get("country")
+                by = (source, partner) if partner else (source, first_year, last_year, country)
+                url = built.get(by)
+                if url is None:
+                    url = built[by] = source_url(source, first_year, last_year, country, partner)
             else:
-                query = "&".join(f"{name}={value if isinstance(value, int) else quote_plus(str(value))}"
-                                 for name, value in args.items() if value not in (None, ""))
-                url = f"{base}?year_from={first_year}&year_to={last_year}" + (f"&{query}" if query else "")
+                query = [f"{base}?year_from={first_year}&year_to={last_year}"]
+                for name, value in args.items():
+                    if value not in (None, ""):
+                        text = quoted.get(value)
+                        if text is None:
+                            text = quoted[value] = str(value) if isinstance(value, int) else quote_plus(str(value))
+                        query.append(f"{name}={text}")
+                url = "&".join(query)
             built[key] = url
         return url
     return records

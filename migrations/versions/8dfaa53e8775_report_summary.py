@@ -59,6 +59,15 @@ def upgrade():
     sa.PrimaryKeyConstraint('year', 'category', 'source', 'year_kind', 'partners', 'agreement_id', name=op.f('pk_report_record_subject')),
     sqlite_with_rowid=False
     )
+    op.create_table('report_typed_subject',
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.Column('agreement_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('partner_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('total', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('category', 'agreement_id', 'partner_id', 'year', name=op.f('pk_report_typed_subject')),
+    sqlite_with_rowid=False
+    )
     op.create_table('report_total',
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('category', sa.String(length=40), nullable=False),
@@ -87,9 +96,18 @@ def upgrade():
         "WHERE o.status = 'approved' AND p.country IS NOT NULL) pairs GROUP BY year, category, country"
     )
 
+    alone = "CASE WHEN agreement_id IS NULL THEN partner_id ELSE 0 END"
+    op.execute(
+        "INSERT INTO report_typed_subject (category, agreement_id, partner_id, year, total) "
+        f"SELECT category, coalesce(agreement_id, 0), {alone}, year, sum(count) FROM outcome "
+        "WHERE status = 'approved' AND (agreement_id IS NOT NULL OR partner_id IS NOT NULL) "
+        f"GROUP BY year, category, agreement_id, {alone}"
+    )
+
 
 def downgrade():
     op.drop_table('report_total')
+    op.drop_table('report_typed_subject')
     op.drop_table('report_record_subject')
     with op.batch_alter_table('report_partner', schema=None) as batch_op:
         batch_op.drop_index('ix_report_partner_partner')

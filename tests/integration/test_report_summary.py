@@ -16,6 +16,7 @@ from crm.reports.models import TYPED, ReportCountry, ReportPartner, ReportTotal
 from crm.reports.queries import build_report
 from crm.reports.summary import store_summary
 from crm.trips.models import Trip, TripMember, TripStatus
+from crm.visits.models import Visit
 
 THIS_YEAR = report_year_of(date.today())
 YEAR = THIS_YEAR - 1
@@ -142,6 +143,15 @@ def test_records_written_keep_the_summary_and_win_over_typed_outcomes(app, partn
         assert report.by_category["experts_hosted"] == 1  # the record replaces the typed 7 of its year
         assert report.by_category["joint_programme_students"] == 30
         assert report.by_partner[ebg]["experts_hosted"] == 1 and report.by_country["DE"]["joint_programme_students"] == 30
+    with app.app_context():
+        trip = db.session.scalar(select(Trip))
+        db.session.add(TripMember(trip=trip, name="Wang Fang"))  # a member: the trip's years are summed again
+        db.session.add(Visit(title="EBG delegation", arrive_on=date(YEAR, 10, 3), leave_on=date(YEAR, 10, 5)))
+        db.session.commit()
+    assert_summary_is_current(app)
+    with app.test_request_context():
+        report = build_report(YEAR, YEAR)
+        assert report.by_category["delegates_sent"] == 2 and report.by_category["delegations_received"] == 1
     with app.app_context():
         db.session.delete(db.session.scalar(select(Stay)))
         db.session.commit()
