@@ -68,6 +68,21 @@ class ReportPartner(db.Model):
     total: Mapped[int] = mapped_column(sa.BigInteger)
 
 
+class ReportPartnerYear(db.Model):
+    """(year kind, year, partner) → what counts of the partner's figures that year, every category
+    together, the records-win rule applied (typed outcomes of a category and year that records
+    count left out): one row a partner and year, for ranking the partners over a range of years.
+    Summed from report_partner and report_total whenever they change."""
+
+    __tablename__ = "report_partner_year"
+    __table_args__ = (_CLUSTERED,)
+
+    year_kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)  # "academic" or "calendar"
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    partner_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    total: Mapped[int] = mapped_column(sa.BigInteger)
+
+
 class ReportTypedSubject(db.Model):
     """Typed outcomes only: (category, agreement or partner alone, year) → total, for the largest
     subjects of each category (the narrative): clustered by category and subject, so that summing a
@@ -100,5 +115,5 @@ class ReportRecordSubject(db.Model):
     total: Mapped[int] = mapped_column(sa.BigInteger)
 
 
-SUMMARY_TABLES = (ReportTotal.__table__, ReportCountry.__table__, ReportPartner.__table__, ReportTypedSubject.__table__,
-                  ReportRecordSubject.__table__)
+SUMMARY_TABLES = (ReportTotal.__table__, ReportCountry.__table__, ReportPartner.__table__, ReportPartnerYear.__table__,
+                  ReportTypedSubject.__table__, ReportRecordSubject.__table__)

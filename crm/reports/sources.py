@@ -44,7 +44,8 @@ from crm.agreements.models import agreement_partner
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of
 from crm.partners.models import Partner
-from crm.reports.models import ANY_KIND, TYPED, ReportCountry, ReportPartner, ReportRecordSubject, ReportTotal, ReportTypedSubject
+from crm.reports.models import (ANY_KIND, TYPED, ReportCountry, ReportPartner, ReportPartnerYear, ReportRecordSubject, ReportTotal,
+                                ReportTypedSubject)
 
 # Labels of the categories (key → lazy label): the outcomes' own, and those that a source other
 # than outcomes brings (people in the delegations, counted from trips and visits).
@@ -280,29 +281,37 @@ class Figures:
     def by_partner(self, limit: int | None = None, focus: str = "") -> tuple[dict[int, dict[str, int]], bool]:
         """(partner → category → count, whether more partners have figures than kept); a figure
         counts once for each of its partners. With `limit`, only the `limit` largest partners over
-        all categories and in the `focus` category, ties included (3 statements, ranked in SQL)."""
+        all categories (report_partner_year: a row a partner and year) and in the `focus` category,
+        ties included (2 or 3 statements: the largest ranked in SQL, then their figures)."""
         table = ReportPartner.__table__
-        counted = self._counted(table)
-        cells_of = select(table.c.partner_id, table.c.category, func.sum(table.c.total)).where(counted)
+        cells_of = select(table.c.partner_id, table.c.category, func.sum(table.c.total)).where(self._counted(table))
         more = False
         if limit is not None:
-            chosen: set[int] = set()
-            for category in ("", focus) if focus else ("",):
-                total = func.sum(table.c.total)
-                ranked = (select(table.c.partner_id, func.rank().over(order_by=total.desc()).label("rank"),
-                                 func.count().over().label("partners"))
-                          .where(counted, *([table.c.category == category] if category else []))
-                          .group_by(table.c.partner_id).having(total > 0).subquery())
-                for partner_id, partners in db.session.execute(
-                    select(ranked.c.partner_id, ranked.c.partners).where(ranked.c.rank <= limit)
-                ):
-                    chosen.add(partner_id)
-                    more = more or (not category and partners > limit)
+            lumped = ReportPartnerYear.__table__
+            chosen, more = self._largest_partners(
+                lumped, and_(lumped.c.year_kind == _summary_kinds()[1], lumped.c.year.between(self.first_year, self.last_year)), limit)
+            if focus:
+                chosen |= self._largest_partners(table, and_(self._counted(table), table.c.category == focus), limit)[0]
             cells_of = cells_of.where(table.c.partner_id.in_(sorted(chosen)))
         cells: dict[int, dict[str, int]] = defaultdict(dict)
         for partner_id, category, total in db.session.execute(cells_of.group_by(table.c.partner_id, table.c.category)):
             cells[partner_id][category] = int(total or 0)
         return dict(cells), more
+
+    @staticmethod
+    def _largest_partners(table, counted, limit: int) -> tuple[set[int], bool]:
+        """The `limit` partners with the largest sum of the table's rows that count, those tied
+        with the last of them too, and whether more partners have a figure (1 statement; a second
+        one only where ties run past twice the limit)."""
+        total = func.sum(table.c.total).label("total")
+        largest = select(table.c.partner_id, total).where(counted).group_by(table.c.partner_id).having(total > 0)
+        rows = db.session.execute(largest.order_by(total.desc(), table.c.partner_id).limit(2 * limit)).all()
+        if len(rows) <= limit:
+            return {partner_id for partner_id, _total in rows}, False
+        threshold = rows[limit - 1][1]
+        if rows[-1][1] >= threshold:  # ties past the rows read: every partner with the threshold's figure
+            rows = db.session.execute(largest.having(total >= threshold)).all()
+        return {partner_id for partner_id, count in rows if count >= threshold}, True
 
     def by_subject(self) -> dict[tuple[str, tuple[int, ...]], int]:
         """(category, partner ids) → count, for the narrative's "173 with EBG Germany": the

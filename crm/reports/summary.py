@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import String, and_, delete, event, func, insert, inspect, literal_column, or_, select, type_coerce
+from sqlalchemy import String, and_, delete, event, func, insert, inspect, literal_column, or_, select, type_coerce, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -31,8 +31,8 @@ from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory
 from crm.partners.models import Partner
 from crm.reports.sources import typed_sums
-from crm.reports.models import (ANY_KIND, SUMMARY_TABLES, TYPED, ReportCountry, ReportPartner, ReportRecordSubject, ReportTotal,
-                                ReportTypedSubject)
+from crm.reports.models import (ANY_KIND, SUMMARY_TABLES, TYPED, ReportCountry, ReportPartner, ReportPartnerYear,
+                                ReportRecordSubject, ReportTotal, ReportTypedSubject)
 
 YEAR_KINDS = ("academic", "calendar")
 _OUTCOME_FIELDS = ("year", "category", "count", "status", "agreement_id", "partner_id", "agreement", "partner")
@@ -74,6 +74,7 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
         return 0
     _lock(connection)
     total, by_country, by_partner, by_subject = typed_sums(_keys_condition(Outcome.year, _category, keys))
+    partners_before = None if keys is None else _typed_partner_rows(connection, keys)
     written = 0
     for model, statement, columns in (
         (ReportTotal, total, ("year", "category", "total")),
@@ -92,6 +93,71 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
             statement = statement.add_columns(literal_column(f"'{TYPED}'"), literal_column(f"'{ANY_KIND}'"))
             columns = (*columns, "source", "year_kind")
         written += connection.execute(insert(table).from_select(columns, statement)).rowcount or 0
+    if keys is None:
+        return written + refresh_partner_years(connection, None)
+    return written + _add_to_partner_years(connection, keys, partners_before, _typed_partner_rows(connection, keys))
+
+
+def _typed_partner_rows(connection: Connection, keys: set[tuple[int, str]]) -> dict[tuple[int, str, int], int]:
+    table = ReportPartner.__table__
+    return {(year, category, partner_id): total for year, category, partner_id, total in connection.execute(
+        select(table.c.year, table.c.category, table.c.partner_id, table.c.total)
+        .where(table.c.source == TYPED, _keys_condition(table.c.year, table.c.category, keys)))}
+
+
+def _add_to_partner_years(connection: Connection, keys, before: dict, after: dict) -> int:
+    """Bring report_partner_year up to date with the typed rows of these keys, from what they were
+    and what they are: only the partners whose figure changed (an outcome's edit: its partners)."""
+    totals, lumped = ReportTotal.__table__, ReportPartnerYear.__table__
+    excluded = {(kind, year, category) for kind, year, category in connection.execute(
+        select(totals.c.year_kind, totals.c.year, totals.c.category)
+        .where(totals.c.source != TYPED, _keys_condition(totals.c.year, totals.c.category, keys)))}
+    changes: dict[tuple[str, int, int], int] = defaultdict(int)
+    for year, category, partner_id in before.keys() | after.keys():
+        change = after.get((year, category, partner_id), 0) - before.get((year, category, partner_id), 0)
+        for kind in YEAR_KINDS:
+            if change and (kind, year, category) not in excluded:
+                changes[(kind, year, partner_id)] += change
+    changed = 0
+    for (kind, year, partner_id), change in sorted(changes.items()):
+        if not change:
+            continue
+        row = (lumped.c.year_kind == kind, lumped.c.year == year, lumped.c.partner_id == partner_id)
+        now = connection.scalar(select(lumped.c.total).where(*row))
+        if now is None:
+            connection.execute(insert(lumped).values(year_kind=kind, year=year, partner_id=partner_id, total=change))
+        elif now + change == 0:
+            connection.execute(delete(lumped).where(*row))
+        else:
+            connection.execute(update(lumped).where(*row).values(total=lumped.c.total + change))
+        changed += 1
+    return changed
+
+
+def refresh_partner_years(connection: Connection, years: set[int] | tuple[int, int] | None) -> int:
+    """Sum report_partner's rows of these years (a set, a (first, last) range, None: all) again into
+    report_partner_year, in each year kind, leaving out typed rows of a category and year that
+    records count in that kind (one INSERT … SELECT a kind)."""
+    partner, lumped, totals = ReportPartner.__table__, ReportPartnerYear.__table__, ReportTotal.__table__
+    if isinstance(years, tuple):
+        in_years = (partner.c.year.between(*years), lumped.c.year.between(*years))
+    elif years is not None:
+        in_years = (partner.c.year.in_(sorted(years)), lumped.c.year.in_(sorted(years)))
+    else:
+        in_years = ()
+    connection.execute(delete(lumped).where(*in_years[1:]) if in_years else delete(lumped))
+    written = 0
+    for kind in YEAR_KINDS:
+        counted_by_records = (select(totals.c.year).where(
+            totals.c.year == partner.c.year, totals.c.category == partner.c.category, totals.c.source != TYPED,
+            totals.c.year_kind == kind).exists())
+        statement = (
+            select(literal_column(f"'{kind}'"), partner.c.year, partner.c.partner_id, func.sum(partner.c.total))
+            .where(*in_years[:1], partner.c.year_kind.in_((ANY_KIND, kind)),
+                   or_(partner.c.source != TYPED, ~counted_by_records))
+            .group_by(partner.c.year, partner.c.partner_id).having(func.sum(partner.c.total) != 0)
+        )
+        written += connection.execute(insert(lumped).from_select(("year_kind", "year", "partner_id", "total"), statement)).rowcount or 0
     return written
 
 
@@ -148,7 +214,7 @@ def refresh_records(connection: Connection, years: tuple[int, int] | None = None
         ):
             written += _insert(connection, model.__table__, [
                 dict(zip(columns, key), total=total, year_kind=kind) for key, total in cells.items()])
-    return written
+    return written + refresh_partner_years(connection, None if years is None else (first, last))
 
 
 @stored_rule("report summary")

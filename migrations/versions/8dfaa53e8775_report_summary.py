@@ -48,6 +48,14 @@ def upgrade():
     with op.batch_alter_table('report_partner', schema=None) as batch_op:
         batch_op.create_index('ix_report_partner_partner', ['partner_id', 'year'], unique=False)
 
+    op.create_table('report_partner_year',
+    sa.Column('year_kind', sa.String(length=10), nullable=False),
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('partner_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('total', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('year_kind', 'year', 'partner_id', name=op.f('pk_report_partner_year')),
+    sqlite_with_rowid=False
+    )
     op.create_table('report_record_subject',
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('category', sa.String(length=40), nullable=False),
@@ -96,6 +104,12 @@ def upgrade():
         "WHERE o.status = 'approved' AND p.country IS NOT NULL) pairs GROUP BY year, category, country"
     )
 
+    # Each partner's year together, in each year kind (no records yet: every typed row counts).
+    for kind in ("academic", "calendar"):
+        op.execute(
+            "INSERT INTO report_partner_year (year_kind, year, partner_id, total) "
+            f"SELECT '{kind}', year, partner_id, sum(total) FROM report_partner GROUP BY year, partner_id HAVING sum(total) != 0"
+        )
     alone = "CASE WHEN agreement_id IS NULL THEN partner_id ELSE 0 END"
     op.execute(
         "INSERT INTO report_typed_subject (category, agreement_id, partner_id, year, total) "
@@ -109,6 +123,7 @@ def downgrade():
     op.drop_table('report_total')
     op.drop_table('report_typed_subject')
     op.drop_table('report_record_subject')
+    op.drop_table('report_partner_year')
     with op.batch_alter_table('report_partner', schema=None) as batch_op:
         batch_op.drop_index('ix_report_partner_partner')
 
