@@ -91,12 +91,16 @@ def source_url(source: str, first: int, last: int, country: str | None = None, p
 bp.add_app_template_global(source_url, "figure_source_url")
 
 
+_SENTINEL = 987654321
+
+
 def _records_of(report, first: int, last: int):
     """`records(category=…, country=…, partner=…)` for the report's links: typed outcomes, or the
     records that count the category in place of typed outcomes. About a thousand links a page: the
     outcomes' address is built once and each link appends its query (what url_for writes: the
     arguments in order, quoted), and each records' address once per argument set."""
     base = url_for("outcomes.index")
+    partner_page = url_for("partners.show", partner_id=_SENTINEL)  # a partner's page: its id in place
     built: dict[tuple, str] = {}
     quoted: dict[object, str] = {}
 
@@ -108,10 +112,13 @@ def _records_of(report, first: int, last: int):
             if source:
                 # the records' address depends on fewer arguments: a partner's page, a country's experts
                 partner, country = args.get("partner"), args.get("country")
-                by = (source, partner) if partner else (source, first_year, last_year, country)
-                url = built.get(by)
-                if url is None:
-                    url = built[by] = source_url(source, first_year, last_year, country, partner)
+                if partner:
+                    url = partner_page.replace(str(_SENTINEL), str(int(partner)))
+                else:
+                    by = (source, first_year, last_year, country)
+                    url = built.get(by)
+                    if url is None:
+                        url = built[by] = source_url(source, first_year, last_year, country)
             else:
                 query = [f"{base}?year_from={first_year}&year_to={last_year}"]
                 for name, value in args.items():
@@ -124,6 +131,24 @@ def _records_of(report, first: int, last: int):
             built[key] = url
         return url
     return records
+
+
+TABLE_ROWS = 40  # the countries and partners the page's tables show (the Excel file has more)
+
+
+def _table(report, records, ranked: list[tuple], arg: str, cells_of: dict) -> list[tuple]:
+    """The rows of the by-country or by-partner table: (key, its link, [(figure, its link or None)
+    for each category]). Each link is the row's query and the category's (about 560 a table)."""
+    categories = report.categories
+    rows = []
+    for key, _total in ranked[:TABLE_ROWS]:
+        row = cells_of[key]
+        cells = []
+        for category in categories:
+            value = row.get(category, 0)
+            cells.append((value, records(**{arg: key, "category": category}) if value else None))
+        rows.append((key, records(**{arg: key}), cells))
+    return rows
 
 
 @bp.get("")
@@ -150,7 +175,9 @@ def index():
     }
     return render_template(
         "reports/index.html", form=form, report=report, charts=charts, first=first, last=last, focus=focus,
-        records=records, category_label=category_label, year_label=year_label,
+        records=records, table_rows=TABLE_ROWS,
+        countries=_table(report, records, report.countries_ranked(), "country", report.by_country),
+        partners=_table(report, records, report.partners_ranked(), "partner", report.by_partner), category_label=category_label, year_label=year_label,
         narratives=narratives(report, rounded=not form.exact.data),
         promises=promised_vs_delivered(first, last), this_year=current_year(),
     )
