@@ -101,17 +101,18 @@ class ReportTypedSubject(db.Model):
 class ReportRecordSubject(db.Model):
     """Records only: (year, category, partners, agreement) → total, for who a figure came from (the
     narrative) and what records deliver on an agreement (promised vs delivered). `partners` is
-    the sorted partner ids joined by commas ("" for none), `agreement_id` 0 for none."""
+    the sorted partner ids joined by commas ("" for none), `agreement_id` 0 for none. Clustered by
+    year kind, category and subject: a category's subjects are summed over years in order."""
 
     __tablename__ = "report_record_subject"
-    __table_args__ = (_CLUSTERED,)
+    __table_args__ = (sa.Index("ix_report_record_subject_agreement", "agreement_id", "year"), _CLUSTERED)
 
-    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    source: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     year_kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     partners: Mapped[str] = mapped_column(sa.String(1000), primary_key=True)
     agreement_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     total: Mapped[int] = mapped_column(sa.BigInteger)
 
 

@@ -344,16 +344,16 @@ class Figures:
             subject = tuple(sorted(partners_of[agreement_id])) if agreement_id is not None else (partner_id,)
             subjects[(category, subject)] += int(count or 0)
         table = ReportRecordSubject.__table__
-        total = func.sum(table.c.total)
-        ranked = (
-            select(table.c.category, table.c.partners, total.label("total"),
-                   func.row_number().over(partition_by=table.c.category, order_by=(total.desc(), table.c.partners)).label("rank"))
-            .where(_records_counted(table, self.first_year, self.last_year), table.c.partners != "")
-            .group_by(table.c.category, table.c.partners).subquery()
-        )
-        for category, partners, count in db.session.execute(
-            select(ranked.c.category, ranked.c.partners, ranked.c.total).where(ranked.c.rank <= SUBJECT_CANDIDATES)
-        ):
+        largest = []
+        for category in sorted(RECORD_CATEGORIES):  # each category's largest, summed in the table's order
+            total = func.sum(table.c.total)
+            largest.append(select(
+                select(table.c.category, table.c.partners, total.label("total"))
+                .where(table.c.year_kind == _summary_kinds()[1], table.c.category == category, table.c.partners != "",
+                       table.c.source != TYPED, table.c.year.between(self.first_year, self.last_year))
+                .group_by(table.c.category, table.c.partners)
+                .order_by(total.desc(), table.c.partners).limit(SUBJECT_CANDIDATES).subquery()))
+        for category, partners, count in db.session.execute(union_all(*largest)):
             subjects[(category, tuple(int(pid) for pid in partners.split(",")))] += int(count or 0)
         return dict(subjects)
 

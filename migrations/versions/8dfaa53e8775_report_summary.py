@@ -57,16 +57,19 @@ def upgrade():
     sqlite_with_rowid=False
     )
     op.create_table('report_record_subject',
-    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('category', sa.String(length=40), nullable=False),
-    sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('year_kind', sa.String(length=10), nullable=False),
+    sa.Column('category', sa.String(length=40), nullable=False),
     sa.Column('partners', sa.String(length=1000), nullable=False),
     sa.Column('agreement_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('total', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('year', 'category', 'source', 'year_kind', 'partners', 'agreement_id', name=op.f('pk_report_record_subject')),
+    sa.PrimaryKeyConstraint('year_kind', 'category', 'partners', 'agreement_id', 'source', 'year', name=op.f('pk_report_record_subject')),
     sqlite_with_rowid=False
     )
+    with op.batch_alter_table('report_record_subject', schema=None) as batch_op:
+        batch_op.create_index('ix_report_record_subject_agreement', ['agreement_id', 'year'], unique=False)
+
     op.create_table('report_typed_subject',
     sa.Column('category', sa.String(length=40), nullable=False),
     sa.Column('agreement_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -122,6 +125,9 @@ def upgrade():
 def downgrade():
     op.drop_table('report_total')
     op.drop_table('report_typed_subject')
+    with op.batch_alter_table('report_record_subject', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_record_subject_agreement')
+
     op.drop_table('report_record_subject')
     op.drop_table('report_partner_year')
     with op.batch_alter_table('report_partner', schema=None) as batch_op:
