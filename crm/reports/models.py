@@ -98,6 +98,20 @@ class ReportTypedSubject(db.Model):
     total: Mapped[int] = mapped_column(sa.BigInteger)
 
 
+class ReportIndicator(db.Model):
+    """Typed outcomes only: (year, category, indicator) → total and how many outcomes, for the
+    国际影响表 (the records-win rule decides per category and year which count)."""
+
+    __tablename__ = "report_indicator"
+    __table_args__ = (_CLUSTERED,)
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    total: Mapped[int] = mapped_column(sa.BigInteger)
+    outcomes: Mapped[int]
+
+
 class ReportRecordSubject(db.Model):
     """Records only: (year, category, partners, agreement) → total, for who a figure came from (the
     narrative) and what records deliver on an agreement (promised vs delivered). `partners` is
@@ -117,4 +131,4 @@ class ReportRecordSubject(db.Model):
 
 
 SUMMARY_TABLES = (ReportTotal.__table__, ReportCountry.__table__, ReportPartner.__table__, ReportPartnerYear.__table__,
-                  ReportTypedSubject.__table__, ReportRecordSubject.__table__)
+                  ReportTypedSubject.__table__, ReportIndicator.__table__, ReportRecordSubject.__table__)

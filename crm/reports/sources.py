@@ -44,7 +44,7 @@ from crm.agreements.models import agreement_partner
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of
 from crm.partners.models import Partner
-from crm.reports.models import (ANY_KIND, TYPED, ReportCountry, ReportPartner, ReportPartnerYear, ReportRecordSubject, ReportTotal,
+from crm.reports.models import (ANY_KIND, TYPED, ReportCountry, ReportIndicator, ReportPartner, ReportPartnerYear, ReportRecordSubject, ReportTotal,
                                 ReportTypedSubject)
 
 # Labels of the categories (key → lazy label): the outcomes' own, and those that a source other
@@ -377,17 +377,21 @@ class Figures:
 
     def by_indicator(self) -> dict[int, tuple[int, int, int]]:
         """indicator → (count, outcomes counted, outcomes left out because records count their
-        category and year), over the approved outcomes tagged with an indicator (1 statement)."""
-        counted = case((self.typed, 1), else_=0)
-        return {
-            indicator_id: (int(total or 0), int(records or 0), int(left_out or 0))
-            for indicator_id, total, records, left_out in db.session.execute(
-                select(Outcome.indicator_id, func.sum(Outcome.count * counted), func.sum(counted), func.sum(1 - counted))
-                .where(Outcome.status == OutcomeStatus.APPROVED, Outcome.year.between(self.first_year, self.last_year),
-                       Outcome.indicator_id.is_not(None))
-                .group_by(Outcome.indicator_id)
-            )
-        }
+        category and year), over the approved outcomes tagged with an indicator (1 statement, on the
+        summary: a row a year, category and indicator)."""
+        table = ReportIndicator.__table__
+        sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for year, category, indicator_id, total, outcomes in db.session.execute(
+            select(table.c.year, table.c.category, table.c.indicator_id, table.c.total, table.c.outcomes)
+            .where(table.c.year.between(self.first_year, self.last_year))
+        ):
+            cell = sums[indicator_id]
+            if (category, year) in self.record_years:
+                cell[2] += outcomes
+            else:
+                cell[0] += int(total or 0)
+                cell[1] += outcomes
+        return {indicator_id: tuple(cell) for indicator_id, cell in sums.items()}
 
 
 def figures(first_year: int, last_year: int, partner_id: int | None = None, agreement_id: int | None = None) -> Figures:
@@ -418,7 +422,7 @@ def counted_condition(first_year: int, last_year: int, record_years: set[tuple[s
 
 
 def typed_sums(keys=None):
-    """(by year and category, by country, by partner, by subject): the statements that sum the approved typed
+    """(by year and category, by country, by partner, by subject, by indicator): the statements that sum the approved typed
     outcomes (of `keys`, a condition) at the report summary's grains (crm/reports/summary.py keeps
     them; every approved outcome: the records-win rule applies when `Figures` reads them). An
     outcome counts for each of its partners (its agreement's, or its own without an agreement),
@@ -439,7 +443,9 @@ def typed_sums(keys=None):
     by_subject = (select(Outcome.year, _category, func.coalesce(Outcome.agreement_id, 0), alone, func.sum(Outcome.count))
                   .where(*approved, or_(Outcome.agreement_id.is_not(None), Outcome.partner_id.is_not(None)))
                   .group_by(Outcome.year, _category, Outcome.agreement_id, alone))
-    return total, by_country, by_partner, by_subject
+    by_indicator = (select(Outcome.year, _category, Outcome.indicator_id, func.sum(Outcome.count), func.count())
+                    .where(*approved, Outcome.indicator_id.is_not(None)).group_by(Outcome.year, _category, Outcome.indicator_id))
+    return total, by_country, by_partner, by_subject, by_indicator
 
 
 # --- Figures counted from the records of other domains, never typed --------------------------------

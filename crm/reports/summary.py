@@ -31,11 +31,12 @@ from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory
 from crm.partners.models import Partner
 from crm.reports.sources import typed_sums
-from crm.reports.models import (ANY_KIND, SUMMARY_TABLES, TYPED, ReportCountry, ReportPartner, ReportPartnerYear,
+from crm.reports.models import (ANY_KIND, SUMMARY_TABLES, TYPED, ReportCountry, ReportIndicator, ReportPartner, ReportPartnerYear,
                                 ReportRecordSubject, ReportTotal, ReportTypedSubject)
 
 YEAR_KINDS = ("academic", "calendar")
-_OUTCOME_FIELDS = ("year", "category", "count", "status", "agreement_id", "partner_id", "agreement", "partner")
+_OUTCOME_FIELDS = ("year", "category", "count", "status", "agreement_id", "partner_id", "agreement", "partner", "indicator_id",
+                   "indicator")
 _DELETED_KEYS = "report_summary_deleted"  # session.info: (year, category) of outcomes being deleted
 _RECORDS_CHANGED = "report_summary_records"  # session.info: records changed, summed before commit
 _LOCK = 7_414_021  # PostgreSQL advisory lock of the summary's writers
@@ -73,7 +74,7 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
     if keys is not None and not keys:
         return 0
     _lock(connection)
-    total, by_country, by_partner, by_subject = typed_sums(_keys_condition(Outcome.year, _category, keys))
+    total, by_country, by_partner, by_subject, by_indicator = typed_sums(_keys_condition(Outcome.year, _category, keys))
     partners_before = None if keys is None else _typed_partner_rows(connection, keys)
     written = 0
     for model, statement, columns in (
@@ -81,6 +82,7 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
         (ReportCountry, by_country, ("year", "category", "country", "total")),
         (ReportPartner, by_partner, ("year", "category", "partner_id", "total")),
         (ReportTypedSubject, by_subject, ("year", "category", "agreement_id", "partner_id", "total")),
+        (ReportIndicator, by_indicator, ("year", "category", "indicator_id", "total", "outcomes")),
     ):
         table = model.__table__
         typed_only = "source" not in table.c

@@ -48,6 +48,15 @@ def upgrade():
     with op.batch_alter_table('report_partner', schema=None) as batch_op:
         batch_op.create_index('ix_report_partner_partner', ['partner_id', 'year'], unique=False)
 
+    op.create_table('report_indicator',
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.Column('indicator_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('total', sa.BigInteger(), nullable=False),
+    sa.Column('outcomes', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('year', 'category', 'indicator_id', name=op.f('pk_report_indicator')),
+    sqlite_with_rowid=False
+    )
     op.create_table('report_partner_year',
     sa.Column('year_kind', sa.String(length=10), nullable=False),
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
@@ -121,6 +130,12 @@ def upgrade():
         f"GROUP BY year, category, agreement_id, {alone}"
     )
 
+    op.execute(
+        "INSERT INTO report_indicator (year, category, indicator_id, total, outcomes) "
+        "SELECT year, category, indicator_id, sum(count), count(*) FROM outcome "
+        "WHERE status = 'approved' AND indicator_id IS NOT NULL GROUP BY year, category, indicator_id"
+    )
+
 
 def downgrade():
     op.drop_table('report_total')
@@ -130,6 +145,7 @@ def downgrade():
 
     op.drop_table('report_record_subject')
     op.drop_table('report_partner_year')
+    op.drop_table('report_indicator')
     with op.batch_alter_table('report_partner', schema=None) as batch_op:
         batch_op.drop_index('ix_report_partner_partner')
 

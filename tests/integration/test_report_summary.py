@@ -9,11 +9,12 @@ from sqlalchemy import select
 from crm.agreements.models import Agreement
 from crm.experts.models import Expert, Stay, StayTerm
 from crm.extensions import db
-from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of
+from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, OutcomeStatus, report_year_of
 from crm.partners.models import Partner
 from crm.programmes.models import Enrolment, Programme, ProgrammeKind
 from crm.reports.models import TYPED, ReportCountry, ReportPartner, ReportTotal
 from crm.reports.queries import build_report
+from crm.reports.sources import figures
 from crm.reports.summary import store_summary
 from crm.trips.models import Trip, TripMember, TripStatus
 from crm.visits.models import Visit
@@ -168,3 +169,22 @@ def test_a_rolled_back_write_leaves_the_summary_as_it_was(app, partners):
         db.session.rollback()
     assert _typed(app, ReportTotal) == set()
     assert_summary_is_current(app)
+
+
+def test_tagging_an_outcome_for_the_influence_table_keeps_the_summary(app, partners):
+    ebg, _holmesglen = partners
+    with app.app_context():
+        first, second = (Indicator(year=YEAR, position=n, code=f"row{n}", label_zh="行", label_en="Row", unit="人") for n in (1, 2))
+        outcome = Outcome(partner_id=ebg, year=YEAR, category=OutcomeCategory.OTHER, count=6, indicator=first)
+        db.session.add_all([first, second, outcome])
+        db.session.commit()
+        first_id, second_id = first.id, second.id
+    assert_summary_is_current(app)
+    with app.test_request_context():
+        assert figures(YEAR, YEAR).by_indicator() == {first_id: (6, 1, 0)}
+    with app.app_context():
+        db.session.scalar(select(Outcome)).indicator_id = second_id  # moved to another row of the table
+        db.session.commit()
+    assert_summary_is_current(app)
+    with app.test_request_context():
+        assert figures(YEAR, YEAR).by_indicator() == {second_id: (6, 1, 0)}
