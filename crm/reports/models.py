@@ -18,6 +18,9 @@ from crm.extensions import db
 
 TYPED = "outcomes"  # the source of typed outcomes' rows
 ANY_KIND = "any"  # the year kind of typed outcomes' rows
+# A row of report_total that says the records' figures are not summed yet (the migration that
+# created the summary could not sum them): the report says so until `flask reports summarise`.
+UNSUMMED = {"year": 0, "category": "records", "source": "unsummed", "year_kind": ANY_KIND, "total": 0}
 
 # Clustered on the key where the database can (SQLite WITHOUT ROWID): a range of years reads
 # the rows themselves, in order.

@@ -44,7 +44,7 @@ from crm.agreements.models import agreement_partner
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of
 from crm.partners.models import Partner
-from crm.reports.models import (ANY_KIND, TYPED, ReportCountry, ReportIndicator, ReportPartner, ReportPartnerYear, ReportRecordSubject, ReportTotal,
+from crm.reports.models import (ANY_KIND, TYPED, UNSUMMED, ReportCountry, ReportIndicator, ReportPartner, ReportPartnerYear, ReportRecordSubject, ReportTotal,
                                 ReportTypedSubject)
 
 # Labels of the categories (key → lazy label): the outcomes' own, and those that a source other
@@ -178,11 +178,23 @@ def counted_by_records(first_year: int, last_year: int) -> frozenset[tuple[str, 
     if kept is not None and key in kept:
         return kept[key]
     table = ReportTotal.__table__
-    pairs = frozenset(tuple(row) for row in db.session.execute(
-        select(table.c.category, table.c.year).where(_records_counted(table, first_year, last_year)).distinct()))
+    unsummed = and_(table.c.year == UNSUMMED["year"], table.c.source == UNSUMMED["source"])
+    pairs = {tuple(row) for row in db.session.execute(
+        select(table.c.category, table.c.year).where(or_(_records_counted(table, first_year, last_year), unsummed)).distinct())}
+    if (UNSUMMED["category"], UNSUMMED["year"]) in pairs:  # read along: the records' figures are not summed yet
+        pairs.discard((UNSUMMED["category"], UNSUMMED["year"]))
+        if has_request_context():
+            g.report_records_unsummed = True
+    pairs = frozenset(pairs)
     if has_request_context():
         g.setdefault("report_counted_by_records", {})[key] = pairs
     return pairs
+
+
+def records_unsummed() -> bool:
+    """Whether the records' figures wait for `flask reports summarise` (known once the figures of
+    the request were read)."""
+    return bool(has_request_context() and g.get("report_records_unsummed"))
 
 
 def not_counted(outcome: Outcome) -> bool:

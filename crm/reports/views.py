@@ -19,15 +19,16 @@ from crm.reports.forms import INDICATOR_FIELDS, IndicatorEditForm, IndicatorForm
 from crm.reports.influence import STANDARD_INDICATORS, influence_table, indicators_of
 from crm.reports.narrative import narratives
 from crm.reports.queries import MAX_RANGE, PARTNER_ROWS, build_report, category_label, outcome_years, promised_vs_delivered
-from crm.reports.sources import not_counted
+from crm.reports.sources import not_counted, records_unsummed
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", cli_group="reports")
 
 
 @bp.cli.command("summarise")
 def summarise_command():
-    """Sum the report's summary again from the outcomes and the records (after `flask db upgrade`,
-    after a change of REPORT_YEAR_KIND's records, or after rows written around the app)."""
+    """Sum the report's summary again from the outcomes and the records (after the upgrade that
+    created it, when the report says the records are not summed yet, or after rows written around
+    the app)."""
     import click
 
     from crm.reports.summary import store_summary
@@ -179,7 +180,7 @@ def index():
         countries=_table(report, records, report.countries_ranked(), "country", report.by_country),
         partners=_table(report, records, report.partners_ranked(), "partner", report.by_partner), category_label=category_label, year_label=year_label,
         narratives=narratives(report, rounded=not form.exact.data),
-        promises=promised_vs_delivered(first, last), this_year=current_year(),
+        promises=promised_vs_delivered(first, last), this_year=current_year(), records_unsummed=records_unsummed(),
     )
 
 

@@ -4,7 +4,7 @@ change), and the report reads its figures from it."""
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from crm.agreements.models import Agreement
 from crm.experts.models import Expert, Stay, StayTerm
@@ -12,7 +12,7 @@ from crm.extensions import db
 from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, OutcomeStatus, report_year_of
 from crm.partners.models import Partner
 from crm.programmes.models import Enrolment, Programme, ProgrammeKind
-from crm.reports.models import TYPED, ReportCountry, ReportPartner, ReportTotal
+from crm.reports.models import TYPED, UNSUMMED, ReportCountry, ReportPartner, ReportTotal
 from crm.reports.queries import build_report
 from crm.reports.sources import figures
 from crm.reports.summary import store_summary
@@ -188,3 +188,23 @@ def test_tagging_an_outcome_for_the_influence_table_keeps_the_summary(app, partn
     assert_summary_is_current(app)
     with app.test_request_context():
         assert figures(YEAR, YEAR).by_indicator() == {second_id: (6, 1, 0)}
+
+
+def test_records_not_summed_yet_are_said_until_the_command_sums_them(app, client, auth, partners):
+    ebg, _holmesglen = partners
+    with app.app_context():
+        expert = Expert(name="Klaus Weber", nationality="DE", partner=db.session.get(Partner, ebg))
+        db.session.add_all([expert, Stay(expert=expert, starts_on=date(YEAR, 10, 1), ends_on=date(YEAR, 12, 1), term=StayTerm.SHORT)])
+        db.session.commit()
+        # as the migration leaves it where it could not sum the records
+        db.session.execute(delete(ReportTotal).where(ReportTotal.source != TYPED))
+        db.session.execute(insert(ReportTotal).values(**UNSUMMED))
+        db.session.commit()
+    auth.login()
+    notice = "are not counted yet"
+    assert notice in client.get(f"/reports?year_from={YEAR}&year_to={YEAR}").text
+    result = app.test_cli_runner().invoke(args=["reports", "summarise"])
+    assert result.exit_code == 0, result.output
+    page = client.get(f"/reports?year_from={YEAR}&year_to={YEAR}").text
+    assert notice not in page and '<tr data-category="experts_hosted">' in page
+    assert_summary_is_current(app)
