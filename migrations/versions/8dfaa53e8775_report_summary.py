@@ -6,9 +6,8 @@ crm/reports/sources.py `typed_sums` (a migration does not import the app): every
 once for each of its partners (its agreement's, or its own without an agreement), and once for each
 distinct country of those partners. The records' figures (experts, trips, visits, programmes) come
 from the app's record sources (Python over other domains' records, not SQL a migration can hold):
-this migration asks them, on its own connection, where it can (`_sum_the_records`); where it
-cannot (the app's code is newer than this schema, or no app is around), a row says so, the report
-page asks an administrator to run `flask reports summarise`, which removes it.
+where there are records, a row says they are not summed yet, and the report page asks an
+administrator to run `flask reports summarise`, which sums them and removes the row.
 
 Revision ID: 8dfaa53e8775
 Revises: b8a43bb945a0
@@ -138,48 +137,12 @@ def upgrade():
         "WHERE status = 'approved' AND indicator_id IS NOT NULL GROUP BY year, category, indicator_id"
     )
 
+    # The records' figures come from the app (flask reports summarise): where there are records, a row says they wait.
+    records = " UNION ALL ".join(f"SELECT 1 FROM {table}" for table in ("expert_stay", "trip", "visit", "programme_enrolment"))
     op.execute(
-        "INSERT INTO report_total (year, category, source, year_kind, total) VALUES (0, 'records', 'unsummed', 'any', 0)"
+        "INSERT INTO report_total (year, category, source, year_kind, total) "
+        f"SELECT 0, 'records', 'unsummed', 'any', 0 WHERE EXISTS ({records})"
     )
-    _sum_the_records()
-
-
-def _sum_the_records():
-    """The records' figures, by the app's record sources, read and written on this migration's
-    connection (the app's session bound to it for the while: no second connection to wait on the
-    migration's locks); on any failure the 'unsummed' row stays and nothing else changes."""
-    import logging
-
-    connection = op.get_bind()
-    try:
-        from flask import has_app_context
-        from sqlalchemy.orm import Session
-
-        from crm.extensions import db
-        from crm.reports.summary import refresh_records
-    except Exception:  # noqa: BLE001 - no app around: the report asks for the command
-        return
-    if not has_app_context():
-        return
-    nested = connection.begin_nested() if connection.dialect.name == "postgresql" else None
-    previous = db.session.registry() if db.session.registry.has() else None
-    session = Session(bind=connection)
-    db.session.registry.set(session)
-    try:
-        refresh_records(connection)  # removes the 'unsummed' row
-        if nested is not None:
-            nested.commit()
-    except Exception:  # noqa: BLE001 - the app's code may be newer than this schema
-        logging.getLogger(__name__).warning("the report summary's records are not summed: run flask reports summarise",
-                                            exc_info=True)
-        if nested is not None:
-            nested.rollback()
-    finally:
-        session.close()
-        if previous is not None:
-            db.session.registry.set(previous)
-        else:
-            db.session.registry.clear()
 
 
 def downgrade():
