@@ -57,6 +57,9 @@ CATEGORY_LABELS.update({
 })
 MAX_RANGE = 15  # years: the longest report, and how far back the partner and agreement pages sum
 SUBJECT_CANDIDATES = 10  # per category: the largest typed subjects the narrative chooses from
+# The categories whose largest subjects the narrative names ("173 with EBG Germany": crm/reports/
+# narrative.py, `subjects`); ranking a category's subjects reads all of them, so only these are.
+SUBJECT_CATEGORIES = ("certificates_earned", "outbound_students", "joint_programme_students", "inbound_students")
 
 
 def category_label(key: str) -> str:
@@ -327,19 +330,20 @@ class Figures:
 
     def by_subject(self) -> dict[tuple[str, tuple[int, ...]], int]:
         """(category, partner ids) → count, for the narrative's "173 with EBG Germany": the
-        SUBJECT_CANDIDATES largest agreements (or partners alone) of each category, those with the
-        same partners together, and the SUBJECT_CANDIDATES largest subjects of the records (3 statements)."""
+        SUBJECT_CANDIDATES largest agreements (or partners alone) of each of SUBJECT_CATEGORIES,
+        those with the same partners together, and the SUBJECT_CANDIDATES largest subjects of the
+        records (3 statements)."""
         table = ReportTypedSubject.__table__
         years_of: dict[str, set[int]] = defaultdict(set)
         for category, year in self.record_years:
             years_of[category].add(year)
         largest = []
-        for category in OutcomeCategory:  # each category's largest, summed in the table's order
+        for category in SUBJECT_CATEGORIES:  # each category's largest, summed in the table's order
             total = func.sum(table.c.total)
-            excluded = sorted(years_of.get(category.value, ()))
+            excluded = sorted(years_of.get(category, ()))
             largest.append(select(
                 select(table.c.category, table.c.agreement_id, table.c.partner_id, total.label("total"))
-                .where(table.c.category == category.value, table.c.year.between(self.first_year, self.last_year),
+                .where(table.c.category == category, table.c.year.between(self.first_year, self.last_year),
                        *([table.c.year.not_in(excluded)] if excluded else []))
                 .group_by(table.c.category, table.c.agreement_id, table.c.partner_id)
                 .order_by(total.desc(), table.c.agreement_id, table.c.partner_id).limit(SUBJECT_CANDIDATES).subquery()))
@@ -357,7 +361,7 @@ class Figures:
             subjects[(category, subject)] += int(count or 0)
         table = ReportRecordSubject.__table__
         largest = []
-        for category in sorted(RECORD_CATEGORIES):  # each category's largest, summed in the table's order
+        for category in sorted(set(RECORD_CATEGORIES) & set(SUBJECT_CATEGORIES)):  # each category's largest, in order
             total = func.sum(table.c.total)
             largest.append(select(
                 select(table.c.category, table.c.partners, total.label("total"))
