@@ -21,21 +21,9 @@ from crm.reports.narrative import narratives
 from crm.reports.queries import MAX_RANGE, PARTNER_ROWS, build_report, category_label, outcome_years, promised_vs_delivered
 from crm.reports.sources import not_counted, records_unsummed
 
-bp = Blueprint("reports", __name__, url_prefix="/reports", cli_group="reports")
+bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-@bp.cli.command("summarise")
-def summarise_command():
-    """Sum the report's summary again from the outcomes and the records (after the upgrade that
-    created it, when the report says the records are not summed yet, or after rows written around
-    the app)."""
-    import click
-
-    from crm.reports.summary import store_summary
-
-    rows = store_summary()
-    db.session.commit()
-    click.echo(f"report summary: {rows} rows")
 nav_item("reports", "reports.index", _l("Yearly report"), order=10, active=("reports.index", "reports.export"))
 nav_item("reports", "reports.influence", _l("International influence table (国际影响表)"), order=20,
          active=("reports.influence", "reports.influence_xlsx"))
@@ -94,6 +82,24 @@ bp.add_app_template_global(source_url, "figure_source_url")
 
 _SENTINEL = 987654321
 
+TABLE_ROWS = 40  # the countries and partners the page's tables show (the Excel file has more)
+
+
+def _table(report, records, ranked: list[tuple], arg: str, cells_of: dict) -> list[tuple]:
+    """The rows of the by-country or by-partner table: (key, its link, [(figure, its link or None)
+    for each category]). Each link is the row's query and the category's (about 560 a table)."""
+    categories = report.categories
+    rows = []
+    for key, _total in ranked[:TABLE_ROWS]:
+        row = cells_of[key]
+        cells = []
+        for category in categories:
+            value = row.get(category, 0)
+            cells.append((value, records(**{arg: key, "category": category}) if value else None))
+        rows.append((key, records(**{arg: key}), cells))
+    return rows
+
+
 
 def _records_of(report, first: int, last: int):
     """`records(category=…, country=…, partner=…)` for the report's links: typed outcomes, or the
@@ -132,24 +138,6 @@ def _records_of(report, first: int, last: int):
             built[key] = url
         return url
     return records
-
-
-TABLE_ROWS = 40  # the countries and partners the page's tables show (the Excel file has more)
-
-
-def _table(report, records, ranked: list[tuple], arg: str, cells_of: dict) -> list[tuple]:
-    """The rows of the by-country or by-partner table: (key, its link, [(figure, its link or None)
-    for each category]). Each link is the row's query and the category's (about 560 a table)."""
-    categories = report.categories
-    rows = []
-    for key, _total in ranked[:TABLE_ROWS]:
-        row = cells_of[key]
-        cells = []
-        for category in categories:
-            value = row.get(category, 0)
-            cells.append((value, records(**{arg: key, "category": category}) if value else None))
-        rows.append((key, records(**{arg: key}), cells))
-    return rows
 
 
 @bp.get("")
@@ -267,3 +255,17 @@ def indicator_edit(indicator_id: int):
         flash(_("The row was saved."), "success")
         return redirect(url_for("reports.indicators", year=indicator.year), 303)
     return render_template("reports/indicator_form.html", form=form, indicator=indicator), 422 if form.errors else 200
+
+
+@bp.cli.command("summarise")
+def summarise_command():
+    """Sum the report's summary again from the outcomes and the records (after the upgrade that
+    created it, when the report says the records are not summed yet, or after rows written around
+    the app)."""
+    import click
+
+    from crm.reports.summary import store_summary
+
+    rows = store_summary()
+    db.session.commit()
+    click.echo(f"report summary: {rows} rows")
