@@ -135,11 +135,23 @@ def promised_vs_delivered(first_year: int, last_year: int, agreement_id: int | N
     on the agreement in its category (typed outcomes that count, and records that deliver on it)."""
     from crm.agreements.models import Agreement
 
-    quotas = select(Quota.agreement_id, Agreement.title, Quota.category, Quota.per_year).join(
-        Agreement, Agreement.id == Quota.agreement_id).where(Agreement.archived_at.is_(None))
+    # The quotas first (few), then their live agreements: an office has far more agreements than
+    # quotas, and a join lets the planner walk every agreement in title order.
+    quotas = select(Quota.agreement_id, Quota.category, Quota.per_year)
     if agreement_id is not None:
         quotas = quotas.where(Quota.agreement_id == agreement_id)
-    quota_rows = db.session.execute(quotas.order_by(Agreement.title, Quota.category)).all()
+    quotas_of: dict[int, list] = {}
+    for row in db.session.execute(quotas):
+        quotas_of.setdefault(row.agreement_id, []).append(row)
+    if not quotas_of:
+        return []
+    quota_rows = [
+        (aid, title, quota.category, quota.per_year)
+        for aid, title in db.session.execute(
+            select(Agreement.id, Agreement.title).where(Agreement.id.in_(sorted(quotas_of)), Agreement.archived_at.is_(None))
+            .order_by(Agreement.title, Agreement.id))
+        for quota in sorted(quotas_of[aid], key=lambda quota: quota.category.value)
+    ]
     if not quota_rows:
         return []
     found = figures(first_year, last_year, agreement_id=agreement_id) if agreement_id is not None else figures(first_year, last_year)
