@@ -38,7 +38,7 @@ from datetime import date
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, case, func, or_, select, type_coerce, union_all
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce, union, union_all
 
 from crm.agreements.models import agreement_partner
 from crm.extensions import db
@@ -437,27 +437,49 @@ def counted_condition(first_year: int, last_year: int, record_years: set[tuple[s
     return and_(*conditions)
 
 
-def typed_sums(keys=None):
-    """(by year and category, by country, by partner, by subject, by indicator): the statements that sum the approved typed
-    outcomes (of `keys`, a condition) at the report summary's grains (crm/reports/summary.py keeps
-    them; every approved outcome: the records-win rule applies when `Figures` reads them). An
-    outcome counts for each of its partners (its agreement's, or its own without an agreement),
-    and once for each distinct country of those partners."""
+def typed_sums(keys=None, subjects: tuple[set[int], set[int]] | None = None, partner_ids=None, countries=None):
+    """(by year and category, by country, by partner, by subject, by indicator): the statements
+    that sum the approved typed outcomes (of `keys`, a condition) at the report summary's grains
+    (crm/reports/summary.py keeps them; every approved outcome: the records-win rule applies when
+    `Figures` reads them). An outcome counts for each of its partners (its agreement's, or its own
+    without an agreement), and once for each distinct country of those partners. With `subjects`
+    (agreement ids, ids of partners alone), `partner_ids` and `countries`: only the rows of those
+    subjects, partners and countries (what an outcome's write changes), each read by index."""
     approved = [Outcome.status == OutcomeStatus.APPROVED, *([keys] if keys is not None else [])]
     total = (select(Outcome.year, _category, func.sum(Outcome.count))
              .where(*approved).group_by(Outcome.year, _category))
     joined = Outcome.__table__.outerjoin(agreement_partner, agreement_partner.c.agreement_id == Outcome.agreement_id)
     partner = case((Outcome.agreement_id.is_(None), Outcome.partner_id), else_=agreement_partner.c.partner_id)
+
+    def of_partners(partners) -> list:  # the outcomes that count for these partners (a select or ids)
+        return [or_(Outcome.agreement_id.in_(select(agreement_partner.c.agreement_id).where(agreement_partner.c.partner_id.in_(partners))),
+                    and_(Outcome.agreement_id.is_(None), Outcome.partner_id.in_(partners))), partner.in_(partners)]
+
     by_partner = (select(Outcome.year, _category, partner, func.sum(Outcome.count)).select_from(joined)
-                  .where(*approved, partner.is_not(None)).group_by(Outcome.year, _category, partner))
-    pairs = (select(Outcome.id, Outcome.year, _category.label("category"), Outcome.count, Partner.country)
-             .select_from(joined).join(Partner, Partner.id == partner)
-             .where(*approved, Partner.country.is_not(None)).distinct().subquery())
+                  .where(*approved, partner.is_not(None), *([] if partner_ids is None else of_partners(sorted(partner_ids))))
+                  .group_by(Outcome.year, _category, partner))
+    # (outcome, country) once each: through its agreement's partners, or its own partner; with
+    # `countries`, the outcomes of those countries' agreements and partners found by index.
+    in_countries = [] if countries is None else [Partner.country.in_(sorted(countries))]
+    agreements_there = select(agreement_partner.c.agreement_id).join(Partner, Partner.id == agreement_partner.c.partner_id).where(
+        *in_countries)
+    via_agreement = (select(Outcome.id, Outcome.year, _category.label("category"), Outcome.count, Partner.country)
+                     .join(agreement_partner, agreement_partner.c.agreement_id == Outcome.agreement_id)
+                     .join(Partner, Partner.id == agreement_partner.c.partner_id)
+                     .where(*approved, Partner.country.is_not(None), *in_countries,
+                            *([] if countries is None else [Outcome.agreement_id.in_(agreements_there)])))
+    alone_there = (select(Outcome.id, Outcome.year, _category.label("category"), Outcome.count, Partner.country)
+                   .join(Partner, Partner.id == Outcome.partner_id)
+                   .where(*approved, Outcome.agreement_id.is_(None), Partner.country.is_not(None), *in_countries,
+                          *([] if countries is None else [Outcome.partner_id.in_(select(Partner.id).where(*in_countries))])))
+    pairs = union(via_agreement, alone_there).subquery()  # UNION: each (outcome, country) once
     by_country = (select(pairs.c.year, pairs.c.category, pairs.c.country, func.sum(pairs.c.count))
-                  .group_by(pairs.c.year, pairs.c.category, pairs.c.country))
+                  .group_by(pairs.c.year, pairs.c.category, pairs.c.country).having(func.sum(pairs.c.count) != 0))
     alone = case((Outcome.agreement_id.is_(None), Outcome.partner_id), else_=0)
+    of_subjects = [] if subjects is None else [or_(Outcome.agreement_id.in_(sorted(subjects[0])),
+                                                   and_(Outcome.agreement_id.is_(None), Outcome.partner_id.in_(sorted(subjects[1]))))]
     by_subject = (select(Outcome.year, _category, func.coalesce(Outcome.agreement_id, 0), alone, func.sum(Outcome.count))
-                  .where(*approved, or_(Outcome.agreement_id.is_not(None), Outcome.partner_id.is_not(None)))
+                  .where(*approved, or_(Outcome.agreement_id.is_not(None), Outcome.partner_id.is_not(None)), *of_subjects)
                   .group_by(Outcome.year, _category, Outcome.agreement_id, alone))
     by_indicator = (select(Outcome.year, _category, Outcome.indicator_id, func.sum(Outcome.count), func.count())
                     .where(*approved, Outcome.indicator_id.is_not(None)).group_by(Outcome.year, _category, Outcome.indicator_id))

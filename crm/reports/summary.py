@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from crm.agreements.models import Agreement, agreement_partner
 from crm.core.stored import stored_rule
 from crm.extensions import db
-from crm.outcomes.models import Outcome, OutcomeCategory
+from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus
 from crm.partners.models import Partner
 from crm.reports.sources import typed_sums
 from crm.reports.models import (ANY_KIND, SUMMARY_TABLES, TYPED, ReportCountry, ReportIndicator, ReportPartner, ReportPartnerYear,
@@ -38,6 +38,8 @@ YEAR_KINDS = ("academic", "calendar")
 _OUTCOME_FIELDS = ("year", "category", "count", "status", "agreement_id", "partner_id", "agreement", "partner", "indicator_id",
                    "indicator")
 _DELETED_KEYS = "report_summary_deleted"  # session.info: (year, category) of outcomes being deleted
+_DELETED_SUBJECTS = "report_summary_deleted_subjects"  # session.info: their agreements and partners
+_DELETED_STATES = "report_summary_deleted_states"  # session.info: what they were
 _RECORDS_CHANGED = "report_summary_records"  # session.info: records changed, summed before commit
 _LOCK = 7_414_021  # PostgreSQL advisory lock of the summary's writers
 _CHUNK = 1000
@@ -69,13 +71,26 @@ def _keys_condition(year_column, category_column, keys: set[tuple[int, str]] | N
     return or_(*(and_(year_column == year, category_column.in_(sorted(categories))) for year, categories in sorted(by_year.items())))
 
 
-def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = None) -> int:
-    """Sum the typed outcomes of these (year, category) keys again (None: all); the rows written."""
+def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = None,
+                  subjects: tuple[set[int], set[int]] | None = None, states: list | None = None) -> int:
+    """Sum the typed outcomes of these (year, category) keys again (None: all); with `subjects`
+    (agreement ids, ids of partners with outcomes of their own), only their rows: their partners',
+    their partners' countries' and their own (what an outcome's write can change, while no
+    agreement's partners and no partner's country change; the countries' rows then move by the
+    outcomes' `states`, before and after, instead of being summed again). The rows written."""
     if keys is not None and not keys:
         return 0
     _lock(connection)
-    total, by_country, by_partner, by_subject, by_indicator = typed_sums(_keys_condition(Outcome.year, _category, keys))
-    partners_before = None if keys is None else _typed_partner_rows(connection, keys)
+    partner_ids = countries = None
+    if keys is not None and subjects is not None:
+        agreements, alone = subjects[0], subjects[1]
+        partner_ids = set(alone) | set(connection.scalars(
+            select(agreement_partner.c.partner_id).where(agreement_partner.c.agreement_id.in_(sorted(agreements)))))
+    else:
+        subjects = None
+    total, by_country, by_partner, by_subject, by_indicator = typed_sums(
+        _keys_condition(Outcome.year, _category, keys), subjects, partner_ids, countries)
+    partners_before = None if keys is None else _typed_partner_rows(connection, keys, partner_ids)
     written = 0
     for model, statement, columns in (
         (ReportTotal, total, ("year", "category", "total")),
@@ -85,11 +100,23 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
         (ReportIndicator, by_indicator, ("year", "category", "indicator_id", "total", "outcomes")),
     ):
         table = model.__table__
+        if subjects is not None and model is ReportCountry:
+            written += _move_countries(connection, states or [])
+            continue
+        if subjects is not None and model is ReportIndicator and not subjects[2:3]:
+            continue  # no outcome of an indicator changed
         typed_only = "source" not in table.c
         condition = [] if typed_only else [table.c.source == TYPED]
         keyed = _keys_condition(table.c.year, table.c.category, keys)
         if keyed is not None:
             condition.append(keyed)
+        if subjects is not None and model is ReportCountry:
+            condition.append(table.c.country.in_(sorted(countries)))
+        elif subjects is not None and model is ReportPartner:
+            condition.append(table.c.partner_id.in_(sorted(partner_ids)))
+        elif subjects is not None and model is ReportTypedSubject:
+            condition.append(or_(table.c.agreement_id.in_(sorted(subjects[0])),
+                                 and_(table.c.agreement_id == 0, table.c.partner_id.in_(sorted(subjects[1])))))
         connection.execute(delete(table).where(*condition) if condition else delete(table))
         if not typed_only:
             statement = statement.add_columns(literal_column(f"'{TYPED}'"), literal_column(f"'{ANY_KIND}'"))
@@ -97,14 +124,56 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
         written += connection.execute(insert(table).from_select(columns, statement)).rowcount or 0
     if keys is None:
         return written + refresh_partner_years(connection, None)
-    return written + _add_to_partner_years(connection, keys, partners_before, _typed_partner_rows(connection, keys))
+    return written + _add_to_partner_years(connection, keys, partners_before, _typed_partner_rows(connection, keys, partner_ids))
 
 
-def _typed_partner_rows(connection: Connection, keys: set[tuple[int, str]]) -> dict[tuple[int, str, int], int]:
+def _move_countries(connection: Connection, states: list) -> int:
+    """Add to report_country what outcomes' writes changed: each state (year, category, count,
+    approved, agreement, partner) before a write is taken off, each after it added, once for each
+    distinct country of its partners (a row whose total comes to 0 goes, as a sum leaves it out)."""
+    agreements = {state[4] for state in states if state[4] is not None}
+    alone = {state[5] for state in states if state[4] is None and state[5] is not None}
+    countries_of: dict[tuple, set[str]] = defaultdict(set)
+    if agreements:
+        for agreement_id, country in connection.execute(
+                select(agreement_partner.c.agreement_id, Partner.country).join(Partner, Partner.id == agreement_partner.c.partner_id)
+                .where(agreement_partner.c.agreement_id.in_(sorted(agreements)), Partner.country.is_not(None))):
+            countries_of[("agreement", agreement_id)].add(country)
+    if alone:
+        for partner_id, country in connection.execute(
+                select(Partner.id, Partner.country).where(Partner.id.in_(sorted(alone)), Partner.country.is_not(None))):
+            countries_of[("partner", partner_id)].add(country)
+    changes: dict[tuple[int, str, str], int] = defaultdict(int)
+    for sign, (year, category, count, approved, agreement_id, partner_id) in ((state[6], state[:6]) for state in states):
+        if approved and count:
+            subject = ("agreement", agreement_id) if agreement_id is not None else ("partner", partner_id)
+            for country in countries_of.get(subject, ()):
+                changes[(year, category, country)] += sign * count
+    table = ReportCountry.__table__
+    moved = 0
+    for (year, category, country), change in sorted(changes.items()):
+        if not change:
+            continue
+        row = (table.c.year == year, table.c.category == category, table.c.country == country, table.c.source == TYPED,
+               table.c.year_kind == ANY_KIND)
+        now = connection.scalar(select(table.c.total).where(*row))
+        if now is None:
+            connection.execute(insert(table).values(year=year, category=category, country=country, source=TYPED,
+                                                    year_kind=ANY_KIND, total=change))
+        elif now + change == 0:
+            connection.execute(delete(table).where(*row))
+        else:
+            connection.execute(update(table).where(*row).values(total=table.c.total + change))
+        moved += 1
+    return moved
+
+
+def _typed_partner_rows(connection: Connection, keys: set[tuple[int, str]], partner_ids=None) -> dict[tuple[int, str, int], int]:
     table = ReportPartner.__table__
     return {(year, category, partner_id): total for year, category, partner_id, total in connection.execute(
         select(table.c.year, table.c.category, table.c.partner_id, table.c.total)
-        .where(table.c.source == TYPED, _keys_condition(table.c.year, table.c.category, keys)))}
+        .where(table.c.source == TYPED, _keys_condition(table.c.year, table.c.category, keys),
+               *([] if partner_ids is None else [table.c.partner_id.in_(sorted(partner_ids))])))}
 
 
 def _add_to_partner_years(connection: Connection, keys, before: dict, after: dict) -> int:
@@ -188,6 +257,11 @@ def refresh_records(connection: Connection, years: tuple[int, int] | None = None
         first, last = max(first, years[0]), min(last, years[1])
         if first > last:
             return 0
+    touched: set[int] = set()  # the years whose rows change: report_partner_year is summed again for them
+    if years is None and sources is not None:
+        totals = ReportTotal.__table__
+        touched.update(year for year in connection.scalars(
+            select(totals.c.year).where(totals.c.source.in_(sorted(sources))).distinct()))
     for table in SUMMARY_TABLES:
         if "source" in table.c:
             condition = [table.c.source != TYPED] + ([table.c.year.between(first, last)] if years is not None else [])
@@ -201,6 +275,7 @@ def refresh_records(connection: Connection, years: tuple[int, int] | None = None
         partners: dict[tuple, int] = defaultdict(int)
         subjects: dict[tuple, int] = defaultdict(int)
         for figure in record_figures(first, last, kind=kind, sources=sources):
+            touched.add(figure.year)
             totals[(figure.year, figure.category, figure.source)] += figure.count
             for country in figure.countries or ():
                 countries[(figure.year, figure.category, country, figure.source)] += figure.count
@@ -216,7 +291,11 @@ def refresh_records(connection: Connection, years: tuple[int, int] | None = None
         ):
             written += _insert(connection, model.__table__, [
                 dict(zip(columns, key), total=total, year_kind=kind) for key, total in cells.items()])
-    return written + refresh_partner_years(connection, None if years is None else (first, last))
+    if years is not None:
+        return written + refresh_partner_years(connection, (first, last))
+    if sources is None:
+        return written + refresh_partner_years(connection, None)
+    return written + (refresh_partner_years(connection, (min(touched), max(touched))) if touched else 0)
 
 
 @stored_rule("report summary")
@@ -266,6 +345,8 @@ def _years_touched(obj) -> set[int] | str | tuple[str, int]:
     from crm.trips.models import Trip, TripMember
     from crm.visits.models import Visit, VisitMember
 
+    if type(obj).__name__ in _PLACED_BY:  # an expert's or a programme's: its partners, nationality…
+        return _EVERY_YEAR
     if isinstance(obj, TripMember):
         return ("trip", obj.trip_id) if obj.trip_id is not None else _EVERY_YEAR
     if isinstance(obj, VisitMember):
@@ -290,6 +371,17 @@ def _years_touched(obj) -> set[int] | str | tuple[str, int]:
     if open_ended:
         years.update(range(min(years), record_years_to_sum()[1] + 1))
     return years
+
+
+# An expert or a programme places the figures of its stays or enrolments (by partner, country,
+# agreement): a change of these moves them in every year; its other fields (a name, a passport)
+# are no figure's, and a new or removed one brings or takes its stays and enrolments, which count.
+_PLACED_BY = {"Expert": ("partner_id", "partner", "nationality"), "Programme": ("partners", "agreement_id", "agreement")}
+
+
+def _places_figures(obj) -> bool:
+    attrs = inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in _PLACED_BY[type(obj).__name__])
 
 
 def _source_of(obj) -> str | None:
@@ -318,13 +410,39 @@ def _note_records(session: Session, source: str | None, touched) -> None:
         noted["years"][source].update(touched)
 
 
+def _outcome_state(outcome: Outcome, before: bool) -> tuple:
+    """(year, category, count, approved, agreement, partner) of an outcome before or after this flush."""
+    attrs = inspect(outcome).attrs
+
+    def value(name):
+        history = attrs[name].history
+        return history.deleted[0] if before and history.deleted else getattr(outcome, name)
+
+    return (value("year"), _category_value(value("category")), value("count"), value("status") == OutcomeStatus.APPROVED,
+            value("agreement_id"), value("partner_id"))
+
+
+def _add_subjects(subjects: tuple, outcome: Outcome) -> None:
+    """Note an outcome's agreements and partners, before and after this flush (and, as a third
+    item, True where it counts toward an indicator before or after)."""
+    attrs = inspect(outcome).attrs
+    if any(value is not None for value in attrs.indicator_id.history.sum()) and len(subjects) == 2:
+        subjects.append(True)
+    subjects[0].update(value for value in attrs.agreement_id.history.sum() if value is not None)
+    subjects[1].update(value for value in attrs.partner_id.history.sum() if value is not None)
+    for name, into in (("agreement", subjects[0]), ("partner", subjects[1])):
+        into.update(related.id for related in attrs[name].history.sum() if related is not None and related.id is not None)
+
+
 def _remember_deleted(session: Session, flush_context, instances) -> None:
     """Before a flush deletes outcomes or records, note what they counted for."""
     records = _record_models()
     for obj in session.deleted:
         if isinstance(obj, Outcome):
             session.info.setdefault(_DELETED_KEYS, set()).update(_outcome_keys(obj, history=True))
-        elif isinstance(obj, records):
+            _add_subjects(session.info.setdefault(_DELETED_SUBJECTS, [set(), set()]), obj)
+            session.info.setdefault(_DELETED_STATES, []).append((*_outcome_state(obj, before=True), -1))
+        elif isinstance(obj, records) and type(obj).__name__ not in _PLACED_BY:
             _note_records(session, _source_of(obj), _years_touched(obj))
 
 
@@ -344,13 +462,17 @@ def _keys_of_subjects(connection: Connection, agreement_ids: set[int], partner_i
 
 def _keep_summary(session: Session, flush_context) -> None:
     keys: set[tuple[int, str]] = set(session.info.pop(_DELETED_KEYS, ()))
+    subjects = session.info.pop(_DELETED_SUBJECTS, [set(), set()])
+    states: list = list(session.info.pop(_DELETED_STATES, ()))
     agreement_ids: set[int] = set()
     partner_ids: set[int] = set()
     records = _record_models()
     for obj in session.new:
         if isinstance(obj, Outcome):
             keys |= _outcome_keys(obj, history=False)
-        elif isinstance(obj, records):
+            _add_subjects(subjects, obj)
+            states.append((*_outcome_state(obj, before=False), 1))
+        elif isinstance(obj, records) and type(obj).__name__ not in _PLACED_BY:
             _note_records(session, _source_of(obj), _years_touched(obj))
     for obj in session.dirty:
         if obj in session.deleted:
@@ -359,6 +481,8 @@ def _keep_summary(session: Session, flush_context) -> None:
             attrs = inspect(obj).attrs
             if any(attrs[key].history.has_changes() for key in _OUTCOME_FIELDS):
                 keys |= _outcome_keys(obj, history=True)
+                _add_subjects(subjects, obj)
+                states.extend(((*_outcome_state(obj, before=True), -1), (*_outcome_state(obj, before=False), 1)))
         elif isinstance(obj, Agreement):
             if inspect(obj).attrs.partners.history.has_changes():
                 agreement_ids.add(obj.id)
@@ -367,11 +491,13 @@ def _keep_summary(session: Session, flush_context) -> None:
                 partner_ids.add(obj.id)
                 _note_records(session, None, _EVERY_YEAR)  # it places every source's records by country
         elif isinstance(obj, records) and session.is_modified(obj):
-            _note_records(session, _source_of(obj), _years_touched(obj))
+            if type(obj).__name__ not in _PLACED_BY or _places_figures(obj):
+                _note_records(session, _source_of(obj), _years_touched(obj))
     connection = session.connection()
-    keys |= _keys_of_subjects(connection, agreement_ids, partner_ids)
-    if keys:
-        refresh_typed(connection, keys)
+    if agreement_ids or partner_ids:  # who counts for whom changed: the keys' rows, all of them
+        refresh_typed(connection, keys | _keys_of_subjects(connection, agreement_ids, partner_ids))
+    elif keys:
+        refresh_typed(connection, keys, subjects, states)
 
 
 def _sum_records_before_commit(session: Session) -> None:
@@ -416,6 +542,8 @@ def _forget(session: Session, previous_transaction) -> None:
     if not session.in_transaction():
         session.info.pop(_RECORDS_CHANGED, None)
         session.info.pop(_DELETED_KEYS, None)
+        session.info.pop(_DELETED_SUBJECTS, None)
+        session.info.pop(_DELETED_STATES, None)
 
 
 def register_summary_hook() -> None:

@@ -114,7 +114,7 @@ def upgrade():
         "INSERT INTO report_country (year, category, country, source, year_kind, total) "
         "SELECT year, category, country, 'outcomes', 'any', sum(count) FROM ("
         f"SELECT DISTINCT o.id, o.year, o.category, o.count, p.country FROM {joined} JOIN partner p ON p.id = {partner} "
-        "WHERE o.status = 'approved' AND p.country IS NOT NULL) pairs GROUP BY year, category, country"
+        "WHERE o.status = 'approved' AND p.country IS NOT NULL) pairs GROUP BY year, category, country HAVING sum(count) != 0"
     )
 
     # Each partner's year together, in each year kind (no records yet: every typed row counts).

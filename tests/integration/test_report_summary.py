@@ -121,7 +121,7 @@ def test_an_agreements_partners_and_a_partners_country_move_its_outcomes(app, ag
 
 
 def test_records_written_keep_the_summary_and_win_over_typed_outcomes(app, partners):
-    ebg, _holmesglen = partners
+    ebg, holmesglen = partners
     with app.app_context():
         db.session.add(Outcome(partner_id=ebg, year=YEAR, category=OutcomeCategory.EXPERTS_HOSTED, count=7))
         db.session.commit()
@@ -144,6 +144,12 @@ def test_records_written_keep_the_summary_and_win_over_typed_outcomes(app, partn
         assert report.by_category["experts_hosted"] == 1  # the record replaces the typed 7 of its year
         assert report.by_category["joint_programme_students"] == 30
         assert report.by_partner[ebg]["experts_hosted"] == 1 and report.by_country["DE"]["joint_programme_students"] == 30
+    with app.app_context():
+        db.session.scalar(select(Expert)).partner = db.session.get(Partner, holmesglen)  # sent by another partner
+        db.session.commit()
+    assert_summary_is_current(app)
+    with app.test_request_context():
+        assert holmesglen in build_report(YEAR, YEAR).by_partner
     with app.app_context():
         trip = db.session.scalar(select(Trip))
         db.session.add(TripMember(trip=trip, name="Wang Fang"))  # a member: the trip's years are summed again
