@@ -149,23 +149,29 @@ def _move_countries(connection: Connection, states: list) -> int:
             subject = ("agreement", agreement_id) if agreement_id is not None else ("partner", partner_id)
             for country in countries_of.get(subject, ()):
                 changes[(year, category, country)] += sign * count
-    table = ReportCountry.__table__
-    moved = 0
-    for (year, category, country), change in sorted(changes.items()):
+    return _add_to_rows(ReportCountry.__table__, connection, {
+        (("year", year), ("category", category), ("country", country), ("source", TYPED), ("year_kind", ANY_KIND)): change
+        for (year, category, country), change in changes.items()})
+
+
+def _add_to_rows(table, connection: Connection, changes: dict) -> int:
+    """Add each change to its row's total ((column, value) pairs of the row's key → the change): a
+    missing row is added, a row whose total comes to 0 goes (the sums leave such rows out). The
+    rows changed."""
+    changed = 0
+    for key, change in changes.items():
         if not change:
             continue
-        row = (table.c.year == year, table.c.category == category, table.c.country == country, table.c.source == TYPED,
-               table.c.year_kind == ANY_KIND)
+        row = [table.c[name] == value for name, value in key]
         now = connection.scalar(select(table.c.total).where(*row))
         if now is None:
-            connection.execute(insert(table).values(year=year, category=category, country=country, source=TYPED,
-                                                    year_kind=ANY_KIND, total=change))
+            connection.execute(insert(table).values(**dict(key), total=change))
         elif now + change == 0:
             connection.execute(delete(table).where(*row))
         else:
             connection.execute(update(table).where(*row).values(total=table.c.total + change))
-        moved += 1
-    return moved
+        changed += 1
+    return changed
 
 
 def _typed_partner_rows(connection: Connection, keys: set[tuple[int, str]], partner_ids=None) -> dict[tuple[int, str, int], int]:
@@ -189,20 +195,8 @@ def _add_to_partner_years(connection: Connection, keys, before: dict, after: dic
         for kind in YEAR_KINDS:
             if change and (kind, year, category) not in excluded:
                 changes[(kind, year, partner_id)] += change
-    changed = 0
-    for (kind, year, partner_id), change in sorted(changes.items()):
-        if not change:
-            continue
-        row = (lumped.c.year_kind == kind, lumped.c.year == year, lumped.c.partner_id == partner_id)
-        now = connection.scalar(select(lumped.c.total).where(*row))
-        if now is None:
-            connection.execute(insert(lumped).values(year_kind=kind, year=year, partner_id=partner_id, total=change))
-        elif now + change == 0:
-            connection.execute(delete(lumped).where(*row))
-        else:
-            connection.execute(update(lumped).where(*row).values(total=lumped.c.total + change))
-        changed += 1
-    return changed
+    return _add_to_rows(lumped, connection, {
+        (("year_kind", kind), ("year", year), ("partner_id", partner_id)): change for (kind, year, partner_id), change in changes.items()})
 
 
 def refresh_partner_years(connection: Connection, years: set[int] | tuple[int, int] | None) -> int:
