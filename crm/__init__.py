@@ -59,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
     from crm.core.i18n import select_locale, select_timezone
     from crm.partners.search_index import register_search_index
     from crm.interactions.last_contact import register_last_contact_hook
+    from crm.reports.summary import register_summary_hook
 
     db.init_app(app)
     database.init_app(app)
@@ -71,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
     register_audit_hook()
     register_search_index()
     register_last_contact_hook()
+    register_summary_hook()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -20,7 +20,6 @@ from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
 from crm.partners.models import Partner, PartnerKind
 from crm.proposals.models import Proposal
-from crm.reports.sources import forget_kept_figures
 
 PASSWORD = "correct horse battery staple"
 
@@ -127,7 +126,6 @@ def app(tmp_path, _empty_schema):
     if TEST_DATABASE_URL:
         _empty_postgresql_database(app)
     limiter.reset()
-    forget_kept_figures()  # a process-wide cache: each test's app starts as a new process would
     yield app
     with app.app_context():
         db.session.remove()

@@ -7,9 +7,11 @@ from datetime import date
 
 from flask_babel import force_locale, gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from crm.core.export import _sheet_title, _xlsx_value
 from crm.core.i18n import country_name
 from crm.outcomes.models import year_kind_note, year_label
@@ -26,17 +28,27 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 def _table(sheet, header: list, rows: list[list], widths: list[int], start_row: int = 1) -> None:
     """Writes a header and rows from `start_row`, with widths, the header frozen and an autofilter
-    (rows appended whole: styling is for the header only)."""
-    for column, title in enumerate(header, start=1):
-        cell = sheet.cell(row=start_row, column=column, value=_xlsx_value(title))
-        cell.font, cell.fill = BOLD, HEADER_FILL
-    for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
+    (rows appended whole: styling is for the header only). A write-only sheet (the yearly report's
+    workbook: thousands of cells written as they come) gets them from its next row, `start_row`."""
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=start_row + 1, column=1)
-    last = get_column_letter(len(header))
-    sheet.auto_filter.ref = f"A{start_row}:{last}{start_row + max(len(rows), 1)}"
+    sheet.freeze_panes = f"A{start_row + 1}"
+    sheet.auto_filter.ref = f"A{start_row}:{get_column_letter(len(header))}{start_row + max(len(rows), 1)}"
+    if isinstance(sheet, WriteOnlyWorksheet):
+        sheet.append([_styled(sheet, title, font=BOLD, fill=HEADER_FILL) for title in header])
+    else:
+        for column, title in enumerate(header, start=1):
+            cell = sheet.cell(row=start_row, column=column, value=_xlsx_value(title))
+            cell.font, cell.fill = BOLD, HEADER_FILL
+    for row in rows:
+        sheet.append([_xlsx_value(value) for value in row])
+
+
+def _styled(sheet, value, **style) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
 
 
 def _bytes(workbook: Workbook) -> bytes:
@@ -49,12 +61,13 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
     """The report as a workbook; `report` built with build_report(…, partner_limit=PARTNERS_CAP)."""
     records, record_count = outcome_records(OutcomeFilter(year_from=report.first_year, year_to=report.last_year), RECORDS_CAP)
     partners_ranked = report.partners_ranked()
-    workbook = Workbook()
-    cover = workbook.active
-    cover.title = _sheet_title(_("Report"))
+    workbook = Workbook(write_only=True)
+    cover = workbook.create_sheet(_sheet_title(_("Report")))
+    cover.column_dimensions["A"].width = 28
+    cover.column_dimensions["B"].width = 110
     period = f"{year_label(report.first_year)} – {year_label(report.last_year)}"
-    cover["A1"] = _xlsx_value(_("Yearly report of the Department of International Affairs"))
-    cover["A1"].font = Font(bold=True, size=14)
+    cover.append([_styled(cover, _("Yearly report of the Department of International Affairs"), font=Font(bold=True, size=14))])
+    cover.append([])
     lines = [
         (_("Years"), period),
         (_("Year"), year_kind_note()),
@@ -67,19 +80,14 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
     if record_count > len(records):
         lines.append((_("Records"), _("the latest %(shown)d of %(count)d outcome records; the outcome list on the site has them all",
                                       shown=len(records), count=record_count)))
-    for row, (label, value) in enumerate(lines, start=3):
-        cover.cell(row=row, column=1, value=_xlsx_value(label)).font = BOLD
-        cover.cell(row=row, column=2, value=_xlsx_value(str(value) if not isinstance(value, date) else value))
-    row = len(lines) + 4
+    for label, value in lines:
+        cover.append([_styled(cover, label, font=BOLD), _xlsx_value(str(value) if not isinstance(value, date) else value)])
+    cover.append([])
     for _locale, language, narrative in narratives:
-        cover.cell(row=row, column=1, value=_xlsx_value(language)).font = BOLD
-        for paragraph in narrative.text.split("\n\n"):
-            cell = cover.cell(row=row, column=2, value=_xlsx_value(paragraph))
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            row += 1
-        row += 1
-    cover.column_dimensions["A"].width = 28
-    cover.column_dimensions["B"].width = 110
+        for number, paragraph in enumerate(narrative.text.split("\n\n")):
+            cover.append([_styled(cover, language, font=BOLD) if number == 0 else None,
+                          _styled(cover, paragraph, alignment=Alignment(wrap_text=True, vertical="top"))])
+        cover.append([])
 
     summary = workbook.create_sheet(_sheet_title(_("By category")))
     rows = [[category_label(c), report.total(c)] for c in report.categories]

@@ -38,6 +38,7 @@ class Report:
     # (category, year) that records count: typed outcomes of them are not counted
     record_years: set[tuple[str, int]] = field(default_factory=set)
     more_partners: bool = False  # built with a `partner_limit`: more partners have figures
+    _ranked: dict = field(default_factory=dict, repr=False, compare=False)  # the rankings, once each
 
     @property
     def years(self) -> list[int]:
@@ -48,14 +49,20 @@ class Report:
         return sorted(self.by_category, key=category_order)
 
     def countries_ranked(self, category: str = "") -> list[tuple[str, int]]:
-        rows = [(code, (cells.get(category, 0) if category else sum(cells.values())))
-                for code, cells in self.by_country.items()]
-        return sorted([r for r in rows if r[1]], key=lambda r: (-r[1], country_name(r[0])))
+        key = ("countries", category)
+        if key not in self._ranked:
+            rows = [(code, (cells.get(category, 0) if category else sum(cells.values())))
+                    for code, cells in self.by_country.items()]
+            self._ranked[key] = sorted([r for r in rows if r[1]], key=lambda r: (-r[1], country_name(r[0])))
+        return self._ranked[key]
 
     def partners_ranked(self, category: str = "") -> list[tuple[int, int]]:
-        rows = [(pid, (cells.get(category, 0) if category else sum(cells.values())))
-                for pid, cells in self.by_partner.items()]
-        return sorted([r for r in rows if r[1]], key=lambda r: (-r[1], self.partner_names.get(r[0], "")))
+        key = ("partners", category)
+        if key not in self._ranked:
+            rows = [(pid, (cells.get(category, 0) if category else sum(cells.values())))
+                    for pid, cells in self.by_partner.items()]
+            self._ranked[key] = sorted([r for r in rows if r[1]], key=lambda r: (-r[1], self.partner_names.get(r[0], "")))
+        return self._ranked[key]
 
     def total(self, category: str) -> int:
         return self.by_category.get(category, 0)
@@ -128,11 +135,23 @@ def promised_vs_delivered(first_year: int, last_year: int, agreement_id: int | N
     on the agreement in its category (typed outcomes that count, and records that deliver on it)."""
     from crm.agreements.models import Agreement
 
-    quotas = select(Quota.agreement_id, Agreement.title, Quota.category, Quota.per_year).join(
-        Agreement, Agreement.id == Quota.agreement_id).where(Agreement.archived_at.is_(None))
+    # The quotas first (few), then their live agreements: an office has far more agreements than
+    # quotas, and a join lets the planner walk every agreement in title order.
+    quotas = select(Quota.agreement_id, Quota.category, Quota.per_year)
     if agreement_id is not None:
         quotas = quotas.where(Quota.agreement_id == agreement_id)
-    quota_rows = db.session.execute(quotas.order_by(Agreement.title, Quota.category)).all()
+    quotas_of: dict[int, list] = {}
+    for row in db.session.execute(quotas):
+        quotas_of.setdefault(row.agreement_id, []).append(row)
+    if not quotas_of:
+        return []
+    quota_rows = [
+        (aid, title, quota.category, quota.per_year)
+        for aid, title in db.session.execute(
+            select(Agreement.id, Agreement.title).where(Agreement.id.in_(sorted(quotas_of)), Agreement.archived_at.is_(None))
+            .order_by(Agreement.title, Agreement.id))
+        for quota in sorted(quotas_of[aid], key=lambda quota: quota.category.value)
+    ]
     if not quota_rows:
         return []
     found = figures(first_year, last_year, agreement_id=agreement_id) if agreement_id is not None else figures(first_year, last_year)

@@ -15,7 +15,7 @@ Two kinds of source:
   groups its records itself and yields grouped figures (one per year, category and subject), so
   a new source shows everywhere once it is registered here:
 
-    @figure_source
+    @figure_source("experts")
     def experts_hosted(first_year, last_year):
         for year, partner_id, country, count in ...:  # one query, grouped
             yield Figure(year, "experts_hosted", count, (partner_id,), (country,), source="experts")
@@ -31,18 +31,21 @@ counts twice; in years without records (before the office kept them) typed outco
 from __future__ import annotations
 
 from collections import defaultdict
+from contextvars import ContextVar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, case, func, or_, select, type_coerce
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce, union, union_all
 
 from crm.agreements.models import agreement_partner
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of
 from crm.partners.models import Partner
+from crm.reports.models import (ANY_KIND, TYPED, UNSUMMED, ReportCountry, ReportIndicator, ReportPartner, ReportPartnerYear, ReportRecordSubject, ReportTotal,
+                                ReportTypedSubject)
 
 # Labels of the categories (key → lazy label): the outcomes' own, and those that a source other
 # than outcomes brings (people in the delegations, counted from trips and visits).
@@ -54,6 +57,9 @@ CATEGORY_LABELS.update({
 })
 MAX_RANGE = 15  # years: the longest report, and how far back the partner and agreement pages sum
 SUBJECT_CANDIDATES = 10  # per category: the largest typed subjects the narrative chooses from
+# The categories whose largest subjects the narrative names ("173 with EBG Germany": crm/reports/
+# narrative.py, `subjects`); ranking a category's subjects reads all of them, so only these are.
+SUBJECT_CATEGORIES = ("certificates_earned", "outbound_students", "joint_programme_students", "inbound_students")
 
 
 def category_label(key: str) -> str:
@@ -93,13 +99,15 @@ class Scope:
 
 
 FigureSource = Callable[[int, int, Scope | None], Iterable[Figure]]
-SOURCES: list[FigureSource] = []
+SOURCES: dict[str, FigureSource] = {}  # the records' kind ("experts", …: a Figure's source) → its function
 
 
-def figure_source(function: FigureSource) -> FigureSource:
-    if function not in SOURCES:
-        SOURCES.append(function)
-    return function
+def figure_source(source: str) -> Callable[[FigureSource], FigureSource]:
+    """Register a record source: the function that yields the figures of records of this kind."""
+    def register(function: FigureSource) -> FigureSource:
+        SOURCES[source] = function
+        return function
+    return register
 
 
 # --- which years the figures cover ---------------------------------------------------------------
@@ -125,86 +133,71 @@ def office_span() -> tuple[int, int]:
     return min(first or this_year, this_year - MAX_RANGE + 1), max(last or this_year, this_year)
 
 
-# What the record sources found, kept across requests while no record changes: every change of a
-# record (and of a partner's country) is audited (crm/audit/recorder.py, collections included), so
-# the last audit entry tells whether they may have changed, and the records' last ids tell of rows
-# added in bulk without an audit entry (generated data). Keyed by (database, year kind, those,
-# scope); a few dozen entries at most.
-_KEPT: dict[tuple, object] = {}  # key → (first, last, figures), or the pairs records count
-KEPT_ENTRIES = 64
+def record_figures(first_year: int, last_year: int, scope: Scope | None = None, kind: str | None = None,
+                   sources: Iterable[str] | None = None) -> list[Figure]:
+    """Every record source's figures (or those of `sources`) for the years (of the scope's records
+    only, with one), in the office's year kind or `kind`, countries resolved (each source's statements and one for the
+    partners' countries). Read by the summary when records change (crm/reports/summary.py); the
+    pages read the summary."""
+    token = _KIND.set(kind) if kind is not None else None
+    try:
+        found = [figure for name, source in SOURCES.items() if sources is None or name in sources
+                 for figure in source(first_year, last_year, scope)]
+    finally:
+        if token is not None:
+            _KIND.reset(token)
+    partner_ids = {pid for figure in found if figure.countries is None for pid in figure.partner_ids}
+    country_of = dict(db.session.execute(
+        select(Partner.id, Partner.country).where(Partner.id.in_(partner_ids), Partner.country.is_not(None))
+    ).all()) if partner_ids else {}
+    return [
+        figure if figure.countries is not None else Figure(
+            figure.year, figure.category, figure.count, figure.partner_ids,
+            tuple(sorted({country_of[pid] for pid in figure.partner_ids if pid in country_of})),
+            figure.source, figure.indicator_id, figure.detail, figure.agreement_id)
+        for figure in found
+    ]
 
 
-def forget_kept_figures() -> None:
-    """Drop every kept figure (tests start each app with none, as a new process does)."""
-    _KEPT.clear()
-
-
-def _last_change() -> tuple:
-    """The last audit entry (id, time) and the records' last ids, once per request (1 statement,
-    each from the end of an index)."""
-    from crm.audit.models import AuditEntry
-    from crm.experts.models import Stay
-    from crm.programmes.models import Enrolment
-    from crm.trips.models import Trip, TripMember
-    from crm.visits.models import Visit, VisitMember
-
-    if has_request_context() and "report_last_change" in g:
-        return g.report_last_change
-    last_ids = [select(func.max(model.id)).scalar_subquery() for model in (Trip, TripMember, Visit, VisitMember, Stay, Enrolment)]
-    last_entry = select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1).scalar_subquery()
-    last_at = select(AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1).scalar_subquery()
-    # On PostgreSQL ids are drawn before commit, so a higher id can commit first: the oldest
-    # transaction still running is part of the key, so that figures read while an earlier
-    # writer was in flight are not kept after it commits.
-    in_flight = [func.pg_snapshot_xmin(func.pg_current_snapshot())] if db.engine.dialect.name == "postgresql" else []
-    last = tuple(db.session.execute(select(last_entry, last_at, *last_ids, *in_flight)).one())
-    if has_request_context():
-        g.report_last_change = last
-    return last
-
-
-def _record_figures(first_year: int, last_year: int, scope: Scope | None = None) -> list[Figure]:
-    """Every record source's figures for the years (of the scope's records only, with one),
-    countries resolved (each source's statements and one for the partners' countries, while
-    records changed since they were last read; else 1). Every figure is of one year, so a narrower
-    range of the years read is the same figures filtered."""
+def _summary_kinds():
+    """The summary's rows of the office's year kind: typed outcomes' and its records'."""
     from crm.outcomes.models import year_kind
 
-    key = (str(db.engine.url), year_kind(), _last_change(), scope)
-    cached = _KEPT.get(key)
-    if cached is None or not (cached[0] <= first_year and last_year <= cached[1]):
-        # read the years asked and those kept together
-        first_read, last_read = (min(first_year, cached[0]), max(last_year, cached[1])) if cached else (first_year, last_year)
-        found = [figure for source in SOURCES for figure in source(first_read, last_read, scope)]
-        partner_ids = {pid for figure in found if figure.countries is None for pid in figure.partner_ids}
-        country_of = dict(db.session.execute(
-            select(Partner.id, Partner.country).where(Partner.id.in_(partner_ids), Partner.country.is_not(None))
-        ).all())
-        resolved = [
-            figure if figure.countries is not None else Figure(
-                figure.year, figure.category, figure.count, figure.partner_ids,
-                tuple(sorted({country_of[pid] for pid in figure.partner_ids if pid in country_of})),
-                figure.source, figure.indicator_id, figure.detail, figure.agreement_id)
-            for figure in found
-        ]
-        if len(_KEPT) >= KEPT_ENTRIES:
-            _KEPT.clear()
-        cached = _KEPT[key] = (first_read, last_read, resolved)
-    return [figure for figure in cached[2] if first_year <= figure.year <= last_year]
+    return (ANY_KIND, year_kind())
+
+
+def _records_counted(table, first_year: int, last_year: int):
+    """The summary's record rows of the years, in the office's year kind."""
+    from crm.outcomes.models import year_kind
+
+    return and_(table.c.source != TYPED, table.c.year_kind == year_kind(), table.c.year.between(first_year, last_year))
 
 
 def counted_by_records(first_year: int, last_year: int) -> frozenset[tuple[str, int]]:
-    """The (category, year) pairs of the years that records count, anywhere (kept as the figures are)."""
-    from crm.outcomes.models import year_kind
-
-    key = (str(db.engine.url), year_kind(), _last_change(), "counted", first_year, last_year)
-    pairs = _KEPT.get(key)  # read once: another thread may empty the dict meanwhile
-    if pairs is None:
-        pairs = frozenset((f.category, f.year) for f in _record_figures(first_year, last_year))
-        if len(_KEPT) >= KEPT_ENTRIES:
-            _KEPT.clear()
-        _KEPT[key] = pairs
+    """The (category, year) pairs of the years that records count, anywhere (1 statement, once per
+    request and years)."""
+    key = ("report_counted_by_records", first_year, last_year)
+    kept = g.get("report_counted_by_records") if has_request_context() else None
+    if kept is not None and key in kept:
+        return kept[key]
+    table = ReportTotal.__table__
+    unsummed = and_(table.c.year == UNSUMMED["year"], table.c.source == UNSUMMED["source"])
+    pairs = {tuple(row) for row in db.session.execute(
+        select(table.c.category, table.c.year).where(or_(_records_counted(table, first_year, last_year), unsummed)).distinct())}
+    if (UNSUMMED["category"], UNSUMMED["year"]) in pairs:  # read along: the records' figures are not summed yet
+        pairs.discard((UNSUMMED["category"], UNSUMMED["year"]))
+        if has_request_context():
+            g.report_records_unsummed = True
+    pairs = frozenset(pairs)
+    if has_request_context():
+        g.setdefault("report_counted_by_records", {})[key] = pairs
     return pairs
+
+
+def records_unsummed() -> bool:
+    """Whether the records' figures wait for `flask reports summarise` (known once the figures of
+    the request were read)."""
+    return bool(has_request_context() and g.get("report_records_unsummed"))
 
 
 def not_counted(outcome: Outcome) -> bool:
@@ -221,131 +214,141 @@ def not_counted(outcome: Outcome) -> bool:
 
 
 class Figures:
-    """The office's figures for `first_year`..`last_year`: the record sources' figures, and the
-    typed outcomes that count (`typed`, a WHERE condition), summed in SQL by each method."""
+    """The office's figures for `first_year`..`last_year`, read from the report's summary
+    (crm/reports/models.py, kept by the writes: crm/reports/summary.py): the record sources' sums,
+    and the typed outcomes' sums that count (`typed` on the outcomes, `_counted` on the summary)."""
 
     def __init__(self, first_year: int, last_year: int, scope: Scope | None = None):
         self.first_year, self.last_year = first_year, last_year
-        self.records = _record_figures(first_year, last_year, scope)
-        self.record_years = {(figure.category, figure.year) for figure in self.records}
-        if scope is not None:
-            # Of one partner or agreement: its own records, and the categories and years that
-            # records count elsewhere (read over the office's span, kept while no record changes).
+        if scope is None:
+            self.record_years = set(counted_by_records(first_year, last_year))
+        else:
+            # Of one partner or agreement: the categories and years that records count anywhere
+            # (read over the office's span, once per request).
             span_first, span_last = office_span()
             everywhere = counted_by_records(min(span_first, first_year), max(span_last, last_year))
-            self.record_years |= {(category, year) for category, year in everywhere if first_year <= year <= last_year}
+            self.record_years = {(category, year) for category, year in everywhere if first_year <= year <= last_year}
         self.scope = scope
         self.typed = counted_condition(first_year, last_year, self.record_years)
 
     @property
     def record_sources(self) -> dict[str, str]:
         """category → the source whose records count it in these years."""
-        return {figure.category: figure.source for figure in self.records}
+        return {category: RECORD_CATEGORIES.get(category, "") for category, _year in self.record_years}
 
-    # Each method: typed outcomes in one statement, then the (few) record figures.
+    def _counted(self, table):
+        """The summary's rows that count: of the years, in the office's year kind, and typed ones
+        only where records do not count their category and year."""
+        conditions = [table.c.year.between(self.first_year, self.last_year), table.c.year_kind.in_(_summary_kinds())]
+        years_of: dict[str, set[int]] = defaultdict(set)
+        for category, year in self.record_years:
+            years_of[category].add(year)
+        for category, years in sorted(years_of.items()):
+            conditions.append(or_(table.c.source != TYPED, table.c.category != category, table.c.year.not_in(sorted(years))))
+        return and_(*conditions)
+
+    def _records_of_scope(self):
+        """(year, category, sum) of the scope's records (its partner's, or those that deliver on
+        its agreement), from the summary."""
+        if self.scope.agreement_id is not None:
+            table = ReportRecordSubject.__table__
+            condition = table.c.agreement_id == self.scope.agreement_id
+        else:
+            table = ReportPartner.__table__
+            condition = table.c.partner_id == self.scope.partner_id
+        return (select(table.c.year, table.c.category, func.sum(table.c.total))
+                .where(_records_counted(table, self.first_year, self.last_year), condition)
+                .group_by(table.c.year, table.c.category))
+
+    # Each method: one statement on the summary (typed outcomes and records together), or on the
+    # outcomes where the summary has not their grain.
 
     def by_year_and_category(self) -> dict[tuple[int, str], int]:
         """(year, category) → count, of the scope (a partner: its own outcomes and its agreements';
         an agreement: its own) or of the office; each figure once."""
-        statement = select(Outcome.year, _category, func.sum(Outcome.count)).where(self.typed)
-        if self.scope is not None:
-            statement = statement.where(_scope_condition(self.scope))
         cells: dict[tuple[int, str], int] = defaultdict(int)
-        for year, category, total in db.session.execute(statement.group_by(Outcome.year, _category)):
-            cells[(year, category)] += int(total or 0)
-        for figure in self.records:
-            cells[(figure.year, figure.category)] += figure.count
+        if self.scope is None:
+            table = ReportTotal.__table__
+            statements = [select(table.c.year, table.c.category, func.sum(table.c.total))
+                          .where(self._counted(table)).group_by(table.c.year, table.c.category)]
+        else:
+            statements = [
+                select(Outcome.year, _category, func.sum(Outcome.count)).where(self.typed, _scope_condition(self.scope))
+                .group_by(Outcome.year, _category),
+                self._records_of_scope(),
+            ]
+        for statement in statements:
+            for year, category, total in db.session.execute(statement):
+                cells[(year, category)] += int(total or 0)
         return dict(cells)
 
     def by_country(self) -> dict[str, dict[str, int]]:
-        """country → category → count; a figure counts once for each of its partners' countries
-        (the typed sums of each agreement, or partner alone, and category, then their countries)."""
-        alone = case((Outcome.agreement_id.is_(None), Outcome.partner_id))
-        sums = (
-            select(Outcome.agreement_id, alone.label("alone"), _category.label("category"), func.sum(Outcome.count).label("total"))
-            .where(self.typed).group_by(Outcome.agreement_id, alone, _category).subquery()
-        )
-        pairs = (
-            select(sums.c.agreement_id, sums.c.alone, sums.c.category, sums.c.total, Partner.country)
-            .select_from(sums.outerjoin(agreement_partner, agreement_partner.c.agreement_id == sums.c.agreement_id))
-            .join(Partner, Partner.id == func.coalesce(sums.c.alone, agreement_partner.c.partner_id))
-            .where(Partner.country.is_not(None)).distinct().subquery()
-        )
-        cells: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for category, country, total in db.session.execute(
-            select(pairs.c.category, pairs.c.country, func.sum(pairs.c.total)).group_by(pairs.c.category, pairs.c.country)
+        """country → category → count; a figure counts once for each of its countries (1 statement)."""
+        table = ReportCountry.__table__
+        cells: dict[str, dict[str, int]] = defaultdict(dict)
+        for country, category, total in db.session.execute(
+            select(table.c.country, table.c.category, func.sum(table.c.total))
+            .where(self._counted(table)).group_by(table.c.country, table.c.category)
         ):
-            cells[country][category] += int(total or 0)
-        for figure in self.records:
-            for country in figure.countries or ():
-                cells[country][figure.category] += figure.count
-        return {country: dict(row) for country, row in cells.items()}
+            cells[country][category] = int(total or 0)
+        return dict(cells)
 
     def by_partner(self, limit: int | None = None, focus: str = "") -> tuple[dict[int, dict[str, int]], bool]:
         """(partner → category → count, whether more partners have figures than kept); a figure
         counts once for each of its partners. With `limit`, only the `limit` largest partners over
-        all categories and in the `focus` category (at most 3 statements, whatever the partners): a
-        partner outside the `limit` largest by typed outcomes can only overtake them with records,
-        so the typed sums of the largest and of the partners with records decide."""
-        partner, joined = _typed_partners()
-        typed = select(partner, func.sum(Outcome.count)).select_from(joined).where(self.typed, partner.is_not(None)).group_by(partner)
-        cells_of = select(partner, _category, func.sum(Outcome.count)).select_from(joined).where(self.typed, partner.is_not(None))
-        records: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for figure in self.records:
-            for partner_id in figure.partner_ids:
-                records[partner_id][figure.category] += figure.count
-        typed_partners = 0
+        all categories (report_partner_year: a row a partner and year) and in the `focus` category,
+        ties included (2 or 3 statements: the largest ranked in SQL, then their figures)."""
+        table = ReportPartner.__table__
+        cells_of = select(table.c.partner_id, table.c.category, func.sum(table.c.total)).where(self._counted(table))
+        more = False
         if limit is not None:
-            candidates = set(records)
-            for category in ("", focus) if focus else ("",):
-                # The partners ranked `limit` or better by typed outcomes, ties included, and how
-                # many partners have typed outcomes at all.
-                ranked = typed.add_columns(func.rank().over(order_by=func.sum(Outcome.count).desc()).label("rank"),
-                                           func.count().over().label("partners"))
-                if category:
-                    ranked = ranked.where(_category == category)
-                ranked = ranked.subquery()
-                for partner_id, partners in db.session.execute(
-                    select(ranked.c[0], ranked.c.partners).where(ranked.c.rank <= limit)
-                ):
-                    candidates.add(partner_id)
-                    typed_partners = max(typed_partners, partners) if not category else typed_partners
-            cells_of = cells_of.where(partner.in_(candidates))
-        cells: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for partner_id, category, total in db.session.execute(cells_of.group_by(partner, _category)):
-            cells[partner_id][category] += int(total or 0)
-        for partner_id, row in records.items():
-            for category, count in row.items():
-                cells[partner_id][category] += count
-        if limit is None:
-            return {partner_id: dict(row) for partner_id, row in cells.items()}, False
-        chosen: set[int] = set()
-        more = typed_partners > limit
-        for category in ("", focus) if focus else ("",):
-            totals = {pid: (row.get(category, 0) if category else sum(row.values())) for pid, row in cells.items()}
-            ranked = sorted((total for total in totals.values() if total), reverse=True)
-            if ranked:  # the `limit` largest, and those tied with the last of them
-                threshold = ranked[min(limit, len(ranked)) - 1]
-                chosen.update(pid for pid, total in totals.items() if total and total >= threshold)
-            more = more or (not category and len(ranked) > limit)
-        return {partner_id: dict(cells[partner_id]) for partner_id in chosen}, more
+            lumped = ReportPartnerYear.__table__
+            chosen, more = self._largest_partners(
+                lumped, and_(lumped.c.year_kind == _summary_kinds()[1], lumped.c.year.between(self.first_year, self.last_year)), limit)
+            if focus:
+                chosen |= self._largest_partners(table, and_(self._counted(table), table.c.category == focus), limit)[0]
+            cells_of = cells_of.where(table.c.partner_id.in_(sorted(chosen)))
+        cells: dict[int, dict[str, int]] = defaultdict(dict)
+        for partner_id, category, total in db.session.execute(cells_of.group_by(table.c.partner_id, table.c.category)):
+            cells[partner_id][category] = int(total or 0)
+        return dict(cells), more
+
+    @staticmethod
+    def _largest_partners(table, counted, limit: int) -> tuple[set[int], bool]:
+        """The `limit` partners with the largest sum of the table's rows that count, those tied
+        with the last of them too, and whether more partners have a figure (1 statement; a second
+        one only where ties run past twice the limit)."""
+        total = func.sum(table.c.total).label("total")
+        largest = select(table.c.partner_id, total).where(counted).group_by(table.c.partner_id).having(total > 0)
+        rows = db.session.execute(largest.order_by(total.desc(), table.c.partner_id).limit(2 * limit)).all()
+        if len(rows) <= limit:
+            return {partner_id for partner_id, _total in rows}, False
+        threshold = rows[limit - 1][1]
+        if rows[-1][1] >= threshold:  # ties past the rows read: every partner with the threshold's figure
+            rows = db.session.execute(largest.having(total >= threshold)).all()
+        return {partner_id for partner_id, count in rows if count >= threshold}, True
 
     def by_subject(self) -> dict[tuple[str, tuple[int, ...]], int]:
         """(category, partner ids) → count, for the narrative's "173 with EBG Germany": the
-        SUBJECT_CANDIDATES largest agreements (or partners alone) of each category, those with the
-        same partners together, and the records' subjects (2 statements)."""
-        total = func.sum(Outcome.count)
-        alone = case((Outcome.agreement_id.is_(None), Outcome.partner_id))
-        ranked = (
-            select(_category.label("category"), Outcome.agreement_id, alone.label("partner_id"), total.label("total"),
-                   func.row_number().over(partition_by=_category, order_by=(total.desc(), Outcome.agreement_id)).label("rank"))
-            .where(self.typed, or_(Outcome.agreement_id.is_not(None), Outcome.partner_id.is_not(None)))
-            .group_by(_category, Outcome.agreement_id, alone).subquery()
-        )
-        rows = db.session.execute(
-            select(ranked.c.category, ranked.c.agreement_id, ranked.c.partner_id, ranked.c.total)
-            .where(ranked.c.rank <= SUBJECT_CANDIDATES)
-        ).all()
+        SUBJECT_CANDIDATES largest agreements (or partners alone) of each of SUBJECT_CATEGORIES,
+        those with the same partners together, and the SUBJECT_CANDIDATES largest subjects of the
+        records (3 statements)."""
+        table = ReportTypedSubject.__table__
+        years_of: dict[str, set[int]] = defaultdict(set)
+        for category, year in self.record_years:
+            years_of[category].add(year)
+        largest = []
+        for category in SUBJECT_CATEGORIES:  # each category's largest, summed in the table's order
+            total = func.sum(table.c.total)
+            excluded = sorted(years_of.get(category, ()))
+            largest.append(select(
+                select(table.c.category, table.c.agreement_id, table.c.partner_id, total.label("total"))
+                .where(table.c.category == category, table.c.year.between(self.first_year, self.last_year),
+                       *([table.c.year.not_in(excluded)] if excluded else []))
+                .group_by(table.c.category, table.c.agreement_id, table.c.partner_id)
+                .order_by(total.desc(), table.c.agreement_id, table.c.partner_id).limit(SUBJECT_CANDIDATES).subquery()))
+        rows = [(category, agreement_id or None, partner_id or None, count)
+                for category, agreement_id, partner_id, count in db.session.execute(union_all(*largest))]
         partners_of: dict[int, list[int]] = defaultdict(list)
         for agreement_id, partner_id in db.session.execute(
             select(agreement_partner.c.agreement_id, agreement_partner.c.partner_id)
@@ -356,8 +359,18 @@ class Figures:
         for category, agreement_id, partner_id, count in rows:
             subject = tuple(sorted(partners_of[agreement_id])) if agreement_id is not None else (partner_id,)
             subjects[(category, subject)] += int(count or 0)
-        for figure in self.records:
-            subjects[(figure.category, tuple(sorted(figure.partner_ids)))] += figure.count
+        table = ReportRecordSubject.__table__
+        largest = []
+        for category in sorted(set(RECORD_CATEGORIES) & set(SUBJECT_CATEGORIES)):  # each category's largest, in order
+            total = func.sum(table.c.total)
+            largest.append(select(
+                select(table.c.category, table.c.partners, total.label("total"))
+                .where(table.c.year_kind == _summary_kinds()[1], table.c.category == category, table.c.partners != "",
+                       table.c.source != TYPED, table.c.year.between(self.first_year, self.last_year))
+                .group_by(table.c.category, table.c.partners)
+                .order_by(total.desc(), table.c.partners).limit(SUBJECT_CANDIDATES).subquery()))
+        for category, partners, count in db.session.execute(union_all(*largest)):
+            subjects[(category, tuple(int(pid) for pid in partners.split(",")))] += int(count or 0)
         return dict(subjects)
 
     def by_agreement(self, agreement_ids: Iterable[int]) -> dict[tuple[int, str], int]:
@@ -369,24 +382,32 @@ class Figures:
             .where(self.typed, Outcome.agreement_id.in_(agreement_ids)).group_by(Outcome.agreement_id, _category)
         ):
             cells[(agreement_id, category)] += int(total or 0)
-        for figure in self.records:
-            if figure.agreement_id in agreement_ids:
-                cells[(figure.agreement_id, figure.category)] += figure.count
+        table = ReportRecordSubject.__table__
+        for agreement_id, category, total in db.session.execute(
+            select(table.c.agreement_id, table.c.category, func.sum(table.c.total))
+            .where(_records_counted(table, self.first_year, self.last_year), table.c.agreement_id.in_(sorted(agreement_ids)))
+            .group_by(table.c.agreement_id, table.c.category)
+        ):
+            cells[(agreement_id, category)] += int(total or 0)
         return dict(cells)
 
     def by_indicator(self) -> dict[int, tuple[int, int, int]]:
         """indicator → (count, outcomes counted, outcomes left out because records count their
-        category and year), over the approved outcomes tagged with an indicator (1 statement)."""
-        counted = case((self.typed, 1), else_=0)
-        return {
-            indicator_id: (int(total or 0), int(records or 0), int(left_out or 0))
-            for indicator_id, total, records, left_out in db.session.execute(
-                select(Outcome.indicator_id, func.sum(Outcome.count * counted), func.sum(counted), func.sum(1 - counted))
-                .where(Outcome.status == OutcomeStatus.APPROVED, Outcome.year.between(self.first_year, self.last_year),
-                       Outcome.indicator_id.is_not(None))
-                .group_by(Outcome.indicator_id)
-            )
-        }
+        category and year), over the approved outcomes tagged with an indicator (1 statement, on the
+        summary: a row a year, category and indicator)."""
+        table = ReportIndicator.__table__
+        sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for year, category, indicator_id, total, outcomes in db.session.execute(
+            select(table.c.year, table.c.category, table.c.indicator_id, table.c.total, table.c.outcomes)
+            .where(table.c.year.between(self.first_year, self.last_year))
+        ):
+            cell = sums[indicator_id]
+            if (category, year) in self.record_years:
+                cell[2] += outcomes
+            else:
+                cell[0] += int(total or 0)
+                cell[1] += outcomes
+        return {indicator_id: tuple(cell) for indicator_id, cell in sums.items()}
 
 
 def figures(first_year: int, last_year: int, partner_id: int | None = None, agreement_id: int | None = None) -> Figures:
@@ -416,11 +437,53 @@ def counted_condition(first_year: int, last_year: int, record_years: set[tuple[s
     return and_(*conditions)
 
 
-def _typed_partners():
-    """(the partner column, the FROM clause): each typed outcome once for each of its partners (its
-    agreement's, or its own partner where it has no agreement)."""
+def typed_sums(keys=None, subjects: tuple[set[int], set[int]] | None = None, partner_ids=None, countries=None):
+    """(by year and category, by country, by partner, by subject, by indicator): the statements
+    that sum the approved typed outcomes (of `keys`, a condition) at the report summary's grains
+    (crm/reports/summary.py keeps them; every approved outcome: the records-win rule applies when
+    `Figures` reads them). An outcome counts for each of its partners (its agreement's, or its own
+    without an agreement), and once for each distinct country of those partners. With `subjects`
+    (agreement ids, ids of partners alone), `partner_ids` and `countries`: only the rows of those
+    subjects, partners and countries (what an outcome's write changes), each read by index."""
+    approved = [Outcome.status == OutcomeStatus.APPROVED, *([keys] if keys is not None else [])]
+    total = (select(Outcome.year, _category, func.sum(Outcome.count))
+             .where(*approved).group_by(Outcome.year, _category))
+    joined = Outcome.__table__.outerjoin(agreement_partner, agreement_partner.c.agreement_id == Outcome.agreement_id)
     partner = case((Outcome.agreement_id.is_(None), Outcome.partner_id), else_=agreement_partner.c.partner_id)
-    return partner, Outcome.__table__.outerjoin(agreement_partner, agreement_partner.c.agreement_id == Outcome.agreement_id)
+
+    def of_partners(partners) -> list:  # the outcomes that count for these partners (a select or ids)
+        return [or_(Outcome.agreement_id.in_(select(agreement_partner.c.agreement_id).where(agreement_partner.c.partner_id.in_(partners))),
+                    and_(Outcome.agreement_id.is_(None), Outcome.partner_id.in_(partners))), partner.in_(partners)]
+
+    by_partner = (select(Outcome.year, _category, partner, func.sum(Outcome.count)).select_from(joined)
+                  .where(*approved, partner.is_not(None), *([] if partner_ids is None else of_partners(sorted(partner_ids))))
+                  .group_by(Outcome.year, _category, partner))
+    # (outcome, country) once each: through its agreement's partners, or its own partner; with
+    # `countries`, the outcomes of those countries' agreements and partners found by index.
+    in_countries = [] if countries is None else [Partner.country.in_(sorted(countries))]
+    agreements_there = select(agreement_partner.c.agreement_id).join(Partner, Partner.id == agreement_partner.c.partner_id).where(
+        *in_countries)
+    via_agreement = (select(Outcome.id, Outcome.year, _category.label("category"), Outcome.count, Partner.country)
+                     .join(agreement_partner, agreement_partner.c.agreement_id == Outcome.agreement_id)
+                     .join(Partner, Partner.id == agreement_partner.c.partner_id)
+                     .where(*approved, Partner.country.is_not(None), *in_countries,
+                            *([] if countries is None else [Outcome.agreement_id.in_(agreements_there)])))
+    alone_there = (select(Outcome.id, Outcome.year, _category.label("category"), Outcome.count, Partner.country)
+                   .join(Partner, Partner.id == Outcome.partner_id)
+                   .where(*approved, Outcome.agreement_id.is_(None), Partner.country.is_not(None), *in_countries,
+                          *([] if countries is None else [Outcome.partner_id.in_(select(Partner.id).where(*in_countries))])))
+    pairs = union(via_agreement, alone_there).subquery()  # UNION: each (outcome, country) once
+    by_country = (select(pairs.c.year, pairs.c.category, pairs.c.country, func.sum(pairs.c.count))
+                  .group_by(pairs.c.year, pairs.c.category, pairs.c.country).having(func.sum(pairs.c.count) != 0))
+    alone = case((Outcome.agreement_id.is_(None), Outcome.partner_id), else_=0)
+    of_subjects = [] if subjects is None else [or_(Outcome.agreement_id.in_(sorted(subjects[0])),
+                                                   and_(Outcome.agreement_id.is_(None), Outcome.partner_id.in_(sorted(subjects[1]))))]
+    by_subject = (select(Outcome.year, _category, func.coalesce(Outcome.agreement_id, 0), alone, func.sum(Outcome.count))
+                  .where(*approved, or_(Outcome.agreement_id.is_not(None), Outcome.partner_id.is_not(None)), *of_subjects)
+                  .group_by(Outcome.year, _category, Outcome.agreement_id, alone))
+    by_indicator = (select(Outcome.year, _category, Outcome.indicator_id, func.sum(Outcome.count), func.count())
+                    .where(*approved, Outcome.indicator_id.is_not(None)).group_by(Outcome.year, _category, Outcome.indicator_id))
+    return total, by_country, by_partner, by_subject, by_indicator
 
 
 # --- Figures counted from the records of other domains, never typed --------------------------------
@@ -445,13 +508,16 @@ RECORD_CATEGORIES = {
 }
 
 
+_KIND: ContextVar[str | None] = ContextVar("report_year_kind", default=None)  # the summary's: both kinds
+
+
 def _academic() -> bool:
     from crm.outcomes.models import year_kind
 
-    return year_kind() == "academic"
+    return (_KIND.get() or year_kind()) == "academic"
 
 
-@figure_source
+@figure_source("experts")
 def experts_hosted(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Foreign teachers and experts hosted, from the experts' stays (1 statement): an expert counts
     once in each year one of their stays overlaps; by country, their nationality. Of no agreement."""
@@ -483,7 +549,7 @@ def _delegation_figures(rows, kind: str) -> Iterable[Figure]:
                          source="trips" if kind == "sent" else "visits")
 
 
-@figure_source
+@figure_source("trips")
 def delegations_sent(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Delegations sent abroad (trips made) and the people in them (2 statements); of no agreement."""
     from crm.trips.queries import made_trips
@@ -493,7 +559,7 @@ def delegations_sent(first_year: int, last_year: int, scope: Scope | None = None
     return _delegation_figures(made_trips(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id), "sent")
 
 
-@figure_source
+@figure_source("visits")
 def delegations_received(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Foreign delegations received (visits) and the people in them (3 statements); of no agreement."""
     from crm.visits.queries import received_visits
@@ -504,7 +570,7 @@ def delegations_received(first_year: int, last_year: int, scope: Scope | None = 
         received_visits(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id), "received")
 
 
-@figure_source
+@figure_source("programmes")
 def joint_programme_enrolment(first_year: int, last_year: int, scope: Scope | None = None) -> Iterable[Figure]:
     """Students enrolled in joint programmes, by intake year (an intake starts in September, so
     the intake year is the academic year; in calendar years, the year of the intake); by country,

@@ -1,5 +1,6 @@
 """The yearly report (/reports), its Excel file, and the 国际影响表 (international-influence table)."""
 from datetime import date
+from urllib.parse import quote_plus
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -19,10 +20,12 @@ from crm.reports.forms import INDICATOR_FIELDS, IndicatorEditForm, IndicatorForm
 from crm.reports.influence import STANDARD_INDICATORS, influence_table, indicators_of
 from crm.reports.narrative import narratives
 from crm.reports.queries import MAX_RANGE, PARTNER_ROWS, build_report, category_label, outcome_years, promised_vs_delivered
-from crm.reports.sources import not_counted
+from crm.reports.sources import not_counted, records_unsummed
 from crm.reports.units import MAIN_CATEGORY, has_unit, unit_label
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
 nav_item("reports", "reports.index", _l("Yearly report"), order=10, active=("reports.index", "reports.export"))
 nav_item("reports", "reports.influence", _l("International influence table (国际影响表)"), order=20,
          active=("reports.influence", "reports.influence_xlsx"))
@@ -62,10 +65,6 @@ def _filter_form() -> ReportFilterForm:
     return form
 
 
-def _records_url(first: int, last: int, **args) -> str:
-    return url_for("outcomes.index", year_from=first, year_to=last, **{k: v for k, v in args.items() if v not in (None, "")})
-
-
 def source_url(source: str, first: int, last: int, country: str | None = None, partner: int | None = None) -> str:
     """The records that count a category in the report (crm/reports/sources.py: RECORD_CATEGORIES):
     the experts (of a nationality), the delegation statistics of the years (calendar years; an
@@ -83,14 +82,63 @@ def source_url(source: str, first: int, last: int, country: str | None = None, p
 bp.add_app_template_global(source_url, "figure_source_url")
 
 
+_SENTINEL = 987654321
+
+TABLE_ROWS = 40  # the countries and partners the page's tables show (the Excel file has more)
+
+
+def _table(report, records, ranked: list[tuple], arg: str, cells_of: dict) -> list[tuple]:
+    """The rows of the by-country or by-partner table: (key, its link, [(figure, its link or None)
+    for each category]). Each link is the row's query and the category's (about 560 a table)."""
+    categories = report.categories
+    rows = []
+    for key, _total in ranked[:TABLE_ROWS]:
+        row = cells_of[key]
+        cells = []
+        for category in categories:
+            value = row.get(category, 0)
+            cells.append((value, records(**{arg: key, "category": category}) if value else None))
+        rows.append((key, records(**{arg: key}), cells))
+    return rows
+
+
+
 def _records_of(report, first: int, last: int):
     """`records(category=…, country=…, partner=…)` for the report's links: typed outcomes, or the
-    records that count the category in place of typed outcomes."""
+    records that count the category in place of typed outcomes. About a thousand links a page: the
+    outcomes' address is built once and each link appends its query (what url_for writes: the
+    arguments in order, quoted), and each records' address once per argument set."""
+    base = url_for("outcomes.index")
+    partner_page = url_for("partners.show", partner_id=_SENTINEL)  # a partner's page: its id in place
+    built: dict[tuple, str] = {}
+    quoted: dict[object, str] = {}
+
     def records(first_year: int = first, last_year: int = last, **args) -> str:
-        source = report.record_sources.get(args.get("category") or "")
-        if source:
-            return source_url(source, first_year, last_year, args.get("country"), args.get("partner"))
-        return _records_url(first_year, last_year, **args)
+        key = (first_year, last_year, *args.items())
+        url = built.get(key)
+        if url is None:
+            source = report.record_sources.get(args.get("category") or "")
+            if source:
+                # the records' address depends on fewer arguments: a partner's page, a country's experts
+                partner, country = args.get("partner"), args.get("country")
+                if partner:
+                    url = partner_page.replace(str(_SENTINEL), str(int(partner)))
+                else:
+                    by = (source, first_year, last_year, country)
+                    url = built.get(by)
+                    if url is None:
+                        url = built[by] = source_url(source, first_year, last_year, country)
+            else:
+                query = [f"{base}?year_from={first_year}&year_to={last_year}"]
+                for name, value in args.items():
+                    if value not in (None, ""):
+                        text = quoted.get(value)
+                        if text is None:
+                            text = quoted[value] = str(value) if isinstance(value, int) else quote_plus(str(value))
+                        query.append(f"{name}={text}")
+                url = "&".join(query)
+            built[key] = url
+        return url
     return records
 
 
@@ -155,9 +203,11 @@ def index():
     charts = _charts(report, records, focus)
     return render_template(
         "reports/index.html", form=form, report=report, charts=charts, first=first, last=last, focus=focus,
-        records=records, category_label=category_label, year_label=year_label,
+        records=records, table_rows=TABLE_ROWS,
+        countries=_table(report, records, report.countries_ranked(), "country", report.by_country),
+        partners=_table(report, records, report.partners_ranked(), "partner", report.by_partner), category_label=category_label, year_label=year_label,
         narratives=narratives(report, rounded=not form.exact.data),
-        promises=promised_vs_delivered(first, last), this_year=current_year(),
+        promises=promised_vs_delivered(first, last), this_year=current_year(), records_unsummed=records_unsummed(),
     )
 
 
@@ -245,3 +295,17 @@ def indicator_edit(indicator_id: int):
         flash(_("The row was saved."), "success")
         return redirect(url_for("reports.indicators", year=indicator.year), 303)
     return render_template("reports/indicator_form.html", form=form, indicator=indicator), 422 if form.errors else 200
+
+
+@bp.cli.command("summarise")
+def summarise_command():
+    """Sum the report's summary again from the outcomes and the records (after the upgrade that
+    created it, when the report says the records are not summed yet, or after rows written around
+    the app)."""
+    import click
+
+    from crm.reports.summary import store_summary
+
+    rows = store_summary()
+    db.session.commit()
+    click.echo(f"report summary: {rows} rows")

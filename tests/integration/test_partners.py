@@ -242,8 +242,8 @@ def test_the_partner_page_runs_the_same_number_of_statements_with_few_or_many_ro
             factory.proposal(partner_id, title=f"Proposal {n}")
     counts = []
     for partner_id in (few, many):
-        # Asked once first: the office's figures are kept across requests while no record changes
-        # (crm/reports/sources.py), so a first visit reads more; test_query_counts counts that one.
+        # Asked once first (a first request loads what each later one finds ready); test_query_counts
+        # counts a first one.
         assert client.get(f"/partners/{partner_id}").status_code == 200
         with count_statements() as counter:
             assert client.get(f"/partners/{partner_id}").status_code == 200
