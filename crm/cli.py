@@ -41,6 +41,10 @@ def setup_command(demo: bool):
             "Log in with your account. A forgotten password is reset with "
             "`.venv/bin/flask users set-password EMAIL`."
         )
+    from crm.reports.summary import summarise_if_waiting
+
+    if summarise_if_waiting():
+        click.echo("The yearly report's figures were summed from the records (first start after an upgrade).")
     if demo and database_is_empty():
         counts = load_demo()
         click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items()))

@@ -31,7 +31,7 @@ from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus
 from crm.partners.models import Partner
 from crm.reports.sources import typed_sums
-from crm.reports.models import (ANY_KIND, SUMMARY_TABLES, TYPED, ReportCountry, ReportIndicator, ReportPartner, ReportPartnerYear,
+from crm.reports.models import (ANY_KIND, SUMMARY_TABLES, TYPED, UNSUMMED, ReportCountry, ReportIndicator, ReportPartner, ReportPartnerYear,
                                 ReportRecordSubject, ReportTotal, ReportTypedSubject)
 
 YEAR_KINDS = ("academic", "calendar")
@@ -307,6 +307,19 @@ def store_summary() -> int:
     refresh_records(connection)
     after = rows()
     return sum(1 for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+
+
+def summarise_if_waiting() -> bool:
+    """Sum the summary when the upgrade that created it left the records' figures unsummed (the
+    marker row); `flask setup`, which every start runs, calls it. Whether it summed."""
+    table = ReportTotal.__table__
+    waiting = db.session.scalar(select(table.c.year).where(
+        table.c.year == UNSUMMED["year"], table.c.source == UNSUMMED["source"]).limit(1))
+    if waiting is None:
+        return False
+    store_summary()
+    db.session.commit()
+    return True
 
 
 # --- the session hooks ------------------------------------------------------------------------

@@ -214,3 +214,22 @@ def test_records_not_summed_yet_are_said_until_the_command_sums_them(app, client
     page = client.get(f"/reports?year_from={YEAR}&year_to={YEAR}").text
     assert notice not in page and '<tr data-category="experts_hosted">' in page
     assert_summary_is_current(app)
+
+
+def test_the_first_start_after_the_upgrade_sums_the_records_itself(app, client, auth, partners):
+    ebg, _holmesglen = partners
+    with app.app_context():
+        expert = Expert(name="Klaus Weber", nationality="DE", partner=db.session.get(Partner, ebg))
+        db.session.add_all([expert, Stay(expert=expert, starts_on=date(YEAR, 10, 1), ends_on=date(YEAR, 12, 1), term=StayTerm.SHORT)])
+        db.session.commit()
+        db.session.execute(delete(ReportTotal).where(ReportTotal.source != TYPED))
+        db.session.execute(insert(ReportTotal).values(**UNSUMMED))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["setup", "--no-demo"])
+    assert result.exit_code == 0, result.output
+    assert "summed from the records" in result.output
+    auth.login()
+    page = client.get(f"/reports?year_from={YEAR}&year_to={YEAR}").text
+    assert "are not counted yet" not in page and '<tr data-category="experts_hosted">' in page
+    again = app.test_cli_runner().invoke(args=["setup", "--no-demo"])
+    assert "summed from the records" not in again.output
