@@ -55,9 +55,10 @@ class Tag(db.Model):
 class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     __tablename__ = "partner"
     __table_args__ = (
-        # The list of live partners: its country counts from the index alone, and its first
-        # page by name without sorting every partner.
-        sa.Index("ix_partner_archived_at_country", "archived_at", "country"),
+        # The list of live partners (of a country): its first page by name without sorting
+        # every partner.
+        sa.Index("ix_partner_archived_at_country_name", "archived_at", "country",
+                 sa.func.lower(sa.literal_column("name")), "id"),
         sa.Index("ix_partner_archived_at_name", "archived_at", sa.func.lower(sa.literal_column("name")), "id"),
     )
     # Derived from the contact history, whose entries have their own history.
@@ -124,3 +125,29 @@ class PartnerSearch(db.Model):
     document: Mapped[str] = mapped_column(sa.Text, default="")
     # The active contacts' names and e-mails, one per line (erased and former contacts: none).
     contacts: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class PartnerCountryCount(db.Model):
+    """How many live (not archived) partners a country has: the partner list's country counts
+    without counting every partner. Kept by triggers on `partner` (crm/partners/country_counts.py)."""
+
+    __tablename__ = "partner_country_count"
+
+    country: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    partners: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+def _create_country_count_triggers(target, connection, **kw) -> None:
+    from crm.partners.country_counts import create_triggers
+
+    create_triggers(connection)  # their bodies name partner_country_count, created in the same run
+
+
+def _drop_country_count_triggers(target, connection, **kw) -> None:
+    from crm.partners.country_counts import drop_triggers
+
+    drop_triggers(connection)
+
+
+sa.event.listen(Partner.__table__, "after_create", _create_country_count_triggers)
+sa.event.listen(Partner.__table__, "before_drop", _drop_country_count_triggers)

@@ -4,23 +4,27 @@ What a search term matches is stated once, in crm/partners/search.py.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
 from crm.agreements.models import agreement_partner
 from crm.agreements.queries import in_force_count_of_partner, in_force_ids, next_act_by_of_partner
 from crm.auth.choices import assignable_users
+from crm.auth.models import User
+from crm.core.capped import COUNT_CAP, capped_count
 from crm.core.i18n import country_names
 from crm.extensions import db
 from crm.interactions.queries import last_contact_at
 from crm.partners.activity import quiet_condition
-from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag, partner_tag
-from crm.partners.search import search_condition
+from crm.partners.models import Partner, PartnerCountryCount, PartnerKind, PartnerStatus, Tag, partner_tag
+from crm.partners.search import search_condition, search_words
+from crm.partners.search_index import common_words
 
 SORTS = ("name", "country", "last_contact", "renewal")
 
@@ -50,12 +54,19 @@ class PartnerFilters:
     def is_empty(self) -> bool:
         return not (self.q or self.country or self.kind or self.status or self.tag or self.owner_id or self.quiet)
 
+    def live_by_country_only(self) -> bool:
+        """The live partners, all or of one country: nothing else asked."""
+        return not (self.archived or self.q or self.kind or self.status or self.tag or self.owner_id or self.quiet)
 
-def filter_conditions(filters: PartnerFilters, *, with_country: bool = True) -> list[ColumnElement[bool]]:
+
+def filter_conditions(filters: PartnerFilters, *, with_country: bool = True,
+                      common: frozenset[str] = frozenset()) -> list[ColumnElement[bool]]:
+    """The WHERE clause of the list. `common`: search words to test row by row (see
+    search.search_condition), the same matches."""
     conditions: list[ColumnElement[bool]] = [
         Partner.archived_at.is_not(None) if filters.archived else Partner.archived_at.is_(None)
     ]
-    if (condition := search_condition(filters.q)) is not None:
+    if (condition := search_condition(filters.q, common=common)) is not None:
         conditions.append(condition)
     if filters.kind:
         conditions.append(Partner.kind == filters.kind)
@@ -87,9 +98,19 @@ def _country_rank(codes: list[str]):
     return sa.case(present, value=Partner.country, else_=len(order))
 
 
-@dataclass
+@dataclass(slots=True)
 class PartnerRow:
-    partner: Partner
+    """A row of the list: the columns it shows, read as plain values (no ORM entity)."""
+
+    id: int
+    name: str
+    local_name: str | None
+    country: str
+    city: str | None
+    kind: PartnerKind
+    status: PartnerStatus
+    version: int
+    owner_name: str | None
     active_agreements: int
     last_contact: datetime | None
     next_renewal: date | None
@@ -97,15 +118,22 @@ class PartnerRow:
 
 @dataclass
 class PartnerPage:
+    """A page of the list. `total` is exact up to `cap`; above it the list says "1,000+"
+    (`capped`), and `facets` then count the countries among the first `cap + 1` matches only
+    (`facets_complete` is False)."""
+
     rows: list[PartnerRow]
     total: int
     page: int
     per_page: int
     facets: list[tuple[str, int]]
+    has_next: bool = False
+    cap: int = COUNT_CAP
+    facets_complete: bool = True
 
     @property
-    def has_next(self) -> bool:
-        return self.page * self.per_page < self.total
+    def capped(self) -> bool:
+        return self.total > self.cap
 
     @property
     def next_num(self) -> int:
@@ -123,28 +151,32 @@ def _order(filters: PartnerFilters, countries_present: list[str] | None, last_co
     return name_order
 
 
-def partner_rows_statement(filters: PartnerFilters, countries_present: list[str] | None = None,
-                           limit: int | None = None, offset: int = 0, conditions=None):
-    """Partners with their three computed columns, filtered and sorted (one statement).
+def _computed_columns(today: date):
+    return (in_force_count_of_partner(today).label("active_agreements"), last_contact_at().label("last_contact"),
+            next_act_by_of_partner(today).label("next_renewal"))
 
-    With `limit`, the page's partners are chosen first (filtered, sorted, cut) and the computed
-    columns worked out for those rows only, not for every partner that matches. `conditions`:
-    `filter_conditions(filters)` when the caller has them already.
-    """
-    active = in_force_count_of_partner(filters.today).label("active_agreements")
-    last_contact = last_contact_at().label("last_contact")
-    renewal = next_act_by_of_partner(filters.today).label("next_renewal")
-    conditions = filter_conditions(filters) if conditions is None else conditions
+
+def partner_rows_statement(filters: PartnerFilters, countries_present: list[str] | None = None):
+    """Every partner the filters find with its three computed columns, in the list's order (one
+    statement; the export's)."""
+    active, last_contact, renewal = _computed_columns(filters.today)
+    return (select(Partner, active, last_contact, renewal).options(joinedload(Partner.owner))
+            .where(*filter_conditions(filters)).order_by(*_order(filters, countries_present, last_contact, renewal)))
+
+
+def _page_rows(filters: PartnerFilters, conditions, countries_present: list[str], limit: int, offset: int) -> list[PartnerRow]:
+    """The page's partners, chosen first (filtered, sorted, cut), then their shown columns and
+    the computed ones for those rows only (one statement, plain rows)."""
+    active, last_contact, renewal = _computed_columns(filters.today)
     order = _order(filters, countries_present, last_contact, renewal)
-    statement = select(Partner, active, last_contact, renewal).options(joinedload(Partner.owner))
-    if limit is None:
-        return statement.where(*conditions).order_by(*order)
     page = select(Partner.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
-    return statement.where(Partner.id.in_(page)).order_by(*order)
-
-
-def _rows(statement) -> list[PartnerRow]:
-    return [PartnerRow(partner, count or 0, last, renewal) for partner, count, last, renewal in db.session.execute(statement)]
+    statement = (
+        select(Partner.id, Partner.name, Partner.local_name, Partner.country, Partner.city, Partner.kind,
+               Partner.status, Partner.version, User.name, active, last_contact, renewal)
+        .outerjoin(User, User.id == Partner.owner_id)
+        .where(Partner.id.in_(page)).order_by(*order)
+    )
+    return [PartnerRow(*values) for values in db.session.execute(statement)]
 
 
 def country_facets(filters: PartnerFilters, conditions=None) -> list[tuple[str, int]]:
@@ -160,24 +192,55 @@ def country_facets(filters: PartnerFilters, conditions=None) -> list[tuple[str, 
     return [(code, count) for code, count in db.session.execute(statement)]
 
 
-def partner_page(filters: PartnerFilters, page: int, per_page: int) -> PartnerPage | None:
-    """One page of the list with its total and country facets: two statements, whatever the
-    size (the search is answered by the search index: crm/partners/search_index.py).
+def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _live_country_counts() -> dict[str, int]:
+    """Live partners per country, kept by the database as partners change (one statement)."""
+    return dict(db.session.execute(
+        select(PartnerCountryCount.country, PartnerCountryCount.partners).where(PartnerCountryCount.partners > 0)).all())
+
+
+def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = COUNT_CAP) -> PartnerPage | None:
+    """One page of the list, its total and its country facets, in a few statements whatever
+    the number of partners, each reading a bounded number of rows:
+
+    - the live list, all or of one country: the stored counts per country (PartnerCountryCount);
+    - otherwise the countries of the first `cap + 1` matches: below the cap these are all of
+      them (exact total and facets), above it the list says "more than `cap`" (and, filtered
+      by a country, counts that country's matches up to the cap too);
+    - the page's rows, one more than the page, to know whether another page follows;
+    - a search word that more than `cap` partners hold is tested row by row as the list walks
+      its partners in order (search_index.common_words), so the rows stop after the page.
 
     None when `page` lies past the last page.
     """
-    conditions = filter_conditions(filters, with_country=False)
-    facets = country_facets(filters, conditions)
-    if filters.country:
-        total = next((count for code, count in facets if code == filters.country), 0)
-    else:
-        total = sum(count for _code, count in facets)
-    if page > 1 and (page - 1) * per_page >= total:
+    common = common_words(search_words(filters.q), people=True, more_than=cap) if filters.q else frozenset()
+    conditions = filter_conditions(filters, with_country=False, common=common)
+    country = _country_condition(filters)
+    facets_complete = True
+    if not filters.live_by_country_only():
+        countries = list(db.session.scalars(select(Partner.country).where(*conditions).limit(cap + 1)))
+        counts = Counter(countries)
+        facets_complete = len(countries) <= cap
+        if not filters.country:
+            total = len(countries)
+        elif facets_complete:
+            total = counts.get(filters.country, 0)
+        else:
+            total = db.session.scalar(select(capped_count(select(Partner.id).where(*conditions, *country), cap)))
+    else:  # every live partner, or those of one country
+        counts = _live_country_counts()
+        total = counts.get(filters.country, 0) if filters.country else sum(counts.values())
+    facets = _most_first(counts)
+    # The country sort ranks the countries present; among the first matches only, every country.
+    present = [code for code, _count in facets] if facets_complete else sorted(country_names("en"))
+    rows = _page_rows(filters, conditions + country, present, per_page + 1, (page - 1) * per_page)
+    if page > 1 and not rows:
         return None
-    statement = partner_rows_statement(filters, [code for code, _count in facets], per_page, (page - 1) * per_page,
-                                       conditions + _country_condition(filters))
-    rows = _rows(statement)
-    return PartnerPage(rows=rows, total=total, page=page, per_page=per_page, facets=facets)
+    return PartnerPage(rows=rows[:per_page], total=total, page=page, per_page=per_page, facets=facets,
+                       has_next=len(rows) > per_page, cap=cap, facets_complete=facets_complete)
 
 
 def partner_count_query(filters: PartnerFilters):
@@ -186,12 +249,20 @@ def partner_count_query(filters: PartnerFilters):
     return select(func.count(Partner.id)).where(*filter_conditions(filters))
 
 
-def partners_for_export(filters: PartnerFilters) -> list[PartnerRow]:
+@dataclass
+class ExportRow:
+    partner: Partner
+    active_agreements: int
+    last_contact: datetime | None
+    next_renewal: date | None
+
+
+def partners_for_export(filters: PartnerFilters) -> list[ExportRow]:
     """Every partner the filters find, with tags and contacts loaded, in the list's order (three
     statements): the export writes a row per active contact."""
     statement = partner_rows_statement(filters, sorted(country_names("en"))).options(
         selectinload(Partner.tags), selectinload(Partner.contacts))
-    return _rows(statement)
+    return [ExportRow(partner, count or 0, last, renewal) for partner, count, last, renewal in db.session.execute(statement)]
 
 
 # --- Choices for the filter form -------------------------------------------------------------
@@ -202,7 +273,9 @@ def tag_names() -> list[str]:
 
 def owner_choices() -> list[tuple[int, str]]:
     """Users who own at least one partner, or could (crm/auth/choices.py: assignable_users)."""
-    return assignable_users(keep=select(Partner.owner_id).where(Partner.owner_id.is_not(None)))
+    owner = aliased(User)
+    # Each user probes the owner index (not a scan of every partner's owner).
+    return assignable_users(keep=select(owner.id).where(exists().where(Partner.owner_id == owner.id)))
 
 
 def frequent_countries(limit: int = 8) -> list[str]:

@@ -8,9 +8,14 @@ text that words are matched against, and finds it fast.
   `contacts` (the names and e-mails of its active contacts; an erased person is never in it).
   Country names are not in it: a country word is read as a country by the rule itself (a code
   comparison on the indexed `partner.country`), and "德" must not find every partner in 德国.
+  Each text ends with its Chinese characters and their pairs, padded to three characters
+  (`_short_grams`), so that the trigram index finds 重庆 and 德 too.
 - SQLite: an FTS5 table with the trigram tokenizer over both columns (external content, kept
-  in step by triggers) answers words of three or more characters; shorter words (德国, 重庆,
-  du) scan the narrow `partner_search` table, which is still exact. Without FTS5 (or before
+  in step by triggers) answers words of three or more characters and Chinese words of one or
+  two (德国, 重庆, 德: through their grams); other short words (du) scan the narrow
+  `partner_search` table, which is still exact. A word that very many partners hold
+  ("university") is tested row by row instead (`common_words`, `document_contains`), so
+  that a list's first page stops after its rows. Without FTS5 (or before
   SQLite 3.34, which brought the trigram tokenizer) every word takes the scan, and the log
   says so once.
 - PostgreSQL: a pg_trgm GIN index on both columns, which `LIKE '%word%'` uses.
@@ -25,11 +30,12 @@ written around the ORM (crm/demo/generate.py's bulk inserts) call `rebuild_docum
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Iterable
 from functools import lru_cache
 
-from sqlalchemy import column, event, func, inspect, insert, literal_column, or_, select, table
+from sqlalchemy import column, event, exists, func, inspect, insert, literal_column, or_, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -44,6 +50,10 @@ log = logging.getLogger(__name__)
 FTS_TABLE = "partner_search_fts"
 TRIGRAM_INDEX = "ix_partner_search_trigram"  # PostgreSQL only (models.PartnerSearch)
 TRIGRAM = 3  # the trigram index finds words of at least this many characters
+# Chinese characters (with Japanese kana and Korean hangul): their one- and two-character
+# words are found through the grams written into the documents (_short_grams).
+CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+GRAM_MARK = "\ue000"  # a private-use character: in no name, and taken out of search terms
 CHUNK = 500  # partners per statement when documents are built
 FORMER_PARTNERS = "search_index_former_partners"  # session.info: partners that contacts leave
 
@@ -91,7 +101,13 @@ def sqlite_has_trigram_index() -> bool:
 
 
 def _uses_fts(dialect: str, needle: str) -> bool:
-    return dialect == "sqlite" and len(needle) >= TRIGRAM and sqlite_has_trigram_index()
+    return (dialect == "sqlite" and (len(needle) >= TRIGRAM or _is_short_cjk(needle))
+            and sqlite_has_trigram_index())
+
+
+def _is_short_cjk(needle: str) -> bool:
+    """One or two Chinese (Japanese, Korean) characters: found through their grams (below)."""
+    return 0 < len(needle) < TRIGRAM and CJK_RUN.fullmatch(needle) is not None
 
 
 def _contains(column, needle: str, dialect: str):
@@ -101,8 +117,14 @@ def _contains(column, needle: str, dialect: str):
 
 
 def _fts_query(needle: str, people: bool) -> str:
+    if _is_short_cjk(needle):
+        needle += GRAM_MARK * (TRIGRAM - len(needle))  # its gram's trigram (_short_grams)
     phrase = '"' + needle.replace('"', '""') + '"'  # the word as it is: a phrase of its trigrams
     return phrase if people else "{document} : " + phrase
+
+
+def _fts_match(needle: str, people: bool):
+    return literal_column(FTS_TABLE).op("MATCH")(_fts_query(needle, people))
 
 
 def partner_ids_containing(word: str, *, people: bool):
@@ -111,15 +133,60 @@ def partner_ids_containing(word: str, *, people: bool):
     needle = word.casefold()
     dialect = db.engine.dialect.name
     if _uses_fts(dialect, needle):
-        return select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(_fts_query(needle, people)))
+        return select(_fts.c.rowid).where(_fts_match(needle, people))
     columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
     return select(_table.c.partner_id).where(or_(*[_contains(column, needle, dialect) for column in columns]))
+
+
+def document_contains(word: str, *, people: bool):
+    """A condition on `Partner`, the same test as `partner_ids_containing` made row by row: its
+    own document holds `word`. For a word that many partners hold (`common_words`), where a
+    list walks its partners in order and stops after a page, rather than collecting every
+    partner the index knows first."""
+    needle = word.casefold()
+    dialect = db.engine.dialect.name
+    columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
+    return exists().where(_table.c.partner_id == Partner.id,
+                          or_(*[_contains(column, needle, dialect) for column in columns]))
+
+
+def common_words(words: Iterable[str], *, people: bool, more_than: int) -> frozenset[str]:
+    """The words that more than `more_than` documents hold, asked of the trigram index (SQLite;
+    one statement, each count stopping at `more_than + 1`). Elsewhere, and for words the index
+    does not serve: none."""
+    dialect = db.engine.dialect.name
+    indexed = sorted({word for word in words if _uses_fts(dialect, word.casefold())})
+    if not indexed:
+        return frozenset()
+    counts = [
+        select(func.count()).select_from(
+            select(_fts.c.rowid).where(_fts_match(word.casefold(), people)).limit(more_than + 1).subquery()
+        ).scalar_subquery()
+        for word in indexed
+    ]
+    found = db.session.execute(select(*counts)).one()
+    return frozenset(word for word, count in zip(indexed, found) if count > more_than)
 
 
 # --- Building documents ----------------------------------------------------------------------
 
 def _lines(values: Iterable[str | None]) -> str:
-    return "\n".join(value.strip() for value in values if value and value.strip()).casefold()
+    text = "\n".join(value.strip() for value in values if value and value.strip()).casefold()
+    grams = _short_grams(text)
+    return f"{text}\n{grams}" if grams else text
+
+
+def _short_grams(text: str) -> str:
+    """The trigram index finds three characters or more; 重庆 and 德 are shorter. So each
+    Chinese (Japanese, Korean) character and each pair of them in `text` is written once more,
+    padded to three with GRAM_MARK (U+E000, which nobody types): "重庆大学" → "重␣␣ … 重庆␣ …",
+    and a search for 重庆 asks the index for "重庆␣" (`_fts_query`; ␣ standing for the mark). A scan for 重庆 still
+    finds the text itself: the grams hold nothing that the text does not."""
+    grams: set[str] = set()
+    for run in CJK_RUN.findall(text):
+        grams.update(run)
+        grams.update(run[i:i + 2] for i in range(len(run) - 1))
+    return " ".join(gram + GRAM_MARK * (TRIGRAM - len(gram)) for gram in sorted(grams))
 
 
 def _documents(connection: Connection, partner_ids: list[int]) -> list[dict]:

@@ -1,0 +1,51 @@
+"""partner list: country counts, country-name index, short Chinese grams
+
+- `partner_country_count`: live partners per country, kept by triggers on `partner`
+  (crm/partners/country_counts.py), filled here from the partners.
+- `ix_partner_archived_at_country_name` replaces `ix_partner_archived_at_country`: a
+  country's first page by name without sorting its partners (and still the country counts).
+- The search documents built anew: they now end with their Chinese characters and pairs of
+  them (crm/partners/search_index.py: _short_grams), which the trigram index finds.
+
+Revision ID: 8f4f479234b6
+Revises: b8a43bb945a0
+Create Date: 2026-11-30 10:46:52.827002
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '8f4f479234b6'
+down_revision = 'b8a43bb945a0'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    from crm.partners.country_counts import create_triggers, recount
+    from crm.partners.search_index import rebuild_documents
+
+    bind = op.get_bind()
+    op.create_table('partner_country_count',
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('partners', sa.Integer(), server_default='0', nullable=False),
+    sa.PrimaryKeyConstraint('country', name=op.f('pk_partner_country_count'))
+    )
+    recount(bind)
+    create_triggers(bind)
+    op.create_index('ix_partner_archived_at_country_name', 'partner',
+                    ['archived_at', 'country', sa.text('lower(name)'), 'id'], unique=False)
+    op.drop_index('ix_partner_archived_at_country', table_name='partner')
+    rebuild_documents(bind)
+
+
+def downgrade():
+    from crm.partners.country_counts import drop_triggers
+
+    bind = op.get_bind()
+    op.create_index('ix_partner_archived_at_country', 'partner', ['archived_at', 'country'], unique=False)
+    op.drop_index('ix_partner_archived_at_country_name', table_name='partner')
+    drop_triggers(bind)
+    op.drop_table('partner_country_count')
