@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -23,8 +24,8 @@ from crm.extensions import db
 from crm.interactions.queries import last_contact_at
 from crm.partners.activity import quiet_condition
 from crm.partners.models import Partner, PartnerCountryCount, PartnerKind, PartnerStatus, Tag, partner_tag
-from crm.partners.search import search_condition, search_words
-from crm.partners.search_index import common_words
+from crm.partners.search import search_condition, words_every_match_holds
+from crm.partners.search_index import index_first, index_serves
 
 SORTS = ("name", "country", "last_contact", "renewal")
 
@@ -60,13 +61,13 @@ class PartnerFilters:
 
 
 def filter_conditions(filters: PartnerFilters, *, with_country: bool = True,
-                      common: frozenset[str] = frozenset()) -> list[ColumnElement[bool]]:
-    """The WHERE clause of the list. `common`: search words to test row by row (see
-    search.search_condition), the same matches."""
+                      common: frozenset[str] = frozenset(), given: str | None = None) -> list[ColumnElement[bool]]:
+    """The WHERE clause of the list. `common`: search words to test row by row; `given`: a
+    search word the statement ensures by itself (see search.search_condition)."""
     conditions: list[ColumnElement[bool]] = [
         Partner.archived_at.is_not(None) if filters.archived else Partner.archived_at.is_(None)
     ]
-    if (condition := search_condition(filters.q, common=common)) is not None:
+    if (condition := search_condition(filters.q, common=common, given=given)) is not None:
         conditions.append(condition)
     if filters.kind:
         conditions.append(Partner.kind == filters.kind)
@@ -151,7 +152,9 @@ def _order(filters: PartnerFilters, countries_present: list[str] | None, last_co
     return name_order
 
 
+@lru_cache(maxsize=4)
 def _computed_columns(today: date):
+    """The three computed columns as of `today`, built once a day (SQL expressions never change)."""
     return (in_force_count_of_partner(today).label("active_agreements"), last_contact_at().label("last_contact"),
             next_act_by_of_partner(today).label("next_renewal"))
 
@@ -176,7 +179,13 @@ def _page_rows(filters: PartnerFilters, conditions, countries_present: list[str]
         .outerjoin(User, User.id == Partner.owner_id)
         .where(Partner.id.in_(page)).order_by(*order)
     )
-    return [PartnerRow(*values) for values in db.session.execute(statement)]
+    return [PartnerRow(*values) for values in _rows_of(statement)]
+
+
+def _rows_of(statement):
+    """The rows of a statement of plain columns: through the session's connection (its
+    transaction), without the ORM's work for entities that these statements do not load."""
+    return db.session.connection().execute(statement).all()
 
 
 def country_facets(filters: PartnerFilters, conditions=None) -> list[tuple[str, int]]:
@@ -198,49 +207,57 @@ def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 def _live_country_counts() -> dict[str, int]:
     """Live partners per country, kept by the database as partners change (one statement)."""
-    return dict(db.session.execute(
-        select(PartnerCountryCount.country, PartnerCountryCount.partners).where(PartnerCountryCount.partners > 0)).all())
+    return dict(_rows_of(
+        select(PartnerCountryCount.country, PartnerCountryCount.partners).where(PartnerCountryCount.partners > 0)))
 
 
 def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = COUNT_CAP) -> PartnerPage | None:
-    """One page of the list, its total and its country facets, in a few statements whatever
-    the number of partners, each reading a bounded number of rows:
+    """One page of the list, its total and its country facets, in two or three statements
+    whatever the number of partners, each reading a bounded number of rows:
 
-    - the live list, all or of one country: the stored counts per country (PartnerCountryCount);
-    - otherwise the countries of the first `cap + 1` matches: below the cap these are all of
-      them (exact total and facets), above it the list says "more than `cap`" (and, filtered
-      by a country, counts that country's matches up to the cap too);
-    - the page's rows, one more than the page, to know whether another page follows;
-    - a search word that more than `cap` partners hold is tested row by row as the list walks
-      its partners in order (search_index.common_words), so the rows stop after the page.
+    - the live list, all or of one country: the stored counts per country (PartnerCountryCount),
+      and the page's rows straight from the country-and-name index;
+    - otherwise first the matches, at most `cap + 1` of them (with a search word that every
+      match holds and the trigram index knows, the index hands its partners over one by one):
+      below the cap these are all of them, so the total and the facets are exact and the page
+      is sorted out of them; above it the list says "more than `cap`", the facets count the
+      countries among those matches, a country filter counts its matches up to the cap too,
+      and the page walks the partners in order testing that word row by row, stopping after
+      the page (so that no statement reads every partner that holds "university").
 
-    None when `page` lies past the last page.
+    The rows: one more than the page, to know whether another page follows. None when `page`
+    lies past the last page.
     """
-    common = common_words(search_words(filters.q), people=True, more_than=cap) if filters.q else frozenset()
-    conditions = filter_conditions(filters, with_country=False, common=common)
     country = _country_condition(filters)
-    facets_complete = True
-    if not filters.live_by_country_only():
-        countries = list(db.session.scalars(select(Partner.country).where(*conditions).limit(cap + 1)))
-        counts = Counter(countries)
-        facets_complete = len(countries) <= cap
-        if not filters.country:
-            total = len(countries)
-        elif facets_complete:
-            total = counts.get(filters.country, 0)
-        else:
-            total = db.session.scalar(select(capped_count(select(Partner.id).where(*conditions, *country), cap)))
-    else:  # every live partner, or those of one country
+    if filters.live_by_country_only():
         counts = _live_country_counts()
         total = counts.get(filters.country, 0) if filters.country else sum(counts.values())
+        complete = True
+        row_conditions = filter_conditions(filters)
+    else:
+        word = next((word for word in words_every_match_holds(filters.q) if index_serves(word)), None)
+        conditions = filter_conditions(filters, with_country=False, common=frozenset({word} if word else ()))
+        # The matches in no order: the word's partners from the index, the other conditions.
+        first = index_first(word, people=True) + filter_conditions(filters, with_country=False, given=word) \
+            if word else conditions
+        found = _rows_of(select(Partner.id, Partner.country).where(*first).limit(cap + 1))
+        counts = Counter(code for _id, code in found)
+        complete = len(found) <= cap
+        if complete:
+            ids = [partner_id for partner_id, code in found if code == filters.country or not filters.country]
+            total, row_conditions = len(ids), [Partner.id.in_(ids)]
+        else:
+            row_conditions = conditions + country
+            total = db.session.scalar(select(capped_count(select(Partner.id).where(*first, *country), cap))) \
+                if filters.country else len(found)
     facets = _most_first(counts)
     # The country sort ranks the countries present; among the first matches only, every country.
-    present = [code for code, _count in facets] if facets_complete else sorted(country_names("en"))
-    rows = _page_rows(filters, conditions + country, present, per_page + 1, (page - 1) * per_page)
+    present = [code for code, _count in facets] if complete else sorted(country_names("en"))
+    rows = _page_rows(filters, row_conditions, present, per_page + 1, (page - 1) * per_page)
     if page > 1 and not rows:
         return None
     return PartnerPage(rows=rows[:per_page], total=total, page=page, per_page=per_page, facets=facets,
-                       has_next=len(rows) > per_page, cap=cap, facets_complete=facets_complete)
+                       has_next=len(rows) > per_page, cap=cap, facets_complete=complete)
 
 
 def partner_count_query(filters: PartnerFilters):

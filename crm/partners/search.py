@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.sql.expression import ColumnElement
 
 from crm.core.i18n import country_spellings, is_country_code
@@ -98,22 +98,35 @@ def _word_matches(word: str, people: bool, common: bool) -> ColumnElement[bool]:
     return or_(text, Partner.country.in_(sorted(codes))) if codes else text
 
 
-def search_condition(term: str, *, people: bool = True, common: frozenset[str] = frozenset()) -> ColumnElement[bool] | None:
+def search_condition(term: str, *, people: bool = True, common: frozenset[str] = frozenset(),
+                     given: str | None = None) -> ColumnElement[bool] | None:
     """A condition on `Partner` for a search term (the rules in this module's docstring), or
     None for an empty term. `people=False` leaves contacts out (the quick search lists them
-    on their own). `common`: words that very many partners hold
-    (search_index.common_words), tested row by row rather than through the index: the same
-    matches, for a list that stops after its first page.
+    on their own). `common`: words that very many partners hold, tested row by row rather
+    than through the index (search_index.document_contains): the same matches, for a list
+    that stops after its first page. `given`: a word of `words_every_match_holds(term)` that
+    the statement ensures itself (joined to the index: search_index.index_first), left out.
 
         select(Partner).where(search_condition("德国 大学"))
     """
     words = search_words(term)
     if not words:
         return None
-    condition = and_(*[_word_matches(word, people, word in common) for word in words])
+    condition = and_(true(), *[_word_matches(word, people, word in common) for word in words if word != given])
     if len(words) > 1 and (codes := countries_named(term)):
         condition = or_(condition, Partner.country.in_(sorted(codes)))
     return condition
+
+
+def words_every_match_holds(term: str) -> list[str]:
+    """The words of `term` that every partner matching it holds as text (no country named by
+    the word or by the whole term offers another way to match), longest first: a statement
+    may start from the partners that the search index finds for one of them."""
+    words = search_words(term)
+    if len(words) > 1 and countries_named(term):
+        return []
+    held = [word for word in words if not is_country_code(word) and not countries_named(word)]
+    return sorted(held, key=len, reverse=True)
 
 
 def record_search_condition(term: str, own_text, through_partners) -> ColumnElement[bool] | None:

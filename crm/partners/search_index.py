@@ -14,8 +14,9 @@ text that words are matched against, and finds it fast.
   in step by triggers) answers words of three or more characters and Chinese words of one or
   two (德国, 重庆, 德: through their grams); other short words (du) scan the narrow
   `partner_search` table, which is still exact. A word that very many partners hold
-  ("university") is tested row by row instead (`common_words`, `document_contains`), so
-  that a list's first page stops after its rows. Without FTS5 (or before
+  ("university") is tested row by row instead (`document_contains`), so that a list's first
+  page stops after its rows, while the index hands over its partners one by one to a capped
+  count (`index_first`). Without FTS5 (or before
   SQLite 3.34, which brought the trigram tokenizer) every word takes the scan, and the log
   says so once.
 - PostgreSQL: a pg_trgm GIN index on both columns, which `LIKE '%word%'` uses.
@@ -140,9 +141,9 @@ def partner_ids_containing(word: str, *, people: bool):
 
 def document_contains(word: str, *, people: bool):
     """A condition on `Partner`, the same test as `partner_ids_containing` made row by row: its
-    own document holds `word`. For a word that many partners hold (`common_words`), where a
-    list walks its partners in order and stops after a page, rather than collecting every
-    partner the index knows first."""
+    own document holds `word`. For a word that many partners hold, where a list walks its
+    partners in order and stops after a page, rather than collecting every partner the index
+    knows first."""
     needle = word.casefold()
     dialect = db.engine.dialect.name
     columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
@@ -150,22 +151,18 @@ def document_contains(word: str, *, people: bool):
                           or_(*[_contains(column, needle, dialect) for column in columns]))
 
 
-def common_words(words: Iterable[str], *, people: bool, more_than: int) -> frozenset[str]:
-    """The words that more than `more_than` documents hold, asked of the trigram index (SQLite;
-    one statement, each count stopping at `more_than + 1`). Elsewhere, and for words the index
-    does not serve: none."""
-    dialect = db.engine.dialect.name
-    indexed = sorted({word for word in words if _uses_fts(dialect, word.casefold())})
-    if not indexed:
-        return frozenset()
-    counts = [
-        select(func.count()).select_from(
-            select(_fts.c.rowid).where(_fts_match(word.casefold(), people)).limit(more_than + 1).subquery()
-        ).scalar_subquery()
-        for word in indexed
-    ]
-    found = db.session.execute(select(*counts)).one()
-    return frozenset(word for word, count in zip(indexed, found) if count > more_than)
+def index_first(word: str, *, people: bool) -> list:
+    """Conditions that join `Partner` to the trigram index's partners holding `word` (SQLite):
+    added to a statement that reads a bounded number of matches in no particular order (a
+    capped count), they let the index hand over its partners one by one, so the statement stops
+    after the cap instead of testing partners that hold no such word."""
+    return [_fts.c.rowid == Partner.id, _fts_match(word.casefold(), people)]
+
+
+def index_serves(word: str) -> bool:
+    """The trigram index lists the partners holding `word` (SQLite with FTS5; PostgreSQL's
+    index serves the LIKE conditions themselves)."""
+    return _uses_fts(db.engine.dialect.name, word.casefold())
 
 
 # --- Building documents ----------------------------------------------------------------------

@@ -1,10 +1,10 @@
-from datetime import date
+from datetime import date, timezone
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from crm.core.models import utcnow
 from crm.core.templating import local_date, local_datetime
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import get_timezone, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -120,9 +120,13 @@ def index():
 
 
 def _dates_of(rows) -> dict:
-    """The rows' dates in the user's language, each formatted once."""
-    days = {row.last_contact for row in rows} | {row.next_renewal for row in rows}
-    return {day: local_date(day) for day in days}
+    """The rows' dates (and UTC date-times) in the user's language, each day formatted once."""
+    zone = get_timezone()
+    days = {moment: moment.replace(tzinfo=timezone.utc).astimezone(zone).date()
+            for moment in {row.last_contact for row in rows} if moment is not None}
+    days.update((day, day) for day in {row.next_renewal for row in rows} if day is not None)
+    formatted = {day: local_date(day) for day in set(days.values())}
+    return {None: "", **{value: formatted[day] for value, day in days.items()}}
 
 
 def _bulk_form(filters) -> PartnerBulkForm | None:
