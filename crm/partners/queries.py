@@ -290,9 +290,12 @@ def tag_names() -> list[str]:
 
 def owner_choices() -> list[tuple[int, str]]:
     """Users who own at least one partner, or could (crm/auth/choices.py: assignable_users)."""
-    owner = aliased(User)
-    # Each user probes the owner index (not a scan of every partner's owner).
-    return assignable_users(keep=select(owner.id).where(exists().where(Partner.owner_id == owner.id)))
+    return assignable_users(keep=_OWNERS)
+
+
+# Each user probes the owner index (not a scan of every partner's owner); built once.
+_owner = aliased(User)
+_OWNERS = select(_owner.id).where(exists().where(Partner.owner_id == _owner.id))
 
 
 def frequent_countries(limit: int = 8) -> list[str]:

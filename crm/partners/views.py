@@ -1,10 +1,11 @@
-from datetime import date, timezone
+from datetime import date
+from urllib.parse import quote, urlencode
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from crm.core.models import utcnow
-from crm.core.templating import local_date, local_datetime
+from crm.core.templating import local_dates, local_datetime
 from flask_babel import gettext as _
-from flask_babel import get_timezone, ngettext
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -82,14 +83,22 @@ def _filter_args() -> dict[str, str]:
 
 
 def list_url(endpoint: str = "partners.index", **changes) -> str:
-    """A URL of the list (or its export) with the current filters, some changed (None removes one)."""
-    args = _filter_args()
+    """A URL of the list (or its export) with the current filters, some changed (None removes one).
+
+    A page asks for a dozen (facets, exports, next page): the filters and each endpoint's path
+    are read once per request."""
+    cache = g.setdefault("partner_list_urls", {})
+    if (path := cache.get(endpoint)) is None:
+        path = cache[endpoint] = url_for(endpoint)
+    if "partner_list_args" not in g:
+        g.partner_list_args = _filter_args()
+    args = dict(g.partner_list_args)
     for name, value in changes.items():
         if value is None:
             args.pop(name, None)
         else:
             args[name] = value
-    return url_for(endpoint, **args)
+    return f"{path}?{urlencode(args, quote_via=quote)}" if args else path
 
 
 @bp.get("")
@@ -109,7 +118,7 @@ def index():
                "country_label": country_names(current_locale_code()),
                "kind_label": {kind: kind.label for kind in PartnerKind},
                "status_label": {status: status.label for status in PartnerStatus},
-               "dates": _dates_of(page.rows)}
+               "dates": local_dates([row.last_contact for row in page.rows] + [row.next_renewal for row in page.rows])}
     status = 200 if valid else 422
     if target == MORE_ID:
         return render_template("partners/_rows.html", **context), status
@@ -117,16 +126,6 @@ def index():
         headers = {"HX-Push-Url": list_url()}
         return render_template("partners/_results.html", **context), status, headers
     return render_template("partners/index.html", **context), status
-
-
-def _dates_of(rows) -> dict:
-    """The rows' dates (and UTC date-times) in the user's language, each day formatted once."""
-    zone = get_timezone()
-    days = {moment: moment.replace(tzinfo=timezone.utc).astimezone(zone).date()
-            for moment in {row.last_contact for row in rows} if moment is not None}
-    days.update((day, day) for day in {row.next_renewal for row in rows} if day is not None)
-    formatted = {day: local_date(day) for day in set(days.values())}
-    return {None: "", **{value: formatted[day] for value, day in days.items()}}
 
 
 def _bulk_form(filters) -> PartnerBulkForm | None:
