@@ -119,9 +119,10 @@ class PartnerRow:
 
 @dataclass
 class PartnerPage:
-    """A page of the list. `total` is exact up to `cap`; above it the list says "1,000+"
-    (`capped`), and `facets` then count the countries among the first `cap + 1` matches only
-    (`facets_complete` is False)."""
+    """A page of the list. `total` is exact, except when `capped`: more than `cap` match (the
+    list says "more than 1000"), and `facets` then count the countries among the first
+    `cap + 1` matches only (`facets_complete` is False). The stored counts of the live list
+    are exact at any size."""
 
     rows: list[PartnerRow]
     total: int
@@ -130,11 +131,8 @@ class PartnerPage:
     facets: list[tuple[str, int]]
     has_next: bool = False
     cap: int = COUNT_CAP
+    capped: bool = False  # more than `cap` match: `total` is cap + 1
     facets_complete: bool = True
-
-    @property
-    def capped(self) -> bool:
-        return self.total > self.cap
 
     @property
     def next_num(self) -> int:
@@ -229,7 +227,8 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
     lies past the last page.
     """
     country = _country_condition(filters)
-    if filters.live_by_country_only():
+    stored = filters.live_by_country_only()  # exact counts kept by the database
+    if stored:
         counts = _live_country_counts()
         total = counts.get(filters.country, 0) if filters.country else sum(counts.values())
         complete = True
@@ -257,7 +256,8 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
     if page > 1 and not rows:
         return None
     return PartnerPage(rows=rows[:per_page], total=total, page=page, per_page=per_page, facets=facets,
-                       has_next=len(rows) > per_page, cap=cap, facets_complete=complete)
+                       has_next=len(rows) > per_page, cap=cap, capped=not stored and total > cap,
+                       facets_complete=complete)
 
 
 def partner_count_query(filters: PartnerFilters):
