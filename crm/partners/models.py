@@ -55,11 +55,13 @@ class Tag(db.Model):
 class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     __tablename__ = "partner"
     __table_args__ = (
-        # The list of live partners (of a country): its first page by name without sorting
-        # every partner.
-        sa.Index("ix_partner_archived_at_country_name", "archived_at", "country",
-                 sa.func.lower(sa.literal_column("name")), "id"),
-        sa.Index("ix_partner_archived_at_name", "archived_at", sa.func.lower(sa.literal_column("name")), "id"),
+        # The live partners (of a country) by name: a list's first page without sorting every
+        # partner. Partial indexes: PostgreSQL orders by an index only after equalities, and
+        # "archived_at IS NULL" is none.
+        sa.Index("ix_partner_live_name", sa.func.lower(sa.literal_column("name")), "id",
+                 sqlite_where=sa.text("archived_at IS NULL"), postgresql_where=sa.text("archived_at IS NULL")),
+        sa.Index("ix_partner_live_country_name", "country", sa.func.lower(sa.literal_column("name")), "id",
+                 sqlite_where=sa.text("archived_at IS NULL"), postgresql_where=sa.text("archived_at IS NULL")),
     )
     # Derived from the contact history, whose entries have their own history.
     __audit_ignore__ = Audited.__audit_ignore__ | {"last_contact_at", "interaction_count"}

@@ -234,19 +234,20 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
         complete = True
         row_conditions = filter_conditions(filters)
     else:
-        word = next((word for word in words_every_match_holds(filters.q) if index_serves(word)), None)
-        conditions = filter_conditions(filters, with_country=False, common=frozenset({word} if word else ()))
-        # The matches in no order: the word's partners from the index, the other conditions.
+        held = words_every_match_holds(filters.q)
+        word = next((word for word in held if index_serves(word)), held[0] if held else None)
+        # The matches in no order: the word's partners one by one from the trigram index (SQLite)
+        # and the other conditions; or every condition as it is.
         first = index_first(word, people=True) + filter_conditions(filters, with_country=False, given=word) \
-            if word else conditions
+            if word and index_serves(word) else filter_conditions(filters, with_country=False)
         found = _rows_of(select(Partner.id, Partner.country).where(*first).limit(cap + 1))
         counts = Counter(code for _id, code in found)
         complete = len(found) <= cap
         if complete:
             ids = [partner_id for partner_id, code in found if code == filters.country or not filters.country]
             total, row_conditions = len(ids), [Partner.id.in_(ids)]
-        else:
-            row_conditions = conditions + country
+        else:  # the word that so many partners hold is tested row by row, in the list's order
+            row_conditions = filter_conditions(filters, common=frozenset({word} if word else ()))
             total = db.session.scalar(select(capped_count(select(Partner.id).where(*first, *country), cap))) \
                 if filters.country else len(found)
     facets = _most_first(counts)

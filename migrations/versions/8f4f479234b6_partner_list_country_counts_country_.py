@@ -2,8 +2,10 @@
 
 - `partner_country_count`: live partners per country, kept by triggers on `partner`
   (crm/partners/country_counts.py), filled here from the partners.
-- `ix_partner_archived_at_country_name` replaces `ix_partner_archived_at_country`: a
-  country's first page by name without sorting its partners (and still the country counts).
+- The live partners (of a country) by name: partial indexes `ix_partner_live_name` and
+  `ix_partner_live_country_name` replace `ix_partner_archived_at_name` and
+  `ix_partner_archived_at_country` (PostgreSQL orders by an index only after equalities,
+  and "archived_at IS NULL" is none: it sorted every partner for the first page).
 - The search documents built anew: they now end with their Chinese characters and pairs of
   them (crm/partners/search_index.py: _short_grams), which the trigram index finds.
 
@@ -35,9 +37,13 @@ def upgrade():
     )
     recount(bind)
     create_triggers(bind)
-    op.create_index('ix_partner_archived_at_country_name', 'partner',
-                    ['archived_at', 'country', sa.text('lower(name)'), 'id'], unique=False)
+    live = sa.text('archived_at IS NULL')
+    op.create_index('ix_partner_live_name', 'partner', [sa.text('lower(name)'), 'id'], unique=False,
+                    sqlite_where=live, postgresql_where=live)
+    op.create_index('ix_partner_live_country_name', 'partner', ['country', sa.text('lower(name)'), 'id'],
+                    unique=False, sqlite_where=live, postgresql_where=live)
     op.drop_index('ix_partner_archived_at_country', table_name='partner')
+    op.drop_index('ix_partner_archived_at_name', table_name='partner')
     rebuild_documents(bind)
     if bind.dialect.name == 'sqlite':
         op.execute('ANALYZE partner')  # the new index's statistics, beside the others' (if any)
@@ -47,7 +53,9 @@ def downgrade():
     from crm.partners.country_counts import drop_triggers
 
     bind = op.get_bind()
+    op.create_index('ix_partner_archived_at_name', 'partner', ['archived_at', sa.text('lower(name)'), 'id'], unique=False)
     op.create_index('ix_partner_archived_at_country', 'partner', ['archived_at', 'country'], unique=False)
-    op.drop_index('ix_partner_archived_at_country_name', table_name='partner')
+    op.drop_index('ix_partner_live_country_name', table_name='partner')
+    op.drop_index('ix_partner_live_name', table_name='partner')
     drop_triggers(bind)
     op.drop_table('partner_country_count')
