@@ -45,8 +45,7 @@ def upgrade():
     op.drop_index('ix_partner_archived_at_country', table_name='partner')
     op.drop_index('ix_partner_archived_at_name', table_name='partner')
     rebuild_documents(bind)
-    if bind.dialect.name == 'sqlite':
-        op.execute('ANALYZE partner')  # the new index's statistics, beside the others' (if any)
+    op.execute('ANALYZE partner')  # the new indexes' statistics (their expression's too)
 
 
 def downgrade():
