@@ -118,11 +118,17 @@ class PartnerSearch(db.Model):
             "ix_partner_search_trigram", "document", "contacts", postgresql_using="gin",
             postgresql_ops={"document": "gin_trgm_ops", "contacts": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
+        # SQLite: the documents in the partners' name order, text included, so that a list can
+        # walk them in order testing a common word without a lookup per partner
+        # (search_index.walk_by_name).
+        sa.Index("ix_partner_search_name_walk", "name_key", "partner_id", "document", "contacts").ddl_if(dialect="sqlite"),
     )
 
     partner_id: Mapped[int] = mapped_column(
         sa.ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
+    # lower(partner.name) as the database computes it: the list's name order.
+    name_key: Mapped[str] = mapped_column(sa.String(200), server_default="")
     # Names in every script, short name, city and tags, one per line.
     document: Mapped[str] = mapped_column(sa.Text, default="")
     # The active contacts' names and e-mails, one per line (erased and former contacts: none).

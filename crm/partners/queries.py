@@ -25,7 +25,7 @@ from crm.interactions.queries import last_contact_at
 from crm.partners.activity import quiet_condition
 from crm.partners.models import Partner, PartnerCountryCount, PartnerKind, PartnerStatus, Tag, partner_tag
 from crm.partners.search import search_condition, words_every_match_holds
-from crm.partners.search_index import index_first, index_serves
+from crm.partners.search_index import index_first, index_serves, walk_by_name
 
 SORTS = ("name", "country", "last_contact", "renewal")
 
@@ -165,12 +165,18 @@ def partner_rows_statement(filters: PartnerFilters, countries_present: list[str]
             .where(*filter_conditions(filters)).order_by(*_order(filters, countries_present, last_contact, renewal)))
 
 
-def _page_rows(filters: PartnerFilters, conditions, countries_present: list[str], limit: int, offset: int) -> list[PartnerRow]:
+def _page_rows(filters: PartnerFilters, conditions, countries_present: list[str], limit: int, offset: int,
+               walk_word: str | None = None) -> list[PartnerRow]:
     """The page's partners, chosen first (filtered, sorted, cut), then their shown columns and
-    the computed ones for those rows only (one statement, plain rows)."""
+    the computed ones for those rows only (one statement, plain rows). `walk_word`: a search
+    word left out of `conditions`, tested as the documents are walked in name order
+    (search_index.walk_by_name)."""
     active, last_contact, renewal = _computed_columns(filters.today)
     order = _order(filters, countries_present, last_contact, renewal)
-    page = select(Partner.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
+    if walk_word:
+        page = walk_by_name(select(Partner.id).where(*conditions), walk_word, people=True).limit(limit).offset(offset)
+    else:
+        page = select(Partner.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
     statement = (
         select(Partner.id, Partner.name, Partner.local_name, Partner.country, Partner.city, Partner.kind,
                Partner.status, Partner.version, User.name, active, last_contact, renewal)
@@ -220,14 +226,16 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
       below the cap these are all of them, so the total and the facets are exact and the page
       is sorted out of them; above it the list says "more than `cap`", the facets count the
       countries among those matches, a country filter counts its matches up to the cap too,
-      and the page walks the partners in order testing that word row by row, stopping after
-      the page (so that no statement reads every partner that holds "university").
+      and the page walks the partners (their search documents, SQLite) in name order testing
+      that word in each, stopping after the page (so that no statement reads every partner
+      that holds "university").
 
     The rows: one more than the page, to know whether another page follows. None when `page`
     lies past the last page.
     """
     country = _country_condition(filters)
     stored = filters.live_by_country_only()  # exact counts kept by the database
+    walk = None
     if stored:
         counts = _live_country_counts()
         total = counts.get(filters.country, 0) if filters.country else sum(counts.values())
@@ -246,14 +254,18 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
         if complete:
             ids = [partner_id for partner_id, code in found if code == filters.country or not filters.country]
             total, row_conditions = len(ids), [Partner.id.in_(ids)]
-        else:  # the word that so many partners hold is tested row by row, in the list's order
-            row_conditions = filter_conditions(filters, common=frozenset({word} if word else ()))
+        else:
             total = db.session.scalar(select(capped_count(select(Partner.id).where(*first, *country), cap))) \
                 if filters.country else len(found)
+            if word and index_serves(word) and filters.sort == "name":
+                # The documents walked in name order, the word tested in each as it comes.
+                walk, row_conditions = word, filter_conditions(filters, given=word)
+            else:  # the word tested row by row as the partners are walked in the list's order
+                row_conditions = filter_conditions(filters, common=frozenset({word} if word else ()))
     facets = _most_first(counts)
     # The country sort ranks the countries present; among the first matches only, every country.
     present = [code for code, _count in facets] if complete else sorted(country_names("en"))
-    rows = _page_rows(filters, row_conditions, present, per_page + 1, (page - 1) * per_page)
+    rows = _page_rows(filters, row_conditions, present, per_page + 1, (page - 1) * per_page, walk)
     if page > 1 and not rows:
         return None
     return PartnerPage(rows=rows[:per_page], total=total, page=page, per_page=per_page, facets=facets,

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 FTS_TABLE = "partner_search_fts"
 TRIGRAM_INDEX = "ix_partner_search_trigram"  # PostgreSQL only (models.PartnerSearch)
+NAME_WALK_INDEX = "ix_partner_search_name_walk"  # SQLite only (models.PartnerSearch)
 TRIGRAM = 3  # the trigram index finds words of at least this many characters
 # Chinese characters (with Japanese kana and Korean hangul): their one- and two-character
 # words are found through the grams written into the documents (_short_grams).
@@ -159,6 +160,20 @@ def index_first(word: str, *, people: bool) -> list:
     return [_fts.c.rowid == Partner.id, _fts_match(word.casefold(), people)]
 
 
+def walk_by_name(statement, word: str, *, people: bool):
+    """`statement` (a select of `Partner` ids) restricted to the partners whose document holds
+    `word` and ordered by name as the list is (lower(name), id), walking the documents in that
+    order through their covering index (SQLite: ix_partner_search_name_walk): for a word that
+    so many partners hold that a page is found after a short walk, with no lookup per partner
+    passed over."""
+    needle = word.casefold()
+    dialect = db.engine.dialect.name
+    columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
+    return (statement.join(_table, _table.c.partner_id == Partner.id)
+            .where(or_(*[_contains(column, needle, dialect) for column in columns]))
+            .order_by(_table.c.name_key, _table.c.partner_id))
+
+
 def index_serves(word: str) -> bool:
     """The trigram index lists the partners holding `word` (SQLite with FTS5; PostgreSQL's
     index serves the LIKE conditions themselves)."""
@@ -202,25 +217,30 @@ def _documents(connection: Connection, partner_ids: list[int]) -> list[dict]:
     ):
         people.setdefault(partner_id, []).extend((name, email))
     return [
-        {"partner_id": partner_id,
+        {"partner_id": partner_id, "name_key": name_key,
          "document": _lines([name, local_name, short_name, city, *sorted(tags.get(partner_id, []))]),
          "contacts": _lines(people.get(partner_id, []))}
-        for partner_id, name, local_name, short_name, city in connection.execute(
-            select(Partner.id, Partner.name, Partner.local_name, Partner.short_name, Partner.city)
+        for partner_id, name_key, name, local_name, short_name, city in connection.execute(
+            select(Partner.id, func.lower(Partner.name), Partner.name, Partner.local_name, Partner.short_name, Partner.city)
             .where(Partner.id.in_(partner_ids))
         )
     ]
 
 
-def refresh_documents(connection: Connection, partner_ids: Iterable[int], lock: bool = True) -> None:
+def refresh_documents(connection: Connection, partner_ids: Iterable[int], lock: bool = True,
+                      name_key: bool = True) -> None:
     """Rebuild the documents of these partners (a partner that no longer exists loses its own);
-    `lock=False` for a rebuild of every partner, which nothing else writes meanwhile."""
+    `lock=False` for a rebuild of every partner, which nothing else writes meanwhile;
+    `name_key=False` for a database whose documents have no name key yet (an older migration)."""
     ids = sorted({partner_id for partner_id in partner_ids if partner_id is not None})
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         if lock:
             lock_partners(connection, chunk)  # a concurrent change of one partner waits, then is seen
         documents = _documents(connection, chunk)
+        if not name_key:
+            for document in documents:
+                del document["name_key"]
         connection.execute(_table.delete().where(_table.c.partner_id.in_(chunk)))
         if documents:
             connection.execute(insert(_table), documents)
@@ -235,7 +255,9 @@ def rebuild_documents(connection: Connection | None = None) -> int:
         drop_fts(connection)  # refilled in one pass below, rather than row by row through triggers
     connection.execute(_table.delete())
     ids = list(connection.scalars(select(Partner.id).order_by(Partner.id)))
-    refresh_documents(connection, ids, lock=False)
+    # A migration before the name key's (8f4f479234b6) rebuilds documents without it.
+    name_key = any(column["name"] == "name_key" for column in inspect(connection).get_columns(_table.name))
+    refresh_documents(connection, ids, lock=False, name_key=name_key)
     if sqlite and create_fts(connection):
         connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
     return len(ids)
@@ -261,13 +283,16 @@ def drop_fts(connection: Connection) -> None:
 def schema_comparison_filter(dialect: str):
     """Alembic's `include_object` for a database of `dialect`: the schema comparisons
     (autogenerate, `flask db check`) leave out the FTS5 table and its shadow tables (no model
-    describes them) and, on a database other than PostgreSQL, the PostgreSQL-only trigram index."""
+    describes them), on a database other than PostgreSQL the PostgreSQL-only trigram index, and
+    elsewhere than SQLite the SQLite-only name walk index."""
 
     def include(obj, name, type_, reflected, compare_to) -> bool:
         if type_ == "table" and name and name.startswith(FTS_TABLE):
             return False
         if type_ == "index" and name == TRIGRAM_INDEX:
             return dialect == "postgresql"
+        if type_ == "index" and name == NAME_WALK_INDEX:
+            return dialect == "sqlite"
         return True
 
     return include
