@@ -192,19 +192,6 @@ def _rows_of(statement):
     return db.session.connection().execute(statement).all()
 
 
-def country_facets(filters: PartnerFilters, conditions=None) -> list[tuple[str, int]]:
-    """(country code, number of partners) under every filter but the country, most partners
-    first. `conditions`: `filter_conditions(filters, with_country=False)` when the caller has them."""
-    conditions = filter_conditions(filters, with_country=False) if conditions is None else conditions
-    statement = (
-        select(Partner.country, func.count(Partner.id))
-        .where(*conditions)
-        .group_by(Partner.country)
-        .order_by(func.count(Partner.id).desc(), Partner.country)
-    )
-    return [(code, count) for code, count in db.session.execute(statement)]
-
-
 def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
