@@ -244,11 +244,14 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
         else:
             total = db.session.scalar(select(capped_count(select(Partner.id).where(*first, *country), cap))) \
                 if filters.country else len(found)
-            if word and index_serves(word) and filters.sort == "name":
+            if word and filters.sort == "name" and index_serves(word):
                 # The documents walked in name order, the word tested in each as it comes.
                 walk, row_conditions = word, filter_conditions(filters, given=word)
-            else:  # the word tested row by row as the partners are walked in the list's order
-                row_conditions = filter_conditions(filters, common=frozenset({word} if word else ()))
+            elif word and filters.sort == "name":
+                # The partners walked in name order, the word tested in each one's document.
+                row_conditions = filter_conditions(filters, common=frozenset({word}))
+            else:  # another order: every match is sorted
+                row_conditions = filter_conditions(filters)
     facets = _most_first(counts)
     # The country sort ranks the countries present; among the first matches only, every country.
     present = [code for code, _count in facets] if complete else sorted(country_names("en"))

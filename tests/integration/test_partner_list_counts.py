@@ -127,3 +127,13 @@ def test_the_unfiltered_list_shows_the_stored_counts_exact_at_any_size(client, a
     assert "6 partners found" in html
     assert re.search(r"Germany <span[^>]*>3</span>", html) and re.search(r"Australia <span[^>]*>1</span>", html)
     assert "3 partners found" in client.get("/partners", query_string={"country": "DE"}).text
+
+
+@pytest.mark.parametrize("sort", ["country", "last_contact", "renewal"])
+def test_above_the_cap_every_order_lists_every_match(client, auth, hochschulen, cap, sort):
+    auth.login()
+    html = client.get("/partners", query_string={"q": "hochschule", "sort": sort}, headers=RESULTS).text
+    assert sorted(_names(html)) == ["Hochschule Aalen", "Hochschule Bremen", "Hochschule Coburg", "Hochschule Dornbirn",
+                                    "Hochschule Eisenstadt"]
+    if sort == "country":  # Austria before Germany
+        assert _names(html)[:2] == ["Hochschule Dornbirn", "Hochschule Eisenstadt"]
