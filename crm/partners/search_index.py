@@ -19,7 +19,8 @@ text that words are matched against, and finds it fast.
   count (`index_first`). Without FTS5 (or before
   SQLite 3.34, which brought the trigram tokenizer) every word takes the scan, and the log
   says so once.
-- PostgreSQL: a pg_trgm GIN index on both columns, which `LIKE '%word%'` uses.
+- PostgreSQL: a pg_trgm GIN index on both columns, which `LIKE '%word%'` uses (for 重庆 and 德
+  through their grams too, where the database's locale counts Chinese characters as letters).
 
 The documents change in the same transaction as what they are made of: after each flush, the
 session hook `_refresh_changed_documents` (listening to the same event as the audit's, in the
@@ -103,13 +104,18 @@ def sqlite_has_trigram_index() -> bool:
 
 
 def _uses_fts(dialect: str, needle: str) -> bool:
-    return (dialect == "sqlite" and (len(needle) >= TRIGRAM or _is_short_cjk(needle))
-            and sqlite_has_trigram_index())
+    return dialect == "sqlite" and len(needle) >= TRIGRAM and sqlite_has_trigram_index()
 
 
-def _is_short_cjk(needle: str) -> bool:
-    """One or two Chinese (Japanese, Korean) characters: found through their grams (below)."""
-    return 0 < len(needle) < TRIGRAM and CJK_RUN.fullmatch(needle) is not None
+def _needle(word: str) -> str:
+    """What a word is looked for as in the documents: casefolded; one or two Chinese (Japanese,
+    Korean) characters as their gram, padded to three characters (`_short_grams`), which the
+    trigram indexes find (FTS5 on SQLite, pg_trgm on PostgreSQL) and which stands in a document
+    exactly when the characters do."""
+    needle = word.casefold()
+    if 0 < len(needle) < TRIGRAM and CJK_RUN.fullmatch(needle):
+        return needle + GRAM_MARK * (TRIGRAM - len(needle))
+    return needle
 
 
 def _contains(column, needle: str, dialect: str):
@@ -119,8 +125,6 @@ def _contains(column, needle: str, dialect: str):
 
 
 def _fts_query(needle: str, people: bool) -> str:
-    if _is_short_cjk(needle):
-        needle += GRAM_MARK * (TRIGRAM - len(needle))  # its gram's trigram (_short_grams)
     phrase = '"' + needle.replace('"', '""') + '"'  # the word as it is: a phrase of its trigrams
     return phrase if people else "{document} : " + phrase
 
@@ -132,7 +136,7 @@ def _fts_match(needle: str, people: bool):
 def partner_ids_containing(word: str, *, people: bool):
     """A subquery of the ids of partners whose document (and, with `people`, contacts) holds
     `word` anywhere, ignoring case."""
-    needle = word.casefold()
+    needle = _needle(word)
     dialect = db.engine.dialect.name
     if _uses_fts(dialect, needle):
         return select(_fts.c.rowid).where(_fts_match(needle, people))
@@ -145,7 +149,7 @@ def document_contains(word: str, *, people: bool):
     own document holds `word`. For a word that many partners hold, where a list walks its
     partners in order and stops after a page, rather than collecting every partner the index
     knows first."""
-    needle = word.casefold()
+    needle = _needle(word)
     dialect = db.engine.dialect.name
     columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
     return exists().where(_table.c.partner_id == Partner.id,
@@ -157,7 +161,7 @@ def index_first(word: str, *, people: bool) -> list:
     added to a statement that reads a bounded number of matches in no particular order (a
     capped count), they let the index hand over its partners one by one, so the statement stops
     after the cap instead of testing partners that hold no such word."""
-    return [_fts.c.rowid == Partner.id, _fts_match(word.casefold(), people)]
+    return [_fts.c.rowid == Partner.id, _fts_match(_needle(word), people)]
 
 
 def walk_by_name(statement, word: str, *, people: bool):
@@ -166,7 +170,7 @@ def walk_by_name(statement, word: str, *, people: bool):
     order through their covering index (SQLite: ix_partner_search_name_walk): for a word that
     so many partners hold that a page is found after a short walk, with no lookup per partner
     passed over."""
-    needle = word.casefold()
+    needle = _needle(word)
     dialect = db.engine.dialect.name
     columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
     return (statement.join(_table, _table.c.partner_id == Partner.id)
@@ -177,7 +181,7 @@ def walk_by_name(statement, word: str, *, people: bool):
 def index_serves(word: str) -> bool:
     """The trigram index lists the partners holding `word` (SQLite with FTS5; PostgreSQL's
     index serves the LIKE conditions themselves)."""
-    return _uses_fts(db.engine.dialect.name, word.casefold())
+    return _uses_fts(db.engine.dialect.name, _needle(word))
 
 
 # --- Building documents ----------------------------------------------------------------------
