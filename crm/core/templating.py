@@ -1,5 +1,5 @@
 """Template filters and the context every page shares."""
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -7,7 +7,7 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 
 from flask import Flask, current_app, request
-from flask_babel import format_datetime, get_locale, to_user_timezone
+from flask_babel import format_datetime, get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
 
 from crm.audit.labels import field_label
@@ -34,6 +34,19 @@ def local_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = to_user_timezone(value).date()
     return _formatted_day(value, str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+
+
+def local_dates(values) -> dict:
+    """{value: local_date(value)} for many dates and UTC date-times at once (a list's columns,
+    None included): the time zone and the language looked up once, each day formatted once."""
+    zone = get_timezone()
+    locale_code = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    formatted: dict = {None: ""}
+    for value in values:
+        if value is not None and value not in formatted:
+            day = value.replace(tzinfo=timezone.utc).astimezone(zone).date() if isinstance(value, datetime) else value
+            formatted[value] = _formatted_day(day, locale_code)
+    return formatted
 
 
 @lru_cache(maxsize=8192)

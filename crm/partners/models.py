@@ -55,10 +55,13 @@ class Tag(db.Model):
 class Partner(Audited, Archivable, Timestamped, Versioned, db.Model):
     __tablename__ = "partner"
     __table_args__ = (
-        # The list of live partners: its country counts from the index alone, and its first
-        # page by name without sorting every partner.
-        sa.Index("ix_partner_archived_at_country", "archived_at", "country"),
-        sa.Index("ix_partner_archived_at_name", "archived_at", sa.func.lower(sa.literal_column("name")), "id"),
+        # The live partners (of a country) by name: a list's first page without sorting every
+        # partner. Partial indexes: PostgreSQL orders by an index only after equalities, and
+        # "archived_at IS NULL" is none.
+        sa.Index("ix_partner_live_name", sa.func.lower(sa.literal_column("name")), "id",
+                 sqlite_where=sa.text("archived_at IS NULL"), postgresql_where=sa.text("archived_at IS NULL")),
+        sa.Index("ix_partner_live_country_name", "country", sa.func.lower(sa.literal_column("name")), "id",
+                 sqlite_where=sa.text("archived_at IS NULL"), postgresql_where=sa.text("archived_at IS NULL")),
     )
     # Derived from the contact history, whose entries have their own history.
     __audit_ignore__ = Audited.__audit_ignore__ | {"last_contact_at", "interaction_count"}
@@ -115,12 +118,44 @@ class PartnerSearch(db.Model):
             "ix_partner_search_trigram", "document", "contacts", postgresql_using="gin",
             postgresql_ops={"document": "gin_trgm_ops", "contacts": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
+        # SQLite: the documents in the partners' name order, text included, so that a list can
+        # walk them in order testing a common word without a lookup per partner
+        # (search_index.walk_by_name).
+        sa.Index("ix_partner_search_name_walk", "name_key", "partner_id", "document", "contacts").ddl_if(dialect="sqlite"),
     )
 
     partner_id: Mapped[int] = mapped_column(
         sa.ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
+    # lower(partner.name) as the database computes it: the list's name order.
+    name_key: Mapped[str] = mapped_column(sa.String(200), server_default="")
     # Names in every script, short name, city and tags, one per line.
     document: Mapped[str] = mapped_column(sa.Text, default="")
     # The active contacts' names and e-mails, one per line (erased and former contacts: none).
     contacts: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class PartnerCountryCount(db.Model):
+    """How many live (not archived) partners a country has: the partner list's country counts
+    without counting every partner. Kept by triggers on `partner` (crm/partners/country_counts.py)."""
+
+    __tablename__ = "partner_country_count"
+
+    country: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    partners: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+def _create_country_count_triggers(target, connection, **kw) -> None:
+    from crm.partners.country_counts import create_triggers
+
+    create_triggers(connection)  # their bodies name partner_country_count, created in the same run
+
+
+def _drop_country_count_triggers(target, connection, **kw) -> None:
+    from crm.partners.country_counts import drop_triggers
+
+    drop_triggers(connection)
+
+
+sa.event.listen(Partner.__table__, "after_create", _create_country_count_triggers)
+sa.event.listen(Partner.__table__, "before_drop", _drop_country_count_triggers)

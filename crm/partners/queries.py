@@ -4,23 +4,28 @@ What a search term matches is stated once, in crm/partners/search.py.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
 from crm.agreements.models import agreement_partner
 from crm.agreements.queries import in_force_count_of_partner, in_force_ids, next_act_by_of_partner
 from crm.auth.choices import assignable_users
+from crm.auth.models import User
+from crm.core.capped import COUNT_CAP, capped_count
 from crm.core.i18n import country_names
 from crm.extensions import db
 from crm.interactions.queries import last_contact_at
 from crm.partners.activity import quiet_condition
-from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag, partner_tag
-from crm.partners.search import search_condition
+from crm.partners.models import Partner, PartnerCountryCount, PartnerKind, PartnerStatus, Tag, partner_tag
+from crm.partners.search import search_condition, words_every_match_holds
+from crm.partners.search_index import index_first, index_serves, walk_by_name
 
 SORTS = ("name", "country", "last_contact", "renewal")
 
@@ -50,12 +55,19 @@ class PartnerFilters:
     def is_empty(self) -> bool:
         return not (self.q or self.country or self.kind or self.status or self.tag or self.owner_id or self.quiet)
 
+    def live_by_country_only(self) -> bool:
+        """The live partners, all or of one country: nothing else asked."""
+        return not (self.archived or self.q or self.kind or self.status or self.tag or self.owner_id or self.quiet)
 
-def filter_conditions(filters: PartnerFilters, *, with_country: bool = True) -> list[ColumnElement[bool]]:
+
+def filter_conditions(filters: PartnerFilters, *, with_country: bool = True,
+                      common: frozenset[str] = frozenset(), given: str | None = None) -> list[ColumnElement[bool]]:
+    """The WHERE clause of the list. `common`: search words to test row by row; `given`: a
+    search word the statement ensures by itself (see search.search_condition)."""
     conditions: list[ColumnElement[bool]] = [
         Partner.archived_at.is_not(None) if filters.archived else Partner.archived_at.is_(None)
     ]
-    if (condition := search_condition(filters.q)) is not None:
+    if (condition := search_condition(filters.q, common=common, given=given)) is not None:
         conditions.append(condition)
     if filters.kind:
         conditions.append(Partner.kind == filters.kind)
@@ -87,9 +99,19 @@ def _country_rank(codes: list[str]):
     return sa.case(present, value=Partner.country, else_=len(order))
 
 
-@dataclass
+@dataclass(slots=True)
 class PartnerRow:
-    partner: Partner
+    """A row of the list: the columns it shows, read as plain values (no ORM entity)."""
+
+    id: int
+    name: str
+    local_name: str | None
+    country: str
+    city: str | None
+    kind: PartnerKind
+    status: PartnerStatus
+    version: int
+    owner_name: str | None
     active_agreements: int
     last_contact: datetime | None
     next_renewal: date | None
@@ -97,15 +119,20 @@ class PartnerRow:
 
 @dataclass
 class PartnerPage:
+    """A page of the list. `total` is exact, except when `capped`: more than `cap` match (the
+    list says "more than 1000"), and `facets` then count the countries among the first
+    `cap + 1` matches only (`facets_complete` is False). The stored counts of the live list
+    are exact at any size."""
+
     rows: list[PartnerRow]
     total: int
     page: int
     per_page: int
     facets: list[tuple[str, int]]
-
-    @property
-    def has_next(self) -> bool:
-        return self.page * self.per_page < self.total
+    has_next: bool = False
+    cap: int = COUNT_CAP
+    capped: bool = False  # more than `cap` match: `total` is cap + 1
+    facets_complete: bool = True
 
     @property
     def next_num(self) -> int:
@@ -123,61 +150,117 @@ def _order(filters: PartnerFilters, countries_present: list[str] | None, last_co
     return name_order
 
 
-def partner_rows_statement(filters: PartnerFilters, countries_present: list[str] | None = None,
-                           limit: int | None = None, offset: int = 0, conditions=None):
-    """Partners with their three computed columns, filtered and sorted (one statement).
+@lru_cache(maxsize=4)
+def _computed_columns(today: date):
+    """The three computed columns as of `today`, built once a day (SQL expressions never change)."""
+    return (in_force_count_of_partner(today).label("active_agreements"), last_contact_at().label("last_contact"),
+            next_act_by_of_partner(today).label("next_renewal"))
 
-    With `limit`, the page's partners are chosen first (filtered, sorted, cut) and the computed
-    columns worked out for those rows only, not for every partner that matches. `conditions`:
-    `filter_conditions(filters)` when the caller has them already.
-    """
-    active = in_force_count_of_partner(filters.today).label("active_agreements")
-    last_contact = last_contact_at().label("last_contact")
-    renewal = next_act_by_of_partner(filters.today).label("next_renewal")
-    conditions = filter_conditions(filters) if conditions is None else conditions
+
+def partner_rows_statement(filters: PartnerFilters, countries_present: list[str] | None = None):
+    """Every partner the filters find with its three computed columns, in the list's order (one
+    statement; the export's)."""
+    active, last_contact, renewal = _computed_columns(filters.today)
+    return (select(Partner, active, last_contact, renewal).options(joinedload(Partner.owner))
+            .where(*filter_conditions(filters)).order_by(*_order(filters, countries_present, last_contact, renewal)))
+
+
+def _page_rows(filters: PartnerFilters, conditions, countries_present: list[str], limit: int, offset: int,
+               walk_word: str | None = None) -> list[PartnerRow]:
+    """The page's partners, chosen first (filtered, sorted, cut), then their shown columns and
+    the computed ones for those rows only (one statement, plain rows). `walk_word`: a search
+    word left out of `conditions`, tested as the documents are walked in name order
+    (search_index.walk_by_name)."""
+    active, last_contact, renewal = _computed_columns(filters.today)
     order = _order(filters, countries_present, last_contact, renewal)
-    statement = select(Partner, active, last_contact, renewal).options(joinedload(Partner.owner))
-    if limit is None:
-        return statement.where(*conditions).order_by(*order)
-    page = select(Partner.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
-    return statement.where(Partner.id.in_(page)).order_by(*order)
-
-
-def _rows(statement) -> list[PartnerRow]:
-    return [PartnerRow(partner, count or 0, last, renewal) for partner, count, last, renewal in db.session.execute(statement)]
-
-
-def country_facets(filters: PartnerFilters, conditions=None) -> list[tuple[str, int]]:
-    """(country code, number of partners) under every filter but the country, most partners
-    first. `conditions`: `filter_conditions(filters, with_country=False)` when the caller has them."""
-    conditions = filter_conditions(filters, with_country=False) if conditions is None else conditions
-    statement = (
-        select(Partner.country, func.count(Partner.id))
-        .where(*conditions)
-        .group_by(Partner.country)
-        .order_by(func.count(Partner.id).desc(), Partner.country)
-    )
-    return [(code, count) for code, count in db.session.execute(statement)]
-
-
-def partner_page(filters: PartnerFilters, page: int, per_page: int) -> PartnerPage | None:
-    """One page of the list with its total and country facets: two statements, whatever the
-    size (the search is answered by the search index: crm/partners/search_index.py).
-
-    None when `page` lies past the last page.
-    """
-    conditions = filter_conditions(filters, with_country=False)
-    facets = country_facets(filters, conditions)
-    if filters.country:
-        total = next((count for code, count in facets if code == filters.country), 0)
+    if walk_word:
+        page = walk_by_name(select(Partner.id).where(*conditions), walk_word, people=True).limit(limit).offset(offset)
     else:
-        total = sum(count for _code, count in facets)
-    if page > 1 and (page - 1) * per_page >= total:
+        page = select(Partner.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
+    statement = (
+        select(Partner.id, Partner.name, Partner.local_name, Partner.country, Partner.city, Partner.kind,
+               Partner.status, Partner.version, User.name, active, last_contact, renewal)
+        .outerjoin(User, User.id == Partner.owner_id)
+        .where(Partner.id.in_(page)).order_by(*order)
+    )
+    return [PartnerRow(*values) for values in _rows_of(statement)]
+
+
+def _rows_of(statement):
+    """The rows of a statement of plain columns: through the session's connection (its
+    transaction), without the ORM's work for entities that these statements do not load."""
+    return db.session.connection().execute(statement).all()
+
+
+def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _live_country_counts() -> dict[str, int]:
+    """Live partners per country, kept by the database as partners change (one statement)."""
+    return dict(_rows_of(
+        select(PartnerCountryCount.country, PartnerCountryCount.partners).where(PartnerCountryCount.partners > 0)))
+
+
+def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = COUNT_CAP) -> PartnerPage | None:
+    """One page of the list, its total and its country facets, in two or three statements
+    whatever the number of partners, each reading a bounded number of rows:
+
+    - the live list, all or of one country: the stored counts per country (PartnerCountryCount),
+      and the page's rows straight from the country-and-name index;
+    - otherwise first the matches, at most `cap + 1` of them (with a search word that every
+      match holds and the trigram index knows, the index hands its partners over one by one):
+      below the cap these are all of them, so the total and the facets are exact and the page
+      is sorted out of them; above it the list says "more than `cap`", the facets count the
+      countries among those matches, a country filter counts its matches up to the cap too,
+      and the page walks the partners (their search documents, SQLite) in name order testing
+      that word in each, stopping after the page (so that no statement reads every partner
+      that holds "university").
+
+    The rows: one more than the page, to know whether another page follows. None when `page`
+    lies past the last page.
+    """
+    country = _country_condition(filters)
+    stored = filters.live_by_country_only()  # exact counts kept by the database
+    walk = None
+    if stored:
+        counts = _live_country_counts()
+        total = counts.get(filters.country, 0) if filters.country else sum(counts.values())
+        complete = True
+        row_conditions = filter_conditions(filters)
+    else:
+        held = words_every_match_holds(filters.q)
+        word = next((word for word in held if index_serves(word)), held[0] if held else None)
+        # The matches in no order: the word's partners one by one from the trigram index (SQLite)
+        # and the other conditions; or every condition as it is.
+        first = index_first(word, people=True) + filter_conditions(filters, with_country=False, given=word) \
+            if word and index_serves(word) else filter_conditions(filters, with_country=False)
+        found = _rows_of(select(Partner.id, Partner.country).where(*first).limit(cap + 1))
+        counts = Counter(code for _id, code in found)
+        complete = len(found) <= cap
+        if complete:
+            ids = [partner_id for partner_id, code in found if code == filters.country or not filters.country]
+            total, row_conditions = len(ids), [Partner.id.in_(ids)]
+        else:
+            total = db.session.scalar(select(capped_count(select(Partner.id).where(*first, *country), cap))) \
+                if filters.country else len(found)
+            if word and filters.sort == "name" and index_serves(word):
+                # The documents walked in name order, the word tested in each as it comes.
+                walk, row_conditions = word, filter_conditions(filters, given=word)
+            elif word and filters.sort == "name":
+                # The partners walked in name order, the word tested in each one's document.
+                row_conditions = filter_conditions(filters, common=frozenset({word}))
+            else:  # another order: every match is sorted
+                row_conditions = filter_conditions(filters)
+    facets = _most_first(counts)
+    # The country sort ranks the countries present; among the first matches only, every country.
+    present = [code for code, _count in facets] if complete else sorted(country_names("en"))
+    rows = _page_rows(filters, row_conditions, present, per_page + 1, (page - 1) * per_page, walk)
+    if page > 1 and not rows:
         return None
-    statement = partner_rows_statement(filters, [code for code, _count in facets], per_page, (page - 1) * per_page,
-                                       conditions + _country_condition(filters))
-    rows = _rows(statement)
-    return PartnerPage(rows=rows, total=total, page=page, per_page=per_page, facets=facets)
+    return PartnerPage(rows=rows[:per_page], total=total, page=page, per_page=per_page, facets=facets,
+                       has_next=len(rows) > per_page, cap=cap, capped=not stored and total > cap,
+                       facets_complete=complete)
 
 
 def partner_count_query(filters: PartnerFilters):
@@ -186,12 +269,20 @@ def partner_count_query(filters: PartnerFilters):
     return select(func.count(Partner.id)).where(*filter_conditions(filters))
 
 
-def partners_for_export(filters: PartnerFilters) -> list[PartnerRow]:
+@dataclass
+class ExportRow:
+    partner: Partner
+    active_agreements: int
+    last_contact: datetime | None
+    next_renewal: date | None
+
+
+def partners_for_export(filters: PartnerFilters) -> list[ExportRow]:
     """Every partner the filters find, with tags and contacts loaded, in the list's order (three
     statements): the export writes a row per active contact."""
     statement = partner_rows_statement(filters, sorted(country_names("en"))).options(
         selectinload(Partner.tags), selectinload(Partner.contacts))
-    return _rows(statement)
+    return [ExportRow(partner, count or 0, last, renewal) for partner, count, last, renewal in db.session.execute(statement)]
 
 
 # --- Choices for the filter form -------------------------------------------------------------
@@ -202,7 +293,12 @@ def tag_names() -> list[str]:
 
 def owner_choices() -> list[tuple[int, str]]:
     """Users who own at least one partner, or could (crm/auth/choices.py: assignable_users)."""
-    return assignable_users(keep=select(Partner.owner_id).where(Partner.owner_id.is_not(None)))
+    return assignable_users(keep=_OWNERS)
+
+
+# Each user probes the owner index (not a scan of every partner's owner); built once.
+_owner = aliased(User)
+_OWNERS = select(_owner.id).where(exists().where(Partner.owner_id == _owner.id))
 
 
 def frequent_countries(limit: int = 8) -> list[str]:

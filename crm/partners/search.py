@@ -26,14 +26,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.sql.expression import ColumnElement
 
 from crm.core.i18n import country_spellings, is_country_code
 from crm.core.search import MAX_TERM_LENGTH, contains, like_pattern
 from crm.extensions import db
 from crm.partners.models import Partner
-from crm.partners.search_index import partner_ids_containing
+from crm.partners.search_index import GRAM_MARK, document_contains, partner_ids_containing
 
 MAX_SEARCH_WORDS = 8
 WORD_SEPARATORS = r"[\s,，、;；]+"
@@ -41,8 +41,10 @@ WORD_SEPARATORS = r"[\s,，、;；]+"
 
 def search_words(term: str) -> list[str]:
     """'德国, 大学' → ['德国', '大学'] (at most eight words)."""
-    # A NUL would end the FTS5 query's string (SQLite) and is refused in text by PostgreSQL.
-    words = [word for word in re.split(WORD_SEPARATORS, (term or "").replace("\x00", "").strip()[:MAX_TERM_LENGTH]) if word]
+    # A NUL would end the FTS5 query's string (SQLite) and is refused in text by PostgreSQL; the
+    # search index's gram mark is nobody's text.
+    text = (term or "").replace("\x00", "").replace(GRAM_MARK, "").strip()[:MAX_TERM_LENGTH]
+    words = [word for word in re.split(WORD_SEPARATORS, text) if word]
     return words[:MAX_SEARCH_WORDS]
 
 
@@ -79,35 +81,52 @@ def contains_text(column, word: str) -> ColumnElement[bool]:
     return contains(column, word)
 
 
-def _text_matches(word: str, people: bool) -> ColumnElement[bool]:
+def _text_matches(word: str, people: bool, common: bool) -> ColumnElement[bool]:
     """The word is in one of the partner's names, its city, a tag, or (with `people`) an active
     contact's name or e-mail: looked up in the partners' search documents
-    (crm/partners/search_index.py)."""
+    (crm/partners/search_index.py), row by row for a `common` word."""
+    if common:
+        return document_contains(word, people=people)
     return Partner.id.in_(partner_ids_containing(word, people=people))
 
 
-def _word_matches(word: str, people: bool) -> ColumnElement[bool]:
+def _word_matches(word: str, people: bool, common: bool) -> ColumnElement[bool]:
     codes = countries_named(word)
     if is_country_code(word):
         return or_(Partner.country == word.upper(), func.lower(Partner.short_name) == word.casefold())
-    text = _text_matches(word, people)
+    text = _text_matches(word, people, common)
     return or_(text, Partner.country.in_(sorted(codes))) if codes else text
 
 
-def search_condition(term: str, *, people: bool = True) -> ColumnElement[bool] | None:
+def search_condition(term: str, *, people: bool = True, common: frozenset[str] = frozenset(),
+                     given: str | None = None) -> ColumnElement[bool] | None:
     """A condition on `Partner` for a search term (the rules in this module's docstring), or
     None for an empty term. `people=False` leaves contacts out (the quick search lists them
-    on their own).
+    on their own). `common`: words that very many partners hold, tested row by row rather
+    than through the index (search_index.document_contains): the same matches, for a list
+    that stops after its first page. `given`: a word of `words_every_match_holds(term)` that
+    the statement ensures itself (joined to the index: search_index.index_first), left out.
 
         select(Partner).where(search_condition("德国 大学"))
     """
     words = search_words(term)
     if not words:
         return None
-    condition = and_(*[_word_matches(word, people) for word in words])
+    condition = and_(true(), *[_word_matches(word, people, word in common) for word in words if word != given])
     if len(words) > 1 and (codes := countries_named(term)):
         condition = or_(condition, Partner.country.in_(sorted(codes)))
     return condition
+
+
+def words_every_match_holds(term: str) -> list[str]:
+    """The words of `term` that every partner matching it holds as text (no country named by
+    the word or by the whole term offers another way to match), longest first: a statement
+    may start from the partners that the search index finds for one of them."""
+    words = search_words(term)
+    if len(words) > 1 and countries_named(term):
+        return []
+    held = [word for word in words if not is_country_code(word) and not countries_named(word)]
+    return sorted(held, key=len, reverse=True)
 
 
 def record_search_condition(term: str, own_text, through_partners) -> ColumnElement[bool] | None:

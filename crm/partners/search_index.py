@@ -8,12 +8,19 @@ text that words are matched against, and finds it fast.
   `contacts` (the names and e-mails of its active contacts; an erased person is never in it).
   Country names are not in it: a country word is read as a country by the rule itself (a code
   comparison on the indexed `partner.country`), and "德" must not find every partner in 德国.
+  Each text ends with its Chinese characters and their pairs, padded to three characters
+  (`_short_grams`), so that the trigram index finds 重庆 and 德 too.
 - SQLite: an FTS5 table with the trigram tokenizer over both columns (external content, kept
-  in step by triggers) answers words of three or more characters; shorter words (德国, 重庆,
-  du) scan the narrow `partner_search` table, which is still exact. Without FTS5 (or before
+  in step by triggers) answers words of three or more characters and Chinese words of one or
+  two (德国, 重庆, 德: through their grams); other short words (du) scan the narrow
+  `partner_search` table, which is still exact. A word that very many partners hold
+  ("university") is tested row by row instead (`document_contains`), so that a list's first
+  page stops after its rows, while the index hands over its partners one by one to a capped
+  count (`index_first`). Without FTS5 (or before
   SQLite 3.34, which brought the trigram tokenizer) every word takes the scan, and the log
   says so once.
-- PostgreSQL: a pg_trgm GIN index on both columns, which `LIKE '%word%'` uses.
+- PostgreSQL: a pg_trgm GIN index on both columns, which `LIKE '%word%'` uses (for 重庆 and 德
+  through their grams too, where the database's locale counts Chinese characters as letters).
 
 The documents change in the same transaction as what they are made of: after each flush, the
 session hook `_refresh_changed_documents` (listening to the same event as the audit's, in the
@@ -25,11 +32,12 @@ written around the ORM (crm/demo/generate.py's bulk inserts) call `rebuild_docum
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Iterable
 from functools import lru_cache
 
-from sqlalchemy import column, event, func, inspect, insert, literal_column, or_, select, table
+from sqlalchemy import column, event, exists, func, inspect, insert, literal_column, or_, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -43,7 +51,12 @@ log = logging.getLogger(__name__)
 
 FTS_TABLE = "partner_search_fts"
 TRIGRAM_INDEX = "ix_partner_search_trigram"  # PostgreSQL only (models.PartnerSearch)
+NAME_WALK_INDEX = "ix_partner_search_name_walk"  # SQLite only (models.PartnerSearch)
 TRIGRAM = 3  # the trigram index finds words of at least this many characters
+# Chinese characters (with Japanese kana and Korean hangul): their one- and two-character
+# words are found through the grams written into the documents (_short_grams).
+CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+GRAM_MARK = "\ue000"  # a private-use character: in no name, and taken out of search terms
 CHUNK = 500  # partners per statement when documents are built
 FORMER_PARTNERS = "search_index_former_partners"  # session.info: partners that contacts leave
 
@@ -94,6 +107,17 @@ def _uses_fts(dialect: str, needle: str) -> bool:
     return dialect == "sqlite" and len(needle) >= TRIGRAM and sqlite_has_trigram_index()
 
 
+def _needle(word: str) -> str:
+    """What a word is looked for as in the documents: casefolded; one or two Chinese (Japanese,
+    Korean) characters as their gram, padded to three characters (`_short_grams`), which the
+    trigram indexes find (FTS5 on SQLite, pg_trgm on PostgreSQL) and which stands in a document
+    exactly when the characters do."""
+    needle = word.casefold()
+    if 0 < len(needle) < TRIGRAM and CJK_RUN.fullmatch(needle):
+        return needle + GRAM_MARK * (TRIGRAM - len(needle))
+    return needle
+
+
 def _contains(column, needle: str, dialect: str):
     if dialect == "sqlite":
         return func.instr(column, needle) > 0  # exact, and no LIKE wildcards to escape
@@ -105,21 +129,80 @@ def _fts_query(needle: str, people: bool) -> str:
     return phrase if people else "{document} : " + phrase
 
 
+def _fts_match(needle: str, people: bool):
+    return literal_column(FTS_TABLE).op("MATCH")(_fts_query(needle, people))
+
+
 def partner_ids_containing(word: str, *, people: bool):
     """A subquery of the ids of partners whose document (and, with `people`, contacts) holds
     `word` anywhere, ignoring case."""
-    needle = word.casefold()
+    needle = _needle(word)
     dialect = db.engine.dialect.name
     if _uses_fts(dialect, needle):
-        return select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(_fts_query(needle, people)))
+        return select(_fts.c.rowid).where(_fts_match(needle, people))
     columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
     return select(_table.c.partner_id).where(or_(*[_contains(column, needle, dialect) for column in columns]))
+
+
+def document_contains(word: str, *, people: bool):
+    """A condition on `Partner`, the same test as `partner_ids_containing` made row by row: its
+    own document holds `word`. For a word that many partners hold, where a list walks its
+    partners in order and stops after a page, rather than collecting every partner the index
+    knows first."""
+    needle = _needle(word)
+    dialect = db.engine.dialect.name
+    columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
+    return exists().where(_table.c.partner_id == Partner.id,
+                          or_(*[_contains(column, needle, dialect) for column in columns]))
+
+
+def index_first(word: str, *, people: bool) -> list:
+    """Conditions that join `Partner` to the trigram index's partners holding `word` (SQLite):
+    added to a statement that reads a bounded number of matches in no particular order (a
+    capped count), they let the index hand over its partners one by one, so the statement stops
+    after the cap instead of testing partners that hold no such word."""
+    return [_fts.c.rowid == Partner.id, _fts_match(_needle(word), people)]
+
+
+def walk_by_name(statement, word: str, *, people: bool):
+    """`statement` (a select of `Partner` ids) restricted to the partners whose document holds
+    `word` and ordered by name as the list is (lower(name), id), walking the documents in that
+    order through their covering index (SQLite: ix_partner_search_name_walk): for a word that
+    so many partners hold that a page is found after a short walk, with no lookup per partner
+    passed over."""
+    needle = _needle(word)
+    dialect = db.engine.dialect.name
+    columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
+    return (statement.join(_table, _table.c.partner_id == Partner.id)
+            .where(or_(*[_contains(column, needle, dialect) for column in columns]))
+            .order_by(_table.c.name_key, _table.c.partner_id))
+
+
+def index_serves(word: str) -> bool:
+    """The trigram index lists the partners holding `word` (SQLite with FTS5; PostgreSQL's
+    index serves the LIKE conditions themselves)."""
+    return _uses_fts(db.engine.dialect.name, _needle(word))
 
 
 # --- Building documents ----------------------------------------------------------------------
 
 def _lines(values: Iterable[str | None]) -> str:
-    return "\n".join(value.strip() for value in values if value and value.strip()).casefold()
+    text = "\n".join(value.strip() for value in values if value and value.strip()).casefold()
+    grams = _short_grams(text)
+    return f"{text}\n{grams}" if grams else text
+
+
+def _short_grams(text: str) -> str:
+    """The trigram index finds three characters or more; 重庆 and 德 are shorter. So each
+    Chinese (Japanese, Korean) character and each pair of them in `text` is written once more,
+    padded to three with GRAM_MARK (U+E000, which nobody types): "重庆大学" → "重␣␣ … 重庆␣ …",
+    and a search for 重庆 asks the index for "重庆␣" (`_fts_query`; ␣ standing for the mark). A scan for 重庆 still
+    finds the text itself: the grams hold nothing that the text does not."""
+    grams: set[str] = set()
+    for run in CJK_RUN.findall(text):
+        grams.update(run)
+        grams.update(run[i:i + 2] for i in range(len(run) - 1))
+    return " ".join(gram + GRAM_MARK * (TRIGRAM - len(gram)) for gram in sorted(grams))
 
 
 def _documents(connection: Connection, partner_ids: list[int]) -> list[dict]:
@@ -138,25 +221,30 @@ def _documents(connection: Connection, partner_ids: list[int]) -> list[dict]:
     ):
         people.setdefault(partner_id, []).extend((name, email))
     return [
-        {"partner_id": partner_id,
+        {"partner_id": partner_id, "name_key": name_key,
          "document": _lines([name, local_name, short_name, city, *sorted(tags.get(partner_id, []))]),
          "contacts": _lines(people.get(partner_id, []))}
-        for partner_id, name, local_name, short_name, city in connection.execute(
-            select(Partner.id, Partner.name, Partner.local_name, Partner.short_name, Partner.city)
+        for partner_id, name_key, name, local_name, short_name, city in connection.execute(
+            select(Partner.id, func.lower(Partner.name), Partner.name, Partner.local_name, Partner.short_name, Partner.city)
             .where(Partner.id.in_(partner_ids))
         )
     ]
 
 
-def refresh_documents(connection: Connection, partner_ids: Iterable[int], lock: bool = True) -> None:
+def refresh_documents(connection: Connection, partner_ids: Iterable[int], lock: bool = True,
+                      name_key: bool = True) -> None:
     """Rebuild the documents of these partners (a partner that no longer exists loses its own);
-    `lock=False` for a rebuild of every partner, which nothing else writes meanwhile."""
+    `lock=False` for a rebuild of every partner, which nothing else writes meanwhile;
+    `name_key=False` for a database whose documents have no name key yet (an older migration)."""
     ids = sorted({partner_id for partner_id in partner_ids if partner_id is not None})
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         if lock:
             lock_partners(connection, chunk)  # a concurrent change of one partner waits, then is seen
         documents = _documents(connection, chunk)
+        if not name_key:
+            for document in documents:
+                del document["name_key"]
         connection.execute(_table.delete().where(_table.c.partner_id.in_(chunk)))
         if documents:
             connection.execute(insert(_table), documents)
@@ -171,7 +259,9 @@ def rebuild_documents(connection: Connection | None = None) -> int:
         drop_fts(connection)  # refilled in one pass below, rather than row by row through triggers
     connection.execute(_table.delete())
     ids = list(connection.scalars(select(Partner.id).order_by(Partner.id)))
-    refresh_documents(connection, ids, lock=False)
+    # A migration before the name key's (8f4f479234b6) rebuilds documents without it.
+    name_key = any(column["name"] == "name_key" for column in inspect(connection).get_columns(_table.name))
+    refresh_documents(connection, ids, lock=False, name_key=name_key)
     if sqlite and create_fts(connection):
         connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
     return len(ids)
@@ -197,13 +287,16 @@ def drop_fts(connection: Connection) -> None:
 def schema_comparison_filter(dialect: str):
     """Alembic's `include_object` for a database of `dialect`: the schema comparisons
     (autogenerate, `flask db check`) leave out the FTS5 table and its shadow tables (no model
-    describes them) and, on a database other than PostgreSQL, the PostgreSQL-only trigram index."""
+    describes them), on a database other than PostgreSQL the PostgreSQL-only trigram index, and
+    elsewhere than SQLite the SQLite-only name walk index."""
 
     def include(obj, name, type_, reflected, compare_to) -> bool:
         if type_ == "table" and name and name.startswith(FTS_TABLE):
             return False
         if type_ == "index" and name == TRIGRAM_INDEX:
             return dialect == "postgresql"
+        if type_ == "index" and name == NAME_WALK_INDEX:
+            return dialect == "sqlite"
         return True
 
     return include

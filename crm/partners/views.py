@@ -1,8 +1,9 @@
 from datetime import date
+from urllib.parse import quote, urlencode
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from crm.core.models import utcnow
-from crm.core.templating import local_datetime
+from crm.core.templating import local_dates, local_datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
@@ -15,6 +16,7 @@ from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.views import bp as contacts_bp
 from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.core.bulk import MAX_BULK, stale_among
+from crm.core.capped import COUNT_CAP
 from crm.core.charts import bar_chart
 from crm.interactions.forms import assignee_choices
 from crm.core.export import table_response
@@ -35,7 +37,7 @@ from crm.partners.activity import activity_of_partner
 from crm.partners.duplicates import similar_partners
 from crm.partners.brief import brief_of
 from crm.partners.bulk import apply_change, chosen_partners
-from crm.partners.models import Partner, Tag
+from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag
 from crm.partners.picker import partner_matches
 from crm.partners.queries import (
     countries_overview,
@@ -81,14 +83,22 @@ def _filter_args() -> dict[str, str]:
 
 
 def list_url(endpoint: str = "partners.index", **changes) -> str:
-    """A URL of the list (or its export) with the current filters, some changed (None removes one)."""
-    args = _filter_args()
+    """A URL of the list (or its export) with the current filters, some changed (None removes one).
+
+    A page asks for a dozen (facets, exports, next page): the filters and each endpoint's path
+    are read once per request."""
+    cache = g.setdefault("partner_list_urls", {})
+    if (path := cache.get(endpoint)) is None:
+        path = cache[endpoint] = url_for(endpoint)
+    if "partner_list_args" not in g:
+        g.partner_list_args = _filter_args()
+    args = dict(g.partner_list_args)
     for name, value in changes.items():
         if value is None:
             args.pop(name, None)
         else:
             args[name] = value
-    return url_for(endpoint, **args)
+    return f"{path}?{urlencode(args, quote_via=quote)}" if args else path
 
 
 @bp.get("")
@@ -99,12 +109,16 @@ def index():
     valid = form.validate()
     filters = form.filters()
     refuse_archived_unless_admin(filters.archived)
-    page = partner_page(filters, page_number(), current_app.config["PAGE_SIZE"])
+    page = partner_page(filters, page_number(), current_app.config["PAGE_SIZE"],
+                        current_app.config.get("PARTNER_COUNT_CAP", COUNT_CAP))
     if page is None:
         abort(404)
     context = {"form": form, "page": page, "filters": filters, "list_url": list_url, "bulk_form": _bulk_form(filters),
-               # the country names in the user's language, looked up once for every row and facet
-               "country_label": country_names(current_locale_code())}
+               # looked up once for every row and facet: country names, labels, dates
+               "country_label": country_names(current_locale_code()),
+               "kind_label": {kind: kind.label for kind in PartnerKind},
+               "status_label": {status: status.label for status in PartnerStatus},
+               "dates": local_dates([row.last_contact for row in page.rows] + [row.next_renewal for row in page.rows])}
     status = 200 if valid else 422
     if target == MORE_ID:
         return render_template("partners/_rows.html", **context), status

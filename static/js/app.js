@@ -58,3 +58,23 @@ document.addEventListener("change", function (event) {
   if (!all) return;
   all.closest("table").querySelectorAll('tbody input[type="checkbox"][name="ids"]').forEach(function (box) { box.checked = all.checked; });
 });
+
+// A list's bulk change (data-bulk-bar, inside the list's form) waits out of sight until a row
+// is chosen; without JavaScript it stays in place, folded.
+(function () {
+  "use strict";
+  function sync() {
+    document.querySelectorAll("[data-bulk-bar]").forEach(function (bar) {
+      var form = bar.closest("form");
+      var chosen = form && Array.prototype.some.call(form.elements, function (box) {
+        return box.name === "ids" && box.checked;
+      });
+      bar.hidden = !chosen;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "ids" || (event.target.closest && event.target.closest("[data-bulk-all]"))) sync();
+  });
+  document.addEventListener("htmx:afterSettle", sync);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", sync); else sync();
+})();

@@ -68,3 +68,31 @@ def test_the_duplicate_warning_appears_for_holmesglen_institute_of_tafe(page, li
     expect(warning.get_by_role("link", name="Holmesglen Institute")).to_be_visible()
     page.get_by_role("button", name="It is a different partner: create it").click()
     expect(page.get_by_role("heading", name="Holmesglen Institute of TAFE")).to_be_visible()
+
+
+def test_the_bulk_change_appears_once_a_partner_is_chosen_and_goes_with_the_last_one(page, live_server, live_db, live_user, login):
+    _partners(live_db, ("BSK International Education Institute", "DE"), ("EBG Germany", "DE"))
+    login(live_user(Role.STAFF))
+    page.goto(f"{live_server}/partners")
+    change = page.get_by_role("group", name="Change several partners")  # the bar (folded on a phone)
+    expect(page.get_by_role("link", name="EBG Germany")).to_be_visible()
+    expect(change).to_be_hidden()
+    page.get_by_label("Choose EBG Germany").check()
+    expect(change).to_be_visible()
+    page.get_by_label("Choose EBG Germany").uncheck()
+    expect(change).to_be_hidden()
+    page.get_by_label("Choose every partner on this page").check()
+    expect(change).to_be_visible()
+    # A new search brings new rows, none chosen: the bar waits again.
+    page.get_by_label("Search partners").fill("BSK")
+    expect(page.get_by_text("1 partner found")).to_be_visible()
+    expect(change).to_be_hidden()
+
+
+def test_the_search_rules_are_one_click_away(page, live_server, live_db, live_user, login):
+    login(live_user(Role.STAFF))
+    page.goto(f"{live_server}/partners")
+    rules = page.get_by_text("A two-letter country code such as DE")
+    expect(rules).to_be_hidden()
+    page.get_by_text("More about searching").click()
+    expect(rules).to_be_visible()

@@ -111,3 +111,36 @@ def test_the_search_index_migration_builds_documents_for_existing_partners(empty
         assert found("広島") == found("hiroshima") == {1}
         assert found("weiß") == found("automotive") == found("jw@") == {2}
         assert found("Left Already") == set()
+
+
+def test_the_country_counts_are_filled_and_kept_after_every_migration(empty_app):
+    """The counts per country come from the partners there before, and the triggers that keep
+    them stand at the head (a later batch copy of `partner` on SQLite would drop them: this
+    test says so)."""
+    from sqlalchemy import select, text
+
+    from crm.partners.models import PartnerCountryCount
+
+    with empty_app.app_context():
+        upgrade(revision="b8a43bb945a0")
+        now = "2024-01-01 00:00:00"
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO partner (id, name, kind, country, status, archived_at, created_at, updated_at, version)"
+                " VALUES (1, 'A', 'company', 'DE', 'active', NULL, :now, :now, 1),"
+                " (2, 'B', 'company', 'DE', 'active', :now, :now, :now, 1),"
+                " (3, 'C', 'company', 'AU', 'active', NULL, :now, :now, 1)"), {"now": now})
+        upgrade()
+
+        def counts():
+            return dict(db.session.execute(
+                select(PartnerCountryCount.country, PartnerCountryCount.partners).where(PartnerCountryCount.partners > 0)).all())
+
+        assert counts() == {"DE": 1, "AU": 1}
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO partner (id, name, kind, country, status, created_at, updated_at, version)"
+                " VALUES (4, 'D', 'company', 'AU', 'active', :now, :now, 1)"), {"now": now})
+            connection.execute(text("UPDATE partner SET archived_at = NULL WHERE id = 2"))
+        db.session.rollback()
+        assert counts() == {"DE": 2, "AU": 2}

@@ -12,7 +12,7 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind, PartnerSearch, Tag
 from crm.partners.search import search_condition
-from crm.partners.search_index import rebuild_documents
+from crm.partners.search_index import GRAM_MARK, rebuild_documents
 
 RESULTS = {"HX-Request": "true", "HX-Target": "partner-results"}
 
@@ -209,7 +209,8 @@ def test_rebuild_gives_the_same_documents_as_the_writes_did(app, factory):
         db.session.commit()
         after = {row.partner_id: (row.document, row.contacts) for row in db.session.scalars(select(PartnerSearch))}
     assert before == after
-    assert after[first] == ("deakin university\n迪肯大学\ndu\ngeelong", "li wei\nli.wei@deakin.edu.au")
+    grams = " ".join(gram + GRAM_MARK * (3 - len(gram)) for gram in ["大", "大学", "学", "肯", "肯大", "迪", "迪肯"])
+    assert after[first] == ("deakin university\n迪肯大学\ndu\ngeelong\n" + grams, "li wei\nli.wei@deakin.edu.au")
     assert after[second] == ("bmw ag", "")
 
 
@@ -230,3 +231,17 @@ def test_a_nul_character_in_a_search_is_dropped_not_a_server_error(app, client, 
         response = client.get(url)
         assert response.status_code == 200, url
     assert "Hochschule Bremen" in client.get("/partners?q=Hoch%00schule").get_data(as_text=True)
+
+
+def test_one_or_two_chinese_characters_are_found_through_the_index_as_exactly_as_a_scan(app, factory):
+    chongqing = factory.partner(name="Chongqing Consortium", local_name="重庆高职教育联盟", city="重庆", country="CN")
+    apart = factory.partner(name="Two Words", local_name="重 庆", country="CN")  # the pair apart: no 重庆
+    person = factory.partner(name="Hanover Partner", country="DE")
+    factory.contact(person, name="王庆")
+    assert _matching_ids(app, "重庆") == {chongqing}
+    assert _matching_ids(app, "庆") == {chongqing, apart, person}
+    assert _matching_ids(app, "庆", people=False) == {chongqing, apart}
+    assert _matching_ids(app, "王庆") == {person} and _matching_ids(app, "王庆", people=False) == set()
+    assert _matching_ids(app, "联盟") == {chongqing} and _matching_ids(app, "盟重") == set()
+    # The mark that pads the grams is nobody's text: typed, it is dropped.
+    assert _matching_ids(app, "重庆" + GRAM_MARK) == {chongqing}
