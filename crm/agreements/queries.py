@@ -533,17 +533,19 @@ class RenewalMonth:
     count: int
 
 
-def renewals_by_month(today: date, months: int = 12) -> list[RenewalMonth]:
-    """The renewals view's chart: the agreements to decide (those of `renewals_due_statement`)
-    counted by the month of their act-by date, for this month and the next `months - 1`;
-    first the ones whose act-by date has passed. Empty months count 0 (one statement)."""
-    first = date(today.year, today.month, 1)
+def renewals_by_month(today: date, horizon_days: int = RENEWAL_HORIZON_DAYS) -> list[RenewalMonth]:
+    """The renewals view's chart: the agreements to decide (those of `renewals_due_statement`,
+    the same window as the view's lists) counted by the month of their act-by date, from this
+    month to the one in which the horizon ends; first the ones whose act-by date has passed.
+    Empty months count 0; the columns add up to the lists' total (one statement)."""
+    last_day = today + timedelta(days=horizon_days)
+    months = (last_day.year - today.year) * 12 + last_day.month - today.month + 1
     starts = []
     for offset in range(months + 1):
-        index = first.year * 12 + first.month - 1 + offset
+        index = today.year * 12 + today.month - 1 + offset
         starts.append(date(index // 12, index % 12 + 1, 1))
     act_by = act_by_column()
-    due = _renewal_due_conditions(today, (starts[-1] - today).days - 1)
+    due = _renewal_due_conditions(today, horizon_days)
 
     def count(*window):  # a range of the act-by index, counted without reading the rows
         return select(func.count(Agreement.id)).where(*due, *window).scalar_subquery()
