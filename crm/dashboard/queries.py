@@ -34,7 +34,7 @@ from crm.extensions import db
 from crm.followups import queries as follow_ups
 from crm.followups.models import FollowUp
 from crm.interactions.queries import history_count_query, interactions_per_month
-from crm.partners.activity import QuietPartner, quiet_partners_by_owner
+from crm.partners.activity import QuietPartner, quiet_partners_of_owner
 from crm.partners.queries import PartnerFilters, partner_count_query
 from crm.proposals.models import Proposal
 from crm.proposals.pipeline import OPEN_STAGES
@@ -125,7 +125,7 @@ def dashboard_for(user, today: date) -> Dashboard:
         this_week_total=my_counts["this-week"],
         proposals=proposals_needing_action(today, limit=MY_LIST_LIMIT, owner_id=user.id),
         proposals_total=mine.proposals,
-        quiet=quiet_partners_by_owner([user.id], today).get(user.id, [])[:MY_LIST_LIMIT],
+        quiet=quiet_partners_of_owner(user.id, today, MY_LIST_LIMIT),
         deadlines=deadlines_due([user.id], today, today + timedelta(days=DEADLINES_WITHIN_DAYS)),
     )
 

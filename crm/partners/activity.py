@@ -132,6 +132,12 @@ def quiet_partners_in_force(today: date, limit: int = QUIET_LIST_LIMIT) -> list[
     return [QuietPartner(*row) for row in db.session.execute(_quiet_in_force(today).limit(limit))]
 
 
+def quiet_partners_of_owner(owner_id: int, today: date, limit: int) -> list[QuietPartner]:
+    """The home page's "my partners gone quiet": the owner's first `limit` (one statement)."""
+    statement = _quiet_in_force(today).where(Partner.owner_id == owner_id).limit(limit)
+    return [QuietPartner(*row) for row in db.session.execute(statement)]
+
+
 def quiet_partners_by_owner(owner_ids, today: date) -> dict[int, list[QuietPartner]]:
     """The reminder digest's list: each owner's quiet partners with an agreement in force (one statement)."""
     found: dict[int, list[QuietPartner]] = {}
