@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from crm.agreements.models import Agreement
+from crm.auth.models import User
 from crm.core.capped import CappedPage, capped_count, capped_page
 from crm.extensions import db
 from crm.followups.models import FollowUp
@@ -91,11 +92,14 @@ def _open_of(assignee_id: int | str):
     return statement
 
 
+# What a row shows of what it hangs from (names, titles, the subject), not whole rows (an
+# interaction's summary, a user's tokens): loading them cost more than the statement.
 ROW_OPTIONS = (
-    joinedload(FollowUp.assignee),
-    joinedload(FollowUp.interaction).joinedload(Interaction.partner),
-    joinedload(FollowUp.agreement),
-    joinedload(FollowUp.proposal),
+    joinedload(FollowUp.assignee).load_only(User.name),
+    joinedload(FollowUp.interaction).load_only(Interaction.subject, Interaction.partner_id)
+    .joinedload(Interaction.partner).load_only(Partner.name),
+    joinedload(FollowUp.agreement).load_only(Agreement.title),
+    joinedload(FollowUp.proposal).load_only(Proposal.title),
 )
 ROW_ORDER = (FollowUp.due_on.asc().nulls_last(), FollowUp.id)
 
