@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from crm.agreements.models import Agreement
 from crm.agreements.queries import (
@@ -35,6 +35,7 @@ from crm.followups import queries as follow_ups
 from crm.followups.models import FollowUp
 from crm.interactions.queries import history_count_query, interactions_per_month
 from crm.partners.activity import QuietPartner, quiet_partners_of_owner
+from crm.partners.models import Partner
 from crm.partners.queries import PartnerFilters, partner_count_query
 from crm.proposals.models import Proposal
 from crm.proposals.pipeline import OPEN_STAGES
@@ -109,11 +110,12 @@ class Office:
 def dashboard_for(user, today: date) -> Dashboard:
     """"My day" for `user`, in a fixed number of statements whatever the data, each reading
     only the user's rows (the counts of "my" lists and their first rows)."""
-    my_counts = follow_ups.group_counts(user.id, today)
     mine = db.session.execute(select(
+        *follow_ups.group_count_columns(user.id, today),
         my_decisions_count_query(user, today).scalar_subquery().label("decisions"),
         proposals_needing_action_count_query(today, owner_id=user.id).scalar_subquery().label("proposals"),
     )).one()
+    my_counts = dict(zip(follow_ups.GROUP_KEYS, mine, strict=False))
     return Dashboard(
         today=today,
         decisions=my_decisions(user, today),
@@ -139,11 +141,13 @@ def office_for(user, today: date) -> Office:
 
 def my_decisions(user, today: date, limit: int = MY_LIST_LIMIT) -> list[Agreement]:
     """The first `limit` renewals of the user's agreements to decide within DECISIONS_WITHIN_DAYS
-    (the agreements domain's rule), the act-by date passed first; with their partners (two
-    statements: a join to the partners would make SQLite build the whole agreement-partner join first)."""
+    (the agreements domain's rule), the act-by date passed first; with their partners' names (two
+    statements: a join to the partners would make SQLite build the whole agreement-partner join
+    first, 40 ms at scale 1)."""
     return db.session.scalars(
         renewals_due_statement(today, DECISIONS_WITHIN_DAYS, owner_id=user.id)
-        .options(selectinload(Agreement.partners))
+        .options(load_only(Agreement.title, Agreement.act_by),
+                 selectinload(Agreement.partners).load_only(Partner.name, Partner.short_name))
         .order_by(act_by_column(), Agreement.title, Agreement.id)
         .limit(limit)
     ).all()

@@ -114,13 +114,18 @@ def group_rows(assignee_id: int | str, key: str, today: date, limit: int = GROUP
     return db.session.scalars(_rows(_open_of(assignee_id).where(group_condition(key, today))).limit(limit)).all()
 
 
-def group_counts(assignee_id: int | str, today: date, cap: int | None = None) -> dict[str, int]:
-    """How many follow-ups each group holds, each counted up to `cap + 1` (one statement)."""
-    counts = [
+def group_count_columns(assignee_id: int | str, today: date, cap: int | None = None) -> list:
+    """How many follow-ups each group holds (up to `cap + 1`), as labelled scalar subqueries in
+    GROUP_KEYS order, for a page that gathers its counts into one statement."""
+    return [
         capped_count(_open_of(assignee_id).where(group_condition(key, today)), cap).label(f"group_{index}")
         for index, key in enumerate(GROUP_KEYS)
     ]
-    row = db.session.execute(select(*counts)).one()
+
+
+def group_counts(assignee_id: int | str, today: date, cap: int | None = None) -> dict[str, int]:
+    """How many follow-ups each group holds, each counted up to `cap + 1` (one statement)."""
+    row = db.session.execute(select(*group_count_columns(assignee_id, today, cap))).one()
     return dict(zip(GROUP_KEYS, row, strict=True))
 
 
