@@ -8,12 +8,13 @@ from crm.agreements.queries import RENEWAL_HORIZON_DAYS, renewals_by_month
 from crm.core.charts import Chart, column_chart, month_label
 
 
-def renewals_chart(today: date) -> Chart:
+def renewals_chart(today: date, overdue: int | None = None) -> Chart:
     """The renewals the view lists (crm/agreements/queries.py: the same rule and window), by
     month of their act-by date (each month with its year), after a column of those whose
-    act-by date has passed (it links to them in the agreement list)."""
+    act-by date has passed (it links to them in the agreement list; `overdue`: their number
+    when the caller has counted them already)."""
     data = []
-    for month in renewals_by_month(today):
+    for month in renewals_by_month(today, overdue=overdue):
         if month.start is None:
             data.append((_l("Overdue"), month.count, url_for("agreements.index", renewal="overdue", sort="act_by")))
         else:
