@@ -577,7 +577,7 @@ def test_the_home_page_lists_my_proposals_that_need_action(client, auth, factory
     factory.proposal(partner_id, title="Fine one", next_step_on=date.today() + timedelta(days=9), owner_id=me.id)
     factory.proposal(partner_id, title="Someone else's", next_step_on=date.today() - timedelta(days=2))
     html = client.get("/").text
-    assert "Proposals that need action" in html
+    assert "My proposals that need action" in html
     assert "Overdue one" in html and "Next step overdue since" in html
     assert "Stalled one" in html and "no movement for 50 days" in html
     assert "Fine one" not in html and "Someone else's" not in html
