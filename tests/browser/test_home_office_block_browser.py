@@ -18,8 +18,8 @@ def test_on_a_phone_the_office_figures_come_when_scrolled_to(page, live_db, live
     login(user)
     counters = page.locator("#my-day-counts")
     expect(counters.get_by_text("今天没有待办")).to_be_visible()
-    expect(counters.get_by_role("link")).to_have_count(4)
-    for counter in counters.get_by_role("link").all():
+    expect(counters.locator("a")).to_have_count(4)
+    for counter in counters.locator("a").all():
         expect(counter).to_be_hidden()  # four zeros would fill the first screen
     office = page.get_by_role("region", name="全处概况")
     expect(office.get_by_role("link", name="查看全处概况的数字和图表")).to_be_attached()
