@@ -22,7 +22,7 @@ def upgrade():
     # would not survive a batch copy on SQLite).
     op.drop_index('ix_proposal_stage', table_name='proposal')
     op.create_index('ix_proposal_stage_next_step', 'proposal',
-                    ['stage', sa.text('next_step_on IS NULL'), 'next_step_on', 'stage_changed_at'], unique=False)
+                    ['stage', sa.text('(next_step_on IS NULL)'), 'next_step_on', 'stage_changed_at'], unique=False)
     op.create_index('ix_proposal_stage_title', 'proposal', ['stage', 'title'], unique=False)
     op.create_index('ix_proposal_stage_days', 'proposal',
                     ['stage', 'stage_changed_at', 'archived_at', 'partner_id', 'next_step_on'], unique=False)
