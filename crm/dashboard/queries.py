@@ -4,11 +4,11 @@ fetches nothing itself), and the office-wide `Office` block beneath it.
 "My day" comes first (the user's decisions due, follow-ups, proposals needing action, partners
 gone quiet, other deadlines), then office-wide figures. The office block counts whole tables
 (its cost grows with the office), so the page asks for it on its own once it comes into view
-(`/home/office`, htmx; a link without JavaScript) and "my day", which reads only the user's
-rows through indexes, answers at once whatever the office's size. Each figure is counted by the same
-function or statement as the list it links to, with the link carrying the filter that gives
-those rows, so that a figure and its list always agree (tests/integration/test_home_figures.py
-checks each one, for each role).
+(`/home/office`, htmx; a link without JavaScript), and "my day", which reads only the user's
+rows through indexes, answers at once whatever the office's size. Each figure is counted by the
+same function or statement as the list it links to, with the link carrying the filter that
+gives those rows, so that a figure and its list always agree
+(tests/integration/test_home_figures.py checks each one, for each role).
 """
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def dashboard_for(user, today: date) -> Dashboard:
         my_decisions_count_query(user, today).scalar_subquery().label("decisions"),
         proposals_needing_action_count_query(today, owner_id=user.id).scalar_subquery().label("proposals"),
     )).one()
-    my_counts = dict(zip(follow_ups.GROUP_KEYS, mine, strict=False))
+    my_counts = dict(zip(follow_ups.GROUP_KEYS, mine[:len(follow_ups.GROUP_KEYS)], strict=True))
     return Dashboard(
         today=today,
         decisions=my_decisions(user, today),

@@ -47,7 +47,7 @@ _ANY_ID = 2147483647  # stands for a record's id in a link made once per page
 
 def _link_for_any(endpoint: str, key: str) -> str:
     """The endpoint's URL with "%d" where the id goes: `link % record.id` costs a row nothing."""
-    return url_for(endpoint, **{key: _ANY_ID}).replace(str(_ANY_ID), "%d")
+    return url_for(endpoint, **{key: _ANY_ID}).replace("%", "%%").replace(str(_ANY_ID), "%d")
 
 
 @bp.app_template_global()

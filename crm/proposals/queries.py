@@ -165,7 +165,7 @@ def board(filters: Filters, now: datetime | None = None, limit: int = COLUMN_LIM
     """
     order = SORTS.get(filters.sort, SORTS["next_step"])
     keys = [*order, Proposal.id]
-    columns_firsts = [
+    firsts_per_column = [
         _narrowed(
             _with_partner_if_needed(
                 select(Proposal.id.label("card_id"), *(key.label(f"key_{n}") for n, key in enumerate(keys))), filters
@@ -181,8 +181,8 @@ def board(filters: Filters, now: datetime | None = None, limit: int = COLUMN_LIM
         if filters.stage in (None, stage)
     ]
     columns: dict[ProposalStage, list[Proposal]] = {stage: [] for stage in OPEN_STAGES}
-    if columns_firsts:
-        firsts = union_all(*(select(*first.c) for first in columns_firsts)).subquery()
+    if firsts_per_column:
+        firsts = union_all(*(select(*first.c) for first in firsts_per_column)).subquery()
         cards = (
             select(Proposal)
             .join(firsts, firsts.c.card_id == Proposal.id)
