@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import and_, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import load_only
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from crm.agreements import queries as agreements
@@ -133,8 +134,11 @@ def quiet_partners_in_force(today: date, limit: int = QUIET_LIST_LIMIT) -> list[
 
 
 def quiet_partners_of_owner(owner_id: int, today: date, limit: int) -> list[QuietPartner]:
-    """The home page's "my partners gone quiet": the owner's first `limit` (one statement)."""
-    statement = _quiet_in_force(today).where(Partner.owner_id == owner_id).limit(limit)
+    """The home page's "my partners gone quiet": the owner's first `limit`, each partner with its
+    name and country (one statement)."""
+    statement = (
+        _quiet_in_force(today).where(Partner.owner_id == owner_id).options(load_only(Partner.name, Partner.country)).limit(limit)
+    )
     return [QuietPartner(*row) for row in db.session.execute(statement)]
 
 
