@@ -146,7 +146,7 @@ def my_decisions(user, today: date, limit: int = MY_LIST_LIMIT) -> list[Agreemen
     first, 40 ms at scale 1)."""
     return db.session.scalars(
         renewals_due_statement(today, DECISIONS_WITHIN_DAYS, owner_id=user.id)
-        .options(load_only(Agreement.title, Agreement.act_by),
+        .options(load_only(Agreement.title, act_by_column()),
                  selectinload(Agreement.partners).load_only(Partner.name, Partner.short_name))
         .order_by(act_by_column(), Agreement.title, Agreement.id)
         .limit(limit)
