@@ -116,14 +116,15 @@ def dashboard_for(user, today: date) -> Dashboard:
         proposals_needing_action_count_query(today, owner_id=user.id).scalar_subquery().label("proposals"),
     )).one()
     my_counts = dict(zip(follow_ups.GROUP_KEYS, mine[:len(follow_ups.GROUP_KEYS)], strict=True))
+    my_rows = follow_ups.groups_rows(user.id, ("overdue", "this-week"), today, MY_LIST_LIMIT)
     return Dashboard(
         today=today,
         decisions=my_decisions(user, today),
         decisions_total=mine.decisions,
         decisions_href=url_for("agreements.index", owner=user.id, act_within=DECISIONS_WITHIN_DAYS, sort="act_by"),
-        overdue=follow_ups.group_rows(user.id, "overdue", today, MY_LIST_LIMIT),
+        overdue=my_rows["overdue"],
         overdue_total=my_counts["overdue"],
-        this_week=follow_ups.group_rows(user.id, "this-week", today, MY_LIST_LIMIT),
+        this_week=my_rows["this-week"],
         this_week_total=my_counts["this-week"],
         proposals=proposals_needing_action(today, limit=MY_LIST_LIMIT, owner_id=user.id),
         proposals_total=mine.proposals,

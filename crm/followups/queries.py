@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from crm.agreements.models import Agreement
@@ -111,7 +111,29 @@ def _rows(statement):
 
 def group_rows(assignee_id: int | str, key: str, today: date, limit: int = GROUP_LIMIT) -> list[FollowUp]:
     """The first `limit` follow-ups of a group (one statement; the index by assignee serves it)."""
-    return db.session.scalars(_rows(_open_of(assignee_id).where(group_condition(key, today))).limit(limit)).all()
+    return groups_rows(assignee_id, (key,), today, limit)[key]
+
+
+def groups_rows(assignee_id: int | str, keys, today: date, limit: int = GROUP_LIMIT) -> dict[str, list[FollowUp]]:
+    """The first `limit` follow-ups of each group in `keys`, in one statement: each group's
+    first ids (the index by assignee serves each), joined in a UNION ALL that says their group,
+    then the rows with what they show."""
+    firsts = [
+        _open_of(assignee_id)
+        .where(group_condition(key, today))
+        .with_only_columns(FollowUp.id.label("id"), literal(key).label("group_key"))
+        .order_by(*ROW_ORDER)
+        .limit(limit)
+        .subquery()
+        for key in keys
+    ]
+    picked = union_all(*(select(first.c.id, first.c.group_key) for first in firsts)).subquery()
+    found: dict[str, list[FollowUp]] = {key: [] for key in keys}
+    for follow_up, key in db.session.execute(
+        select(FollowUp, picked.c.group_key).join(picked, picked.c.id == FollowUp.id).options(*ROW_OPTIONS).order_by(*ROW_ORDER)
+    ):
+        found[key].append(follow_up)
+    return found
 
 
 def group_count_columns(assignee_id: int | str, today: date, cap: int | None = None) -> list:

@@ -91,7 +91,8 @@ def index():
                                everyone=everyone, back=_back(), bulk=_bulk_form(), bulk_total=page.total)
     counts = queries.group_counts(assignee, today)
     cap = capped_counts.COUNT_CAP
-    sections = [(group, queries.group_rows(assignee, group.key, today, queries.GROUP_LIMIT), counts[group.key]) for group in queries.GROUPS]
+    rows = queries.groups_rows(assignee, queries.GROUP_KEYS, today, queries.GROUP_LIMIT)
+    sections = [(group, rows[group.key], counts[group.key]) for group in queries.GROUPS]
     return render_template(
         "followups/index.html",
         sections=sections,
