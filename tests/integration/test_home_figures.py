@@ -181,6 +181,7 @@ def test_the_office_block_comes_once_in_view_and_is_a_page_without_javascript(cl
     assert fragment.text.count('data-figure="') == 8 and 'id="home-office"' in fragment.text
     page = client.get("/home/office")
     assert "<html" in page.text and page.text.count('data-figure="') == 8
+    assert '<h1 class="h4" id="office-heading">The office</h1>' in page.text
 
 
 def test_counters_with_something_due_stand_out(client, auth, office):
