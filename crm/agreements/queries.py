@@ -425,9 +425,10 @@ def renewal_groups(today: date, per_group: int = RENEWALS_PER_GROUP) -> list[Ren
     rows = db.session.execute(
         select(Agreement, picked.c.group_key)
         .join(picked, picked.c.id == Agreement.id)
-        .options(selectinload(Agreement.partners), joinedload(Agreement.owner), selectinload(Agreement.successor))
+        .options(selectinload(Agreement.partners), joinedload(Agreement.owner))
         .order_by(*order)
     ).all()
+    _load_successors([agreement for agreement, _key in rows])
     totals = db.session.execute(select(*(
         select(func.count(Agreement.id)).where(*due, renewal_group_condition(key, today)).scalar_subquery()
         for key in RENEWAL_GROUP_KEYS
@@ -437,6 +438,22 @@ def renewal_groups(today: date, per_group: int = RENEWALS_PER_GROUP) -> list[Ren
     for agreement, key in rows:
         groups[key].agreements.append(agreement)
     return list(groups.values())
+
+
+def _load_successors(agreements: list[Agreement]) -> None:
+    """Set each agreement's successor (the renewal that names it as predecessor, or None) in one
+    statement. The renewals' ids are found from the predecessor index alone first: asked for
+    whole rows by predecessor, SQLite read every agreement, its statistics counting the many
+    agreements that renew nothing as one value shared by all of them."""
+    if not agreements:
+        return
+    renewals = select(Agreement.id).where(Agreement.predecessor_id.in_([agreement.id for agreement in agreements]))
+    by_predecessor = {
+        successor.predecessor_id: successor
+        for successor in db.session.scalars(select(Agreement).where(Agreement.id.in_(renewals)))
+    }
+    for agreement in agreements:
+        set_committed_value(agreement, "successor", by_predecessor.get(agreement.id))
 
 
 # --- One agreement's page -------------------------------------------------------------------
@@ -533,24 +550,30 @@ class RenewalMonth:
     count: int
 
 
-def renewals_by_month(today: date, months: int = 12) -> list[RenewalMonth]:
-    """The renewals view's chart: the agreements to decide (those of `renewals_due_statement`)
-    counted by the month of their act-by date, for this month and the next `months - 1`;
-    first the ones whose act-by date has passed. Empty months count 0 (one statement)."""
-    first = date(today.year, today.month, 1)
+def renewals_by_month(today: date, horizon_days: int = RENEWAL_HORIZON_DAYS,
+                      overdue: int | None = None) -> list[RenewalMonth]:
+    """The renewals view's chart: the agreements to decide (those of `renewals_due_statement`,
+    the same window as the view's lists) counted by the month of their act-by date, from this
+    month to the one in which the horizon ends; first the ones whose act-by date has passed
+    (`overdue`: their number, when the caller has it already: counting them reads most of the
+    act-by index). Empty months count 0; the columns add up to the lists' total (one statement)."""
+    last_day = today + timedelta(days=horizon_days)
+    months = (last_day.year - today.year) * 12 + last_day.month - today.month + 1
     starts = []
     for offset in range(months + 1):
-        index = first.year * 12 + first.month - 1 + offset
+        index = today.year * 12 + today.month - 1 + offset
         starts.append(date(index // 12, index % 12 + 1, 1))
     act_by = act_by_column()
-    due = _renewal_due_conditions(today, (starts[-1] - today).days - 1)
+    due = _renewal_due_conditions(today, horizon_days)
 
     def count(*window):  # a range of the act-by index, counted without reading the rows
         return select(func.count(Agreement.id)).where(*due, *window).scalar_subquery()
 
-    columns = [count(act_by < today).label("overdue")] + [
-        count(act_by >= max(starts[index], today), act_by < starts[index + 1]).label(f"m{index}")
-        for index in range(months)
-    ]
-    row = db.session.execute(select(*columns)).one()
+    columns = [count(act_by >= max(starts[index], today), act_by < starts[index + 1]).label(f"m{index}")
+               for index in range(months)]
+    if overdue is None:
+        columns.insert(0, count(act_by < today).label("overdue"))
+    row = list(db.session.execute(select(*columns)).one())
+    if overdue is not None:
+        row.insert(0, overdue)
     return [RenewalMonth(None, row[0])] + [RenewalMonth(starts[index], row[index + 1]) for index in range(months)]

@@ -138,8 +138,11 @@ def _filter_description(form: ListFilterForm) -> list[list]:
 
 @bp.get("/renewals")
 def renewals():
-    return render_template("agreements/renewals.html", groups=renewal_groups(date.today()),
-                           renewals_chart=renewals_chart(date.today()))
+    today = date.today()
+    groups = renewal_groups(today)
+    # The chart's overdue column is the overdue group: counted once (it is most of the rows).
+    overdue = next(group.total for group in groups if group.key == "overdue")
+    return render_template("agreements/renewals.html", groups=groups, renewals_chart=renewals_chart(today, overdue))
 
 
 # --- One agreement ------------------------------------------------------------------------------

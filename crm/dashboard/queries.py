@@ -1,11 +1,14 @@
 """The home page: one `Dashboard` gathered from each domain's queries (the page's template
-fetches nothing itself).
+fetches nothing itself), and the office-wide `Office` block beneath it.
 
 "My day" comes first (the user's decisions due, follow-ups, proposals needing action, partners
-gone quiet, other deadlines), then office-wide figures. Each figure is counted by the same
-function or statement as the list it links to, with the link carrying the filter that gives
-those rows, so that a figure and its list always agree (tests/integration/test_home_figures.py
-checks each one, for each role).
+gone quiet, other deadlines), then office-wide figures. The office block counts whole tables
+(its cost grows with the office), so the page asks for it on its own once it comes into view
+(`/home/office`, htmx; a link without JavaScript), and "my day", which reads only the user's
+rows through indexes, answers at once whatever the office's size. Each figure is counted by the
+same function or statement as the list it links to, with the link carrying the filter that
+gives those rows, so that a figure and its list always agree
+(tests/integration/test_home_figures.py checks each one, for each role).
 """
 from __future__ import annotations
 
@@ -15,15 +18,15 @@ from datetime import date, timedelta
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from crm.agreements.models import Agreement
 from crm.agreements.queries import (
     AgreementFilter,
     act_by_column,
     agreement_list_count_query,
-    renewals_due_statement,
     renewals_due_count,
+    renewals_due_statement,
 )
 from crm.core.charts import Chart, bar_chart, column_chart, month_label
 from crm.core.deadlines import Deadline, deadlines_due
@@ -31,7 +34,8 @@ from crm.extensions import db
 from crm.followups import queries as follow_ups
 from crm.followups.models import FollowUp
 from crm.interactions.queries import history_count_query, interactions_per_month
-from crm.partners.activity import QuietPartner, quiet_partners_by_owner
+from crm.partners.activity import QuietPartner, quiet_partners_of_owner
+from crm.partners.models import Partner
 from crm.partners.queries import PartnerFilters, partner_count_query
 from crm.proposals.models import Proposal
 from crm.proposals.pipeline import OPEN_STAGES
@@ -84,8 +88,6 @@ class Dashboard:
     proposals_total: int
     quiet: list[QuietPartner]
     deadlines: list[Deadline]
-    figures: list[Figure] = field(default_factory=list)
-    charts: list[Chart] = field(default_factory=list)
 
     @property
     def counts(self) -> MyCounts:
@@ -97,37 +99,56 @@ class Dashboard:
         return not (self.decisions or self.overdue or self.this_week or self.proposals or self.quiet or self.deadlines)
 
 
+@dataclass
+class Office:
+    """The office-wide figures and charts under "my day"."""
+
+    figures: list[Figure] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
 def dashboard_for(user, today: date) -> Dashboard:
-    """Everything the home page shows to `user`, in a fixed number of statements whatever the
-    data: the counts of every figure (and of "my" lists) are gathered into one statement."""
-    my_counts = follow_ups.group_counts(user.id, today)
-    counts = _counts(user, today)
-    stages = proposals_by_stage()
+    """"My day" for `user`, in a fixed number of statements whatever the data, each reading
+    only the user's rows (the counts of "my" lists and their first rows)."""
+    mine = db.session.execute(select(
+        *follow_ups.group_count_columns(user.id, today),
+        my_decisions_count_query(user, today).scalar_subquery().label("decisions"),
+        proposals_needing_action_count_query(today, owner_id=user.id).scalar_subquery().label("proposals"),
+    )).one()
+    my_counts = dict(zip(follow_ups.GROUP_KEYS, mine[:len(follow_ups.GROUP_KEYS)], strict=True))
+    my_rows = follow_ups.groups_rows(user.id, ("overdue", "this-week"), today, MY_LIST_LIMIT)
     return Dashboard(
         today=today,
         decisions=my_decisions(user, today),
-        decisions_total=counts["my_decisions"],
+        decisions_total=mine.decisions,
         decisions_href=url_for("agreements.index", owner=user.id, act_within=DECISIONS_WITHIN_DAYS, sort="act_by"),
-        overdue=follow_ups.group_rows(user.id, "overdue", today, MY_LIST_LIMIT),
+        overdue=my_rows["overdue"],
         overdue_total=my_counts["overdue"],
-        this_week=follow_ups.group_rows(user.id, "this-week", today, MY_LIST_LIMIT),
+        this_week=my_rows["this-week"],
         this_week_total=my_counts["this-week"],
         proposals=proposals_needing_action(today, limit=MY_LIST_LIMIT, owner_id=user.id),
-        proposals_total=counts["my_proposals"],
-        quiet=quiet_partners_by_owner([user.id], today).get(user.id, [])[:MY_LIST_LIMIT],
+        proposals_total=mine.proposals,
+        quiet=quiet_partners_of_owner(user.id, today, MY_LIST_LIMIT),
         deadlines=deadlines_due([user.id], today, today + timedelta(days=DEADLINES_WITHIN_DAYS)),
-        figures=office_figures(user, today, my_counts, counts, stages),
-        charts=home_charts(today, stages),
     )
+
+
+def office_for(user, today: date) -> Office:
+    """The office-wide figures (each counted by its list's own rule, all in one statement) and
+    the two charts: a fixed number of statements."""
+    stages = proposals_by_stage()
+    return Office(figures=office_figures(user, today, _counts(today), stages), charts=home_charts(today, stages))
 
 
 def my_decisions(user, today: date, limit: int = MY_LIST_LIMIT) -> list[Agreement]:
     """The first `limit` renewals of the user's agreements to decide within DECISIONS_WITHIN_DAYS
-    (the agreements domain's rule), the act-by date passed first; with their partners (two
-    statements: a join to the partners would make SQLite build the whole agreement-partner join first)."""
+    (the agreements domain's rule), the act-by date passed first; with their partners' names (two
+    statements: a join to the partners would make SQLite build the whole agreement-partner join
+    first, 40 ms at scale 1)."""
     return db.session.scalars(
         renewals_due_statement(today, DECISIONS_WITHIN_DAYS, owner_id=user.id)
-        .options(selectinload(Agreement.partners))
+        .options(load_only(Agreement.title, act_by_column()),
+                 selectinload(Agreement.partners).load_only(Partner.name, Partner.short_name))
         .order_by(act_by_column(), Agreement.title, Agreement.id)
         .limit(limit)
     ).all()
@@ -149,22 +170,20 @@ def my_counts(user, today: date) -> MyCounts:
     )
 
 
-def _counts(user, today: date) -> dict[str, int]:
-    """Each figure counted by its list's own rule, all in one statement."""
+def _counts(today: date) -> dict[str, int]:
+    """Each office-wide figure counted by its list's own rule, all in one statement."""
     queries = {
         "partners": partner_count_query(PartnerFilters(today=today)),
         "agreements": agreement_list_count_query(AgreementFilter(status="current"), today),
         "interactions": history_count_query(),
         "needing": proposals_needing_action_count_query(today),
-        "my_proposals": proposals_needing_action_count_query(today, owner_id=user.id),
-        "my_decisions": my_decisions_count_query(user, today),
     }
     columns = [query.scalar_subquery().label(name) for name, query in queries.items()]
     row = db.session.execute(select(*columns, renewals_due_count(today).label("renewals"))).one()
     return dict(row._mapping)
 
 
-def office_figures(user, today: date, my_counts: dict[str, int], counts: dict[str, int], stages) -> list[Figure]:
+def office_figures(user, today: date, counts: dict[str, int], stages) -> list[Figure]:
     """The office-wide figures. /follow-ups shows a user their own follow-ups (an administrator
     may ask for everyone's): so an administrator's figures count everyone's and link with
     `assignee=all`, and the others' count their own, said so in the figure."""
@@ -172,7 +191,7 @@ def office_figures(user, today: date, my_counts: dict[str, int], counts: dict[st
         follow_up_counts = follow_ups.group_counts(follow_ups.EVERYONE, today)
         whose, note = {"assignee": follow_ups.EVERYONE}, _l("everyone's")
     else:
-        follow_up_counts, whose, note = my_counts, {}, _l("mine")
+        follow_up_counts, whose, note = follow_ups.group_counts(user.id, today), {}, _l("mine")
     open_proposals = sum(count for stage, count in stages if stage in OPEN_STAGES)
     return [
         Figure("partners", _l("Partners"), counts["partners"], url_for("partners.index")),

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import and_, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import load_only
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from crm.agreements import queries as agreements
@@ -130,6 +131,15 @@ def _quiet_in_force(today: date):
 def quiet_partners_in_force(today: date, limit: int = QUIET_LIST_LIMIT) -> list[QuietPartner]:
     """The home page's list: the first `limit` quiet partners with an agreement in force (one statement)."""
     return [QuietPartner(*row) for row in db.session.execute(_quiet_in_force(today).limit(limit))]
+
+
+def quiet_partners_of_owner(owner_id: int, today: date, limit: int) -> list[QuietPartner]:
+    """The home page's "my partners gone quiet": the owner's first `limit`, each partner with its
+    name and country (one statement)."""
+    statement = (
+        _quiet_in_force(today).where(Partner.owner_id == owner_id).options(load_only(Partner.name, Partner.country)).limit(limit)
+    )
+    return [QuietPartner(*row) for row in db.session.execute(statement)]
 
 
 def quiet_partners_by_owner(owner_ids, today: date) -> dict[int, list[QuietPartner]]:

@@ -43,6 +43,18 @@ class ProposedBy(LabelledEnum):
 
 class Proposal(Audited, Archivable, Timestamped, Versioned, db.Model):
     __tablename__ = "proposal"
+    __table_args__ = (
+        # The board reads each column's first cards in its sort order from an index of the
+        # stage (crm/proposals/queries.py SORTS), not by sorting the stage's proposals: the
+        # most urgent (undated next steps last), by title, and by days in stage; the last also
+        # holds what the board's and the home page's counts ask, so they count from it alone.
+        sa.Index(
+            "ix_proposal_stage_next_step", "stage", sa.literal_column("next_step_on").is_(None), "next_step_on",
+            "stage_changed_at",
+        ),
+        sa.Index("ix_proposal_stage_title", "stage", "title"),
+        sa.Index("ix_proposal_stage_days", "stage", "stage_changed_at", "archived_at", "partner_id", "next_step_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(300))
@@ -52,7 +64,7 @@ class Proposal(Audited, Archivable, Timestamped, Versioned, db.Model):
     proposed_by: Mapped[ProposedBy] = mapped_column(enum_column(ProposedBy), default=ProposedBy.US)
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     stage: Mapped[ProposalStage] = mapped_column(
-        enum_column(ProposalStage), default=ProposalStage.IDEA, index=True
+        enum_column(ProposalStage), default=ProposalStage.IDEA
     )
     stage_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     expected_start: Mapped[date | None]

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, union_all
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -51,13 +51,16 @@ class Filters:
 
 _stage_position = case(STAGE_ORDER, value=Proposal.stage)
 
+# Each sort's keys, all ascending (the board repeats them as columns of its per-stage selects).
+# The board's sorts by a proposal's own columns are served per stage by an index
+# (crm/proposals/models.py) that reads the first cards of a column without sorting the stage.
 SORTS = {
-    # The most urgent first: the earliest next step, then the longest without movement.
-    "next_step": (Proposal.next_step_on.asc().nulls_last(), Proposal.stage_changed_at.asc(), Proposal.title),
+    # The most urgent first: the earliest next step (undated ones last), then the longest without movement.
+    "next_step": (Proposal.next_step_on.is_(None), Proposal.next_step_on, Proposal.stage_changed_at, Proposal.title),
     "title": (Proposal.title, Proposal.id),
     "partner": (Partner.name, Proposal.title),
     "stage": (_stage_position, Proposal.title),
-    "days": (Proposal.stage_changed_at.asc(), Proposal.title),
+    "days": (Proposal.stage_changed_at, Proposal.title),
 }
 
 
@@ -154,26 +157,40 @@ class Board:
 def board(filters: Filters, now: datetime | None = None, limit: int = COLUMN_LIMIT) -> Board:
     """Per open stage the first `limit` proposals in the chosen order, and every stage's count.
 
-    Two statements whatever the number of proposals: the cards (ranked per stage by a window
-    function, with partner and owner loaded) and the counts (grouped by stage).
+    Two statements whatever the number of proposals: the cards and the counts (grouped by
+    stage). The cards are one select per open stage, each limited (an index per sort order
+    reads the first rows of its stage without sorting the rest), joined in a UNION ALL that
+    carries the sort keys, so that the proposals come back loaded with partner and owner in
+    column order.
     """
     order = SORTS.get(filters.sort, SORTS["next_step"])
-    rank = func.row_number().over(partition_by=Proposal.stage, order_by=(*order, Proposal.id))
-    ranked = (
-        _narrowed(_with_partner_if_needed(select(Proposal.id, rank.label("rank")), filters), filters, now)
-        .where(Proposal.stage.not_in(list(CLOSED_STAGES)))
+    keys = [*order, Proposal.id]
+    firsts_per_column = [
+        _narrowed(
+            _with_partner_if_needed(
+                select(Proposal.id.label("card_id"), *(key.label(f"key_{n}") for n, key in enumerate(keys))), filters
+            ),
+            filters,
+            now,
+        )
+        .where(Proposal.stage == stage)
+        .order_by(*keys)
+        .limit(limit)
         .subquery()
-    )
-    cards = (
-        select(Proposal)
-        .join(ranked, ranked.c.id == Proposal.id)
-        .where(ranked.c.rank <= limit)
-        .options(*_card_loading())
-        .order_by(ranked.c.rank)
-    )
+        for stage in OPEN_STAGES
+        if filters.stage in (None, stage)
+    ]
     columns: dict[ProposalStage, list[Proposal]] = {stage: [] for stage in OPEN_STAGES}
-    for proposal in db.session.scalars(cards):
-        columns[proposal.stage].append(proposal)
+    if firsts_per_column:
+        firsts = union_all(*(select(*first.c) for first in firsts_per_column)).subquery()
+        cards = (
+            select(Proposal)
+            .join(firsts, firsts.c.card_id == Proposal.id)
+            .options(*_card_loading())
+            .order_by(*(firsts.c[f"key_{n}"] for n in range(len(keys))))
+        )
+        for proposal in db.session.scalars(cards):
+            columns[proposal.stage].append(proposal)
     counts = {stage: 0 for stage in ProposalStage}
     counted = _narrowed(
         _with_partner_if_needed(select(Proposal.stage, func.count(Proposal.id)), filters), filters, now
@@ -184,15 +201,22 @@ def board(filters: Filters, now: datetime | None = None, limit: int = COLUMN_LIM
 
 
 def proposal_countries() -> list[str]:
-    """The countries of partners that have proposals: the choices of the country filter."""
-    return list(
-        db.session.scalars(
-            select(Partner.country)
-            .join(Proposal, Proposal.partner_id == Partner.id)
-            .where(Proposal.archived_at.is_(None), Partner.archived_at.is_(None))
-            .distinct()
-        )
+    """The countries of partners that have proposals: the choices of the country filter.
+
+    One statement that never reads every proposal: the live partners' countries are found by
+    skipping through the (archived_at, country) index from one country to the next (a
+    recursive CTE), then each is kept if one of its partners has a proposal.
+    """
+    live = Partner.archived_at.is_(None)
+    country = select(func.min(Partner.country).label("code")).where(live).cte("live_country", recursive=True)
+    country = country.union_all(
+        select(select(func.min(Partner.country)).where(live, Partner.country > country.c.code).scalar_subquery())
+        .where(country.c.code.is_not(None))
     )
+    with_proposals = exists().where(
+        Proposal.partner_id == Partner.id, Partner.country == country.c.code, live, Proposal.archived_at.is_(None)
+    )
+    return list(db.session.scalars(select(country.c.code).where(country.c.code.is_not(None), with_proposals)))
 
 
 def proposal_for_page(proposal_id: int) -> Proposal | None:
@@ -312,7 +336,8 @@ def last_step_at_of_partner() -> ColumnElement:
 
 def owner_choices() -> list[tuple[int, str]]:
     """The board's owner filter: who owns a proposal, or could (crm/auth/choices.py)."""
-    return assignable_users(keep=select(Proposal.owner_id).where(Proposal.owner_id.is_not(None)))
+    # Correlated with the user: one index look-up per user, not a read of every proposal's owner.
+    return assignable_users(keep=select(Proposal.owner_id).where(Proposal.owner_id == User.id))
 
 
 def proposals_needing_action_count(today: date | None = None, now: datetime | None = None,

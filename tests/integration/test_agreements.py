@@ -312,7 +312,7 @@ def test_renewals_view_groups_agreements_and_the_home_card_counts_them(client, a
     overdue, within30, within90, within180 = (text.index(f'id="renewals-{key}"') for key in ("overdue", "within-30", "within-90", "within-180"))
     assert overdue < text.index("Overdue one") < within30 < text.index("Soon one") < within90 < within180 < text.index("Later one")
     assert "Far one" not in text and "Lapsing one" not in text
-    home = client.get("/").text
+    home = client.get("/home/office").text
     card = home[home.index('data-figure="renewals"'):]
     assert '<span class="app-card-count">3</span>' in card[:200]
 

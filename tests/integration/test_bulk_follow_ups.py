@@ -74,3 +74,9 @@ def test_viewers_get_no_checkboxes_and_a_403(app, client, auth, factory):
     assert client.post("/follow-ups/bulk", data={"csrf_token": token, "ids": [follow_up], "action": "done"}).status_code == 403
     with app.app_context():
         assert not db.session.get(FollowUp, follow_up).done
+
+
+def test_with_no_follow_up_listed_the_page_offers_no_bulk_change(client, auth):
+    auth.login(Role.STAFF)
+    page = client.get("/follow-ups").text
+    assert 'id="follow-up-bulk"' not in page and "Nothing here." in page

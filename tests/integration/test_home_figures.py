@@ -65,7 +65,7 @@ def office(factory, make_user):
 @pytest.mark.parametrize("role", ["admin", "staff", "viewer"])
 def test_every_home_figure_equals_the_rows_of_the_list_it_links_to(client, auth, office, role):
     auth.login(user=office[role])
-    figures = _figures(client.get("/").text)
+    figures = _figures(client.get("/home/office").text)
     assert {key for key, _count, _href in figures} == {
         "partners", "agreements", "renewals", "interactions", "open-follow-ups", "overdue-follow-ups",
         "open-proposals", "proposals-needing-action",
@@ -81,7 +81,7 @@ def test_every_home_figure_equals_the_rows_of_the_list_it_links_to(client, auth,
 
 def test_the_admins_overdue_figure_links_to_everyones_overdue_follow_ups(client, auth, office):
     auth.login(user=office["admin"])
-    figures = {key: (count, href) for key, count, href in _figures(client.get("/").text)}
+    figures = {key: (count, href) for key, count, href in _figures(client.get("/home/office").text)}
     count, href = figures["overdue-follow-ups"]
     assert count == 3 and "assignee=all" in href and "due=overdue" in href
 
@@ -140,7 +140,7 @@ def test_other_deadlines_come_from_the_registry_with_their_links_overdue_in_red(
 
 def test_the_home_page_draws_its_two_charts_with_their_tables(client, auth, office):
     auth.login(user=office["staff"])
-    html = client.get("/").text
+    html = client.get("/home/office", headers={"HX-Request": "true", "HX-Target": "home-office"}).text
     assert html.count('<figure class="app-chart"') == 2
     assert "Contacts logged per month" in html and "Proposals by stage" in html
     assert f'/history?date_from={TODAY.replace(day=1).isoformat()}' in html
@@ -149,15 +149,49 @@ def test_the_home_page_draws_its_two_charts_with_their_tables(client, auth, offi
 
 def test_the_home_page_takes_a_fixed_number_of_statements(client, auth, office, factory, count_statements):
     auth.login(user=office["staff"])
-    client.get("/")
-    with count_statements() as few:
-        client.get("/")
+    pages = ("/", "/home/office")
+    for path in pages:
+        client.get(path)
+    few = {}
+    for path in pages:
+        with count_statements() as counted:
+            client.get(path)
+        few[path] = counted.count
     partner = factory.partner(name="More", owner_id=office["staff"].id)
     for n in range(5):
         entry = factory.interaction(partner, occurred_at=datetime.now() - timedelta(days=n))
         factory.follow_up(title=f"More {n}", assignee_id=office["staff"].id, interaction_id=entry, due_on=TODAY - timedelta(days=n + 1))
         factory.proposal(partner, title=f"More {n}", owner_id=office["staff"].id, next_step_on=TODAY)
         factory.agreement([partner], owner_id=office["staff"].id, valid_until=TODAY + timedelta(days=40 + n))
-    with count_statements() as many:
-        client.get("/")
-    assert many.count == few.count
+    for path in pages:
+        with count_statements() as many:
+            client.get(path)
+        assert many.count == few[path], path
+
+
+def test_the_office_block_comes_once_in_view_and_is_a_page_without_javascript(client, auth, office):
+    auth.login(user=office["staff"])
+    home = client.get("/").text
+    block = home[home.index('<section class="app-home-office"'):]
+    block = block[:block.index("</section>")]
+    assert 'hx-get="/home/office"' in block and 'hx-trigger="revealed"' in block
+    assert '<a href="/home/office">' in block and "data-figure" not in block  # the office's counts are not on the page
+    fragment = client.get("/home/office", headers={"HX-Request": "true", "HX-Target": "home-office"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert fragment.text.count('data-figure="') == 8 and 'id="home-office"' in fragment.text
+    page = client.get("/home/office")
+    assert "<html" in page.text and page.text.count('data-figure="') == 8
+    assert '<h1 class="h4" id="office-heading">The office</h1>' in page.text
+
+
+def test_counters_with_something_due_stand_out(client, auth, office):
+    auth.login(user=office["staff"])
+    counters = client.get("/home/counts", headers={"HX-Request": "true", "HX-Target": "my-day-counts"}).text
+    assert re.search(r'<li class="app-my-count-alert"><a href="#my-follow-ups"><strong>2</strong>', counters)
+    assert "app-my-count-clear" not in counters
+
+
+def test_counters_at_zero_are_quiet_and_one_line_says_when_nothing_is_due(client, auth, office, make_user):
+    auth.login(user=make_user(Role.STAFF, name="Nobody Busy"))
+    counters = client.get("/home/counts", headers={"HX-Request": "true", "HX-Target": "my-day-counts"}).text
+    assert counters.count('class="app-my-count-zero"') == 4 and "app-my-count-clear" in counters

@@ -153,6 +153,14 @@ def test_the_board_and_the_list_run_a_fixed_number_of_statements(app, client, au
     assert counts() == small
 
 
+def test_the_boards_stage_totals_lead_to_their_columns(client, auth, factory, partner_id):
+    auth.login()
+    factory.proposal(partner_id, title="An idea")
+    html = client.get("/proposals").text
+    assert '<a class="app-board-total" href="#column-idea">Idea <strong>1</strong></a>' in html
+    assert 'id="column-idea"' in html
+
+
 def test_what_users_typed_is_escaped_on_the_board(client, auth, factory):
     auth.login()
     partner = factory.partner(name="<img src=x onerror=alert(1)>")
@@ -577,7 +585,7 @@ def test_the_home_page_lists_my_proposals_that_need_action(client, auth, factory
     factory.proposal(partner_id, title="Fine one", next_step_on=date.today() + timedelta(days=9), owner_id=me.id)
     factory.proposal(partner_id, title="Someone else's", next_step_on=date.today() - timedelta(days=2))
     html = client.get("/").text
-    assert "Proposals that need action" in html
+    assert "My proposals that need action" in html
     assert "Overdue one" in html and "Next step overdue since" in html
     assert "Stalled one" in html and "no movement for 50 days" in html
     assert "Fine one" not in html and "Someone else's" not in html

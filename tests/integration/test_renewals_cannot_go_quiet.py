@@ -89,7 +89,7 @@ def test_an_agreement_not_yet_started_is_signed_not_in_force_and_offers_no_renew
     page = client.get(f"/agreements/{future}").text
     assert "Signed, starts on" in page and "app-agreement-signed" in page
     assert f"/agreements/new?renews={future}" not in page
-    home = client.get("/").text
+    home = client.get("/home/office").text
     card = home[home.index("Agreements in force") - 120:home.index("Agreements in force")]
     assert '<span class="app-card-count">1</span>' in card
     listed = client.get("/agreements?status=current").text

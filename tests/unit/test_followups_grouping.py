@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from crm.extensions import db
-from crm.followups.queries import GROUP_KEYS, end_of_week, group_counts, group_rows
+from crm.followups.queries import GROUP_KEYS, end_of_week, group_counts, group_rows, groups_rows
 from crm.interactions.queries import timeline_of_partner
 
 WEDNESDAY = date(2026, 11, 25)
@@ -49,6 +49,24 @@ def test_a_group_shows_its_first_rows_and_counts_them_all_up_to_the_cap(app, fac
         assert [f.title for f in group_rows(me.id, "overdue", WEDNESDAY, limit=2)] == ["late 0", "late 1"]
         assert group_counts(me.id, WEDNESDAY)["overdue"] == 5
         assert group_counts(me.id, WEDNESDAY, cap=3)["overdue"] == 4  # cap + 1: "more than 3"
+        db.session.remove()
+
+
+def test_several_groups_first_rows_come_each_in_their_group_soonest_first(app, factory, make_user):
+    me, other = make_user(), make_user()
+    entry = factory.interaction(factory.partner())
+    for day in range(4):
+        factory.follow_up(title=f"late {day}", due_on=date(2026, 11, 20 - day), assignee_id=me.id, interaction_id=entry)
+    for day in (29, 26):
+        factory.follow_up(title=f"this week {day}", due_on=date(2026, 11, day), assignee_id=me.id, interaction_id=entry)
+    factory.follow_up(title="someone else's", due_on=date(2026, 11, 2), assignee_id=other.id, interaction_id=entry)
+    with app.app_context():
+        found = groups_rows(me.id, ("overdue", "this-week", "waiting"), WEDNESDAY, limit=3)
+        assert {key: [f.title for f in rows] for key, rows in found.items()} == {
+            "overdue": ["late 3", "late 2", "late 1"],
+            "this-week": ["this week 26", "this week 29"],
+            "waiting": [],
+        }
         db.session.remove()
 
 

@@ -133,6 +133,44 @@ def test_a_column_holds_the_first_cards_by_next_step_then_staleness_and_counts_t
         assert [p.title for p in by_title.columns[ProposalStage.IDEA]] == ["later", "no date, fresh"]
 
 
+def test_every_sort_order_fills_each_column_from_its_own_stage_only(app, factory):
+    first = factory.partner(name="Aalto")
+    second = factory.partner(name="Zagreb")
+    factory.proposal(second, title="a", stage_changed_at=NOW - timedelta(days=1))
+    factory.proposal(first, title="b", stage_changed_at=NOW - timedelta(days=9))
+    factory.proposal(first, title="c", stage_changed_at=NOW - timedelta(days=5))
+    factory.proposal(first, title="elsewhere", stage=ProposalStage.APPROVED, stage_changed_at=NOW)
+    with app.app_context():
+        columns = {sort: board(Filters(sort=sort), NOW, limit=2).columns for sort in ("title", "days", "partner")}
+    assert [p.title for p in columns["title"][ProposalStage.IDEA]] == ["a", "b"]
+    assert [p.title for p in columns["days"][ProposalStage.IDEA]] == ["b", "c"]
+    assert [p.title for p in columns["partner"][ProposalStage.IDEA]] == ["b", "c"]
+    assert all([p.title for p in by_stage[ProposalStage.APPROVED]] == ["elsewhere"] for by_stage in columns.values())
+
+
+def test_a_board_narrowed_to_one_stage_fills_only_that_column(app, factory):
+    partner_id = factory.partner()
+    factory.proposal(partner_id, title="idea")
+    factory.proposal(partner_id, title="submitted", stage=ProposalStage.SUBMITTED)
+    with app.app_context():
+        result = board(Filters(stage=ProposalStage.SUBMITTED), NOW)
+    assert [p.title for p in result.columns[ProposalStage.SUBMITTED]] == ["submitted"]
+    assert result.columns[ProposalStage.IDEA] == [] and result.counts[ProposalStage.IDEA] == 0
+
+
+def test_the_country_filter_offers_the_countries_of_live_partners_with_live_proposals(app, factory):
+    from crm.proposals.queries import proposal_countries
+
+    factory.proposal(factory.partner(country="DE"), title="de")
+    factory.proposal(factory.partner(country="DE"), title="de again")
+    factory.proposal(factory.partner(country="FR", archived_at=NOW), title="archived partner")
+    factory.proposal(factory.partner(country="IT"), title="archived proposal", archived_at=NOW)
+    factory.partner(country="JP")  # no proposal
+    factory.proposal(factory.partner(country="KR"), title="kr")
+    with app.app_context():
+        assert sorted(proposal_countries()) == ["DE", "KR"]
+
+
 def test_needing_action_lists_due_and_stale_open_proposals_overdue_first(app, factory):
     partner_id = factory.partner()
     today = date(2026, 11, 25)
