@@ -50,6 +50,7 @@ def test_staff_retag_thirty_german_partners_at_once(page, live_server, live_db, 
     login(user)
     page.goto(f"{live_server}/partners?country=DE")
     bulk = page.get_by_role("group", name="批量更改合作伙伴")
+    page.get_by_label("选择本页全部合作伙伴").check()  # the bulk change shows once partners are chosen
     bulk.get_by_label("全部 30 个符合条件的合作伙伴").check()
     bulk.get_by_label("更改", exact=True).select_option(label="添加标签")
     bulk.get_by_label("标签").fill("德中汽车")
