@@ -1,5 +1,5 @@
 """A partner's status and a proposal's stage read in Chinese wherever a Chinese page or export
-shows them: the list, its filters and facets, the badges, the proposal pages, the home chart, the
+shows them: the list, its filters and facets, the badges, the proposal pages, the home page's office chart (/home/office), the
 CSV and the Excel export (LabelledEnum labels, crm/core/enums.py), never "Prospect" or "Idea"."""
 import io
 import re
@@ -22,7 +22,7 @@ def prospect(factory):
 
 
 @pytest.mark.parametrize("path", ["/partners", "/partners?status=prospect", "/partners/{partner}", "/proposals",
-                                  "/proposals?view=list", "/proposals/{proposal}", "/"])
+                                  "/proposals?view=list", "/proposals/{proposal}", "/home/office"])
 def test_chinese_pages_show_the_status_and_stage_in_chinese(client, auth, make_user, prospect, path):
     auth.login(user=make_user(Role.STAFF, locale="zh_CN"))
     page = client.get(path.format(partner=prospect[0], proposal=prospect[1])).text
