@@ -205,7 +205,7 @@ def index():
         "reports/index.html", form=form, report=report, charts=charts, first=first, last=last, focus=focus,
         records=records, table_rows=TABLE_ROWS,
         countries=_table(report, records, report.countries_ranked(), "country", report.by_country),
-        partners=_table(report, records, report.partners_ranked(), "partner", report.by_partner), category_label=category_label, year_label=year_label,
+        partners=_table(report, records, report.partners_ranked(), "partner", report.by_partner), category_label=category_label, year_label=year_label, has_unit=has_unit,
         narratives=narratives(report, rounded=not form.exact.data),
         promises=promised_vs_delivered(first, last), this_year=current_year(), records_unsummed=records_unsummed(),
     )

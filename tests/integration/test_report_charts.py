@@ -90,3 +90,13 @@ def test_the_main_category_gives_way_to_one_with_figures(app, client, auth, fact
     auth.login()
     page = client.get(f"/reports?{QUERY}").text
     assert _bars(_chart(page, "By partner: Teachers trained (people)")) == {"EBG Germany": 12}
+
+
+def test_the_table_lists_other_quantities_without_adding_their_units_up(client, auth, outcomes):
+    auth.login()
+    page = client.get(f"/reports?{QUERY}").text
+    row = re.search(r'<tr data-category="other">.*?</tr>', page, re.S).group(0)
+    assert "Each in its own unit, so not added up here" in row and "/reports/international-influence" in row
+    assert ">300<" not in row  # the 300 person-days are on the 国际影响表 and the outcomes, not summed here
+    students = re.search(r'<tr data-category="outbound_students">.*?</tr>', page, re.S).group(0)
+    assert ">15<" in students
