@@ -219,7 +219,9 @@ def _users(connection, rng: random.Random, count: int) -> list[int]:
 
 def _countries(rng: random.Random, count: int) -> tuple[list[str], list[float]]:
     """`count` countries, the familiar ones first, weighted by a Zipf-like skew."""
-    favourites = ["DE", "US", "GB", "AU", "JP", "MY", "KR", "RU", "TH", "CA", "FR", "SG", "NZ", "IT", "VN", "EG"]
+    # China last among them: domestic partners (education groups, Chinese-run colleges) are few,
+    # but always there, so a search in Chinese (重庆) finds some at every scale
+    favourites = ["DE", "US", "GB", "AU", "JP", "MY", "KR", "RU", "TH", "CA", "FR", "SG", "NZ", "IT", "VN", "EG", "CN"]
     others = sorted(c.alpha_2 for c in pycountry.countries if c.alpha_2 not in favourites)
     rng.shuffle(others)
     codes = (favourites + others)[:count]
