@@ -17,6 +17,7 @@ from crm.core.i18n import country_name
 from crm.outcomes.models import year_kind_note, year_label
 from crm.outcomes.queries import OutcomeFilter, outcome_records
 from crm.reports.queries import Report, category_label
+from crm.reports.units import has_unit
 
 # The file stays quick to make and to open at a large office's scale: the partners with the largest
 # figures and the latest records (the cover says when there are more; the pages list them all).
@@ -75,6 +76,8 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
         (_("Charts by country and partner show"), dict(form.focus.choices).get(form.focus.data or "", "")),
         (_("Exported on"), date.today()),
     ]
+    if any(not has_unit(c) for c in report.categories):
+        lines.append((_("Other quantities"), _("each in its indicator's unit (人日, 个, 项), so not added up in the sheets by category and by year: see the records and the 国际影响表")))
     if report.more_partners:
         lines.append((_("By partner"), _("the %(count)d partners with the largest figures", count=PARTNERS_CAP)))
     if record_count > len(records):
@@ -90,7 +93,8 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
         cover.append([])
 
     summary = workbook.create_sheet(_sheet_title(_("By category")))
-    rows = [[category_label(c), report.total(c)] for c in report.categories]
+    alike = [c for c in report.categories if has_unit(c)]  # other quantities are in unlike units
+    rows = [[category_label(c), report.total(c)] for c in alike]
     _table(summary, [_("Category"), _("Total")], rows, [48, 12])
     if rows:
         chart = BarChart()
@@ -105,7 +109,7 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
     trend = workbook.create_sheet(_sheet_title(_("By year")))
     _table(trend, [_("Category")] + [year_label(y) for y in report.years] + [_("Total")],
            [[category_label(c)] + [report.by_category_year[c].get(y, 0) for y in report.years] + [report.total(c)]
-            for c in report.categories], [48] + [12] * (len(report.years) + 1))
+            for c in alike], [48] + [12] * (len(report.years) + 1))
 
     countries = workbook.create_sheet(_sheet_title(_("By country")))
     _table(countries, [_("Country")] + [category_label(c) for c in report.categories],

@@ -100,3 +100,18 @@ def test_the_table_lists_other_quantities_without_adding_their_units_up(client, 
     assert ">300<" not in row  # the 300 person-days are on the 国际影响表 and the outcomes, not summed here
     students = re.search(r'<tr data-category="outbound_students">.*?</tr>', page, re.S).group(0)
     assert ">15<" in students
+
+
+def test_the_excel_sheets_by_category_and_year_leave_other_quantities_out_and_say_so(client, auth, outcomes):
+    import io
+
+    from openpyxl import load_workbook
+
+    auth.login()
+    workbook = load_workbook(io.BytesIO(client.get(f"/reports/export.xlsx?{QUERY}").data))
+    by_category = {row[0]: row[1] for row in workbook["By category"].iter_rows(min_row=2, values_only=True)}
+    assert by_category == {"Students sent abroad": 15, "Certificates earned": 50}
+    by_year = [row[0] for row in workbook["By year"].iter_rows(min_row=2, values_only=True)]
+    assert "Other quantity (counts toward an indicator)" not in by_year and "Students sent abroad" in by_year
+    cover = [row[0] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    assert "Other quantities" in cover
