@@ -91,3 +91,14 @@ def test_the_renewal_pages_name_the_expiry_date_in_the_users_language(app, clien
         permit_id = expert.permits[0].id
     page = visible_text(client.get(f"/experts/permits/{permit_id}/renew").text)
     assert "2027年3月14日" in page and "2027-03-14" not in page
+
+
+def test_a_partner_and_its_proposal_in_chinese_use_full_width_punctuation(client, auth, make_user, factory):
+    auth.login(user=make_user(Role.STAFF, locale="zh_CN"))
+    partner_id = factory.partner(name="Ivy Tech Community College", country="US", city="Indianapolis")
+    proposal_id = factory.proposal(partner_id, title="Student exchange")
+    partner_page = visible_text(client.get(f"/partners/{partner_id}").text)
+    assert re.search(r"美国\s*，Indianapolis", partner_page)  # (tags between them read as spaces)
+    proposal_page = visible_text(client.get(f"/proposals/{proposal_id}").text)
+    assert re.search(r"Ivy Tech Community College\s*（美国）", proposal_page)
+    assert half_width_beside_chinese(proposal_page) == []
