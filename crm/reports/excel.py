@@ -17,7 +17,6 @@ from crm.core.i18n import country_name
 from crm.outcomes.models import year_kind_note, year_label
 from crm.outcomes.queries import OutcomeFilter, outcome_records
 from crm.reports.queries import Report, category_label
-from crm.reports.units import has_unit
 
 # The file stays quick to make and to open at a large office's scale: the partners with the largest
 # figures and the latest records (the cover says when there are more; the pages list them all).
@@ -76,7 +75,8 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
         (_("Charts by country and partner show"), dict(form.focus.choices).get(form.focus.data or "", "")),
         (_("Exported on"), date.today()),
     ]
-    if any(not has_unit(c) for c in report.categories):
+    alike = report.comparable_categories
+    if len(alike) < len(report.categories):
         lines.append((_("Other quantities"), _("each in its indicator's unit (人日, 个, 项), so not added up in the sheets by category and by year: see the records and the 国际影响表")))
     if report.more_partners:
         lines.append((_("By partner"), _("the %(count)d partners with the largest figures", count=PARTNERS_CAP)))
@@ -93,7 +93,6 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
         cover.append([])
 
     summary = workbook.create_sheet(_sheet_title(_("By category")))
-    alike = [c for c in report.categories if has_unit(c)]  # other quantities are in unlike units
     rows = [[category_label(c), report.total(c)] for c in alike]
     _table(summary, [_("Category"), _("Total")], rows, [48, 12])
     if rows:

@@ -11,6 +11,7 @@ from crm.core.i18n import country_name
 from crm.extensions import db
 from crm.outcomes.models import Quota
 from crm.partners.models import Partner
+from crm.reports.units import has_unit
 from crm.reports.sources import CATEGORY_LABELS, MAX_RANGE, category_label, category_order, figures, typed_years
 
 __all__ = ["CATEGORY_LABELS", "MAX_RANGE", "Promise", "Report", "build_report", "category_label", "category_order",
@@ -47,6 +48,12 @@ class Report:
     @property
     def categories(self) -> list[str]:
         return sorted(self.by_category, key=category_order)
+
+    @property
+    def comparable_categories(self) -> list[str]:
+        """The categories a chart or a total may show: each counted in one unit (people,
+        certificates...); other quantities are each in their indicator's unit (人日, 个, 项)."""
+        return [category for category in self.categories if has_unit(category)]
 
     def countries_ranked(self, category: str = "") -> list[tuple[str, int]]:
         key = ("countries", category)

@@ -156,7 +156,7 @@ def _charts(report, records, focus: str) -> dict:
     """The report's charts. Each adds figures of one unit only (crm/reports/units.py): the trend
     and the categories leave out "other quantities" (unlike units), the countries and partners
     show one category, named with its unit, and the total counted once beside them."""
-    drawn = [c for c in report.categories if has_unit(c)]
+    drawn = report.comparable_categories
     left_out = _("Other quantities (toward the 国际影响表) are left out: each is in its own unit (人日, 个, 项), so they do not add up.") \
         if len(drawn) < len(report.categories) else ""
     unit = unit_label(focus)
@@ -194,9 +194,9 @@ def index():
     first, last = _years_from(form)
     focus = _focus_of(form)
     report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=focus)
-    if not form.focus.data and not report.total(focus) and any(has_unit(c) for c in report.categories):
+    if not form.focus.data and not report.total(focus) and report.comparable_categories:
         # the main category has no figure in these years: the charts show the first that has
-        focus = next(c for c in report.categories if has_unit(c))
+        focus = report.comparable_categories[0]
         report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=focus)
     form.focus.data = focus
     records = _records_of(report, first, last)
