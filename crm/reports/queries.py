@@ -16,7 +16,7 @@ from crm.reports.sources import CATEGORY_LABELS, MAX_RANGE, category_label, cate
 
 __all__ = ["CATEGORY_LABELS", "MAX_RANGE", "Promise", "Report", "build_report", "category_label", "category_order",
            "outcome_years", "promised_vs_delivered"]
-PARTNER_ROWS = 40  # the partners the page shows (the Excel file has them all)
+PARTNER_ROWS = 15  # the partners the page ranks: its chart's bars and its table's rows
 
 
 @dataclass
@@ -39,6 +39,7 @@ class Report:
     # (category, year) that records count: typed outcomes of them are not counted
     record_years: set[tuple[str, int]] = field(default_factory=set)
     more_partners: bool = False  # built with a `partner_limit`: more partners have figures
+    focus: str = ""  # the category the charts by country and by partner show
     _ranked: dict = field(default_factory=dict, repr=False, compare=False)  # the rankings, once each
 
     @property
@@ -79,10 +80,13 @@ class Report:
         return sorted(rows, key=lambda r: -r[1])[:limit]
 
 
-def build_report(first_year: int, last_year: int, partner_limit: int | None = None, focus: str = "") -> Report:
+def build_report(first_year: int, last_year: int, partner_limit: int | None = None, focus: str = "",
+                 default_focus: bool = False, subjects: bool = True) -> Report:
     """The report of the years from the office's figures, in a fixed number of statements (each
     grouped in SQL). With `partner_limit`, `by_partner` holds at least the `partner_limit` largest
-    partners overall and in the `focus` category, exactly; without, every partner."""
+    partners overall and in the `focus` category, exactly (0: no partner); without, every partner.
+    With `default_focus`, a `focus` without figures in the years gives way to the first category
+    that may be added up and has some (`Report.focus`). `subjects`: who the narrative names."""
     found = figures(first_year, last_year)
     report = Report(first_year, last_year, record_sources=found.record_sources, record_years=found.record_years)
     by_category_year: dict[str, dict[int, int]] = {}
@@ -91,9 +95,14 @@ def build_report(first_year: int, last_year: int, partner_limit: int | None = No
             by_category_year.setdefault(category, {})[year] = count
     report.by_category_year = by_category_year
     report.by_category = {category: sum(cells.values()) for category, cells in by_category_year.items()}
+    if default_focus and not report.total(focus) and report.comparable_categories:
+        focus = report.comparable_categories[0]
+    report.focus = focus
     report.by_country = found.by_country()
-    report.by_partner, report.more_partners = found.by_partner(partner_limit, focus)
-    report.by_category_subject = found.by_subject()
+    if partner_limit != 0:
+        report.by_partner, report.more_partners = found.by_partner(partner_limit, focus)
+    if subjects:
+        report.by_category_subject = found.by_subject()
     named = set(report.by_partner) | {pid for (_c, subject) in report.by_category_subject for pid in subject}
     for pid, name, local in db.session.execute(
         select(Partner.id, Partner.name, Partner.local_name).where(Partner.id.in_(named))

@@ -26,7 +26,8 @@ from crm.reports.units import MAIN_CATEGORY, has_unit, unit_label
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-nav_item("reports", "reports.index", _l("Yearly report"), order=10, active=("reports.index", "reports.export"))
+nav_item("reports", "reports.index", _l("Yearly report"), order=10,
+         active=("reports.index", "reports.export", "reports.countries", "reports.partners"))
 nav_item("reports", "reports.influence", _l("International influence table (国际影响表)"), order=20,
          active=("reports.influence", "reports.influence_xlsx"))
 nav_item("admin", "reports.indicators", _l("Influence table rows"), order=60,
@@ -84,23 +85,28 @@ bp.add_app_template_global(source_url, "figure_source_url")
 
 _SENTINEL = 987654321
 
-TABLE_ROWS = 40  # the countries and partners the page's tables show (the Excel file has more)
+TABLE_ROWS = 10  # the countries and partners the report's tables show; their own pages show all
 
 
-def _table(report, records, ranked: list[tuple], arg: str, cells_of: dict) -> list[tuple]:
-    """The rows of the by-country or by-partner table: (key, its link, [(figure, its link or None)
-    for each category]). Each link is the row's query and the category's (about 560 a table)."""
+def _table(report, records, by: str, rows: int | None = TABLE_ROWS) -> list[tuple]:
+    """The rows of the table by country or by partner (`by`), the largest first (`rows` of them;
+    None: all that the report holds): (name, its link, [(figure, its link or None) for each
+    category]). A figure links to the records behind it; a partner's name to its page."""
     categories = report.categories
-    rows = []
-    for key, _total in ranked[:TABLE_ROWS]:
+    if by == "country":
+        ranked, cells_of = report.countries_ranked(), report.by_country
+    else:
+        ranked, cells_of = report.partners_ranked(), report.by_partner
+    table = []
+    for key, _total in ranked[:rows]:
         row = cells_of[key]
-        cells = []
-        for category in categories:
-            value = row.get(category, 0)
-            cells.append((value, records(**{arg: key, "category": category}) if value else None))
-        rows.append((key, records(**{arg: key}), cells))
-    return rows
-
+        cells = [(row[category], records(**{by: key, "category": category})) if row.get(category) else (0, None)
+                 for category in categories]
+        if by == "country":
+            table.append((country_name(key), records(country=key), cells))
+        else:
+            table.append((report.partner_names.get(key, ""), records.partner_page(key), cells))
+    return table
 
 
 def _records_of(report, first: int, last: int):
@@ -122,7 +128,7 @@ def _records_of(report, first: int, last: int):
                 # the records' address depends on fewer arguments: a partner's page, a country's experts
                 partner, country = args.get("partner"), args.get("country")
                 if partner:
-                    url = partner_page.replace(str(_SENTINEL), str(int(partner)))
+                    url = records.partner_page(partner)
                 else:
                     by = (source, first_year, last_year, country)
                     url = built.get(by)
@@ -139,6 +145,8 @@ def _records_of(report, first: int, last: int):
                 url = "&".join(query)
             built[key] = url
         return url
+
+    records.partner_page = lambda partner_id: partner_page.replace(str(_SENTINEL), str(int(partner_id)))
     return records
 
 
@@ -192,23 +200,41 @@ def _charts(report, records, focus: str) -> dict:
 def index():
     form = _filter_form()
     first, last = _years_from(form)
-    focus = _focus_of(form)
-    report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=focus)
-    if not form.focus.data and not report.total(focus) and report.comparable_categories:
-        # the main category has no figure in these years: the charts show the first that has
-        focus = report.comparable_categories[0]
-        report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=focus)
-    form.focus.data = focus
+    # the main category, unless chosen, gives way to the first with figures in these years
+    report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=_focus_of(form), default_focus=not form.focus.data)
+    focus = form.focus.data = report.focus
     records = _records_of(report, first, last)
     charts = _charts(report, records, focus)
     return render_template(
         "reports/index.html", form=form, report=report, charts=charts, first=first, last=last, focus=focus,
-        records=records, table_rows=TABLE_ROWS,
-        countries=_table(report, records, report.countries_ranked(), "country", report.by_country),
-        partners=_table(report, records, report.partners_ranked(), "partner", report.by_partner), category_label=category_label, year_label=year_label, has_unit=has_unit,
+        records=records, countries=_table(report, records, "country"), partners=_table(report, records, "partner"),
+        country_count=len(report.countries_ranked()), category_label=category_label, year_label=year_label, has_unit=has_unit,
         narratives=narratives(report, rounded=not form.exact.data),
         promises=promised_vs_delivered(first, last), this_year=current_year(), records_unsummed=records_unsummed(),
     )
+
+
+@bp.get("/countries")
+def countries():
+    """The report's table by country in full (the report shows the largest TABLE_ROWS)."""
+    form = _filter_form()
+    first, last = _years_from(form)
+    report = build_report(first, last, partner_limit=0, subjects=False)
+    records = _records_of(report, first, last)
+    return render_template("reports/table.html", by="country", report=report, rows=_table(report, records, "country", None),
+                           first=first, last=last, category_label=category_label, year_label=year_label)
+
+
+@bp.get("/partners")
+def partners():
+    """The report's table by partner, the PARTNERS_CAP largest (as in the Excel file)."""
+    form = _filter_form()
+    first, last = _years_from(form)
+    report = build_report(first, last, partner_limit=excel.PARTNERS_CAP, subjects=False)
+    records = _records_of(report, first, last)
+    return render_template("reports/table.html", by="partner", report=report,
+                           rows=_table(report, records, "partner", excel.PARTNERS_CAP), cap=excel.PARTNERS_CAP,
+                           first=first, last=last, category_label=category_label, year_label=year_label)
 
 
 @bp.get("/export.xlsx")
