@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from crm.core.i18n import country_name
 from crm.extensions import db
 from crm.outcomes.models import Quota
 from crm.partners.models import Partner
 from crm.reports.units import has_unit
-from crm.reports.sources import CATEGORY_LABELS, MAX_RANGE, category_label, category_order, figures, typed_years
+from crm.reports.sources import CATEGORY_LABELS, MAX_RANGE, category_label, category_order, figures, ranked_countries, typed_years
 
 __all__ = ["CATEGORY_LABELS", "MAX_RANGE", "Promise", "Report", "build_report", "category_label", "category_order",
            "outcome_years", "promised_vs_delivered"]
@@ -25,7 +24,11 @@ class Report:
     last_year: int
     by_category: dict[str, int] = field(default_factory=dict)
     by_category_year: dict[str, dict[int, int]] = field(default_factory=dict)
+    # country → category → count: every country, or with build_report's `country_limit` the first
+    # of them (the page's table)
     by_country: dict[str, dict[str, int]] = field(default_factory=dict)
+    # "" (every category) and the focus category → country → count: how the countries rank
+    country_sums: dict[str, dict[str, int]] = field(default_factory=dict)
     # partner → category → count: every partner (the Excel file), or with build_report's
     # `partner_limit` those that can rank among the largest (the page)
     by_partner: dict[int, dict[str, int]] = field(default_factory=dict)
@@ -59,9 +62,10 @@ class Report:
     def countries_ranked(self, category: str = "") -> list[tuple[str, int]]:
         key = ("countries", category)
         if key not in self._ranked:
-            rows = [(code, (cells.get(category, 0) if category else sum(cells.values())))
-                    for code, cells in self.by_country.items()]
-            self._ranked[key] = sorted([r for r in rows if r[1]], key=lambda r: (-r[1], country_name(r[0])))
+            sums = self.country_sums.get(category)
+            if sums is None:
+                sums = {code: cells.get(category, 0) for code, cells in self.by_country.items()}
+            self._ranked[key] = ranked_countries(sums)
         return self._ranked[key]
 
     def partners_ranked(self, category: str = "") -> list[tuple[int, int]]:
@@ -81,10 +85,12 @@ class Report:
 
 
 def build_report(first_year: int, last_year: int, partner_limit: int | None = None, focus: str = "",
-                 default_focus: bool = False, subjects: bool = True) -> Report:
+                 default_focus: bool = False, subjects: bool = True, country_limit: int | None = None) -> Report:
     """The report of the years from the office's figures, in a fixed number of statements (each
     grouped in SQL). With `partner_limit`, `by_partner` holds at least the `partner_limit` largest
     partners overall and in the `focus` category, exactly (0: no partner); without, every partner.
+    With `country_limit`, `by_country` holds the figures of the `country_limit` first countries
+    (`countries_ranked()`); without, every country's.
     With `default_focus`, a `focus` without figures in the years gives way to the first category
     that may be added up and has some (`Report.focus`). `subjects`: who the narrative names."""
     found = figures(first_year, last_year)
@@ -98,7 +104,7 @@ def build_report(first_year: int, last_year: int, partner_limit: int | None = No
     if default_focus and not report.total(focus) and report.comparable_categories:
         focus = report.comparable_categories[0]
     report.focus = focus
-    report.by_country = found.by_country()
+    report.by_country, report.country_sums = found.by_country(country_limit, focus, report.by_category)
     if partner_limit != 0:
         report.by_partner, report.more_partners = found.by_partner(partner_limit, focus)
     if subjects:

@@ -245,8 +245,15 @@ class Figures:
         years_of: dict[str, set[int]] = defaultdict(set)
         for category, year in self.record_years:
             years_of[category].add(year)
+        # a category that records count in every year of the range: none of its typed rows (one
+        # list for them all, cheaper for each row than a condition per category and year)
+        every_year = set(range(self.first_year, self.last_year + 1))
+        left_out = [table.c.category.not_in(sorted(c for c, years in years_of.items() if years == every_year))]
         for category, years in sorted(years_of.items()):
-            conditions.append(or_(table.c.source != TYPED, table.c.category != category, table.c.year.not_in(sorted(years))))
+            if years != every_year:
+                left_out.append(or_(table.c.category != category, table.c.year.not_in(sorted(years))))
+        if years_of:
+            conditions.append(or_(table.c.source != TYPED, *[and_(*left_out)]))
         return and_(*conditions)
 
     def _records_of_scope(self):
@@ -284,16 +291,38 @@ class Figures:
                 cells[(year, category)] += int(total or 0)
         return dict(cells)
 
-    def by_country(self) -> dict[str, dict[str, int]]:
-        """country → category → count; a figure counts once for each of its countries (1 statement)."""
+    def by_country(self, limit: int | None = None, focus: str = "",
+                   categories: Iterable[str] = ()) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+        """(country → category → count, a figure counting once for each of its countries; the
+        countries' sums: "" (every category) and `focus` → country → count). Without `limit`, every
+        country's figures (1 statement); with it, the sums first, then the figures of the `limit`
+        first countries as `Report.countries_ranked` ranks them (2 statements, a few hundred rows,
+        read by key: `categories` are those with figures in the years)."""
         table = ReportCountry.__table__
+        counted = self._counted(table)
         cells: dict[str, dict[str, int]] = defaultdict(dict)
+        sums: dict[str, dict[str, int]] = {"": {}, **({focus: {}} if focus else {})}
+        if limit is not None:
+            counted = and_(counted, table.c.category.in_(sorted(categories)))
+            in_focus = func.sum(case((table.c.category == focus, table.c.total), else_=0))
+            for country, total, focused in db.session.execute(
+                select(table.c.country, func.sum(table.c.total), in_focus).where(counted).group_by(table.c.country)
+            ):
+                sums[""][country] = int(total or 0)
+                if focus:
+                    sums[focus][country] = int(focused or 0)
+            first = ranked_countries(sums[""])[:limit]
+            counted = and_(counted, table.c.country.in_([code for code, _count in first]))
         for country, category, total in db.session.execute(
-            select(table.c.country, table.c.category, func.sum(table.c.total))
-            .where(self._counted(table)).group_by(table.c.country, table.c.category)
+            select(table.c.country, table.c.category, func.sum(table.c.total)).where(counted).group_by(table.c.country, table.c.category)
         ):
             cells[country][category] = int(total or 0)
-        return dict(cells)
+        if limit is None:
+            for country, row in cells.items():
+                sums[""][country] = sum(row.values())
+                if focus:
+                    sums[focus][country] = row.get(focus, 0)
+        return dict(cells), sums
 
     def by_partner(self, limit: int | None = None, focus: str = "") -> tuple[dict[int, dict[str, int]], bool]:
         """(partner → category → count, whether more partners have figures than kept); a figure
@@ -410,6 +439,13 @@ class Figures:
                 cell[0] += int(total or 0)
                 cell[1] += outcomes
         return {indicator_id: tuple(cell) for indicator_id, cell in sums.items()}
+
+
+def ranked_countries(sums: dict[str, int]) -> list[tuple[str, int]]:
+    """(country, count) of the countries with a figure, the largest first, then by name."""
+    from crm.core.i18n import country_name
+
+    return sorted([(code, count) for code, count in sums.items() if count], key=lambda row: (-row[1], country_name(row[0])))
 
 
 def figures(first_year: int, last_year: int, partner_id: int | None = None, agreement_id: int | None = None) -> Figures:

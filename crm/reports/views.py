@@ -201,7 +201,8 @@ def index():
     form = _filter_form()
     first, last = _years_from(form)
     # the main category, unless chosen, gives way to the first with figures in these years
-    report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=_focus_of(form), default_focus=not form.focus.data)
+    report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=_focus_of(form), default_focus=not form.focus.data,
+                          country_limit=TABLE_ROWS)
     focus = form.focus.data = report.focus
     records = _records_of(report, first, last)
     charts = _charts(report, records, focus)
