@@ -369,7 +369,11 @@ class Figures:
         for category, year in self.record_years:
             years_of[category].add(year)
         largest = []
-        for category in SUBJECT_CATEGORIES:  # each category's largest, summed in the table's order
+        # each category's largest, summed in the table's order; not those that records count in
+        # every year (their typed outcomes do not count; one category stays: a fixed statement)
+        every_year = set(range(self.first_year, self.last_year + 1))
+        typed_count = [category for category in SUBJECT_CATEGORIES if years_of.get(category) != every_year]
+        for category in typed_count or SUBJECT_CATEGORIES[:1]:
             total = func.sum(table.c.total)
             excluded = sorted(years_of.get(category, ()))
             largest.append(select(
@@ -443,9 +447,10 @@ class Figures:
 
 def ranked_countries(sums: dict[str, int]) -> list[tuple[str, int]]:
     """(country, count) of the countries with a figure, the largest first, then by name."""
-    from crm.core.i18n import country_name
+    from crm.core.i18n import country_names, current_locale_code
 
-    return sorted([(code, count) for code, count in sums.items() if count], key=lambda row: (-row[1], country_name(row[0])))
+    names = country_names(current_locale_code())
+    return sorted([(code, count) for code, count in sums.items() if count], key=lambda row: (-row[1], names.get(row[0], row[0])))
 
 
 def figures(first_year: int, last_year: int, partner_id: int | None = None, agreement_id: int | None = None) -> Figures:
