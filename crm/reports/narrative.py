@@ -6,9 +6,10 @@ that no figure is invented). With `rounded=True` a number reads as the seed writ
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, get_locale, get_translations
 from markupsafe import Markup, escape
 
 from crm.outcomes.models import year_label
@@ -16,6 +17,14 @@ from crm.reports.queries import Report
 from crm.reports.units import zh_measure_word
 
 LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
+_CATALOGUE: ContextVar = ContextVar("narrative_catalogue", default=None)  # the narrative's language's
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel's gettext, from the catalogue of the narrative being written (looked up once for
+    its two hundred strings, not for each)."""
+    text = (_CATALOGUE.get() or get_translations()).ugettext(string)
+    return text % variables if variables else text
 
 
 def round_down(value: int) -> int:
@@ -167,7 +176,11 @@ def _paragraph(opening: Markup, clauses: list[Markup]) -> Markup:
 
 def write_narrative(report: Report, locale: str, rounded: bool = True) -> Narrative:
     with force_locale(locale):
-        return _Writer(report, rounded, locale).write()
+        token = _CATALOGUE.set(get_translations())
+        try:
+            return _Writer(report, rounded, locale).write()
+        finally:
+            _CATALOGUE.reset(token)
 
 
 def narratives(report: Report, rounded: bool = True) -> list[tuple[str, str, Narrative]]:
