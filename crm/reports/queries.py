@@ -11,7 +11,7 @@ from crm.extensions import db
 from crm.outcomes.models import Quota
 from crm.partners.models import Partner
 from crm.reports.units import has_unit
-from crm.reports.sources import CATEGORY_LABELS, MAX_RANGE, category_label, category_order, figures, ranked_countries, typed_years
+from crm.reports.sources import CATEGORY_LABELS, MAX_RANGE, category_label, category_order, figures, ranked_countries, table_order, typed_years
 
 __all__ = ["CATEGORY_LABELS", "MAX_RANGE", "Promise", "Report", "build_report", "category_label", "category_order",
            "outcome_years", "promised_vs_delivered"]
@@ -76,6 +76,12 @@ class Report:
             self._ranked[key] = sorted([r for r in rows if r[1]], key=lambda r: (-r[1], self.partner_names.get(r[0], "")))
         return self._ranked[key]
 
+    def table_order(self, by: str) -> list:
+        """The countries (`by` "country") or partners of the report's tables, in order: the largest
+        in the focus category first, as its charts, then the others, the largest first."""
+        ranked = self.countries_ranked if by == "country" else self.partners_ranked
+        return table_order(ranked(self.focus) if self.focus else [], ranked())
+
     def total(self, category: str) -> int:
         return self.by_category.get(category, 0)
 
@@ -85,12 +91,14 @@ class Report:
 
 
 def build_report(first_year: int, last_year: int, partner_limit: int | None = None, focus: str = "",
-                 default_focus: bool = False, subjects: bool = True, country_limit: int | None = None) -> Report:
+                 default_focus: bool = False, subjects: bool = True, country_limit: int | None = None,
+                 rank_overall: bool = True) -> Report:
     """The report of the years from the office's figures, in a fixed number of statements (each
     grouped in SQL). With `partner_limit`, `by_partner` holds at least the `partner_limit` largest
-    partners overall and in the `focus` category, exactly (0: no partner); without, every partner.
-    With `country_limit`, `by_country` holds the figures of the `country_limit` first countries
-    (`countries_ranked()`); without, every country's.
+    partners overall (not without `rank_overall`: a read of every partner's years) and in the
+    `focus` category, exactly (0: no partner); without, every partner.
+    With `country_limit`, `by_country` holds the figures of the `country_limit` first countries of
+    the tables (`table_order`); without, every country's.
     With `default_focus`, a `focus` without figures in the years gives way to the first category
     that may be added up and has some (`Report.focus`). `subjects`: who the narrative names."""
     found = figures(first_year, last_year)
@@ -106,7 +114,7 @@ def build_report(first_year: int, last_year: int, partner_limit: int | None = No
     report.focus = focus
     report.by_country, report.country_sums = found.by_country(country_limit, focus, report.by_category)
     if partner_limit != 0:
-        report.by_partner, report.more_partners = found.by_partner(partner_limit, focus)
+        report.by_partner, report.more_partners = found.by_partner(partner_limit, focus, rank_overall)
     if subjects:
         report.by_category_subject = found.by_subject()
     named = set(report.by_partner) | {pid for (_c, subject) in report.by_category_subject for pid in subject}

@@ -289,7 +289,7 @@ class Figures:
         """(country → category → count, a figure counting once for each of its countries; the
         countries' sums: "" (every category) and `focus` → country → count). Without `limit`, every
         country's figures (1 statement); with it, the sums first, then the figures of the `limit`
-        first countries as `Report.countries_ranked` ranks them (2 statements, a few hundred rows,
+        first countries in the tables' order (`table_order`) (2 statements, a few hundred rows,
         read by key: `categories` are those with figures in the years)."""
         table = ReportCountry.__table__
         counted = self._counted(table)
@@ -304,8 +304,8 @@ class Figures:
                 sums[""][country] = int(total or 0)
                 if focus:
                     sums[focus][country] = int(focused or 0)
-            first = ranked_countries(sums[""])[:limit]
-            counted = and_(counted, table.c.country.in_([code for code, _count in first]))
+            first = table_order(ranked_countries(sums[focus]) if focus else [], ranked_countries(sums[""]))[:limit]
+            counted = and_(counted, table.c.country.in_(first))
         for country, category, total in db.session.execute(
             select(table.c.country, table.c.category, func.sum(table.c.total)).where(counted).group_by(table.c.country, table.c.category)
         ):
@@ -317,20 +317,25 @@ class Figures:
                     sums[focus][country] = row.get(focus, 0)
         return dict(cells), sums
 
-    def by_partner(self, limit: int | None = None, focus: str = "") -> tuple[dict[int, dict[str, int]], bool]:
+    def by_partner(self, limit: int | None = None, focus: str = "", overall: bool = True) -> tuple[dict[int, dict[str, int]], bool]:
         """(partner → category → count, whether more partners have figures than kept); a figure
         counts once for each of its partners. With `limit`, only the `limit` largest partners over
-        all categories (report_partner_year: a row a partner and year) and in the `focus` category,
-        ties included (2 or 3 statements: the largest ranked in SQL, then their figures)."""
+        all categories (report_partner_year: a row a partner and year; not without `overall`) and
+        in the `focus` category, ties included (2 or 3 statements: the largest ranked in SQL, then
+        their figures)."""
         table = ReportPartner.__table__
         cells_of = select(table.c.partner_id, table.c.category, func.sum(table.c.total)).where(self._counted(table))
         more = False
         if limit is not None:
-            lumped = ReportPartnerYear.__table__
-            chosen, more = self._largest_partners(
-                lumped, and_(lumped.c.year_kind == _summary_kinds()[1], lumped.c.year.between(self.first_year, self.last_year)), limit)
+            chosen: set[int] = set()
+            if overall or not focus:
+                lumped = ReportPartnerYear.__table__
+                chosen, more = self._largest_partners(
+                    lumped, and_(lumped.c.year_kind == _summary_kinds()[1], lumped.c.year.between(self.first_year, self.last_year)), limit)
             if focus:
-                chosen |= self._largest_partners(table, and_(self._counted(table), table.c.category == focus), limit)[0]
+                in_focus, more_in_focus = self._largest_partners(table, and_(self._counted(table), table.c.category == focus), limit)
+                chosen |= in_focus
+                more = more if overall else more_in_focus
             cells_of = cells_of.where(table.c.partner_id.in_(sorted(chosen)))
         cells: dict[int, dict[str, int]] = defaultdict(dict)
         for partner_id, category, total in db.session.execute(cells_of.group_by(table.c.partner_id, table.c.category)):
@@ -436,6 +441,15 @@ class Figures:
                 cell[0] += int(total or 0)
                 cell[1] += outcomes
         return {indicator_id: tuple(cell) for indicator_id, cell in sums.items()}
+
+
+def table_order(ranked_in_focus: list[tuple], ranked: list[tuple]) -> list:
+    """The keys (countries or partners) of a table by country or by partner, in its order: the
+    largest in the focus category first, as its chart ranks them, then the others with figures, the
+    largest first (every category together)."""
+    first = [key for key, _count in ranked_in_focus]
+    listed = set(first)
+    return first + [key for key, _count in ranked if key not in listed]
 
 
 def ranked_countries(sums: dict[str, int]) -> list[tuple[str, int]]:

@@ -89,16 +89,14 @@ TABLE_ROWS = 10  # the countries and partners the report's tables show; their ow
 
 
 def _table(report, records, by: str, rows: int | None = TABLE_ROWS) -> list[tuple]:
-    """The rows of the table by country or by partner (`by`), the largest first (`rows` of them;
-    None: all that the report holds): (name, its link, [(figure, its link or None) for each
-    category]). A figure links to the records behind it; a partner's name to its page."""
+    """The rows of the table by country or by partner (`by`), the largest in the focus category
+    first (`Report.table_order`; `rows` of them, None: all that the report holds): (name, its link,
+    [(figure, its link or None) for each category]). A figure links to the records behind it; a
+    partner's name to its page."""
     categories = report.categories
-    if by == "country":
-        ranked, cells_of = report.countries_ranked(), report.by_country
-    else:
-        ranked, cells_of = report.partners_ranked(), report.by_partner
+    cells_of = report.by_country if by == "country" else report.by_partner
     table = []
-    for key, _total in ranked[:rows]:
+    for key in report.table_order(by)[:rows]:
         row = cells_of[key]
         cells = [(row[category], records(**{by: key, "category": category})) if row.get(category) else (0, None)
                  for category in categories]
@@ -202,7 +200,7 @@ def index():
     first, last = _years_from(form)
     # the main category, unless chosen, gives way to the first with figures in these years
     report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=_focus_of(form), default_focus=not form.focus.data,
-                          country_limit=TABLE_ROWS)
+                          country_limit=TABLE_ROWS, rank_overall=False)
     focus = form.focus.data = report.focus
     records = _records_of(report, first, last)
     charts = _charts(report, records, focus)
@@ -220,7 +218,7 @@ def countries():
     """The report's table by country in full (the report shows the largest TABLE_ROWS)."""
     form = _filter_form()
     first, last = _years_from(form)
-    report = build_report(first, last, partner_limit=0, subjects=False)
+    report = build_report(first, last, partner_limit=0, focus=_focus_of(form), default_focus=not form.focus.data, subjects=False)
     records = _records_of(report, first, last)
     return render_template("reports/table.html", by="country", report=report, rows=_table(report, records, "country", None),
                            first=first, last=last, category_label=category_label, year_label=year_label)
@@ -228,10 +226,11 @@ def countries():
 
 @bp.get("/partners")
 def partners():
-    """The report's table by partner, the PARTNERS_CAP largest (as in the Excel file)."""
+    """The report's table by partner: the PARTNERS_CAP largest in the focus category."""
     form = _filter_form()
     first, last = _years_from(form)
-    report = build_report(first, last, partner_limit=excel.PARTNERS_CAP, subjects=False)
+    report = build_report(first, last, partner_limit=excel.PARTNERS_CAP, focus=_focus_of(form), default_focus=not form.focus.data,
+                          subjects=False, rank_overall=False)
     records = _records_of(report, first, last)
     return render_template("reports/table.html", by="partner", report=report,
                            rows=_table(report, records, "partner", excel.PARTNERS_CAP), cap=excel.PARTNERS_CAP,

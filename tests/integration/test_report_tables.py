@@ -16,7 +16,7 @@ COUNTRIES = ["DE", "AU", "FR", "GB", "US", "CA", "JP", "KR", "NZ", "SG", "TH", "
 @pytest.fixture
 def office(app, factory):
     """A partner in each country with an agreement: the partner of the n-th country sent n
-    students abroad and earned 1 certificate. Returns {country: partner id}."""
+    students abroad and earned 1 certificate (Germany's, the first: 100). Returns {country: partner id}."""
     partners = {}
     with app.app_context():
         for n, country in enumerate(COUNTRIES, start=1):
@@ -24,7 +24,8 @@ def office(app, factory):
             agreement = factory.agreement([partner], title=f"Agreement {country}")
             db.session.add_all([
                 Outcome(year=YEAR, category=OutcomeCategory.OUTBOUND_STUDENTS, count=n, agreement_id=agreement),
-                Outcome(year=YEAR, category=OutcomeCategory.CERTIFICATES_EARNED, count=1, agreement_id=agreement),
+                Outcome(year=YEAR, category=OutcomeCategory.CERTIFICATES_EARNED, count=100 if country == "DE" else 1,
+                        agreement_id=agreement),
             ])
             partners[country] = partner
         db.session.commit()
@@ -88,3 +89,16 @@ def test_a_viewer_reads_the_full_tables(client, auth, office):
     assert client.get(f"/reports/countries?{QUERY}").status_code == 200
     assert client.get(f"/reports/partners?{QUERY}").status_code == 200
     assert client.get("/reports/countries?year_from=abc").status_code == 422
+
+
+def test_the_tables_rank_by_the_category_the_charts_show(client, auth, office):
+    """Not by all categories added up (students and certificates do not add up): Germany leads
+    in certificates, and is left to the full page in students sent abroad."""
+    auth.login()
+    page = client.get(f"/reports?{QUERY}&focus=certificates_earned").text
+    assert "Largest first in “Certificates earned”" in page
+    countries, partners = _rows(page, "countries"), _rows(page, "partners")
+    assert "Germany" in countries[0] and f'href="/partners/{office["DE"]}"' in partners[0]
+    assert "Germany" not in "".join(_rows(client.get(f"/reports?{QUERY}").text, "countries"))
+    full = client.get(f"/reports/countries?{QUERY}&focus=certificates_earned").text
+    assert "Germany" in _rows(full, "countries")[0] and "Largest first in “Certificates earned”" in full
