@@ -40,7 +40,7 @@ _OUTCOME_FIELDS = ("year", "category", "count", "status", "agreement_id", "partn
 _DELETED_KEYS = "report_summary_deleted"  # session.info: (year, category) of outcomes being deleted
 _DELETED_SUBJECTS = "report_summary_deleted_subjects"  # session.info: their agreements and partners
 _DELETED_STATES = "report_summary_deleted_states"  # session.info: what they were
-_RECORDS_BEFORE = "report_summary_records"  # session.info: records a flush writes, and their rows before it
+_BEFORE = "report_summary_before"  # session.info: partners' countries, records' rows before a flush
 _LOCK = 7_414_021  # PostgreSQL advisory lock of the summary's writers
 _CHUNK = 1000
 
@@ -118,32 +118,47 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
     return written + _add_to_partner_years(connection, keys, partners_before, _typed_partner_rows(connection, keys, partner_ids))
 
 
-def _move_countries(connection: Connection, states: list) -> int:
+def _move_countries(connection: Connection, states: list, moved: dict[int, str | None] | None = None) -> int:
     """Add to report_country what outcomes' writes changed: each state (year, category, count,
     approved, agreement, partner) before a write is taken off, each after it added, once for each
-    distinct country of its partners (a row whose total comes to 0 goes, as a sum leaves it out)."""
+    distinct country of its partners (a row whose total comes to 0 goes, as a sum leaves it out).
+    `moved`: partners whose country the write changed → the country they had, where the states
+    before it count."""
+    moved = moved or {}
     agreements = {state[4] for state in states if state[4] is not None}
     alone = {state[5] for state in states if state[4] is None and state[5] is not None}
-    countries_of: dict[tuple, set[str]] = defaultdict(set)
+    partners_of: dict[tuple, set[tuple[int, str | None]]] = defaultdict(set)  # subject → (partner, country)
     if agreements:
-        for agreement_id, country in connection.execute(
-                select(agreement_partner.c.agreement_id, Partner.country).join(Partner, Partner.id == agreement_partner.c.partner_id)
-                .where(agreement_partner.c.agreement_id.in_(sorted(agreements)), Partner.country.is_not(None))):
-            countries_of[("agreement", agreement_id)].add(country)
+        for agreement_id, partner_id, country in connection.execute(
+                select(agreement_partner.c.agreement_id, Partner.id, Partner.country).join(Partner, Partner.id == agreement_partner.c.partner_id)
+                .where(agreement_partner.c.agreement_id.in_(sorted(agreements)))):
+            partners_of[("agreement", agreement_id)].add((partner_id, country))
     if alone:
-        for partner_id, country in connection.execute(
-                select(Partner.id, Partner.country).where(Partner.id.in_(sorted(alone)), Partner.country.is_not(None))):
-            countries_of[("partner", partner_id)].add(country)
+        for partner_id, country in connection.execute(select(Partner.id, Partner.country).where(Partner.id.in_(sorted(alone)))):
+            partners_of[("partner", partner_id)].add((partner_id, country))
     changes: dict[tuple[int, str, str], int] = defaultdict(int)
     for sign, (year, category, count, approved, agreement_id, partner_id) in ((state[6], state[:6]) for state in states):
         if approved and count:
             subject = ("agreement", agreement_id) if agreement_id is not None else ("partner", partner_id)
-            for country in countries_of.get(subject, ()):
+            countries = {moved.get(pid, country) if sign < 0 else country for pid, country in partners_of.get(subject, ())}
+            for country in countries - {None}:
                 changes[(year, category, country)] += sign * count
     _add_to_rows(ReportCountry.__table__, connection, {
         (("year", year), ("category", category), ("country", country), ("source", TYPED), ("year_kind", ANY_KIND)): change
         for (year, category, country), change in changes.items()})
     return len(changes)
+
+
+def _move_partners(connection: Connection, moved: dict[int, str | None]) -> int:
+    """A change of partners' countries (partner → the country it had): the typed outcomes that
+    count for them (their agreements' and their own, summed by subject) move from the countries
+    they counted in to those they count in now; no other row of the summary changes."""
+    _lock(connection)
+    agreements = set(connection.scalars(select(agreement_partner.c.agreement_id).where(agreement_partner.c.partner_id.in_(sorted(moved)))))
+    states = [(year, category, total, True, agreement_id or None, alone or None, sign)
+              for year, category, agreement_id, alone, total in connection.execute(typed_sums(subjects=(agreements, set(moved)))[3])
+              for sign in (-1, 1)]
+    return _move_countries(connection, states, moved)
 
 
 def _add_to_rows(table, connection: Connection, changes: dict) -> set[tuple]:
@@ -354,28 +369,37 @@ def _records_written(session: Session) -> dict[str, set[int]]:
     them (a stay moved to another expert: both experts); before the flush, only records that exist."""
     records: dict[str, set[int]] = defaultdict(set)
     for obj in (*session.new, *session.deleted, *(obj for obj in session.dirty if session.is_modified(obj))):
-        source, names = _RECORDS.get(type(obj).__name__, (None, ()))
-        attrs = inspect(obj).attrs
-        for name in names:
-            records[source].update(value for value in (getattr(v, "id", v) for v in attrs[name].history.sum()) if value is not None)
+        if type(obj).__name__ not in _RECORDS:
+            continue
+        source, names = _RECORDS[type(obj).__name__]
+        state = inspect(obj)
+        for name in names:  # a column read if expired (an unread old value is not in its history)
+            current = (getattr(obj, name),) if name in state.mapper.column_attrs else ()
+            records[source].update(getattr(value, "id", value) for value in (*state.attrs[name].history.sum(), *current))
+        records[source].discard(None)
     return records
 
 
-def _placed_by_partners(session: Session) -> dict[str, set[int]]:
-    """The records that a partner's write places (source → ids): a change of its country or name
-    moves its visits (a visit's country is its first partner's by name) and its programmes (a
-    programme counts for its partners' countries); experts and trips have countries of their own."""
+def _partners_written(session: Session) -> tuple[dict[int, str | None], dict[str, set[int]]]:
+    """Before a flush: the partners whose country it changes → the country they have (read from
+    the database: the old value of an attribute set unread is unknown), and the records their
+    writes place (source → ids): a change of a partner's country or name moves its visits (a
+    visit's country is its first partner's by name) and its programmes (a programme counts for its
+    partners' countries); experts and trips have countries of their own."""
     from crm.programmes.models import programme_partner
     from crm.visits.models import visit_partner
 
-    partner_ids = sorted(obj.id for obj in session.dirty if isinstance(obj, Partner) and obj.id is not None and (
-        inspect(obj).attrs.country.history.has_changes() or inspect(obj).attrs.name.history.has_changes()))
-    if not partner_ids:
-        return {}
+    changed = {name: {obj.id for obj in session.dirty if isinstance(obj, Partner) and inspect(obj).attrs[name].history.has_changes()}
+               for name in ("country", "name")}
+    placing = sorted(changed["country"] | changed["name"])
+    if not placing:
+        return {}, {}
     connection = session.connection()
-    return {source: set(connection.scalars(select(record_id).where(partner_id.in_(partner_ids))))
-            for source, record_id, partner_id in (("visits", visit_partner.c.visit_id, visit_partner.c.partner_id),
-                                                  ("programmes", programme_partner.c.programme_id, programme_partner.c.partner_id))}
+    moved = dict(connection.execute(select(Partner.id, Partner.country).where(Partner.id.in_(sorted(changed["country"]))))
+                 .all()) if changed["country"] else {}
+    return moved, {source: set(connection.scalars(select(record_id).where(partner_id.in_(placing))))
+                   for source, record_id, partner_id in (("visits", visit_partner.c.visit_id, visit_partner.c.partner_id),
+                                                         ("programmes", programme_partner.c.programme_id, programme_partner.c.partner_id))}
 
 
 def _outcome_state(outcome: Outcome, before: bool) -> tuple:
@@ -411,9 +435,10 @@ def _remember_before(session: Session, flush_context, instances) -> None:
             _add_subjects(session.info.setdefault(_DELETED_SUBJECTS, [set(), set()]), obj)
             session.info.setdefault(_DELETED_STATES, []).append((*_outcome_state(obj, before=True), -1))
     records = _records_written(session)
-    for source, ids in _placed_by_partners(session).items():
+    moved, placed = _partners_written(session)
+    for source, ids in placed.items():
         records[source] |= ids
-    session.info[_RECORDS_BEFORE] = (records, _record_cells(records))
+    session.info[_BEFORE] = (moved, records, _record_cells(records))
 
 
 def _keys_of_subjects(connection: Connection, agreement_ids: set[int], partner_ids: set[int]) -> set[tuple[int, str]]:
@@ -435,7 +460,7 @@ def _keep_summary(session: Session, flush_context) -> None:
     subjects = session.info.pop(_DELETED_SUBJECTS, [set(), set()])
     states: list = list(session.info.pop(_DELETED_STATES, ()))
     agreement_ids: set[int] = set()
-    partner_ids: set[int] = set()
+    moved, records, before = session.info.pop(_BEFORE, ({}, {}, {}))  # partners whose country changed → the one they had
     for obj in session.new:
         if isinstance(obj, Outcome):
             keys |= _outcome_keys(obj, history=False)
@@ -453,15 +478,13 @@ def _keep_summary(session: Session, flush_context) -> None:
         elif isinstance(obj, Agreement):
             if inspect(obj).attrs.partners.history.has_changes():
                 agreement_ids.add(obj.id)
-        elif isinstance(obj, Partner):
-            if inspect(obj).attrs.country.history.has_changes():
-                partner_ids.add(obj.id)
     connection = session.connection()
-    if agreement_ids or partner_ids:  # who counts for whom changed: the keys' rows, all of them
-        refresh_typed(connection, keys | _keys_of_subjects(connection, agreement_ids, partner_ids))
+    if agreement_ids or (moved and keys):  # who counts for whom changed, or where, with outcomes: the keys' rows, all of them
+        refresh_typed(connection, keys | _keys_of_subjects(connection, agreement_ids, set(moved)))
+    elif moved:
+        _move_partners(connection, moved)
     elif keys:
         refresh_typed(connection, keys, subjects, states)
-    records, before = session.info.pop(_RECORDS_BEFORE, ({}, {}))
     for source, ids in _records_written(session).items():  # with the ids of new records now
         records.setdefault(source, set()).update(ids)
     _add_record_changes(connection, before, _record_cells(records))
@@ -469,7 +492,7 @@ def _keep_summary(session: Session, flush_context) -> None:
 
 def _forget(session: Session, previous_transaction) -> None:
     if not session.in_transaction():
-        session.info.pop(_RECORDS_BEFORE, None)
+        session.info.pop(_BEFORE, None)
         session.info.pop(_DELETED_KEYS, None)
         session.info.pop(_DELETED_SUBJECTS, None)
         session.info.pop(_DELETED_STATES, None)
