@@ -302,8 +302,7 @@ def _add_record_changes(connection: Connection, before: dict[tuple, int], after:
     lumped: dict[tuple, int] = defaultdict(int)
     for key, change in changes.get(ReportPartner.__table__, {}).items():
         row = dict(key)
-        if row["year"] not in years:
-            lumped[(("year_kind", row["year_kind"]), ("year", row["year"]), ("partner_id", row["partner_id"]))] += change
+        lumped[(("year_kind", row["year_kind"]), ("year", row["year"]), ("partner_id", row["partner_id"]))] += change
     _add_to_rows(ReportPartnerYear.__table__, connection, lumped)
     if years:
         refresh_partner_years(connection, years)
