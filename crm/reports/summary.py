@@ -3,12 +3,14 @@
 - Typed outcomes: after each flush that adds, edits (year, category, count, status, agreement,
   partner: an approval or a send-back too), or deletes outcomes, the rows of their (year,
   category), before and after the change, are summed again from the outcomes (plain SQL, one
-  DELETE and one INSERT … SELECT per table). A change of an agreement's partners, or of a
-  partner's country, sums again the (year, category) of the outcomes they count for.
+  DELETE and one INSERT … SELECT per table). A change of an agreement's partners sums again the
+  (year, category) of the outcomes they count for; a change of a partner's country moves its
+  outcomes' sums from the countries they counted in to those they count in now.
 - Records (experts and their stays, trips and their members, visits and their members,
-  programmes and their enrolments, and a partner's country, which places records by country):
-  a transaction that changed any of them sums every record figure again before it commits (the
-  record sources in crm/reports/sources.py, for both year kinds).
+  programmes and their enrolments; a partner's country or name places its visits and
+  programmes): each flush adds the difference it makes, the written records' rows after it less
+  their rows before it, both read by the record sources (crm/reports/sources.py) restricted to
+  those records, for both year kinds.
 
 Rows written around the ORM (crm/demo/generate.py) are summed by `store_summary`, registered as a
 stored rule (crm/core/stored.py: `store_every_rule`); `flask reports summarise` does the same from a
@@ -394,6 +396,7 @@ def _partners_written(session: Session) -> tuple[dict[int, str | None], dict[str
     if not placing:
         return {}, {}
     connection = session.connection()
+    _lock(connection)
     moved = dict(connection.execute(select(Partner.id, Partner.country).where(Partner.id.in_(sorted(changed["country"]))))
                  .all()) if changed["country"] else {}
     return moved, {source: set(connection.scalars(select(record_id).where(partner_id.in_(placing))))
@@ -427,13 +430,16 @@ def _add_subjects(subjects: tuple, outcome: Outcome) -> None:
 
 def _remember_before(session: Session, flush_context, instances) -> None:
     """Before a flush: what the outcomes it deletes counted for, and the rows of the records it
-    writes (kept until after it, for the difference)."""
+    writes (kept until after it, for the difference: read under the summary's lock, so that no
+    other writer's difference falls between them)."""
     for obj in session.deleted:
         if isinstance(obj, Outcome):
             session.info.setdefault(_DELETED_KEYS, set()).update(_outcome_keys(obj, history=True))
             _add_subjects(session.info.setdefault(_DELETED_SUBJECTS, [set(), set()]), obj)
             session.info.setdefault(_DELETED_STATES, []).append((*_outcome_state(obj, before=True), -1))
     records = _records_written(session)
+    if any(records.values()):
+        _lock(session.connection())
     moved, placed = _partners_written(session)
     for source, ids in placed.items():
         records[source] |= ids
