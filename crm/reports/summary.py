@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import String, and_, delete, event, func, insert, inspect, literal_column, or_, select, type_coerce, update
+from sqlalchemy import (String, and_, bindparam, delete, event, func, insert, inspect, literal_column, or_, select, type_coerce,
+                        update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -164,23 +165,37 @@ def _move_partners(connection: Connection, moved: dict[int, str | None]) -> int:
 
 
 def _add_to_rows(table, connection: Connection, changes: dict) -> set[tuple]:
-    """Add each change to its row's total ((column, value) pairs of the row's key → the change): a
-    missing row is added, a row whose total comes to 0 goes (the sums leave such rows out). The
+    """Add each change to its row's total ((column, value) pairs of the row's key, the same columns
+    for all → the change): a missing row is added, a row whose total comes to 0 goes (the sums
+    leave such rows out); a statement for reading the rows and one for each kind of write. The
     keys whose row came or went."""
+    changes = {key: change for key, change in changes.items() if change}
+    if not changes:
+        return set()
+    names = [name for name, _value in next(iter(changes))]
+    columns = [table.c[name] for name in names]
+    keys = [tuple(value for _name, value in key) for key in changes]
+    now: dict[tuple, int] = {}
+    for start in range(0, len(keys), 200):  # each key sought on the primary key (SQLite scans for a tuple IN)
+        now.update((tuple(row[:-1]), row[-1]) for row in connection.execute(select(*columns, table.c.total).where(
+            or_(*(and_(*(column == value for column, value in zip(columns, key))) for key in keys[start:start + 200])))))
+    row = [column == bindparam(f"key_{column.name}") for column in columns]
+    written: dict[str, list[dict]] = defaultdict(list)
     came_or_went = set()
-    for key, change in changes.items():
-        if not change:
-            continue
-        row = [table.c[name] == value for name, value in key]
-        now = connection.scalar(select(table.c.total).where(*row))
-        if now is None:
-            connection.execute(insert(table).values(**dict(key), total=change))
-            came_or_went.add(key)
-        elif now + change == 0:
-            connection.execute(delete(table).where(*row))
-            came_or_went.add(key)
+    for key, (pairs, change) in zip(keys, changes.items()):
+        given = {f"key_{name}": value for name, value in pairs}
+        if key not in now:
+            written["insert"].append(dict(pairs, total=change))
+            came_or_went.add(pairs)
+        elif now[key] + change == 0:
+            written["delete"].append(given)
+            came_or_went.add(pairs)
         else:
-            connection.execute(update(table).where(*row).values(total=table.c.total + change))
+            written["update"].append({**given, "change": change})
+    for kind, statement in (("insert", insert(table)), ("delete", delete(table).where(*row)),
+                            ("update", update(table).where(*row).values(total=table.c.total + bindparam("change")))):
+        if written[kind]:
+            connection.execute(statement, written[kind])
     return came_or_went
 
 
