@@ -75,7 +75,7 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
     if keys is not None and not keys:
         return 0
     _lock(connection)
-    partner_ids = countries = None
+    partner_ids = None
     if keys is not None and subjects is not None:
         agreements, alone = subjects[0], subjects[1]
         partner_ids = set(alone) | set(connection.scalars(
@@ -83,7 +83,7 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
     else:
         subjects = None
     total, by_country, by_partner, by_subject, by_indicator = typed_sums(
-        _keys_condition(Outcome.year, _category, keys), subjects, partner_ids, countries)
+        _keys_condition(Outcome.year, _category, keys), subjects, partner_ids)
     partners_before = None if keys is None else _typed_partner_rows(connection, keys, partner_ids)
     written = 0
     for model, statement, columns in (
@@ -104,9 +104,7 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
         keyed = _keys_condition(table.c.year, table.c.category, keys)
         if keyed is not None:
             condition.append(keyed)
-        if subjects is not None and model is ReportCountry:
-            condition.append(table.c.country.in_(sorted(countries)))
-        elif subjects is not None and model is ReportPartner:
+        if subjects is not None and model is ReportPartner:
             condition.append(table.c.partner_id.in_(sorted(partner_ids)))
         elif subjects is not None and model is ReportTypedSubject:
             condition.append(or_(table.c.agreement_id.in_(sorted(subjects[0])),
