@@ -1,11 +1,13 @@
 """The cost of writes that change the report's summary (crm/reports/summary.py), at a bench scale.
 
-Works on a copy: give it a bench database (e.g. a copy of .bench/bench-1.sqlite3 in a folder of
-your own; its writes change it). Each write goes through the real form as a logged-in admin (or
-staff member: the edit page read, one field changed, posted back; two values alternated), and prints p50 wall
-time, thread CPU and SQL statements of the POST:
+Works on a copy: give it a bench database (a copy of .bench/bench-1.sqlite3 in a folder of your
+own, without an old copy's -wal and -shm files beside it, which SQLite would read into it; the
+writes change it). Each write goes through the real form as a logged-in admin or staff member
+(the edit page read, one field changed, posted back; two values alternated), and prints p50 wall
+time, thread CPU and SQL statements of the POST; `--check` then sums the summary again and says
+how many rows the writes left different (0: kept right):
 
-    python tests/bench/writes.py .bench/bench-1.sqlite3 --runs 7
+    python tests/bench/writes.py /tmp/me/bench-1.sqlite3 --runs 7 --check
 """
 import argparse
 import statistics
@@ -120,6 +122,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("database", type=Path, help="a bench SQLite file (changed by the writes: a copy)")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--check", action="store_true", help="then sum the summary again: the rows the writes left different")
     args = parser.parse_args()
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.database.resolve()}",
                       "WTF_CSRF_ENABLED": False})
@@ -155,6 +158,12 @@ def main() -> int:
                 cpus.append(cpu * 1000)
                 statements.append(counter["n"])
         print(f"{name:40} {statistics.median(times):8.1f} {statistics.median(cpus):8.1f} {statistics.median(statements):5.0f}")
+    if args.check:
+        from crm.reports.summary import store_summary
+
+        with app.app_context():
+            print(f"rows that summing the summary again changes: {store_summary()}")
+            db.session.rollback()
     return 0
 
 
