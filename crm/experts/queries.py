@@ -117,21 +117,23 @@ class HostedExperts:
     count: int
 
 
-def hosted_experts_by_year(first_year: int, last_year: int, academic: bool = False, partner_id: int | None = None) -> list[HostedExperts]:
+def hosted_experts_by_year(first_year: int, last_year: int, academic: bool = False, partner_id: int | None = None,
+                           expert_ids: Collection[int] | None = None) -> list[HostedExperts]:
     """Foreign teachers and experts hosted, from the stay records (never typed): per year, sending
     partner (None: came on their own), nationality and short- or long-term, the number of experts.
 
     An expert counts once in each year that one of their stays overlaps (calendar years, or
     academic years starting 1 September with `academic`; 2025 means 2025-2026). Erased experts
     still count (their stays stay); archived ones too (they were hosted). With `partner_id`, only
-    the experts that partner sent. One statement."""
+    the experts that partner sent; with `expert_ids`, only those experts. One statement."""
     start = date(first_year, 9, 1) if academic else date(first_year, 1, 1)
     end = date(last_year + 1, 8, 31) if academic else date(last_year, 12, 31)
     rows = db.session.execute(
         select(Stay.expert_id, Stay.starts_on, Stay.ends_on, Stay.term, Expert.partner_id, Expert.nationality)
         .join(Stay.expert)
         .where(Stay.starts_on <= end, or_(Stay.ends_on.is_(None), Stay.ends_on >= start),
-               *([Expert.partner_id == partner_id] if partner_id is not None else []))
+               *([Expert.partner_id == partner_id] if partner_id is not None else []),
+               *([Stay.expert_id.in_(sorted(expert_ids))] if expert_ids is not None else []))
     ).all()
     year_of = academic_year_of if academic else (lambda day: day.year)
     seen = set()

@@ -116,15 +116,18 @@ class ProgrammeEnrolment:
 
 
 def programme_enrolment_by_year(first_year: int, last_year: int, partner_id: int | None = None,
-                                agreement_id: int | None = None) -> list[ProgrammeEnrolment]:
+                                agreement_id: int | None = None, programme_ids: Collection[int] | None = None) -> list[ProgrammeEnrolment]:
     """Students enrolled in joint programmes per intake year, programme and major (archived
     programmes included: their students were enrolled); with `partner_id` or `agreement_id`, only
-    the programmes with that partner or under that agreement. Two statements."""
+    the programmes with that partner or under that agreement; with `programme_ids`, only those.
+    Two statements."""
     scope = []
     if partner_id is not None:
         scope.append(Programme.id.in_(select(programme_partner.c.programme_id).where(programme_partner.c.partner_id == partner_id)))
     if agreement_id is not None:
         scope.append(Programme.agreement_id == agreement_id)
+    if programme_ids is not None:
+        scope.append(Programme.id.in_(sorted(programme_ids)))
     enrolments = db.session.execute(
         select(Enrolment.year, Enrolment.major, Enrolment.enrolled, Programme.id, Programme.name, Programme.agreement_id)
         .join(Enrolment.programme)

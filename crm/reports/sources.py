@@ -92,10 +92,12 @@ _category = type_coerce(Outcome.category, String)
 
 @dataclass(frozen=True)
 class Scope:
-    """The records of one partner, or of one agreement (the partner and agreement pages)."""
+    """The records of one partner, or of one agreement (the partner and agreement pages), or the
+    records of these ids of the source asked (`ids`: the summary's difference for a write)."""
 
     partner_id: int | None = None
     agreement_id: int | None = None
+    ids: frozenset[int] | None = None
 
 
 FigureSource = Callable[[int, int, Scope | None], Iterable[Figure]]
@@ -583,7 +585,8 @@ def experts_hosted(first_year: int, last_year: int, scope: Scope | None = None) 
 
     if scope is not None and scope.agreement_id is not None:
         return
-    for row in hosted_experts_by_year(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id):
+    for row in hosted_experts_by_year(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id,
+                                      expert_ids=scope and scope.ids):
         yield Figure(
             year=row.year, category="experts_hosted", count=row.count,
             partner_ids=(row.partner_id,) if row.partner_id else (), countries=(row.country,) if row.country else (),
@@ -614,7 +617,8 @@ def delegations_sent(first_year: int, last_year: int, scope: Scope | None = None
 
     if scope is not None and scope.agreement_id is not None:
         return ()
-    return _delegation_figures(made_trips(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id), "sent")
+    return _delegation_figures(made_trips(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id,
+                                          trip_ids=scope and scope.ids), "sent")
 
 
 @figure_source("visits")
@@ -625,7 +629,8 @@ def delegations_received(first_year: int, last_year: int, scope: Scope | None = 
     if scope is not None and scope.agreement_id is not None:
         return ()
     return _delegation_figures(
-        received_visits(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id), "received")
+        received_visits(first_year, last_year, academic=_academic(), partner_id=scope and scope.partner_id,
+                        visit_ids=scope and scope.ids), "received")
 
 
 @figure_source("programmes")
@@ -637,7 +642,7 @@ def joint_programme_enrolment(first_year: int, last_year: int, scope: Scope | No
 
     totals: dict[tuple, int] = defaultdict(int)
     for row in programme_enrolment_by_year(first_year, last_year, partner_id=scope and scope.partner_id,
-                                           agreement_id=scope and scope.agreement_id):
+                                           agreement_id=scope and scope.agreement_id, programme_ids=scope and scope.ids):
         totals[(row.year, row.partner_ids, row.agreement_id)] += row.enrolled
     for (year, partners, agreement_id), count in totals.items():
         yield Figure(year, "joint_programme_students", count, partners, None, source="programmes", agreement_id=agreement_id)

@@ -3,12 +3,14 @@
 - Typed outcomes: after each flush that adds, edits (year, category, count, status, agreement,
   partner: an approval or a send-back too), or deletes outcomes, the rows of their (year,
   category), before and after the change, are summed again from the outcomes (plain SQL, one
-  DELETE and one INSERT … SELECT per table). A change of an agreement's partners, or of a
-  partner's country, sums again the (year, category) of the outcomes they count for.
+  DELETE and one INSERT … SELECT per table). A change of an agreement's partners sums again the
+  (year, category) of the outcomes they count for; a change of a partner's country moves its
+  outcomes' sums from the countries they counted in to those they count in now.
 - Records (experts and their stays, trips and their members, visits and their members,
-  programmes and their enrolments, and a partner's country, which places records by country):
-  a transaction that changed any of them sums every record figure again before it commits (the
-  record sources in crm/reports/sources.py, for both year kinds).
+  programmes and their enrolments; a partner's country or name places its visits and
+  programmes): each flush adds the difference it makes, the written records' rows after it less
+  their rows before it, both read by the record sources (crm/reports/sources.py) restricted to
+  those records, for both year kinds.
 
 Rows written around the ORM (crm/demo/generate.py) are summed by `store_summary`, registered as a
 stored rule (crm/core/stored.py: `store_every_rule`); `flask reports summarise` does the same from a
@@ -21,7 +23,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import String, and_, delete, event, func, insert, inspect, literal_column, or_, select, type_coerce, update
+from sqlalchemy import (String, and_, bindparam, delete, event, func, insert, inspect, literal_column, or_, select, type_coerce,
+                        update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -40,20 +43,11 @@ _OUTCOME_FIELDS = ("year", "category", "count", "status", "agreement_id", "partn
 _DELETED_KEYS = "report_summary_deleted"  # session.info: (year, category) of outcomes being deleted
 _DELETED_SUBJECTS = "report_summary_deleted_subjects"  # session.info: their agreements and partners
 _DELETED_STATES = "report_summary_deleted_states"  # session.info: what they were
-_RECORDS_CHANGED = "report_summary_records"  # session.info: records changed, summed before commit
+_BEFORE = "report_summary_before"  # session.info: partners' countries, records' rows before a flush
 _LOCK = 7_414_021  # PostgreSQL advisory lock of the summary's writers
 _CHUNK = 1000
 
 _category = type_coerce(Outcome.category, String)
-
-
-def _record_models() -> tuple:
-    from crm.experts.models import Expert, Stay
-    from crm.programmes.models import Enrolment, Programme
-    from crm.trips.models import Trip, TripMember
-    from crm.visits.models import Visit, VisitMember
-
-    return (Expert, Stay, Trip, TripMember, Visit, VisitMember, Programme, Enrolment)
 
 
 def _lock(connection: Connection) -> None:
@@ -81,7 +75,7 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
     if keys is not None and not keys:
         return 0
     _lock(connection)
-    partner_ids = countries = None
+    partner_ids = None
     if keys is not None and subjects is not None:
         agreements, alone = subjects[0], subjects[1]
         partner_ids = set(alone) | set(connection.scalars(
@@ -89,7 +83,7 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
     else:
         subjects = None
     total, by_country, by_partner, by_subject, by_indicator = typed_sums(
-        _keys_condition(Outcome.year, _category, keys), subjects, partner_ids, countries)
+        _keys_condition(Outcome.year, _category, keys), subjects, partner_ids)
     partners_before = None if keys is None else _typed_partner_rows(connection, keys, partner_ids)
     written = 0
     for model, statement, columns in (
@@ -110,9 +104,7 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
         keyed = _keys_condition(table.c.year, table.c.category, keys)
         if keyed is not None:
             condition.append(keyed)
-        if subjects is not None and model is ReportCountry:
-            condition.append(table.c.country.in_(sorted(countries)))
-        elif subjects is not None and model is ReportPartner:
+        if subjects is not None and model is ReportPartner:
             condition.append(table.c.partner_id.in_(sorted(partner_ids)))
         elif subjects is not None and model is ReportTypedSubject:
             condition.append(or_(table.c.agreement_id.in_(sorted(subjects[0])),
@@ -127,51 +119,82 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
     return written + _add_to_partner_years(connection, keys, partners_before, _typed_partner_rows(connection, keys, partner_ids))
 
 
-def _move_countries(connection: Connection, states: list) -> int:
+def _move_countries(connection: Connection, states: list, moved: dict[int, str | None] | None = None) -> int:
     """Add to report_country what outcomes' writes changed: each state (year, category, count,
     approved, agreement, partner) before a write is taken off, each after it added, once for each
-    distinct country of its partners (a row whose total comes to 0 goes, as a sum leaves it out)."""
+    distinct country of its partners (a row whose total comes to 0 goes, as a sum leaves it out).
+    `moved`: partners whose country the write changed → the country they had, where the states
+    before it count."""
+    moved = moved or {}
     agreements = {state[4] for state in states if state[4] is not None}
     alone = {state[5] for state in states if state[4] is None and state[5] is not None}
-    countries_of: dict[tuple, set[str]] = defaultdict(set)
+    partners_of: dict[tuple, set[tuple[int, str | None]]] = defaultdict(set)  # subject → (partner, country)
     if agreements:
-        for agreement_id, country in connection.execute(
-                select(agreement_partner.c.agreement_id, Partner.country).join(Partner, Partner.id == agreement_partner.c.partner_id)
-                .where(agreement_partner.c.agreement_id.in_(sorted(agreements)), Partner.country.is_not(None))):
-            countries_of[("agreement", agreement_id)].add(country)
+        for agreement_id, partner_id, country in connection.execute(
+                select(agreement_partner.c.agreement_id, Partner.id, Partner.country).join(Partner, Partner.id == agreement_partner.c.partner_id)
+                .where(agreement_partner.c.agreement_id.in_(sorted(agreements)))):
+            partners_of[("agreement", agreement_id)].add((partner_id, country))
     if alone:
-        for partner_id, country in connection.execute(
-                select(Partner.id, Partner.country).where(Partner.id.in_(sorted(alone)), Partner.country.is_not(None))):
-            countries_of[("partner", partner_id)].add(country)
+        for partner_id, country in connection.execute(select(Partner.id, Partner.country).where(Partner.id.in_(sorted(alone)))):
+            partners_of[("partner", partner_id)].add((partner_id, country))
     changes: dict[tuple[int, str, str], int] = defaultdict(int)
     for sign, (year, category, count, approved, agreement_id, partner_id) in ((state[6], state[:6]) for state in states):
         if approved and count:
             subject = ("agreement", agreement_id) if agreement_id is not None else ("partner", partner_id)
-            for country in countries_of.get(subject, ()):
+            countries = {moved.get(pid, country) if sign < 0 else country for pid, country in partners_of.get(subject, ())}
+            for country in countries - {None}:
                 changes[(year, category, country)] += sign * count
-    return _add_to_rows(ReportCountry.__table__, connection, {
+    _add_to_rows(ReportCountry.__table__, connection, {
         (("year", year), ("category", category), ("country", country), ("source", TYPED), ("year_kind", ANY_KIND)): change
         for (year, category, country), change in changes.items()})
+    return len(changes)
 
 
-def _add_to_rows(table, connection: Connection, changes: dict) -> int:
-    """Add each change to its row's total ((column, value) pairs of the row's key → the change): a
-    missing row is added, a row whose total comes to 0 goes (the sums leave such rows out). The
-    rows changed."""
-    changed = 0
-    for key, change in changes.items():
-        if not change:
-            continue
-        row = [table.c[name] == value for name, value in key]
-        now = connection.scalar(select(table.c.total).where(*row))
-        if now is None:
-            connection.execute(insert(table).values(**dict(key), total=change))
-        elif now + change == 0:
-            connection.execute(delete(table).where(*row))
+def _move_partners(connection: Connection, moved: dict[int, str | None]) -> int:
+    """A change of partners' countries (partner → the country it had): the typed outcomes that
+    count for them (their agreements' and their own, summed by subject) move from the countries
+    they counted in to those they count in now; no other row of the summary changes."""
+    _lock(connection)
+    agreements = set(connection.scalars(select(agreement_partner.c.agreement_id).where(agreement_partner.c.partner_id.in_(sorted(moved)))))
+    states = [(year, category, total, True, agreement_id or None, alone or None, sign)
+              for year, category, agreement_id, alone, total in connection.execute(typed_sums(subjects=(agreements, set(moved)))[3])
+              for sign in (-1, 1)]
+    return _move_countries(connection, states, moved)
+
+
+def _add_to_rows(table, connection: Connection, changes: dict) -> set[tuple]:
+    """Add each change to its row's total ((column, value) pairs of the row's key, the same columns
+    for all → the change): a missing row is added, a row whose total comes to 0 goes (the sums
+    leave such rows out); a statement for reading the rows and one for each kind of write. The
+    keys whose row came or went."""
+    changes = {key: change for key, change in changes.items() if change}
+    if not changes:
+        return set()
+    names = [name for name, _value in next(iter(changes))]
+    columns = [table.c[name] for name in names]
+    keys = [tuple(value for _name, value in key) for key in changes]
+    now: dict[tuple, int] = {}
+    for start in range(0, len(keys), 200):  # each key sought on the primary key (SQLite scans for a tuple IN)
+        now.update((tuple(row[:-1]), row[-1]) for row in connection.execute(select(*columns, table.c.total).where(
+            or_(*(and_(*(column == value for column, value in zip(columns, key))) for key in keys[start:start + 200])))))
+    row = [column == bindparam(f"key_{column.name}") for column in columns]
+    written: dict[str, list[dict]] = defaultdict(list)
+    came_or_went = set()
+    for key, (pairs, change) in zip(keys, changes.items()):
+        given = {f"key_{name}": value for name, value in pairs}
+        if key not in now:
+            written["insert"].append(dict(pairs, total=change))
+            came_or_went.add(pairs)
+        elif now[key] + change == 0:
+            written["delete"].append(given)
+            came_or_went.add(pairs)
         else:
-            connection.execute(update(table).where(*row).values(total=table.c.total + change))
-        changed += 1
-    return changed
+            written["update"].append({**given, "change": change})
+    for kind, statement in (("insert", insert(table)), ("delete", delete(table).where(*row)),
+                            ("update", update(table).where(*row).values(total=table.c.total + bindparam("change")))):
+        if written[kind]:
+            connection.execute(statement, written[kind])
+    return came_or_went
 
 
 def _typed_partner_rows(connection: Connection, keys: set[tuple[int, str]], partner_ids=None) -> dict[tuple[int, str, int], int]:
@@ -195,21 +218,17 @@ def _add_to_partner_years(connection: Connection, keys, before: dict, after: dic
         for kind in YEAR_KINDS:
             if change and (kind, year, category) not in excluded:
                 changes[(kind, year, partner_id)] += change
-    return _add_to_rows(lumped, connection, {
+    _add_to_rows(lumped, connection, {
         (("year_kind", kind), ("year", year), ("partner_id", partner_id)): change for (kind, year, partner_id), change in changes.items()})
+    return len(changes)
 
 
-def refresh_partner_years(connection: Connection, years: set[int] | tuple[int, int] | None) -> int:
-    """Sum report_partner's rows of these years (a set, a (first, last) range, None: all) again into
-    report_partner_year, in each year kind, leaving out typed rows of a category and year that
-    records count in that kind (one INSERT … SELECT a kind)."""
+def refresh_partner_years(connection: Connection, years: set[int] | None) -> int:
+    """Sum report_partner's rows of these years (None: all) again into report_partner_year, in each
+    year kind, leaving out typed rows of a category and year that records count in that kind (one
+    INSERT … SELECT a kind)."""
     partner, lumped, totals = ReportPartner.__table__, ReportPartnerYear.__table__, ReportTotal.__table__
-    if isinstance(years, tuple):
-        in_years = (partner.c.year.between(*years), lumped.c.year.between(*years))
-    elif years is not None:
-        in_years = (partner.c.year.in_(sorted(years)), lumped.c.year.in_(sorted(years)))
-    else:
-        in_years = ()
+    in_years = () if years is None else (partner.c.year.in_(sorted(years)), lumped.c.year.in_(sorted(years)))
     connection.execute(delete(lumped).where(*in_years[1:]) if in_years else delete(lumped))
     written = 0
     for kind in YEAR_KINDS:
@@ -238,58 +257,70 @@ def record_years_to_sum() -> tuple[int, int]:
     return 1990, date.today().year + 2
 
 
-def refresh_records(connection: Connection, years: tuple[int, int] | None = None, sources: set[str] | None = None) -> int:
-    """Sum the record figures of these years (first, last; None: every year the summary holds) of
-    these sources (None: all) again, in both year kinds (the record sources' statements, twice);
-    the rows written. Every record figure is of one year and one source, so the figures of a range
-    of years and a source are those of its years."""
-    from crm.reports.sources import record_figures
+def _record_cells(records: dict[str, set[int]] | None = None) -> dict[tuple, int]:
+    """The summary's record rows in both year kinds, (table, the row's key as (column, value)
+    pairs) → total: of every record (None), or only of these (source → ids: experts, trips,
+    visits, programmes), as the record sources count them (crm/reports/sources.py, `record_figures`
+    restricted to the ids). A source's figures add up over its records (an expert counts once a
+    year, a trip, a visit, a programme's enrolments), so these records' rows are their share."""
+    from crm.reports.sources import Scope, record_figures
 
-    _lock(connection)
     first, last = record_years_to_sum()
-    if years is not None:
-        first, last = max(first, years[0]), min(last, years[1])
-        if first > last:
-            return 0
-    touched: set[int] = set()  # the years whose rows change: report_partner_year is summed again for them
-    if years is None and sources is not None:
-        totals = ReportTotal.__table__
-        touched.update(year for year in connection.scalars(
-            select(totals.c.year).where(totals.c.source.in_(sorted(sources))).distinct()))
+    asked = [(None, None)] if records is None else [
+        ({source}, Scope(ids=frozenset(ids))) for source, ids in sorted(records.items()) if ids]
+    cells: dict[tuple, int] = defaultdict(int)
+    for kind in YEAR_KINDS:
+        for sources, scope in asked:
+            for figure in record_figures(first, last, scope, kind=kind, sources=sources):
+                row = (("year", figure.year), ("category", figure.category), ("source", figure.source), ("year_kind", kind))
+                subject = (("partners", ",".join(str(pid) for pid in sorted(figure.partner_ids))), ("agreement_id", figure.agreement_id or 0))
+                cells[(ReportTotal.__table__, row)] += figure.count
+                cells[(ReportRecordSubject.__table__, (*row, *subject))] += figure.count
+                for country in figure.countries or ():
+                    cells[(ReportCountry.__table__, (*row, ("country", country)))] += figure.count
+                for partner_id in set(figure.partner_ids):
+                    cells[(ReportPartner.__table__, (*row, ("partner_id", partner_id)))] += figure.count
+    return cells
+
+
+def refresh_records(connection: Connection) -> None:
+    """Sum every record figure again, in both year kinds (rows of a total of 0 left out, as the
+    writes' differences leave them)."""
+    _lock(connection)
     for table in SUMMARY_TABLES:
         if "source" in table.c:
-            condition = [table.c.source != TYPED] + ([table.c.year.between(first, last)] if years is not None else [])
-            if sources is not None:
-                condition.append(table.c.source.in_(sorted(sources)))
-            connection.execute(delete(table).where(*condition))
-    written = 0
-    for kind in YEAR_KINDS:
-        totals: dict[tuple, int] = defaultdict(int)
-        countries: dict[tuple, int] = defaultdict(int)
-        partners: dict[tuple, int] = defaultdict(int)
-        subjects: dict[tuple, int] = defaultdict(int)
-        for figure in record_figures(first, last, kind=kind, sources=sources):
-            touched.add(figure.year)
-            totals[(figure.year, figure.category, figure.source)] += figure.count
-            for country in figure.countries or ():
-                countries[(figure.year, figure.category, country, figure.source)] += figure.count
-            for partner_id in set(figure.partner_ids):
-                partners[(figure.year, figure.category, partner_id, figure.source)] += figure.count
-            subject = ",".join(str(pid) for pid in sorted(figure.partner_ids))
-            subjects[(figure.year, figure.category, figure.source, subject, figure.agreement_id or 0)] += figure.count
-        for model, cells, columns in (
-            (ReportTotal, totals, ("year", "category", "source")),
-            (ReportCountry, countries, ("year", "category", "country", "source")),
-            (ReportPartner, partners, ("year", "category", "partner_id", "source")),
-            (ReportRecordSubject, subjects, ("year", "category", "source", "partners", "agreement_id")),
-        ):
-            written += _insert(connection, model.__table__, [
-                dict(zip(columns, key), total=total, year_kind=kind) for key, total in cells.items()])
-    if years is not None:
-        return written + refresh_partner_years(connection, (first, last))
-    if sources is None:
-        return written + refresh_partner_years(connection, None)
-    return written + (refresh_partner_years(connection, (min(touched), max(touched))) if touched else 0)
+            connection.execute(delete(table).where(table.c.source != TYPED))
+    rows: dict[object, list[dict]] = defaultdict(list)
+    for (table, key), total in _record_cells().items():
+        if total:
+            rows[table].append(dict(key, total=total))
+    for table, values in rows.items():
+        _insert(connection, table, values)
+    refresh_partner_years(connection, None)
+
+
+def _add_record_changes(connection: Connection, before: dict[tuple, int], after: dict[tuple, int]) -> None:
+    """Add to the summary what a flush changed in some records' rows (`_record_cells` of them,
+    before and after it). report_partner_year takes report_partner's changes, and is summed again
+    in the years where a category's record rows came or went (its typed outcomes stop or start
+    counting there)."""
+    changes: dict[object, dict[tuple, int]] = defaultdict(dict)
+    for table, key in before.keys() | after.keys():
+        change = after.get((table, key), 0) - before.get((table, key), 0)
+        if change:
+            changes[table][key] = change
+    if not changes:
+        return
+    _lock(connection)
+    came_or_went = {table: _add_to_rows(table, connection, rows) for table, rows in changes.items()}
+    years = {dict(key)["year"] for key in came_or_went.get(ReportTotal.__table__, ())}
+    lumped: dict[tuple, int] = defaultdict(int)
+    for key, change in changes.get(ReportPartner.__table__, {}).items():
+        row = dict(key)
+        lumped[(("year_kind", row["year_kind"]), ("year", row["year"]), ("partner_id", row["partner_id"]))] += change
+    _add_to_rows(ReportPartnerYear.__table__, connection, lumped)
+    if years:
+        refresh_partner_years(connection, years)
 
 
 @stored_rule("report summary")
@@ -339,82 +370,51 @@ def _outcome_keys(outcome: Outcome, history: bool) -> set[tuple[int, str]]:
     return {(year, category) for year in years for category in categories if year is not None and category is not None}
 
 
-_EVERY_YEAR = "every year"
+# The records whose figures a write can change, by the model written: (the source, the attributes
+# naming the record: its own id, or its parent's for a stay, a member, an enrolment).
+_RECORDS = {"Expert": ("experts", ("id",)), "Stay": ("experts", ("expert_id", "expert")),
+            "Trip": ("trips", ("id",)), "TripMember": ("trips", ("trip_id", "trip")),
+            "Visit": ("visits", ("id",)), "VisitMember": ("visits", ("visit_id", "visit")),
+            "Programme": ("programmes", ("id",)), "Enrolment": ("programmes", ("programme_id", "programme"))}
 
 
-def _years_touched(obj) -> set[int] | str | tuple[str, int]:
-    """The report years a record's change can move figures in, before and after it (in either
-    year kind: a date's calendar year and academic year, a plan or intake year's neighbours); a
-    member's is its trip's or visit's (("trip", id), looked up before the commit); a change of an
-    expert, a programme or a partner's country moves figures of any year."""
-    from crm.experts.models import Stay
-    from crm.programmes.models import Enrolment
-    from crm.trips.models import Trip, TripMember
-    from crm.visits.models import Visit, VisitMember
-
-    if type(obj).__name__ in _PLACED_BY:  # an expert's or a programme's: its partners, nationality…
-        return _EVERY_YEAR
-    if isinstance(obj, TripMember):
-        return ("trip", obj.trip_id) if obj.trip_id is not None else _EVERY_YEAR
-    if isinstance(obj, VisitMember):
-        return ("visit", obj.visit_id) if obj.visit_id is not None else _EVERY_YEAR
-    fields = {Stay: ("starts_on", "ends_on"), Trip: ("depart_on", "return_on", "year"), Visit: ("arrive_on", "leave_on"),
-              Enrolment: ("year",)}.get(type(obj))
-    if fields is None:
-        return _EVERY_YEAR
-    attrs = inspect(obj).attrs
-    years: set[int] = set()
-    open_ended = False
-    for name in fields:
-        for value in attrs[name].history.sum():
-            if isinstance(value, date):
-                years.update((value.year - 1, value.year))
-            elif isinstance(value, int):
-                years.update((value - 1, value, value + 1))
-            elif value is None and name == "ends_on":
-                open_ended = True  # an open-ended stay counts in every year from its start
-    if not years:
-        return _EVERY_YEAR
-    if open_ended:
-        years.update(range(min(years), record_years_to_sum()[1] + 1))
-    return years
+def _records_written(session: Session) -> dict[str, set[int]]:
+    """The records (source → ids) whose figures this flush's writes can change, before and after
+    them (a stay moved to another expert: both experts); before the flush, only records that exist."""
+    records: dict[str, set[int]] = defaultdict(set)
+    for obj in (*session.new, *session.deleted, *(obj for obj in session.dirty if session.is_modified(obj))):
+        if type(obj).__name__ not in _RECORDS:
+            continue
+        source, names = _RECORDS[type(obj).__name__]
+        state = inspect(obj)
+        for name in names:  # a column read if expired (an unread old value is not in its history)
+            current = (getattr(obj, name),) if name in state.mapper.column_attrs else ()
+            records[source].update(getattr(value, "id", value) for value in (*state.attrs[name].history.sum(), *current))
+        records[source].discard(None)
+    return records
 
 
-# An expert or a programme places the figures of its stays or enrolments (by partner, country,
-# agreement): a change of these moves them in every year; its other fields (a name, a passport)
-# are no figure's, and a new or removed one brings or takes its stays and enrolments, which count.
-_PLACED_BY = {"Expert": ("partner_id", "partner", "nationality"), "Programme": ("partners", "agreement_id", "agreement")}
+def _partners_written(session: Session) -> tuple[dict[int, str | None], dict[str, set[int]]]:
+    """Before a flush: the partners whose country it changes → the country they have (read from
+    the database: the old value of an attribute set unread is unknown), and the records their
+    writes place (source → ids): a change of a partner's country or name moves its visits (a
+    visit's country is its first partner's by name) and its programmes (a programme counts for its
+    partners' countries); experts and trips have countries of their own."""
+    from crm.programmes.models import programme_partner
+    from crm.visits.models import visit_partner
 
-
-def _places_figures(obj) -> bool:
-    attrs = inspect(obj).attrs
-    return any(attrs[name].history.has_changes() for name in _PLACED_BY[type(obj).__name__])
-
-
-def _source_of(obj) -> str | None:
-    """The record source whose figures a record makes (None: a partner, which places all of them)."""
-    from crm.experts.models import Expert, Stay
-    from crm.programmes.models import Enrolment, Programme
-    from crm.trips.models import Trip, TripMember
-    from crm.visits.models import Visit, VisitMember
-
-    for models, source in (((Expert, Stay), "experts"), ((Trip, TripMember), "trips"), ((Visit, VisitMember), "visits"),
-                           ((Programme, Enrolment), "programmes")):
-        if isinstance(obj, models):
-            return source
-    return None
-
-
-def _note_records(session: Session, source: str | None, touched) -> None:
-    """Remember the years (or members' trips and visits) whose figures of a source (None: every
-    source) to sum again."""
-    noted = session.info.setdefault(_RECORDS_CHANGED, {"every": set(), "years": defaultdict(set), "trip": set(), "visit": set()})
-    if touched == _EVERY_YEAR:
-        noted["every"].add(source)
-    elif isinstance(touched, tuple):
-        noted[touched[0]].add(touched[1])
-    else:
-        noted["years"][source].update(touched)
+    changed = {name: {obj.id for obj in session.dirty if isinstance(obj, Partner) and inspect(obj).attrs[name].history.has_changes()}
+               for name in ("country", "name")}
+    placing = sorted(changed["country"] | changed["name"])
+    if not placing:
+        return {}, {}
+    connection = session.connection()
+    _lock(connection)
+    moved = dict(connection.execute(select(Partner.id, Partner.country).where(Partner.id.in_(sorted(changed["country"]))))
+                 .all()) if changed["country"] else {}
+    return moved, {source: set(connection.scalars(select(record_id).where(partner_id.in_(placing))))
+                   for source, record_id, partner_id in (("visits", visit_partner.c.visit_id, visit_partner.c.partner_id),
+                                                         ("programmes", programme_partner.c.programme_id, programme_partner.c.partner_id))}
 
 
 def _outcome_state(outcome: Outcome, before: bool) -> tuple:
@@ -441,16 +441,22 @@ def _add_subjects(subjects: tuple, outcome: Outcome) -> None:
         into.update(related.id for related in attrs[name].history.sum() if related is not None and related.id is not None)
 
 
-def _remember_deleted(session: Session, flush_context, instances) -> None:
-    """Before a flush deletes outcomes or records, note what they counted for."""
-    records = _record_models()
+def _remember_before(session: Session, flush_context, instances) -> None:
+    """Before a flush: what the outcomes it deletes counted for, and the rows of the records it
+    writes (kept until after it, for the difference: read under the summary's lock, so that no
+    other writer's difference falls between them)."""
     for obj in session.deleted:
         if isinstance(obj, Outcome):
             session.info.setdefault(_DELETED_KEYS, set()).update(_outcome_keys(obj, history=True))
             _add_subjects(session.info.setdefault(_DELETED_SUBJECTS, [set(), set()]), obj)
             session.info.setdefault(_DELETED_STATES, []).append((*_outcome_state(obj, before=True), -1))
-        elif isinstance(obj, records) and type(obj).__name__ not in _PLACED_BY:
-            _note_records(session, _source_of(obj), _years_touched(obj))
+    records = _records_written(session)
+    if any(records.values()):
+        _lock(session.connection())
+    moved, placed = _partners_written(session)
+    for source, ids in placed.items():
+        records[source] |= ids
+    session.info[_BEFORE] = (moved, records, _record_cells(records))
 
 
 def _keys_of_subjects(connection: Connection, agreement_ids: set[int], partner_ids: set[int]) -> set[tuple[int, str]]:
@@ -472,15 +478,12 @@ def _keep_summary(session: Session, flush_context) -> None:
     subjects = session.info.pop(_DELETED_SUBJECTS, [set(), set()])
     states: list = list(session.info.pop(_DELETED_STATES, ()))
     agreement_ids: set[int] = set()
-    partner_ids: set[int] = set()
-    records = _record_models()
+    moved, records, before = session.info.pop(_BEFORE, ({}, {}, {}))  # partners whose country changed → the one they had
     for obj in session.new:
         if isinstance(obj, Outcome):
             keys |= _outcome_keys(obj, history=False)
             _add_subjects(subjects, obj)
             states.append((*_outcome_state(obj, before=False), 1))
-        elif isinstance(obj, records) and type(obj).__name__ not in _PLACED_BY:
-            _note_records(session, _source_of(obj), _years_touched(obj))
     for obj in session.dirty:
         if obj in session.deleted:
             continue
@@ -493,61 +496,21 @@ def _keep_summary(session: Session, flush_context) -> None:
         elif isinstance(obj, Agreement):
             if inspect(obj).attrs.partners.history.has_changes():
                 agreement_ids.add(obj.id)
-        elif isinstance(obj, Partner):
-            if inspect(obj).attrs.country.history.has_changes():
-                partner_ids.add(obj.id)
-                _note_records(session, None, _EVERY_YEAR)  # it places every source's records by country
-        elif isinstance(obj, records) and session.is_modified(obj):
-            if type(obj).__name__ not in _PLACED_BY or _places_figures(obj):
-                _note_records(session, _source_of(obj), _years_touched(obj))
     connection = session.connection()
-    if agreement_ids or partner_ids:  # who counts for whom changed: the keys' rows, all of them
-        refresh_typed(connection, keys | _keys_of_subjects(connection, agreement_ids, partner_ids))
+    if agreement_ids or (moved and keys):  # who counts for whom changed, or where, with outcomes: the keys' rows, all of them
+        refresh_typed(connection, keys | _keys_of_subjects(connection, agreement_ids, set(moved)))
+    elif moved:
+        _move_partners(connection, moved)
     elif keys:
         refresh_typed(connection, keys, subjects, states)
-
-
-def _sum_records_before_commit(session: Session) -> None:
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # what the commit would flush: its records are summed too
-    noted = session.info.pop(_RECORDS_CHANGED, None)
-    if not noted:
-        return
-    connection = session.connection()
-    if None in noted["every"]:
-        refresh_records(connection)
-        return
-    years_of = noted["years"]
-    trips, visits = _years_of_parents(connection, noted["trip"], noted["visit"])
-    years_of["trips"].update(trips)
-    years_of["visits"].update(visits)
-    for source in sorted(noted["every"] | {source for source, years in years_of.items() if years}):
-        years = years_of.get(source)
-        refresh_records(connection, None if source in noted["every"] else (min(years), max(years)), {source})
-
-
-def _years_of_parents(connection: Connection, trip_ids: set[int], visit_ids: set[int]) -> tuple[set[int], set[int]]:
-    """The years of the trips and of the visits whose members changed (as `_years_touched` counts them)."""
-    from crm.trips.models import Trip
-    from crm.visits.models import Visit
-
-    trip_years: set[int] = set()
-    if trip_ids:
-        for plan_year, depart_on, return_on in connection.execute(
-                select(Trip.year, Trip.depart_on, Trip.return_on).where(Trip.id.in_(sorted(trip_ids)))):
-            trip_years.update((plan_year - 1, plan_year, plan_year + 1))
-            trip_years.update(y for day in (depart_on, return_on) if day for y in (day.year - 1, day.year))
-    visit_years: set[int] = set()
-    if visit_ids:
-        for arrive_on, leave_on in connection.execute(
-                select(Visit.arrive_on, Visit.leave_on).where(Visit.id.in_(sorted(visit_ids)))):
-            visit_years.update(y for day in (arrive_on, leave_on) if day for y in (day.year - 1, day.year))
-    return trip_years, visit_years
+    for source, ids in _records_written(session).items():  # with the ids of new records now
+        records.setdefault(source, set()).update(ids)
+    _add_record_changes(connection, before, _record_cells(records))
 
 
 def _forget(session: Session, previous_transaction) -> None:
     if not session.in_transaction():
-        session.info.pop(_RECORDS_CHANGED, None)
+        session.info.pop(_BEFORE, None)
         session.info.pop(_DELETED_KEYS, None)
         session.info.pop(_DELETED_SUBJECTS, None)
         session.info.pop(_DELETED_STATES, None)
@@ -555,8 +518,7 @@ def _forget(session: Session, previous_transaction) -> None:
 
 def register_summary_hook() -> None:
     if not event.contains(Session, "after_flush", _keep_summary):
-        event.listen(Session, "before_flush", _remember_deleted)
+        event.listen(Session, "before_flush", _remember_before)
         event.listen(Session, "after_flush", _keep_summary)
-        event.listen(Session, "before_commit", _sum_records_before_commit)
         event.listen(Session, "after_soft_rollback", _forget)
 

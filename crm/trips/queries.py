@@ -165,19 +165,23 @@ def _academic_trip_year(trip_year: int, depart_on: date | None) -> int:
     return academic_year_of(depart_on) if depart_on else trip_year
 
 
-def made_trips(first_year: int, last_year: int, academic: bool = False, partner_id: int | None = None) -> list[tuple]:
+def made_trips(first_year: int, last_year: int, academic: bool = False, partner_id: int | None = None,
+               trip_ids: Collection[int] | None = None) -> list[tuple]:
     """(trip id, year, country, purpose, headcount, [partner ids]) of the trips made in the years
     (calendar years of departure, or with `academic` academic years from 1 September: 2025 means
-    2025-2026, for the yearly report); with `partner_id`, only the trips to that partner."""
+    2025-2026, for the yearly report); with `partner_id`, only the trips to that partner; with
+    `trip_ids`, only those trips."""
+    only = None if trip_ids is None else sorted(trip_ids)
     headcount = (
-        select(TripMember.trip_id, func.count().label("n")).group_by(TripMember.trip_id).subquery()
+        select(TripMember.trip_id, func.count().label("n"))
+        .where(*([TripMember.trip_id.in_(only)] if only is not None else [])).group_by(TripMember.trip_id).subquery()
     )
     rows = db.session.execute(
         select(Trip.id, Trip.year, Trip.depart_on, Trip.country, Trip.purpose_kind, func.coalesce(headcount.c.n, 0))
         .outerjoin(headcount, headcount.c.trip_id == Trip.id)
         .where(Trip.archived_at.is_(None), Trip.status.in_(MADE), Trip.year.between(first_year - 1, last_year + 1),
                *([Trip.id.in_(select(trip_partner.c.trip_id).where(trip_partner.c.partner_id == partner_id))]
-                 if partner_id is not None else []))
+                 if partner_id is not None else []), *([Trip.id.in_(only)] if only is not None else []))
     ).all()
     year_of = _academic_trip_year if academic else _trip_year
     rows = [row for row in rows if first_year <= year_of(row[1], row[2]) <= last_year]

@@ -100,20 +100,24 @@ def open_visit_deadlines(owner_ids: Collection[int] | None, today: date, horizon
 # --- Statistics ---------------------------------------------------------------------------------
 
 
-def received_visits(first_year: int, last_year: int, academic: bool = False, partner_id: int | None = None) -> list[tuple]:
+def received_visits(first_year: int, last_year: int, academic: bool = False, partner_id: int | None = None,
+                    visit_ids: Collection[int] | None = None) -> list[tuple]:
     """(visit id, year, country, purpose, headcount, [partner ids]) of the visits received in the
     years (calendar years of arrival, or with `academic` academic years from 1 September: 2025
     means 2025-2026, for the yearly report); the country is the first partner's (else the head of
-    the delegation's nationality). With `partner_id`, only the visits from that partner."""
+    the delegation's nationality). With `partner_id`, only the visits from that partner; with
+    `visit_ids`, only those visits."""
     start, end = (date(first_year, 9, 1), date(last_year + 1, 8, 31)) if academic else (date(first_year, 1, 1), date(last_year, 12, 31))
     year_of = academic_year_of if academic else (lambda day: day.year)
-    headcount = select(VisitMember.visit_id, func.count().label("n")).group_by(VisitMember.visit_id).subquery()
+    only = None if visit_ids is None else sorted(visit_ids)
+    headcount = (select(VisitMember.visit_id, func.count().label("n"))
+                 .where(*([VisitMember.visit_id.in_(only)] if only is not None else [])).group_by(VisitMember.visit_id).subquery())
     rows = db.session.execute(
         select(Visit.id, Visit.arrive_on, Visit.purpose_kind, func.coalesce(headcount.c.n, 0))
         .outerjoin(headcount, headcount.c.visit_id == Visit.id)
         .where(Visit.archived_at.is_(None), Visit.arrive_on.between(start, end),
                *([Visit.id.in_(select(visit_partner.c.visit_id).where(visit_partner.c.partner_id == partner_id))]
-                 if partner_id is not None else []))
+                 if partner_id is not None else []), *([Visit.id.in_(only)] if only is not None else []))
     ).all()
     partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
     heads: dict[int, str] = {}
