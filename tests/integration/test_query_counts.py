@@ -42,6 +42,8 @@ REQUESTS = [
     ("/proposals?view=list&action=1&sort=partner", {}),
     ("/proposals/{proposal_id}", {}),
     ("/", {}),
+    ("/home/watch", {"HX-Request": "true", "HX-Target": "home-watch"}),
+    ("/home/office", {"HX-Request": "true", "HX-Target": "home-office"}),
     ("/reports", {}),
     ("/reports?last=10&focus=outbound_students", {}),
     ("/reports/international-influence", {}),
@@ -108,3 +110,6 @@ def test_statement_counts_do_not_grow_with_the_data(tmp_path):
     # yearly report reads about a dozen, the 国际影响表 four, whatever the outcomes and records.
     figures = {key: small.pop(key) for key in list(small) if key[0] in FIGURE_PAGES}
     assert max(small.values()) <= 16 and max(figures.values()) <= 18 and partner_page <= 42
+    # Home's first response: the user, then "my day" (its counts, decisions and their partners,
+    # follow-ups, proposals); the watch list and the office's figures come on their own.
+    assert small[("/", ())] <= 6
