@@ -271,7 +271,6 @@ def show(partner_id: int):
         trips=trips_of_partner(partner.id),
         visits=visits_of_partner(partner.id),
         history=record_history(partner),
-        action_form=RecordActionForm(obj=partner),
     )
 
 
