@@ -6,9 +6,9 @@ the user's partners gone quiet and other deadlines (`Watch`), then office-wide f
 user acts on first comes with the page; the watch list (a statement over the user's partners'
 whole history and one statement per deadline source) and the office block (it counts whole
 tables, so its cost grows with the office) each come on their own once they come into view
-(`/home/watch`, `/home/office`, htmx; without JavaScript a link to each as a page of its own). Each figure is counted by the
-same function or statement as the list it links to, with the link carrying the filter that
-gives those rows, so that a figure and its list always agree
+(`/home/watch`, `/home/office`, htmx; without JavaScript a link to each as a page of its own).
+Each figure is counted by the same function or statement as the list it links to, with the link
+carrying the filter that gives those rows, so that a figure and its list always agree
 (tests/integration/test_home_figures.py checks each one, for each role).
 """
 from __future__ import annotations
