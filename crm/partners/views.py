@@ -265,13 +265,30 @@ def show(partner_id: int):
         interactions=timeline_of_partner(partner.id),
         activity=activity_of_partner(partner),
         proposals=proposals_of_partner(partner.id),
-        outcomes=outcomes_of_partner(partner.id),
-        outcome_sums=partner_sums(partner.id),
-        consortia=consortia_of_partner(partner.id), experts=experts_sent_by(partner.id), programmes=programmes_of_partner(partner.id),
-        trips=trips_of_partner(partner.id),
-        visits=visits_of_partner(partner.id),
-        history=record_history(partner),
     )
+
+
+WORK_ID = "partner-work"
+
+
+@bp.get("/<int:partner_id>/work")
+def work(partner_id: int):
+    """The partner page's lower sections: outcomes and their figures, consortia, experts,
+    programmes, delegations sent and received, the change history. The page answers with what
+    the user acts on first (contacts, agreements, contact history, proposals); this block, half
+    its statements, comes once it comes into view (htmx), or as a page of its own (its link
+    without JavaScript)."""
+    partner = get_live_or_404(Partner, partner_id)
+    context = {
+        "partner": partner, "work_loaded": True,
+        "outcomes": outcomes_of_partner(partner.id), "outcome_sums": partner_sums(partner.id),
+        "consortia": consortia_of_partner(partner.id), "experts": experts_sent_by(partner.id),
+        "programmes": programmes_of_partner(partner.id),
+        "trips": trips_of_partner(partner.id), "visits": visits_of_partner(partner.id),
+        "history": record_history(partner),
+    }
+    template = "partners/_work.html" if htmx.target == WORK_ID else "partners/work.html"
+    return render_template(template, **context), 200, {"Vary": "HX-Request, HX-Target"}
 
 
 @bp.post("/bulk")
