@@ -1,6 +1,7 @@
-"""The home page answers with "my day" first; the user's partners gone quiet and other deadlines
-come as their own block right after, in place in the home page's grid, and as a page of their
-own without JavaScript."""
+"""Pages answer with what the user acts on first; what lies further down comes as its own block
+once in view, in place, and as a page of its own without JavaScript: on the home page the
+user's partners gone quiet and other deadlines after "my day", on a partner's page its outcomes,
+delegations and change history after its contacts, agreements and contact history."""
 from datetime import date, datetime, timedelta
 
 from playwright.sync_api import expect
@@ -72,3 +73,21 @@ def test_without_javascript_the_block_is_a_page_of_its_own(browser, live_server,
     expect(page.get_by_role("link", name="Silent Hochschule")).to_be_visible()
     expect(page.get_by_role("heading", level=2, name="Other deadlines")).to_be_visible()
     context.close()
+
+
+def test_a_partners_outcomes_and_delegations_come_in_place_when_scrolled_to(page, live_server, live_db, live_user, login):
+    """The partner page: contacts, agreements and the contact history first; the lower sections
+    (outcomes, delegations, change history) swap in once scrolled into view."""
+    user = live_user(Role.STAFF)
+    _my_office(live_db, user)
+    with live_db.app_context():
+        partner_id = db.session.scalar(db.select(Partner.id).where(Partner.name == "Busy College"))
+    page.set_viewport_size(PHONE)
+    login(user)
+    page.goto(f"{live_server}/partners/{partner_id}")
+    expect(page.locator("#contact-history")).to_contain_text("Visit")
+    expect(page.get_by_role("heading", name="Delegations received")).to_have_count(0)
+    page.get_by_role("link", name="Show the outcomes, consortia, experts, joint programmes, delegations and change history").scroll_into_view_if_needed()
+    expect(page.get_by_role("heading", name="Delegations received")).to_be_visible()
+    expect(page.get_by_role("heading", name="Outcomes", exact=True)).to_be_attached()
+    expect(page.get_by_role("link", name="Show the outcomes, consortia, experts, joint programmes, delegations and change history")).to_have_count(0)
