@@ -15,6 +15,7 @@ from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.views import bp as contacts_bp
 from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
+from crm.core.blocks import block_or_page
 from crm.core.bulk import MAX_BULK, stale_among
 from crm.core.capped import COUNT_CAP
 from crm.core.charts import bar_chart
@@ -287,8 +288,7 @@ def work(partner_id: int):
         "trips": trips_of_partner(partner.id), "visits": visits_of_partner(partner.id),
         "history": record_history(partner),
     }
-    template = "partners/_work.html" if htmx.target == WORK_ID else "partners/work.html"
-    return render_template(template, **context), 200, {"Vary": "HX-Request, HX-Target"}
+    return block_or_page("partners/_work.html", "partners/work.html", WORK_ID, **context)
 
 
 @bp.post("/bulk")
