@@ -38,4 +38,5 @@ def watch():
 def office():
     """The office-wide figures and charts: the home page's block once it comes into view (htmx),
     or a page of its own (its link without JavaScript)."""
-    return block_or_page("dashboard/_office.html", "dashboard/office.html", OFFICE_ID, office=office_for(current_user, date.today()))
+    office_figures = office_for(current_user, date.today())
+    return block_or_page("dashboard/_office.html", "dashboard/office.html", OFFICE_ID, office=office_figures)
