@@ -25,6 +25,7 @@ from crm.agreements.models import (
     agreement_partner,
 )
 from crm.core.search import contains
+from crm.core.statements import prepared
 from crm.core.stored import stored_rule
 from crm.extensions import db
 from crm.partners.models import Partner
@@ -304,13 +305,18 @@ def framework_choices(partner_ids: list[int], keep: int | None = None, exclude: 
 
 def agreements_of_partner(partner_id: int) -> list[Agreement]:
     """The partner page's agreements section (two statements)."""
-    return db.session.scalars(
+    return db.session.scalars(_agreements_of_partner(), {"partner_id": partner_id}).all()
+
+
+@prepared
+def _agreements_of_partner():
+    return (
         select(Agreement)
         .join(agreement_partner)
-        .where(agreement_partner.c.partner_id == partner_id, Agreement.archived_at.is_(None))
+        .where(agreement_partner.c.partner_id == sa.bindparam("partner_id"), Agreement.archived_at.is_(None))
         .options(joinedload(Agreement.owner), selectinload(Agreement.partners))
         .order_by(Agreement.valid_until.desc().nulls_first())
-    ).all()
+    )
 
 
 # --- Renewals -------------------------------------------------------------------------------

@@ -6,11 +6,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.consortia.models import ActivityKind, Consortium, ConsortiumActivity, ConsortiumMember, MemberKind, MemberRole
 from crm.core.search import contains
+from crm.core.statements import prepared
 from crm.extensions import db
 
 
@@ -47,20 +48,26 @@ class PartnerConsortium:
 def consortia_of_partner(partner_id: int) -> list[PartnerConsortium]:
     """The consortia a partner leads or belongs to (the partner page), with its memberships:
     one statement."""
-    rows = db.session.execute(
-        select(Consortium, ConsortiumMember)
-        .outerjoin(ConsortiumMember, and_(ConsortiumMember.consortium_id == Consortium.id,
-                                          ConsortiumMember.partner_id == partner_id))
-        .where(Consortium.archived_at.is_(None),
-               or_(Consortium.lead_partner_id == partner_id, ConsortiumMember.id.is_not(None)))
-        .order_by(Consortium.name, Consortium.id, ConsortiumMember.id)
-    ).all()
+    rows = db.session.execute(_consortia_of_partner(), {"partner_id": partner_id}).all()
     found: dict[int, PartnerConsortium] = {}
     for consortium, membership in rows:
         item = found.setdefault(consortium.id, PartnerConsortium(consortium, []))
         if membership is not None:
             item.memberships.append(membership)
     return list(found.values())
+
+
+@prepared
+def _consortia_of_partner():
+    partner_id = bindparam("partner_id")
+    return (
+        select(Consortium, ConsortiumMember)
+        .outerjoin(ConsortiumMember, and_(ConsortiumMember.consortium_id == Consortium.id,
+                                          ConsortiumMember.partner_id == partner_id))
+        .where(Consortium.archived_at.is_(None),
+               or_(Consortium.lead_partner_id == partner_id, ConsortiumMember.id.is_not(None)))
+        .order_by(Consortium.name, Consortium.id, ConsortiumMember.id)
+    )
 
 
 ROLE_ORDER = list(MemberRole)

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
 
@@ -73,6 +73,15 @@ def local_datetime(value: datetime | None) -> str:
     if language not in _DAY_TIME_SEPARATORS:
         return format_datetime(value, _pattern(DATETIME_PATTERNS))
     return f"{_formatted_day(local.date(), locale_code)}{_DAY_TIME_SEPARATORS[language]}{local:%H:%M}"
+
+
+_ANY_ID = 2147483647  # stands for a record's id in a link made once per page
+
+
+def link_pattern(endpoint: str, key: str) -> str:
+    """The endpoint's URL with "%d" where the id goes, made once per page: `link % record.id`
+    costs a row nothing (url_for costs a row a few microseconds, each time)."""
+    return url_for(endpoint, **{key: _ANY_ID}).replace("%", "%%").replace(str(_ANY_ID), "%d")
 
 
 def office_name() -> str:

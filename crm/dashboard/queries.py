@@ -1,13 +1,14 @@
 """The home page: one `Dashboard` gathered from each domain's queries (the page's template
 fetches nothing itself), and the office-wide `Office` block beneath it.
 
-"My day" comes first (the user's decisions due, follow-ups, proposals needing action, partners
-gone quiet, other deadlines), then office-wide figures. The office block counts whole tables
-(its cost grows with the office), so the page asks for it on its own once it comes into view
-(`/home/office`, htmx; a link without JavaScript), and "my day", which reads only the user's
-rows through indexes, answers at once whatever the office's size. Each figure is counted by the
-same function or statement as the list it links to, with the link carrying the filter that
-gives those rows, so that a figure and its list always agree
+"My day" comes first (the user's decisions due, follow-ups, proposals needing action), then
+the user's partners gone quiet and other deadlines (`Watch`), then office-wide figures. What the
+user acts on first comes with the page; the watch list (a statement over the user's partners'
+whole history and one statement per deadline source) and the office block (it counts whole
+tables, so its cost grows with the office) each come on their own once they come into view
+(`/home/watch`, `/home/office`, htmx; without JavaScript a link to each as a page of its own).
+Each figure is counted by the same function or statement as the list it links to, with the link
+carrying the filter that gives those rows, so that a figure and its list always agree
 (tests/integration/test_home_figures.py checks each one, for each role).
 """
 from __future__ import annotations
@@ -49,6 +50,7 @@ from crm.proposals.queries import (
 DECISIONS_WITHIN_DAYS = 30    # "my decisions due": renewals whose act-by date falls within this
 DEADLINES_WITHIN_DAYS = 30    # "other deadlines": from the deadline registry, this far ahead
 MY_LIST_LIMIT = 10            # rows per "my day" list; each says how many there are and links to all
+MY_FOLLOW_UP_GROUPS = ("overdue", "this-week")  # the follow-up groups "my day" shows and counts
 ACTIVITY_MONTHS = 12
 
 
@@ -86,17 +88,20 @@ class Dashboard:
     this_week_total: int
     proposals: list[Proposal]
     proposals_total: int
-    quiet: list[QuietPartner]
-    deadlines: list[Deadline]
 
     @property
     def counts(self) -> MyCounts:
         return MyCounts(self.decisions_total, self.overdue_total, self.this_week_total, self.proposals_total)
 
-    @property
-    def is_quiet_day(self) -> bool:
-        """Nothing at all is asking for this user today."""
-        return not (self.decisions or self.overdue or self.this_week or self.proposals or self.quiet or self.deadlines)
+
+@dataclass
+class Watch:
+    """What to keep an eye on, under "my day": the user's partners gone quiet and the other
+    deadlines of the registry (crm/core/deadlines.py)."""
+
+    today: date
+    quiet: list[QuietPartner]
+    deadlines: list[Deadline]
 
 
 @dataclass
@@ -111,12 +116,12 @@ def dashboard_for(user, today: date) -> Dashboard:
     """"My day" for `user`, in a fixed number of statements whatever the data, each reading
     only the user's rows (the counts of "my" lists and their first rows)."""
     mine = db.session.execute(select(
-        *follow_ups.group_count_columns(user.id, today),
+        *follow_ups.group_count_columns(user.id, today, keys=MY_FOLLOW_UP_GROUPS),
         my_decisions_count_query(user, today).scalar_subquery().label("decisions"),
         proposals_needing_action_count_query(today, owner_id=user.id).scalar_subquery().label("proposals"),
     )).one()
-    my_counts = dict(zip(follow_ups.GROUP_KEYS, mine[:len(follow_ups.GROUP_KEYS)], strict=True))
-    my_rows = follow_ups.groups_rows(user.id, ("overdue", "this-week"), today, MY_LIST_LIMIT)
+    my_counts = dict(zip(MY_FOLLOW_UP_GROUPS, mine[:len(MY_FOLLOW_UP_GROUPS)], strict=True))
+    my_rows = follow_ups.groups_rows(user.id, MY_FOLLOW_UP_GROUPS, today, MY_LIST_LIMIT)
     return Dashboard(
         today=today,
         decisions=my_decisions(user, today),
@@ -128,6 +133,14 @@ def dashboard_for(user, today: date) -> Dashboard:
         this_week_total=my_counts["this-week"],
         proposals=proposals_needing_action(today, limit=MY_LIST_LIMIT, owner_id=user.id),
         proposals_total=mine.proposals,
+    )
+
+
+def watch_for(user, today: date) -> Watch:
+    """The user's partners gone quiet (the first MY_LIST_LIMIT) and other deadlines: one
+    statement, and one per deadline source."""
+    return Watch(
+        today=today,
         quiet=quiet_partners_of_owner(user.id, today, MY_LIST_LIMIT),
         deadlines=deadlines_due([user.id], today, today + timedelta(days=DEADLINES_WITHIN_DAYS)),
     )
@@ -161,7 +174,7 @@ def my_decisions_count_query(user, today: date):
 
 
 def my_counts(user, today: date) -> MyCounts:
-    counts = follow_ups.group_counts(user.id, today)
+    counts = follow_ups.group_counts(user.id, today, keys=MY_FOLLOW_UP_GROUPS)
     return MyCounts(
         db.session.scalar(my_decisions_count_query(user, today)),
         counts["overdue"],

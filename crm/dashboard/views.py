@@ -3,12 +3,14 @@ from datetime import date
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from crm.dashboard.queries import dashboard_for, my_counts, office_for
+from crm.core.blocks import block_or_page
+from crm.dashboard.queries import dashboard_for, my_counts, office_for, watch_for
 from crm.extensions import htmx
 
 bp = Blueprint("dashboard", __name__)
 
 COUNTS_ID = "my-day-counts"
+WATCH_ID = "home-watch"
 OFFICE_ID = "home-office"
 
 
@@ -25,10 +27,16 @@ def counts():
     return render_template("dashboard/_my_counts.html", counts=my_counts(current_user, date.today()))
 
 
+@bp.get("/home/watch")
+def watch():
+    """The user's partners gone quiet and other deadlines: the home page's block once it comes
+    into view (htmx), or a page of its own (its link without JavaScript)."""
+    return block_or_page("dashboard/_watch.html", "dashboard/watch.html", WATCH_ID, watch=watch_for(current_user, date.today()))
+
+
 @bp.get("/home/office")
 def office():
     """The office-wide figures and charts: the home page's block once it comes into view (htmx),
     or a page of its own (its link without JavaScript)."""
-    context = {"office": office_for(current_user, date.today())}
-    template = "dashboard/_office.html" if htmx.target == OFFICE_ID else "dashboard/office.html"
-    return render_template(template, **context), 200, {"Vary": "HX-Request, HX-Target"}
+    office_figures = office_for(current_user, date.today())
+    return block_or_page("dashboard/_office.html", "dashboard/office.html", OFFICE_ID, office=office_figures)

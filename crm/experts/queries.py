@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.core.search import contains
+from crm.core.statements import prepared
 from crm.experts.models import Expert, ExpertDocument, Permit, Stay, StayTerm
 from crm.extensions import db
 from crm.outcomes.models import academic_year_of
@@ -86,10 +87,15 @@ def expert_for_page(expert_id: int) -> Expert | None:
 
 def experts_sent_by(partner_id: int) -> list[Expert]:
     """The experts a partner sent us (the partner page), with their stays."""
-    return list(db.session.scalars(
-        select(Expert).where(Expert.partner_id == partner_id, *live_expert())
+    return list(db.session.scalars(_experts_sent_by(), {"partner_id": partner_id}).unique())
+
+
+@prepared
+def _experts_sent_by():
+    return (
+        select(Expert).where(Expert.partner_id == bindparam("partner_id"), *live_expert())
         .options(joinedload(Expert.stays)).order_by(Expert.name, Expert.id)
-    ).unique())
+    )
 
 
 def open_permits_due(horizon: date, owner_ids: Collection[int] | None = None) -> list[Permit]:

@@ -136,19 +136,20 @@ def groups_rows(assignee_id: int | str, keys, today: date, limit: int = GROUP_LI
     return found
 
 
-def group_count_columns(assignee_id: int | str, today: date, cap: int | None = None) -> list:
-    """How many follow-ups each group holds (up to `cap + 1`), as labelled scalar subqueries in
-    GROUP_KEYS order, for a page that gathers its counts into one statement."""
+def group_count_columns(assignee_id: int | str, today: date, cap: int | None = None, keys=GROUP_KEYS) -> list:
+    """How many follow-ups each group of `keys` holds (up to `cap + 1`), as labelled scalar
+    subqueries in the order of `keys`, for a page that gathers its counts into one statement.
+    Each count reads every follow-up of its group: ask only for the groups the page shows."""
     return [
         capped_count(_open_of(assignee_id).where(group_condition(key, today)), cap).label(f"group_{index}")
-        for index, key in enumerate(GROUP_KEYS)
+        for index, key in enumerate(keys)
     ]
 
 
-def group_counts(assignee_id: int | str, today: date, cap: int | None = None) -> dict[str, int]:
-    """How many follow-ups each group holds, each counted up to `cap + 1` (one statement)."""
-    row = db.session.execute(select(*group_count_columns(assignee_id, today, cap))).one()
-    return dict(zip(GROUP_KEYS, row, strict=True))
+def group_counts(assignee_id: int | str, today: date, cap: int | None = None, keys=GROUP_KEYS) -> dict[str, int]:
+    """How many follow-ups each group of `keys` holds, each counted up to `cap + 1` (one statement)."""
+    row = db.session.execute(select(*group_count_columns(assignee_id, today, cap, keys))).one()
+    return dict(zip(keys, row, strict=True))
 
 
 def group_page(assignee_id: int | str, key: str, today: date) -> CappedPage:

@@ -22,6 +22,7 @@ from crm.followups import queries
 from crm.followups.forms import AssigneeFilterForm, FollowUpAssignForm, FollowUpBulkForm, FollowUpDoneForm
 from crm.interactions.forms import assignee_choices
 from crm.core.navigation import nav_item
+from crm.core.templating import link_pattern
 
 bp = Blueprint("followups", __name__)
 nav_item("contact", "followups.index", _l("Follow-ups"), order=20, badge="followups/_overdue_count.html")
@@ -42,14 +43,6 @@ def overdue_counter():
     return {"overdue_follow_up_count": overdue_follow_up_count}
 
 
-_ANY_ID = 2147483647  # stands for a record's id in a link made once per page
-
-
-def _link_for_any(endpoint: str, key: str) -> str:
-    """The endpoint's URL with "%d" where the id goes: `link % record.id` costs a row nothing."""
-    return url_for(endpoint, **{key: _ANY_ID}).replace("%", "%%").replace(str(_ANY_ID), "%d")
-
-
 @bp.app_template_global()
 def follow_up_texts() -> dict[str, str]:
     """What every follow-up row and item repeats, made once per request: the words (in the
@@ -61,13 +54,13 @@ def follow_up_texts() -> dict[str, str]:
             "overdue": _("overdue"), "done": _("Done"), "reopen": _("Reopen"), "reassign": _("Reassign"),
             "done_of": _("Mark “%(title)s” done"), "reopen_of": _("Reopen “%(title)s”"),
             "reassign_of": _("Reassign “%(title)s”"),
-            "mark_done": _link_for_any("followups.mark_done", "follow_up_id"),
-            "reopen_link": _link_for_any("followups.reopen", "follow_up_id"),
-            "assign": _link_for_any("followups.assign", "follow_up_id"),
-            "partner": _link_for_any("partners.show", "partner_id"),
-            "interaction": _link_for_any("interactions.show", "interaction_id"),
-            "agreement": _link_for_any("agreements.show", "agreement_id"),
-            "proposal": _link_for_any("proposals.show", "proposal_id"),
+            "mark_done": link_pattern("followups.mark_done", "follow_up_id"),
+            "reopen_link": link_pattern("followups.reopen", "follow_up_id"),
+            "assign": link_pattern("followups.assign", "follow_up_id"),
+            "partner": link_pattern("partners.show", "partner_id"),
+            "interaction": link_pattern("interactions.show", "interaction_id"),
+            "agreement": link_pattern("agreements.show", "agreement_id"),
+            "proposal": link_pattern("proposals.show", "proposal_id"),
         }
     return texts
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import to_utc
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -13,6 +13,7 @@ from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.core.capped import CappedPage, capped_page
 from crm.core.search import contains
+from crm.core.statements import prepared
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_user
@@ -34,6 +35,21 @@ def _entry_options():
         selectinload(Interaction.contacts),
         selectinload(Interaction.staff),
         selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee),
+    )
+
+
+def _list_entry_options():
+    """What an entry of a list of them (a timeline, /history) shows, loaded with it, and no
+    more: the names and titles of the people and records it names, not their whole rows (a
+    user's tokens, an agreement's quotas), whose loading cost more than the statements (four
+    statements in all)."""
+    return (
+        joinedload(Interaction.author).load_only(User.name),
+        joinedload(Interaction.agreement).load_only(Agreement.title),
+        joinedload(Interaction.proposal).load_only(Proposal.title),
+        selectinload(Interaction.contacts).load_only(Contact.name),
+        selectinload(Interaction.staff).load_only(User.name),
+        selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee).load_only(User.name),
     )
 
 
@@ -61,13 +77,7 @@ def timeline_of_partner(partner_id: int, older_than: int | None = None, limit: i
     Keyset paging on (occurred_at, id), which the index (partner_id, occurred_at) serves, so the
     hundredth page costs what the first does.
     """
-    statement = (
-        select(Interaction)
-        .where(Interaction.partner_id == partner_id)
-        .options(*_entry_options())
-        .order_by(*newest_first())
-        .limit(limit + 1)
-    )
+    statement = _timeline_of_partner(limit + 1)
     if older_than is not None:
         cursor = (
             select(Interaction.occurred_at)
@@ -80,10 +90,22 @@ def timeline_of_partner(partner_id: int, older_than: int | None = None, limit: i
                 and_(Interaction.occurred_at == cursor, Interaction.id < older_than),
             )
         )
-    rows = db.session.scalars(statement).all()
+    rows = db.session.scalars(statement, {"partner_id": partner_id}).all()
     more = len(rows) > limit
     entries = list(rows[:limit])
     return Timeline(partner_id, entries, entries[-1].id if more else None)
+
+
+@prepared
+def _timeline_of_partner(limit: int):
+    """A partner's timeline, newest first (built once, the partner a parameter; an older page adds its cursor)."""
+    return (
+        select(Interaction)
+        .where(Interaction.partner_id == bindparam("partner_id"))
+        .options(*_list_entry_options())
+        .order_by(*newest_first())
+        .limit(limit)
+    )
 
 
 @dataclass
@@ -140,7 +162,7 @@ def history_page(filters: HistoryFilters) -> CappedPage:
     return capped_page(
         history_statement(filters),
         order_by=newest_first(),
-        options=(joinedload(Interaction.partner), *_entry_options()),
+        options=(joinedload(Interaction.partner).load_only(Partner.name), *_list_entry_options()),
         per_page=HISTORY_PAGE,
         key=Interaction.id,
     )
@@ -232,7 +254,7 @@ def interactions_about_agreement(agreement_id: int, limit: int = 50) -> list[Int
     return db.session.scalars(
         select(Interaction)
         .where(Interaction.agreement_id == agreement_id)
-        .options(joinedload(Interaction.partner), *_entry_options())
+        .options(joinedload(Interaction.partner).load_only(Partner.name), *_list_entry_options())
         .order_by(*newest_first())
         .limit(limit)
     ).all()

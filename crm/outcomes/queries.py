@@ -5,10 +5,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, or_, select, union
+from sqlalchemy import Select, bindparam, exists, func, or_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.agreements.models import Agreement, agreement_partner
+from crm.core.statements import prepared
 from crm.extensions import db
 from crm.outcomes.evidence import evidence_names
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, Quota
@@ -57,10 +58,15 @@ def outcomes_of_agreement(agreement_id: int) -> list[Outcome]:
 
 def outcomes_of_partner(partner_id: int) -> list[Outcome]:
     """Outcomes recorded for the partner itself or for any of its agreements."""
-    return db.session.scalars(
-        _loaded(select(Outcome).where(of_partner_condition(partner_id)))
+    return db.session.scalars(_outcomes_of_partner(), {"partner_id": partner_id}).unique().all()
+
+
+@prepared
+def _outcomes_of_partner():
+    return (
+        _loaded(select(Outcome).where(of_partner_condition(bindparam("partner_id"))))
         .order_by(Outcome.year.desc(), Outcome.category, Outcome.id)
-    ).unique().all()
+    )
 
 
 @dataclass

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, select
+from sqlalchemy import Date, DateTime, and_, bindparam, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import load_only
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from crm.agreements import queries as agreements
 from crm.core.models import utcnow
+from crm.core.statements import prepared
 from crm.extensions import db
 from crm.interactions import queries as interactions
 from crm.partners.models import Partner, PartnerStatus
@@ -41,9 +42,15 @@ def quiet_condition(now: datetime | None = None, days: int | None = None) -> Col
     """A condition on `Partner`: it has gone quiet (no contact, signing or proposal step since
     `quiet_since`). The cheapest test comes first: one probe of the interactions index."""
     since = quiet_since(now, days)
+    return _quiet(since, since.date())
+
+
+def _quiet(since, signed_since) -> ColumnElement[bool]:
+    """Nothing since the moment `since` (UTC), no signing since the day `signed_since`: values,
+    or parameters of a statement built once."""
     return and_(
         ~interactions.contacted_since(since),
-        ~agreements.partner_signed_since(since.date()),
+        ~agreements.partner_signed_since(signed_since),
         ~proposals.partner_step_since(since),
     )
 
@@ -92,15 +99,21 @@ class PartnerActivity(QuietPartner):
 def activity_of_partner(partner: Partner) -> PartnerActivity:
     """The partner page's line: last contact, last signing, last proposal step, and whether the
     partner has gone quiet (one statement)."""
-    row = db.session.execute(
-        select(
-            interactions.last_contact_at(),
-            agreements.last_signed_on_of_partner(),
-            proposals.last_step_at_of_partner(),
-            quiet_condition(),
-        ).where(Partner.id == partner.id)
-    ).one()
+    since = quiet_since()
+    values = {"partner_id": partner.id, "since": since, "signed_since": since.date()}
+    row = db.session.execute(_activity_of_partner(), values).one()
     return PartnerActivity(partner, *row[:3], quiet=bool(row[3]))
+
+
+@prepared
+def _activity_of_partner():
+    """Built once: the partner and the quiet rule's moment are parameters."""
+    return select(
+        interactions.last_contact_at(),
+        agreements.last_signed_on_of_partner(),
+        proposals.last_step_at_of_partner(),
+        _quiet(bindparam("since", type_=DateTime()), bindparam("signed_since", type_=Date())),
+    ).where(Partner.id == bindparam("partner_id"))
 
 
 def _quiet_in_force(today: date):

@@ -353,8 +353,15 @@ def countries_overview(today: date | None = None) -> list[CountryRow]:
 
 def partner_by_id(partner_id: int) -> Partner | None:
     """The partner page's partner with its owner, tags and contacts (three statements)."""
-    return db.session.scalars(
+    return db.session.scalars(_partner_by_id(), {"partner_id": partner_id}).first()
+
+
+@lru_cache(maxsize=None)
+def _partner_by_id():
+    """Built once, the partner's id a parameter: building a statement (and its cache key) costs
+    more than SQLite takes to run it (crm/core/statements.py)."""
+    return (
         select(Partner)
-        .where(Partner.id == partner_id)
+        .where(Partner.id == sa.bindparam("partner_id"))
         .options(joinedload(Partner.owner), selectinload(Partner.tags), selectinload(Partner.contacts))
-    ).first()
+    )

@@ -15,6 +15,7 @@ from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.views import bp as contacts_bp
 from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
+from crm.core.blocks import block_or_page
 from crm.core.bulk import MAX_BULK, stale_among
 from crm.core.capped import COUNT_CAP
 from crm.core.charts import bar_chart
@@ -265,14 +266,29 @@ def show(partner_id: int):
         interactions=timeline_of_partner(partner.id),
         activity=activity_of_partner(partner),
         proposals=proposals_of_partner(partner.id),
-        outcomes=outcomes_of_partner(partner.id),
-        outcome_sums=partner_sums(partner.id),
-        consortia=consortia_of_partner(partner.id), experts=experts_sent_by(partner.id), programmes=programmes_of_partner(partner.id),
-        trips=trips_of_partner(partner.id),
-        visits=visits_of_partner(partner.id),
-        history=record_history(partner),
-        action_form=RecordActionForm(obj=partner),
     )
+
+
+WORK_ID = "partner-work"
+
+
+@bp.get("/<int:partner_id>/work")
+def work(partner_id: int):
+    """The partner page's lower sections: outcomes and their figures, consortia, experts,
+    programmes, delegations sent and received, the change history. The page answers with what
+    the user acts on first (contacts, agreements, contact history, proposals); this block, half
+    its statements, comes once it comes into view (htmx), or as a page of its own (its link
+    without JavaScript)."""
+    partner = get_live_or_404(Partner, partner_id)
+    context = {
+        "partner": partner, "work_loaded": True,
+        "outcomes": outcomes_of_partner(partner.id), "outcome_sums": partner_sums(partner.id),
+        "consortia": consortia_of_partner(partner.id), "experts": experts_sent_by(partner.id),
+        "programmes": programmes_of_partner(partner.id),
+        "trips": trips_of_partner(partner.id), "visits": visits_of_partner(partner.id),
+        "history": record_history(partner),
+    }
+    return block_or_page("partners/_work.html", "partners/work.html", WORK_ID, **context)
 
 
 @bp.post("/bulk")

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.core.search import contains
+from crm.core.statements import prepared
 from crm.extensions import db
 from crm.programmes.models import Approval, Enrolment, Programme, ProgrammeStatus, programme_partner
 
@@ -77,13 +78,18 @@ def programme_for_page(programme_id: int) -> Programme | None:
 
 def programmes_of_partner(partner_id: int) -> list[Programme]:
     """The programmes a partner is in (the partner page)."""
-    return list(db.session.scalars(
+    return list(db.session.scalars(_programmes_of_partner(), {"partner_id": partner_id}).unique())
+
+
+@prepared
+def _programmes_of_partner():
+    return (
         select(Programme)
         .where(Programme.archived_at.is_(None), Programme.id.in_(
-            select(programme_partner.c.programme_id).where(programme_partner.c.partner_id == partner_id)))
+            select(programme_partner.c.programme_id).where(programme_partner.c.partner_id == bindparam("partner_id"))))
         .options(joinedload(Programme.approvals))
         .order_by(Programme.name, Programme.id)
-    ).unique())
+    )
 
 
 def open_approvals_due(horizon: date, owner_ids: Collection[int] | None = None) -> list[Approval]:

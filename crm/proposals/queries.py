@@ -2,13 +2,14 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, union_all
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
 from crm.auth.choices import assignable_users
 from crm.auth.models import User
 from crm.core.pagination import paginate
+from crm.core.statements import prepared
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
@@ -259,12 +260,17 @@ def interactions_of_proposal(proposal_id: int) -> list[Interaction]:
 
 def proposals_of_partner(partner_id: int) -> list[Proposal]:
     """The partner page's proposals section: open ones first, then by last movement."""
-    return db.session.scalars(
+    return db.session.scalars(_proposals_of_partner(), {"partner_id": partner_id}).all()
+
+
+@prepared
+def _proposals_of_partner():
+    return (
         select(Proposal)
-        .where(Proposal.partner_id == partner_id, Proposal.archived_at.is_(None))
+        .where(Proposal.partner_id == bindparam("partner_id"), Proposal.archived_at.is_(None))
         .options(joinedload(Proposal.owner), joinedload(Proposal.partner))
         .order_by(Proposal.stage.in_(list(CLOSED_STAGES)), Proposal.stage_changed_at.desc())
-    ).all()
+    )
 
 
 def proposal_of_agreement(agreement_id: int) -> Proposal | None:

@@ -8,11 +8,12 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.core.deadlines import Deadline
 from crm.core.search import contains
+from crm.core.statements import prepared
 from crm.core.workdays import WorkdayCalendar, office_calendar
 from crm.extensions import db
 from crm.outcomes.models import academic_year_of
@@ -67,14 +68,19 @@ def trip_for_page(trip_id: int) -> Trip | None:
 
 def trips_of_partner(partner_id: int, limit: int = 20) -> list[tuple[Trip, int]]:
     """(trip, headcount) of the trips naming the partner (in the plan or on a leg), newest first: one statement."""
+    return [(row[0], row[1]) for row in db.session.execute(_trips_of_partner(limit), {"partner_id": partner_id})]
+
+
+@prepared
+def _trips_of_partner(limit: int):
+    partner_id = bindparam("partner_id")
     on_leg = select(TripLeg.trip_id).where(TripLeg.partner_id == partner_id)
     named = select(trip_partner.c.trip_id).where(trip_partner.c.partner_id == partner_id)
     headcount = select(func.count()).where(TripMember.trip_id == Trip.id).correlate(Trip).scalar_subquery()
-    statement = (
+    return (
         select(Trip, headcount).where(Trip.archived_at.is_(None), or_(Trip.id.in_(named), Trip.id.in_(on_leg)))
         .order_by(Trip.year.desc(), Trip.depart_on.desc(), Trip.id.desc()).limit(limit)
     )
-    return [(row[0], row[1]) for row in db.session.execute(statement)]
 
 
 def plan_years() -> list[int]:

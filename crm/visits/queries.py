@@ -8,11 +8,12 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.core.deadlines import Deadline
 from crm.core.search import contains
+from crm.core.statements import prepared
 from crm.core.workdays import WorkdayCalendar, office_calendar
 from crm.extensions import db
 from crm.outcomes.models import academic_year_of
@@ -49,13 +50,17 @@ def visit_for_page(visit_id: int) -> Visit | None:
 
 def visits_of_partner(partner_id: int, limit: int = 20) -> list[tuple[Visit, int]]:
     """(visit, headcount) of the partner's visits, newest first: one statement."""
-    named = select(visit_partner.c.visit_id).where(visit_partner.c.partner_id == partner_id)
+    return [(row[0], row[1]) for row in db.session.execute(_visits_of_partner(limit), {"partner_id": partner_id})]
+
+
+@prepared
+def _visits_of_partner(limit: int):
+    named = select(visit_partner.c.visit_id).where(visit_partner.c.partner_id == bindparam("partner_id"))
     headcount = select(func.count()).where(VisitMember.visit_id == Visit.id).correlate(Visit).scalar_subquery()
-    statement = (
+    return (
         select(Visit, headcount).where(Visit.archived_at.is_(None), Visit.id.in_(named))
         .order_by(Visit.arrive_on.desc(), Visit.id.desc()).limit(limit)
     )
-    return [(row[0], row[1]) for row in db.session.execute(statement)]
 
 
 # --- The record (纪要) deadline ----------------------------------------------------------------

@@ -115,4 +115,5 @@ def test_a_visit_with_visitors_and_a_reception_plan_reaches_the_partners_history
     page.get_by_role("link", name="Hiroshima University").first.click()
     expect(page).to_have_url(re.compile(f"/partners/{partner_id}$"))
     expect(page.locator("#contact-history")).to_contain_text("广岛大学代表团来访")
+    page.locator("#partner-work").scroll_into_view_if_needed()  # the lower sections come once in view
     expect(page.locator("#visits")).to_contain_text("广岛大学代表团来访")

@@ -90,7 +90,7 @@ def test_staff_create_a_consortium_with_members_and_an_activity_and_export_its_y
     header = next(r for r in rows if r and r[0] == "Year")
     row_2025 = next(r for r in rows if r and r[0] == 2025)
     assert row_2025[header.index("Training")] == 1 and row_2025[header.index("Member participations")] == 2
-    partner_page = client.get(f"/partners/{partners['cqvc']}").text
+    partner_page = client.get(f"/partners/{partners['cqvc']}/work").text
     assert "Chongqing Vocational Education Consortium" in partner_page
 
 
@@ -134,7 +134,7 @@ def test_staff_create_an_expert_with_a_stay_and_permits(app, client, auth, partn
     page = client.get(f"/experts/{expert_id}").text
     assert "Michael Brown" in page and "School of Foreign Languages" in page and "W5000123" in page
     assert "Recommended for extension" in page
-    assert "Michael Brown" in client.get(f"/partners/{partners['ivy']}").text
+    assert "Michael Brown" in client.get(f"/partners/{partners['ivy']}/work").text
     assert "Michael Brown" in client.get("/experts?q=布朗").text
     csv = client.get("/experts/export.csv").data.decode("utf-8-sig")
     assert "Michael Brown" in csv and "2027-07-31" in csv
@@ -216,7 +216,7 @@ def test_staff_create_a_programme_with_an_approval_and_enrolment(app, client, au
         assert sorted(db.session.execute(select(Enrolment.major, Enrolment.enrolled)).all()) == [("Finance", 31), ("Mechanical Engineering", 30)]
     page = client.get(f"/programmes/{programme_id}").text
     assert "PDE50CA2A20151739N" in page and "61" in page
-    assert "Sino-Canadian dual associate degree" in client.get(f"/partners/{partners['stclair']}").text
+    assert "Sino-Canadian dual associate degree" in client.get(f"/partners/{partners['stclair']}/work").text
     workbook = load_workbook(io.BytesIO(client.get("/programmes/export.xlsx").data))
     assert any("PDE50CA2A20151739N" in [str(v) for v in row] for row in workbook.active.iter_rows(values_only=True))
 

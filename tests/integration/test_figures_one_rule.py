@@ -66,7 +66,7 @@ def test_st_clair_enrolment_is_the_same_figure_on_every_page_of_the_demo(app, cl
     from_records = sum(enrolled.get(year, 0) for year in range(first, last + 1))
     assert from_records  # the demo's intakes (176), not the typed 180
 
-    partner_page = client.get(f"/partners/{stclair}").text
+    partner_page = client.get(f"/partners/{stclair}/work").text
     on_partner_page = sum(_sums_cell(partner_page, "joint_programme_students", year) or 0 for year in range(first, last + 1))
     agreement_page = client.get(f"/agreements/{agreement_id}").text
     on_agreement_page = sum(_sums_cell(agreement_page, "joint_programme_students", year) or 0 for year in range(first, last + 1))
@@ -107,7 +107,7 @@ def test_a_typed_outcome_where_records_count_shows_everywhere_as_not_counted(app
     assert response.status_code == 303
 
     query = f"year_from={YEAR}&year_to={YEAR}&exact=y"
-    partner_page = client.get(f"/partners/{partner_id}").text
+    partner_page = client.get(f"/partners/{partner_id}/work").text
     agreement_page = client.get(f"/agreements/{agreement_id}").text
     report = client.get(f"/reports?{query}").text
     assert _sums_cell(partner_page, "joint_programme_students", YEAR) == 25
@@ -130,7 +130,7 @@ def test_the_typed_outcome_counts_again_in_a_year_without_records(app, client, a
         "csrf_token": auth.csrf(), "new-outcome-year": YEAR - 1, "new-outcome-category": "joint_programme_students",
         "new-outcome-count": 40, "new-outcome-detail": "", "new-outcome-school_id": "", "new-outcome-indicator_id": "",
         "new-outcome-note": ""})
-    partner_page = client.get(f"/partners/{partner_id}").text
+    partner_page = client.get(f"/partners/{partner_id}/work").text
     assert _sums_cell(partner_page, "joint_programme_students", YEAR - 1) == 40
     assert _sums_cell(partner_page, "joint_programme_students", YEAR) == 25
     assert NOT_COUNTED not in partner_page

@@ -12,7 +12,7 @@ OLD = {"signed_on": TODAY - timedelta(days=400), "valid_from": TODAY - timedelta
 
 
 def _home_card(client) -> str:
-    home = client.get("/").text
+    home = client.get("/home/watch", headers={"HX-Request": "true", "HX-Target": "home-watch"}).text
     return home[home.index('id="dormant-heading"'):]
 
 

@@ -11,6 +11,7 @@ from crm.core import deadlines as deadline_registry
 from crm.proposals.models import ProposalStage
 
 TODAY = date.today()
+WATCH_BLOCK = {"HX-Request": "true", "HX-Target": "home-watch"}
 
 
 def _rows_of(key: str, html: str) -> int:
@@ -95,7 +96,7 @@ def test_a_staff_members_day_shows_their_renewal_decision_follow_ups_and_proposa
     assert f"Task {office['staff'].id} -3" in follow_ups and f"Task {office['admin'].id} -2" not in follow_ups
     assert f"Task {office['staff'].id} 0" in follow_ups  # due today: this week
     assert "Mark “Task" in follow_ups  # Done in place
-    proposals = html[html.index('id="my-proposals"'):html.index('id="my-quiet"')]
+    proposals = html[html.index('id="my-proposals"'):html.index('id="home-watch"')]
     assert "Dual degree" in proposals and "Summer school" not in proposals
 
 
@@ -130,7 +131,7 @@ def test_other_deadlines_come_from_the_registry_with_their_links_overdue_in_red(
 
     monkeypatch.setitem(deadline_registry._sources, "test-permits", permits)
     auth.login(user=staff)
-    html = client.get("/").text
+    html = client.get("/home/watch", headers=WATCH_BLOCK).text
     section = html[html.index('id="my-deadlines"'):]
     section = section[:section.index("</section>")]
     assert seen["args"] == ([staff.id], TODAY, TODAY + timedelta(days=30))
@@ -149,7 +150,7 @@ def test_the_home_page_draws_its_two_charts_with_their_tables(client, auth, offi
 
 def test_the_home_page_takes_a_fixed_number_of_statements(client, auth, office, factory, count_statements):
     auth.login(user=office["staff"])
-    pages = ("/", "/home/office")
+    pages = ("/", "/home/watch", "/home/office")
     for path in pages:
         client.get(path)
     few = {}
@@ -182,6 +183,33 @@ def test_the_office_block_comes_once_in_view_and_is_a_page_without_javascript(cl
     page = client.get("/home/office")
     assert "<html" in page.text and page.text.count('data-figure="') == 8
     assert '<h1 class="h4" id="office-heading">The office</h1>' in page.text
+
+
+def test_quiet_partners_and_other_deadlines_come_once_in_view_and_are_a_page_without_javascript(client, auth, office, factory, monkeypatch):
+    """The first response holds what the user acts on first; the watch list comes on its own."""
+    staff = office["staff"]
+    factory.agreement([factory.partner(name="Silent Partner", owner_id=staff.id)], signed_on=TODAY - timedelta(days=400),
+                      valid_from=TODAY - timedelta(days=400), valid_until=TODAY + timedelta(days=400))
+
+    def permits(owner_ids, today, horizon):
+        yield deadline_registry.Deadline("permit-1", today + timedelta(days=3), "Work permit expires: Anna", "partners.index")
+
+    monkeypatch.setitem(deadline_registry._sources, "test-permits", permits)
+    auth.login(user=staff)
+    home = client.get("/").text
+    block = home[home.index('<div class="app-home-watch" id="home-watch">'):home.index('id="home-office"')]
+    assert 'hx-get="/home/watch" hx-trigger="revealed" hx-target="#home-watch" hx-swap="outerHTML"' in block
+    assert '<a href="/home/watch#my-quiet">' in block and '<a href="/home/watch#my-deadlines">' in block
+    assert "Silent Partner" not in block and "Work permit expires" not in block
+    assert "My decisions due" in home and "EBG training" in home  # "my day" stays in the first response
+    fragment = client.get("/home/watch", headers=WATCH_BLOCK)
+    assert fragment.status_code == 200 and "<html" not in fragment.text and "hx-get" not in fragment.text
+    assert fragment.text.startswith('<div class="app-home-watch" id="home-watch">')
+    assert '<h3 class="h6" id="dormant-heading">' in fragment.text
+    assert "Silent Partner" in fragment.text and "Work permit expires: Anna" in fragment.text
+    page = client.get("/home/watch")
+    assert "<html" in page.text and "Silent Partner" in page.text and "Work permit expires: Anna" in page.text
+    assert '<h2 class="h6" id="dormant-heading">' in page.text and "hx-get=\"/home/watch\"" not in page.text
 
 
 def test_counters_with_something_due_stand_out(client, auth, office):

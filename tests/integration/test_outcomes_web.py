@@ -60,7 +60,7 @@ def test_staff_enters_an_outcome_without_javascript_and_it_counts_everywhere(app
     [outcome] = _outcomes(app)
     assert (outcome.count, outcome.year, outcome.status) == (54, LAST_YEAR, OutcomeStatus.APPROVED)
     assert ">54<" in client.get(f"/agreements/{agreement_id}").text
-    assert ">54</a>" in client.get(f"/partners/{partner_id}").text
+    assert ">54</a>" in client.get(f"/partners/{partner_id}/work").text
     report = client.get(f"/reports?year_from={LAST_YEAR}&year_to={THIS_YEAR}&exact=y")
     assert 'data-exact="54"' in report.text and "EBG Germany" in report.text
     workbook = load_workbook(io.BytesIO(client.get(f"/reports/export.xlsx?year_from={LAST_YEAR}&year_to={THIS_YEAR}").data))

@@ -73,7 +73,7 @@ def test_the_partner_page_separates_an_experts_subject_from_the_term_of_the_stay
     expert_id = int(response.headers["Location"].rsplit("/", 1)[1])
     assert client.post(f"/experts/{expert_id}/stays/new", data={"csrf_token": token, "starts_on": "2026-03-02",
                                                                 "ends_on": "2026-04-30", "term": "short"}).status_code == 303
-    section = client.get(f"/partners/{partner_id}").text.split('id="experts-heading"', 1)[1].split("</section>", 1)[0]
+    section = client.get(f"/partners/{partner_id}/work").text.split('id="experts-heading"', 1)[1].split("</section>", 1)[0]
     line = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", section))
     assert "CNC machining · Short-term · 2 Mar 2026" in line
 
