@@ -161,6 +161,10 @@ def requests_to_measure(app) -> list[tuple[str, str, dict]]:
         partner_id = db.session.scalar(select(Partner.id).order_by(Partner.id).limit(1))
         country = db.session.scalar(select(Partner.country).group_by(Partner.country).order_by(db.func.count().desc()).limit(1))
     htmx = {"HX-Request": "true", "HX-Target": "partner-results"}
+
+    def block(target):  # a block the page asks for once it is scrolled into view
+        return {"HX-Request": "true", "HX-Target": target}
+
     return [
         ("baseline: table without layout", "/_bench/bare", {}),
         (LAYOUT_BASELINE, "/_bench/layout", {}),
@@ -170,13 +174,17 @@ def requests_to_measure(app) -> list[tuple[str, str, dict]]:
         ("partner search: contact name", "/partners?q=Müller", htmx),
         ("partner search: country", f"/partners?country={country}", htmx),
         ("partner page", f"/partners/{partner_id}", {}),
+        ("partner page: its lower block", f"/partners/{partner_id}/work", block("partner-work")),
         ("renewals", "/agreements/renewals", {}),
         ("history", "/history", {}),
         ("follow-ups", "/follow-ups", {}),
         ("proposals", "/proposals", {}),
         ("home", "/", {}),
+        ("home: quiet partners, deadlines", "/home/watch", block("home-watch")),
+        ("home: the office's figures", "/home/office", block("home-office")),
         ("yearly report (last 3 years and this one)", "/reports", {}),
         ("yearly report (last 10 years)", "/reports?last=10", {}),
+        ("yearly report: all countries", "/reports/countries", {}),
         ("yearly report Excel", "/reports/export.xlsx", {}),
         ("international-influence table", "/reports/international-influence", {}),
     ]
