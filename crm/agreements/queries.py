@@ -158,6 +158,14 @@ def in_force_count_of_partner(today: date) -> ColumnElement[int]:
     return _of_partner(func.count(Agreement.id), in_force_condition(today)).scalar_subquery()
 
 
+def in_force_summary_of_partner(today: date) -> sa.Select:
+    """Correlated select of one row: the partner's agreements in force, how many (`count`) and
+    the earliest act-by date among them (`next_act_by`): the two subqueries above in one look
+    at the partner's agreements, for a LATERAL join (PostgreSQL)."""
+    return _of_partner(func.count(Agreement.id).label("count"), in_force_condition(today)).add_columns(
+        func.min(act_by_column()).label("next_act_by"))
+
+
 def partner_has_agreement_in_force(today: date) -> ColumnElement[bool]:
     """A condition on `Partner`: at least one of its agreements is in force."""
     return _of_partner(Agreement.id, in_force_condition(today)).exists()

@@ -125,13 +125,16 @@ class PartnerFilterForm(FlaskForm):
     q = StringField(_l("Search"), filters=[blank_to_none], validators=[Optional(), Length(max=10_000)])
     country = StringField(_l("Country"), filters=[blank_to_none], validators=[Optional(), Length(max=100)],
                           description=_l("A code, or the name in English or Chinese: DE, Germany, 德国."))
-    kind = SelectField(_l("Kind"), validators=[Optional()])
-    status = SelectField(_l("Status"), validators=[Optional()])
+    # The list is read on every keystroke: the choice fields name their message themselves (our
+    # catalogue), or WTForms' own would be asked for on each read (an empty choice fails the
+    # choice check before Optional clears it) and Flask-WTF loads that catalogue from disk.
+    kind = SelectField(_l("Kind"), validators=[Optional()], invalid_choice_message=_l("Not a valid choice."))
+    status = SelectField(_l("Status"), validators=[Optional()], invalid_choice_message=_l("Not a valid choice."))
     tag = SelectField(_l("Tag"), validate_choice=False, validators=[Optional()])
     owner = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False, validators=[Optional()])
     quiet = BooleanField(_l("Gone quiet"))
     archived = BooleanField(_l("Archived partners"))
-    sort = SelectField(_l("Sort by"), validators=[Optional()])
+    sort = SelectField(_l("Sort by"), validators=[Optional()], invalid_choice_message=_l("Not a valid choice."))
 
     def __init__(self, *args, tags: list[str] = (), owners: list[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,12 +185,16 @@ class PartnerFilterForm(FlaskForm):
         )
 
 
+# The changes the list's bulk bar offers (the bar shows them; PartnerBulkForm reads the answer).
+BULK_ACTIONS = [
+    ("add_tag", _l("Add tag")), ("remove_tag", _l("Remove tag")), ("owner", _l("Set owner")), ("status", _l("Set status")),
+]
+
+
 class PartnerBulkForm(BulkSelection, FlaskForm):
     """The partner list's bulk change: add or remove a tag, set the owner or the status."""
 
-    action = SelectField(_l("Change"), choices=[
-        ("add_tag", _l("Add tag")), ("remove_tag", _l("Remove tag")), ("owner", _l("Set owner")), ("status", _l("Set status")),
-    ], validators=[InputRequired()])
+    action = SelectField(_l("Change"), choices=BULK_ACTIONS, validators=[InputRequired()])
     tag = StringField(_l("Tag"), validators=[Length(max=60)])
     owner = SelectField(_l("Owner"), coerce=lambda value: int(value) if value not in ("", None) else None, validators=[Optional()])
     status = SelectField(_l("Status"), choices=PartnerStatus.choices, validate_choice=False)

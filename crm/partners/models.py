@@ -113,11 +113,15 @@ class PartnerSearch(db.Model):
 
     __tablename__ = "partner_search"
     __table_args__ = (
-        # PostgreSQL: a trigram index that serves LIKE '%word%' on either column (pg_trgm).
+        # PostgreSQL: a trigram index that serves LIKE '%word%' on the document (pg_trgm); the
+        # document with the contacts has its own (ix_partner_search_text_trigram, below).
         sa.Index(
-            "ix_partner_search_trigram", "document", "contacts", postgresql_using="gin",
-            postgresql_ops={"document": "gin_trgm_ops", "contacts": "gin_trgm_ops"},
+            "ix_partner_search_trigram", "document", postgresql_using="gin",
+            postgresql_ops={"document": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
+        # PostgreSQL: the documents in the partners' name order, to walk for a common word
+        # (search_index.walk_by_name; the text stays in the table: a B-tree entry has a size limit).
+        sa.Index("ix_partner_search_name_order", "name_key", "partner_id").ddl_if(dialect="postgresql"),
         # SQLite: the documents in the partners' name order, text included, so that a list can
         # walk them in order testing a common word without a lookup per partner
         # (search_index.walk_by_name).
@@ -133,6 +137,22 @@ class PartnerSearch(db.Model):
     document: Mapped[str] = mapped_column(sa.Text, default="")
     # The active contacts' names and e-mails, one per line (erased and former contacts: none).
     contacts: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+def partner_search_text(table: sa.Table | None = None) -> sa.ColumnElement[str]:
+    """A partner's whole searchable text: its document, a space, its contacts. A search word
+    holds no space, so it is in this text exactly when it is in one of the two."""
+    table = table if table is not None else PartnerSearch.__table__
+    return table.c.document + sa.literal_column("' '", sa.Text) + table.c.contacts
+
+
+# PostgreSQL: one trigram index over the whole text, so that a search including the contacts is
+# a single LIKE that the planner serves from the index (over two columns, an OR of two LIKEs,
+# it read every document for a common word such as "university").
+sa.Index(
+    "ix_partner_search_text_trigram", partner_search_text().label("text"), postgresql_using="gin",
+    postgresql_ops={"text": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
 
 
 class PartnerCountryCount(db.Model):

@@ -19,8 +19,13 @@ text that words are matched against, and finds it fast.
   count (`index_first`). Without FTS5 (or before
   SQLite 3.34, which brought the trigram tokenizer) every word takes the scan, and the log
   says so once.
-- PostgreSQL: a pg_trgm GIN index on both columns, which `LIKE '%word%'` uses (for 重庆 and 德
-  through their grams too, where the database's locale counts Chinese characters as letters).
+- PostgreSQL: pg_trgm GIN indexes, which `LIKE '%word%'` uses (for 重庆 and 德 through their
+  grams too, where the database's locale counts Chinese characters as letters): one on the
+  document, one on the whole text (document, a space, contacts: models.partner_search_text), so
+  that a search with the contacts is one LIKE that the planner serves from the index even for a
+  word that 15 % of the partners hold (an OR over the two columns read every document). A
+  capped count probes the partners with the index's matches by id (`index_first`), and a list
+  walks the documents in name order through `ix_partner_search_name_order`, as on SQLite.
 
 The documents change in the same transaction as what they are made of: after each flush, the
 session hook `_refresh_changed_documents` (listening to the same event as the audit's, in the
@@ -37,7 +42,7 @@ import sqlite3
 from collections.abc import Iterable
 from functools import lru_cache
 
-from sqlalchemy import column, event, exists, func, inspect, insert, literal_column, or_, select, table
+from sqlalchemy import any_, column, event, exists, func, inspect, insert, literal_column, or_, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -45,13 +50,16 @@ from crm.contacts.models import Contact
 from crm.core.search import like_pattern
 from crm.extensions import db
 from crm.partners.locks import lock_partners
-from crm.partners.models import Partner, PartnerSearch, Tag, partner_tag
+from crm.partners.models import Partner, PartnerSearch, Tag, partner_search_text, partner_tag
 
 log = logging.getLogger(__name__)
 
 FTS_TABLE = "partner_search_fts"
 TRIGRAM_INDEX = "ix_partner_search_trigram"  # PostgreSQL only (models.PartnerSearch)
+TEXT_TRIGRAM_INDEX = "ix_partner_search_text_trigram"  # PostgreSQL only (models.py)
+NAME_ORDER_INDEX = "ix_partner_search_name_order"  # PostgreSQL only (models.PartnerSearch)
 NAME_WALK_INDEX = "ix_partner_search_name_walk"  # SQLite only (models.PartnerSearch)
+POSTGRESQL_INDEXES = (TRIGRAM_INDEX, NAME_ORDER_INDEX)
 TRIGRAM = 3  # the trigram index finds words of at least this many characters
 # Chinese characters (with Japanese kana and Korean hangul): their one- and two-character
 # words are found through the grams written into the documents (_short_grams).
@@ -118,10 +126,15 @@ def _needle(word: str) -> str:
     return needle
 
 
-def _contains(column, needle: str, dialect: str):
-    if dialect == "sqlite":
-        return func.instr(column, needle) > 0  # exact, and no LIKE wildcards to escape
-    return column.like(like_pattern(needle), escape="\\")  # served by the trigram index
+def _holds(needle: str, people: bool, dialect: str):
+    """A condition on `partner_search`: the document (with `people`, or the contacts) holds
+    `needle`."""
+    if dialect == "sqlite":  # exact, and no LIKE wildcards to escape
+        columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
+        return or_(*[func.instr(column, needle) > 0 for column in columns])
+    # PostgreSQL: one LIKE over the text that a trigram index holds (models.py)
+    text = partner_search_text() if people else _table.c.document
+    return text.like(like_pattern(needle), escape="\\")
 
 
 def _fts_query(needle: str, people: bool) -> str:
@@ -140,8 +153,7 @@ def partner_ids_containing(word: str, *, people: bool):
     dialect = db.engine.dialect.name
     if _uses_fts(dialect, needle):
         return select(_fts.c.rowid).where(_fts_match(needle, people))
-    columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
-    return select(_table.c.partner_id).where(or_(*[_contains(column, needle, dialect) for column in columns]))
+    return select(_table.c.partner_id).where(_holds(needle, people, dialect))
 
 
 def document_contains(word: str, *, people: bool):
@@ -149,39 +161,41 @@ def document_contains(word: str, *, people: bool):
     own document holds `word`. For a word that many partners hold, where a list walks its
     partners in order and stops after a page, rather than collecting every partner the index
     knows first."""
-    needle = _needle(word)
-    dialect = db.engine.dialect.name
-    columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
-    return exists().where(_table.c.partner_id == Partner.id,
-                          or_(*[_contains(column, needle, dialect) for column in columns]))
+    return exists().where(_table.c.partner_id == Partner.id, _holds(_needle(word), people, db.engine.dialect.name))
 
 
 def index_first(word: str, *, people: bool) -> list:
-    """Conditions that join `Partner` to the trigram index's partners holding `word` (SQLite):
-    added to a statement that reads a bounded number of matches in no particular order (a
-    capped count), they let the index hand over its partners one by one, so the statement stops
-    after the cap instead of testing partners that hold no such word."""
-    return [_fts.c.rowid == Partner.id, _fts_match(_needle(word), people)]
+    """Conditions that restrict `Partner` to the trigram index's partners holding `word`, for
+    a statement that reads a bounded number of matches in no particular order (a capped count):
+    on SQLite a join, so that the index hands over its partners one by one and the statement
+    stops after the cap; on PostgreSQL the index's matches as an array that the partners are
+    probed with by id (`partner.id = ANY(ARRAY(...))`: as a join or `IN`, the planner hashed
+    every partner for them)."""
+    needle = _needle(word)
+    dialect = db.engine.dialect.name
+    if dialect == "sqlite":
+        return [_fts.c.rowid == Partner.id, _fts_match(needle, people)]
+    matches = select(_table.c.partner_id).where(_holds(needle, people, dialect)).scalar_subquery()
+    return [Partner.id == any_(func.array(matches))]
 
 
 def walk_by_name(statement, word: str, *, people: bool):
     """`statement` (a select of `Partner` ids) restricted to the partners whose document holds
     `word` and ordered by name as the list is (lower(name), id), walking the documents in that
-    order through their covering index (SQLite: ix_partner_search_name_walk): for a word that
-    so many partners hold that a page is found after a short walk, with no lookup per partner
-    passed over."""
-    needle = _needle(word)
-    dialect = db.engine.dialect.name
-    columns = [_table.c.document, _table.c.contacts] if people else [_table.c.document]
+    order through their index (SQLite: ix_partner_search_name_walk, which holds the text too;
+    PostgreSQL: ix_partner_search_name_order): for a word that so many partners hold that a
+    page is found after a short walk, with no lookup of a partner passed over."""
     return (statement.join(_table, _table.c.partner_id == Partner.id)
-            .where(or_(*[_contains(column, needle, dialect) for column in columns]))
+            .where(_holds(_needle(word), people, db.engine.dialect.name))
             .order_by(_table.c.name_key, _table.c.partner_id))
 
 
 def index_serves(word: str) -> bool:
-    """The trigram index lists the partners holding `word` (SQLite with FTS5; PostgreSQL's
-    index serves the LIKE conditions themselves)."""
-    return _uses_fts(db.engine.dialect.name, _needle(word))
+    """A trigram index lists the partners holding `word` (SQLite with FTS5; PostgreSQL: words
+    of three characters or more, which pg_trgm looks up)."""
+    needle = _needle(word)
+    dialect = db.engine.dialect.name
+    return _uses_fts(dialect, needle) or (dialect == "postgresql" and len(needle) >= TRIGRAM)
 
 
 # --- Building documents ----------------------------------------------------------------------
@@ -287,13 +301,18 @@ def drop_fts(connection: Connection) -> None:
 def schema_comparison_filter(dialect: str):
     """Alembic's `include_object` for a database of `dialect`: the schema comparisons
     (autogenerate, `flask db check`) leave out the FTS5 table and its shadow tables (no model
-    describes them), on a database other than PostgreSQL the PostgreSQL-only trigram index, and
-    elsewhere than SQLite the SQLite-only name walk index."""
+    describes them), on a database other than PostgreSQL the PostgreSQL-only indexes (trigram,
+    name order), and elsewhere than SQLite the SQLite-only name walk index. The index over an
+    expression (the whole text) is left out everywhere: Alembic compares the expression as
+    PostgreSQL spells it back ("((document || ' '::text) || contacts)") with the model's text and
+    would always see a change."""
 
     def include(obj, name, type_, reflected, compare_to) -> bool:
         if type_ == "table" and name and name.startswith(FTS_TABLE):
             return False
-        if type_ == "index" and name == TRIGRAM_INDEX:
+        if type_ == "index" and name == TEXT_TRIGRAM_INDEX:
+            return False
+        if type_ == "index" and name in POSTGRESQL_INDEXES:
             return dialect == "postgresql"
         if type_ == "index" and name == NAME_WALK_INDEX:
             return dialect == "sqlite"

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlencode
 
@@ -28,6 +29,7 @@ from crm.extensions import db, htmx
 from crm.interactions.queries import timeline_of_partner
 from crm.outcomes.queries import outcomes_of_partner, partner_sums
 from crm.partners.forms import (
+    BULK_ACTIONS,
     PARTNER_FIELDS,
     PartnerCreateForm,
     PartnerEditForm,
@@ -114,7 +116,7 @@ def index():
                         current_app.config.get("PARTNER_COUNT_CAP", COUNT_CAP))
     if page is None:
         abort(404)
-    context = {"form": form, "page": page, "filters": filters, "list_url": list_url, "bulk_form": _bulk_form(filters),
+    context = {"form": form, "page": page, "filters": filters, "list_url": list_url, "bulk_choices": _bulk_choices(filters),
                # looked up once for every row and facet: country names, labels, dates
                "country_label": country_names(current_locale_code()),
                "kind_label": {kind: kind.label for kind in PartnerKind},
@@ -129,13 +131,21 @@ def index():
     return render_template("partners/index.html", **context), status
 
 
-def _bulk_form(filters) -> PartnerBulkForm | None:
-    """The list's bulk change form, for those who may edit (not on the archived list)."""
+@dataclass(frozen=True)
+class BulkChoices:
+    """What the list's bulk bar offers (PartnerBulkForm reads the answer, in `bulk`): its
+    choices only, without building the form on every keystroke of a search."""
+
+    actions: list
+    owners: list
+    statuses: list
+
+
+def _bulk_choices(filters) -> BulkChoices | None:
+    """The list's bulk change, for those who may edit (not on the archived list)."""
     if not current_user.can_edit or filters.archived:
         return None
-    form = PartnerBulkForm(formdata=None)
-    form.owner.choices = assignee_choices()
-    return form
+    return BulkChoices(BULK_ACTIONS, assignee_choices(), PartnerStatus.choices())
 
 
 def _filter_description(form: PartnerFilterForm) -> list[list[str]]:

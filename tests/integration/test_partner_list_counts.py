@@ -137,3 +137,30 @@ def test_above_the_cap_every_order_lists_every_match(client, auth, hochschulen, 
                                     "Hochschule Eisenstadt"]
     if sort == "country":  # Austria before Germany
         assert _names(html)[:2] == ["Hochschule Dornbirn", "Hochschule Eisenstadt"]
+
+
+def test_on_postgresql_the_rows_statement_reads_the_same_whatever_the_number_of_matches(app, client, auth, hochschulen):
+    # Below the cap the page's rows are chosen among the matches' ids: on PostgreSQL as one
+    # array parameter, so that the statement's text (which the server plans once per
+    # connection) does not change with each search's number of matches.
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL: SQLite takes IN with a parameter per id")
+    from sqlalchemy import event
+
+    statements = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if "partner.last_contact_at" in statement:
+            statements.append(statement)
+
+    auth.login()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for term, found in (("hochschule", 5), ("bremen", 1), ("deakin", 1), ("hochschule aalen", 1)):
+            html = client.get("/partners", query_string={"q": term}, headers=RESULTS).text
+            assert len(_names(html)) == found, term
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(statements) == 4 and len(set(statements[:3])) == 1

@@ -121,6 +121,18 @@ def test_contacts_added_edited_deactivated_and_erased_keep_the_index_right(app, 
     assert _found(client, "Holmesglen") == ["Holmesglen Institute"]
 
 
+def test_a_word_is_found_in_the_names_or_the_contacts_never_across_the_two(app, client, auth, factory):
+    # PostgreSQL searches the document and the contacts as one text (a space between them):
+    # a word holds no space, so it never joins the end of one to the start of the other.
+    factory.contact(factory.partner(name="Box Hill Institute", city="Melbourne", country="AU"), name="Karen Ng",
+                    email="k.ng@boxhill.edu.au")
+    auth.login()
+    for term in ("melbourne", "karen", "k.ng@boxhill", "hill institute"):
+        assert _found(client, term) == ["Box Hill Institute"], term
+    for term in ("melbournekaren", "rnekar", "bournekaren"):
+        assert _found(client, term) == [], term
+
+
 def test_an_erased_contacts_name_is_not_in_any_stored_document(app, factory):
     from crm.contacts.changes import erase_contact
 

@@ -7,7 +7,7 @@ from crm.contacts.models import ERASED_NAME, Contact
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind, PartnerSearch, Tag
 from crm.partners.search_index import (
-    FTS_TABLE, TRIGRAM_INDEX, _fts_query, _lines, changed_partner_ids, schema_comparison_filter,
+    FTS_TABLE, NAME_ORDER_INDEX, NAME_WALK_INDEX, TEXT_TRIGRAM_INDEX, TRIGRAM_INDEX, _fts_query, _lines, changed_partner_ids, schema_comparison_filter,
     sqlite_has_trigram_index,
 )
 
@@ -40,8 +40,14 @@ def test_schema_comparisons_leave_out_the_index_tables_and_the_other_databases_i
     for name in (FTS_TABLE, f"{FTS_TABLE}_data", f"{FTS_TABLE}_idx", f"{FTS_TABLE}_config"):
         assert not sqlite(None, name, "table", True, None)
     assert sqlite(None, "partner_search", "table", False, None)
-    assert not sqlite(None, TRIGRAM_INDEX, "index", False, None)
-    assert postgresql(None, TRIGRAM_INDEX, "index", False, None)
+    for name in (TRIGRAM_INDEX, NAME_ORDER_INDEX):  # PostgreSQL's
+        assert not sqlite(None, name, "index", False, None)
+        assert postgresql(None, name, "index", False, None)
+    assert sqlite(None, NAME_WALK_INDEX, "index", False, None)
+    assert not postgresql(None, NAME_WALK_INDEX, "index", False, None)
+    # An index over an expression, which PostgreSQL spells back its own way: never compared.
+    assert not postgresql(None, TEXT_TRIGRAM_INDEX, "index", False, None)
+    assert not postgresql(None, TEXT_TRIGRAM_INDEX, "index", True, None)
 
 
 def _contacts_of(partner_id):
