@@ -15,14 +15,6 @@ from crm.extensions import db
 # query_canceled (statement_timeout), deadlock_detected, serialization_failure.
 BUSY_SQLSTATES = frozenset({"55P03", "57014", "40P01", "40001"})
 
-# SQLite reads the database file through a memory map of up to this size: the pages come from
-# the operating system's cache, shared by every connection, instead of a copy into each
-# connection's own 2 MB page cache. A search reads more than 2 MB (the trigram index, a page
-# of partners, their documents), and with the default cache each request read them again
-# (the partner search's statements took about half again as long). Memory is only used as
-# pages are read; 0 turns it off (SQLITE_MMAP_SIZE_MB).
-SQLITE_MMAP_SIZE_MB = 256
-
 
 def is_busy_error(orig: BaseException | None) -> bool:
     """The DB-API error behind an OperationalError says the database was busy (not broken)."""
@@ -50,8 +42,8 @@ def _init_sqlite(app: Flask, engine: Engine) -> None:
         if not _is_memory(engine):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
-            mmap_mb = int(app.config.get("SQLITE_MMAP_SIZE_MB", SQLITE_MMAP_SIZE_MB))
-            cursor.execute(f"PRAGMA mmap_size = {mmap_mb * 2**20}")
+            # Reads through a memory map (crm/config.py SQLITE_MMAP_SIZE_MB says why).
+            cursor.execute(f"PRAGMA mmap_size = {int(app.config['SQLITE_MMAP_SIZE_MB']) * 2**20}")
         cursor.close()
 
 

@@ -3,7 +3,7 @@ search reads more pages than each connection's own page cache holds, and read th
 every request without it."""
 import pytest
 
-from crm.core.database import SQLITE_MMAP_SIZE_MB
+from crm.config import Config
 from crm.extensions import db
 
 
@@ -12,7 +12,7 @@ def test_every_sqlite_connection_maps_the_database_file(app):
         if db.engine.dialect.name != "sqlite":
             pytest.skip("SQLite settings")
         db.engine.dispose()  # a new connection: the setting is made on connect
-        assert db.session.connection().exec_driver_sql("PRAGMA mmap_size").scalar() == SQLITE_MMAP_SIZE_MB * 2**20
+        assert db.session.connection().exec_driver_sql("PRAGMA mmap_size").scalar() == Config.SQLITE_MMAP_SIZE_MB * 2**20
 
 
 def test_the_memory_map_can_be_turned_off(app):
