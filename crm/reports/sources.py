@@ -38,6 +38,7 @@ from datetime import date
 from functools import cached_property
 
 from flask import g, has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, bindparam, case, func, or_, select, type_coerce, union, union_all
 
@@ -64,8 +65,19 @@ SUBJECT_CANDIDATES = 10  # per category: the largest typed subjects the narrativ
 SUBJECT_CATEGORIES = ("certificates_earned", "outbound_students", "joint_programme_students", "inbound_students")
 
 
+_labels: dict[tuple[str, str], str] = {}  # (locale, category) → its label: each translated once per process
+
+
 def category_label(key: str) -> str:
-    return str(CATEGORY_LABELS.get(key, key))
+    """The category's label in the request's language (a page names each category several times)."""
+    try:
+        cache_key = (str(get_locale()), key)
+    except RuntimeError:  # no application context: nothing to cache by
+        return str(CATEGORY_LABELS.get(key, key))
+    label = _labels.get(cache_key)
+    if label is None:
+        label = _labels[cache_key] = str(CATEGORY_LABELS.get(key, key))
+    return label
 
 
 def category_order(key: str) -> int:
