@@ -18,13 +18,21 @@ few round ticks (`nice_ticks`); bars and columns carry their value at their end.
 
 A chart may carry a `note` (what it leaves out, or why its bars add up to more than the total),
 shown under it, and a `value_label` (the unit of its values), named in its table.
+
+The template prints what Python draws: each item's or point's SVG (`Chart.drawn`: its shapes,
+their coordinates, its short label and its accessible name), written out in one pass when the
+page renders (in the page's language: its name's words are looked up once per chart), so a chart
+costs the template a few dozen prints rather than a macro and several filters per point.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import count
 from math import ceil, floor, log10
+
+from markupsafe import Markup, escape
 
 # Geometry in SVG user units; the SVG scales to its container's width.
 WIDTH = 640
@@ -69,6 +77,23 @@ class Chart:
             return not any(point.value for line in self.series for point in line.points)
         return not any(item.value for item in self.items)
 
+    @cached_property
+    def drawn(self) -> list[tuple]:
+        """Each bar or column as (item, its accessible name "label: value", its shapes' SVG); of a
+        line chart, each series as (series, [(point, its marker's SVG named "series, label: value")]).
+        Drawn when the page renders, in its language."""
+        from flask_babel import gettext
+
+        if self.kind == "lines":
+            named = gettext("%(series)s, %(label)s: %(value)s")
+            return [(line, [(point, mark(line.marker, point.x, point.y,
+                                         named % {"series": line.name, "label": point.label, "value": point.value}))
+                            for point in line.points])
+                    for line in self.series]
+        named = gettext("%(label)s: %(value)s")
+        draw = _bar if self.kind == "bars" else _column
+        return [(item, named % {"label": item.label, "value": item.value}, draw(item, self.height)) for item in self.items]
+
 
 @dataclass
 class Tick:
@@ -97,6 +122,52 @@ class Series:
     @property
     def path(self) -> str:
         return " ".join(f"{'M' if n == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for n, p in enumerate(self.points))
+
+    @property
+    def key_mark(self) -> Markup:
+        """Its marker in the legend."""
+        return mark(self.marker, 14, 6)
+
+
+def truncate(text: str, length: int) -> str:
+    """Jinja's `truncate(length, True, "…")`: the text, or (longer than `length` and its leeway of 5)
+    its first `length - 1` characters and "…"."""
+    return text if len(text) <= length + 5 else text[: length - 1] + "…"
+
+
+def mark(shape: str, x: float, y: float, title: str = "") -> Markup:
+    """A point's marker (MARKERS) at (x, y), with its accessible name as its <title>."""
+    x, y = round(x, 1), round(y, 1)
+    if shape == "square":
+        start = f'<polygon class="app-chart-mark" points="{x - 3.5},{y - 3.5} {x + 3.5},{y - 3.5} {x + 3.5},{y + 3.5} {x - 3.5},{y + 3.5}">'
+    elif shape == "diamond":
+        start = f'<polygon class="app-chart-mark" points="{x},{y - 5} {x + 5},{y} {x},{y + 5} {x - 5},{y}">'
+    elif shape == "triangle":
+        start = f'<polygon class="app-chart-mark" points="{x},{y - 5} {x + 5},{y + 4} {x - 5},{y + 4}">'
+    else:
+        start = f'<circle class="app-chart-mark" cx="{x}" cy="{y}" r="4">'
+    named = f"<title>{escape(title)}</title>" if title else ""
+    return Markup(start + named + ("</circle>" if shape == "circle" else "</polygon>"))
+
+
+def _bar(item: Item, _height: float) -> Markup:
+    """A bar: its label left of it, its value at its end."""
+    middle = item.y + item.height / 2
+    return Markup(
+        f'<text class="app-chart-label" x="{item.x - 8}" y="{middle}" text-anchor="end" dominant-baseline="middle">'
+        f'{escape(truncate(item.label, 22))}</text>\n'
+        f'      <rect x="{item.x}" y="{item.y}" width="{round(item.width, 1)}" height="{item.height}" rx="2"></rect>\n'
+        f'      <text class="app-chart-value" x="{item.x + item.width + 6}" y="{middle}" dominant-baseline="middle">{escape(item.value)}</text>')
+
+
+def _column(item: Item, height: float) -> Markup:
+    """A column: its value above it, its label under the chart."""
+    centre = round(item.x + item.width / 2, 1)
+    value = (f'<text class="app-chart-value" x="{centre}" y="{round(item.y - 4, 1)}" text-anchor="middle">{escape(item.value)}</text>'
+             if item.value else "")
+    return Markup(
+        f'<rect x="{round(item.x, 1)}" y="{round(item.y, 1)}" width="{round(item.width, 1)}" height="{round(item.height, 1)}" rx="2"></rect>\n'
+        f'{value}      <text class="app-chart-label" x="{centre}" y="{height - 18}" text-anchor="middle">{escape(truncate(item.label, 10))}</text>')
 
 
 def _items(data: Iterable[tuple], limit: int) -> list[Item]:

@@ -4,7 +4,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, Submit
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from crm.agreements.forms import optional_int
-from crm.core.forms import VersionedForm
+from crm.core.forms import QuickSelect, VersionedForm
 from crm.outcomes.models import OutcomeCategory, year_label
 from crm.reports.units import has_unit
 
@@ -20,10 +20,11 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    year_from = SelectField(_l("From year"), coerce=optional_int, validators=[Optional()])
-    year_to = SelectField(_l("To year"), coerce=optional_int, validators=[Optional()])
-    last = SelectField(_l("In recent years"), coerce=optional_int, choices=LAST_CHOICES, validators=[Optional()])
-    focus = SelectField(_l("Charts by country and partner show"), validators=[Optional()],
+    year_from = SelectField(_l("From year"), coerce=optional_int, validators=[Optional()], widget=QuickSelect())
+    year_to = SelectField(_l("To year"), coerce=optional_int, validators=[Optional()], widget=QuickSelect())
+    last = SelectField(_l("In recent years"), coerce=optional_int, choices=LAST_CHOICES, validators=[Optional()],
+                       widget=QuickSelect())
+    focus = SelectField(_l("Charts by country and partner show"), validators=[Optional()], widget=QuickSelect(),
                         description=_l("One category at a time: students and certificates do not add up."))
     exact = BooleanField(_l("Exact figures only in the narrative"))
 

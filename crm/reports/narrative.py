@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cache
 
+from babel import Locale
 from flask_babel import force_locale, get_locale, get_translations
 from markupsafe import Markup, escape
 
@@ -60,11 +62,12 @@ class _Writer:
     def number(self, value: int) -> Markup:
         self.narrative.exact.append(value)
         shown = round_down(value) if self.rounded else value
+        value = int(value)  # a whole number: its digits need no escaping
         if shown == value:
-            return Markup('<span class="app-figure" data-exact="{0}">{0}</span>').format(value)
-        words = gettext("over %(number)s", number=shown)
-        return Markup('<span class="app-figure" data-exact="{0}" title="{0}">{1}<span class="app-exact">{2}</span></span>').format(
-            value, words, gettext(" (%(exact)s)", exact=value))
+            return Markup(f'<span class="app-figure" data-exact="{value}">{value}</span>')
+        words = escape(gettext("over %(number)s", number=shown))
+        exact = escape(gettext(" (%(exact)s)", exact=value))  # on its own line: the extractor misses a call in an f-string
+        return Markup(f'<span class="app-figure" data-exact="{value}" title="{value}">{words}<span class="app-exact">{exact}</span></span>')
 
     def counted(self, value: int, category: str) -> Markup:
         """A figure of the category as a clause names it alone: in Chinese with its measure word
@@ -174,8 +177,14 @@ def _paragraph(opening: Markup, clauses: list[Markup]) -> Markup:
     return opening + Markup(separator).join(sentences)
 
 
+@cache
+def _parsed(locale: str) -> Locale:
+    """The Babel locale of a narrative's language (parsing one reads Babel's list of locales)."""
+    return Locale.parse(locale)
+
+
 def write_narrative(report: Report, locale: str, rounded: bool = True) -> Narrative:
-    with force_locale(locale):
+    with force_locale(_parsed(locale)):
         token = _CATALOGUE.set(get_translations())
         try:
             return _Writer(report, rounded, locale).write()

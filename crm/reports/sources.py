@@ -35,12 +35,15 @@ from contextvars import ContextVar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from flask import g, has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, case, func, or_, select, type_coerce, union, union_all
+from sqlalchemy import String, and_, bindparam, case, func, or_, select, type_coerce, union, union_all
 
 from crm.agreements.models import agreement_partner
+from crm.core.statements import prepared
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of
 from crm.partners.models import Partner
@@ -62,8 +65,19 @@ SUBJECT_CANDIDATES = 10  # per category: the largest typed subjects the narrativ
 SUBJECT_CATEGORIES = ("certificates_earned", "outbound_students", "joint_programme_students", "inbound_students")
 
 
+_labels: dict[tuple[str, str], str] = {}  # (locale, category) → its label: each translated once per process
+
+
 def category_label(key: str) -> str:
-    return str(CATEGORY_LABELS.get(key, key))
+    """The category's label in the request's language (a page names each category several times)."""
+    try:
+        cache_key = (str(get_locale()), key)
+    except RuntimeError:  # no application context: nothing to cache by
+        return str(CATEGORY_LABELS.get(key, key))
+    label = _labels.get(cache_key)
+    if label is None:
+        label = _labels[cache_key] = str(CATEGORY_LABELS.get(key, key))
+    return label
 
 
 def category_order(key: str) -> int:
@@ -118,13 +132,16 @@ def figure_source(source: str) -> Callable[[FigureSource], FigureSource]:
 def typed_years() -> tuple[int | None, int | None]:
     """The first and last year with an approved outcome (asked once per request)."""
     if not has_request_context() or "report_outcome_years" not in g:
-        approved = Outcome.status == OutcomeStatus.APPROVED
-        # Two scalar subqueries: each reads one end of the index (min and max together scan it).
-        g.report_outcome_years = tuple(db.session.execute(select(
-            select(func.min(Outcome.year)).where(approved).scalar_subquery(),
-            select(func.max(Outcome.year)).where(approved).scalar_subquery(),
-        )).one())
+        g.report_outcome_years = tuple(db.session.execute(_outcome_years()).one())
     return g.report_outcome_years
+
+
+@prepared
+def _outcome_years():
+    approved = Outcome.status == OutcomeStatus.APPROVED
+    # Two scalar subqueries: each reads one end of the index (min and max together scan it).
+    return select(select(func.min(Outcome.year)).where(approved).scalar_subquery(),
+                  select(func.max(Outcome.year)).where(approved).scalar_subquery())
 
 
 def office_span() -> tuple[int, int]:
@@ -168,11 +185,18 @@ def _summary_kinds():
     return (ANY_KIND, year_kind())
 
 
-def _records_counted(table, first_year: int, last_year: int):
-    """The summary's record rows of the years, in the office's year kind."""
+def _records_counted(table):
+    """The summary's record rows of the years (parameters `first` and `last`), in the office's year
+    kind (`kind`): `_records_params`."""
+    return and_(table.c.source != TYPED, table.c.year_kind == bindparam("kind"),
+                table.c.year.between(bindparam("first"), bindparam("last")))
+
+
+def _records_params(first_year: int, last_year: int) -> dict:
+    """The parameters of `_records_counted`."""
     from crm.outcomes.models import year_kind
 
-    return and_(table.c.source != TYPED, table.c.year_kind == year_kind(), table.c.year.between(first_year, last_year))
+    return {"kind": year_kind(), "first": first_year, "last": last_year}
 
 
 def counted_by_records(first_year: int, last_year: int) -> frozenset[tuple[str, int]]:
@@ -182,10 +206,7 @@ def counted_by_records(first_year: int, last_year: int) -> frozenset[tuple[str, 
     kept = g.get("report_counted_by_records") if has_request_context() else None
     if kept is not None and key in kept:
         return kept[key]
-    table = ReportTotal.__table__
-    unsummed = and_(table.c.year == UNSUMMED["year"], table.c.source == UNSUMMED["source"])
-    pairs = {tuple(row) for row in db.session.execute(
-        select(table.c.category, table.c.year).where(or_(_records_counted(table, first_year, last_year), unsummed)).distinct())}
+    pairs = {tuple(row) for row in db.session.execute(_counted_by_records(), _records_params(first_year, last_year))}
     if (UNSUMMED["category"], UNSUMMED["year"]) in pairs:  # read along: the records' figures are not summed yet
         pairs.discard((UNSUMMED["category"], UNSUMMED["year"]))
         if has_request_context():
@@ -194,6 +215,13 @@ def counted_by_records(first_year: int, last_year: int) -> frozenset[tuple[str, 
     if has_request_context():
         g.setdefault("report_counted_by_records", {})[key] = pairs
     return pairs
+
+
+@prepared
+def _counted_by_records():
+    table = ReportTotal.__table__
+    unsummed = and_(table.c.year == UNSUMMED["year"], table.c.source == UNSUMMED["source"])
+    return select(table.c.category, table.c.year).where(or_(_records_counted(table), unsummed)).distinct()
 
 
 def records_unsummed() -> bool:
@@ -231,37 +259,39 @@ class Figures:
             everywhere = counted_by_records(min(span_first, first_year), max(span_last, last_year))
             self.record_years = {(category, year) for category, year in everywhere if first_year <= year <= last_year}
         self.scope = scope
-        self.typed = counted_condition(first_year, last_year, self.record_years)
+
+    @cached_property
+    def typed(self):
+        """The typed outcomes that count (the partner and agreement pages, promised vs delivered)."""
+        return counted_condition(self.first_year, self.last_year, self.record_years)
 
     @property
     def record_sources(self) -> dict[str, str]:
         """category → the source whose records count it in these years."""
         return {category: RECORD_CATEGORIES.get(category, "") for category, _year in self.record_years}
 
-    def _counted(self, table, compact: bool = False):
-        """The summary's rows that count: of the years, in the office's year kind, and typed ones
-        only where records do not count their category and year. `compact`: the categories that
-        records count in every year of the range in one list, cheaper for each row read; not for
+    def _counted(self, compact: bool = False) -> tuple[tuple, dict]:
+        """The summary's rows that count, as (the condition's shape, its parameters) for
+        `_counted_condition`: of the years, in the office's year kind, and typed ones only where
+        records do not count their category and year. `compact`: the categories that records
+        count in every year of the range in one list, cheaper for each row read; not for
         report_partner, where SQLite's planner then reads every partner in key order (1.5 s at
         scale 10 over ten years)."""
-        # the years listed, not a range: the summary's key leads with the year, so each year is a
-        # seek and a category condition after it narrows the rows read (a range reads every category)
-        conditions = [table.c.year.in_(range(self.first_year, self.last_year + 1)), table.c.year_kind.in_(_summary_kinds())]
         years_of: dict[str, set[int]] = defaultdict(set)
         for category, year in self.record_years:
             years_of[category].add(year)
         every_year = set(range(self.first_year, self.last_year + 1)) if compact else None
         in_every_year = sorted(category for category, years in years_of.items() if years == every_year)
-        if in_every_year:
-            conditions.append(or_(table.c.source != TYPED, table.c.category.not_in(in_every_year)))
-        for category, years in sorted(years_of.items()):
-            if years != every_year:
-                conditions.append(or_(table.c.source != TYPED, table.c.category != category, table.c.year.not_in(sorted(years))))
-        return and_(*conditions)
+        partly = sorted((category, sorted(years)) for category, years in years_of.items() if years != every_year)
+        params = {"years": list(range(self.first_year, self.last_year + 1)), "kinds": list(_summary_kinds()),
+                  "every_year": in_every_year}
+        for n, (category, years) in enumerate(partly):
+            params[f"category_{n}"], params[f"years_{n}"] = category, years
+        return (bool(in_every_year), len(partly)), params
 
     def _records_of_scope(self):
         """(year, category, sum) of the scope's records (its partner's, or those that deliver on
-        its agreement), from the summary."""
+        its agreement), from the summary (parameters: `_records_params`)."""
         if self.scope.agreement_id is not None:
             table = ReportRecordSubject.__table__
             condition = table.c.agreement_id == self.scope.agreement_id
@@ -269,28 +299,28 @@ class Figures:
             table = ReportPartner.__table__
             condition = table.c.partner_id == self.scope.partner_id
         return (select(table.c.year, table.c.category, func.sum(table.c.total))
-                .where(_records_counted(table, self.first_year, self.last_year), condition)
+                .where(_records_counted(table), condition)
                 .group_by(table.c.year, table.c.category))
 
     # Each method: one statement on the summary (typed outcomes and records together), or on the
-    # outcomes where the summary has not their grain.
+    # outcomes where the summary has not their grain. The summary's statements are built once per
+    # process and shape (crm/core/statements.py), the request's values their parameters.
 
     def by_year_and_category(self) -> dict[tuple[int, str], int]:
         """(year, category) → count, of the scope (a partner: its own outcomes and its agreements';
         an agreement: its own) or of the office; each figure once."""
         cells: dict[tuple[int, str], int] = defaultdict(int)
         if self.scope is None:
-            table = ReportTotal.__table__
-            statements = [select(table.c.year, table.c.category, func.sum(table.c.total))
-                          .where(self._counted(table)).group_by(table.c.year, table.c.category)]
+            shape, params = self._counted()
+            statements = [(_totals_statement(shape), params)]
         else:
             statements = [
-                select(Outcome.year, _category, func.sum(Outcome.count)).where(self.typed, _scope_condition(self.scope))
-                .group_by(Outcome.year, _category),
-                self._records_of_scope(),
+                (select(Outcome.year, _category, func.sum(Outcome.count)).where(self.typed, _scope_condition(self.scope))
+                 .group_by(Outcome.year, _category), {}),
+                (self._records_of_scope(), _records_params(self.first_year, self.last_year)),
             ]
-        for statement in statements:
-            for year, category, total in db.session.execute(statement):
+        for statement, params in statements:
+            for year, category, total in db.session.execute(statement, params):
                 cells[(year, category)] += int(total or 0)
         return dict(cells)
 
@@ -301,24 +331,17 @@ class Figures:
         country's figures (1 statement); with it, the sums first, then the figures of the `limit`
         first countries in the tables' order (`table_order`) (2 statements, a few hundred rows,
         read by key: `categories` are those with figures in the years)."""
-        table = ReportCountry.__table__
-        counted = self._counted(table, compact=True)
+        shape, params = self._counted(compact=True)
         cells: dict[str, dict[str, int]] = defaultdict(dict)
         sums: dict[str, dict[str, int]] = {"": {}, **({focus: {}} if focus else {})}
         if limit is not None:
-            counted = and_(counted, table.c.category.in_(sorted(categories)))
-            in_focus = func.sum(case((table.c.category == focus, table.c.total), else_=0))
-            for country, total, focused in db.session.execute(
-                select(table.c.country, func.sum(table.c.total), in_focus).where(counted).group_by(table.c.country)
-            ):
+            params.update(categories=sorted(categories), focus=focus)
+            for country, total, focused in db.session.execute(_country_sums_statement(shape), params):
                 sums[""][country] = int(total or 0)
                 if focus:
                     sums[focus][country] = int(focused or 0)
-            first = table_order(ranked_countries(sums[focus]) if focus else [], ranked_countries(sums[""]))[:limit]
-            counted = and_(counted, table.c.country.in_(first))
-        for country, category, total in db.session.execute(
-            select(table.c.country, table.c.category, func.sum(table.c.total)).where(counted).group_by(table.c.country, table.c.category)
-        ):
+            params["countries"] = table_order(ranked_countries(sums[focus]) if focus else [], ranked_countries(sums[""]))[:limit]
+        for country, category, total in db.session.execute(_country_cells_statement(shape, limit is not None), params):
             cells[country][category] = int(total or 0)
         if limit is None:
             for country, row in cells.items():
@@ -333,38 +356,36 @@ class Figures:
         all categories (report_partner_year: a row a partner and year; not without `overall`) and
         in the `focus` category, ties included (2 or 3 statements: the largest ranked in SQL, then
         their figures)."""
-        table = ReportPartner.__table__
-        cells_of = select(table.c.partner_id, table.c.category, func.sum(table.c.total)).where(self._counted(table))
+        shape, params = self._counted()
         more = False
         if limit is not None:
             chosen: set[int] = set()
             if overall or not focus:
-                lumped = ReportPartnerYear.__table__
-                chosen, more = self._largest_partners(
-                    lumped, and_(lumped.c.year_kind == _summary_kinds()[1], lumped.c.year.between(self.first_year, self.last_year)), limit)
+                chosen, more = self._largest_partners(_largest_overall_statement(2 * limit),
+                                                      _records_params(self.first_year, self.last_year), limit)
             if focus:
-                in_focus, more_in_focus = self._largest_partners(table, and_(self._counted(table), table.c.category == focus), limit)
+                in_focus, more_in_focus = self._largest_partners(
+                    _largest_in_focus_statement(shape, 2 * limit), {**params, "focus": focus}, limit)
                 chosen |= in_focus
                 more = more if overall else more_in_focus
-            cells_of = cells_of.where(table.c.partner_id.in_(sorted(chosen)))
+            params["partners"] = sorted(chosen)
         cells: dict[int, dict[str, int]] = defaultdict(dict)
-        for partner_id, category, total in db.session.execute(cells_of.group_by(table.c.partner_id, table.c.category)):
+        for partner_id, category, total in db.session.execute(_partner_cells_statement(shape, limit is not None), params):
             cells[partner_id][category] = int(total or 0)
         return dict(cells), more
 
     @staticmethod
-    def _largest_partners(table, counted, limit: int) -> tuple[set[int], bool]:
-        """The `limit` partners with the largest sum of the table's rows that count, those tied
-        with the last of them too, and whether more partners have a figure (1 statement; a second
-        one only where ties run past twice the limit)."""
-        total = func.sum(table.c.total).label("total")
-        largest = select(table.c.partner_id, total).where(counted).group_by(table.c.partner_id).having(total > 0)
-        rows = db.session.execute(largest.order_by(total.desc(), table.c.partner_id).limit(2 * limit)).all()
+    def _largest_partners(statement, params: dict, limit: int) -> tuple[set[int], bool]:
+        """The `limit` partners with the largest sum (the `statement`: partner and sum, the largest
+        first, 2 × `limit` rows), those tied with the last of them too, and whether more partners
+        have a figure (1 statement; a second one only where ties run past twice the limit)."""
+        rows = db.session.execute(statement, params).all()
         if len(rows) <= limit:
             return {partner_id for partner_id, _total in rows}, False
         threshold = rows[limit - 1][1]
         if rows[-1][1] >= threshold:  # ties past the rows read: every partner with the threshold's figure
-            rows = db.session.execute(largest.having(total >= threshold)).all()
+            every = statement.limit(None).order_by(None)
+            rows = db.session.execute(every.having(every.selected_columns.total >= threshold), params).all()
         return {partner_id for partner_id, count in rows if count >= threshold}, True
 
     def by_subject(self) -> dict[tuple[str, tuple[int, ...]], int]:
@@ -372,47 +393,27 @@ class Figures:
         SUBJECT_CANDIDATES largest agreements (or partners alone) of each of SUBJECT_CATEGORIES,
         those with the same partners together, and the SUBJECT_CANDIDATES largest subjects of the
         records (3 statements)."""
-        table = ReportTypedSubject.__table__
         years_of: dict[str, set[int]] = defaultdict(set)
         for category, year in self.record_years:
             years_of[category].add(year)
-        largest = []
         # each category's largest, summed in the table's order; not those that records count in
         # every year (their typed outcomes do not count; one category stays: a fixed statement)
         every_year = set(range(self.first_year, self.last_year + 1))
         typed_count = [category for category in SUBJECT_CATEGORIES if years_of.get(category) != every_year]
-        for category in typed_count or SUBJECT_CATEGORIES[:1]:
-            total = func.sum(table.c.total)
-            excluded = sorted(years_of.get(category, ()))
-            largest.append(select(
-                select(table.c.category, table.c.agreement_id, table.c.partner_id, total.label("total"))
-                .where(table.c.category == category, table.c.year.between(self.first_year, self.last_year),
-                       *([table.c.year.not_in(excluded)] if excluded else []))
-                .group_by(table.c.category, table.c.agreement_id, table.c.partner_id)
-                .order_by(total.desc(), table.c.agreement_id, table.c.partner_id).limit(SUBJECT_CANDIDATES).subquery()))
+        shape = tuple((category, bool(years_of.get(category))) for category in typed_count or SUBJECT_CATEGORIES[:1])
+        params = {"first": self.first_year, "last": self.last_year,
+                  **{f"excluded_{category}": sorted(years_of[category]) for category, excluded in shape if excluded}}
         rows = [(category, agreement_id or None, partner_id or None, count)
-                for category, agreement_id, partner_id, count in db.session.execute(union_all(*largest))]
+                for category, agreement_id, partner_id, count in db.session.execute(_typed_subjects_statement(shape), params)]
         partners_of: dict[int, list[int]] = defaultdict(list)
         for agreement_id, partner_id in db.session.execute(
-            select(agreement_partner.c.agreement_id, agreement_partner.c.partner_id)
-            .where(agreement_partner.c.agreement_id.in_({row[1] for row in rows if row[1] is not None}))
-        ):
+                _agreements_partners_statement(), {"agreements": sorted({row[1] for row in rows if row[1] is not None})}):
             partners_of[agreement_id].append(partner_id)
         subjects: dict[tuple[str, tuple[int, ...]], int] = defaultdict(int)
         for category, agreement_id, partner_id, count in rows:
             subject = tuple(sorted(partners_of[agreement_id])) if agreement_id is not None else (partner_id,)
             subjects[(category, subject)] += int(count or 0)
-        table = ReportRecordSubject.__table__
-        largest = []
-        for category in sorted(set(RECORD_CATEGORIES) & set(SUBJECT_CATEGORIES)):  # each category's largest, in order
-            total = func.sum(table.c.total)
-            largest.append(select(
-                select(table.c.category, table.c.partners, total.label("total"))
-                .where(table.c.year_kind == _summary_kinds()[1], table.c.category == category, table.c.partners != "",
-                       table.c.source != TYPED, table.c.year.between(self.first_year, self.last_year))
-                .group_by(table.c.category, table.c.partners)
-                .order_by(total.desc(), table.c.partners).limit(SUBJECT_CANDIDATES).subquery()))
-        for category, partners, count in db.session.execute(union_all(*largest)):
+        for category, partners, count in db.session.execute(_record_subjects_statement(), _records_params(self.first_year, self.last_year)):
             subjects[(category, tuple(int(pid) for pid in partners.split(",")))] += int(count or 0)
         return dict(subjects)
 
@@ -428,8 +429,8 @@ class Figures:
         table = ReportRecordSubject.__table__
         for agreement_id, category, total in db.session.execute(
             select(table.c.agreement_id, table.c.category, func.sum(table.c.total))
-            .where(_records_counted(table, self.first_year, self.last_year), table.c.agreement_id.in_(sorted(agreement_ids)))
-            .group_by(table.c.agreement_id, table.c.category)
+            .where(_records_counted(table), table.c.agreement_id.in_(sorted(agreement_ids)))
+            .group_by(table.c.agreement_id, table.c.category), _records_params(self.first_year, self.last_year)
         ):
             cells[(agreement_id, category)] += int(total or 0)
         return dict(cells)
@@ -451,6 +452,123 @@ class Figures:
                 cell[0] += int(total or 0)
                 cell[1] += outcomes
         return {indicator_id: tuple(cell) for indicator_id, cell in sums.items()}
+
+
+# --- the report's statements on the summary, built once per process and shape ----------------------
+#
+# Their values are parameters (`bindparam`): `Figures._counted` gives a condition's shape (whether
+# some categories are counted by records in every year, how many in some years only) and its
+# parameters. Lists are expanding parameters: the SQL is the same as with the values written in
+# (`year IN (?, ?, ?)`), so the planner's choices are too.
+
+
+def _counted_condition(table, shape: tuple[bool, int]):
+    """The condition of `Figures._counted`'s shape on a summary table."""
+    every_year, partly = shape
+    # the years listed, not a range: the summary's key leads with the year, so each year is a
+    # seek and a category condition after it narrows the rows read (a range reads every category)
+    conditions = [table.c.year.in_(bindparam("years", expanding=True)), table.c.year_kind.in_(bindparam("kinds", expanding=True))]
+    if every_year:
+        conditions.append(or_(table.c.source != TYPED, table.c.category.not_in(bindparam("every_year", expanding=True))))
+    for n in range(partly):
+        conditions.append(or_(table.c.source != TYPED, table.c.category != bindparam(f"category_{n}"),
+                              table.c.year.not_in(bindparam(f"years_{n}", expanding=True))))
+    return and_(*conditions)
+
+
+@prepared
+def _totals_statement(shape):
+    table = ReportTotal.__table__
+    return (select(table.c.year, table.c.category, func.sum(table.c.total))
+            .where(_counted_condition(table, shape)).group_by(table.c.year, table.c.category))
+
+
+@prepared
+def _country_sums_statement(shape):
+    """(country, its sum over `categories`, its sum in `focus`)."""
+    table = ReportCountry.__table__
+    in_focus = func.sum(case((table.c.category == bindparam("focus"), table.c.total), else_=0))
+    return (select(table.c.country, func.sum(table.c.total), in_focus)
+            .where(_counted_condition(table, shape), table.c.category.in_(bindparam("categories", expanding=True)))
+            .group_by(table.c.country))
+
+
+@prepared
+def _country_cells_statement(shape, chosen: bool):
+    """(country, category, sum) of every country, or (`chosen`) of `countries` in `categories`."""
+    table = ReportCountry.__table__
+    of = [table.c.category.in_(bindparam("categories", expanding=True)),
+          table.c.country.in_(bindparam("countries", expanding=True))] if chosen else []
+    return (select(table.c.country, table.c.category, func.sum(table.c.total))
+            .where(_counted_condition(table, shape), *of).group_by(table.c.country, table.c.category))
+
+
+@prepared
+def _partner_cells_statement(shape, chosen: bool):
+    """(partner, category, sum) of every partner, or (`chosen`) of `partners`."""
+    table = ReportPartner.__table__
+    of = [table.c.partner_id.in_(bindparam("partners", expanding=True))] if chosen else []
+    return (select(table.c.partner_id, table.c.category, func.sum(table.c.total))
+            .where(_counted_condition(table, shape), *of).group_by(table.c.partner_id, table.c.category))
+
+
+def _largest(table, counted, rows: int):
+    total = func.sum(table.c.total).label("total")
+    return (select(table.c.partner_id, total).where(counted).group_by(table.c.partner_id).having(total > 0)
+            .order_by(total.desc(), table.c.partner_id).limit(rows))
+
+
+@prepared
+def _largest_overall_statement(rows: int):
+    """The `rows` partners with the largest sums of every category (report_partner_year)."""
+    table = ReportPartnerYear.__table__
+    return _largest(table, and_(table.c.year_kind == bindparam("kind"), table.c.year.between(bindparam("first"), bindparam("last"))), rows)
+
+
+@prepared
+def _largest_in_focus_statement(shape, rows: int):
+    """The `rows` partners with the largest sums in the `focus` category."""
+    table = ReportPartner.__table__
+    return _largest(table, and_(_counted_condition(table, shape), table.c.category == bindparam("focus")), rows)
+
+
+@prepared
+def _typed_subjects_statement(shape: tuple[tuple[str, bool], ...]):
+    """The SUBJECT_CANDIDATES largest typed subjects of each category of the shape, in the years
+    (`first`, `last`) but those that records count (`excluded_<category>`, where the shape says)."""
+    table = ReportTypedSubject.__table__
+    largest = []
+    for category, excluded in shape:
+        total = func.sum(table.c.total)
+        largest.append(select(
+            select(table.c.category, table.c.agreement_id, table.c.partner_id, total.label("total"))
+            .where(table.c.category == category, table.c.year.between(bindparam("first"), bindparam("last")),
+                   *([table.c.year.not_in(bindparam(f"excluded_{category}", expanding=True))] if excluded else []))
+            .group_by(table.c.category, table.c.agreement_id, table.c.partner_id)
+            .order_by(total.desc(), table.c.agreement_id, table.c.partner_id).limit(SUBJECT_CANDIDATES).subquery()))
+    return union_all(*largest)
+
+
+@prepared
+def _agreements_partners_statement():
+    return (select(agreement_partner.c.agreement_id, agreement_partner.c.partner_id)
+            .where(agreement_partner.c.agreement_id.in_(bindparam("agreements", expanding=True))))
+
+
+@prepared
+def _record_subjects_statement():
+    """The SUBJECT_CANDIDATES largest subjects of the records of each of SUBJECT_CATEGORIES that
+    records count, in the years and year kind (`_records_params`)."""
+    table = ReportRecordSubject.__table__
+    largest = []
+    for category in sorted(set(RECORD_CATEGORIES) & set(SUBJECT_CATEGORIES)):  # each category's largest, in order
+        total = func.sum(table.c.total)
+        largest.append(select(
+            select(table.c.category, table.c.partners, total.label("total"))
+            .where(_records_counted(table), table.c.category == category, table.c.partners != "")
+            .group_by(table.c.category, table.c.partners)
+            .order_by(total.desc(), table.c.partners).limit(SUBJECT_CANDIDATES).subquery()))
+    return union_all(*largest)
 
 
 def table_order(ranked_in_focus: list[tuple], ranked: list[tuple]) -> list:

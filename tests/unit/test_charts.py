@@ -126,3 +126,19 @@ def test_a_line_chart_points_links_stay_reachable_by_keyboard_and_named(app):
     for hidden in re.findall(r'<g aria-hidden="true">.*?</g>', svg, re.S):
         assert "<a " not in hidden
     assert '<a href="/a"><circle class="app-chart-mark"' in svg and "<title>Students, 2023: 1</title>" in svg
+
+
+def test_the_drawn_names_are_in_the_language_of_the_page_that_renders_them_and_escaped(app):
+    """A chart drawn before its page renders names its items and points in the page's language
+    (their words are looked up when the page renders), with labels escaped."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from crm.core.charts import line_chart
+
+    bars = bar_chart("By country", [("Germany <DE>", 8, "/x")])
+    lines = line_chart("Trend", ["2023"], [("A&B", [1], ["/a"])])
+    with app.test_request_context(), force_locale("zh_CN"):
+        html = render_template_string('{% for chart in charts %}{% include "core/_chart.html" %}{% endfor %}', charts=[bars, lines])
+    assert '<a href="/x"><title>Germany &lt;DE&gt;：8</title>' in html
+    assert "<title>A&amp;B，2023：1</title></circle>" in html and "<DE>" not in html
