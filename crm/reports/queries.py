@@ -27,8 +27,10 @@ class Report:
     # country → category → count: every country, or with build_report's `country_limit` the first
     # of them (the page's table)
     by_country: dict[str, dict[str, int]] = field(default_factory=dict)
-    # "" (every category) and the focus category → country → count: how the countries rank
+    # "" (every category) and the focus category → country → count: how the countries rank (with
+    # `country_limit`, "" holds only the countries without a figure in the focus category)
     country_sums: dict[str, dict[str, int]] = field(default_factory=dict)
+    country_count: int = 0  # how many countries have a figure
     # partner → category → count: every partner (the Excel file), or with build_report's
     # `partner_limit` those that can rank among the largest (the page)
     by_partner: dict[int, dict[str, int]] = field(default_factory=dict)
@@ -113,6 +115,9 @@ def build_report(first_year: int, last_year: int, partner_limit: int | None = No
         focus = report.comparable_categories[0]
     report.focus = focus
     report.by_country, report.country_sums = found.by_country(country_limit, focus, report.by_category)
+    # with a limit, the countries with a figure in the focus category (so with one at all: counts
+    # are never negative) and the others; without, every country's sums
+    report.country_count = len(report.countries_ranked()) + (len(report.countries_ranked(focus)) if focus and country_limit is not None else 0)
     if partner_limit != 0:
         report.by_partner, report.more_partners = found.by_partner(partner_limit, focus, rank_overall)
     if subjects:

@@ -207,7 +207,7 @@ def index():
     return render_template(
         "reports/index.html", form=form, report=report, charts=charts, first=first, last=last, focus=focus,
         records=records, countries=_table(report, records, "country"), partners=_table(report, records, "partner"),
-        country_count=len(report.countries_ranked()), partner_cap=excel.PARTNERS_CAP, category_label=category_label, year_label=year_label, has_unit=has_unit,
+        country_count=report.country_count, partner_cap=excel.PARTNERS_CAP, category_label=category_label, year_label=year_label, has_unit=has_unit,
         narratives=narratives(report, rounded=not form.exact.data),
         promises=promised_vs_delivered(first, last), this_year=current_year(), records_unsummed=records_unsummed(),
     )

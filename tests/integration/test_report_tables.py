@@ -102,3 +102,25 @@ def test_the_tables_rank_by_the_category_the_charts_show(client, auth, office):
     assert "Germany" not in "".join(_rows(client.get(f"/reports?{QUERY}").text, "countries"))
     full = client.get(f"/reports/countries?{QUERY}&focus=certificates_earned").text
     assert "Germany" in _rows(full, "countries")[0] and "Largest first in “Certificates earned”" in full
+
+
+def test_countries_without_a_figure_in_the_charts_category_follow_the_others_by_their_sums(client, auth, app, factory):
+    """The table by country: the countries with a figure in the category the charts show first
+    (largest first), then the others by their sums over every category, largest first; the link to
+    the full table counts them all."""
+    with app.app_context():
+        for n, country in enumerate(COUNTRIES, start=1):
+            agreement = factory.agreement([factory.partner(name=f"Partner {country}", country=country)])
+            # the first two countries sent students abroad; every country earned n certificates
+            if n <= 2:
+                db.session.add(Outcome(year=YEAR, category=OutcomeCategory.OUTBOUND_STUDENTS, count=n, agreement_id=agreement))
+            db.session.add(Outcome(year=YEAR, category=OutcomeCategory.CERTIFICATES_EARNED, count=n, agreement_id=agreement))
+        db.session.commit()
+    auth.login()
+    page = client.get(f"/reports?{QUERY}&focus=outbound_students").text
+    rows = _rows(page, "countries")
+    expected = ["AU", "DE"] + list(reversed(COUNTRIES[2:]))[:TABLE_ROWS - 2]
+    assert len(rows) == TABLE_ROWS
+    for row, country in zip(rows, expected):
+        assert f"country={country}&amp;" in row
+    assert ">All 12 countries</a>" in page
