@@ -273,7 +273,7 @@ def choose_database(args) -> Path | str:
     if args.database_url:
         raise SystemExit("--database-url: a PostgreSQL URL (SQLite files live under --folder)")
     args.folder.mkdir(exist_ok=True)
-    return args.folder / f"bench-{args.scale:g}.sqlite3"
+    return args.folder.resolve() / f"bench-{args.scale:g}.sqlite3"  # absolute: a sqlite:/// URL
 
 
 def prepare(target, scale: float, rebuild: bool) -> None:
