@@ -48,3 +48,33 @@ def test_a_request_finds_its_catalogue_once_and_follows_a_forced_or_refreshed_la
         refresh()
         assert gettext("Partners") == "Partners"
         assert len(lookups) == 4
+
+
+def test_wtforms_own_messages_come_in_the_request_language_from_a_catalogue_read_once(app, monkeypatch):
+    """crm/core/i18n.py CatalogueRequest: Flask-WTF's catalogue of WTForms' messages is read
+    from disk once per language, not in every request, and still follows the language."""
+    from babel import support
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import DataRequired
+
+    from crm.core.i18n import _wtforms_catalogue
+
+    class Required(FlaskForm):
+        class Meta:
+            csrf = False
+
+        name = StringField("Name", validators=[DataRequired()])
+
+    _wtforms_catalogue.cache_clear()
+    loads = []
+    original = support.Translations.load
+    monkeypatch.setattr(support.Translations, "load", lambda *a, **k: loads.append(a) or original(*a, **k))
+    errors = {}
+    for language in ("zh-CN", "zh-CN", "en", "en", "zh-CN"):
+        with app.test_request_context(method="POST", data={}, headers={"Accept-Language": language}):
+            form = Required()
+            form.validate()
+            errors.setdefault(language, set()).add(form.name.errors[0])
+    assert errors == {"en": {"This field is required."}, "zh-CN": {"该字段是必填字段。"}}
+    assert len(loads) == 2
