@@ -15,6 +15,9 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from crm.core.i18n import CatalogueRequest
+
+    app.request_class = CatalogueRequest  # WTForms' messages' catalogue read once per language
     env_name = (config or {}).get("ENV_NAME") or os.environ.get("CRM_ENV", "production")
     app.config.from_object(CONFIGS.get(env_name, CONFIGS["production"]))
     app.config.update(config or {})

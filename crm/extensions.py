@@ -1,5 +1,4 @@
 """Extensions, created unbound and bound to the app in `create_app`."""
-from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -9,6 +8,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from crm.core.i18n import RequestBabel
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,5 +29,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
-babel = Babel()
+babel = RequestBabel()  # each request finds its catalogue once (crm/core/i18n.py)
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

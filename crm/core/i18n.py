@@ -2,12 +2,61 @@
 from functools import lru_cache
 
 import pycountry
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, support
 from babel.languages import get_official_languages
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import Babel, Domain, get_locale
+from flask_babel import _get_current_context  # flask_babel's per-request state (pinned 4.0)
+from flask import Request
+from werkzeug.utils import cached_property
+from wtforms.i18n import messages_path
 
 SESSION_LOCALE_KEY = "locale"
+
+
+class RequestDomain(Domain):
+    """flask_babel's message domain, its catalogue found once per request and language.
+
+    flask_babel finds the catalogue again for every string it translates (the context, the
+    locale, the locale's name spelt out as its cache key): 8 µs a `gettext`, 16 µs a `_()` in a
+    template, for a page's hundred strings and labels. Here the request keeps the catalogue of
+    its locale; `force_locale` and `refresh` set another locale object, so the next string
+    looks the catalogue up again."""
+
+    def get_translations(self):
+        context = _get_current_context()  # the request's (or app context's) Babel state
+        locale = getattr(context, "babel_locale", None)  # set by get_locale() once looked up
+        found = getattr(context, "request_translations", None)
+        if found is not None and locale is not None and found[0] is locale and found[1] is self:
+            return found[2]
+        translations = super().get_translations()
+        if context is not None:
+            context.request_translations = (get_locale(), self, translations)
+        return translations
+
+
+class RequestBabel(Babel):
+    """Flask-Babel whose default domain is a RequestDomain (crm/extensions.py's `babel`)."""
+
+    @cached_property
+    def domain_instance(self):
+        return RequestDomain(domain=self.domain)
+
+
+class CatalogueRequest(Request):
+    """Flask's request, which hands Flask-WTF WTForms' own messages (a required field, a choice
+    not offered) in the request's language from a catalogue read once per language: Flask-WTF
+    reads it from disk again in every request that builds a form with such a message (0.4 ms),
+    keeping it on the request as `wtforms_translations` (flask_wtf/i18n.py), which this answers."""
+
+    @property
+    def wtforms_translations(self):
+        return _wtforms_catalogue(str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+
+
+@lru_cache(maxsize=16)
+def _wtforms_catalogue(locale_code: str):
+    return support.Translations.load(messages_path(), [locale_code], domain="wtforms")
 
 
 def supported_locales() -> list[str]:

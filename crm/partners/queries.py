@@ -19,9 +19,10 @@ from crm.agreements.models import agreement_partner
 from crm.agreements.queries import (
     in_force_count_of_partner, in_force_ids, in_force_summary_of_partner, next_act_by_of_partner,
 )
-from crm.auth.choices import assignable_users
+from crm.auth.choices import assignable_statement
 from crm.auth.models import User
 from crm.core.capped import COUNT_CAP, capped_count
+from crm.core.statements import prepared
 from crm.core.i18n import country_names
 from crm.extensions import db
 from crm.interactions.queries import last_contact_at
@@ -306,17 +307,20 @@ def partners_for_export(filters: PartnerFilters) -> list[ExportRow]:
 # --- Choices for the filter form -------------------------------------------------------------
 
 def tag_names() -> list[str]:
-    return list(db.session.scalars(select(Tag.name).order_by(func.lower(Tag.name))))
+    return list(db.session.scalars(_tag_names()))
 
 
 def owner_choices() -> list[tuple[int, str]]:
     """Users who own at least one partner, or could (crm/auth/choices.py: assignable_users)."""
-    return assignable_users(keep=_OWNERS)
+    return [(user_id, name) for user_id, name in db.session.execute(_owner_choices())]
 
 
-# Each user probes the owner index (not a scan of every partner's owner); built once.
+# Each user probes the owner index (not a scan of every partner's owner). The two statements
+# of the filter's choices are built once (crm/core/statements.py).
 _owner = aliased(User)
-_OWNERS = select(_owner.id).where(exists().where(Partner.owner_id == _owner.id))
+_owner_choices = prepared(lambda: assignable_statement(keep=select(_owner.id).where(
+    exists().where(Partner.owner_id == _owner.id))))
+_tag_names = prepared(lambda: select(Tag.name).order_by(func.lower(Tag.name)))
 
 
 def frequent_countries(limit: int = 8) -> list[str]:

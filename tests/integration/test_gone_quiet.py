@@ -101,3 +101,13 @@ def test_the_partner_page_shows_the_last_contact_and_whether_the_partner_has_gon
     factory.interaction(lively, occurred_at=utcnow() - timedelta(days=2))
     page = client.get(f"/partners/{lively}").text
     assert "Gone quiet" not in page[page.index('class="app-facts"'):page.index("</dl>")]
+
+
+def test_the_list_s_gone_quiet_box_is_ticked_when_the_filter_is_on(client, auth):
+    import re
+
+    auth.login()
+    box = re.compile(r'<input type="checkbox" class="form-check-input" id="quiet" name="quiet" value="y"( checked)?>')
+    assert box.search(client.get("/partners").text).group(1) is None
+    assert box.search(client.get("/partners?quiet=y").text).group(1) == " checked"
+    assert '<label class="form-check-label" for="quiet">Gone quiet (180 days)</label>' in client.get("/partners").text
