@@ -78,3 +78,55 @@ document.addEventListener("change", function (event) {
   document.addEventListener("htmx:afterSettle", sync);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", sync); else sync();
 })();
+
+// Blocks that come once in view (hx-trigger="revealed", crm/core/blocks.py): while one loads it
+// says so (aria-busy, and its "Loading…" line shown by the CSS); a person who had tabbed onto its
+// link keeps their place (focus moves to the block's heading); printing brings every block not
+// yet seen onto the paper.
+(function () {
+  "use strict";
+  var LAZY = '[hx-trigger="revealed"][hx-get]';
+  var focusedBlock = null;
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.matches(LAZY)) event.detail.target.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful && event.detail.target) event.detail.target.removeAttribute("aria-busy");
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    focusedBlock = target.hasAttribute("aria-busy") && target.contains(document.activeElement) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var block = focusedBlock && document.getElementById(focusedBlock);
+    focusedBlock = null;
+    if (!block || block.contains(document.activeElement)) return;
+    var place = block.querySelector("h1, h2, h3, h4") || block;
+    if (!place.hasAttribute("tabindex")) place.setAttribute("tabindex", "-1");
+    place.focus({preventScroll: true});
+  });
+
+  // The browser lays the page out for paper as soon as the beforeprint handlers return, so an
+  // asynchronous request would come too late: each block still waiting is asked for here,
+  // synchronously (a few milliseconds each), and swapped in by htmx as if it had been seen.
+  window.addEventListener("beforeprint", function () {
+    if (!window.htmx) return;
+    document.querySelectorAll(LAZY).forEach(function (asker) {
+      var selector = asker.getAttribute("hx-target");
+      var target = selector ? document.querySelector(selector) : asker;
+      if (!target || !target.isConnected) return;
+      var request = new XMLHttpRequest();
+      try {
+        request.open("GET", asker.getAttribute("hx-get"), false);
+        request.setRequestHeader("HX-Request", "true");
+        request.setRequestHeader("HX-Target", target.id);
+        request.setRequestHeader("HX-Current-URL", document.location.href);
+        request.send();
+      } catch (error) {
+        return;  // the server out of reach: the block's link stays on the paper
+      }
+      if (request.status === 200) window.htmx.swap(target, request.responseText, {swapStyle: "outerHTML"});
+    });
+  });
+})();

@@ -23,7 +23,7 @@ def test_on_a_phone_the_office_figures_come_when_scrolled_to(page, live_db, live
         expect(counter).to_be_hidden()  # four zeros would fill the first screen
     office = page.get_by_role("region", name="全处概况")
     expect(office.get_by_role("link", name="查看全处概况的数字和图表")).to_be_attached()
-    office.scroll_into_view_if_needed()
+    office.evaluate("section => section.scrollIntoView()")  # in one step: the block replaces it meanwhile
     partners = office.locator('[data-figure="partners"]')
     expect(partners).to_contain_text("3")
     expect(partners).to_contain_text("合作伙伴")

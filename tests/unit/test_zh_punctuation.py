@@ -7,7 +7,7 @@ import pytest
 from babel.messages.pofile import read_po
 from flask import render_template_string
 
-from crm.core.punctuation import colon, list_separator, parens
+from crm.core.punctuation import colon, list_separator, parens, sentences
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "crm" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
 # Chinese characters, and full-width punctuation (（）：，。 …): a half-width mark beside either is wrong.
@@ -80,3 +80,17 @@ def test_these_pages_write_no_bare_colon_or_parenthesis_beside_a_translated_word
                 if BARE.search(re.sub(r"\{#.*?#\}", "", line)):
                     found.append(f"{template.relative_to(TEMPLATES)}:{number}: {line.strip()[:100]}")
     assert found == []
+
+
+@pytest.mark.parametrize(("language", "joined"), [
+    ("en", "Years are academic. Only approved count."),
+    ("zh-CN", "年度为学年。只统计已批准的。"),
+])
+def test_sentences_follow_one_another_as_the_language_writes_them(app, language, joined):
+    first, second = {"en": ("Years are academic.", "Only approved count."), "zh-CN": ("年度为学年。", "只统计已批准的。")}[language]
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert sentences(first, None, second) == joined
+        assert sentences("", first) == first
+        page = render_template_string("{{ sentences(a, b if shown, c) }}", a=first, b="<b>", c=second, shown=False)
+        assert page == joined
+        assert render_template_string("{{ sentences(a, b) }}", a=first, b="<b>").endswith("&lt;b&gt;")
