@@ -226,11 +226,13 @@ def countries():
 
 @bp.get("/partners")
 def partners():
-    """The report's table by partner: the PARTNERS_CAP largest in the focus category."""
+    """The report's table by partner: the PARTNERS_CAP largest in the focus category, then the
+    PARTNERS_CAP largest over every category (a partner with figures in other categories only
+    is in the table too, as on the page by country)."""
     form = _filter_form()
     first, last = _years_from(form)
     report = build_report(first, last, partner_limit=excel.PARTNERS_CAP, focus=_focus_of(form), default_focus=not form.focus.data,
-                          subjects=False, rank_overall=False)
+                          subjects=False)
     records = _records_of(report, first, last)
     return render_template("reports/table.html", by="partner", report=report,
                            rows=_table(report, records, "partner", excel.PARTNERS_CAP), cap=excel.PARTNERS_CAP,

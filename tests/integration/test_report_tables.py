@@ -124,3 +124,22 @@ def test_countries_without_a_figure_in_the_charts_category_follow_the_others_by_
     for row, country in zip(rows, expected):
         assert f"country={country}&amp;" in row
     assert ">All 12 countries</a>" in page
+
+
+def test_the_full_table_by_partner_holds_partners_without_a_figure_in_the_charts_category(client, auth, app, factory):
+    """A partner whose figures are all in other categories is still in the table by partner (after
+    those with a figure in the charts' category), as a country is in the table by country."""
+    with app.app_context():
+        students = factory.agreement([factory.partner(name="Partner with students", country="DE")])
+        certificates = factory.agreement([factory.partner(name="Partner with certificates only", country="AU")])
+        db.session.add_all([
+            Outcome(year=YEAR, category=OutcomeCategory.OUTBOUND_STUDENTS, count=3, agreement_id=students),
+            Outcome(year=YEAR, category=OutcomeCategory.CERTIFICATES_EARNED, count=40, agreement_id=certificates),
+        ])
+        db.session.commit()
+    auth.login()
+    full = client.get(f"/reports/partners?{QUERY}&focus=outbound_students").text
+    rows = _rows(full, "partners")
+    assert len(rows) == 2
+    assert "Partner with students" in rows[0] and "Partner with certificates only" in rows[1]
+    assert "then the others" in full
