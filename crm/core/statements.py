@@ -15,6 +15,8 @@ statements of such pages are built once per process with their values as paramet
 
 Only the statement is kept, never a row: every request reads the database. Nothing that
 changes between requests may be built in (today's date, a setting): those are parameters too.
+A prepared function's own arguments are kept as cache keys for the process's life, so they take
+a few fixed values only (a page size, a shape of the filter), never a request's values.
 """
 from functools import cache
 

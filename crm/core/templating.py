@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_datetime, get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
 
@@ -82,6 +82,16 @@ def link_pattern(endpoint: str, key: str) -> str:
     """The endpoint's URL with "%d" where the id goes, made once per page: `link % record.id`
     costs a row nothing (url_for costs a row a few microseconds, each time)."""
     return url_for(endpoint, **{key: _ANY_ID}).replace("%", "%%").replace(str(_ANY_ID), "%d")
+
+
+def once_per_request(name: str, build):
+    """What `build()` makes, made once per request and kept on `g` as `name` (the words and link
+    patterns that every row of a list repeats)."""
+    made = g.get(name)
+    if made is None:
+        made = build()
+        setattr(g, name, made)
+    return made
 
 
 def office_name() -> str:

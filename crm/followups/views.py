@@ -7,7 +7,7 @@ and the filled fragment refreshes when a page announces `followUpsChanged`.
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -22,7 +22,7 @@ from crm.followups import queries
 from crm.followups.forms import AssigneeFilterForm, FollowUpAssignForm, FollowUpBulkForm, FollowUpDoneForm
 from crm.interactions.forms import assignee_choices
 from crm.core.navigation import nav_item
-from crm.core.templating import link_pattern
+from crm.core.templating import link_pattern, once_per_request
 
 bp = Blueprint("followups", __name__)
 nav_item("contact", "followups.index", _l("Follow-ups"), order=20, badge="followups/_overdue_count.html")
@@ -48,21 +48,18 @@ def follow_up_texts() -> dict[str, str]:
     """What every follow-up row and item repeats, made once per request: the words (in the
     user's language; the ones naming the follow-up are patterns for `|format(title=...)`) and
     the links (patterns for `% id`). A table of forty rows asked for them 300 times."""
-    texts = g.get("follow_up_texts")
-    if texts is None:
-        texts = g.follow_up_texts = {
-            "overdue": _("overdue"), "done": _("Done"), "reopen": _("Reopen"), "reassign": _("Reassign"),
-            "done_of": _("Mark “%(title)s” done"), "reopen_of": _("Reopen “%(title)s”"),
-            "reassign_of": _("Reassign “%(title)s”"),
-            "mark_done": link_pattern("followups.mark_done", "follow_up_id"),
-            "reopen_link": link_pattern("followups.reopen", "follow_up_id"),
-            "assign": link_pattern("followups.assign", "follow_up_id"),
-            "partner": link_pattern("partners.show", "partner_id"),
-            "interaction": link_pattern("interactions.show", "interaction_id"),
-            "agreement": link_pattern("agreements.show", "agreement_id"),
-            "proposal": link_pattern("proposals.show", "proposal_id"),
-        }
-    return texts
+    return once_per_request("follow_up_texts", lambda: {
+        "overdue": _("overdue"), "done": _("Done"), "reopen": _("Reopen"), "reassign": _("Reassign"),
+        "done_of": _("Mark “%(title)s” done"), "reopen_of": _("Reopen “%(title)s”"),
+        "reassign_of": _("Reassign “%(title)s”"),
+        "mark_done": link_pattern("followups.mark_done", "follow_up_id"),
+        "reopen_link": link_pattern("followups.reopen", "follow_up_id"),
+        "assign": link_pattern("followups.assign", "follow_up_id"),
+        "partner": link_pattern("partners.show", "partner_id"),
+        "interaction": link_pattern("interactions.show", "interaction_id"),
+        "agreement": link_pattern("agreements.show", "agreement_id"),
+        "proposal": link_pattern("proposals.show", "proposal_id"),
+    })
 
 
 @bp.get("/follow-ups")

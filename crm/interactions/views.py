@@ -2,7 +2,7 @@
 timeline, /history across partners, and editing or deleting an entry by its author or an admin."""
 import re
 
-from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,11 +23,10 @@ from crm.interactions.forms import (
     assignee_choices,
 )
 from crm.interactions.models import Interaction
-from crm.partners.activity import quiet_partners_in_force
 from crm.partners.models import Partner
 from crm.core.navigation import nav_item
 from crm.core.punctuation import colon
-from crm.core.templating import link_pattern
+from crm.core.templating import link_pattern, once_per_request
 from crm.partners.picker import partner_matches
 
 bp = Blueprint("interactions", __name__)
@@ -70,22 +69,19 @@ def entry_texts() -> dict[str, str]:
     """What every timeline entry repeats, made once per request: the words (in the user's
     language; those naming the entry are patterns for `|format(...)`) and the links (patterns
     for `% id`, crm.core.templating.link_pattern). Twenty entries asked for them 200 times."""
-    texts = g.get("entry_texts")
-    if texts is None:
-        texts = g.entry_texts = {
-            "logged_by": _("logged by %(name)s"), "edit": _("Edit"), "delete": _("Delete"),
-            "edit_of": _("Edit “%(subject)s”"), "delete_of": _("Delete “%(subject)s”"),
-            "confirm_delete": _("Delete “%(subject)s” and its follow-ups?"),
-            "with": _("With: %(names)s"), "ours": _("Ours: %(names)s"), "read_all": _("Read all"),
-            "agreement": colon(_("Agreement")), "proposal": colon(_("Proposal")),
-            "show": link_pattern("interactions.show", "interaction_id"),
-            "edit_link": link_pattern("interactions.edit", "interaction_id"),
-            "delete_link": link_pattern("interactions.delete", "interaction_id"),
-            "partner_link": link_pattern("partners.show", "partner_id"),
-            "agreement_link": link_pattern("agreements.show", "agreement_id"),
-            "proposal_link": link_pattern("proposals.show", "proposal_id"),
-        }
-    return texts
+    return once_per_request("entry_texts", lambda: {
+        "logged_by": _("logged by %(name)s"), "edit": _("Edit"), "delete": _("Delete"),
+        "edit_of": _("Edit “%(subject)s”"), "delete_of": _("Delete “%(subject)s”"),
+        "confirm_delete": _("Delete “%(subject)s” and its follow-ups?"),
+        "with": _("With: %(names)s"), "ours": _("Ours: %(names)s"), "read_all": _("Read all"),
+        "agreement": colon(_("Agreement")), "proposal": colon(_("Proposal")),
+        "show": link_pattern("interactions.show", "interaction_id"),
+        "edit_link": link_pattern("interactions.edit", "interaction_id"),
+        "delete_link": link_pattern("interactions.delete", "interaction_id"),
+        "partner_link": link_pattern("partners.show", "partner_id"),
+        "agreement_link": link_pattern("agreements.show", "agreement_id"),
+        "proposal_link": link_pattern("proposals.show", "proposal_id"),
+    })
 
 
 def _require_may_change(interaction: Interaction) -> None:

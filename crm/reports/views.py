@@ -3,7 +3,6 @@ from datetime import date
 from urllib.parse import quote_plus
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -13,6 +12,8 @@ from crm.core.export import _download, XLSX_MIMETYPE
 from crm.core.forms import apply_form
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
+from crm.core.punctuation import sentences
+from crm.core.templating import link_pattern
 from crm.extensions import db
 from crm.outcomes.models import Indicator, report_year_of, year_kind, year_label
 from crm.reports import excel
@@ -83,8 +84,6 @@ def source_url(source: str, first: int, last: int, country: str | None = None, p
 bp.add_app_template_global(source_url, "figure_source_url")
 
 
-_SENTINEL = 987654321
-
 TABLE_ROWS = 10  # the countries and partners the report's tables show; their own pages show all
 
 
@@ -113,7 +112,7 @@ def _records_of(report, first: int, last: int):
     outcomes' address is built once and each link appends its query (what url_for writes: the
     arguments in order, quoted), and each records' address once per argument set."""
     base = url_for("outcomes.index")
-    partner_page = url_for("partners.show", partner_id=_SENTINEL)  # a partner's page: its id in place
+    partner_page = link_pattern("partners.show", "partner_id")  # a partner's page: "%d" for its id
     built: dict[tuple, str] = {}
     quoted: dict[object, str] = {}
 
@@ -144,18 +143,13 @@ def _records_of(report, first: int, last: int):
             built[key] = url
         return url
 
-    records.partner_page = lambda partner_id: partner_page.replace(str(_SENTINEL), str(int(partner_id)))
+    records.partner_page = lambda partner_id: partner_page % int(partner_id)
     return records
 
 
 def _focus_of(form: ReportFilterForm) -> str:
     """The category the charts by country and by partner show: the one chosen, else the main one."""
     return form.focus.data or MAIN_CATEGORY
-
-
-def _sentences(*sentences: str) -> str:
-    """Sentences one after the other: a space between them in English, none in Chinese."""
-    return ("" if str(get_locale()).startswith("zh") else " ").join(s for s in sentences if s)
 
 
 def _charts(report, records, focus: str) -> dict:
@@ -173,12 +167,12 @@ def _charts(report, records, focus: str) -> dict:
 
     def once(bars: list, each: str) -> str:
         said = _("Total, each figure counted once: %(total)s %(unit)s.", total=total, unit=unit)
-        return _sentences(said, each) if sum(count for _key, count in bars) > total else said
+        return sentences(said, each) if sum(count for _key, count in bars) > total else said
 
     return {
         "categories": bar_chart(_("Outcomes by category"), [
             (category_label(c), report.total(c), records(category=c)) for c in drawn],
-            note=_sentences(_("Each bar counts in its own unit: people, certificates, programmes, delegations."), left_out)),
+            note=sentences(_("Each bar counts in its own unit: people, certificates, programmes, delegations."), left_out)),
         "countries": bar_chart(_("By country: %(what)s", what=what), [
             (country_name(code), count, records(country=code, category=focus)) for code, count in countries[:CHART_BARS]],
             value_label=unit, note=once(countries, _("A figure with partners in several countries counts for each country."))),
@@ -190,7 +184,7 @@ def _charts(report, records, focus: str) -> dict:
             [(category_label(c), [report.by_category_year[c].get(y, 0) for y in report.years],
               [records(y, y, category=c) for y in report.years])
              for c in sorted(drawn, key=lambda c: -report.total(c))[:TREND_SERIES]],
-            note=_sentences(_("Each line is one category, in its own unit."), left_out)),
+            note=sentences(_("Each line is one category, in its own unit."), left_out)),
     }
 
 

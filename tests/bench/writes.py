@@ -10,6 +10,7 @@ how many rows the writes left different (0: kept right):
     python tests/bench/writes.py /tmp/me/bench-1.sqlite3 --runs 7 --check
 """
 import argparse
+from datetime import timedelta
 import statistics
 import sys
 import time
@@ -26,7 +27,7 @@ from crm.experts.models import Expert, Stay  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.partners.models import Partner  # noqa: E402
 from crm.programmes.models import programme_partner  # noqa: E402
-from crm.trips.models import Trip, TripMember  # noqa: E402
+from crm.trips.models import Trip  # noqa: E402
 from crm.trips.queries import MADE  # noqa: E402
 from crm.visits.models import visit_partner  # noqa: E402
 
@@ -100,7 +101,7 @@ def writes(app) -> list[tuple[str, callable]]:
 
     def stay_edit(n):
         return _post_edited(client_of[0], f"/experts/stays/{stay_id}/edit", "ends_on",
-                            (ends_on if n % 2 else ends_on.replace(day=1 if ends_on.day > 1 else 2)).isoformat())
+                            (ends_on + timedelta(days=n % 2)).isoformat())  # a day later, then back: never before the start
 
     def nationality_edit(n):
         return _post_edited(client_of[0], f"/experts/{expert_id}/edit", "nationality", nationality if n % 2 else other)
