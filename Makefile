@@ -49,10 +49,10 @@ run: install
 	@$(BIN)/waitress-serve --host $(HOST) --port $(PORT) wsgi:app
 
 # The suite is CPU-bound: pytest-xdist runs it on every core (two workers here, at most four),
-# each worker with its own temporary folders, SQLite files, live server and Chromium. A
-# PostgreSQL run (TEST_DATABASE_URL: one shared database) stays in one process, as does
-# PYTEST_WORKERS=0.
-PYTEST_WORKERS ?= $(if $(TEST_DATABASE_URL),0,auto)
+# each worker with its own temporary folders, SQLite files (or PostgreSQL database:
+# TEST_DATABASE_URL's name with the worker's id), live server and Chromium. PYTEST_WORKERS=0 runs
+# them in one process.
+PYTEST_WORKERS ?= auto
 
 test: install-test
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)

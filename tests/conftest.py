@@ -6,7 +6,8 @@ import shutil
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, inspect
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
 from werkzeug.routing.rules import Rule
 
 from crm import create_app
@@ -23,14 +24,29 @@ from crm.proposals.models import Proposal
 
 PASSWORD = "correct horse battery staple"
 
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker empties its database before every test, so each gets a
+    PostgreSQL database of its own: TEST_DATABASE_URL's name with the worker's id (crm_test_gw0,
+    …), made on the worker's first use. Without workers, TEST_DATABASE_URL itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    shared = make_url(normalise_database_url(url))
+    own = shared.set(database=f"{shared.database}_{worker}")
+    engine = create_engine(shared, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database})
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{own.database}"')
+    finally:
+        engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 # TEST_DATABASE_URL (a PostgreSQL URL) runs the suite against PostgreSQL; default: SQLite files.
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-
-
-def pytest_configure(config):
-    workers = config.getoption("numprocesses", default=None)  # pytest-xdist's -n
-    if TEST_DATABASE_URL and workers not in (None, 0, "0"):
-        raise pytest.UsageError("TEST_DATABASE_URL: every test empties the one database, so run it without -n")
+TEST_DATABASE_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))
 
 
 def pytest_unconfigure(config):
