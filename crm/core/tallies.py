@@ -17,9 +17,10 @@ row only while its partner is not archived: archiving or restoring a partner mov
 of or back into the tally (a trigger on `partner`, one grouped statement over its rows).
 
 The triggers are made for every declared tally when the schema is made (`create_all`, the
-metadata's after_create) and by the migration that brings a tally (`create_triggers`, `recount`).
-`store_every_rule()` (crm/core/stored.py) recounts every tally from its rule: the tallies then
-hold exactly what the rules count, whatever wrote the rows.
+metadata's after_create) and by the migration that brings a tally (`create_triggers`, then
+`recount` fills it from the rows). Since the database keeps them whoever writes, the tallies need
+no stored rule (crm/core/stored.py) for bulk writes. A new or changed tally (its rule, key or
+watched columns) needs a migration that makes its triggers again and recounts it.
 """
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.util import ClauseAdapter
 
-from crm.core.stored import stored_rule
 from crm.extensions import db
 
 NO_KEY = ""  # the key of a tally of one count, and of a row whose key is NULL (before every day)
@@ -285,21 +285,6 @@ def recount(connection: Connection, names=None) -> None:
         connection.exec_driver_sql(
             f"INSERT INTO tally (name, key, n) SELECT '{name}', {key}, count(*) FROM {declared.table.name} AS t "
             f"WHERE {condition} {_group_by(declared, key)}")
-
-
-def _kept(connection: Connection) -> dict[tuple[str, str], int]:
-    return {(name, key): n for name, key, n in connection.execute(sa.select(Tally.name, Tally.key, Tally.n)) if n}
-
-
-@stored_rule("tally")
-def store_tallies() -> int:
-    """Recount every tally from its rule (the triggers keep them whoever writes: a recount changes
-    nothing unless the triggers were missing); the counts changed."""
-    connection = db.session.connection()
-    before = _kept(connection)
-    recount(connection)
-    after = _kept(connection)
-    return sum(1 for key in before.keys() | after.keys() if before.get(key) != after.get(key))
 
 
 def _create_after_schema(target, connection, **kw) -> None:
