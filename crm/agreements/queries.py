@@ -198,8 +198,11 @@ def in_force_summary_of_partner(today: date) -> sa.Select:
 
 
 def partner_has_agreement_in_force(today: date) -> ColumnElement[bool]:
-    """A condition on `Partner`: at least one of its agreements is in force."""
-    return _of_partner(Agreement.id, in_force_condition(today)).exists()
+    """A condition on `Partner`: at least one of its agreements is in force. A scalar subquery
+    probed partner by partner (a few index look-ups each), after the partner's own conditions:
+    as EXISTS, PostgreSQL made it a join that first gathered every agreement in force of the
+    office (400 ms at 100,000 partners, for a list of one owner's ten quiet partners)."""
+    return _of_partner(Agreement.id, in_force_condition(today)).limit(1).scalar_subquery().is_not(None)
 
 
 def next_act_by_of_partner(today: date) -> ColumnElement:
