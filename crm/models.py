@@ -17,3 +17,4 @@ from crm.programmes.models import Approval, Enrolment, Programme  # noqa: F401
 from crm.trips.models import Trip, TripDocument, TripLeg, TripMember  # noqa: F401
 from crm.visits.models import ScheduleItem, Visit, VisitDocument, VisitMember  # noqa: F401
 from crm.reports.models import ReportCountry, ReportPartner, ReportRecordSubject, ReportTotal  # noqa: F401
+from crm.core.tallies import Tally  # noqa: F401

@@ -27,6 +27,7 @@ from crm.agreements.models import (
 from crm.core.search import contains
 from crm.core.statements import prepared
 from crm.core.stored import stored_rule
+from crm.core.tallies import Tally, day_key, day_text, tally, tally_sum
 from crm.extensions import db
 from crm.partners.models import Partner
 from crm.partners.search import record_search_condition
@@ -140,6 +141,36 @@ def live() -> ColumnElement[bool]:
     return Agreement.archived_at.is_(None)
 
 
+# --- The home page's counts, kept (crm/core/tallies.py) -----------------------------------------
+# "In force today" (the list /agreements?status=current) as the agreements in force on some day
+# (not archived, signed, neither renewed nor terminated, a period that is not empty) counted by
+# the day they start (before every day when open-started) and by the day they end.
+
+
+def _in_force_some_day() -> ColumnElement[bool]:
+    """Not archived and in force on the days from valid-from to valid-until (`in_force_condition`
+    without the day): counted by `IN_FORCE_FROM` and `IN_FORCE_UNTIL`."""
+    return and_(
+        live(), _not_decided_away(), Agreement.signed_on.is_not(None),
+        or_(Agreement.valid_from.is_(None), Agreement.valid_until.is_(None), Agreement.valid_from <= Agreement.valid_until),
+    )
+
+
+_IN_FORCE_WATCHED = ("archived_at", "decision", "signed_on", "valid_from", "valid_until")
+IN_FORCE_FROM = tally("agreement.in_force_from", Agreement.__table__, rule=_in_force_some_day,
+                      key=lambda: day_key(Agreement.valid_from), watched=_IN_FORCE_WATCHED)
+IN_FORCE_UNTIL = tally("agreement.in_force_until", Agreement.__table__,
+                       rule=lambda: and_(_in_force_some_day(), Agreement.valid_until.is_not(None)),
+                       key=lambda: day_key(Agreement.valid_until), watched=_IN_FORCE_WATCHED)
+
+
+def in_force_count(today: date) -> ColumnElement[int]:
+    """How many agreements /agreements?status=current lists (not archived, in force on `today`),
+    as a scalar subquery reading the kept tallies: those started by today less those ended
+    before it (a sum over days, whatever the number of agreements)."""
+    return tally_sum(IN_FORCE_FROM, Tally.key <= day_text(today)) - tally_sum(IN_FORCE_UNTIL, Tally.key < day_text(today))
+
+
 # --- What other domains ask about a partner's agreements (correlated with `Partner`) ----------
 
 
@@ -167,8 +198,11 @@ def in_force_summary_of_partner(today: date) -> sa.Select:
 
 
 def partner_has_agreement_in_force(today: date) -> ColumnElement[bool]:
-    """A condition on `Partner`: at least one of its agreements is in force."""
-    return _of_partner(Agreement.id, in_force_condition(today)).exists()
+    """A condition on `Partner`: at least one of its agreements is in force. A scalar subquery
+    probed partner by partner (a few index look-ups each), after the partner's own conditions:
+    as EXISTS, PostgreSQL made it a join that first gathered every agreement in force of the
+    office (400 ms at 100,000 partners, for a list of one owner's ten quiet partners)."""
+    return _of_partner(Agreement.id, in_force_condition(today)).limit(1).scalar_subquery().is_not(None)
 
 
 def next_act_by_of_partner(today: date) -> ColumnElement:
@@ -335,12 +369,17 @@ def _renewal_due_conditions(today: date, horizon_days: int) -> list[ColumnElemen
 
     Expired agreements stay (overdue) until someone decides: renews (and signs the renewal),
     lets them lapse or terminates them. A drafted renewal does not count: it must be signed."""
-    return [
-        Agreement.archived_at.is_(None),
-        Agreement.signed_on.is_not(None),
-        renewal_open_condition(),
-        act_by_column() <= today + timedelta(days=horizon_days),
-    ]
+    return [*_renewal_candidates(), act_by_column() <= today + timedelta(days=horizon_days)]
+
+
+def _renewal_candidates() -> list[ColumnElement[bool]]:
+    """Not archived, signed, nobody decided what happens at the end: due by their act-by date."""
+    return [Agreement.archived_at.is_(None), Agreement.signed_on.is_not(None), renewal_open_condition()]
+
+
+RENEWALS_BY_ACT_BY = tally("agreement.act_by", Agreement.__table__,
+                           rule=lambda: and_(*_renewal_candidates(), act_by_column().is_not(None)),
+                           key=lambda: day_key(act_by_column()), watched=("archived_at", "signed_on", "decision", "act_by"))
 
 
 def renewals_due_statement(today: date, horizon_days: int = RENEWAL_HORIZON_DAYS, owner_id: int | None = None):
@@ -362,12 +401,10 @@ def renewals_due(today: date, horizon_days: int = RENEWAL_HORIZON_DAYS, owner_id
 
 
 def renewals_due_count(today: date) -> ColumnElement[int]:
-    """The number of renewals due, as a scalar subquery (the home page adds it to its counts)."""
-    return (
-        select(func.count(Agreement.id))
-        .where(*_renewal_due_conditions(today, RENEWAL_HORIZON_DAYS))
-        .scalar_subquery()
-    )
+    """The number of renewals due (those of `renewals_due_statement`), as a scalar subquery (the
+    home page adds it to its counts): the kept tally of the candidates by act-by day, summed up
+    to the horizon's end (a sum over days, whatever the number of agreements)."""
+    return tally_sum(RENEWALS_BY_ACT_BY, Tally.key <= day_text(today + timedelta(days=RENEWAL_HORIZON_DAYS)))
 
 
 @dataclass

@@ -23,9 +23,8 @@ from sqlalchemy.orm import load_only, selectinload
 
 from crm.agreements.models import Agreement
 from crm.agreements.queries import (
-    AgreementFilter,
     act_by_column,
-    agreement_list_count_query,
+    in_force_count,
     renewals_due_count,
     renewals_due_statement,
 )
@@ -41,6 +40,7 @@ from crm.partners.queries import PartnerFilters, partner_count_query
 from crm.proposals.models import Proposal
 from crm.proposals.pipeline import OPEN_STAGES
 from crm.proposals.queries import (
+    needing_action_count,
     proposals_by_stage,
     proposals_needing_action,
     proposals_needing_action_count,
@@ -187,12 +187,15 @@ def _counts(today: date) -> dict[str, int]:
     """Each office-wide figure counted by its list's own rule, all in one statement."""
     queries = {
         "partners": partner_count_query(PartnerFilters(today=today)),
-        "agreements": agreement_list_count_query(AgreementFilter(status="current"), today),
         "interactions": history_count_query(),
-        "needing": proposals_needing_action_count_query(today),
     }
     columns = [query.scalar_subquery().label(name) for name, query in queries.items()]
-    row = db.session.execute(select(*columns, renewals_due_count(today).label("renewals"))).one()
+    row = db.session.execute(select(
+        *columns,
+        in_force_count(today).label("agreements"),
+        needing_action_count(today).label("needing"),
+        renewals_due_count(today).label("renewals"),
+    )).one()
     return dict(row._mapping)
 
 

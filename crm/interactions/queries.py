@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import to_utc
 from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -14,6 +15,7 @@ from crm.contacts.models import Contact
 from crm.core.capped import CappedPage, capped_page
 from crm.core.search import contains
 from crm.core.statements import prepared
+from crm.core.tallies import Tally, hour_ceil, hour_floor, hour_key, hour_text, tally, tally_sum
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_user
@@ -263,13 +265,20 @@ def interactions_about_agreement(agreement_id: int, limit: int = 50) -> list[Int
 # --- counts for the home page ---------------------------------------------------------------
 
 
+# Every interaction of a partner not archived (the unfiltered /history), counted in all and per
+# hour (UTC) of its time, kept by the database (crm/core/tallies.py).
+LOGGED = tally("interaction.logged", Interaction.__table__, rule=sa_true, of_live_partner=True)
+LOGGED_BY_HOUR = tally("interaction.logged_by_hour", Interaction.__table__, rule=sa_true,
+                       key=lambda: hour_key(Interaction.occurred_at), watched=("occurred_at",), of_live_partner=True)
+
+
 def history_count_query(filters: HistoryFilters | None = None):
     """How many entries /history lists under `filters`, as a statement of one number (a COUNT
     of the list's own statement). Unfiltered, the list is every interaction of the partners not
-    archived: their stored counts added up (10,000 partners, not 200,000 interactions)."""
+    archived: the kept tally (one row, not 2,000,000 interactions)."""
     filters = filters or HistoryFilters()
     if filters == HistoryFilters():
-        return select(func.coalesce(func.sum(Partner.interaction_count), 0)).where(Partner.archived_at.is_(None))
+        return select(tally_sum(LOGGED))
     listed = history_statement(filters).with_only_columns(Interaction.id).subquery()
     return select(func.count()).select_from(listed)
 
@@ -285,25 +294,35 @@ def interactions_per_month(today: date, months: int = 12) -> list[tuple[date, in
     this one included, oldest first, empty months as 0: the home page's chart (one statement;
     the months are counted by the office's calendar, the way /history's date filter reads them).
 
-    A count per month, each a range of the index (occurred_at, partner_id) read without the rows:
-    one scan with a filter per month would compare every row twelve times."""
+    A month is a sum of the kept counts of its hours (UTC; at most 744 small rows, whatever the
+    number of interactions), and where the office's midnight falls within an hour, that part of
+    the hour counted from the index (occurred_at, partner_id)."""
     starts = [month_start(today, back) for back in range(months - 1, -1, -1)]
-    bounds = starts + [month_start(today, -1)]
-    archived = select(Partner.id).where(Partner.archived_at.is_not(None))
-    columns = [
-        select(func.count())
-        .select_from(Interaction)
-        .where(
-            Interaction.occurred_at >= _utc_start_of(bounds[index]),
-            Interaction.occurred_at < _utc_start_of(bounds[index + 1]),
-            Interaction.partner_id.not_in(archived),
-        )
-        .scalar_subquery()
-        .label(f"m{index}")
-        for index in range(months)
-    ]
+    bounds = [_utc_start_of(start) for start in starts + [month_start(today, -1)]]
+    columns = [_logged_between(bounds[index], bounds[index + 1]).label(f"m{index}") for index in range(months)]
     row = db.session.execute(select(*columns)).one()
     return list(zip(starts, row, strict=True))
+
+
+def _logged_between(start: datetime, end: datetime) -> ColumnElement[int]:
+    """Interactions of partners not archived logged in [start, end) (UTC), as a scalar subquery:
+    the kept counts of the whole hours, and the parts of hours at either end counted."""
+    first, last = hour_ceil(start), hour_floor(end)
+    total = tally_sum(LOGGED_BY_HOUR, Tally.key >= hour_text(first), Tally.key < hour_text(last))
+    for low, high in ((start, min(first, end)), (max(last, first), end)):
+        if low < high:
+            total = total + _counted_between(low, high)
+    return total
+
+
+def _counted_between(start: datetime, end: datetime) -> ColumnElement[int]:
+    archived = select(Partner.id).where(Partner.archived_at.is_not(None))
+    return (
+        select(func.count())
+        .select_from(Interaction)
+        .where(Interaction.occurred_at >= start, Interaction.occurred_at < end, Interaction.partner_id.not_in(archived))
+        .scalar_subquery()
+    )
 
 
 def entries_of_partners(partner_ids) -> list[tuple[int, int, datetime, str]]:

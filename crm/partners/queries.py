@@ -284,7 +284,11 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
 
 def partner_count_query(filters: PartnerFilters):
     """How many partners the list shows under `filters` (the same conditions as its total), as
-    a statement of one number, for a page that gathers several counts in one statement."""
+    a statement of one number, for a page that gathers several counts in one statement. The
+    live list, all or of one country, adds up the stored counts per country, as its total does."""
+    if filters.live_by_country_only():
+        stored = select(func.coalesce(func.sum(PartnerCountryCount.partners), 0))
+        return stored.where(PartnerCountryCount.country == filters.country) if filters.country else stored
     return select(func.count(Partner.id)).where(*filter_conditions(filters))
 
 

@@ -10,6 +10,7 @@ from crm.auth.choices import assignable_users
 from crm.auth.models import User
 from crm.core.pagination import paginate
 from crm.core.statements import prepared
+from crm.core.tallies import Tally, hour_floor, hour_key, hour_text, tally, tally_sum
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction
@@ -352,15 +353,36 @@ def proposals_needing_action_count(today: date | None = None, now: datetime | No
     return db.session.scalar(proposals_needing_action_count_query(today, now, owner_id))
 
 
+# The proposals in sight (not archived, of live partners) per stage, and the open ones per hour
+# (UTC) of their last stage change, kept by the database (crm/core/tallies.py).
+IN_SIGHT_BY_STAGE = tally("proposal.in_sight_by_stage", Proposal.__table__, rule=lambda: Proposal.archived_at.is_(None),
+                          key=lambda: Proposal.stage, watched=("archived_at", "stage"), of_live_partner=True)
+OPEN_BY_HOUR_MOVED = tally("proposal.open_by_hour_moved", Proposal.__table__,
+                           rule=lambda: and_(Proposal.archived_at.is_(None), Proposal.stage.not_in(list(CLOSED_STAGES))),
+                           key=lambda: hour_key(Proposal.stage_changed_at), watched=("archived_at", "stage", "stage_changed_at"),
+                           of_live_partner=True)
+
+
 def proposals_by_stage() -> list[tuple[ProposalStage, int]]:
     """How many proposals (not archived, of live partners) each stage holds, in stage order,
-    every stage listed (one statement): the home page's chart, each bar linking to the list
-    filtered by its stage."""
-    counts = dict(
-        db.session.execute(
-            select(Proposal.stage, func.count(Proposal.id))
-            .where(Proposal.archived_at.is_(None), of_live_partner())
-            .group_by(Proposal.stage)
-        ).all()
-    )
-    return [(stage, counts.get(stage, 0)) for stage in sorted(ProposalStage, key=lambda stage: STAGE_ORDER.get(stage, 99))]
+    every stage listed (one statement, reading the kept tally): the home page's chart, each bar
+    linking to the list filtered by its stage."""
+    counts = dict(db.session.execute(
+        select(Tally.key, Tally.n).where(Tally.name == IN_SIGHT_BY_STAGE.name, Tally.n != 0)).all())
+    return [(stage, counts.get(stage.value, 0))
+            for stage in sorted(ProposalStage, key=lambda stage: STAGE_ORDER.get(stage, 99))]
+
+
+def needing_action_count(today: date | None = None, now: datetime | None = None) -> ColumnElement[int]:
+    """How many proposals need action (those of `proposals_needing_action_count_query`), as a
+    scalar subquery: the stale ones (no stage change since `stale_before`) from the kept tally,
+    and among those that moved since, the ones whose next step is due (a range of the index
+    (stage, stage_changed_at, ...): the last weeks' moves, not every proposal)."""
+    before = stale_before(now)
+    hour = hour_floor(before)
+    in_sight = (Proposal.archived_at.is_(None), of_live_partner(), Proposal.stage.not_in(list(CLOSED_STAGES)))
+    counted = select(func.count(Proposal.id)).where(*in_sight)
+    stale_in_hour = counted.where(Proposal.stage_changed_at >= hour, Proposal.stage_changed_at < before).scalar_subquery()
+    moved_and_due = counted.where(Proposal.stage_changed_at >= before,
+                                  Proposal.next_step_on <= (today or date.today())).scalar_subquery()
+    return tally_sum(OPEN_BY_HOUR_MOVED, Tally.key < hour_text(hour)) + stale_in_hour + moved_and_due
