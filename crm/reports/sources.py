@@ -544,15 +544,16 @@ def _of_range(range_table):
 
 
 def _kept_or_yearly(kept, yearly, rows: int | None) -> list:
-    """The parts of one statement for both cases: the kept range's rows (`kept`, of a range table:
-    none unless report_kept_range lists the range), else the sum of the yearly rows (`yearly`, of
-    `rows` rows at most, or None: all), read only where report_kept_range does not list the range:
-    its LIMIT is 0 then, which the database works out once, before reading a row (a condition in
-    the WHERE clause would be tested on every row read)."""
+    """The parts of one statement for both cases: where report_kept_range lists the range of the
+    parameters `first` and `last`, the kept range's rows (`kept`, of a range table), else the sum
+    of the yearly rows (`yearly`); each of `rows` rows at most (None: all). The part not asked
+    has a LIMIT of 0, which the database works out once, before reading a row (a condition in the
+    WHERE clause would be tested on every row read)."""
     ranges = ReportKeptRange.__table__
     listed = select(ranges.c.first).where(ranges.c.first == bindparam("first"), ranges.c.last == bindparam("last")).exists()
-    yearly = yearly.limit(case((listed, 0), else_=rows)) if rows is not None else yearly.where(~listed)
-    return [select(kept.subquery()), select(yearly.subquery())]
+    if rows is None:
+        return [select(kept.where(listed).subquery()), select(yearly.where(~listed).subquery())]
+    return [select(kept.limit(case((listed, rows), else_=0)).subquery()), select(yearly.limit(case((listed, 0), else_=rows)).subquery())]
 
 
 @prepared
