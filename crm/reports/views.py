@@ -87,22 +87,25 @@ bp.add_app_template_global(source_url, "figure_source_url")
 TABLE_ROWS = 10  # the countries and partners the report's tables show; their own pages show all
 
 
+def period_label(first: int, last: int) -> str:
+    """The report's years as its heading, title and filter name them: "2024 – 2026", or one year."""
+    return year_label(first) if first == last else f"{year_label(first)} – {year_label(last)}"
+
+
 def _table(report, records, by: str, rows: int | None = TABLE_ROWS) -> list[tuple]:
     """The rows of the table by country or by partner (`by`), the largest in the focus category
     first (`Report.table_order`; `rows` of them, None: all that the report holds): (name, its link,
     [(figure, its link or None) for each category]). A figure links to the records behind it; a
-    partner's name to its page."""
-    categories = report.categories
-    cells_of = report.by_country if by == "country" else report.by_partner
+    country's name to its records, a partner's to its page."""
+    cells_of, name_of, link_of = (
+        (report.by_country, country_name, lambda key: records(country=key)) if by == "country"
+        else (report.by_partner, lambda key: report.partner_names.get(key, ""), records.partner_page))
     table = []
     for key in report.table_order(by)[:rows]:
         row = cells_of[key]
         cells = [(row[category], records(**{by: key, "category": category})) if row.get(category) else (0, None)
-                 for category in categories]
-        if by == "country":
-            table.append((country_name(key), records(country=key), cells))
-        else:
-            table.append((report.partner_names.get(key, ""), records.partner_page(key), cells))
+                 for category in report.categories]
+        table.append((name_of(key), link_of(key), cells))
     return table
 
 
@@ -199,7 +202,7 @@ def index():
     records = _records_of(report, first, last)
     charts = _charts(report, records, focus)
     return render_template(
-        "reports/index.html", form=form, report=report, charts=charts, first=first, last=last, focus=focus,
+        "reports/index.html", form=form, report=report, charts=charts, first=first, last=last, period=period_label(first, last), focus=focus,
         records=records, countries=_table(report, records, "country"), partners=_table(report, records, "partner"),
         country_count=report.country_count, partner_cap=excel.PARTNERS_CAP, category_label=category_label, year_label=year_label, has_unit=has_unit,
         narratives=narratives(report, rounded=not form.exact.data),
@@ -215,7 +218,7 @@ def countries():
     report = build_report(first, last, partner_limit=0, focus=_focus_of(form), default_focus=not form.focus.data, subjects=False)
     records = _records_of(report, first, last)
     return render_template("reports/table.html", by="country", report=report, rows=_table(report, records, "country", None),
-                           first=first, last=last, category_label=category_label, year_label=year_label)
+                           period=period_label(first, last), category_label=category_label, year_label=year_label)
 
 
 @bp.get("/partners")
@@ -230,7 +233,7 @@ def partners():
     records = _records_of(report, first, last)
     return render_template("reports/table.html", by="partner", report=report,
                            rows=_table(report, records, "partner", excel.PARTNERS_CAP), cap=excel.PARTNERS_CAP,
-                           first=first, last=last, category_label=category_label, year_label=year_label)
+                           period=period_label(first, last), category_label=category_label, year_label=year_label)
 
 
 @bp.get("/export.xlsx")
