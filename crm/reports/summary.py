@@ -6,6 +6,11 @@
   DELETE and one INSERT … SELECT per table). A change of an agreement's partners sums again the
   (year, category) of the outcomes they count for; a change of a partner's country moves its
   outcomes' sums from the countries they counted in to those they count in now.
+- The kept ranges (report_subject_range, report_partner_range: the typed rows summed over the
+  ranges that report_kept_range lists, the report's usual views) are summed again from the
+  yearly typed rows in the same flush, for the ranges that hold a year of the keys and only the
+  subjects written (`refresh_ranges`); a new year's ranges are listed by `store_summary` and by
+  `flask setup` (`list_kept_ranges`).
 - Records (experts and their stays, trips and their members, visits and their members,
   programmes and their enrolments; a partner's country or name places its visits and
   programmes): each flush adds the difference it makes, the written records' rows after it less
