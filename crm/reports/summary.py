@@ -166,23 +166,31 @@ def refresh_ranges(connection: Connection, keys: set[tuple[int, str]] | None = N
         if not chosen:
             continue
 
-        def of(on) -> list:  # the rows of the ranges, categories and subjects asked, of a table
+        def of(on) -> list:
+            """The rows of the categories and subjects asked, of a table, as conditions that lead
+            its key (a seek: an OR of subjects would read every row). An agreement's id is never 0:
+            its subjects and the partners alone (agreement 0) in one list of agreement ids."""
             conditions = [on.c.category.in_(chosen)]
             if subjects is not None and model is ReportSubjectRange:
-                conditions.append(or_(on.c.agreement_id.in_(sorted(subjects[0])),
-                                      and_(on.c.agreement_id == 0, on.c.partner_id.in_(sorted(subjects[1])))))
+                conditions += [on.c.agreement_id.in_(sorted({*subjects[0], 0})),
+                               or_(on.c.agreement_id != 0, on.c.partner_id.in_(sorted(subjects[1])))]
             elif subjects is not None:
                 conditions.append(on.c.partner_id.in_(sorted(partner_ids or ())))
             return conditions
 
-        in_ranges = [] if keys is None else [or_(*(and_(kept.c.first == first, kept.c.last == last) for first, last in sorted(ranges)))]
-        connection.execute(delete(table).where(*of(table), *([] if keys is None else [
-            or_(*(and_(table.c.first == first, table.c.last == last) for first, last in sorted(ranges)))])))
+        def in_ranges(on) -> list:
+            """The kept ranges that hold a year of the keys, as the key's first columns: any first and
+            last of theirs (a range of those listed that holds none of the keys' years is summed
+            again too, to the same rows)."""
+            return [] if keys is None else [on.c.first.in_(sorted({first for first, _last in ranges})),
+                                            on.c.last.in_(sorted({last for _first, last in ranges}))]
+
+        connection.execute(delete(table).where(*in_ranges(table), *of(table)))
         typed_only = [] if "source" not in yearly.c else [yearly.c.source == TYPED]
         statement = (
             select(kept.c.first, kept.c.last, yearly.c.category, *(yearly.c[name] for name in subject), func.sum(yearly.c.total))
             .select_from(yearly.join(kept, yearly.c.year.between(kept.c.first, kept.c.last)))
-            .where(*of(yearly), *typed_only, *in_ranges)
+            .where(*of(yearly), *typed_only, *in_ranges(kept))
             .group_by(kept.c.first, kept.c.last, yearly.c.category, *(yearly.c[name] for name in subject)))
         written += connection.execute(insert(table).from_select(("first", "last", "category", *subject, "total"), statement)).rowcount or 0
     return written
