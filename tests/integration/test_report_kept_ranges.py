@@ -117,3 +117,27 @@ def test_a_new_day_lists_its_ranges_and_sums_them(office):
     with office.app_context():
         assert store_summary() == 0
         db.session.rollback()
+
+
+def test_ties_and_both_kinds_of_subject_rank_alike_kept_or_summed(app, factory):
+    """On either database: agreements and partners alone, tied totals across the 10th place, a
+    kept range against the same range summed from the yearly rows."""
+    this_year = max(last for _first, last in kept_ranges(date.today()))
+    partners = [factory.partner(name=f"Partner {n}", country="DE" if n % 2 else "AU") for n in range(14)]
+    agreements = [factory.agreement([partners[n], partners[n + 1]], title=f"Agreement {n}") for n in range(0, 12, 2)]
+    with app.app_context():
+        for n, agreement_id in enumerate(agreements):  # 30 each, in one year or spread over two
+            for year, count in ((this_year, 30),) if n % 2 else ((this_year, 10), (this_year - 1, 20)):
+                db.session.add(Outcome(agreement_id=agreement_id, year=year, category=OutcomeCategory.OUTBOUND_STUDENTS, count=count))
+        for n, partner_id in enumerate(partners):  # partners alone: ties with the agreements, and smaller
+            db.session.add(Outcome(partner_id=partner_id, year=this_year - (n % 3), category=OutcomeCategory.OUTBOUND_STUDENTS,
+                                   count=30 if n < 6 else n))
+        db.session.commit()
+    kept = {(first, last): _ranked(app, first, last, "outbound_students")
+            for first, last in kept_ranges(date.today()) if first <= this_year - 1}
+    assert any(len(subjects) == 10 for subjects, *_rest in kept.values())
+    with app.app_context():
+        db.session.execute(delete(ReportKeptRange.__table__))
+        db.session.commit()
+    for (first, last), found in kept.items():
+        assert _ranked(app, first, last, "outbound_students") == found, (first, last)
