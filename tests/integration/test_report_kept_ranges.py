@@ -13,7 +13,7 @@ from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus
 from crm.reports.models import ReportKeptRange, ReportPartnerRange, ReportSubjectRange, kept_ranges
 from crm.reports.queries import build_report
-from crm.reports.summary import list_kept_ranges, store_summary
+from crm.reports.summary import list_kept_ranges, store_summary, summarise_if_waiting
 from tests.conftest import TEST_DATABASE_URL
 
 SIZES = Sizes(partners=60, countries=10, contacts=60, agreements=120, interactions=100, follow_ups=20, proposals=10, users=3)
@@ -117,6 +117,19 @@ def test_a_new_day_lists_its_ranges_and_sums_them(office):
     with office.app_context():
         assert store_summary() == 0
         db.session.rollback()
+
+
+def test_flask_setup_lists_a_new_years_ranges(app):
+    """`flask setup` (every start) calls summarise_if_waiting: with nothing waiting, it lists the
+    day's ranges where an older list stands, and commits them."""
+    table = ReportKeptRange.__table__
+    with app.app_context():
+        db.session.execute(delete(table))
+        db.session.execute(insert(table), [{"first": 1999, "last": 2001}])
+        db.session.commit()
+        assert summarise_if_waiting() is False
+        db.session.rollback()  # committed already
+    assert _rows(app, table) == kept_ranges(date.today())
 
 
 def test_ties_and_both_kinds_of_subject_rank_alike_kept_or_summed(app, factory):
