@@ -113,6 +113,8 @@ def _empty_postgresql_database(app) -> None:
     schema is made afresh by the session's first test (a database kept from an older run may
     hold older tables) and whenever tables are missing (after the migration tests, which drop
     everything)."""
+    from crm.reports.summary import list_kept_ranges
+
     global _postgresql_schema_made
     with app.app_context():
         tables = db.metadata.sorted_tables
@@ -120,6 +122,7 @@ def _empty_postgresql_database(app) -> None:
             names = ", ".join(db.engine.dialect.identifier_preparer.format_table(table) for table in tables)
             with db.engine.begin() as connection:
                 connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                list_kept_ranges(connection)  # as a new database lists them
         else:
             db.drop_all()
             db.create_all()

@@ -133,5 +133,70 @@ class ReportRecordSubject(db.Model):
     total: Mapped[int] = mapped_column(sa.BigInteger)
 
 
+def kept_ranges(today) -> set[tuple[int, int]]:
+    """The ranges of years whose sums the range tables keep (`ReportKeptRange`), for the report's
+    usual views on `today`: this year, the last 3, 5 and 10 years (the filter's choices) and the 3
+    years before this one (the default view before this year has an outcome), for this year in
+    both year kinds (calendar, and academic from 1 September: they differ from January to
+    August). Every other range is summed from the yearly rows."""
+    this_years = {today.year, today.year if today.month >= 9 else today.year - 1}
+    return {(year - length + 1, year) for year in this_years for length in (1, 3, 5, 10)} | {(year - 3, year - 1) for year in this_years}
+
+
+class ReportKeptRange(db.Model):
+    """A range of years (`first`..`last`) whose sums report_subject_range and report_partner_range
+    hold: the writes keep the ranges listed here (and only these); `store_summary` and `flask
+    setup` list the ranges of the day (`kept_ranges`) anew once they change (a new year)."""
+
+    __tablename__ = "report_kept_range"
+    __table_args__ = (_CLUSTERED,)
+
+    first: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+class ReportSubjectRange(db.Model):
+    """report_typed_subject summed over each kept range (`ReportKeptRange`), for the categories
+    whose largest subjects the narrative names (crm/reports/sources.py: SUBJECT_CATEGORIES): a
+    category's largest subjects of a range are its first rows in ix_report_subject_range_rank
+    (LIMIT), not a sum of every subject's years."""
+
+    __tablename__ = "report_subject_range"
+    __table_args__ = (_CLUSTERED,)
+
+    first: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # 0: none
+    partner_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # of an outcome without agreement, else 0
+    total: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+# the largest first, ties in the order of the subject (what a sum of the yearly rows orders by)
+sa.Index("ix_report_subject_range_rank", ReportSubjectRange.first, ReportSubjectRange.last, ReportSubjectRange.category,
+         ReportSubjectRange.total.desc(), ReportSubjectRange.agreement_id, ReportSubjectRange.partner_id)
+
+
+class ReportPartnerRange(db.Model):
+    """report_partner's typed rows summed over each kept range (`ReportKeptRange`), for the
+    categories that records never count (crm/reports/sources.py: RANGE_PARTNER_CATEGORIES: there
+    every typed figure counts): the largest partners of a range in such a category are the first
+    rows of ix_report_partner_range_rank (LIMIT), not a sum of every partner's years."""
+
+    __tablename__ = "report_partner_range"
+    __table_args__ = (_CLUSTERED,)
+
+    first: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    total: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+sa.Index("ix_report_partner_range_rank", ReportPartnerRange.first, ReportPartnerRange.last, ReportPartnerRange.category,
+         ReportPartnerRange.total.desc(), ReportPartnerRange.partner_id)
+
+
 SUMMARY_TABLES = (ReportTotal.__table__, ReportCountry.__table__, ReportPartner.__table__, ReportPartnerYear.__table__,
-                  ReportTypedSubject.__table__, ReportIndicator.__table__, ReportRecordSubject.__table__)
+                  ReportTypedSubject.__table__, ReportIndicator.__table__, ReportRecordSubject.__table__, ReportKeptRange.__table__,
+                  ReportSubjectRange.__table__, ReportPartnerRange.__table__)

@@ -47,8 +47,9 @@ from crm.core.statements import prepared
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of
 from crm.partners.models import Partner
-from crm.reports.models import (ANY_KIND, TYPED, UNSUMMED, ReportCountry, ReportIndicator, ReportPartner, ReportPartnerYear, ReportRecordSubject, ReportTotal,
-                                ReportTypedSubject)
+from crm.reports.models import (ANY_KIND, TYPED, UNSUMMED, ReportCountry, ReportIndicator, ReportKeptRange, ReportPartner, ReportPartnerRange,
+                                ReportPartnerYear, ReportRecordSubject, ReportSubjectRange, ReportTotal, ReportTypedSubject)
+from crm.reports.units import CATEGORY_UNITS
 
 # Labels of the categories (key → lazy label): the outcomes' own, and those that a source other
 # than outcomes brings (people in the delegations, counted from trips and visits).
@@ -372,12 +373,12 @@ class Figures:
         if limit is not None:
             chosen: set[int] = set()
             if overall or not focus:
-                chosen, more = self._largest_partners(_largest_overall_statement(2 * limit),
-                                                      _records_params(self.first_year, self.last_year), limit)
+                chosen, more = self._largest_partners(_largest_overall_statement, _records_params(self.first_year, self.last_year), limit)
             if focus:
                 focus_shape, focus_params = self._counted(category=focus)  # it reads the focus category's rows only
                 in_focus, more_in_focus = self._largest_partners(
-                    _largest_in_focus_statement(focus_shape, 2 * limit), {**focus_params, "focus": focus}, limit)
+                    lambda rows: _largest_in_focus_statement(focus_shape, focus in RANGE_PARTNER_CATEGORIES, rows),
+                    {**focus_params, "focus": focus, "first": self.first_year, "last": self.last_year}, limit)
                 chosen |= in_focus
                 more = more if overall else more_in_focus
             params["partners"] = sorted(chosen)
@@ -387,17 +388,17 @@ class Figures:
         return dict(cells), more
 
     @staticmethod
-    def _largest_partners(statement, params: dict, limit: int) -> tuple[set[int], bool]:
-        """The `limit` partners with the largest sum (the `statement`: partner and sum, the largest
-        first, 2 × `limit` rows), those tied with the last of them too, and whether more partners
-        have a figure (1 statement; a second one only where ties run past twice the limit)."""
-        rows = db.session.execute(statement, params).all()
+    def _largest_partners(statement: Callable, params: dict, limit: int) -> tuple[set[int], bool]:
+        """The `limit` partners with the largest sum (`statement(rows)`: partner and sum, the
+        largest first, `rows` rows; `statement(None)`: every partner whose sum reaches
+        `threshold`), those tied with the last of them too, and whether more partners have a
+        figure (1 statement, of 2 × `limit` rows; a second one only where ties run past them)."""
+        rows = db.session.execute(statement(2 * limit), params).all()
         if len(rows) <= limit:
             return {partner_id for partner_id, _total in rows}, False
         threshold = rows[limit - 1][1]
         if rows[-1][1] >= threshold:  # ties past the rows read: every partner with the threshold's figure
-            every = statement.limit(None).order_by(None)
-            rows = db.session.execute(every.having(every.selected_columns.total >= threshold), params).all()
+            rows = db.session.execute(statement(None), {**params, "threshold": threshold}).all()
         return {partner_id for partner_id, count in rows if count >= threshold}, True
 
     def by_subject(self) -> dict[tuple[str, tuple[int, ...]], int]:
@@ -523,46 +524,86 @@ def _partner_cells_statement(shape, chosen: bool):
             .where(_counted_condition(table, shape), *of).group_by(table.c.partner_id, table.c.category))
 
 
-def _largest(table, counted, rows: int, by_key_order: bool = True):
-    """Without `by_key_order`, grouped by `partner_id + 0`, not the column: on report_partner with
-    the statistics of ANALYZE, SQLite's planner would rather read a category's rows of every year
-    through ix_report_partner_partner, in partner order, than seek each year's (at bench scale 1
-    over ten years 110 ms against 4 ms)."""
+def _largest(table, counted, rows: int | None, by_key_order: bool = True):
+    """The partners with the largest sums: the `rows` first, or (None) every one whose sum reaches
+    the parameter `threshold`. Without `by_key_order`, grouped by `partner_id + 0`, not the column:
+    on report_partner with the statistics of ANALYZE, SQLite's planner would rather read a
+    category's rows of every year through ix_report_partner_partner, in partner order, than seek
+    each year's (at bench scale 1 over ten years 110 ms against 4 ms)."""
     total = func.sum(table.c.total).label("total")
     partner = table.c.partner_id if by_key_order else (table.c.partner_id + literal_column("0")).label("partner_id")
-    return (select(partner, total).where(counted).group_by(partner).having(total > 0)
-            .order_by(total.desc(), partner).limit(rows))
+    grouped = select(partner, total).where(counted).group_by(partner)
+    if rows is None:
+        return grouped.having(total >= bindparam("threshold"))
+    return grouped.having(total > 0).order_by(total.desc(), partner).limit(rows)
+
+
+def _of_range(range_table):
+    """The rows of a range table (report_*_range) of the range of the parameters `first` and `last`."""
+    return and_(range_table.c.first == bindparam("first"), range_table.c.last == bindparam("last"))
+
+
+def _kept_or_yearly(kept, yearly, rows: int | None) -> list:
+    """The parts of one statement for both cases: where report_kept_range lists the range of the
+    parameters `first` and `last`, the kept range's rows (`kept`, of a range table), else the sum
+    of the yearly rows (`yearly`); each of `rows` rows at most (None: all). The part not asked
+    has a LIMIT of 0, which the database works out once, before reading a row (a condition in the
+    WHERE clause would be tested on every row read)."""
+    ranges = ReportKeptRange.__table__
+    listed = select(ranges.c.first).where(ranges.c.first == bindparam("first"), ranges.c.last == bindparam("last")).exists()
+    if rows is None:
+        return [select(kept.where(listed).subquery()), select(yearly.where(~listed).subquery())]
+    return [select(kept.limit(case((listed, rows), else_=0)).subquery()), select(yearly.limit(case((listed, 0), else_=rows)).subquery())]
 
 
 @prepared
-def _largest_overall_statement(rows: int):
-    """The `rows` partners with the largest sums of every category (report_partner_year)."""
+def _largest_overall_statement(rows: int | None):
+    """The partners with the largest sums of every category (report_partner_year)."""
     table = ReportPartnerYear.__table__
     return _largest(table, and_(table.c.year_kind == bindparam("kind"), table.c.year.between(bindparam("first"), bindparam("last"))), rows)
 
 
 @prepared
-def _largest_in_focus_statement(shape, rows: int):
-    """The `rows` partners with the largest sums in the `focus` category."""
+def _largest_in_focus_statement(shape, in_range: bool, rows: int | None):
+    """The partners with the largest sums in the `focus` category; `in_range`: a category of
+    report_partner_range, read there where it keeps the range (the first rows of its index)."""
     table = ReportPartner.__table__
-    return _largest(table, and_(_counted_condition(table, shape), table.c.category == bindparam("focus")), rows, by_key_order=False)
+    yearly = _largest(table, and_(_counted_condition(table, shape), table.c.category == bindparam("focus")), rows, by_key_order=False)
+    if not in_range:
+        return yearly
+    ranged = ReportPartnerRange.__table__
+    kept = select(ranged.c.partner_id, ranged.c.total).where(
+        _of_range(ranged), ranged.c.category == bindparam("focus"),
+        ranged.c.total > 0 if rows is not None else ranged.c.total >= bindparam("threshold"))
+    if rows is not None:
+        kept = kept.order_by(ranged.c.total.desc(), ranged.c.partner_id).limit(rows)
+    both = union_all(*_kept_or_yearly(kept, yearly, rows)).subquery()
+    return select(both).order_by(both.c.total.desc(), both.c.partner_id)
 
 
 @prepared
 def _typed_subjects_statement(shape: tuple[tuple[str, bool], ...]):
     """The SUBJECT_CANDIDATES largest typed subjects of each category of the shape, in the years
-    (`first`, `last`) but those that records count (`excluded_<category>`, where the shape says)."""
-    table = ReportTypedSubject.__table__
+    (`first`, `last`) but those that records count (`excluded_<category>`, where the shape says):
+    where no year is left out, from report_subject_range where it keeps the range."""
+    table, ranged = ReportTypedSubject.__table__, ReportSubjectRange.__table__
     largest = []
     for category, excluded in shape:
         total = func.sum(table.c.total)
-        largest.append(select(
-            select(table.c.category, table.c.agreement_id, table.c.partner_id, total.label("total"))
-            .where(table.c.category == category, table.c.year.between(bindparam("first"), bindparam("last")),
-                   *([table.c.year.not_in(bindparam(f"excluded_{category}", expanding=True))] if excluded else []))
-            .group_by(table.c.category, table.c.agreement_id, table.c.partner_id)
-            .order_by(total.desc(), table.c.agreement_id, table.c.partner_id).limit(SUBJECT_CANDIDATES).subquery()))
-    return union_all(*largest)
+        yearly = (select(table.c.category, table.c.agreement_id, table.c.partner_id, total.label("total"))
+                  .where(table.c.category == category, table.c.year.between(bindparam("first"), bindparam("last")),
+                         *([table.c.year.not_in(bindparam(f"excluded_{category}", expanding=True))] if excluded else []))
+                  .group_by(table.c.category, table.c.agreement_id, table.c.partner_id)
+                  .order_by(total.desc(), table.c.agreement_id, table.c.partner_id).limit(SUBJECT_CANDIDATES))
+        if excluded:
+            largest.append(select(yearly.subquery()))
+            continue
+        kept = (select(ranged.c.category, ranged.c.agreement_id, ranged.c.partner_id, ranged.c.total)
+                .where(_of_range(ranged), ranged.c.category == category)
+                .order_by(ranged.c.total.desc(), ranged.c.agreement_id, ranged.c.partner_id).limit(SUBJECT_CANDIDATES))
+        largest.extend(_kept_or_yearly(kept, yearly, SUBJECT_CANDIDATES))
+    every = union_all(*largest).subquery()  # each category's in the order of its largest
+    return select(every).order_by(every.c.category, every.c.total.desc(), every.c.agreement_id, every.c.partner_id)
 
 
 @prepared
@@ -700,6 +741,11 @@ RECORD_CATEGORIES = {
     "delegates_received": "visits",
     "joint_programme_students": "programmes",
 }
+
+
+# The categories whose partners' sums report_partner_range keeps over the kept ranges (those a
+# chart by partner may show, and that records never count: every typed figure of them counts).
+RANGE_PARTNER_CATEGORIES = tuple(category for category in CATEGORY_UNITS if category not in RECORD_CATEGORIES)
 
 
 _KIND: ContextVar[str | None] = ContextVar("report_year_kind", default=None)  # the summary's: both kinds

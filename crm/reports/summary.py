@@ -6,6 +6,11 @@
   DELETE and one INSERT … SELECT per table). A change of an agreement's partners sums again the
   (year, category) of the outcomes they count for; a change of a partner's country moves its
   outcomes' sums from the countries they counted in to those they count in now.
+- The kept ranges (report_subject_range, report_partner_range: the typed rows summed over the
+  ranges that report_kept_range lists, the report's usual views) are summed again from the
+  yearly typed rows in the same flush, for the ranges that hold a year of the keys and only the
+  subjects written (`refresh_ranges`); a new year's ranges are listed by `store_summary` and by
+  `flask setup` (`list_kept_ranges`).
 - Records (experts and their stays, trips and their members, visits and their members,
   programmes and their enrolments; a partner's country or name places its visits and
   programmes): each flush adds the difference it makes, the written records' rows after it less
@@ -33,9 +38,10 @@ from crm.core.stored import stored_rule
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus
 from crm.partners.models import Partner
-from crm.reports.sources import typed_sums
-from crm.reports.models import (ANY_KIND, SUMMARY_TABLES, TYPED, UNSUMMED, ReportCountry, ReportIndicator, ReportPartner, ReportPartnerYear,
-                                ReportRecordSubject, ReportTotal, ReportTypedSubject)
+from crm.reports.sources import RANGE_PARTNER_CATEGORIES, SUBJECT_CATEGORIES, typed_sums
+from crm.reports.models import (ANY_KIND, SUMMARY_TABLES, TYPED, UNSUMMED, ReportCountry, ReportIndicator, ReportKeptRange, ReportPartner,
+                                ReportPartnerRange, ReportPartnerYear, ReportRecordSubject, ReportSubjectRange, ReportTotal,
+                                ReportTypedSubject, kept_ranges)
 
 YEAR_KINDS = ("academic", "calendar")
 _OUTCOME_FIELDS = ("year", "category", "count", "status", "agreement_id", "partner_id", "agreement", "partner", "indicator_id",
@@ -114,9 +120,80 @@ def refresh_typed(connection: Connection, keys: set[tuple[int, str]] | None = No
             statement = statement.add_columns(literal_column(f"'{TYPED}'"), literal_column(f"'{ANY_KIND}'"))
             columns = (*columns, "source", "year_kind")
         written += connection.execute(insert(table).from_select(columns, statement)).rowcount or 0
+    written += refresh_ranges(connection, keys, subjects, partner_ids)
     if keys is None:
         return written + refresh_partner_years(connection, None)
     return written + _add_to_partner_years(connection, keys, partners_before, _typed_partner_rows(connection, keys, partner_ids))
+
+
+def list_kept_ranges(connection: Connection) -> bool:
+    """List today's kept ranges (`kept_ranges`) in report_kept_range where it lists others (a new
+    year; the upgrade's day), and sum their rows (every row of the range tables again). Whether
+    the list changed."""
+    wanted = kept_ranges(date.today())
+    table = ReportKeptRange.__table__
+    if {tuple(row) for row in connection.execute(select(table.c.first, table.c.last))} == wanted:
+        return False
+    _lock(connection)
+    connection.execute(delete(table))
+    connection.execute(insert(table), [{"first": first, "last": last} for first, last in sorted(wanted)])
+    refresh_ranges(connection, None)
+    return True
+
+
+def refresh_ranges(connection: Connection, keys: set[tuple[int, str]] | None = None,
+                   subjects: tuple[set[int], set[int]] | None = None, partner_ids: set[int] | None = None) -> int:
+    """Sum the range tables (report_subject_range, report_partner_range) again from the yearly
+    typed rows, for the kept ranges (report_kept_range) that hold a year of the keys, in the keys'
+    categories (None: every row); with `subjects` (agreement ids, ids of partners alone) and
+    `partner_ids`, only their rows (as `refresh_typed`). One DELETE and one INSERT … SELECT a
+    table. The rows written."""
+    kept = ReportKeptRange.__table__
+    ranges = {tuple(row) for row in connection.execute(select(kept.c.first, kept.c.last))}
+    categories = None
+    if keys is not None:
+        ranges = {(first, last) for first, last in ranges if any(first <= year <= last for year, _category in keys)}
+        categories = {category for _year, category in keys}
+        if not ranges:
+            return 0
+    written = 0
+    for model, yearly, listed, subject in (
+        (ReportSubjectRange, ReportTypedSubject.__table__, SUBJECT_CATEGORIES, ("agreement_id", "partner_id")),
+        (ReportPartnerRange, ReportPartner.__table__, RANGE_PARTNER_CATEGORIES, ("partner_id",)),
+    ):
+        table = model.__table__
+        chosen = sorted(set(listed) & categories) if categories is not None else sorted(listed)
+        if not chosen:
+            continue
+
+        def of(on) -> list:
+            """The rows of the categories and subjects asked, of a table, as conditions that lead
+            its key (a seek: an OR of subjects would read every row). An agreement's id is never 0:
+            its subjects and the partners alone (agreement 0) in one list of agreement ids."""
+            conditions = [on.c.category.in_(chosen)]
+            if subjects is not None and model is ReportSubjectRange:
+                conditions += [on.c.agreement_id.in_(sorted({*subjects[0], 0})),
+                               or_(on.c.agreement_id != 0, on.c.partner_id.in_(sorted(subjects[1])))]
+            elif subjects is not None:
+                conditions.append(on.c.partner_id.in_(sorted(partner_ids or ())))
+            return conditions
+
+        def in_ranges(on) -> list:
+            """The kept ranges that hold a year of the keys, as the key's first columns: any first and
+            last of theirs (a range of those listed that holds none of the keys' years is summed
+            again too, to the same rows)."""
+            return [] if keys is None else [on.c.first.in_(sorted({first for first, _last in ranges})),
+                                            on.c.last.in_(sorted({last for _first, last in ranges}))]
+
+        connection.execute(delete(table).where(*in_ranges(table), *of(table)))
+        typed_only = [] if "source" not in yearly.c else [yearly.c.source == TYPED]
+        statement = (
+            select(kept.c.first, kept.c.last, yearly.c.category, *(yearly.c[name] for name in subject), func.sum(yearly.c.total))
+            .select_from(yearly.join(kept, yearly.c.year.between(kept.c.first, kept.c.last)))
+            .where(*of(yearly), *typed_only, *in_ranges(kept))
+            .group_by(kept.c.first, kept.c.last, yearly.c.category, *(yearly.c[name] for name in subject)))
+        written += connection.execute(insert(table).from_select(("first", "last", "category", *subject, "total"), statement)).rowcount or 0
+    return written
 
 
 def _move_countries(connection: Connection, states: list, moved: dict[int, str | None] | None = None) -> int:
@@ -329,11 +406,13 @@ def store_summary() -> int:
     rows that changed (added, removed or another total)."""
     connection = db.session.connection()
 
-    def rows() -> dict[tuple, int]:
+    def rows() -> dict[tuple, int]:  # (table, key) → total (a kept range: None)
         return {(table.name, *row[:-1]): row[-1] for table in SUMMARY_TABLES
-                for row in connection.execute(select(*(c for c in table.c if c.name != "total"), table.c.total))}
+                for row in connection.execute(select(*(c for c in table.c if c.name != "total"),
+                                                     table.c.total if "total" in table.c else literal_column("NULL")))}
 
     before = rows()
+    list_kept_ranges(connection)
     refresh_typed(connection)
     refresh_records(connection)
     after = rows()
@@ -342,11 +421,14 @@ def store_summary() -> int:
 
 def summarise_if_waiting() -> bool:
     """Sum the summary when the upgrade that created it left the records' figures unsummed (the
-    marker row); `flask setup`, which every start runs, calls it. Whether it summed."""
+    marker row); else list the kept ranges of a new year (`list_kept_ranges`). `flask setup`,
+    which every start runs, calls it. Whether it summed."""
     table = ReportTotal.__table__
     waiting = db.session.scalar(select(table.c.year).where(
         table.c.year == UNSUMMED["year"], table.c.source == UNSUMMED["source"]).limit(1))
     if waiting is None:
+        if list_kept_ranges(db.session.connection()):  # a new year: the ranges of its usual views
+            db.session.commit()
         return False
     store_summary()
     db.session.commit()
@@ -516,7 +598,14 @@ def _forget(session: Session, previous_transaction) -> None:
         session.info.pop(_DELETED_STATES, None)
 
 
+def _list_ranges_with_table(target, connection, **kw) -> None:
+    """A new database (`db.create_all()`) lists today's kept ranges, as the migration does."""
+    connection.execute(insert(target), [{"first": first, "last": last} for first, last in sorted(kept_ranges(date.today()))])
+
+
 def register_summary_hook() -> None:
+    if not event.contains(ReportKeptRange.__table__, "after_create", _list_ranges_with_table):
+        event.listen(ReportKeptRange.__table__, "after_create", _list_ranges_with_table)
     if not event.contains(Session, "after_flush", _keep_summary):
         event.listen(Session, "before_flush", _remember_before)
         event.listen(Session, "after_flush", _keep_summary)

@@ -13,7 +13,7 @@ from crm.core.forms import apply_form
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
 from crm.core.punctuation import sentences
-from crm.core.templating import link_pattern
+from crm.core.templating import link_pattern, once_per_request
 from crm.extensions import db
 from crm.outcomes.models import Indicator, report_year_of, year_kind, year_label
 from crm.reports import excel
@@ -67,17 +67,23 @@ def _filter_form() -> ReportFilterForm:
     return form
 
 
+def _source_bases() -> dict[str, str]:
+    return {"experts": url_for("experts.index"), "statistics": url_for("trips.statistics"), "programmes": url_for("programmes.index")}
+
+
 def source_url(source: str, first: int, last: int, country: str | None = None, partner: int | None = None) -> str:
     """The records that count a category in the report (crm/reports/sources.py: RECORD_CATEGORIES):
     the experts (of a nationality), the delegation statistics of the years (calendar years; an
-    academic year spans two), the joint programmes; a partner's figure opens the partner page."""
+    academic year spans two), the joint programmes; a partner's figure opens the partner page.
+    The pages' addresses are built once per request (what url_for writes: the arguments in order)."""
     if partner:
         return url_for("partners.show", partner_id=partner)
+    bases = once_per_request("report_source_bases", _source_bases)
     if source == "experts":
-        return url_for("experts.index", **({"nationality": country} if country else {}))
+        return f"{bases['experts']}?nationality={quote_plus(country)}" if country else bases["experts"]
     if source in ("trips", "visits"):
-        return url_for("trips.statistics", first=first, last=last + (1 if year_kind() == "academic" else 0))
-    return url_for("programmes.index")
+        return f"{bases['statistics']}?first={first}&last={last + (1 if year_kind() == 'academic' else 0)}"
+    return bases["programmes"]
 
 
 # The partner and agreement pages link a figure that records count to those records.
@@ -87,22 +93,25 @@ bp.add_app_template_global(source_url, "figure_source_url")
 TABLE_ROWS = 10  # the countries and partners the report's tables show; their own pages show all
 
 
+def period_label(first: int, last: int) -> str:
+    """The report's years as its heading, title and filter name them: "2024 – 2026", or one year."""
+    return year_label(first) if first == last else f"{year_label(first)} – {year_label(last)}"
+
+
 def _table(report, records, by: str, rows: int | None = TABLE_ROWS) -> list[tuple]:
     """The rows of the table by country or by partner (`by`), the largest in the focus category
     first (`Report.table_order`; `rows` of them, None: all that the report holds): (name, its link,
     [(figure, its link or None) for each category]). A figure links to the records behind it; a
-    partner's name to its page."""
-    categories = report.categories
-    cells_of = report.by_country if by == "country" else report.by_partner
+    country's name to its records, a partner's to its page."""
+    cells_of, name_of, link_of = (
+        (report.by_country, country_name, lambda key: records(country=key)) if by == "country"
+        else (report.by_partner, lambda key: report.partner_names.get(key, ""), records.partner_page))
     table = []
     for key in report.table_order(by)[:rows]:
         row = cells_of[key]
-        cells = [(row[category], records(**{by: key, "category": category})) if row.get(category) else (0, None)
-                 for category in categories]
-        if by == "country":
-            table.append((country_name(key), records(country=key), cells))
-        else:
-            table.append((report.partner_names.get(key, ""), records.partner_page(key), cells))
+        links = records.of_categories([category for category in report.categories if row.get(category)], **{by: key})
+        cells = [(row[category], links[category]) if category in links else (0, None) for category in report.categories]
+        table.append((name_of(key), link_of(key), cells))
     return table
 
 
@@ -143,7 +152,21 @@ def _records_of(report, first: int, last: int):
             built[key] = url
         return url
 
+    def of_categories(categories, **args) -> dict[str, str]:
+        """category → `records(**args, category=category)`: the typed outcomes' address without
+        the category built once for them all (a row of a table)."""
+        links, prefix = {}, None
+        for category in categories:
+            if report.record_sources.get(category):
+                links[category] = records(**args, category=category)
+            else:
+                if prefix is None:
+                    prefix = records(**args)
+                links[category] = f"{prefix}&category={quote_plus(category)}"
+        return links
+
     records.partner_page = lambda partner_id: partner_page % int(partner_id)
+    records.of_categories = of_categories
     return records
 
 
@@ -199,7 +222,7 @@ def index():
     records = _records_of(report, first, last)
     charts = _charts(report, records, focus)
     return render_template(
-        "reports/index.html", form=form, report=report, charts=charts, first=first, last=last, focus=focus,
+        "reports/index.html", form=form, report=report, charts=charts, first=first, last=last, period=period_label(first, last), focus=focus,
         records=records, countries=_table(report, records, "country"), partners=_table(report, records, "partner"),
         country_count=report.country_count, partner_cap=excel.PARTNERS_CAP, category_label=category_label, year_label=year_label, has_unit=has_unit,
         narratives=narratives(report, rounded=not form.exact.data),
@@ -215,7 +238,7 @@ def countries():
     report = build_report(first, last, partner_limit=0, focus=_focus_of(form), default_focus=not form.focus.data, subjects=False)
     records = _records_of(report, first, last)
     return render_template("reports/table.html", by="country", report=report, rows=_table(report, records, "country", None),
-                           first=first, last=last, category_label=category_label, year_label=year_label)
+                           period=period_label(first, last), category_label=category_label, year_label=year_label)
 
 
 @bp.get("/partners")
@@ -230,7 +253,7 @@ def partners():
     records = _records_of(report, first, last)
     return render_template("reports/table.html", by="partner", report=report,
                            rows=_table(report, records, "partner", excel.PARTNERS_CAP), cap=excel.PARTNERS_CAP,
-                           first=first, last=last, category_label=category_label, year_label=year_label)
+                           period=period_label(first, last), category_label=category_label, year_label=year_label)
 
 
 @bp.get("/export.xlsx")
