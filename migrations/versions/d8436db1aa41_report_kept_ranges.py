@@ -7,7 +7,7 @@ Filled here in SQL with the ranges of the day (`kept_ranges`, written out: a mig
 import the app) from the yearly typed rows that the summary holds.
 
 Revision ID: d8436db1aa41
-Revises: 847bbb175626
+Revises: 3c1d2e4f5a6b
 Create Date: 2026-11-30 16:37:47.279766
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd8436db1aa41'
-down_revision = '847bbb175626'
+down_revision = "3c1d2e4f5a6b"
 branch_labels = None
 depends_on = None
 
