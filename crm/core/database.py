@@ -16,6 +16,13 @@ from crm.extensions import db
 BUSY_SQLSTATES = frozenset({"55P03", "57014", "40P01", "40001"})
 
 
+# The PostgreSQL advisory lock (transaction-scoped) that every writer of kept figures takes first:
+# the report's summary (crm/reports/summary.py) and the tallies' triggers (crm/core/tallies.py).
+# One lock for all of them, so two writers never hold parts of the kept rows in opposite orders
+# (a deadlock); they take turns instead, as every writer does on SQLite.
+KEPT_FIGURES_LOCK = 7_414_021
+
+
 def is_busy_error(orig: BaseException | None) -> bool:
     """The DB-API error behind an OperationalError says the database was busy (not broken)."""
     if getattr(orig, "sqlstate", None) in BUSY_SQLSTATES:

@@ -12,7 +12,9 @@ and reads it with `tally_sum(ACT_BY, Tally.key <= "2027-05-29")` (a scalar subqu
 column of a statement, no statement of its own). From each declaration this module writes
 triggers (SQLite and PostgreSQL) that keep `tally` in the same transaction as every insert,
 delete or update of a watched column, whoever writes the row: the ORM, an import, the demo
-generator's bulk inserts, a plain UPDATE of a stored rule. A tally `of_live_partner` counts a
+generator's bulk inserts, a plain UPDATE of a stored rule. On PostgreSQL a trigger first takes the
+lock of the kept figures' writers (crm/core/database.py: KEPT_FIGURES_LOCK): two transactions
+that each write rows of several keys would otherwise lock the tally's rows in opposite orders. A tally `of_live_partner` counts a
 row only while its partner is not archived: archiving or restoring a partner moves its rows out
 of or back into the tally (a trigger on `partner`, one grouped statement over its rows).
 
@@ -35,6 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.util import ClauseAdapter
 
+from crm.core.database import KEPT_FIGURES_LOCK
 from crm.extensions import db
 
 NO_KEY = ""  # the key of a tally of one count, and of a row whose key is NULL (before every day)
@@ -223,6 +226,7 @@ def _postgresql_statements(declared: TallyRule, dialect) -> list[str]:
     statements = [
         f"""CREATE OR REPLACE FUNCTION {ident}_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM pg_advisory_xact_lock({KEPT_FIGURES_LOCK});
   IF TG_OP IN ('UPDATE', 'DELETE') THEN {remove}; END IF;
   IF TG_OP IN ('UPDATE', 'INSERT') THEN {add}; END IF;
   RETURN NULL;
@@ -234,6 +238,7 @@ END $$""",
         statements += [
             f"""CREATE OR REPLACE FUNCTION {ident}_partner() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM pg_advisory_xact_lock({KEPT_FIGURES_LOCK});
   IF (OLD.archived_at IS NULL) <> (NEW.archived_at IS NULL) THEN {_partner_change(declared, dialect)}; END IF;
   RETURN NULL;
 END $$""",

@@ -5,9 +5,11 @@ equals the count of its list's own statement, on every day around today. Runs on
 with TEST_DATABASE_URL, PostgreSQL."""
 import io
 import re
+import threading
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+import pytest
+from sqlalchemy import create_engine, func, insert, select
 
 from crm.agreements.models import Agreement, AgreementDecision, AgreementKind
 from crm.agreements.queries import (
@@ -208,3 +210,43 @@ def test_the_demo_generator_leaves_exact_tallies(app):
         generate(Sizes.scaled(0.01), seed=5)
     figures = assert_exact(app)
     assert figures["interactions"] > 0 and figures["in_force"] > 0 and figures["stages"] > 0
+
+
+def test_on_postgresql_two_writers_of_several_hours_take_turns_instead_of_deadlocking(app, factory):
+    """Each interaction moves two tally rows (its hour's and the total): a long write (an import)
+    and a short one (a meeting logged meanwhile) would lock them in opposite orders. The
+    triggers take the kept figures' lock first, so the second writer waits for the first."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("PostgreSQL's row locks (SQLite has one writer at a time)")
+    partner_id = factory.partner()
+    stamp = {"version": 1, "created_at": datetime(2026, 1, 1), "updated_at": datetime(2026, 1, 1),
+             "partner_id": partner_id, "kind": InteractionKind.OTHER, "subject": "x"}
+    first_hour, second_hour = datetime(2026, 3, 2, 9), datetime(2026, 3, 2, 15)
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    second_done = threading.Event()
+    errors: list[BaseException] = []
+
+    def second_writer():
+        try:
+            with engine.begin() as connection:
+                connection.execute(insert(Interaction), [stamp | {"occurred_at": second_hour}])
+        except BaseException as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+        finally:
+            second_done.set()
+
+    with engine.connect() as first:
+        first.exec_driver_sql("SET deadlock_timeout = '200ms'")
+        first.commit()
+        transaction = first.begin()
+        first.execute(insert(Interaction), [stamp | {"occurred_at": first_hour}])
+        writer = threading.Thread(target=second_writer)
+        writer.start()
+        assert not second_done.wait(0.5)  # it waits for the first writer
+        first.execute(insert(Interaction), [stamp | {"occurred_at": second_hour + timedelta(minutes=5)}])
+        transaction.commit()
+    writer.join(10)
+    engine.dispose()
+    assert not errors, errors
+    with app.app_context():
+        assert assert_exact(app)["interactions"] == 3
