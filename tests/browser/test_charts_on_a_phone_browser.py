@@ -1,12 +1,13 @@
-"""The report's charts on a phone (templates/core/_chart.html, static/css/app.css): nothing
+"""The charts on a phone (templates/core/_chart.html, static/css/app.css): nothing
 scrolls sideways; bars become rows that name each item in full at a readable size, with its link
 and value; the trend's drawing fits the width. On a wide screen the drawn bars, as before."""
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from playwright.sync_api import expect
 
 from crm.auth.models import Role
 from crm.extensions import db
+from crm.interactions.models import Interaction, InteractionKind
 from crm.outcomes.models import Outcome, OutcomeCategory, report_year_of
 from crm.partners.models import Partner, PartnerKind
 
@@ -46,6 +47,21 @@ def test_on_a_phone_the_report_charts_fit_and_name_every_item_readably(page, liv
     assert row.evaluate("row => parseFloat(getComputedStyle(row).fontSize)") >= 13
     expect(page.get_by_role("group", name="Trend by year")).to_be_visible()
     assert _smallest_font_px(page, "figure svg.app-chart-lines") >= 9  # the year and axis labels
+
+
+def test_on_a_phone_the_months_columns_are_rows_too(page, live_server, live_db, live_user, login):
+    with live_db.app_context():
+        partner = Partner(name="Kyoto College", kind=PartnerKind.COLLEGE, country="JP")
+        db.session.add(Interaction(partner=partner, kind=InteractionKind.MEETING, subject="Visit", occurred_at=datetime.now() - timedelta(days=3)))
+        db.session.commit()
+    login(live_user(Role.STAFF))
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server}/home/office")
+    months = page.get_by_role("figure", name="Contacts logged per month")
+    expect(months.get_by_role("group")).to_be_hidden()
+    expect(months.get_by_role("listitem")).to_have_count(12)
+    expect(months.locator(".app-chart-row-value", has_text="1")).to_have_count(1)  # the month of the visit
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_on_a_wide_screen_the_bars_are_drawn(page, live_server, live_db, live_user, login):
