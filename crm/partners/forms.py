@@ -116,6 +116,9 @@ class PartnerEditForm(PartnerFields, VersionedForm):
 
 
 
+SORT_LABELS = {"name": _l("Name"), "country": _l("Country"), "last_contact": _l("Last contact"), "renewal": _l("Next renewal")}
+
+
 class PartnerFilterForm(FlaskForm):
     """The list's filters, read from the query string (GET: no CSRF token)."""
 
@@ -125,16 +128,13 @@ class PartnerFilterForm(FlaskForm):
     q = StringField(_l("Search"), filters=[blank_to_none], validators=[Optional(), Length(max=10_000)])
     country = StringField(_l("Country"), filters=[blank_to_none], validators=[Optional(), Length(max=100)],
                           description=_l("A code, or the name in English or Chinese: DE, Germany, 德国."))
-    # The list is read on every keystroke: the choice fields name their message themselves (our
-    # catalogue), or WTForms' own would be asked for on each read (an empty choice fails the
-    # choice check before Optional clears it) and Flask-WTF loads that catalogue from disk.
-    kind = SelectField(_l("Kind"), validators=[Optional()], invalid_choice_message=_l("Not a valid choice."))
-    status = SelectField(_l("Status"), validators=[Optional()], invalid_choice_message=_l("Not a valid choice."))
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
     tag = SelectField(_l("Tag"), validate_choice=False, validators=[Optional()])
     owner = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False, validators=[Optional()])
     quiet = BooleanField(_l("Gone quiet"))
     archived = BooleanField(_l("Archived partners"))
-    sort = SelectField(_l("Sort by"), validators=[Optional()], invalid_choice_message=_l("Not a valid choice."))
+    sort = SelectField(_l("Sort by"), validators=[Optional()])
 
     def __init__(self, *args, tags: list[str] = (), owners: list[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,12 +144,7 @@ class PartnerFilterForm(FlaskForm):
         self.owner.choices = [("", _l("All owners"))] + list(owners)
         # One rule, one setting: crm/partners/activity.py.
         self.quiet.label.text = _("Gone quiet (%(num)d days)", num=quiet_after_days())
-        self.sort.choices = [
-            ("name", _l("Name")),
-            ("country", _l("Country")),
-            ("last_contact", _l("Last contact")),
-            ("renewal", _l("Next renewal")),
-        ]
+        self.sort.choices = [(key, SORT_LABELS[key]) for key in SORTS]  # the orders queries.py knows
         self.country_code: str | None = None
 
     def validate_country(self, field):
@@ -160,10 +155,6 @@ class PartnerFilterForm(FlaskForm):
                 # gettext, not lazy_gettext: a lazy string counts as safe HTML (it has __html__),
                 # so the typed name inside it would reach the page unescaped.
                 raise ValidationError(_("No country is called “%(name)s”.", name=text[:100]))
-
-    def validate_sort(self, field):
-        if field.data and field.data not in SORTS:
-            raise ValidationError(_l("Not a valid choice."))
 
     def filters(self) -> PartnerFilters:
         """The filters that are valid; an invalid one is dropped (and shown with its error)."""

@@ -130,3 +130,89 @@ document.addEventListener("change", function (event) {
     });
   });
 })();
+
+// A form is sent once: from the moment a POST leaves until its answer comes, the form is marked
+// busy (aria-busy) and its submit buttons disabled (aria-disabled too), and a second submit (a
+// double click, Enter again) is dropped, so a slow save is not made twice. htmx forms are held
+// from htmx:beforeRequest (after hx-confirm, once the values are read) to htmx:afterRequest; a
+// plain POST from its submit event until the next page comes, or until the back button shows this
+// page again (pageshow), or, should the browser stop loading (Esc), after a while. GET forms
+// (filters, search as you type) are never held. A named button's value (approve / send back, a
+// stage, a language) still goes: the browser reads the form's values when the submit event has
+// run, and the buttons are disabled only after that.
+(function () {
+  "use strict";
+  var BUSY = "data-app-sending";
+  var RELEASE_AFTER_MS = 15000;
+
+  function submitButtons(form) {
+    return Array.prototype.filter.call(form.elements, function (control) {
+      return (control.type === "submit" || control.type === "image") && !control.disabled;
+    });
+  }
+
+  function hold(form) {
+    form.setAttribute(BUSY, "");
+    form.setAttribute("aria-busy", "true");
+    submitButtons(form).forEach(function (button) {
+      button.disabled = true;
+      button.setAttribute("aria-disabled", "true");
+      button.setAttribute(BUSY, "");
+    });
+  }
+
+  function release(form) {
+    if (!form.hasAttribute(BUSY)) return;
+    form.removeAttribute(BUSY);
+    form.removeAttribute("aria-busy");
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (!control.hasAttribute(BUSY)) return;
+      control.disabled = false;
+      control.removeAttribute("aria-disabled");
+      control.removeAttribute(BUSY);
+    });
+  }
+
+  function isPost(form, submitter) {
+    var method = (submitter && submitter.getAttribute("formmethod")) || form.getAttribute("method") || "get";
+    return method.toLowerCase() === "post";
+  }
+
+  // Capture phase: a form already sending drops the submit before htmx or the browser acts on it.
+  document.addEventListener("submit", function (event) {
+    if (!event.target.hasAttribute(BUSY)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }, true);
+
+  // Bubble phase: a plain POST (htmx forms have had their default prevented by htmx by now).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !isPost(form, event.submitter)) return;
+    form.setAttribute(BUSY, "");  // at once: a second submit is dropped from here on
+    setTimeout(function () {
+      if (!form.hasAttribute(BUSY)) return;
+      hold(form);
+      setTimeout(function () { release(form); }, RELEASE_AFTER_MS);
+    }, 0);
+  });
+
+  function formOf(detail) {
+    var config = detail.requestConfig;
+    var elt = config && config.elt;  // the element that asked (detail.elt may be a parent by now)
+    if (!elt || config.verb === "get") return null;
+    return elt instanceof HTMLFormElement ? elt : elt.form || elt.closest("form");
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = formOf(event.detail);
+    if (form) hold(form);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = formOf(event.detail);
+    if (form) release(form);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[" + BUSY + "]").forEach(release);
+  });
+})();

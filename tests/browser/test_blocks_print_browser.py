@@ -10,6 +10,7 @@ from crm.auth.models import Role
 from crm.extensions import db
 from crm.interactions.models import Interaction, InteractionKind
 from crm.partners.models import Partner, PartnerKind
+from tests.browser.conftest import log_in
 
 SHORT_SCREEN = {"width": 1280, "height": 300}  # the lower blocks stay out of view
 WORK_LINK = "Show the outcomes, consortia, experts, joint programmes, delegations and change history"
@@ -77,3 +78,30 @@ def test_a_block_loading_says_so_and_keeps_the_keyboards_place(page, live_server
     expect(page.get_by_role("heading", name="Delegations received")).to_be_visible()
     expect(page.get_by_role("heading", name="Outcomes", exact=True)).to_be_focused()
     expect(block).not_to_have_attribute("aria-busy", "true")
+
+
+def test_printed_without_javascript_the_paper_names_the_page_that_prints_each_block(browser, live_server, live_db, live_user):
+    """JavaScript off, nothing brings the blocks in before printing: the paper keeps their
+    headings and says where to print them from, instead of links nobody can click."""
+    user = live_user(Role.STAFF, locale="zh_CN")
+    partner_id = _partner(live_db, user)
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, live_server, user)
+    page.emulate_media(media="print")
+
+    page.goto(f"{live_server}/partners/{partner_id}")
+    work = page.get_by_role("region", name="合作成果、合作项目和团组")
+    expect(work.get_by_text(f"本打印件未包含此部分，请打开 {live_server}/partners/{partner_id}/work 打印")).to_be_visible()
+    expect(work.get_by_role("link")).to_be_hidden()
+
+    page.goto(f"{live_server}/")
+    for section, address in (("我负责的久未联络合作伙伴", "/home/watch"), ("其他截止事项", "/home/watch"), ("全处概况", "/home/office")):
+        region = page.get_by_role("region", name=section)
+        expect(region.get_by_text(f"请打开 {live_server}{address} 打印")).to_be_visible()
+        expect(region.get_by_role("link")).to_be_hidden()
+
+    page.emulate_media(media="screen")  # on screen: the links, and no word of paper
+    expect(page.get_by_role("link", name="查看我负责的久未联络合作伙伴")).to_be_visible()
+    expect(page.get_by_text("本打印件未包含此部分", exact=False).first).to_be_hidden()
+    context.close()

@@ -489,3 +489,14 @@ def test_odd_search_terms_in_the_fragment_and_the_export_never_fail(client, auth
         assert "0 partners found" in fragment.text
     export = client.get("/partners/export.csv", query_string={"q": term})
     assert export.status_code in (200, 422)
+
+
+@pytest.mark.parametrize("locale, message", [("en", "Not a valid choice."), ("zh_CN", "不是有效的选择。")])
+def test_a_filter_choice_not_offered_is_named_once_in_the_words_of_every_other_select(client, auth, make_user, locale, message):
+    """The list's choice fields answer with WTForms' own message (read once per language,
+    crm/core/i18n.py), which the app's catalogue words the same: one message per field."""
+    auth.login(user=make_user(Role.STAFF, locale=locale))
+    page = client.get("/partners?kind=bogus&status=nope&sort=weird")
+    alerts = re.findall(r'<div class="alert alert-warning py-2" role="alert">([^<]*)</div>', page.text)
+    assert len(alerts) == 3 and all(alert.endswith(": " + message) for alert in alerts), alerts
+    assert client.get("/partners?sort=renewal").status_code == 200
