@@ -104,6 +104,10 @@ def run_migrations_online():
         )
 
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # The app's statement_timeout (crm/core/database.py) is for requests: a migration
+                # that sums a large office's rows runs as long as it needs.
+                connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
             context.run_migrations()
 
 

@@ -41,6 +41,21 @@ def test_upgrade_from_empty_matches_the_models(empty_app):
         assert set(inspect(db.engine).get_table_names()) >= set(db.metadata.tables)
 
 
+def test_migrations_run_past_the_requests_statement_timeout(empty_app):
+    """A migration over a large office's rows runs longer than a request may (PostgreSQL's
+    statement_timeout, crm/core/database.py): the migrations lift it for their transaction only."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL's statement_timeout")
+    with empty_app.app_context():
+        db.engine.dispose()
+        empty_app.config["PG_STATEMENT_TIMEOUT_MS"] = 1  # every statement of the migrations would be cut
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "1ms"
+        empty_app.config["PG_STATEMENT_TIMEOUT_MS"] = 20_000
+        db.engine.dispose()
+
+
 def test_downgrade_to_empty_and_back(empty_app):
     with empty_app.app_context():
         upgrade()
