@@ -1,0 +1,39 @@
+"""Bugs found by using the app as the office's staff do, each with the test that would have
+caught it (what a user saw is in each test's name)."""
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from crm.auth.models import Role
+from crm.experts.models import Expert, Permit, PermitKind
+from crm.extensions import db
+from crm.programmes.models import Approval, ApprovingAuthority, Programme, ProgrammeKind
+
+TODAY = date.today()
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def test_a_permit_and_an_approval_due_show_their_expiry_in_the_users_date_format(app, client, auth, make_user, factory):
+    user = auth.login(user=make_user(Role.STAFF, locale="zh_CN"))
+    expires = TODAY + timedelta(days=60)
+    partner = factory.partner(name="St. Clair College", country="CA")
+    with app.app_context():
+        expert = Expert(name="Anna Schmidt", nationality="DE", owner_id=user.id)
+        permit = Permit(expert=expert, kind=PermitKind.WORK, number="W-1", expires_on=expires)
+        programme = Programme(name="Dual associate degree", kind=ProgrammeKind.SINO_FOREIGN, owner_id=user.id)
+        approval = Approval(programme=programme, authority=ApprovingAuthority.MUNICIPAL, number_issuer="PDE",
+                            number_region="50", number_country="CA", number_level="2A", number_year=2015,
+                            number_serial="1739", number_suffix="N", approved_on=date(2015, 6, 1), expires_on=expires)
+        db.session.add_all([expert, permit, programme, approval])
+        db.session.commit()
+    page = client.get("/home/watch").text
+    lines = [line for line in page.splitlines() if "Anna Schmidt" in line or "Dual associate degree" in line]
+    assert lines, page
+    text = " ".join(lines)
+    assert _chinese_date(expires) in text
+    assert not ISO_DATE.search(text), text
