@@ -69,7 +69,8 @@ class TripEditForm(VersionedForm, TripForm):
 
 class MemberForm(FlaskForm):
     user_id = SelectField(_l("Staff member"), coerce=optional_int, description=_l("Or type the name of a person of the college."))
-    name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+    # no Optional(): it would end the checks of an empty name before validate_name
+    name = StringField(_l("Full name"), validators=[Length(max=200)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     is_leader = BooleanField(_l("Leader of the delegation"))
     passport_number = StringField(_l("Passport number"), validators=[Optional(), Length(max=40)])

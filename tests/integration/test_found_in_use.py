@@ -37,3 +37,22 @@ def test_a_permit_and_an_approval_due_show_their_expiry_in_the_users_date_format
     text = " ".join(lines)
     assert _chinese_date(expires) in text
     assert not ISO_DATE.search(text), text
+
+
+def test_adding_a_trip_member_without_a_staff_member_or_a_name_asks_for_one_instead_of_an_error_page(app, client, auth, factory):
+    from crm.trips.models import Trip, TripMember
+
+    auth.login()
+    with app.app_context():
+        trip = Trip(title="Delegation to BSK", year=TODAY.year, country="DE")
+        db.session.add(trip)
+        db.session.commit()
+        trip_id = trip.id
+    token = auth.csrf(f"/trips/{trip_id}")
+    for name in ("", "   "):
+        response = client.post(f"/trips/{trip_id}/members", data={"csrf_token": token, "user_id": "", "name": name, "position": "Teacher"})
+        assert response.status_code == 422
+        assert "Choose a staff member or type a name." in response.text
+        assert 'value="Teacher"' in response.text  # what was typed comes back
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TripMember)) == 0
