@@ -107,9 +107,14 @@ class LegForm(FlaskForm):
 
 
 class StepForm(VersionedForm):
-    """Apply, depart, close: one button and the version the page showed."""
+    """Apply, depart, close: one button and the version the page showed; `trip` is the trip
+    the step is taken on (its dates check those typed)."""
 
     submit = SubmitField(_l("Confirm"))
+
+    def __init__(self, *args, trip=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trip = trip
 
 
 class ApplyForm(StepForm):
@@ -135,6 +140,10 @@ class ReturnForm(StepForm):
     return_on = DateField(_l("Returned on"), validators=[InputRequired()])
     submit = SubmitField(_l("Record the return"))
 
+    def validate_return_on(self, field):
+        if self.trip is not None and self.trip.depart_on and field.data < self.trip.depart_on:
+            raise ValidationError(_l("The return cannot be before the departure."))
+
 
 class NoticeForm(StepForm):
     notice_posted_on = DateField(_l("Public notice (公示) posted on"), validators=[InputRequired()])
@@ -144,6 +153,10 @@ class NoticeForm(StepForm):
 class PassportsForm(StepForm):
     passports_returned_on = DateField(_l("Passports returned on"), validators=[InputRequired()])
     submit = SubmitField(_l("Save the passports' return"))
+
+    def validate_passports_returned_on(self, field):
+        if self.trip is not None and self.trip.return_on and field.data < self.trip.return_on:
+            raise ValidationError(_l("The passports cannot come back before the return."))
 
 
 STEP_FORMS = {"apply": ApplyForm, "approve": ApproveForm, "depart": DepartForm, "return": ReturnForm, "close": CloseForm}

@@ -56,3 +56,48 @@ def test_adding_a_trip_member_without_a_staff_member_or_a_name_asks_for_one_inst
         assert 'value="Teacher"' in response.text  # what was typed comes back
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TripMember)) == 0
+
+
+def _travelling_trip(app, **fields):
+    from crm.trips.models import Trip, TripStatus
+
+    with app.app_context():
+        trip = Trip(title="Delegation to BSK", year=2026, country="DE", status=TripStatus.TRAVELLING,
+                    depart_on=date(2026, 9, 21), return_on=date(2026, 9, 30), **fields)
+        db.session.add(trip)
+        db.session.commit()
+        return trip.id, trip.version
+
+
+def test_recording_a_return_before_the_departure_is_refused_with_a_message(app, client, auth):
+    from crm.trips.models import Trip, TripStatus
+
+    auth.login()
+    trip_id, version = _travelling_trip(app)
+    token = auth.csrf(f"/trips/{trip_id}")
+    response = client.post(f"/trips/{trip_id}/return", data={"csrf_token": token, "version": version, "return_on": "2026-09-12"})
+    assert response.status_code == 422
+    assert "The return cannot be before the departure." in response.text
+    with app.app_context():
+        trip = db.session.get(Trip, trip_id)
+        assert trip.status == TripStatus.TRAVELLING and trip.return_on == date(2026, 9, 30) and trip.version == version
+
+
+def test_passports_returned_before_the_delegation_came_back_are_refused_with_a_message(app, client, auth):
+    from crm.trips.models import Trip, TripStatus
+
+    auth.login()
+    trip_id, version = _travelling_trip(app)
+    with app.app_context():
+        trip = db.session.get(Trip, trip_id)
+        trip.status = TripStatus.RETURNED
+        db.session.commit()
+        version = trip.version
+    token = auth.csrf(f"/trips/{trip_id}")
+    response = client.post(f"/trips/{trip_id}/passports", data={"csrf_token": token, "version": version, "passports_returned_on": "2026-09-01"})
+    assert response.status_code == 422
+    assert "The passports cannot come back before the return." in response.text
+    with app.app_context():
+        assert db.session.get(Trip, trip_id).passports_returned_on is None
+    response = client.post(f"/trips/{trip_id}/passports", data={"csrf_token": token, "version": version, "passports_returned_on": "2026-09-30"})
+    assert response.status_code == 303
