@@ -39,7 +39,8 @@ class TripForm(SeveralPartnersPicker, FlaskForm):
     partners = SelectMultipleField(_l("Partners"), coerce=chosen_partner)
     purpose_kind = SelectField(_l("Purpose"), choices=DelegationPurpose.choices, coerce=DelegationPurpose.coerce)
     purpose = TextAreaField(_l("Tasks and purpose"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 3})
-    days = IntegerField(_l("Days"), validators=[Optional(), NumberRange(min=1, max=365)])
+    days = IntegerField(_l("Days"), validators=[Optional(), NumberRange(min=1, max=365)],
+                        description=_l("For the plan; once both dates are known, the days are counted from them."))
     depart_on = DateField(_l("Departs on"), validators=[Optional()])
     return_on = DateField(_l("Returns on"), validators=[Optional()])
     funding = StringField(_l("Funding source"), validators=[Optional(), Length(max=200)])

@@ -101,3 +101,24 @@ def test_passports_returned_before_the_delegation_came_back_are_refused_with_a_m
         assert db.session.get(Trip, trip_id).passports_returned_on is None
     response = client.post(f"/trips/{trip_id}/passports", data={"csrf_token": token, "version": version, "passports_returned_on": "2026-09-30"})
     assert response.status_code == 303
+
+
+def test_a_trips_days_are_counted_from_its_dates_once_they_are_known(app, client, auth):
+    """The plan's typed days and the dates said two things: 17-26 Nov shown as "(3 days)"."""
+    from crm.trips.models import Trip
+
+    auth.login()
+    with app.app_context():
+        trip = Trip(title="Delegation to BSK", year=2026, country="DE", days=3,
+                    depart_on=date(2026, 11, 17), return_on=date(2026, 11, 26))
+        planned = Trip(title="Teacher training at Holmesglen", year=2026, country="AU", days=14)
+        db.session.add_all([trip, planned])
+        db.session.commit()
+        trip_id = trip.id
+    for path in (f"/trips/{trip_id}", f"/trips/{trip_id}/print"):
+        page = client.get(path).text
+        assert "(10 days)" in page and "(3 days)" not in page, path
+    plan = client.get("/trips/plan?year=2026").text
+    row = next(line for line in plan.split("</tr>") if "Delegation to BSK" in line)
+    assert "<td>10</td>" in row.replace(" ", "")
+    assert "14 days" in client.get("/trips?year=2026").text  # without dates: the plan's days
