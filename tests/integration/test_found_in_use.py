@@ -122,3 +122,55 @@ def test_a_trips_days_are_counted_from_its_dates_once_they_are_known(app, client
     row = next(line for line in plan.split("</tr>") if "Delegation to BSK" in line)
     assert "<td>10</td>" in row.replace(" ", "")
     assert "14 days" in client.get("/trips?year=2026").text  # without dates: the plan's days
+
+
+def test_renewing_a_permit_with_an_expiry_not_after_the_current_one_is_refused(app, client, auth):
+    """A year typed wrong (2026 for 2028) marked the permit renewed and left the expert with an expired permit."""
+    from crm.experts.models import PermitDecision
+
+    user = auth.login()
+    current = TODAY + timedelta(days=60)
+    with app.app_context():
+        expert = Expert(name="Anna Schmidt", nationality="DE", owner_id=user.id)
+        permit = Permit(expert=expert, kind=PermitKind.WORK, number="W-1", expires_on=current)
+        db.session.add_all([expert, permit])
+        db.session.commit()
+        permit_id = permit.id
+    token = auth.csrf(f"/experts/permits/{permit_id}/renew")
+    for expires in (current - timedelta(days=365), current):
+        response = client.post(f"/experts/permits/{permit_id}/renew", data={
+            "csrf_token": token, "version": "1", "number": "W-2", "expires_on": expires.isoformat()})
+        assert response.status_code == 422
+        assert "The new permit must expire after the current one" in response.text
+        assert 'value="W-2"' in response.text
+    with app.app_context():
+        assert db.session.get(Permit, permit_id).decision is None
+        assert db.session.scalar(select(func.count()).select_from(Permit)) == 1
+    response = client.post(f"/experts/permits/{permit_id}/renew", data={
+        "csrf_token": token, "version": "1", "number": "W-2", "expires_on": (current + timedelta(days=730)).isoformat()})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Permit, permit_id).decision == PermitDecision.RENEWED
+
+
+def test_renewing_a_programme_approval_with_an_expiry_not_after_the_current_one_is_refused(app, client, auth):
+    user = auth.login()
+    current = TODAY + timedelta(days=200)
+    with app.app_context():
+        programme = Programme(name="Dual associate degree", kind=ProgrammeKind.SINO_FOREIGN, owner_id=user.id)
+        approval = Approval(programme=programme, authority=ApprovingAuthority.MUNICIPAL, number_issuer="PDE",
+                            number_region="50", number_country="CA", number_level="2A", number_year=2015,
+                            number_serial="1739", number_suffix="N", approved_on=date(2015, 6, 1), expires_on=current)
+        db.session.add_all([programme, approval])
+        db.session.commit()
+        approval_id = approval.id
+    token = auth.csrf(f"/programmes/approvals/{approval_id}/renew")
+    data = {"csrf_token": token, "version": "1", "authority": "municipal", "number": "PDE50CA2A20211739N",
+            "approved_on": TODAY.isoformat()}
+    response = client.post(f"/programmes/approvals/{approval_id}/renew", data=data | {"expires_on": (current - timedelta(days=1)).isoformat()})
+    assert response.status_code == 422
+    assert "The new approval must expire after the current one" in response.text
+    with app.app_context():
+        assert db.session.get(Approval, approval_id).decision is None
+    response = client.post(f"/programmes/approvals/{approval_id}/renew", data=data | {"expires_on": (current + timedelta(days=1800)).isoformat()})
+    assert response.status_code == 303
