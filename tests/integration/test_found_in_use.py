@@ -174,3 +174,36 @@ def test_renewing_a_programme_approval_with_an_expiry_not_after_the_current_one_
         assert db.session.get(Approval, approval_id).decision is None
     response = client.post(f"/programmes/approvals/{approval_id}/renew", data=data | {"expires_on": (current + timedelta(days=1800)).isoformat()})
     assert response.status_code == 303
+
+
+def test_a_partner_already_a_current_member_of_a_consortium_is_not_added_twice(app, client, auth, factory):
+    """The member counts by kind counted the same college twice."""
+    from datetime import date as day
+
+    from crm.consortia.models import Consortium, ConsortiumMember
+
+    auth.login()
+    college = factory.partner(name="Chongqing Vocational College", local_name="重庆职业学院", country="CN")
+    with app.app_context():
+        consortium = Consortium(name="Chongqing Vocational Education Consortium")
+        db.session.add(consortium)
+        db.session.commit()
+        consortium_id = consortium.id
+    path = f"/consortia/{consortium_id}/members/new"
+
+    def add(**fields):
+        return client.post(path, data={"csrf_token": auth.csrf(path), "role": "member", "kind": "college"} | fields)
+
+    assert add(partner_id=str(college), joined_on="2019-01-01").status_code == 303
+    again = add(partner_id=str(college), contribution="Hosts the CNC training")
+    assert again.status_code == 422
+    assert "Chongqing Vocational College is already a member." in again.text
+    assert "Hosts the CNC training" in again.text
+    assert add(our_college="y").status_code == 303
+    assert add(our_college="y").status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ConsortiumMember)) == 2
+        member = db.session.scalars(select(ConsortiumMember).where(ConsortiumMember.partner_id == college)).one()
+        member.left_on = day(2024, 7, 1)
+        db.session.commit()
+    assert add(partner_id=str(college), joined_on="2026-01-01").status_code == 303  # a former member joins again
