@@ -3,11 +3,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SearchField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import optional_int
+from crm.core.forms import InputRequired, optional_int
 from crm.consortia.models import ActivityKind, MemberKind, MemberRole
 from crm.core.forms import VersionedForm
 from crm.partners.picker import SinglePartnerPicker

@@ -3,10 +3,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, SearchField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Email, Length, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import optional_int
+from crm.core.forms import InputRequired, optional_int
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
 from crm.core.templating import local_date

@@ -22,11 +22,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
 from crm.auth.models import User
-from crm.core.forms import QuickSelect, VersionedForm, optional_int
+from crm.core.forms import InputRequired, QuickSelect, VersionedForm, optional_int
 from crm.core.i18n import country_name
 from crm.core.models import utcnow
 from crm.core.search import MAX_TERM_LENGTH

@@ -5,10 +5,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from crm.agreements.forms import optional_int
-from crm.core.forms import VersionedForm
+from crm.core.forms import InputRequired, VersionedForm
 from crm.extensions import db
 from crm.outcomes.models import (
     DETAIL_HINTS,

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import optional_int
+from crm.core.forms import InputRequired, optional_int
 from crm.agreements.models import Agreement
 from crm.agreements.queries import framework_choices
 from crm.partners.picker import SeveralPartnersPicker, chosen_partner

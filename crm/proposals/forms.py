@@ -13,11 +13,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.agreements.models import AgreementKind
 from crm.auth.choices import assignable_users
-from crm.core.forms import VersionedForm, optional_int
+from crm.core.forms import InputRequired, VersionedForm, optional_int
 from crm.core.i18n import country_picker_choices
 from crm.partners.models import PartnerKind
 from crm.partners.picker import PartnerSearchFields, SeveralPartnersPicker, partners_named

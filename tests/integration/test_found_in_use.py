@@ -207,3 +207,38 @@ def test_a_partner_already_a_current_member_of_a_consortium_is_not_added_twice(a
         member.left_on = day(2024, 7, 1)
         db.session.commit()
     assert add(partner_id=str(college), joined_on="2026-01-01").status_code == 303  # a former member joins again
+
+
+def test_names_and_titles_of_spaces_only_are_refused_as_missing(app, client, auth, factory):
+    """A partner saved with the name "   " was listed as an empty link; an agreement, trip,
+    visitor, contact or expert likewise."""
+    from crm.contacts.models import Contact
+    from crm.partners.models import Partner
+    from crm.trips.models import Trip
+    from crm.visits.models import Visit, VisitMember
+
+    auth.login()
+    partner_id = factory.partner(name="Hiroshima University", country="JP")
+    with app.app_context():
+        visit = Visit(title="Hiroshima University delegation", arrive_on=TODAY, leave_on=TODAY)
+        db.session.add(visit)
+        db.session.commit()
+        visit_id = visit.id
+    token = auth.csrf("/partners/new")
+    blank = " \t "
+    posts = {
+        "/partners/new": {"name": blank, "kind": "university", "country": "JP", "status": "active", "city": "Higashi-Hiroshima"},
+        f"/partners/{partner_id}/contacts/new": {"new-contact-name": blank, "new-contact-position": "Director"},
+        "/trips/new": {"title": blank, "year": str(TODAY.year), "country": "JP", "purpose_kind": "exchange", "funding": "College budget"},
+        f"/visits/{visit_id}/visitors": {"name": blank, "position": "Vice President"},
+        "/experts/new": {"name": blank, "nationality": "US", "local_name": "布朗"},
+    }
+    for path, data in posts.items():
+        response = client.post(path, data={"csrf_token": token, "new-contact-csrf_token": token} | data)
+        assert response.status_code == 422, path
+        typed = next(value for key, value in data.items() if value not in (blank,) and key.endswith(("city", "position", "funding", "local_name")))
+        assert typed in response.text, path
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Partner)) == 1
+        for model in (Contact, Trip, VisitMember, Expert):
+            assert db.session.scalar(select(func.count()).select_from(model)) == 0, model
