@@ -142,7 +142,7 @@ class ReturnForm(StepForm):
     submit = SubmitField(_l("Record the return"))
 
     def validate_return_on(self, field):
-        if self.trip is not None and self.trip.depart_on and field.data < self.trip.depart_on:
+        if field.data and self.trip is not None and self.trip.depart_on and field.data < self.trip.depart_on:
             raise ValidationError(_l("The return cannot be before the departure."))
 
 
@@ -156,7 +156,7 @@ class PassportsForm(StepForm):
     submit = SubmitField(_l("Save the passports' return"))
 
     def validate_passports_returned_on(self, field):
-        if self.trip is not None and self.trip.return_on and field.data < self.trip.return_on:
+        if field.data and self.trip is not None and self.trip.return_on and field.data < self.trip.return_on:
             raise ValidationError(_l("The passports cannot come back before the return."))
 
 

@@ -78,6 +78,8 @@ def test_recording_a_return_before_the_departure_is_refused_with_a_message(app, 
     response = client.post(f"/trips/{trip_id}/return", data={"csrf_token": token, "version": version, "return_on": "2026-09-12"})
     assert response.status_code == 422
     assert "The return cannot be before the departure." in response.text
+    response = client.post(f"/trips/{trip_id}/return", data={"csrf_token": token, "version": version, "return_on": "2026-09-31"})
+    assert response.status_code == 422
     with app.app_context():
         trip = db.session.get(Trip, trip_id)
         assert trip.status == TripStatus.TRAVELLING and trip.return_on == date(2026, 9, 30) and trip.version == version
@@ -97,6 +99,9 @@ def test_passports_returned_before_the_delegation_came_back_are_refused_with_a_m
     response = client.post(f"/trips/{trip_id}/passports", data={"csrf_token": token, "version": version, "passports_returned_on": "2026-09-01"})
     assert response.status_code == 422
     assert "The passports cannot come back before the return." in response.text
+    for impossible in ("2026-02-30", "soon"):
+        response = client.post(f"/trips/{trip_id}/passports", data={"csrf_token": token, "version": version, "passports_returned_on": impossible})
+        assert response.status_code == 422
     with app.app_context():
         assert db.session.get(Trip, trip_id).passports_returned_on is None
     response = client.post(f"/trips/{trip_id}/passports", data={"csrf_token": token, "version": version, "passports_returned_on": "2026-09-30"})
