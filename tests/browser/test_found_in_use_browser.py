@@ -1,0 +1,44 @@
+"""Bugs found by using the app in the browser, each with the test that would have caught it."""
+from playwright.sync_api import expect
+
+from crm.auth.models import Role
+from crm.extensions import db
+from crm.trips.models import Trip, TripDocument, TripDocumentKind, TripMember
+
+PDF = b"%PDF-1.4\n%approval\n"
+
+
+def test_removing_a_trip_member_or_document_asks_first_and_a_no_keeps_it(page, live_server, live_db, live_user, login):
+    """With JavaScript on, Remove took the member (or the 批件 scan) away at once: hx-confirm
+    only asks on a request htmx makes."""
+    login(live_user(Role.STAFF))
+    with live_db.app_context():
+        trip = Trip(title="Delegation to BSK", year=2026, country="DE")
+        trip.members = [TripMember(name="Liu Qiang", position="Dean")]
+        db.session.add(trip)
+        db.session.commit()
+        trip_id = trip.id
+    page.goto(f"{live_server}/trips/{trip_id}")
+    page.get_by_label("Document", exact=True).select_option("approval")
+    page.get_by_label("File", exact=True).set_input_files({"name": "approval.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("link", name="approval.pdf")).to_be_visible()
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Remove Liu Qiang").click()
+    expect(page.get_by_text("Liu Qiang")).to_be_visible()
+    assert asked == ["Remove Liu Qiang?"]
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Remove approval.pdf").click()
+    expect(page.get_by_role("link", name="approval.pdf")).to_be_visible()
+    assert asked[-1] == "Remove approval.pdf? The file is deleted."
+    with live_db.app_context():
+        assert db.session.query(TripMember).count() == 1 and db.session.query(TripDocument).count() == 1
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Remove Liu Qiang").click()
+    expect(page.get_by_text("No member yet.")).to_be_visible()
+    with live_db.app_context():
+        assert db.session.query(TripMember).count() == 0
+        assert db.session.query(TripDocument).one().kind == TripDocumentKind.APPROVAL
