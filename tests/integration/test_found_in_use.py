@@ -247,3 +247,15 @@ def test_names_and_titles_of_spaces_only_are_refused_as_missing(app, client, aut
         assert db.session.scalar(select(func.count()).select_from(Partner)) == 1
         for model in (Contact, Trip, VisitMember, Expert):
             assert db.session.scalar(select(func.count()).select_from(model)) == 0, model
+
+
+def test_an_outcome_outside_its_agreement_names_the_agreements_dates_in_the_users_format(app, client, auth, make_user, factory):
+    """The message read "valid from 2024-09-01 to 2027-08-31" on a Chinese page."""
+    auth.login(user=make_user(Role.STAFF, locale="zh_CN"))
+    partner_id = factory.partner(name="EBG Germany", country="DE")
+    agreement_id = factory.agreement([partner_id], valid_from=date(2024, 9, 1), valid_until=date(2027, 8, 31))
+    response = client.post(f"/outcomes/agreement/{agreement_id}/new", data={
+        "csrf_token": auth.csrf(), "new-outcome-year": "2001", "new-outcome-category": "certificates_earned", "new-outcome-count": "5"})
+    assert response.status_code == 422
+    assert "2024年9月1日" in response.text and "2027年8月31日" in response.text
+    assert "2024-09-01" not in response.text
