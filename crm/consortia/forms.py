@@ -62,7 +62,7 @@ class MemberFieldsMixin:
 
 
 class MemberForm(MemberFieldsMixin, SinglePartnerPicker, FlaskForm):
-    """A new member of `consortium`: a partner, or our college, that is not a current member."""
+    """A new member of `consortium`: a partner, or our college, not already a current member in that role."""
 
     FIELD_ORDER = ("our_college", "partner_id")
     our_college = BooleanField(_l("Our college itself"))
@@ -76,9 +76,9 @@ class MemberForm(MemberFieldsMixin, SinglePartnerPicker, FlaskForm):
     def validate_partner_id(self, field):
         self.check_chosen_partner(required=not self.our_college.data)
         partner_id = None if self.our_college.data else field.data
-        current = self.consortium.current_member(partner_id, date.today()) if self.consortium is not None else None
+        current = self.consortium.current_member(partner_id, self.role.data, date.today()) if self.consortium is not None else None
         if current is not None:
-            raise ValidationError(_l("%(name)s is already a member.", name=current.name))
+            raise ValidationError(_l("%(name)s is already a member in this role.", name=current.name))
 
 
 class MemberEditForm(VersionedForm, MemberFieldsMixin, FlaskForm):

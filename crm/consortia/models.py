@@ -73,9 +73,10 @@ class Consortium(Audited, Archivable, Timestamped, Versioned, db.Model):
     def __str__(self) -> str:
         return self.name
 
-    def current_member(self, partner_id: int | None, today: date) -> "ConsortiumMember | None":
-        """The current membership of a partner (None: of our college), if any."""
-        return next((m for m in self.members if m.partner_id == partner_id and m.is_current(today)), None)
+    def current_member(self, partner_id: int | None, role: MemberRole, today: date) -> "ConsortiumMember | None":
+        """The current membership of a partner (None: of our college) in `role`, if any (a unit
+        may hold two roles, e.g. president unit and secretariat)."""
+        return next((m for m in self.members if m.partner_id == partner_id and m.role == role and m.is_current(today)), None)
 
     @property
     def lead_name(self) -> str:

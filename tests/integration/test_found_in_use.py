@@ -202,12 +202,13 @@ def test_a_partner_already_a_current_member_of_a_consortium_is_not_added_twice(a
     assert add(partner_id=str(college), joined_on="2019-01-01").status_code == 303
     again = add(partner_id=str(college), contribution="Hosts the CNC training")
     assert again.status_code == 422
-    assert "Chongqing Vocational College is already a member." in again.text
+    assert "Chongqing Vocational College is already a member in this role." in again.text
     assert "Hosts the CNC training" in again.text
-    assert add(our_college="y").status_code == 303
-    assert add(our_college="y").status_code == 422
+    assert add(our_college="y", role="president").status_code == 303
+    assert add(our_college="y", role="president").status_code == 422
+    assert add(our_college="y", role="secretariat").status_code == 303  # one unit, two roles
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(ConsortiumMember)) == 2
+        assert db.session.scalar(select(func.count()).select_from(ConsortiumMember)) == 3
         member = db.session.scalars(select(ConsortiumMember).where(ConsortiumMember.partner_id == college)).one()
         member.left_on = day(2024, 7, 1)
         db.session.commit()
