@@ -260,3 +260,38 @@ def test_an_outcome_outside_its_agreement_names_the_agreements_dates_in_the_user
     assert response.status_code == 422
     assert "2024年9月1日" in response.text and "2027年8月31日" in response.text
     assert "2024-09-01" not in response.text
+
+
+def test_a_unit_holding_two_roles_in_a_consortium_counts_once(app, client, auth, factory):
+    """Our college, president unit and secretariat, made the demo consortium's "Members 14",
+    "College 9", the list's member count and the yearly report's members joined and at the
+    year's end one too many."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from crm.consortia.models import Consortium, ConsortiumMember, MemberKind, MemberRole
+
+    auth.login()
+    college = factory.partner(name="Chongqing Vocational College", country="CN")
+    with app.app_context():
+        consortium = Consortium(name="Chongqing Vocational Education Consortium", founded_on=date(2017, 12, 8))
+        consortium.members = [
+            ConsortiumMember(partner_id=None, role=MemberRole.PRESIDENT, kind=MemberKind.COLLEGE, joined_on=date(2017, 12, 8)),
+            ConsortiumMember(partner_id=None, role=MemberRole.SECRETARIAT, kind=MemberKind.COLLEGE, joined_on=date(2017, 12, 8)),
+            ConsortiumMember(partner_id=college, role=MemberRole.MEMBER, kind=MemberKind.COLLEGE, joined_on=date(2019, 3, 1)),
+        ]
+        db.session.add(consortium)
+        db.session.commit()
+        consortium_id = consortium.id
+    page = client.get(f"/consortia/{consortium_id}").text
+    assert re.search(r'id="members-heading">Members <span class="badge text-bg-light">2</span>', page)
+    assert re.search(r"College\s*2</dd>", page)
+    listed = client.get("/consortia").text
+    assert re.search(r'<td class="text-end">2</td>', listed)
+    rows = list(load_workbook(io.BytesIO(client.get(f"/consortia/{consortium_id}/report.xlsx").data)).active.iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "Year")
+    by_year = {r[0]: r for r in rows if r and isinstance(r[0], int)}
+    joined, at_end = header.index("Members joined"), header.index("Members at the year's end")
+    assert (by_year[2017][joined], by_year[2017][at_end]) == (1, 1)
+    assert (by_year[2019][joined], by_year[2019][at_end]) == (1, 2)
