@@ -295,3 +295,19 @@ def test_a_unit_holding_two_roles_in_a_consortium_counts_once(app, client, auth,
     joined, at_end = header.index("Members joined"), header.index("Members at the year's end")
     assert (by_year[2017][joined], by_year[2017][at_end]) == (1, 1)
     assert (by_year[2019][joined], by_year[2019][at_end]) == (1, 2)
+
+
+def test_the_printed_trip_application_and_the_briefing_sheet_write_a_chinese_comma_beside_chinese(app, client, auth, make_user, factory):
+    """The trip's page read "Kiel，德国", its A4 print-out "Kiel, 德国"; the briefing sheet "德国, Kiel"."""
+    from crm.trips.models import Trip, TripLeg
+
+    auth.login(user=make_user(Role.STAFF, locale="zh_CN"))
+    partner_id = factory.partner(name="Berufliche Schule Kiel", country="DE", city="Kiel")
+    with app.app_context():
+        trip = Trip(title="赴德国考察交流团组", year=2026, country="DE", legs=[TripLeg(country="DE", city="Kiel")])
+        db.session.add(trip)
+        db.session.commit()
+        trip_id = trip.id
+    for path in (f"/trips/{trip_id}", f"/trips/{trip_id}/print"):
+        assert "Kiel，德国" in client.get(path).text, path
+    assert "德国，Kiel" in client.get(f"/partners/{partner_id}/brief").text
