@@ -42,3 +42,25 @@ def test_removing_a_trip_member_or_document_asks_first_and_a_no_keeps_it(page, l
     with live_db.app_context():
         assert db.session.query(TripMember).count() == 0
         assert db.session.query(TripDocument).one().kind == TripDocumentKind.APPROVAL
+
+
+def test_each_search_landmark_of_the_list_pages_has_a_name_of_its_own(page, live_server, live_db, live_user, login):
+    """axe's landmark-unique (moderate, so not in the main accessibility test): the list's filter
+    form and the quick search were two unnamed "search" landmarks, alike to a screen reader."""
+    from crm.demo.loader import load_demo
+    from tests.browser.test_accessibility import AXE
+
+    with live_db.app_context():
+        load_demo()
+    login(live_user(Role.ADMIN, locale="zh_CN"))
+    source = AXE.read_text()
+    found = {}
+    for path in ("/trips", "/visits", "/experts", "/programmes", "/consortia", "/partners", "/agreements", "/history",
+                 "/interactions/new", "/import/merge"):
+        assert page.goto(f"{live_server}{path}").ok, path
+        page.evaluate(source)
+        names = page.evaluate("""async () => (await axe.run(document, {runOnly: ["landmark-unique"]}))
+            .violations.map(v => v.nodes.map(n => n.target.join(" ")).join(" | "))""")
+        if names:
+            found[path] = names
+    assert found == {}
