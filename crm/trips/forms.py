@@ -20,6 +20,7 @@ from crm.core.forms import InputRequired, optional_int
 from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
+from crm.core.templating import local_date
 from crm.trips.models import DelegationPurpose, TripDocumentKind, TripStatus
 
 MAX_TEXT = 10_000
@@ -99,12 +100,21 @@ class LegForm(FlaskForm):
 
     def __init__(self, *args, trip=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.trip = trip
         self.country.choices = _country_choices()
         self.partner_id.choices = [("", str(_l("— none —")))] + [(p.id, p.name) for p in (trip.partners if trip else [])]
+
+    def validate_arrive_on(self, field):
+        departs = self.trip.depart_on if self.trip is not None else None
+        if field.data and departs and field.data < departs:
+            raise ValidationError(_l("The stop cannot begin before the departure (%(date)s).", date=local_date(departs)))
 
     def validate_leave_on(self, field):
         if field.data and self.arrive_on.data and field.data < self.arrive_on.data:
             raise ValidationError(_l("The end cannot be before the start."))
+        returns = self.trip.return_on if self.trip is not None else None
+        if field.data and returns and field.data > returns:
+            raise ValidationError(_l("The stop cannot end after the return (%(date)s).", date=local_date(returns)))
 
 
 class StepForm(VersionedForm):

@@ -311,3 +311,27 @@ def test_the_printed_trip_application_and_the_briefing_sheet_write_a_chinese_com
     for path in (f"/trips/{trip_id}", f"/trips/{trip_id}/print"):
         assert "Kiel，德国" in client.get(path).text, path
     assert "德国，Kiel" in client.get(f"/partners/{partner_id}/brief").text
+
+
+def test_a_stop_outside_the_trips_dates_is_refused_with_the_trips_dates(app, client, auth):
+    """A stop typed for 2025 on a trip of September 2026 went into the printed application."""
+    from crm.trips.models import Trip, TripLeg
+
+    auth.login()
+    with app.app_context():
+        trip = Trip(title="Delegation to BSK", year=2026, country="DE", depart_on=date(2026, 9, 21), return_on=date(2026, 9, 30))
+        db.session.add(trip)
+        db.session.commit()
+        trip_id = trip.id
+    token = auth.csrf(f"/trips/{trip_id}")
+    stop = {"csrf_token": token, "country": "DE", "city": "Kiel", "agenda": "Joint preparatory department"}
+    response = client.post(f"/trips/{trip_id}/legs", data=stop | {"arrive_on": "2025-09-22", "leave_on": "2026-09-24"})
+    assert response.status_code == 422
+    assert "The stop cannot begin before the departure (21 Sep 2026)." in response.text
+    assert 'value="Joint preparatory department"' in response.text
+    response = client.post(f"/trips/{trip_id}/legs", data=stop | {"arrive_on": "2026-09-22", "leave_on": "2026-10-24"})
+    assert response.status_code == 422
+    assert "The stop cannot end after the return (30 Sep 2026)." in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TripLeg)) == 0
+    assert client.post(f"/trips/{trip_id}/legs", data=stop | {"arrive_on": "2026-09-21", "leave_on": "2026-09-30"}).status_code == 303
