@@ -335,3 +335,24 @@ def test_a_stop_outside_the_trips_dates_is_refused_with_the_trips_dates(app, cli
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TripLeg)) == 0
     assert client.post(f"/trips/{trip_id}/legs", data=stop | {"arrive_on": "2026-09-21", "leave_on": "2026-09-30"}).status_code == 303
+
+
+def test_a_reception_plan_item_outside_the_visits_days_is_refused_with_the_visits_dates(app, client, auth):
+    from crm.visits.models import ScheduleItem, Visit
+
+    auth.login()
+    with app.app_context():
+        visit = Visit(title="Hiroshima University delegation", arrive_on=date(2026, 9, 28), leave_on=date(2026, 9, 30))
+        db.session.add(visit)
+        db.session.commit()
+        visit_id = visit.id
+    token = auth.csrf(f"/visits/{visit_id}")
+    item = {"csrf_token": token, "kind": "meal", "what": "Welcome dinner", "time": "18:30"}
+    for day in ("2026-09-27", "2026-10-28"):
+        response = client.post(f"/visits/{visit_id}/schedule", data=item | {"day": day})
+        assert response.status_code == 422
+        assert "The visit lasts from 28 Sep 2026 to 30 Sep 2026." in response.text
+        assert 'value="Welcome dinner"' in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ScheduleItem)) == 0
+    assert client.post(f"/visits/{visit_id}/schedule", data=item | {"day": "2026-09-30"}).status_code == 303
