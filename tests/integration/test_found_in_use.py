@@ -1,7 +1,7 @@
 """Bugs found by using the app as the office's staff do, each with the test that would have
 caught it (what a user saw is in each test's name)."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -356,3 +356,33 @@ def test_a_reception_plan_item_outside_the_visits_days_is_refused_with_the_visit
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ScheduleItem)) == 0
     assert client.post(f"/visits/{visit_id}/schedule", data=item | {"day": "2026-09-30"}).status_code == 303
+
+
+def test_the_chinese_digest_writes_full_width_parentheses_and_plain_text(app, make_user, factory, caplog):
+    """A Chinese digest read "Robert Miller 的工作许可…… (截止 2026年12月10日)" and "2027年1月29日 (已逾期)":
+    half-width parentheses beside Chinese, where its follow-up lines wrote （截止 …）."""
+    from tests.unit.test_zh_punctuation import half_width_beside_chinese
+
+    li = make_user(Role.STAFF, email="li.wei@cqipc.edu.cn", name="Li Wei", locale="zh_CN")
+    partner_id = factory.partner(name="Mercedes-Benz & Co", country="DE")
+    factory.agreement([partner_id], title="汽车机电一体化项目协议", owner_id=li.id, notice_days=90,
+                      valid_until=TODAY + timedelta(days=30))
+    quiet = factory.partner(name="AUDI AG", country="DE")
+    factory.interaction(quiet, occurred_at=datetime.now() - timedelta(days=400))
+    factory.agreement([quiet], title="Memorandum of understanding")  # in force since 400 days: gone quiet
+    with app.app_context():
+        from crm.partners.models import Partner
+        db.session.get(Partner, quiet).owner_id = li.id
+        db.session.commit()
+    with app.app_context():
+        expert = Expert(name="Anna Schmidt", nationality="DE", owner_id=li.id)
+        db.session.add_all([expert, Permit(expert=expert, kind=PermitKind.WORK, number="W-1", expires_on=TODAY + timedelta(days=60))])
+        db.session.commit()
+    app.config["MAIL_SERVER"] = None
+    result = app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert result.exit_code == 0 and "1 sent" in result.output
+    lines = [record.getMessage().split(" | ", 1)[1] for record in caplog.records if " | " in record.getMessage()]
+    text = "\n".join(lines)
+    assert "（已逾期）" in text and "（Mercedes-Benz & Co）" in text and "（最近往来 " in text
+    assert "Anna Schmidt 的工作许可" in text and "（截止 " in text
+    assert half_width_beside_chinese(text) == [], text
