@@ -64,3 +64,20 @@ def test_each_search_landmark_of_the_list_pages_has_a_name_of_its_own(page, live
         if names:
             found[path] = names
     assert found == {}
+
+
+def test_an_outcomes_evidence_page_keeps_its_headings_in_order(page, live_server, live_db, live_user, login):
+    """axe's heading-order (moderate): the page's h1 was followed by the list's h3."""
+    from crm.demo.loader import load_demo
+    from crm.outcomes.models import Outcome
+    from tests.browser.test_accessibility import AXE
+
+    with live_db.app_context():
+        load_demo()
+        outcome_id = db.session.query(Outcome.id).filter(Outcome.agreement_id.is_not(None)).order_by(Outcome.id).first()[0]
+    login(live_user(Role.ADMIN, locale="zh_CN"))
+    assert page.goto(f"{live_server}/outcomes/{outcome_id}/evidence").ok
+    page.evaluate(AXE.read_text())
+    found = page.evaluate("""async () => (await axe.run(document, {runOnly: ["heading-order"]}))
+        .violations.map(v => v.nodes.map(n => n.target.join(" ")).join(" | "))""")
+    assert found == []
