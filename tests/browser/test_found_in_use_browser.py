@@ -81,3 +81,24 @@ def test_an_outcomes_evidence_page_keeps_its_headings_in_order(page, live_server
     found = page.evaluate("""async () => (await axe.run(document, {runOnly: ["heading-order"]}))
         .violations.map(v => v.nodes.map(n => n.target.join(" ")).join(" | "))""")
     assert found == []
+
+
+def test_undoing_an_import_asks_first(page, live_server, live_db, live_user, login):
+    """Undo this import removed every partner the file had created at one click."""
+    from crm.imports.models import BatchStatus, ImportBatch
+
+    admin = live_user(Role.ADMIN)
+    login(admin)
+    with live_db.app_context():
+        batch = ImportBatch(kind="partners", file_name="partners-2026.xlsx", status=BatchStatus.COMMITTED, created_by_id=admin["id"])
+        db.session.add(batch)
+        db.session.commit()
+        batch_id = batch.id
+    page.goto(f"{live_server}/import/{batch_id}")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Undo this import").click()
+    expect(page.get_by_role("button", name="Undo this import")).to_be_visible()
+    assert asked == ["Undo the import of partners-2026.xlsx? The records it created are removed."]
+    with live_db.app_context():
+        assert db.session.get(ImportBatch, batch_id).status == BatchStatus.COMMITTED
