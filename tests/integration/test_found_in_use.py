@@ -386,3 +386,23 @@ def test_the_chinese_digest_writes_full_width_parentheses_and_plain_text(app, ma
     assert "（已逾期）" in text and "（Mercedes-Benz & Co）" in text and "（最近往来 " in text
     assert "Anna Schmidt 的工作许可" in text and "（截止 " in text
     assert half_width_beside_chinese(text) == [], text
+
+
+def test_a_partner_or_person_id_too_large_for_the_database_is_refused_not_an_error_page(app, client, auth, factory):
+    """A tampered or mistyped id (20 digits) in a partner picker or a participants list gave a 500."""
+    auth.login()
+    partner_id = factory.partner(name="Berufliche Schule Kiel", country="DE")
+    huge = "99999999999999999999"
+    token = auth.csrf("/trips/new")
+    posts = {
+        "/trips/new": {"title": "Delegation to BSK", "year": "2026", "country": "DE", "purpose_kind": "exchange", "partners": huge},
+        "/visits/new": {"title": "BSK delegation", "arrive_on": "2026-09-28", "leave_on": "2026-09-30", "purpose_kind": "exchange",
+                        "reception_level": "college", "partners": huge},
+        "/programmes/new": {"name": "Joint preparatory department", "kind": "sino_foreign", "status": "approved", "partners": huge},
+        "/agreements/new": {"title": "Exchange", "kind": "student_exchange", "status": "draft", "partners": huge},
+        f"/partners/{partner_id}/interactions/new": {"kind": "meeting", "occurred_at": "2026-09-28T10:00", "subject": "Talks",
+                                                     "contact_ids": huge, "staff_ids": huge},
+    }
+    for path, data in posts.items():
+        response = client.post(path, data={"csrf_token": token} | data)
+        assert response.status_code == 422, path
