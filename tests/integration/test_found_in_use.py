@@ -406,3 +406,20 @@ def test_a_partner_or_person_id_too_large_for_the_database_is_refused_not_an_err
     for path, data in posts.items():
         response = client.post(path, data={"csrf_token": token} | data)
         assert response.status_code == 422, path
+
+
+def test_converting_a_proposal_with_a_partner_id_too_large_is_refused_not_an_error_page(app, client, auth, factory):
+    from crm.agreements.models import AgreementKind
+    from crm.proposals.models import Proposal, ProposalStage
+
+    auth.login()
+    partner_id = factory.partner(name="Hiroshima University", country="JP")
+    with app.app_context():
+        proposal = Proposal(title="Semester exchange", partner_id=partner_id, stage=ProposalStage.APPROVED, kind=AgreementKind.STUDENT_EXCHANGE)
+        db.session.add(proposal)
+        db.session.commit()
+        proposal_id, version = proposal.id, proposal.version
+    response = client.post(f"/proposals/{proposal_id}/convert", data={
+        "csrf_token": auth.csrf(f"/proposals/{proposal_id}"), "version": version, "title": "Semester exchange",
+        "kind": "student_exchange", "partners": "99999999999999999999", "signed_on": "2026-11-30"})
+    assert response.status_code == 422
