@@ -13,13 +13,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus
 from crm.agreements.queries import framework_choices
 from crm.auth.choices import assignable_users
-from crm.core.forms import VersionedForm, optional_int
+from crm.core.forms import InputRequired, VersionedForm, optional_int
 from crm.core.i18n import country_choices
 from crm.extensions import db
 from crm.partners.models import Partner

@@ -3,11 +3,11 @@ from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import Email, Length, ValidationError
 
 from crm.auth.models import Role, User
 from crm.auth.passwords import MAX_LENGTH, password_problem
-from crm.core.forms import VersionedForm
+from crm.core.forms import InputRequired, VersionedForm
 from crm.core.i18n import LANGUAGE_NAMES
 from crm.extensions import db
 

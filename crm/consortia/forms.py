@@ -1,11 +1,13 @@
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SearchField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import optional_int
+from crm.core.forms import InputRequired, optional_int
 from crm.consortia.models import ActivityKind, MemberKind, MemberRole
 from crm.core.forms import VersionedForm
 from crm.partners.picker import SinglePartnerPicker
@@ -60,16 +62,23 @@ class MemberFieldsMixin:
 
 
 class MemberForm(MemberFieldsMixin, SinglePartnerPicker, FlaskForm):
+    """A new member of `consortium`: a partner, or our college, not already a current member in that role."""
+
     FIELD_ORDER = ("our_college", "partner_id")
     our_college = BooleanField(_l("Our college itself"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consortium=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.consortium = consortium
         self.partner_id.label.text = _l("Member partner")
         self.offer_chosen_partner()
 
     def validate_partner_id(self, field):
         self.check_chosen_partner(required=not self.our_college.data)
+        partner_id = None if self.our_college.data else field.data
+        current = self.consortium.current_member(partner_id, self.role.data, date.today()) if self.consortium is not None else None
+        if current is not None:
+            raise ValidationError(_l("%(name)s is already a member in this role.", name=current.name))
 
 
 class MemberEditForm(VersionedForm, MemberFieldsMixin, FlaskForm):

@@ -73,6 +73,15 @@ class Consortium(Audited, Archivable, Timestamped, Versioned, db.Model):
     def __str__(self) -> str:
         return self.name
 
+    def current_member(self, partner_id: int | None, role: MemberRole, today: date) -> "ConsortiumMember | None":
+        """The current membership of a partner (None: of our college) in `role`, if any (a unit
+        may hold two roles, e.g. president unit and secretariat)."""
+        return next((m for m in self.members if m.partner_id == partner_id and m.role == role and m.is_current(today)), None)
+
+    def current_unit_count(self, today: date) -> int:
+        """The member units current on `today` (a unit in two roles once)."""
+        return len({m.unit for m in self.members if m.is_current(today)})
+
     @property
     def lead_name(self) -> str:
         return self.lead_partner.name if self.lead_partner else str(OUR_COLLEGE)
@@ -98,6 +107,12 @@ class ConsortiumMember(Audited, Timestamped, Versioned, db.Model):
     @property
     def name(self) -> str:
         return self.partner.name if self.partner else str(OUR_COLLEGE)
+
+    @property
+    def unit(self) -> int | None:
+        """The member unit this membership belongs to: its partner, or our college (None). A unit
+        may hold two roles (president unit and secretariat): counted, it counts once."""
+        return self.partner_id
 
     def __str__(self) -> str:
         return self.name

@@ -87,7 +87,9 @@ def former_members(consortium: Consortium, today: date) -> list[ConsortiumMember
 
 
 def kind_counts(consortium: Consortium, today: date) -> list[tuple[MemberKind, int]]:
-    counts = Counter(m.kind for m in consortium.members if m.is_current(today))
+    """Current member units by kind (a unit in two roles once)."""
+    units = {m.unit: m.kind for m in sorted(consortium.members, key=lambda m: m.id) if m.is_current(today)}
+    counts = Counter(units.values())
     return [(kind, counts[kind]) for kind in MemberKind if counts[kind]]
 
 
@@ -132,14 +134,20 @@ def yearly_report(consortium: Consortium) -> list[ReportYear]:
         row = rows[activity.held_on.year]
         row.activities[activity.kind] += 1
         row.participations += len(activity.members)
+    # Member units (a unit in two roles counts once): a unit joins with its first membership,
+    # leaves with the end of its last, and is a member at a year's end if any role holds then.
+    memberships = defaultdict(list)
     for member in consortium.members:
-        if member.joined_on:
-            rows[member.joined_on.year].joined += 1
-        if member.left_on:
-            rows[member.left_on.year].left += 1
+        memberships[member.unit].append(member)
+    for members in memberships.values():
+        joined = [m.joined_on for m in members if m.joined_on]
+        if joined:
+            rows[min(joined).year].joined += 1
+        if all(m.left_on for m in members):
+            rows[max(m.left_on for m in members).year].left += 1
         for year, row in rows.items():
             end = date(year, 12, 31)
-            if (member.joined_on is None or member.joined_on <= end) and (member.left_on is None or member.left_on > end):
+            if any((m.joined_on is None or m.joined_on <= end) and (m.left_on is None or m.left_on > end) for m in members):
                 row.members_at_end += 1
     return [rows[year] for year in sorted(rows, reverse=True)]
 

@@ -152,7 +152,7 @@ def restore(consortium_id: int):
 @editor_required
 def new_member(consortium_id: int):
     consortium = _live_consortium(consortium_id)
-    form = MemberForm()
+    form = MemberForm(consortium=consortium)
     if form.validate_on_submit() and not form.find_partners.data:
         member = ConsortiumMember(consortium=consortium, partner_id=None if form.our_college.data else form.partner_id.data)
         apply_form(form, member, MemberForm.FIELDS)

@@ -3,10 +3,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
 
 from crm.contacts.models import ERASED_NAME
-from crm.core.forms import RecordActionForm, VersionedForm
+from crm.core.forms import InputRequired, RecordActionForm, VersionedForm
 from crm.partners.forms import blank_to_none, stripped
 
 # "+86 23 6865 1234", "(03) 9564 1555", "+49-711-123456": digits, spaces and + ( ) . - /

@@ -3,10 +3,24 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import HiddenField, SubmitField
-from wtforms.validators import InputRequired, Regexp
+from wtforms import validators
+from wtforms.validators import Regexp
 from wtforms.widgets import Select
 
 from crm.core.errors import StaleEdit
+
+
+class InputRequired(validators.InputRequired):
+    """WTForms' InputRequired that also takes a value of spaces only for missing: a name or a
+    title typed as "   " would be saved blank (and a stripping filter makes it ""). A password
+    is taken as typed."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        raw = field.raw_data[0] if field.raw_data else None
+        if isinstance(raw, str) and not raw.strip() and field.type != "PasswordField":
+            field.errors[:] = []
+            raise validators.StopValidation(self.message or field.gettext("This field is required."))
 
 
 class VersionedForm(FlaskForm):

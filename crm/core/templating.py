@@ -7,7 +7,7 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_datetime, get_locale, get_timezone, to_user_timezone
+from flask_babel import LazyString, format_datetime, get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
 
 from crm.audit.labels import field_label
@@ -34,6 +34,12 @@ def local_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = to_user_timezone(value).date()
     return _formatted_day(value, str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+
+
+def lazy_local_date(value: date | None) -> LazyString:
+    """`local_date(value)` when shown, for a lazy title's value (a deadline's "expires on
+    %(expires)s"): formatted in the language of the page or the digest it is shown in."""
+    return LazyString(local_date, value)
 
 
 def local_dates(values) -> dict:

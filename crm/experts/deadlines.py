@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 
 from crm.core.deadlines import Deadline, deadline_source
+from crm.core.templating import lazy_local_date
 from crm.experts.models import PermitKind
 from crm.experts.queries import open_permits_due, permit_act_by, permit_second_warning_days
 
@@ -28,7 +29,7 @@ def permit_deadlines(owner_ids, today: date, horizon: date) -> list[Deadline]:
     found = []
     for permit in open_permits_due(horizon, owner_ids):
         expert = permit.expert
-        values = {"name": expert.name, "expires": permit.expires_on.isoformat()}
+        values = {"name": expert.name, "expires": lazy_local_date(permit.expires_on)}
         common = {"endpoint": "experts.show", "values": {"expert_id": expert.id, "_anchor": "permits"},
                   "owner_id": expert.owner_id, "about": expert.local_name}
         found.append(Deadline(f"permit-{permit.id}-act-by", permit_act_by(permit), _title(permit.kind, False, **values), **common))

@@ -3,12 +3,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, SearchField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Email, Length, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import optional_int
+from crm.core.forms import InputRequired, optional_int
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
+from crm.core.templating import local_date
 from crm.partners.picker import SinglePartnerPicker
 from crm.experts.models import PermitCategory, PermitKind, ReviewResult, StayTerm
 
@@ -118,14 +119,21 @@ class PermitEditForm(PermitFieldsMixin, VersionedForm):
 
 
 class PermitRenewForm(PermitFieldsMixin, VersionedForm):
-    """Renew an open permit: the new permit's data; the old one is marked renewed."""
+    """Renew an open permit (`current`): the new permit's data; the old one is marked renewed."""
 
     decision_note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Record the renewal"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.current = current
         self.set_category_choices()
+
+    def validate_expires_on(self, field):
+        super().validate_expires_on(field)
+        if self.current is not None and field.data and field.data <= self.current.expires_on:
+            raise ValidationError(_l("The new permit must expire after the current one (%(date)s).",
+                                     date=local_date(self.current.expires_on)))
 
 
 class PermitEndForm(VersionedForm):

@@ -256,7 +256,7 @@ def edit_permit(permit_id: int):
 def renew_permit_view(permit_id: int):
     permit = _open_permit(permit_id)
     data = {"version": permit.version, "category": permit.category.value if permit.category else ""}
-    form = PermitRenewForm(data=data) if request.method == "GET" else PermitRenewForm()
+    form = PermitRenewForm(data=data, current=permit) if request.method == "GET" else PermitRenewForm(current=permit)
     if form.validate_on_submit():
         form.ensure_current(permit)
         new_permit = Permit(number=form.number.data or None, category=form.category_value,

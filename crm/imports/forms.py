@@ -3,7 +3,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, SelectField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Regexp, ValidationError
+from wtforms.validators import DataRequired, Regexp, ValidationError
+from crm.core.forms import InputRequired
 
 from crm.imports.fields import KINDS, ImportKind, kind_choices
 from crm.imports.models import ImportRow, RowAction, RowOutcome

@@ -22,11 +22,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
 from crm.auth.models import User
-from crm.core.forms import QuickSelect, VersionedForm, optional_int
+from crm.core.forms import InputRequired, QuickSelect, VersionedForm, optional_int
 from crm.core.i18n import country_name
 from crm.core.models import utcnow
 from crm.core.search import MAX_TERM_LENGTH
@@ -91,8 +91,8 @@ class InteractionForm(FlaskForm):
     subject = StringField(_l("Subject"), validators=[InputRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=MAX_SUMMARY_LENGTH)], render_kw={"rows": 4})
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
-    contact_ids = SelectMultipleField(_l("Their people"), coerce=int, choices=[])
-    staff_ids = SelectMultipleField(_l("Our people"), coerce=int, choices=[])
+    contact_ids = SelectMultipleField(_l("Their people"), coerce=optional_int, choices=[])
+    staff_ids = SelectMultipleField(_l("Our people"), coerce=optional_int, choices=[])
     agreement_id = SelectField(_l("Related agreement"), coerce=optional_int, choices=[NOBODY])
     proposal_id = SelectField(_l("Related proposal"), coerce=optional_int, choices=[NOBODY])
     follow_ups = FieldList(FormField(FollowUpEntryForm), min_entries=BLANK_FOLLOW_UP_ROWS, max_entries=MAX_FOLLOW_UP_ROWS)

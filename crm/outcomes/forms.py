@@ -5,10 +5,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from crm.agreements.forms import optional_int
-from crm.core.forms import VersionedForm
+from crm.core.forms import InputRequired, VersionedForm
+from crm.core.templating import local_date
 from crm.extensions import db
 from crm.outcomes.models import (
     DETAIL_HINTS,
@@ -90,8 +91,8 @@ class OutcomeForm(FlaskForm):
         if last < agreement.valid_from or starts_after:
             raise ValidationError(_l(
                 "The agreement is valid from %(start)s to %(end)s: %(year)s lies outside it.",
-                start=agreement.valid_from.isoformat(),
-                end=agreement.valid_until.isoformat() if agreement.valid_until else _l("open-ended"),
+                start=local_date(agreement.valid_from),
+                end=local_date(agreement.valid_until) if agreement.valid_until else _l("open-ended"),
                 year=year_label(year),
             ))
 

@@ -129,9 +129,11 @@ class SinglePartnerPicker(PartnerSearchFields):
             raise ValidationError(_l("Not a valid choice."))
 
 
-def chosen_partner(value) -> int:
-    """The coercer of a `partners` field: a posted id, or a partner of the record being edited."""
-    return value.id if isinstance(value, Partner) else int(value)
+def chosen_partner(value) -> int | None:
+    """The coercer of a `partners` field: a posted id, or a partner of the record being edited.
+    A posted value that is no id the database can hold (text, 20 digits) is no choice
+    (`optional_int`), never a query parameter."""
+    return value.id if isinstance(value, Partner) else optional_int(value)
 
 
 class SeveralPartnersPicker(PartnerSearchFields):

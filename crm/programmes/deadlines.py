@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 
 from crm.core.deadlines import Deadline, deadline_source
+from crm.core.templating import lazy_local_date
 from crm.programmes.queries import approval_act_by, approval_second_warning_days, open_approvals_due
 
 
@@ -16,7 +17,7 @@ def approval_deadlines(owner_ids, today: date, horizon: date) -> list[Deadline]:
     found = []
     for approval in open_approvals_due(horizon, owner_ids):
         programme = approval.programme
-        values = {"name": programme.name, "expires": approval.expires_on.isoformat()}
+        values = {"name": programme.name, "expires": lazy_local_date(approval.expires_on)}
         common = {"endpoint": "programmes.show", "values": {"programme_id": programme.id, "_anchor": "approvals"},
                   "owner_id": programme.owner_id, "about": approval.number}
         found.append(Deadline(

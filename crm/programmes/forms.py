@@ -1,14 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import optional_int
+from crm.core.forms import InputRequired, optional_int
 from crm.agreements.models import Agreement
 from crm.agreements.queries import framework_choices
 from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
+from crm.core.templating import local_date
 from crm.extensions import db
 from crm.programmes.models import ApprovingAuthority, ProgrammeKind, ProgrammeStatus, parse_approval_number
 
@@ -91,8 +92,20 @@ class ApprovalEditForm(ApprovalFieldsMixin, VersionedForm):
 
 
 class ApprovalRenewForm(ApprovalFieldsMixin, VersionedForm):
+    """Renew an open approval (`current`): the new approval's data; the old one is marked renewed."""
+
     decision_note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Record the renewal"))
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def validate_expires_on(self, field):
+        super().validate_expires_on(field)
+        if self.current is not None and field.data and field.data <= self.current.expires_on:
+            raise ValidationError(_l("The new approval must expire after the current one (%(date)s).",
+                                     date=local_date(self.current.expires_on)))
 
 
 class ApprovalEndForm(VersionedForm):

@@ -228,9 +228,9 @@ def edit_approval(approval_id: int):
 def renew_approval_view(approval_id: int):
     approval = _open_approval(approval_id)
     if request.method == "GET":
-        form = ApprovalRenewForm(data={"version": approval.version, "authority": approval.authority.value})
+        form = ApprovalRenewForm(data={"version": approval.version, "authority": approval.authority.value}, current=approval)
     else:
-        form = ApprovalRenewForm()
+        form = ApprovalRenewForm(current=approval)
     if form.validate_on_submit():
         form.ensure_current(approval)
         new_approval = Approval()

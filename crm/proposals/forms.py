@@ -13,14 +13,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.agreements.models import AgreementKind
 from crm.auth.choices import assignable_users
-from crm.core.forms import VersionedForm, optional_int
+from crm.core.forms import InputRequired, VersionedForm, optional_int
 from crm.core.i18n import country_picker_choices
 from crm.partners.models import PartnerKind
-from crm.partners.picker import PartnerSearchFields, SeveralPartnersPicker, partners_named
+from crm.partners.picker import PartnerSearchFields, SeveralPartnersPicker, chosen_partner, partners_named
 from crm.partners.queries import frequent_countries
 from crm.proposals.models import ProposalStage, ProposedBy
 from crm.proposals.pipeline import OPEN_STAGES, REASON_REQUIRED
@@ -142,7 +142,7 @@ class ConvertForm(SeveralPartnersPicker, VersionedForm):
     kind = SelectField(_l("Kind"), choices=AgreementKind.choices, coerce=AgreementKind.coerce)
     # Choices: only the partners chosen (the picker offers others by search, never all of them).
     partners = SelectMultipleField(
-        _l("Partners"), coerce=int, validators=[DataRequired(message=_l("Choose at least one partner."))]
+        _l("Partners"), coerce=chosen_partner, validators=[DataRequired(message=_l("Choose at least one partner."))]
     )
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
     valid_from = DateField(_l("Valid from"), validators=[Optional()])

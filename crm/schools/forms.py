@@ -2,9 +2,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import StringField, SubmitField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import Length, ValidationError
 
-from crm.core.forms import VersionedForm
+from crm.core.forms import InputRequired, VersionedForm
 from crm.extensions import db
 from crm.schools.models import School
 

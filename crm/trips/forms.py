@@ -13,13 +13,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import optional_int
+from crm.core.forms import InputRequired, optional_int
 from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
+from crm.core.templating import local_date
 from crm.trips.models import DelegationPurpose, TripDocumentKind, TripStatus
 
 MAX_TEXT = 10_000
@@ -39,7 +40,8 @@ class TripForm(SeveralPartnersPicker, FlaskForm):
     partners = SelectMultipleField(_l("Partners"), coerce=chosen_partner)
     purpose_kind = SelectField(_l("Purpose"), choices=DelegationPurpose.choices, coerce=DelegationPurpose.coerce)
     purpose = TextAreaField(_l("Tasks and purpose"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 3})
-    days = IntegerField(_l("Days"), validators=[Optional(), NumberRange(min=1, max=365)])
+    days = IntegerField(_l("Days"), validators=[Optional(), NumberRange(min=1, max=365)],
+                        description=_l("For the plan; once both dates are known, the days are counted from them."))
     depart_on = DateField(_l("Departs on"), validators=[Optional()])
     return_on = DateField(_l("Returns on"), validators=[Optional()])
     funding = StringField(_l("Funding source"), validators=[Optional(), Length(max=200)])
@@ -69,7 +71,8 @@ class TripEditForm(VersionedForm, TripForm):
 
 class MemberForm(FlaskForm):
     user_id = SelectField(_l("Staff member"), coerce=optional_int, description=_l("Or type the name of a person of the college."))
-    name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+    # no Optional(): it would end the checks of an empty name before validate_name
+    name = StringField(_l("Full name"), validators=[Length(max=200)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     is_leader = BooleanField(_l("Leader of the delegation"))
     passport_number = StringField(_l("Passport number"), validators=[Optional(), Length(max=40)])
@@ -97,18 +100,32 @@ class LegForm(FlaskForm):
 
     def __init__(self, *args, trip=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.trip = trip
         self.country.choices = _country_choices()
         self.partner_id.choices = [("", str(_l("— none —")))] + [(p.id, p.name) for p in (trip.partners if trip else [])]
+
+    def validate_arrive_on(self, field):
+        departs = self.trip.depart_on if self.trip is not None else None
+        if field.data and departs and field.data < departs:
+            raise ValidationError(_l("The stop cannot begin before the departure (%(date)s).", date=local_date(departs)))
 
     def validate_leave_on(self, field):
         if field.data and self.arrive_on.data and field.data < self.arrive_on.data:
             raise ValidationError(_l("The end cannot be before the start."))
+        returns = self.trip.return_on if self.trip is not None else None
+        if field.data and returns and field.data > returns:
+            raise ValidationError(_l("The stop cannot end after the return (%(date)s).", date=local_date(returns)))
 
 
 class StepForm(VersionedForm):
-    """Apply, depart, close: one button and the version the page showed."""
+    """Apply, depart, close: one button and the version the page showed; `trip` is the trip
+    the step is taken on (its dates check those typed)."""
 
     submit = SubmitField(_l("Confirm"))
+
+    def __init__(self, *args, trip=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trip = trip
 
 
 class ApplyForm(StepForm):
@@ -134,6 +151,10 @@ class ReturnForm(StepForm):
     return_on = DateField(_l("Returned on"), validators=[InputRequired()])
     submit = SubmitField(_l("Record the return"))
 
+    def validate_return_on(self, field):
+        if field.data and self.trip is not None and self.trip.depart_on and field.data < self.trip.depart_on:
+            raise ValidationError(_l("The return cannot be before the departure."))
+
 
 class NoticeForm(StepForm):
     notice_posted_on = DateField(_l("Public notice (公示) posted on"), validators=[InputRequired()])
@@ -143,6 +164,10 @@ class NoticeForm(StepForm):
 class PassportsForm(StepForm):
     passports_returned_on = DateField(_l("Passports returned on"), validators=[InputRequired()])
     submit = SubmitField(_l("Save the passports' return"))
+
+    def validate_passports_returned_on(self, field):
+        if field.data and self.trip is not None and self.trip.return_on and field.data < self.trip.return_on:
+            raise ValidationError(_l("The passports cannot come back before the return."))
 
 
 STEP_FORMS = {"apply": ApplyForm, "approve": ApproveForm, "depart": DepartForm, "return": ReturnForm, "close": CloseForm}

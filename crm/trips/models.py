@@ -114,6 +114,14 @@ class Trip(Audited, Archivable, Timestamped, Versioned, db.Model):
         return TripTrack.HMT if self.country in HMT_COUNTRIES else TripTrack.ABROAD
 
     @property
+    def day_count(self) -> int | None:
+        """The trip's days, departure and return both counted, once both dates are known (the
+        return step may move the return); before that, the days typed in the plan."""
+        if self.depart_on and self.return_on:
+            return (self.return_on - self.depart_on).days + 1
+        return self.days
+
+    @property
     def leader(self) -> TripMember | None:
         return next((member for member in self.members if member.is_leader), None)
 

@@ -169,7 +169,7 @@ def _partners(ids: list[int]) -> list[Partner]:
 def step(trip_id: int, step: str):
     """POST /trips/<id>/apply, /approve, /depart, /return, /close (endpoints trips.apply …)."""
     trip = _visible_trip(trip_id)
-    form = STEP_FORMS[step]()
+    form = STEP_FORMS[step](trip=trip)
     if not form.validate_on_submit():
         return _show(trip, 422, step_form=form)
     form.ensure_current(trip)
@@ -188,7 +188,7 @@ def record(trip_id: int, name: str):
     trip = _visible_trip(trip_id)
     if trip.status not in steps.RECORDS[name]:
         abort(409)
-    form = RECORD_FORMS[name]()
+    form = RECORD_FORMS[name](trip=trip)
     if not form.validate_on_submit():
         return _show(trip, 422, **{f"{name}_form": form})
     form.ensure_current(trip)

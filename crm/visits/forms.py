@@ -14,13 +14,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import optional_int
+from crm.core.forms import InputRequired, optional_int
 from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
+from crm.core.templating import local_date
 from crm.trips.models import DelegationPurpose
 from crm.visits.models import ReceptionLevel, ScheduleKind, VisitDocumentKind
 
@@ -86,6 +87,16 @@ class ScheduleItemForm(FlaskForm):
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     hosts = StringField(_l("Hosts"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Add to the plan"))
+
+    def __init__(self, *args, visit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visit = visit
+
+    def validate_day(self, field):
+        visit = self.visit
+        if field.data and visit is not None and not visit.arrive_on <= field.data <= visit.leave_on:
+            raise ValidationError(_l("The visit lasts from %(arrive)s to %(leave)s.",
+                                     arrive=local_date(visit.arrive_on), leave=local_date(visit.leave_on)))
 
 
 class RecordForm(VersionedForm):

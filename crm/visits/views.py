@@ -152,7 +152,7 @@ def remove_visitor(member_id: int):
 @editor_required
 def add_schedule_item(visit_id: int):
     visit = _visible_visit(visit_id)
-    return add_child(visit, ScheduleItemForm(), visit.schedule, _new_schedule_item, show=_show, form_name="schedule_form",
+    return add_child(visit, ScheduleItemForm(visit=visit), visit.schedule, _new_schedule_item, show=_show, form_name="schedule_form",
                      back=_section(visit, "reception-plan"))
 
 

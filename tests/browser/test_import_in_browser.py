@@ -70,6 +70,7 @@ def test_upload_map_preview_commit_and_undo_in_chinese(page, live_server, live_d
 
     expect(page.get_by_text("新建 3 个")).to_be_visible()
     assert _count(live_db, Partner) == 4 and _count(live_db, Contact) == 2
+    page.once("dialog", lambda dialog: dialog.accept())  # Undo asks first
     page.get_by_role("button", name="撤销这次导入").click()
     expect(page.get_by_text("已撤销", exact=False).first).to_be_visible()
     assert _count(live_db, Partner) == 1 and _count(live_db, Contact) == 0
