@@ -4,14 +4,12 @@ What a search term matches is stated once, in crm/partners/search.py.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import exists, func, select
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -169,40 +167,45 @@ def partner_rows_statement(filters: PartnerFilters, countries_present: list[str]
             .where(*filter_conditions(filters)).order_by(*_order(filters, countries_present, last_contact, renewal)))
 
 
-def _page_rows(filters: PartnerFilters, conditions, countries_present: list[str], limit: int, offset: int,
-               walk_word: str | None = None) -> list[PartnerRow]:
-    """The page's partners, chosen first (filtered, sorted, cut), then their shown columns and
-    the computed ones for those rows only (one statement, plain rows). `walk_word`: a search
-    word left out of `conditions`, tested as the documents are walked in name order
+def _page_ids(filters: PartnerFilters, conditions, countries_present: list[str], limit: int, offset: int,
+              walk_word: str | None = None):
+    """A select of the page's partner ids: filtered, sorted, cut. `walk_word`: a search word
+    left out of `conditions`, tested as the documents are walked in name order
     (search_index.walk_by_name)."""
+    if walk_word:
+        return walk_by_name(select(Partner.id).where(*conditions), walk_word, people=True).limit(limit).offset(offset)
+    _active, last_contact, renewal = _computed_columns(filters.today)
+    order = _order(filters, countries_present, last_contact, renewal)
+    return select(Partner.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
+
+
+def _page_rows(filters: PartnerFilters, page_ids, countries_present: list[str], *counts) -> list[tuple]:
+    """The page's rows: the partners of `page_ids` (a select) with their shown columns and the
+    computed ones for those rows only, in the list's order (one statement, plain rows), each
+    row followed by `counts` (scalar subqueries that come with the rows, see partner_page)."""
     active, last_contact, renewal = _computed_columns(filters.today)
     order = _order(filters, countries_present, last_contact, renewal)
-    if walk_word:
-        page = walk_by_name(select(Partner.id).where(*conditions), walk_word, people=True).limit(limit).offset(offset)
-    else:
-        page = select(Partner.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
     shown = (Partner.id, Partner.name, Partner.local_name, Partner.country, Partner.city, Partner.kind,
              Partner.status, Partner.version, User.name)
     if db.engine.dialect.name == "postgresql":
         # One look at each row's agreements for both columns (a LATERAL join): the two
         # correlated subqueries cost PostgreSQL twice the lookups, and more planning.
         in_force = in_force_summary_of_partner(filters.today).lateral("in_force")
-        statement = (select(*shown, in_force.c.count, last_contact, in_force.c.next_act_by)
+        statement = (select(*shown, in_force.c.count, last_contact, in_force.c.next_act_by, *counts)
                      .outerjoin(User, User.id == Partner.owner_id).join(in_force, sa.true()))
     else:  # SQLite has no LATERAL
-        statement = select(*shown, active, last_contact, renewal).outerjoin(User, User.id == Partner.owner_id)
-    statement = statement.where(Partner.id.in_(page)).order_by(*order)
-    return [PartnerRow(*values) for values in _rows_of(statement)]
+        statement = select(*shown, active, last_contact, renewal, *counts).outerjoin(User, User.id == Partner.owner_id)
+    return _rows_of(statement.where(_one_of(page_ids)).order_by(*order))
 
 
-def _one_of(ids: list[int]) -> ColumnElement[bool]:
-    """`Partner.id` is one of `ids` (at most the cap). PostgreSQL: one array parameter, so that
-    the statement's text is the same whatever the number of matches and the server plans it
-    once for the connection (prepared), rather than for each search with `IN` and a parameter
-    per id; SQLite plans cheaply and takes `IN`."""
+def _one_of(page_ids) -> ColumnElement[bool]:
+    """`Partner.id` is one of the ids that `page_ids` (a select of at most a page) gives.
+    PostgreSQL: the ids as an array that the partners are probed with by id; as `IN`, the
+    planner, which cannot know how few rows a LIMIT of an expression leaves (partner_page), read
+    and hashed every partner for them. SQLite probes them by id from `IN`."""
     if db.engine.dialect.name == "postgresql":
-        return Partner.id == sa.any_(sa.bindparam("partner_ids", ids, type_=postgresql.ARRAY(sa.Integer)))
-    return Partner.id.in_(ids)
+        return Partner.id == sa.any_(func.array(page_ids.scalar_subquery()))
+    return Partner.id.in_(page_ids)
 
 
 def _rows_of(statement):
@@ -215,71 +218,112 @@ def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _live_country_counts() -> dict[str, int]:
-    """Live partners per country, kept by the database as partners change (one statement)."""
-    return dict(_rows_of(
-        select(PartnerCountryCount.country, PartnerCountryCount.partners).where(PartnerCountryCount.partners > 0)))
+def _counts_text(country, count):
+    """Countries and their counts as one text, "DE 12 FR 3" (an aggregate), to come with the
+    page's rows; `_read_counts` reads it back."""
+    return func.aggregate_strings(country + " " + sa.cast(count, sa.String), " ")
+
+
+def _read_counts(text: str | None) -> dict[str, int]:
+    words = (text or "").split()
+    return {code: int(count) for code, count in zip(words[::2], words[1::2])}
+
+
+def _stored_counts():
+    """Live partners per country, kept by the database as partners change (PartnerCountryCount),
+    as a scalar subquery of their text (`_counts_text`)."""
+    return (select(_counts_text(PartnerCountryCount.country, PartnerCountryCount.partners))
+            .where(PartnerCountryCount.partners > 0).scalar_subquery())
+
+
+def _countries_to_rank(stored: bool) -> list[str]:
+    """The countries that the country sort ranks by name (_country_rank): for the live list,
+    those with live partners, most first (a statement: ranking all 250 in every row of a long
+    list costs SQLite twice its sort); for a search, every country."""
+    if stored:
+        return [code for code, _count in _most_first(_read_counts(db.session.scalar(select(_stored_counts()))))]
+    return sorted(country_names("en"))
 
 
 def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = COUNT_CAP) -> PartnerPage | None:
-    """One page of the list, its total and its country facets, in two or three statements
-    whatever the number of partners, each reading a bounded number of rows:
+    """One page of the list, its total and its country facets, in one statement whatever the
+    number of partners (two in the rare cases said below), reading a bounded number of rows.
+    The counts come with the page's rows, as two more columns of each row (scalar subqueries,
+    which the database works out once): on PostgreSQL every statement is a round trip to the
+    server, which costs more than the page's rows themselves on a busy machine.
 
-    - the live list, all or of one country: the stored counts per country (PartnerCountryCount),
-      and the page's rows straight from the country-and-name index;
-    - otherwise first the matches, at most `cap + 1` of them (with a search word that every
-      match holds and the trigram index knows, the index hands its partners over one by one):
-      below the cap these are all of them, so the total and the facets are exact and the page
-      is sorted out of them; above it the list says "more than `cap`", the facets count the
-      countries among those matches, a country filter counts its matches up to the cap too,
-      and the page walks the partners (their search documents, SQLite) in name order testing
-      that word in each, stopping after the page (so that no statement reads every partner
-      that holds "university").
+    - The live list, all or of one country: the stored counts per country (PartnerCountryCount),
+      and the page's rows straight from the country-and-name index.
+    - Otherwise the matches, at most `cap + 1` of them (`found`; with a search word that every
+      match holds and the trigram index knows, the index hands its partners over one by one),
+      and their number. Below the cap these are all of them: the total and the facets are
+      exact, and the page is sorted out of them. Above it the list says "more than `cap`", the
+      facets count the countries among those matches, and the page walks the partners (their
+      search documents) in name order testing that word in each, stopping after the page, so
+      that no statement reads every partner that holds "university". The statement holds both
+      ways to the page, each under a condition on the number of matches, which the database
+      tests before running either (PostgreSQL: a one-time filter; SQLite: a constant condition).
+      Above the cap a country filter counts its own matches up to the cap: a second statement.
+    - A page without rows says nothing of the counts: when a country filter leaves none on
+      the first page, the counts take a second statement.
 
     The rows: one more than the page, to know whether another page follows. None when `page`
     lies past the last page.
     """
-    country = _country_condition(filters)
+    limit, offset = per_page + 1, (page - 1) * per_page
     stored = filters.live_by_country_only()  # exact counts kept by the database
-    walk = None
+    present = _countries_to_rank(stored) if filters.sort == "country" else []
+    country = _country_condition(filters)
     if stored:
-        counts = _live_country_counts()
-        total = counts.get(filters.country, 0) if filters.country else sum(counts.values())
-        complete = True
-        row_conditions = filter_conditions(filters)
+        counts_column, found_column = _stored_counts(), sa.null()
+        page_ids = _page_ids(filters, filter_conditions(filters), present, limit, offset)
     else:
         held = words_every_match_holds(filters.q)
         word = next((word for word in held if index_serves(word)), held[0] if held else None)
-        # The matches in no order: the word's partners one by one from the trigram index (SQLite)
-        # and the other conditions; or every condition as it is.
+        served = bool(word) and index_serves(word)
+        # The matches in no order: the word's partners one by one from the trigram index and
+        # the other conditions; or every condition as it is.
         first = index_first(word, people=True) + filter_conditions(filters, with_country=False, given=word) \
-            if word and index_serves(word) else filter_conditions(filters, with_country=False)
-        found = _rows_of(select(Partner.id, Partner.country).where(*first).limit(cap + 1))
-        counts = Counter(code for _id, code in found)
-        complete = len(found) <= cap
-        if complete:
-            ids = [partner_id for partner_id, code in found if code == filters.country or not filters.country]
-            total, row_conditions = len(ids), [_one_of(ids)]
-        else:
-            total = db.session.scalar(select(capped_count(select(Partner.id).where(*first, *country), cap))) \
-                if filters.country else len(found)
-            if word and filters.sort == "name" and index_serves(word):
-                # The documents walked in name order, the word tested in each as it comes.
-                walk, row_conditions = word, filter_conditions(filters, given=word)
-            elif word and filters.sort == "name":
-                # The partners walked in name order, the word tested in each one's document.
-                row_conditions = filter_conditions(filters, common=frozenset({word}))
-            else:  # another order: every match is sorted
-                row_conditions = filter_conditions(filters)
-    facets = _most_first(counts)
-    # The country sort ranks the countries present; among the first matches only, every country.
-    present = [code for code, _count in facets] if complete else sorted(country_names("en"))
-    rows = _page_rows(filters, row_conditions, present, per_page + 1, (page - 1) * per_page, walk)
+            if served else filter_conditions(filters, with_country=False)
+        found = select(Partner.id, Partner.country).where(*first).limit(cap + 1).cte("found")
+        per_country = select(found.c.country, func.count().label("partners")).group_by(found.c.country).subquery()
+        counts_column = select(_counts_text(per_country.c.country, per_country.c.partners)).scalar_subquery()
+        found_column = select(func.count()).select_from(found).scalar_subquery()
+        among_found = _page_ids(filters, [Partner.id.in_(select(found.c.id)), *country], present, limit, offset)
+        if word and filters.sort == "name" and served:
+            # The documents walked in name order, the word tested in each as it comes.
+            beyond = _page_ids(filters, filter_conditions(filters, given=word), present, limit, offset, walk_word=word)
+        elif word and filters.sort == "name":
+            # The partners walked in name order, the word tested in each one's document.
+            beyond = _page_ids(filters, filter_conditions(filters, common=frozenset({word})), present, limit, offset)
+        else:  # another order: every match is sorted
+            beyond = _page_ids(filters, filter_conditions(filters), present, limit, offset)
+        # Each way to the page is cut to no rows unless the number of matches asks for it (a
+        # LIMIT of 0, which both databases test before reading anything).
+        below = sa.case((found_column <= cap, limit), else_=0)
+        above = sa.case((found_column > cap, limit), else_=0)
+        page_ids = sa.union_all(*(select(ids.c.id) for ids in (
+            among_found.limit(below).subquery(), beyond.limit(above).subquery())))
+    rows = _page_rows(filters, page_ids, present, counts_column.label("counts"), found_column.label("found"))
     if page > 1 and not rows:
         return None
-    return PartnerPage(rows=rows[:per_page], total=total, page=page, per_page=per_page, facets=facets,
-                       has_next=len(rows) > per_page, cap=cap, capped=not stored and total > cap,
-                       facets_complete=complete)
+    if rows:
+        counts_text, found_count = rows[0][-2:]
+    elif filters.country:  # no row says the counts
+        counts_text, found_count = _rows_of(select(counts_column, found_column))[0]
+    else:  # nothing at all
+        counts_text, found_count = None, 0
+    counts = _read_counts(counts_text)
+    complete = stored or found_count <= cap
+    if stored or complete and filters.country:
+        total = counts.get(filters.country, 0) if filters.country else sum(counts.values())
+    elif filters.country:  # above the cap: the country's own matches, up to the cap
+        total = db.session.scalar(select(capped_count(select(Partner.id).where(*first, *country), cap)))
+    else:
+        total = found_count
+    return PartnerPage(rows=[PartnerRow(*row[:-2]) for row in rows[:per_page]], total=total, page=page,
+                       per_page=per_page, facets=_most_first(counts), has_next=len(rows) > per_page, cap=cap,
+                       capped=not stored and total > cap, facets_complete=complete)
 
 
 def partner_count_query(filters: PartnerFilters):
