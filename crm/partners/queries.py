@@ -26,8 +26,8 @@ from crm.extensions import db
 from crm.interactions.queries import last_contact_at
 from crm.partners.activity import quiet_condition
 from crm.partners.models import Partner, PartnerCountryCount, PartnerKind, PartnerStatus, Tag, partner_tag
-from crm.partners.search import search_condition, words_every_match_holds
-from crm.partners.search_index import index_first, index_serves, walk_by_name
+from crm.partners.search import search_condition, search_words, words_every_match_holds
+from crm.partners.search_index import index_first, index_serves, partners_holding, walk_by_name
 
 SORTS = ("name", "country", "last_contact", "renewal")
 
@@ -60,6 +60,10 @@ class PartnerFilters:
     def live_by_country_only(self) -> bool:
         """The live partners, all or of one country: nothing else asked."""
         return not (self.archived or self.q or self.kind or self.status or self.tag or self.owner_id or self.quiet)
+
+    def searched_by_country_only(self) -> bool:
+        """A search of the live or the archived partners, all or of one country: nothing else asked."""
+        return not (self.kind or self.status or self.tag or self.owner_id or self.quiet)
 
 
 def filter_conditions(filters: PartnerFilters, *, with_country: bool = True,
@@ -281,11 +285,16 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
         held = words_every_match_holds(filters.q)
         word = next((word for word in held if index_serves(word)), held[0] if held else None)
         served = bool(word) and index_serves(word)
-        # The matches in no order: the word's partners one by one from the trigram index and
-        # the other conditions; or every condition as it is.
+        # The matches in no order: for a search of that one word alone, its partners from the
+        # documents (with their countries and live flags); else the word's partners one by one
+        # from the trigram index and the other conditions; or every condition as it is.
         first = index_first(word, people=True) + filter_conditions(filters, with_country=False, given=word) \
             if served else filter_conditions(filters, with_country=False)
-        found = select(Partner.id, Partner.country).where(*first).limit(cap + 1).cte("found")
+        if served and search_words(filters.q) == [word] and filters.searched_by_country_only():
+            matches = partners_holding(word, people=True, live=not filters.archived)
+        else:
+            matches = select(Partner.id, Partner.country).where(*first)
+        found = matches.limit(cap + 1).cte("found")
         per_country = select(found.c.country, func.count().label("partners")).group_by(found.c.country).subquery()
         counts_column = select(_counts_text(per_country.c.country, per_country.c.partners)).scalar_subquery()
         found_column = select(func.count()).select_from(found).scalar_subquery()
