@@ -4,6 +4,7 @@ What a search term matches is stated once, in crm/partners/search.py.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime
@@ -163,6 +164,13 @@ def _computed_columns(today: date):
             next_act_by_of_partner(today).label("next_renewal"))
 
 
+@lru_cache(maxsize=4)
+def _in_force_lateral(today: date):
+    """PostgreSQL: each row's agreements in force as of `today`, their count and next act-by
+    date (a LATERAL subquery), built once a day: building it took about a millisecond a list."""
+    return in_force_summary_of_partner(today).lateral("in_force")
+
+
 def partner_rows_statement(filters: PartnerFilters, countries_present: list[str] | None = None):
     """Every partner the filters find with its three computed columns, in the list's order (one
     statement; the export's)."""
@@ -194,7 +202,7 @@ def _page_rows(filters: PartnerFilters, page_ids, countries_present: list[str], 
     if db.engine.dialect.name == "postgresql":
         # One look at each row's agreements for both columns (a LATERAL join): the two
         # correlated subqueries cost PostgreSQL twice the lookups, and more planning.
-        in_force = in_force_summary_of_partner(filters.today).lateral("in_force")
+        in_force = _in_force_lateral(filters.today)
         statement = (select(*shown, in_force.c.count, last_contact, in_force.c.next_act_by, *counts)
                      .outerjoin(User, User.id == Partner.owner_id).join(in_force, sa.true()))
     else:  # SQLite has no LATERAL
@@ -233,9 +241,10 @@ def _read_counts(text: str | None) -> dict[str, int]:
     return {code: int(count) for code, count in zip(words[::2], words[1::2])}
 
 
+@prepared
 def _stored_counts():
     """Live partners per country, kept by the database as partners change (PartnerCountryCount),
-    as a scalar subquery of their text (`_counts_text`)."""
+    as a scalar subquery of their text (`_counts_text`); built once (crm/core/statements.py)."""
     return (select(_counts_text(PartnerCountryCount.country, PartnerCountryCount.partners))
             .where(PartnerCountryCount.partners > 0).scalar_subquery())
 
@@ -249,27 +258,34 @@ def _countries_to_rank(stored: bool) -> list[str]:
     return sorted(country_names("en"))
 
 
-def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = COUNT_CAP) -> PartnerPage | None:
-    """One page of the list, its total and its country facets, in one statement whatever the
-    number of partners (two in the rare cases said below), reading a bounded number of rows.
-    The counts come with the page's rows, as two more columns of each row (scalar subqueries,
-    which the database works out once): on PostgreSQL every statement is a round trip to the
-    server, which costs more than the page's rows themselves on a busy machine.
+@dataclass
+class _Found:
+    """What a page of the list found: its rows (PartnerRow values, one more than the page),
+    the counts per country, the number of matches (up to cap + 1) and the total."""
 
-    - The live list, all or of one country: the stored counts per country (PartnerCountryCount),
-      and the page's rows straight from the country-and-name index.
-    - Otherwise the matches, at most `cap + 1` of them (`found`; with a search word that every
-      match holds and the trigram index knows, the index hands its partners over one by one),
-      and their number. Below the cap these are all of them: the total and the facets are
-      exact, and the page is sorted out of them. Above it the list says "more than `cap`", the
-      facets count the countries among those matches, and the page walks the partners (their
-      search documents) in name order testing that word in each, stopping after the page, so
-      that no statement reads every partner that holds "university". The statement holds both
-      ways to the page, each under a condition on the number of matches, which the database
-      tests before running either (PostgreSQL: a one-time filter; SQLite: a constant condition).
-      Above the cap a country filter counts its own matches up to the cap: a second statement.
-    - A page without rows says nothing of the counts: when a country filter leaves none on
-      the first page, the counts take a second statement.
+    rows: list
+    counts: dict[str, int]
+    total: int
+    complete: bool = True
+
+
+def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = COUNT_CAP) -> PartnerPage | None:
+    """One page of the list, its total and its country facets, in one or two statements whatever
+    the number of partners, each reading a bounded number of rows:
+
+    - the live list, all or of one country: the stored counts per country (PartnerCountryCount),
+      and the page's rows straight from the country-and-name index, in one statement (the
+      counts come with the rows: `_stored_page`);
+    - otherwise the matches, at most `cap + 1` of them (with a search word that every match
+      holds and the trigram index knows, the index hands its partners over one by one): below
+      the cap these are all of them, so the total and the facets are exact and the page is
+      sorted out of them; above it the list says "more than `cap`", the facets count the
+      countries among those matches, a country filter counts its matches up to the cap too,
+      and the page walks the partners (their search documents) in name order testing that
+      word in each, stopping after the page (so that no statement reads every partner that
+      holds "university"). PostgreSQL: one statement (`_search_page_in_one`, each statement
+      being a round trip to the server); SQLite: two (`_search_page_in_two`, cheaper to build
+      than the one, with no round trip to save).
 
     The rows: one more than the page, to know whether another page follows. None when `page`
     lies past the last page.
@@ -277,62 +293,122 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
     limit, offset = per_page + 1, (page - 1) * per_page
     stored = filters.live_by_country_only()  # exact counts kept by the database
     present = _countries_to_rank(stored) if filters.sort == "country" else []
-    country = _country_condition(filters)
     if stored:
-        counts_column, found_column = _stored_counts(), sa.null()
-        page_ids = _page_ids(filters, filter_conditions(filters), present, limit, offset)
+        found = _stored_page(filters, present, limit, offset)
+    elif db.engine.dialect.name == "postgresql":
+        found = _search_page_in_one(filters, present, limit, offset, cap)
     else:
-        held = words_every_match_holds(filters.q)
-        word = next((word for word in held if index_serves(word)), held[0] if held else None)
-        served = bool(word) and index_serves(word)
-        # The matches in no order: for a search of that one word alone, its partners from the
-        # documents (with their countries and live flags); else the word's partners one by one
-        # from the trigram index and the other conditions; or every condition as it is.
-        first = index_first(word, people=True) + filter_conditions(filters, with_country=False, given=word) \
-            if served else filter_conditions(filters, with_country=False)
-        if served and search_words(filters.q) == [word] and filters.searched_by_country_only():
-            matches = partners_holding(word, people=True, live=not filters.archived)
-        else:
-            matches = select(Partner.id, Partner.country).where(*first)
-        found = matches.limit(cap + 1).cte("found")
-        per_country = select(found.c.country, func.count().label("partners")).group_by(found.c.country).subquery()
-        counts_column = select(_counts_text(per_country.c.country, per_country.c.partners)).scalar_subquery()
-        found_column = select(func.count()).select_from(found).scalar_subquery()
-        among_found = _page_ids(filters, [Partner.id.in_(select(found.c.id)), *country], present, limit, offset)
-        if word and filters.sort == "name" and served:
-            # The documents walked in name order, the word tested in each as it comes.
-            beyond = _page_ids(filters, filter_conditions(filters, given=word), present, limit, offset, walk_word=word)
-        elif word and filters.sort == "name":
-            # The partners walked in name order, the word tested in each one's document.
-            beyond = _page_ids(filters, filter_conditions(filters, common=frozenset({word})), present, limit, offset)
-        else:  # another order: every match is sorted
-            beyond = _page_ids(filters, filter_conditions(filters), present, limit, offset)
-        # Each way to the page is cut to no rows unless the number of matches asks for it (a
-        # LIMIT of 0, which both databases test before reading anything).
-        below = sa.case((found_column <= cap, limit), else_=0)
-        above = sa.case((found_column > cap, limit), else_=0)
-        page_ids = sa.union_all(*(select(ids.c.id) for ids in (
-            among_found.limit(below).subquery(), beyond.limit(above).subquery())))
-    rows = _page_rows(filters, page_ids, present, counts_column.label("counts"), found_column.label("found"))
-    if page > 1 and not rows:
+        found = _search_page_in_two(filters, present, limit, offset, cap)
+    if page > 1 and not found.rows:
         return None
+    return PartnerPage(rows=[PartnerRow(*row) for row in found.rows[:per_page]], total=found.total, page=page,
+                       per_page=per_page, facets=_most_first(found.counts), has_next=len(found.rows) > per_page,
+                       cap=cap, capped=not stored and found.total > cap, facets_complete=found.complete)
+
+
+def _with_counts(rows, counts_column, found_column, filters: PartnerFilters) -> tuple[list, str | None, int]:
+    """The rows without their two counts columns, and the counts (read from the first row; a
+    statement of their own when a country filter leaves no row)."""
     if rows:
         counts_text, found_count = rows[0][-2:]
-    elif filters.country:  # no row says the counts
+    elif filters.country:
         counts_text, found_count = _rows_of(select(counts_column, found_column))[0]
     else:  # nothing at all
         counts_text, found_count = None, 0
+    return [row[:-2] for row in rows], counts_text, found_count
+
+
+def _stored_page(filters: PartnerFilters, present: list[str], limit: int, offset: int) -> _Found:
+    counts_column = _stored_counts()
+    page_ids = _page_ids(filters, filter_conditions(filters), present, limit, offset)
+    rows = _page_rows(filters, page_ids, present, counts_column.label("counts"), sa.null().label("found"))
+    rows, counts_text, _found = _with_counts(rows, counts_column, sa.null(), filters)
     counts = _read_counts(counts_text)
-    complete = stored or found_count <= cap
-    if stored or complete and filters.country:
-        total = counts.get(filters.country, 0) if filters.country else sum(counts.values())
-    elif filters.country:  # above the cap: the country's own matches, up to the cap
-        total = db.session.scalar(select(capped_count(select(Partner.id).where(*first, *country), cap)))
+    return _Found(rows, counts, counts.get(filters.country, 0) if filters.country else sum(counts.values()))
+
+
+def _search_word(filters: PartnerFilters) -> tuple[str | None, bool]:
+    """The search word that every match holds, the one that the trigram index serves first, and
+    whether it does."""
+    held = words_every_match_holds(filters.q)
+    word = next((word for word in held if index_serves(word)), held[0] if held else None)
+    return word, bool(word) and index_serves(word)
+
+
+def _first_conditions(filters: PartnerFilters, word: str | None, served: bool) -> list:
+    """The matches in no order: the word's partners one by one from the trigram index and the
+    other conditions; or every condition as it is (a country filter left out)."""
+    if served:
+        return index_first(word, people=True) + filter_conditions(filters, with_country=False, given=word)
+    return filter_conditions(filters, with_country=False)
+
+
+def _beyond_the_cap(filters: PartnerFilters, word: str | None, served: bool, present: list[str], limit: int,
+                    offset: int):
+    """The page's ids when more than the cap match: walked in name order where possible."""
+    if word and filters.sort == "name" and served:
+        # The documents walked in name order, the word tested in each as it comes.
+        return _page_ids(filters, filter_conditions(filters, given=word), present, limit, offset, walk_word=word)
+    if word and filters.sort == "name":
+        # The partners walked in name order, the word tested in each one's document.
+        return _page_ids(filters, filter_conditions(filters, common=frozenset({word})), present, limit, offset)
+    return _page_ids(filters, filter_conditions(filters), present, limit, offset)  # every match sorted
+
+
+def _capped_country_total(filters: PartnerFilters, conditions: list, cap: int) -> int:
+    """Above the cap, a country filter counts the country's own matches, up to the cap."""
+    return db.session.scalar(select(capped_count(select(Partner.id).where(*conditions, *_country_condition(filters)), cap)))
+
+
+def _search_page_in_two(filters: PartnerFilters, present: list[str], limit: int, offset: int, cap: int) -> _Found:
+    """The matches (up to cap + 1, with their countries), then the page's rows."""
+    word, served = _search_word(filters)
+    first = _first_conditions(filters, word, served)
+    found = _rows_of(select(Partner.id, Partner.country).where(*first).limit(cap + 1))
+    counts = dict(Counter(code for _id, code in found))
+    if complete := len(found) <= cap:
+        ids = [partner_id for partner_id, code in found if code == filters.country or not filters.country]
+        if filters.sort == "country":  # the countries among the matches
+            present = [code for code, _count in _most_first(counts)]
+        page_ids = _page_ids(filters, [Partner.id.in_(ids)], present, limit, offset)
+        total = len(ids)
+    else:
+        page_ids = _beyond_the_cap(filters, word, served, present, limit, offset)
+        total = _capped_country_total(filters, first, cap) if filters.country else len(found)
+    return _Found(_page_rows(filters, page_ids, present), counts, total, complete)
+
+
+def _search_page_in_one(filters: PartnerFilters, present: list[str], limit: int, offset: int, cap: int) -> _Found:
+    """One statement: the matches (up to cap + 1; for a search of one word alone, from the
+    documents with their countries: search_index.partners_holding), their number and counts
+    per country as columns of every row, and both ways to the page, each cut to no rows unless
+    the number of matches asks for it (a LIMIT of 0, which the database tests before reading
+    anything)."""
+    word, served = _search_word(filters)
+    alone = served and search_words(filters.q) == [word] and filters.searched_by_country_only()
+    first = None if alone else _first_conditions(filters, word, served)
+    matches = partners_holding(word, people=True, live=not filters.archived) if alone else (
+        select(Partner.id, Partner.country).where(*first))
+    found = matches.limit(cap + 1).cte("found")
+    per_country = select(found.c.country, func.count().label("partners")).group_by(found.c.country).subquery()
+    counts_column = select(_counts_text(per_country.c.country, per_country.c.partners)).scalar_subquery()
+    found_column = select(func.count()).select_from(found).scalar_subquery()
+    among_found = _page_ids(filters, [Partner.id.in_(select(found.c.id)), *_country_condition(filters)],
+                            present, limit, offset)
+    beyond = _beyond_the_cap(filters, word, served, present, limit, offset)
+    below, above = sa.case((found_column <= cap, limit), else_=0), sa.case((found_column > cap, limit), else_=0)
+    page_ids = sa.union_all(*(select(ids.c.id) for ids in (
+        among_found.limit(below).subquery(), beyond.limit(above).subquery())))
+    rows = _page_rows(filters, page_ids, present, counts_column.label("counts"), found_column.label("found"))
+    rows, counts_text, found_count = _with_counts(rows, counts_column, found_column, filters)
+    counts = _read_counts(counts_text)
+    if complete := found_count <= cap:
+        total = counts.get(filters.country, 0) if filters.country else found_count
+    elif filters.country:
+        total = _capped_country_total(filters, filter_conditions(filters, with_country=False) if alone else first, cap)
     else:
         total = found_count
-    return PartnerPage(rows=[PartnerRow(*row[:-2]) for row in rows[:per_page]], total=total, page=page,
-                       per_page=per_page, facets=_most_first(counts), has_next=len(rows) > per_page, cap=cap,
-                       capped=not stored and total > cap, facets_complete=complete)
+    return _Found(rows, counts, total, complete)
 
 
 def partner_count_query(filters: PartnerFilters):

@@ -139,12 +139,13 @@ def test_above_the_cap_every_order_lists_every_match(client, auth, hochschulen, 
         assert _names(html)[:2] == ["Hochschule Dornbirn", "Hochschule Eisenstadt"]
 
 
-def test_the_list_statement_reads_the_same_whatever_the_number_of_matches(app, client, auth, hochschulen):
+def test_on_postgresql_the_list_statement_reads_the_same_whatever_the_number_of_matches(app, client, auth, hochschulen):
     # Below the cap the page's rows are chosen among the matches inside the statement (no list
-    # of ids as parameters), so that its text is the same for every search of one word: on
-    # PostgreSQL the server may keep its plan, and SQLAlchemy compiles it once.
+    # of ids as parameters), so that its text is the same for every search of one word.
     with app.app_context():
         engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL: SQLite takes the matches' ids as parameters, one each")
     from sqlalchemy import event
 
     statements = []
@@ -171,11 +172,13 @@ def test_a_country_filter_that_leaves_no_match_still_shows_the_other_countries_c
     assert re.search(r"Germany <span[^>]*>3</span>", html) and re.search(r"Austria <span[^>]*>2</span>", html)
 
 
-def test_the_list_and_its_counts_come_in_one_statement(app, client, auth, hochschulen, cap):
+def test_the_list_and_its_counts_come_in_one_statement_on_postgresql(app, client, auth, hochschulen, cap):
     """The page's rows carry the counts (partner_page): one statement for the list, below the
-    cap, above it and for the stored counts alike."""
+    cap, above it and for the stored counts alike; on SQLite a search takes two (the matches,
+    then the page), which cost it less to build than the one, with no round trip to save."""
     with app.app_context():
         engine = db.engine
+    one_for_a_search = engine.dialect.name == "postgresql"
     from sqlalchemy import event
 
     statements = []
@@ -192,4 +195,4 @@ def test_the_list_and_its_counts_come_in_one_statement(app, client, auth, hochsc
             assert client.get("/partners", query_string=query, headers=RESULTS).status_code == 200
         finally:
             event.remove(engine, "before_cursor_execute", seen)
-        assert len(statements) == 1, (query, statements)
+        assert len(statements) == (1 if one_for_a_search or "q" not in query else 2), (query, statements)
