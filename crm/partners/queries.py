@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import exists, func, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -207,17 +208,15 @@ def _page_rows(filters: PartnerFilters, page_ids, countries_present: list[str], 
                      .outerjoin(User, User.id == Partner.owner_id).join(in_force, sa.true()))
     else:  # SQLite has no LATERAL
         statement = select(*shown, active, last_contact, renewal, *counts).outerjoin(User, User.id == Partner.owner_id)
-    return _rows_of(statement.where(_one_of(page_ids)).order_by(*order))
+    return _rows_of(statement.where(Partner.id.in_(page_ids)).order_by(*order))
 
 
-def _one_of(page_ids) -> ColumnElement[bool]:
-    """`Partner.id` is one of the ids that `page_ids` (a select of at most a page) gives.
-    PostgreSQL: the ids as an array that the partners are probed with by id; as `IN`, the
-    planner, which cannot know how few rows a LIMIT of an expression leaves (partner_page), read
-    and hashed every partner for them. SQLite probes them by id from `IN`."""
+def _id_among(ids: list[int]) -> ColumnElement[bool]:
+    """`Partner.id` is one of `ids` (at most the cap). PostgreSQL: one array parameter, so that
+    the statement's text is the same whatever the number of matches; SQLite takes `IN`."""
     if db.engine.dialect.name == "postgresql":
-        return Partner.id == sa.any_(func.array(page_ids.scalar_subquery()))
-    return Partner.id.in_(page_ids)
+        return Partner.id == sa.any_(sa.bindparam("partner_ids", ids, type_=postgresql.ARRAY(sa.Integer)))
+    return Partner.id.in_(ids)
 
 
 def _rows_of(statement):
@@ -261,7 +260,7 @@ def _countries_to_rank(stored: bool) -> list[str]:
 @dataclass
 class _Found:
     """What a page of the list found: its rows (PartnerRow values, one more than the page),
-    the counts per country, the number of matches (up to cap + 1) and the total."""
+    the counts per country, the total, and whether the counts are exact (below the cap)."""
 
     rows: list
     counts: dict[str, int]
@@ -283,9 +282,10 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
       countries among those matches, a country filter counts its matches up to the cap too,
       and the page walks the partners (their search documents) in name order testing that
       word in each, stopping after the page (so that no statement reads every partner that
-      holds "university"). PostgreSQL: one statement (`_search_page_in_one`, each statement
-      being a round trip to the server); SQLite: two (`_search_page_in_two`, cheaper to build
-      than the one, with no round trip to save).
+      holds "university"): two statements (`_search_page`). (One statement holding both ways
+      to the page, each cut to LIMIT 0 unless the number of matches asked for it, saved
+      PostgreSQL a round trip but cost more to build and plan than the round trip took:
+      measured slower on both databases.)
 
     The rows: one more than the page, to know whether another page follows. None when `page`
     lies past the last page.
@@ -293,12 +293,7 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
     limit, offset = per_page + 1, (page - 1) * per_page
     stored = filters.live_by_country_only()  # exact counts kept by the database
     present = _countries_to_rank(stored) if filters.sort == "country" else []
-    if stored:
-        found = _stored_page(filters, present, limit, offset)
-    elif db.engine.dialect.name == "postgresql":
-        found = _search_page_in_one(filters, present, limit, offset, cap)
-    else:
-        found = _search_page_in_two(filters, present, limit, offset, cap)
+    found = _stored_page(filters, present, limit, offset) if stored else _search_page(filters, present, limit, offset, cap)
     if page > 1 and not found.rows:
         return None
     return PartnerPage(rows=[PartnerRow(*row) for row in found.rows[:per_page]], total=found.total, page=page,
@@ -306,25 +301,18 @@ def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = C
                        cap=cap, capped=not stored and found.total > cap, facets_complete=found.complete)
 
 
-def _with_counts(rows, counts_column, found_column, filters: PartnerFilters) -> tuple[list, str | None, int]:
-    """The rows without their two counts columns, and the counts (read from the first row; a
-    statement of their own when a country filter leaves no row)."""
-    if rows:
-        counts_text, found_count = rows[0][-2:]
-    elif filters.country:
-        counts_text, found_count = _rows_of(select(counts_column, found_column))[0]
-    else:  # nothing at all
-        counts_text, found_count = None, 0
-    return [row[:-2] for row in rows], counts_text, found_count
-
-
 def _stored_page(filters: PartnerFilters, present: list[str], limit: int, offset: int) -> _Found:
-    counts_column = _stored_counts()
+    """The live list's page with the stored counts as one more column of its rows (one
+    statement; a second for the counts when a country filter leaves no row)."""
     page_ids = _page_ids(filters, filter_conditions(filters), present, limit, offset)
-    rows = _page_rows(filters, page_ids, present, counts_column.label("counts"), sa.null().label("found"))
-    rows, counts_text, _found = _with_counts(rows, counts_column, sa.null(), filters)
+    rows = _page_rows(filters, page_ids, present, _stored_counts().label("counts"))
+    if rows:
+        counts_text = rows[0][-1]
+    else:
+        counts_text = db.session.scalar(select(_stored_counts())) if filters.country else None
     counts = _read_counts(counts_text)
-    return _Found(rows, counts, counts.get(filters.country, 0) if filters.country else sum(counts.values()))
+    total = counts.get(filters.country, 0) if filters.country else sum(counts.values())
+    return _Found([row[:-1] for row in rows], counts, total)
 
 
 def _search_word(filters: PartnerFilters) -> tuple[str | None, bool]:
@@ -360,55 +348,29 @@ def _capped_country_total(filters: PartnerFilters, conditions: list, cap: int) -
     return db.session.scalar(select(capped_count(select(Partner.id).where(*conditions, *_country_condition(filters)), cap)))
 
 
-def _search_page_in_two(filters: PartnerFilters, present: list[str], limit: int, offset: int, cap: int) -> _Found:
-    """The matches (up to cap + 1, with their countries), then the page's rows."""
+def _search_page(filters: PartnerFilters, present: list[str], limit: int, offset: int, cap: int) -> _Found:
+    """The matches (up to cap + 1, with their countries), then the page's rows. For a search of
+    one word alone (and the trigram index's), PostgreSQL reads the matches from the documents
+    with their countries (search_index.partners_holding: no lookup of each match's partner)."""
     word, served = _search_word(filters)
     first = _first_conditions(filters, word, served)
-    found = _rows_of(select(Partner.id, Partner.country).where(*first).limit(cap + 1))
+    alone = served and search_words(filters.q) == [word] and filters.searched_by_country_only()
+    if alone and db.engine.dialect.name == "postgresql":
+        matches = partners_holding(word, people=True, live=not filters.archived)
+    else:  # SQLite: the trigram index hands its partners over one by one, as fast
+        matches = select(Partner.id, Partner.country).where(*first)
+    found = _rows_of(matches.limit(cap + 1))
     counts = dict(Counter(code for _id, code in found))
     if complete := len(found) <= cap:
         ids = [partner_id for partner_id, code in found if code == filters.country or not filters.country]
         if filters.sort == "country":  # the countries among the matches
             present = [code for code, _count in _most_first(counts)]
-        page_ids = _page_ids(filters, [Partner.id.in_(ids)], present, limit, offset)
+        page_ids = _page_ids(filters, [_id_among(ids)], present, limit, offset)
         total = len(ids)
     else:
         page_ids = _beyond_the_cap(filters, word, served, present, limit, offset)
         total = _capped_country_total(filters, first, cap) if filters.country else len(found)
     return _Found(_page_rows(filters, page_ids, present), counts, total, complete)
-
-
-def _search_page_in_one(filters: PartnerFilters, present: list[str], limit: int, offset: int, cap: int) -> _Found:
-    """One statement: the matches (up to cap + 1; for a search of one word alone, from the
-    documents with their countries: search_index.partners_holding), their number and counts
-    per country as columns of every row, and both ways to the page, each cut to no rows unless
-    the number of matches asks for it (a LIMIT of 0, which the database tests before reading
-    anything)."""
-    word, served = _search_word(filters)
-    alone = served and search_words(filters.q) == [word] and filters.searched_by_country_only()
-    first = None if alone else _first_conditions(filters, word, served)
-    matches = partners_holding(word, people=True, live=not filters.archived) if alone else (
-        select(Partner.id, Partner.country).where(*first))
-    found = matches.limit(cap + 1).cte("found")
-    per_country = select(found.c.country, func.count().label("partners")).group_by(found.c.country).subquery()
-    counts_column = select(_counts_text(per_country.c.country, per_country.c.partners)).scalar_subquery()
-    found_column = select(func.count()).select_from(found).scalar_subquery()
-    among_found = _page_ids(filters, [Partner.id.in_(select(found.c.id)), *_country_condition(filters)],
-                            present, limit, offset)
-    beyond = _beyond_the_cap(filters, word, served, present, limit, offset)
-    below, above = sa.case((found_column <= cap, limit), else_=0), sa.case((found_column > cap, limit), else_=0)
-    page_ids = sa.union_all(*(select(ids.c.id) for ids in (
-        among_found.limit(below).subquery(), beyond.limit(above).subquery())))
-    rows = _page_rows(filters, page_ids, present, counts_column.label("counts"), found_column.label("found"))
-    rows, counts_text, found_count = _with_counts(rows, counts_column, found_column, filters)
-    counts = _read_counts(counts_text)
-    if complete := found_count <= cap:
-        total = counts.get(filters.country, 0) if filters.country else found_count
-    elif filters.country:
-        total = _capped_country_total(filters, filter_conditions(filters, with_country=False) if alone else first, cap)
-    else:
-        total = found_count
-    return _Found(rows, counts, total, complete)
 
 
 def partner_count_query(filters: PartnerFilters):

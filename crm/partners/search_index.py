@@ -9,8 +9,8 @@ text that words are matched against, and finds it fast.
   Country names are not in it: a country word is read as a country by the rule itself (a code
   comparison on the indexed `partner.country`), and "德" must not find every partner in 德国.
   Beside the texts, the partner's name key (lower(name)), its country and whether it is live
-  (not archived): a trigger on `partner` copies the last two (`create_triggers`), so that a
-  list's first matches come with their countries from the documents alone
+  (not archived): a trigger on `partner` copies the last two (`create_triggers`), so that on
+  PostgreSQL a list's first matches come with their countries from the documents alone
   (`partners_holding`), without a lookup of each match's partner row.
   Each text ends with its Chinese characters and their pairs, padded to three characters
   (`_short_grams`), so that the trigram index finds 重庆 and 德 too.
@@ -186,25 +186,18 @@ def index_first(word: str, *, people: bool) -> list:
 
 
 def partners_holding(word: str, *, people: bool, live: bool = True):
-    """A select of the partners whose text holds `word` (`id`, `country`), live ones or archived
-    ones, read from the documents alone (their country and live flag kept there by triggers,
-    `create_triggers`): the index's matches in no order, without a lookup of each match's
-    partner row (for the first `cap + 1` matches of a list, a thousand lookups).
-
-    PostgreSQL: every match from the trigram index (a bitmap scan), set apart (a materialized
-    CTE) from the LIMIT that a caller puts on them: under a LIMIT the planner, which counts a
-    LIKE as cheap, read the documents one by one from the first instead (4 ms for "müller" at
-    10,000 partners, where the index takes under 1)."""
-    needle = _needle(word)
-    dialect = db.engine.dialect.name
-    statement = select(_table.c.partner_id.label("id"), _table.c.country).where(_table.c.live.is_(live))
-    if _uses_fts(dialect, needle):
-        return statement.join(_fts, _fts.c.rowid == _table.c.partner_id).where(_fts_match(needle, people))
-    statement = statement.where(_holds(needle, people, dialect))
-    if dialect == "postgresql":
-        matches = statement.cte("matches").prefix_with("MATERIALIZED")
-        return select(matches.c.id, matches.c.country)
-    return statement
+    """PostgreSQL: a select of the partners whose text holds `word` (`id`, `country`), live ones
+    or archived ones, read from the documents alone (their country and live flag kept there by
+    triggers, `create_triggers`): the index's matches in no order, without a lookup of each
+    match's partner row (for the first `cap + 1` matches of a list, a thousand lookups). The
+    matches come from the trigram index (a bitmap scan), set apart (a materialized CTE) from the
+    LIMIT that a caller puts on them: under a LIMIT the planner, which counts a LIKE as cheap,
+    read the documents one by one from the first instead (4 ms for "müller" at 10,000 partners,
+    where the index takes under 1)."""
+    matches = (select(_table.c.partner_id.label("id"), _table.c.country)
+               .where(_table.c.live.is_(live), _holds(_needle(word), people, "postgresql"))
+               .cte("matches").prefix_with("MATERIALIZED"))
+    return select(matches.c.id, matches.c.country)
 
 
 def walk_by_name(statement, word: str, *, people: bool):
