@@ -17,7 +17,7 @@ from functools import partial
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from crm.extensions import db
 
@@ -92,6 +92,13 @@ def _begin_as_ping(ping, dbapi_connection) -> bool:
         message = (result.error_message or pgconn.error_message).decode("utf-8", "replace")
         raise OperationalError(f"the pool's ping (BEGIN) failed: {message.strip()}")
     return True
+
+
+def run_for_dialect(connection: Connection, *, sqlite: tuple[str, ...] = (), postgresql: tuple[str, ...] = ()) -> None:
+    """Run the statements written for the connection's database (triggers and functions, which
+    SQLite and PostgreSQL spell each their own way); none on another database."""
+    for statement in {"sqlite": sqlite, "postgresql": postgresql}.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(statement)
 
 
 def _is_memory(engine: Engine) -> bool:

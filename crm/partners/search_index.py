@@ -51,6 +51,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from crm.contacts.models import Contact
+from crm.core.database import run_for_dialect
 from crm.core.search import like_pattern
 from crm.extensions import db
 from crm.partners.locks import lock_partners
@@ -372,16 +373,11 @@ _POSTGRESQL_DROP_TRIGGERS = (
 
 def create_triggers(connection: Connection) -> None:
     """The trigger on `partner` that copies its country and live flag into its document."""
-    dialect = connection.dialect.name
-    for statement in _SQLITE_TRIGGERS if dialect == "sqlite" else _POSTGRESQL_TRIGGERS if dialect == "postgresql" else ():
-        connection.exec_driver_sql(statement)
+    run_for_dialect(connection, sqlite=_SQLITE_TRIGGERS, postgresql=_POSTGRESQL_TRIGGERS)
 
 
 def drop_triggers(connection: Connection) -> None:
-    dialect = connection.dialect.name
-    for statement in (_SQLITE_DROP_TRIGGERS if dialect == "sqlite" else
-                      _POSTGRESQL_DROP_TRIGGERS if dialect == "postgresql" else ()):
-        connection.exec_driver_sql(statement)
+    run_for_dialect(connection, sqlite=_SQLITE_DROP_TRIGGERS, postgresql=_POSTGRESQL_DROP_TRIGGERS)
 
 
 # --- Keeping documents current ---------------------------------------------------------------
