@@ -4,10 +4,20 @@ SQLite: WAL, a busy timeout, enforced foreign keys and memory-mapped reads. Post
 that cannot get its lock within a few seconds gives up) and a `statement_timeout` below the
 server's worker timeout (gunicorn's 30 s), so the 503 handler answers before the worker is
 killed. Both are read from the configuration each time a connection is made.
+
+PostgreSQL, round trips: the pool tests each connection it hands out (`pool_pre_ping`), so that
+a request after a restart of the database gets a new connection instead of an error. psycopg
+then opens the request's transaction with a BEGIN of its own, a second round trip before the
+first statement. The ping here is that BEGIN (`_begin_as_ping`): one round trip tests the
+connection and opens the transaction, and psycopg, seeing it open, sends no BEGIN of its own.
+On a busy server every round trip waits for the database's process to be scheduled (1-3 ms
+on this machine under load), so a request's round trips cost more than its statements.
 """
+from functools import partial
+
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from crm.extensions import db
 
@@ -55,6 +65,9 @@ def _init_sqlite(app: Flask, engine: Engine) -> None:
 
 
 def _init_postgresql(app: Flask, engine: Engine) -> None:
+    # The pool's ping (crm/config.py: pool_pre_ping) opens the transaction too.
+    engine.dialect.do_ping = partial(_begin_as_ping, engine.dialect.do_ping)
+
     @event.listens_for(engine, "connect")
     def _postgresql_timeouts(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
@@ -65,6 +78,34 @@ def _init_postgresql(app: Flask, engine: Engine) -> None:
         )
         cursor.close()
         dbapi_connection.commit()
+
+
+def _begin_as_ping(ping, dbapi_connection) -> bool:
+    """The pool's test of a connection it hands out: BEGIN, which opens the transaction that
+    psycopg would open with the first statement (psycopg sends its own BEGIN only when none is
+    open), and fails as the dialect's own ping does on a connection that the server has closed
+    (a restart): SQLAlchemy then sees a disconnect and connects anew. A connection whose
+    transactions psycopg begins otherwise (autocommit, an isolation level or read-only set) or
+    that is not idle (never, after the pool's reset) gets the dialect's ping."""
+    from psycopg import OperationalError, pq
+
+    pgconn = dbapi_connection.pgconn
+    plain = not dbapi_connection.autocommit and dbapi_connection.isolation_level is None and (
+        dbapi_connection.read_only is None and dbapi_connection.deferrable is None)
+    if not plain or pgconn.transaction_status != pq.TransactionStatus.IDLE:
+        return ping(dbapi_connection)
+    result = pgconn.exec_(b"BEGIN")
+    if result.status != pq.ExecStatus.COMMAND_OK:
+        message = (result.error_message or pgconn.error_message).decode("utf-8", "replace")
+        raise OperationalError(f"the pool's ping (BEGIN) failed: {message.strip()}")
+    return True
+
+
+def run_for_dialect(connection: Connection, *, sqlite: tuple[str, ...] = (), postgresql: tuple[str, ...] = ()) -> None:
+    """Run the statements written for the connection's database (triggers and functions, which
+    SQLite and PostgreSQL spell each their own way); none on another database."""
+    for statement in {"sqlite": sqlite, "postgresql": postgresql}.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(statement)
 
 
 def _is_memory(engine: Engine) -> bool:

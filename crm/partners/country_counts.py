@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
+from crm.core.database import run_for_dialect
+
 _SQLITE_CREATE = (
     "CREATE TRIGGER IF NOT EXISTS partner_country_count_insert AFTER INSERT ON partner "
     "WHEN new.archived_at IS NULL BEGIN "
@@ -58,15 +60,11 @@ _POSTGRESQL_DROP = (
 
 def create_triggers(connection: Connection) -> None:
     """The triggers on `partner` that keep the counts (SQLite or PostgreSQL)."""
-    dialect = connection.dialect.name
-    for statement in _SQLITE_CREATE if dialect == "sqlite" else _POSTGRESQL_CREATE if dialect == "postgresql" else ():
-        connection.exec_driver_sql(statement)
+    run_for_dialect(connection, sqlite=_SQLITE_CREATE, postgresql=_POSTGRESQL_CREATE)
 
 
 def drop_triggers(connection: Connection) -> None:
-    dialect = connection.dialect.name
-    for statement in _SQLITE_DROP if dialect == "sqlite" else _POSTGRESQL_DROP if dialect == "postgresql" else ():
-        connection.exec_driver_sql(statement)
+    run_for_dialect(connection, sqlite=_SQLITE_DROP, postgresql=_POSTGRESQL_DROP)
 
 
 def recount(connection: Connection) -> None:

@@ -137,6 +137,11 @@ class PartnerSearch(db.Model):
     document: Mapped[str] = mapped_column(sa.Text, default="")
     # The active contacts' names and e-mails, one per line (erased and former contacts: none).
     contacts: Mapped[str] = mapped_column(sa.Text, default="")
+    # The partner's country and whether it is live (not archived), copied by triggers on
+    # `partner` (search_index.py): a search's matches, with their countries, come from the
+    # documents alone, without reading each match's partner row.
+    country: Mapped[str] = mapped_column(sa.String(2), server_default="")
+    live: Mapped[bool] = mapped_column(server_default=sa.true())
 
 
 def partner_search_text(table: sa.Table | None = None) -> sa.ColumnElement[str]:

@@ -28,8 +28,8 @@ from crm.extensions import db
 from crm.interactions.queries import last_contact_at
 from crm.partners.activity import quiet_condition
 from crm.partners.models import Partner, PartnerCountryCount, PartnerKind, PartnerStatus, Tag, partner_tag
-from crm.partners.search import search_condition, words_every_match_holds
-from crm.partners.search_index import index_first, index_serves, walk_by_name
+from crm.partners.search import search_condition, search_words, words_every_match_holds
+from crm.partners.search_index import index_first, index_serves, partners_holding, walk_by_name
 
 SORTS = ("name", "country", "last_contact", "renewal")
 
@@ -62,6 +62,10 @@ class PartnerFilters:
     def live_by_country_only(self) -> bool:
         """The live partners, all or of one country: nothing else asked."""
         return not (self.archived or self.q or self.kind or self.status or self.tag or self.owner_id or self.quiet)
+
+    def searched_by_country_only(self) -> bool:
+        """A search of the live or the archived partners, all or of one country: nothing else asked."""
+        return not (self.kind or self.status or self.tag or self.owner_id or self.quiet)
 
 
 def filter_conditions(filters: PartnerFilters, *, with_country: bool = True,
@@ -161,6 +165,13 @@ def _computed_columns(today: date):
             next_act_by_of_partner(today).label("next_renewal"))
 
 
+@lru_cache(maxsize=4)
+def _in_force_lateral(today: date):
+    """PostgreSQL: each row's agreements in force as of `today`, their count and next act-by
+    date (a LATERAL subquery), built once a day: building it took about a millisecond a list."""
+    return in_force_summary_of_partner(today).lateral("in_force")
+
+
 def partner_rows_statement(filters: PartnerFilters, countries_present: list[str] | None = None):
     """Every partner the filters find with its three computed columns, in the list's order (one
     statement; the export's)."""
@@ -169,37 +180,40 @@ def partner_rows_statement(filters: PartnerFilters, countries_present: list[str]
             .where(*filter_conditions(filters)).order_by(*_order(filters, countries_present, last_contact, renewal)))
 
 
-def _page_rows(filters: PartnerFilters, conditions, countries_present: list[str], limit: int, offset: int,
-               walk_word: str | None = None) -> list[PartnerRow]:
-    """The page's partners, chosen first (filtered, sorted, cut), then their shown columns and
-    the computed ones for those rows only (one statement, plain rows). `walk_word`: a search
-    word left out of `conditions`, tested as the documents are walked in name order
+def _page_ids(filters: PartnerFilters, conditions, countries_present: list[str], limit: int, offset: int,
+              walk_word: str | None = None):
+    """A select of the page's partner ids: filtered, sorted, cut. `walk_word`: a search word
+    left out of `conditions`, tested as the documents are walked in name order
     (search_index.walk_by_name)."""
+    if walk_word:
+        return walk_by_name(select(Partner.id).where(*conditions), walk_word, people=True).limit(limit).offset(offset)
+    _active, last_contact, renewal = _computed_columns(filters.today)
+    order = _order(filters, countries_present, last_contact, renewal)
+    return select(Partner.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
+
+
+def _page_rows(filters: PartnerFilters, page_ids, countries_present: list[str], *counts) -> list[tuple]:
+    """The page's rows: the partners of `page_ids` (a select) with their shown columns and the
+    computed ones for those rows only, in the list's order (one statement, plain rows), each
+    row followed by `counts` (scalar subqueries that come with the rows, see partner_page)."""
     active, last_contact, renewal = _computed_columns(filters.today)
     order = _order(filters, countries_present, last_contact, renewal)
-    if walk_word:
-        page = walk_by_name(select(Partner.id).where(*conditions), walk_word, people=True).limit(limit).offset(offset)
-    else:
-        page = select(Partner.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
     shown = (Partner.id, Partner.name, Partner.local_name, Partner.country, Partner.city, Partner.kind,
              Partner.status, Partner.version, User.name)
     if db.engine.dialect.name == "postgresql":
         # One look at each row's agreements for both columns (a LATERAL join): the two
         # correlated subqueries cost PostgreSQL twice the lookups, and more planning.
-        in_force = in_force_summary_of_partner(filters.today).lateral("in_force")
-        statement = (select(*shown, in_force.c.count, last_contact, in_force.c.next_act_by)
+        in_force = _in_force_lateral(filters.today)
+        statement = (select(*shown, in_force.c.count, last_contact, in_force.c.next_act_by, *counts)
                      .outerjoin(User, User.id == Partner.owner_id).join(in_force, sa.true()))
     else:  # SQLite has no LATERAL
-        statement = select(*shown, active, last_contact, renewal).outerjoin(User, User.id == Partner.owner_id)
-    statement = statement.where(Partner.id.in_(page)).order_by(*order)
-    return [PartnerRow(*values) for values in _rows_of(statement)]
+        statement = select(*shown, active, last_contact, renewal, *counts).outerjoin(User, User.id == Partner.owner_id)
+    return _rows_of(statement.where(Partner.id.in_(page_ids)).order_by(*order))
 
 
-def _one_of(ids: list[int]) -> ColumnElement[bool]:
+def _id_among(ids: list[int]) -> ColumnElement[bool]:
     """`Partner.id` is one of `ids` (at most the cap). PostgreSQL: one array parameter, so that
-    the statement's text is the same whatever the number of matches and the server plans it
-    once for the connection (prepared), rather than for each search with `IN` and a parameter
-    per id; SQLite plans cheaply and takes `IN`."""
+    the statement's text is the same whatever the number of matches; SQLite takes `IN`."""
     if db.engine.dialect.name == "postgresql":
         return Partner.id == sa.any_(sa.bindparam("partner_ids", ids, type_=postgresql.ARRAY(sa.Integer)))
     return Partner.id.in_(ids)
@@ -215,71 +229,148 @@ def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _live_country_counts() -> dict[str, int]:
-    """Live partners per country, kept by the database as partners change (one statement)."""
-    return dict(_rows_of(
-        select(PartnerCountryCount.country, PartnerCountryCount.partners).where(PartnerCountryCount.partners > 0)))
+def _counts_text(country, count):
+    """Countries and their counts as one text, "DE 12 FR 3" (an aggregate), to come with the
+    page's rows; `_read_counts` reads it back."""
+    return func.aggregate_strings(country + " " + sa.cast(count, sa.String), " ")
+
+
+def _read_counts(text: str | None) -> dict[str, int]:
+    words = (text or "").split()
+    return {code: int(count) for code, count in zip(words[::2], words[1::2])}
+
+
+@prepared
+def _stored_counts():
+    """Live partners per country, kept by the database as partners change (PartnerCountryCount),
+    as a scalar subquery of their text (`_counts_text`); built once (crm/core/statements.py)."""
+    return (select(_counts_text(PartnerCountryCount.country, PartnerCountryCount.partners))
+            .where(PartnerCountryCount.partners > 0).scalar_subquery())
+
+
+def _countries_to_rank(stored: bool) -> list[str]:
+    """The countries that the country sort ranks by name (_country_rank): for the live list,
+    those with live partners, most first (a statement: ranking all 250 in every row of a long
+    list costs SQLite twice its sort); for a search, every country."""
+    if stored:
+        return [code for code, _count in _most_first(_read_counts(db.session.scalar(select(_stored_counts()))))]
+    return sorted(country_names("en"))
+
+
+@dataclass
+class _Found:
+    """What a page of the list found: its rows (PartnerRow values, one more than the page),
+    the counts per country, the total, and whether the counts are exact (below the cap)."""
+
+    rows: list
+    counts: dict[str, int]
+    total: int
+    complete: bool = True
 
 
 def partner_page(filters: PartnerFilters, page: int, per_page: int, cap: int = COUNT_CAP) -> PartnerPage | None:
-    """One page of the list, its total and its country facets, in two or three statements
-    whatever the number of partners, each reading a bounded number of rows:
+    """One page of the list, its total and its country facets, in one or two statements whatever
+    the number of partners, each reading a bounded number of rows:
 
     - the live list, all or of one country: the stored counts per country (PartnerCountryCount),
-      and the page's rows straight from the country-and-name index;
-    - otherwise first the matches, at most `cap + 1` of them (with a search word that every
-      match holds and the trigram index knows, the index hands its partners over one by one):
-      below the cap these are all of them, so the total and the facets are exact and the page
-      is sorted out of them; above it the list says "more than `cap`", the facets count the
+      and the page's rows straight from the country-and-name index, in one statement (the
+      counts come with the rows: `_stored_page`);
+    - otherwise the matches, at most `cap + 1` of them (with a search word that every match
+      holds and the trigram index knows, the index hands its partners over one by one): below
+      the cap these are all of them, so the total and the facets are exact and the page is
+      sorted out of them; above it the list says "more than `cap`", the facets count the
       countries among those matches, a country filter counts its matches up to the cap too,
-      and the page walks the partners (their search documents, SQLite) in name order testing
-      that word in each, stopping after the page (so that no statement reads every partner
-      that holds "university").
+      and the page walks the partners (their search documents) in name order testing that
+      word in each, stopping after the page (so that no statement reads every partner that
+      holds "university"): two statements (`_search_page`). (One statement holding both ways
+      to the page, each cut to LIMIT 0 unless the number of matches asked for it, saved
+      PostgreSQL a round trip but cost more to build and plan than the round trip took:
+      measured slower on both databases.)
 
     The rows: one more than the page, to know whether another page follows. None when `page`
     lies past the last page.
     """
-    country = _country_condition(filters)
+    limit, offset = per_page + 1, (page - 1) * per_page
     stored = filters.live_by_country_only()  # exact counts kept by the database
-    walk = None
-    if stored:
-        counts = _live_country_counts()
-        total = counts.get(filters.country, 0) if filters.country else sum(counts.values())
-        complete = True
-        row_conditions = filter_conditions(filters)
-    else:
-        held = words_every_match_holds(filters.q)
-        word = next((word for word in held if index_serves(word)), held[0] if held else None)
-        # The matches in no order: the word's partners one by one from the trigram index (SQLite)
-        # and the other conditions; or every condition as it is.
-        first = index_first(word, people=True) + filter_conditions(filters, with_country=False, given=word) \
-            if word and index_serves(word) else filter_conditions(filters, with_country=False)
-        found = _rows_of(select(Partner.id, Partner.country).where(*first).limit(cap + 1))
-        counts = Counter(code for _id, code in found)
-        complete = len(found) <= cap
-        if complete:
-            ids = [partner_id for partner_id, code in found if code == filters.country or not filters.country]
-            total, row_conditions = len(ids), [_one_of(ids)]
-        else:
-            total = db.session.scalar(select(capped_count(select(Partner.id).where(*first, *country), cap))) \
-                if filters.country else len(found)
-            if word and filters.sort == "name" and index_serves(word):
-                # The documents walked in name order, the word tested in each as it comes.
-                walk, row_conditions = word, filter_conditions(filters, given=word)
-            elif word and filters.sort == "name":
-                # The partners walked in name order, the word tested in each one's document.
-                row_conditions = filter_conditions(filters, common=frozenset({word}))
-            else:  # another order: every match is sorted
-                row_conditions = filter_conditions(filters)
-    facets = _most_first(counts)
-    # The country sort ranks the countries present; among the first matches only, every country.
-    present = [code for code, _count in facets] if complete else sorted(country_names("en"))
-    rows = _page_rows(filters, row_conditions, present, per_page + 1, (page - 1) * per_page, walk)
-    if page > 1 and not rows:
+    present = _countries_to_rank(stored) if filters.sort == "country" else []
+    found = _stored_page(filters, present, limit, offset) if stored else _search_page(filters, present, limit, offset, cap)
+    if page > 1 and not found.rows:
         return None
-    return PartnerPage(rows=rows[:per_page], total=total, page=page, per_page=per_page, facets=facets,
-                       has_next=len(rows) > per_page, cap=cap, capped=not stored and total > cap,
-                       facets_complete=complete)
+    return PartnerPage(rows=[PartnerRow(*row) for row in found.rows[:per_page]], total=found.total, page=page,
+                       per_page=per_page, facets=_most_first(found.counts), has_next=len(found.rows) > per_page,
+                       cap=cap, capped=not stored and found.total > cap, facets_complete=found.complete)
+
+
+def _stored_page(filters: PartnerFilters, present: list[str], limit: int, offset: int) -> _Found:
+    """The live list's page with the stored counts as one more column of its rows (one
+    statement; a second for the counts when a country filter leaves no row)."""
+    page_ids = _page_ids(filters, filter_conditions(filters), present, limit, offset)
+    rows = _page_rows(filters, page_ids, present, _stored_counts().label("counts"))
+    if rows:
+        counts_text = rows[0][-1]
+    else:
+        counts_text = db.session.scalar(select(_stored_counts())) if filters.country else None
+    counts = _read_counts(counts_text)
+    total = counts.get(filters.country, 0) if filters.country else sum(counts.values())
+    return _Found([row[:-1] for row in rows], counts, total)
+
+
+def _search_word(filters: PartnerFilters) -> tuple[str | None, bool]:
+    """The search word that every match holds, the one that the trigram index serves first, and
+    whether it does."""
+    held = words_every_match_holds(filters.q)
+    word = next((word for word in held if index_serves(word)), held[0] if held else None)
+    return word, bool(word) and index_serves(word)
+
+
+def _first_conditions(filters: PartnerFilters, word: str | None, served: bool) -> list:
+    """The matches in no order: the word's partners one by one from the trigram index and the
+    other conditions; or every condition as it is (a country filter left out)."""
+    if served:
+        return index_first(word, people=True) + filter_conditions(filters, with_country=False, given=word)
+    return filter_conditions(filters, with_country=False)
+
+
+def _beyond_the_cap(filters: PartnerFilters, word: str | None, served: bool, present: list[str], limit: int,
+                    offset: int):
+    """The page's ids when more than the cap match: walked in name order where possible."""
+    if word and filters.sort == "name" and served:
+        # The documents walked in name order, the word tested in each as it comes.
+        return _page_ids(filters, filter_conditions(filters, given=word), present, limit, offset, walk_word=word)
+    if word and filters.sort == "name":
+        # The partners walked in name order, the word tested in each one's document.
+        return _page_ids(filters, filter_conditions(filters, common=frozenset({word})), present, limit, offset)
+    return _page_ids(filters, filter_conditions(filters), present, limit, offset)  # every match sorted
+
+
+def _capped_country_total(filters: PartnerFilters, conditions: list, cap: int) -> int:
+    """Above the cap, a country filter counts the country's own matches, up to the cap."""
+    return db.session.scalar(select(capped_count(select(Partner.id).where(*conditions, *_country_condition(filters)), cap)))
+
+
+def _search_page(filters: PartnerFilters, present: list[str], limit: int, offset: int, cap: int) -> _Found:
+    """The matches (up to cap + 1, with their countries), then the page's rows. For a search of
+    one word alone (and the trigram index's), PostgreSQL reads the matches from the documents
+    with their countries (search_index.partners_holding: no lookup of each match's partner)."""
+    word, served = _search_word(filters)
+    first = _first_conditions(filters, word, served)
+    alone = served and search_words(filters.q) == [word] and filters.searched_by_country_only()
+    if alone and db.engine.dialect.name == "postgresql":
+        matches = partners_holding(word, people=True, live=not filters.archived)
+    else:  # SQLite: the trigram index hands its partners over one by one, as fast
+        matches = select(Partner.id, Partner.country).where(*first)
+    found = _rows_of(matches.limit(cap + 1))
+    counts = dict(Counter(code for _id, code in found))
+    if complete := len(found) <= cap:
+        ids = [partner_id for partner_id, code in found if code == filters.country or not filters.country]
+        if filters.sort == "country":  # the countries among the matches
+            present = [code for code, _count in _most_first(counts)]
+        page_ids = _page_ids(filters, [_id_among(ids)], present, limit, offset)
+        total = len(ids)
+    else:
+        page_ids = _beyond_the_cap(filters, word, served, present, limit, offset)
+        total = _capped_country_total(filters, first, cap) if filters.country else len(found)
+    return _Found(_page_rows(filters, page_ids, present), counts, total, complete)
 
 
 def partner_count_query(filters: PartnerFilters):

@@ -8,6 +8,10 @@ text that words are matched against, and finds it fast.
   `contacts` (the names and e-mails of its active contacts; an erased person is never in it).
   Country names are not in it: a country word is read as a country by the rule itself (a code
   comparison on the indexed `partner.country`), and "德" must not find every partner in 德国.
+  Beside the texts, the partner's name key (lower(name)), its country and whether it is live
+  (not archived): a trigger on `partner` copies the last two (`create_triggers`), so that on
+  PostgreSQL a list's first matches come with their countries from the documents alone
+  (`partners_holding`), without a lookup of each match's partner row.
   Each text ends with its Chinese characters and their pairs, padded to three characters
   (`_short_grams`), so that the trigram index finds 重庆 and 德 too.
 - SQLite: an FTS5 table with the trigram tokenizer over both columns (external content, kept
@@ -47,6 +51,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from crm.contacts.models import Contact
+from crm.core.database import run_for_dialect
 from crm.core.search import like_pattern
 from crm.extensions import db
 from crm.partners.locks import lock_partners
@@ -83,7 +88,9 @@ _CREATE_FTS = (
     f"CREATE TRIGGER IF NOT EXISTS partner_search_after_delete AFTER DELETE ON partner_search BEGIN "
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document, contacts) "
     "VALUES ('delete', old.partner_id, old.document, old.contacts); END",
-    f"CREATE TRIGGER IF NOT EXISTS partner_search_after_update AFTER UPDATE ON partner_search BEGIN "
+    # on a change of the texts only (a partner archived or moved changes its document's country
+    # or live flag, which the FTS index does not hold)
+    f"CREATE TRIGGER IF NOT EXISTS partner_search_after_update AFTER UPDATE OF document, contacts ON partner_search BEGIN "
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document, contacts) "
     "VALUES ('delete', old.partner_id, old.document, old.contacts); "
     f"INSERT INTO {FTS_TABLE}(rowid, document, contacts) VALUES (new.partner_id, new.document, new.contacts); END",
@@ -179,6 +186,21 @@ def index_first(word: str, *, people: bool) -> list:
     return [Partner.id == any_(func.array(matches))]
 
 
+def partners_holding(word: str, *, people: bool, live: bool = True):
+    """PostgreSQL: a select of the partners whose text holds `word` (`id`, `country`), live ones
+    or archived ones, read from the documents alone (their country and live flag kept there by
+    triggers, `create_triggers`): the index's matches in no order, without a lookup of each
+    match's partner row (for the first `cap + 1` matches of a list, a thousand lookups). The
+    matches come from the trigram index (a bitmap scan), set apart (a materialized CTE) from the
+    LIMIT that a caller puts on them: under a LIMIT the planner, which counts a LIKE as cheap,
+    read the documents one by one from the first instead (4 ms for "müller" at 10,000 partners,
+    where the index takes under 1)."""
+    matches = (select(_table.c.partner_id.label("id"), _table.c.country)
+               .where(_table.c.live.is_(live), _holds(_needle(word), people, "postgresql"))
+               .cte("matches").prefix_with("MATERIALIZED"))
+    return select(matches.c.id, matches.c.country)
+
+
 def walk_by_name(statement, word: str, *, people: bool):
     """`statement` (a select of `Partner` ids) restricted to the partners whose document holds
     `word` and ordered by name as the list is (lower(name), id), walking the documents in that
@@ -237,28 +259,29 @@ def _documents(connection: Connection, partner_ids: list[int]) -> list[dict]:
     return [
         {"partner_id": partner_id, "name_key": name_key,
          "document": _lines([name, local_name, short_name, city, *sorted(tags.get(partner_id, []))]),
-         "contacts": _lines(people.get(partner_id, []))}
-        for partner_id, name_key, name, local_name, short_name, city in connection.execute(
-            select(Partner.id, func.lower(Partner.name), Partner.name, Partner.local_name, Partner.short_name, Partner.city)
+         "contacts": _lines(people.get(partner_id, [])), "country": country, "live": live}
+        for partner_id, name_key, name, local_name, short_name, city, country, live in connection.execute(
+            select(Partner.id, func.lower(Partner.name), Partner.name, Partner.local_name, Partner.short_name, Partner.city,
+                   Partner.country, Partner.archived_at.is_(None))
             .where(Partner.id.in_(partner_ids))
         )
     ]
 
 
 def refresh_documents(connection: Connection, partner_ids: Iterable[int], lock: bool = True,
-                      name_key: bool = True) -> None:
+                      columns: set[str] | None = None) -> None:
     """Rebuild the documents of these partners (a partner that no longer exists loses its own);
     `lock=False` for a rebuild of every partner, which nothing else writes meanwhile;
-    `name_key=False` for a database whose documents have no name key yet (an older migration)."""
+    `columns`: the document table's columns in a database of an older migration (which has
+    no name key, country or live flag yet)."""
     ids = sorted({partner_id for partner_id in partner_ids if partner_id is not None})
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         if lock:
             lock_partners(connection, chunk)  # a concurrent change of one partner waits, then is seen
         documents = _documents(connection, chunk)
-        if not name_key:
-            for document in documents:
-                del document["name_key"]
+        if columns is not None:
+            documents = [{key: value for key, value in document.items() if key in columns} for document in documents]
         connection.execute(_table.delete().where(_table.c.partner_id.in_(chunk)))
         if documents:
             connection.execute(insert(_table), documents)
@@ -273,9 +296,9 @@ def rebuild_documents(connection: Connection | None = None) -> int:
         drop_fts(connection)  # refilled in one pass below, rather than row by row through triggers
     connection.execute(_table.delete())
     ids = list(connection.scalars(select(Partner.id).order_by(Partner.id)))
-    # A migration before the name key's (8f4f479234b6) rebuilds documents without it.
-    name_key = any(column["name"] == "name_key" for column in inspect(connection).get_columns(_table.name))
-    refresh_documents(connection, ids, lock=False, name_key=name_key)
+    # A migration before the name key's (8f4f479234b6) or the country's rebuilds documents without them.
+    columns = {column["name"] for column in inspect(connection).get_columns(_table.name)}
+    refresh_documents(connection, ids, lock=False, columns=columns)
     if sqlite and create_fts(connection):
         connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
     return len(ids)
@@ -319,6 +342,42 @@ def schema_comparison_filter(dialect: str):
         return True
 
     return include
+
+
+# --- The partner's country and live flag, copied by triggers --------------------------------
+# Whoever changes a partner's country or archives it (the ORM, a bulk UPDATE, a merge), its
+# document follows in the same statement; documents built anew read both from the partner.
+
+_SQLITE_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS partner_search_partner_state AFTER UPDATE OF country, archived_at ON partner "
+    "WHEN old.country IS NOT new.country OR (old.archived_at IS NULL) IS NOT (new.archived_at IS NULL) BEGIN "
+    "UPDATE partner_search SET country = new.country, live = (new.archived_at IS NULL) WHERE partner_id = new.id; END",
+)
+_SQLITE_DROP_TRIGGERS = ("DROP TRIGGER IF EXISTS partner_search_partner_state",)
+_POSTGRESQL_TRIGGERS = (
+    """CREATE OR REPLACE FUNCTION partner_search_partner_state() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE partner_search SET country = NEW.country, live = (NEW.archived_at IS NULL) WHERE partner_id = NEW.id;
+  RETURN NULL;
+END $$""",
+    "DROP TRIGGER IF EXISTS partner_search_partner_state ON partner",
+    "CREATE TRIGGER partner_search_partner_state AFTER UPDATE OF country, archived_at ON partner FOR EACH ROW "
+    "WHEN (OLD.country IS DISTINCT FROM NEW.country OR (OLD.archived_at IS NULL) <> (NEW.archived_at IS NULL)) "
+    "EXECUTE FUNCTION partner_search_partner_state()",
+)
+_POSTGRESQL_DROP_TRIGGERS = (
+    "DROP TRIGGER IF EXISTS partner_search_partner_state ON partner",
+    "DROP FUNCTION IF EXISTS partner_search_partner_state()",
+)
+
+
+def create_triggers(connection: Connection) -> None:
+    """The trigger on `partner` that copies its country and live flag into its document."""
+    run_for_dialect(connection, sqlite=_SQLITE_TRIGGERS, postgresql=_POSTGRESQL_TRIGGERS)
+
+
+def drop_triggers(connection: Connection) -> None:
+    run_for_dialect(connection, sqlite=_SQLITE_DROP_TRIGGERS, postgresql=_POSTGRESQL_DROP_TRIGGERS)
 
 
 # --- Keeping documents current ---------------------------------------------------------------
@@ -390,24 +449,27 @@ def _refresh_changed_documents(session: Session, flush_context) -> None:
         refresh_documents(session.connection(), ids)
 
 
-def _create_fts_with_table(target, connection, **kw) -> None:
+def _create_fts_and_trigger(target, connection, **kw) -> None:
     create_fts(connection)
+    create_triggers(connection)
 
 
-def _drop_fts_with_table(target, connection, **kw) -> None:
+def _drop_fts_and_trigger(target, connection, **kw) -> None:
+    drop_triggers(connection)
     drop_fts(connection)
 
 
 def register_search_index() -> None:
-    """The session hook, and the trigram table created and dropped with `partner_search`
-    (`db.create_all()`; the migration does the same). PostgreSQL gets pg_trgm first."""
+    """The session hook, and the trigram table and the trigger that copies the partner's country
+    and live flag created and dropped with `partner_search` (`db.create_all()`; the migrations
+    do the same). PostgreSQL gets pg_trgm first."""
     if not event.contains(Session, "after_flush", _refresh_changed_documents):
         event.listen(Session, "before_flush", _remember_former_partners)
         event.listen(Session, "after_flush", _refresh_changed_documents)
-    if not event.contains(_table, "after_create", _create_fts_with_table):
+    if not event.contains(_table, "after_create", _create_fts_and_trigger):
         event.listen(_table, "before_create", _create_trigram_extension)
-        event.listen(_table, "after_create", _create_fts_with_table)
-        event.listen(_table, "before_drop", _drop_fts_with_table)
+        event.listen(_table, "after_create", _create_fts_and_trigger)
+        event.listen(_table, "before_drop", _drop_fts_and_trigger)
 
 
 def _create_trigram_extension(target, connection, **kw) -> None:

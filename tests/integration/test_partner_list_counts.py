@@ -164,3 +164,37 @@ def test_on_postgresql_the_rows_statement_reads_the_same_whatever_the_number_of_
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     assert len(statements) == 4 and len(set(statements[:3])) == 1
+
+
+def test_a_country_filter_that_leaves_no_match_still_shows_the_other_countries_counts(client, auth, hochschulen):
+    auth.login()
+    html = client.get("/partners", query_string={"q": "hochschule", "country": "AU"}, headers=RESULTS).text
+    assert _names(html) == [] and "0 partners found" in html
+    assert re.search(r"Germany <span[^>]*>3</span>", html) and re.search(r"Austria <span[^>]*>2</span>", html)
+    html = client.get("/partners", query_string={"country": "NZ"}, headers=RESULTS).text  # the live list's stored counts
+    assert _names(html) == [] and "0 partners found" in html
+    assert re.search(r"Germany <span[^>]*>3</span>", html) and re.search(r"Australia <span[^>]*>1</span>", html)
+
+
+def test_the_live_lists_page_and_its_counts_come_in_one_statement_a_searchs_in_two(app, client, auth, hochschulen, cap):
+    """The live list's rows carry the stored counts (partner_page): one statement; a search
+    takes its matches, then the page, below the cap and above it alike."""
+    with app.app_context():
+        engine = db.engine
+    from sqlalchemy import event
+
+    statements = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if "partner" in statement and "tag.name" not in statement and "user.email" not in statement.replace('"', ""):
+            statements.append(statement)
+
+    auth.login()
+    for query in ({"q": "deakin"}, {"q": "hochschule"}, {"country": "DE"}, {}):
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            assert client.get("/partners", query_string=query, headers=RESULTS).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert len(statements) == (2 if "q" in query else 1), (query, statements)

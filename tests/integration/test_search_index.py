@@ -5,7 +5,9 @@ after rows written around the app. Runs on SQLite and, with TEST_DATABASE_URL, o
 import re
 
 import pytest
-from sqlalchemy import insert, select
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
 
 from crm.auth.models import Role
 from crm.contacts.models import Contact
@@ -84,6 +86,44 @@ def test_an_archived_partner_is_found_on_the_archive_list_only(app, client, auth
         assert "Ivy Tech Community College" in archive, term
     assert client.post(f"/partners/{pid}/restore", data={"csrf_token": auth.csrf(), "version": "2"}).status_code == 303
     assert _found(client, "ivy") == ["Ivy Tech Community College"]
+
+
+def _state(app, partner_id: int) -> tuple[str, bool]:
+    with app.app_context():
+        row = db.session.get(PartnerSearch, partner_id)
+        return row.country, row.live
+
+
+def test_the_document_follows_its_partners_country_and_archiving_whoever_writes_them(app, client, auth, factory):
+    """A search's matches come with their countries from the documents alone (search_index.
+    partners_holding): a trigger on `partner` copies the country and the live flag, for the app's
+    writes and for rows changed around it."""
+    pid = factory.partner(name="Ivy Tech Community College", country="US")
+    other = factory.partner(name="Ivy League Consortium", country="US")
+    assert _state(app, pid) == ("US", True)
+    auth.login(Role.ADMIN)
+    data = _partner_form(name="Ivy Tech Community College", country="CA", csrf_token=auth.csrf("/partners/new"),
+                         version="1")
+    assert client.post(f"/partners/{pid}/edit", data=data).status_code == 303
+    assert _state(app, pid) == ("CA", True)
+    assert client.post(f"/partners/{pid}/archive", data={"csrf_token": auth.csrf(), "version": "2"}).status_code == 303
+    assert _state(app, pid) == ("CA", False)
+    with app.app_context():  # around the app: a bulk UPDATE
+        db.session.execute(update(Partner).where(Partner.id == other).values(country="GB", archived_at=datetime(2026, 1, 5)))
+        db.session.commit()
+    assert _state(app, other) == ("GB", False)
+    archive = client.get("/partners", query_string={"q": "ivy", "archived": "1"}, headers=RESULTS).text
+    assert _found(client, "ivy") == [] and "Ivy League Consortium" in archive and "Ivy Tech Community College" in archive
+    html = client.get("/partners", query_string={"q": "ivy", "archived": "1", "country": "GB"}, headers=RESULTS).text
+    assert "1 partner found" in html and "Ivy League Consortium" in html and "Ivy Tech" not in html
+    with app.app_context():
+        db.session.execute(update(Partner).where(Partner.id == other).values(archived_at=None))
+        db.session.commit()
+    assert _state(app, other) == ("GB", True) and _found(client, "ivy") == ["Ivy League Consortium"]
+    with app.app_context():  # a rebuild reads both from the partners
+        assert rebuild_documents() == 2
+        db.session.commit()
+    assert _state(app, pid) == ("CA", False) and _state(app, other) == ("GB", True)
 
 
 def _contact_form(prefix: str, **fields) -> dict:
