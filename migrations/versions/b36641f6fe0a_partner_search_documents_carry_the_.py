@@ -9,7 +9,7 @@
   it is).
 
 Revision ID: b36641f6fe0a
-Revises: 847bbb175626
+Revises: d8436db1aa41
 Create Date: 2026-11-30 16:53:35.190825
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b36641f6fe0a'
-down_revision = '847bbb175626'
+down_revision = 'd8436db1aa41'
 branch_labels = None
 depends_on = None
 
