@@ -3,7 +3,7 @@ import gc
 import os
 import re
 import shutil
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, event, inspect, text
@@ -13,10 +13,10 @@ from werkzeug.routing.rules import Rule
 from crm import create_app
 from crm.agreements.models import Agreement, AgreementKind
 from crm.auth.accounts import create_user
-from crm.config import TestingConfig, normalise_database_url
+from crm.config import normalise_database_url
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
-from crm.core.dates import today_in
+from crm.core.dates import office_today
 from crm.extensions import db, limiter
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
@@ -24,14 +24,6 @@ from crm.partners.models import Partner, PartnerKind
 from crm.proposals.models import Proposal
 
 PASSWORD = "correct horse battery staple"
-
-
-def office_today() -> date:
-    """The app's today (crm/core/dates.py `office_today`: the office's date in its time zone, by
-    the same clock) for the testing configuration, also outside an app context: what a test
-    compares the app's pages with. The machine's `date.today()` is another day wherever the test
-    machine's zone is not the office's (UTC: from 16:00 to 24:00)."""
-    return today_in(TestingConfig.BABEL_DEFAULT_TIMEZONE)
 
 
 def _worker_database(url: str | None) -> str | None:

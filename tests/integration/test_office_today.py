@@ -8,9 +8,9 @@ import pytest
 
 from crm.auth.models import Role
 from crm.core import dates
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.reminders.models import ReminderDigest
-from tests.conftest import office_today as office_today_of_the_tests
 
 LATE_EVENING_UTC = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)  # 2026-12-01 02:00 in Asia/Shanghai
 OFFICE_DAY = date(2026, 12, 1)
@@ -48,7 +48,7 @@ def test_the_office_day_is_the_date_in_the_offices_zone_not_the_servers(late_eve
         late_evening.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Shanghai"
         monkeypatch.setattr(dates, "_now", lambda: datetime(2026, 11, 30, 15, 59, tzinfo=UTC))
         assert dates.office_today() == SERVER_DAY  # 23:59 in the office
-    assert office_today_of_the_tests() == SERVER_DAY  # the tests' expectations read the same clock
+    assert office_today() == SERVER_DAY  # outside an app context (the tests' dates): the configured default zone
 
 
 def test_after_the_offices_midnight_the_home_page_counts_the_new_day(client, auth, desk):
