@@ -9,7 +9,7 @@ reminders_cli = AppGroup("reminders", help="Reminder e-mails about renewals and 
 
 
 @reminders_cli.command("send")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="The day to send for (default: today).")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="The day to send for (default: today, the office's date in CRM_TIMEZONE).")
 def send_command(on):
     """E-mail each owner one digest (at most once a day); run it daily from cron."""
     today = on.date() if on else office_today()
