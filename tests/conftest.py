@@ -3,7 +3,7 @@ import gc
 import os
 import re
 import shutil
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, event, inspect, text
@@ -16,6 +16,7 @@ from crm.auth.accounts import create_user
 from crm.config import normalise_database_url
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
+from crm.core.dates import office_today
 from crm.extensions import db, limiter
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
@@ -229,7 +230,7 @@ def factory(app):
             return self._save(Contact(partner_id=partner_id, **({"name": "Jane Doe"} | fields)))
 
         def agreement(self, partner_ids: list[int] = (), **fields) -> int:
-            today = date.today()
+            today = office_today()
             defaults = {
                 "title": "Teacher training agreement",
                 "kind": AgreementKind.TEACHER_TRAINING,

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from crm.core.dates import office_today
 from crm.core.enums import LabelledEnum, enum_column
 from crm.core.models import Archivable, Audited, Timestamped, Versioned
 from crm.core.uploads import DocumentColumns
@@ -181,7 +182,7 @@ class Agreement(Audited, Archivable, Timestamped, Versioned, db.Model):
 
     @property
     def status(self) -> AgreementStatus:
-        return self.status_on(date.today())
+        return self.status_on(office_today())
 
     def in_force_on(self, today: date) -> bool:
         """The one definition of "in force" (queries.in_force_condition is its SQL twin)."""

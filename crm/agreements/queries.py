@@ -24,6 +24,7 @@ from crm.agreements.models import (
     Document,
     agreement_partner,
 )
+from crm.core.dates import office_today
 from crm.core.search import contains
 from crm.core.statements import prepared
 from crm.core.stored import stored_rule
@@ -261,7 +262,7 @@ def agreement_list(criteria: AgreementFilter | None = None, today: date | None =
     """The statement behind /agreements and its exports: not archived (or, asked for, only the
     archived ones), filtered, sorted."""
     criteria = criteria or AgreementFilter()
-    today = today or date.today()
+    today = today or office_today()
     statement = (
         select(Agreement)
         .options(selectinload(Agreement.partners), joinedload(Agreement.owner))

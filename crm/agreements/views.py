@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +16,7 @@ from crm.agreements.decisions import (
     settle_renewal,
 )
 from crm.agreements.documents import RefusedUpload, remove_document, send_document, store_document
+from crm.core.dates import office_today
 from crm.core.uploads import document_or_404
 from crm.agreements.forms import (
     AgreementEditForm,
@@ -92,7 +91,7 @@ def _export(fmt: str):
     refuse_archived_unless_admin(form.archived.data)
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 422
-    today = date.today()
+    today = office_today()
     agreements = db.session.scalars(agreement_list(_filter_from(form), today)).all()
     preamble = [[_("Agreements"), today], *_filter_description(form)]
     header = [
@@ -138,7 +137,7 @@ def _filter_description(form: ListFilterForm) -> list[list]:
 
 @bp.get("/renewals")
 def renewals():
-    today = date.today()
+    today = office_today()
     groups = renewal_groups(today)
     # The chart's overdue column is the overdue group: counted once (it is most of the rows).
     overdue = next(group.total for group in groups if group.key == "overdue")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from crm.agreements.queries import dated_agreements_of_owner
 from crm.auth.models import User
+from crm.core.dates import office_today
 from crm.core.deadlines import deadlines_due
 from crm.core.models import utcnow
 from crm.extensions import db
@@ -51,7 +52,7 @@ def calendar_for(user: User) -> bytes:
         .options(joinedload(FollowUp.agreement), joinedload(FollowUp.proposal), joinedload(FollowUp.interaction))
         .order_by(FollowUp.due_on)
     ).all()
-    today = date.today()
+    today = office_today()
     deadlines = deadlines_due([user.id], today, today + timedelta(days=FEED_DAYS_AHEAD))
     stamp = utcnow()
     with force_locale(user.locale or "en"):

@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SearchField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
@@ -7,6 +5,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.auth.choices import assignable_users
+from crm.core.dates import office_today
 from crm.core.forms import InputRequired, optional_int
 from crm.consortia.models import ActivityKind, MemberKind, MemberRole
 from crm.core.forms import VersionedForm
@@ -76,7 +75,7 @@ class MemberForm(MemberFieldsMixin, SinglePartnerPicker, FlaskForm):
     def validate_partner_id(self, field):
         self.check_chosen_partner(required=not self.our_college.data)
         partner_id = None if self.our_college.data else field.data
-        current = self.consortium.current_member(partner_id, self.role.data, date.today()) if self.consortium is not None else None
+        current = self.consortium.current_member(partner_id, self.role.data, office_today()) if self.consortium is not None else None
         if current is not None:
             raise ValidationError(_l("%(name)s is already a member in this role.", name=current.name))
 

@@ -1,5 +1,4 @@
 from collections import Counter
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -30,6 +29,7 @@ from crm.consortia.queries import (
     members_by_role,
     yearly_report,
 )
+from crm.core.dates import office_today
 from crm.core.export import list_page, xlsx_response
 from crm.core.forms import RecordActionForm, apply_form, render_form_page
 from crm.core.navigation import nav_item
@@ -65,7 +65,7 @@ def show(consortium_id: int):
     consortium = consortium_for_page(consortium_id)
     if consortium is None or consortium.is_archived:
         abort(404)
-    today = date.today()
+    today = office_today()
     return render_template(
         "consortia/show.html", consortium=consortium, today=today,
         roles=members_by_role(consortium, today), former=former_members(consortium, today),
@@ -85,7 +85,7 @@ def report_xlsx(consortium_id: int):
                _("Members joined"), _("Members left"), _("Members at the year's end")]
     rows = [[row.year, *(row.activities[kind] for kind in ACTIVITY_KINDS), row.total, row.participations,
              row.joined, row.left, row.members_at_end] for row in yearly_report(consortium)]
-    preamble = [[_("Yearly consortium report"), consortium.name], [_("Lead body"), consortium.lead_name], [_("Exported"), date.today()]]
+    preamble = [[_("Yearly consortium report"), consortium.name], [_("Lead body"), consortium.lead_name], [_("Exported"), office_today()]]
     return xlsx_response(f"consortium-{consortium.id}-yearly-report.xlsx", preamble, columns, rows, sheet_title=_("Yearly report"))
 
 
@@ -187,7 +187,7 @@ def edit_member(member_id: int):
 
 
 def _member_choices(consortium: Consortium, keep: set[int] = frozenset()) -> list[tuple[int, str]]:
-    today = date.today()
+    today = office_today()
     members = sorted((m for m in consortium.members if m.is_current(today) or m.id in keep),
                      key=lambda m: (m.partner_id is not None, m.name))  # our college first
     names = Counter(m.name for m in members)

@@ -4,9 +4,8 @@ The blueprint is nested in the partners blueprint: /partners/<partner_id>/contac
 `partners.contacts.*`. Every change answers htmx with 204 and the `contactsChanged` event (the
 contacts section reloads itself), and a plain browser with a 303 back to the partner page.
 """
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from crm.core.dates import office_today
 from crm.core.models import utcnow
 from crm.core.templating import local_datetime
 from flask_babel import gettext as _
@@ -190,5 +189,5 @@ def _export(partner_id: int, fmt: str):
          _("yes") if c.is_primary else "", _("yes") if c.active else _("no"), c.notes]
         for c in contacts
     )
-    filename = f"contacts-{partner.short_name or partner.name}-{date.today().isoformat()}"
+    filename = f"contacts-{partner.short_name or partner.name}-{office_today().isoformat()}"
     return table_response(fmt, filename, header_rows, columns, rows, sheet_title=_("Contacts"))

@@ -30,6 +30,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from crm.core.dates import office_today
 from crm.core.pagination import paginate
 from crm.extensions import htmx
 
@@ -200,7 +201,7 @@ def list_page(form, folder: str, results_id: str, query: Callable, **context):
     """A filtered list: `<folder>/index.html` with the filter `form` and a page of `query(form)`
     (a select statement), or only `<folder>/_results.html` when htmx asks for the element
     `results_id`; the page again with 422 when the filters are invalid."""
-    context.setdefault("today", date.today())
+    context.setdefault("today", office_today())
     if not form.validate():
         return render_template(f"{folder}/index.html", form=form, page=None, **context), 422
     page = paginate(query(form))
@@ -213,7 +214,7 @@ def list_export(form, fmt: str, title: str, filename: str, columns: Sequence, ro
     `<filename>-<day>`, with the rows `rows(form)`; 422 when the filters are invalid."""
     if not form.validate():
         abort(422)
-    today = date.today()
+    today = office_today()
     return table_response(fmt, f"{filename}-{today.isoformat()}", [[title, today]], columns, rows(form), sheet_title=title)
 
 

@@ -11,6 +11,7 @@ from flask_babel import LazyString, format_datetime, get_locale, get_timezone, t
 from flask_login import current_user
 
 from crm.audit.labels import field_label
+from crm.core.dates import office_today
 from crm.outcomes.models import year_kind_note, year_label
 from crm.core.i18n import LANGUAGE_NAMES, country_name, current_locale_code
 from crm.core.navigation import menus_markup
@@ -149,7 +150,7 @@ def init_app(app: Flask) -> None:
         return {
             "current_locale": current_locale_code(),
             "language_names": LANGUAGE_NAMES,
-            "today": date.today(),
+            "today": office_today(),
             "can_edit": current_user.is_authenticated and current_user.can_edit,
             "nav_menus": lambda: menus_markup(current_user, request.endpoint, current_locale_code()),
         }

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from crm.agreements.models import Agreement, AgreementKind, agreement_partner
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
+from crm.core.dates import office_today
 from crm.core.models import utcnow
 from crm.demo.bulk import analyse, fast_build, insert_numbered, insert_rows
 from crm.demo.generate_international import generate_international
@@ -89,7 +90,7 @@ def generate(sizes: Sizes = Sizes(), seed: int = 2026, today: date | None = None
         raise ValueError("the database already has partners; generate into an empty one")
     connection = db.session.connection()
     with fast_build(connection):
-        counts = _insert_everything(connection, sizes, seed, today or date.today())
+        counts = _insert_everything(connection, sizes, seed, today or office_today())
         after_rows_are_in()
         db.session.commit()
     analyse(db.session.connection(), db.metadata.sorted_tables)

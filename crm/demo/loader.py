@@ -13,6 +13,7 @@ from crm.agreements.models import Agreement, AgreementDecision, AgreementKind
 from crm.auth.accounts import create_user, find_user
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
+from crm.core.dates import office_today
 from crm.demo import data
 from crm.demo.international import add_international_work
 from crm.demo.delegations import add_delegations
@@ -45,7 +46,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     """Add the demo office unless it is already there; commit; return what was added."""
     if demo_is_loaded():
         return dict.fromkeys(COUNT_KEYS, 0)
-    demo = _DemoBuilder(today or date.today())
+    demo = _DemoBuilder(today or office_today())
     demo.add_users()
     demo.add_partners()
     demo.add_agreements()

@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,6 +6,7 @@ from flask_login import current_user
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.core.archiving import archive_confirmed, refuse_archived_unless_admin, restore_archived
+from crm.core.dates import office_today
 from crm.core.export import add_export_routes, list_export, list_page
 from crm.core.forms import ConfirmForm, RecordActionForm, apply_form, render_form_page
 from crm.core.i18n import country_name
@@ -98,7 +97,7 @@ def show(expert_id: int):
     if expert is None or expert.is_archived or expert.erased:
         abort(404)
     return render_template(
-        "experts/show.html", expert=expert, today=date.today(), act_by=permit_act_by,
+        "experts/show.html", expert=expert, today=office_today(), act_by=permit_act_by,
         document_form=ExpertDocumentForm(), history=record_history(expert),
         passports_stored=current_app.config.get("STORE_PASSPORT_NUMBERS"),
     )

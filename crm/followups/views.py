@@ -4,7 +4,6 @@ The navigation's overdue counter lives here too: the layout carries an empty pla
 htmx fills after the page has loaded (one COUNT in a request of its own, never in the page's),
 and the filled fragment refreshes when a page announces `followUpsChanged`.
 """
-from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
@@ -16,6 +15,7 @@ from flask_login import current_user
 from crm.auth.permissions import editor_required
 from crm.core import capped as capped_counts
 from crm.core.bulk import MAX_BULK, stale_among
+from crm.core.dates import office_today
 from crm.core.security import safe_next_url
 from crm.extensions import db, htmx
 from crm.followups import queries
@@ -37,7 +37,7 @@ def overdue_counter():
 
     def overdue_follow_up_count() -> int:
         if "count" not in cache:
-            cache["count"] = queries.overdue_count(current_user.id, date.today()) if current_user.is_authenticated else 0
+            cache["count"] = queries.overdue_count(current_user.id, office_today()) if current_user.is_authenticated else 0
         return cache["count"]
 
     return {"overdue_follow_up_count": overdue_follow_up_count}
@@ -70,7 +70,7 @@ def index():
     through one whole group (its "show all" link)."""
     assignee, filter_form = _assignee_and_filter()
     everyone = assignee == queries.EVERYONE
-    today = date.today()
+    today = office_today()
     due = request.args.get("due")
     if due is not None:
         group = next((group for group in queries.GROUPS if group.key == due), None)
@@ -114,7 +114,7 @@ def bulk():
     (409) when any changed since (crm/core/bulk.py)."""
     form = FollowUpBulkForm()
     form.assignee_id.choices = assignee_choices()
-    today = date.today()
+    today = office_today()
     args = {key: request.args[key] for key in ("assignee", "due") if request.args.get(key)}
     back = url_for(".index", **args)
     if not form.validate_on_submit():
@@ -208,7 +208,7 @@ def _set_done(follow_up_id: int, done: bool):
         abort(400)
     form.ensure_current(follow_up)
     follow_up.done = done
-    follow_up.done_on = date.today() if done else None
+    follow_up.done_on = office_today() if done else None
     db.session.commit()
     return _answer(follow_up, form)
 
@@ -255,4 +255,4 @@ def overdue_count():
     page has no use for it: without JavaScript, /follow-ups shows the counts)."""
     if htmx.target != "overdue-count":
         return redirect(url_for("followups.index"), 303)
-    return render_template("followups/_overdue_count.html", overdue=queries.overdue_count(current_user.id, date.today()))
+    return render_template("followups/_overdue_count.html", overdue=queries.overdue_count(current_user.id, office_today()))

@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from crm.core.dates import office_today
 from crm.core.export import unsafe_cell
 from crm.core.i18n import country_code_for
 from crm.imports.reading import Formula
@@ -367,7 +368,7 @@ def parse_year(value, context):
             raise CellError(_("“%(value)s” is not a year; write it like 2025.", value=result[:40]))
         raise CellError(_("“%(value)s” is not an academic year; write it like 2025-2026.", value=result[:40]))
     year = int(match.group(1))
-    if year > report_year_of(date.today()):
+    if year > report_year_of(office_today()):
         raise CellError(_("%(year)s has not started yet: outcomes are recorded for years that have begun.", year=year_label(year)))
     return str(year)
 

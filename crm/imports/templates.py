@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from crm.core.dates import office_today
 from crm.imports.fields import ImportKind
 from crm.outcomes.models import report_year_of, year_label
 
@@ -52,7 +52,7 @@ def template_workbook(kind: ImportKind, locale: str) -> bytes:
         sheet.append([str(field.label) for field in fields])
         example = dict(EXAMPLES.get(kind.key, {}).get(locale, {}))
         if kind.key == "outcomes":  # last year, as the office counts years (academic or calendar)
-            example["year"] = year_label(report_year_of(date.today()) - 1)
+            example["year"] = year_label(report_year_of(office_today()) - 1)
         sheet.append([example.get(field.key, "") for field in fields])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -5,8 +5,6 @@ evidence files attached, downloaded and removed (crm/outcomes/evidence.py).
 Every change answers htmx with 204 and the `outcomesChanged` event (the agreement's outcomes
 section reloads itself), and a plain browser with a 303 back to the agreement page.
 """
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,6 +14,7 @@ from sqlalchemy import select
 from crm.agreements.forms import optional_int
 from crm.auth.permissions import editor_required
 from crm.core.archiving import get_live_or_404
+from crm.core.dates import office_today
 from crm.core.forms import ConfirmForm, apply_form
 from crm.core.navigation import nav_item
 from crm.core.pagination import paginate
@@ -84,7 +83,7 @@ def _outcome_or_404(outcome_id: int) -> Outcome:
 
 
 def _current_year() -> int:
-    return report_year_of(date.today())
+    return report_year_of(office_today())
 
 
 def _liaison_school() -> int | None:
@@ -147,7 +146,7 @@ def section(agreement_id: int):
 
 def _new_form(agreement):
     school = _liaison_school()
-    data = {"year": _current_year() - (0 if date.today().month >= 3 else 1)} if request.method == "GET" else None
+    data = {"year": _current_year() - (0 if office_today().month >= 3 else 1)} if request.method == "GET" else None
     if data is not None and school is not None:
         data["school_id"] = school
     return OutcomeForm(data=data, agreement=agreement, current_year=_current_year(), liaison_school_id=school,

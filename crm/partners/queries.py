@@ -22,6 +22,7 @@ from crm.agreements.queries import (
 from crm.auth.choices import assignable_statement
 from crm.auth.models import User
 from crm.core.capped import COUNT_CAP, capped_count
+from crm.core.dates import office_today
 from crm.core.statements import prepared
 from crm.core.i18n import country_names
 from crm.extensions import db
@@ -443,7 +444,7 @@ class CountryRow:
 
 def countries_overview(today: date | None = None) -> list[CountryRow]:
     """Every country with partners (not archived), most partners first (three statements)."""
-    today = today or date.today()
+    today = today or office_today()
     live = Partner.archived_at.is_(None)
     partner_counts = db.session.execute(
         select(Partner.country, func.count(Partner.id)).where(live).group_by(Partner.country)

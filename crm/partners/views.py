@@ -1,8 +1,8 @@
 from dataclasses import dataclass
-from datetime import date
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from crm.core.dates import office_today
 from crm.core.models import utcnow
 from crm.core.templating import local_dates, local_datetime
 from flask_babel import gettext as _
@@ -215,7 +215,7 @@ def _export(fmt: str):
         for row in rows
         for contact in ([c for c in row.partner.contacts if c.active] or [None])
     )
-    return table_response(fmt, f"partners-{date.today().isoformat()}", header_rows, columns, data, sheet_title=_("Partners"))
+    return table_response(fmt, f"partners-{office_today().isoformat()}", header_rows, columns, data, sheet_title=_("Partners"))
 
 
 @bp.get("/countries")
@@ -341,7 +341,7 @@ def brief(partner_id: int):
     partner = partner_by_id(partner_id)
     if partner is None or partner.is_archived:
         abort(404)
-    return render_template("partners/brief.html", brief=brief_of(partner, date.today()))
+    return render_template("partners/brief.html", brief=brief_of(partner, office_today()))
 
 
 def tags_named(names: list[str]) -> list[Tag]:

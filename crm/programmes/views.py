@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,6 +7,7 @@ from sqlalchemy import select
 from crm.audit.queries import record_history
 from crm.core.archiving import archive_confirmed, get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.auth.permissions import admin_required, editor_required
+from crm.core.dates import office_today
 from crm.core.export import add_export_routes, list_export, list_page
 from crm.core.forms import RecordActionForm, apply_form, render_form_page
 from crm.core.i18n import country_name
@@ -108,7 +107,7 @@ def show(programme_id: int):
         years.setdefault(enrolment.year, {})[enrolment.major] = enrolment.enrolled
     majors = programme.major_list + sorted({e.major for e in programme.enrolments} - set(programme.major_list))
     return render_template(
-        "programmes/show.html", programme=programme, today=date.today(), act_by=approval_act_by,
+        "programmes/show.html", programme=programme, today=office_today(), act_by=approval_act_by,
         enrolment_majors=majors, enrolment_years=sorted(years.items(), reverse=True), history=record_history(programme),
     )
 
@@ -274,7 +273,7 @@ def end_approval(approval_id: int):
 def enrolment(programme_id: int):
     """Record (or correct) the students enrolled in one intake year and major."""
     programme = _live_programme(programme_id)
-    form = EnrolmentForm(majors=programme.major_list, data={"year": date.today().year} if request.method == "GET" else None)
+    form = EnrolmentForm(majors=programme.major_list, data={"year": office_today().year} if request.method == "GET" else None)
     if form.validate_on_submit():
         row = db.session.scalar(select(Enrolment).where(
             Enrolment.programme_id == programme.id, Enrolment.year == form.year.data, Enrolment.major == form.major.data))

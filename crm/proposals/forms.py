@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from crm.agreements.models import AgreementKind
 from crm.auth.choices import assignable_users
+from crm.core.dates import office_today
 from crm.core.forms import InputRequired, VersionedForm, optional_int
 from crm.core.i18n import country_picker_choices
 from crm.partners.models import PartnerKind
@@ -162,7 +161,7 @@ class ConvertForm(SeveralPartnersPicker, VersionedForm):
             raise ValidationError(_l("The end comes before the start."))
 
     def validate_signed_on(self, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > office_today():
             raise ValidationError(_l("The signing date cannot be in the future."))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from crm.auth.choices import assignable_users
 from crm.auth.models import User
+from crm.core.dates import office_today
 from crm.core.pagination import paginate
 from crm.core.statements import prepared
 from crm.core.tallies import Tally, hour_floor, hour_key, hour_text, tally, tally_sum
@@ -82,7 +83,7 @@ def _needing_action(today: date | None, now: datetime | None):
     """Open, with the next step due or overdue, or without movement for too long."""
     return (
         Proposal.stage.not_in(list(CLOSED_STAGES)),
-        or_(Proposal.next_step_on <= (today or date.today()), Proposal.stage_changed_at < stale_before(now)),
+        or_(Proposal.next_step_on <= (today or office_today()), Proposal.stage_changed_at < stale_before(now)),
     )
 
 
@@ -384,5 +385,5 @@ def needing_action_count(today: date | None = None, now: datetime | None = None)
     counted = select(func.count(Proposal.id)).where(*in_sight)
     stale_in_hour = counted.where(Proposal.stage_changed_at >= hour, Proposal.stage_changed_at < before).scalar_subquery()
     moved_and_due = counted.where(Proposal.stage_changed_at >= before,
-                                  Proposal.next_step_on <= (today or date.today())).scalar_subquery()
+                                  Proposal.next_step_on <= (today or office_today())).scalar_subquery()
     return tally_sum(OPEN_BY_HOUR_MOVED, Tally.key < hour_text(hour)) + stale_in_hour + moved_and_due

@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,6 +7,7 @@ from crm.agreements.models import Agreement, AgreementKind
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.core.archiving import archive_confirmed, refuse_archived_unless_admin, restore_archived
+from crm.core.dates import office_today
 from crm.core.errors import StaleEdit
 from crm.core.forms import RecordActionForm, apply_form
 from crm.core.i18n import country_name
@@ -276,7 +275,7 @@ def convert(proposal_id: int):
     if request.method == "GET":
         form = ConvertForm(data={
             "title": proposal.title, "kind": proposal.kind, "partners": [proposal.partner_id],
-            "valid_from": proposal.expected_start, "version": proposal.version, "signed_on": date.today(),
+            "valid_from": proposal.expected_start, "version": proposal.version, "signed_on": office_today(),
         })
     else:
         form = ConvertForm()

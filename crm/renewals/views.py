@@ -1,10 +1,9 @@
 """/renewals: the permits and programme approvals to renew, each leaving only by a recorded
 decision (renewed with the new permit or approval, or ended). Agreements have their own view."""
-from datetime import date
-
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
+from crm.core.dates import office_today
 from crm.core.navigation import nav_item
 from crm.renewals.queries import due_groups
 
@@ -14,4 +13,4 @@ nav_item("cooperation", "renewals.index", _l("Permits and approvals due"), order
 
 @bp.get("")
 def index():
-    return render_template("renewals/index.html", groups=due_groups(date.today()), today=date.today())
+    return render_template("renewals/index.html", groups=due_groups(office_today()), today=office_today())

@@ -12,6 +12,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from crm.core.dates import office_today
 from crm.core.export import _sheet_title, _xlsx_value
 from crm.core.i18n import country_name
 from crm.outcomes.models import year_kind_note, year_label
@@ -73,7 +74,7 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
         (_("Year"), year_kind_note()),
         (_("Counted"), _("approved outcomes, and the experts, trips, visits and programmes records; where records count a category in a year, typed outcomes of it are not counted")),
         (_("Charts by country and partner show"), dict(form.focus.choices).get(form.focus.data or "", "")),
-        (_("Exported on"), date.today()),
+        (_("Exported on"), office_today()),
     ]
     alike = report.comparable_categories
     if len(alike) < len(report.categories):

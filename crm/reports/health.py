@@ -12,6 +12,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.outcomes.models import report_year_of
 from crm.outcomes.queries import CategoryYears
@@ -73,7 +74,7 @@ def agreement_health(agreement, sums: CategoryYears, promises: list, today: date
     from flask_babel import gettext as _
     from flask_babel import ngettext
 
-    today = today or date.today()
+    today = today or office_today()
     years = max(len(sums.years), 1)
     out_total, in_total = sums.total("outbound_students"), sums.total("inbound_students")
     health = Health()
@@ -117,7 +118,7 @@ def quota_years(agreement, today: date | None = None) -> tuple[int, int] | None:
     within the years the agreement page sums (crm/reports/sources.py: office_span)."""
     if agreement.valid_from is None:
         return None
-    last = report_year_of(today or date.today()) - 1
+    last = report_year_of(today or office_today()) - 1
     if agreement.valid_until is not None:
         last = min(last, report_year_of(agreement.valid_until))
     first = max(report_year_of(agreement.valid_from), office_span()[0])  # the years the figures cover

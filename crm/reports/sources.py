@@ -34,7 +34,6 @@ from collections import defaultdict
 from contextvars import ContextVar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 
 from flask import g, has_request_context
@@ -43,6 +42,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, bindparam, case, func, literal_column, or_, select, type_coerce, union, union_all
 
 from crm.agreements.models import agreement_partner
+from crm.core.dates import office_today
 from crm.core.statements import prepared
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of
@@ -148,7 +148,7 @@ def _outcome_years():
 def office_span() -> tuple[int, int]:
     """The years the partner and agreement pages sum: the last MAX_RANGE years up to this one,
     and every year with an approved outcome."""
-    this_year = report_year_of(date.today())
+    this_year = report_year_of(office_today())
     first, last = typed_years()
     return min(first or this_year, this_year - MAX_RANGE + 1), max(last or this_year, this_year)
 

@@ -26,7 +26,6 @@ same rows do not lose each other's change.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 from sqlalchemy import (String, and_, bindparam, delete, event, func, insert, inspect, literal_column, or_, select, type_coerce,
                         update)
@@ -35,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from crm.agreements.models import Agreement, agreement_partner
 from crm.core.database import KEPT_FIGURES_LOCK
+from crm.core.dates import office_today
 from crm.core.stored import stored_rule
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus
@@ -130,7 +130,7 @@ def list_kept_ranges(connection: Connection) -> bool:
     """List today's kept ranges (`kept_ranges`) in report_kept_range where it lists others (a new
     year; the upgrade's day), and sum their rows (every row of the range tables again). Whether
     the list changed."""
-    wanted = kept_ranges(date.today())
+    wanted = kept_ranges(office_today())
     table = ReportKeptRange.__table__
     if {tuple(row) for row in connection.execute(select(table.c.first, table.c.last))} == wanted:
         return False
@@ -331,7 +331,7 @@ def _insert(connection: Connection, table, rows: list[dict]) -> int:
 def record_years_to_sum() -> tuple[int, int]:
     """The years whose record figures the summary holds: from 1990 (the oldest year a report asks)
     to two years ahead (an expert's open-ended stay counts in the years to come)."""
-    return 1990, date.today().year + 2
+    return 1990, office_today().year + 2
 
 
 def _record_cells(records: dict[str, set[int]] | None = None) -> dict[tuple, int]:
@@ -600,7 +600,7 @@ def _forget(session: Session, previous_transaction) -> None:
 
 def _list_ranges_with_table(target, connection, **kw) -> None:
     """A new database (`db.create_all()`) lists today's kept ranges, as the migration does."""
-    connection.execute(insert(target), [{"first": first, "last": last} for first, last in sorted(kept_ranges(date.today()))])
+    connection.execute(insert(target), [{"first": first, "last": last} for first, last in sorted(kept_ranges(office_today()))])
 
 
 def register_summary_hook() -> None:

@@ -1,5 +1,4 @@
 """The yearly report (/reports), its Excel file, and the 国际影响表 (international-influence table)."""
-from datetime import date
 from urllib.parse import quote_plus
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -8,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from crm.auth.permissions import admin_required
 from crm.core.charts import bar_chart, line_chart
+from crm.core.dates import office_today
 from crm.core.export import _download, XLSX_MIMETYPE
 from crm.core.forms import apply_form
 from crm.core.i18n import country_name
@@ -41,7 +41,7 @@ bp.add_app_template_global(not_counted, "outcome_not_counted")
 
 
 def current_year() -> int:
-    return report_year_of(date.today())
+    return report_year_of(office_today())
 
 
 def _years_from(form: ReportFilterForm) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from crm.core.dates import office_today
 from crm.core.deadlines import Deadline
 from crm.core.search import contains
 from crm.core.statements import prepared
@@ -85,7 +86,7 @@ def _trips_of_partner(limit: int):
 
 def plan_years() -> list[int]:
     """The years that have trips, and this year and the next (the plan due in January)."""
-    this_year = date.today().year
+    this_year = office_today().year
     years = set(db.session.scalars(select(Trip.year).distinct())) | {this_year, this_year + 1}
     return sorted(years, reverse=True)
 

@@ -1,12 +1,11 @@
 """Trips abroad (因公出国（境）): the list, the annual plan, one trip from plan to closed, its
 documents, its print-out, and the delegation statistics (trips sent and visits received)."""
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from crm.core.dates import office_today
 from crm.partners.picker import partners_named, picker_context
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
@@ -71,7 +70,7 @@ def index():
 
 @bp.get("/plan")
 def plan():
-    year = request.args.get("year", type=int) or date.today().year + (1 if date.today().month >= 10 else 0)
+    year = request.args.get("year", type=int) or office_today().year + (1 if office_today().month >= 10 else 0)
     if not 2000 <= year <= 2100:
         abort(404)
     return render_template("trips/plan.html", year=year, trips=queries.plan_of_year(year), years=queries.plan_years())
@@ -122,7 +121,7 @@ def _step_defaults(trip: Trip, step: str) -> dict:
 def new():
     in_plan = request.args.get("outside") != "1"
     if request.method == "GET":
-        year = request.args.get("year", type=int) or date.today().year
+        year = request.args.get("year", type=int) or office_today().year
         form = TripForm(data={"year": year, "owner_id": current_user.id})
     else:
         form = TripForm()
@@ -176,7 +175,7 @@ def step(trip_id: int, step: str):
     reasons = steps.blockers(trip, step)
     if reasons:
         abort(409, " ".join(str(reason) for reason in reasons))
-    steps.take_step(trip, step, form.data, date.today())
+    steps.take_step(trip, step, form.data, office_today())
     db.session.commit()
     flash(_("Trip %(title)s: %(status)s.", title=trip.title, status=trip.status.label), "success")
     return redirect(url_for("trips.show", trip_id=trip.id), 303)
@@ -271,7 +270,7 @@ def log_leg(leg_id: int):
     staff = [member.user for member in trip.members if member.user is not None]
     place = ", ".join(part for part in (leg.city, country_name(leg.country)) if part)
     leg.interaction = record_interaction(
-        leg.partner_id, InteractionKind.OUTGOING_VISIT, leg.arrive_on or trip.depart_on or date.today(),
+        leg.partner_id, InteractionKind.OUTGOING_VISIT, leg.arrive_on or trip.depart_on or office_today(),
         trip.title, summary=leg.agenda or trip.purpose, location=place, staff=staff, author_id=current_user.id,
     )
     db.session.commit()
@@ -287,7 +286,7 @@ def upload(trip_id: int):
     if form.validate_on_submit():
         kind = form.kind.data
         try:
-            steps.record_report(trip, kind, date.today())
+            steps.record_report(trip, kind, office_today())
             document = store_document(
                 form.file.data, lambda **stored: TripDocument(trip=trip, kind=kind, uploaded_by_id=current_user.id, **stored)
             )
@@ -339,7 +338,7 @@ def _year_range():
     form = YearRangeForm(request.args)
     if not form.validate():
         abort(422)
-    this_year = date.today().year
+    this_year = office_today().year
     last = form.last.data or this_year
     first = form.first.data or last - 4
     if first > last or last - first > 30:

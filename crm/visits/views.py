@@ -1,12 +1,11 @@
 """Foreign visitors (外宾来访): the list, one visit with its members, reception plan, gifts and
 record, its documents, the reception plan on A4, and the visit in each partner's history."""
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from crm.core.dates import office_today
 from crm.partners.picker import partners_named, picker_context
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
@@ -72,7 +71,7 @@ def _show(visit: Visit, status: int = 200, **forms):
         "deadline": queries.record_deadline(visit),
         "visitor_form": forms.get("visitor_form") or VisitorForm(),
         "schedule_form": forms.get("schedule_form") or ScheduleItemForm(data={"day": visit.arrive_on}),
-        "record_form": forms.get("record_form") or RecordForm(obj=visit, data={"recorded_on": visit.recorded_on or date.today()}),
+        "record_form": forms.get("record_form") or RecordForm(obj=visit, data={"recorded_on": visit.recorded_on or office_today()}),
         "document_form": forms.get("document_form") or VisitDocumentForm(),
         "history": record_history(visit),
         "store_passports": current_app.config["STORE_PASSPORT_NUMBERS"],
@@ -83,7 +82,7 @@ def _show(visit: Visit, status: int = 200, **forms):
 @bp.route("/new", methods=["GET", "POST"])
 @editor_required
 def new():
-    form = VisitForm(data={"host_id": current_user.id, "requested_on": date.today()}) if request.method == "GET" else VisitForm()
+    form = VisitForm(data={"host_id": current_user.id, "requested_on": office_today()}) if request.method == "GET" else VisitForm()
     if form.find_partners.data:
         return _form_page(form, None)
     if form.validate_on_submit():

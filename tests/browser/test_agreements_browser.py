@@ -1,11 +1,12 @@
 """Agreements as staff use them: renew from the renewals view, upload and download a signed PDF,
 pick partners by typing."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
 from crm.agreements.models import Agreement, AgreementKind
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind
 
@@ -15,7 +16,7 @@ PDF = b"%PDF-1.4\n% signed copy\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n" + b
 def make_agreement(app, owner_id, title, partner_names, **fields):
     with app.app_context():
         partners = [Partner(name=name, kind=PartnerKind.COLLEGE, country="DE") for name in partner_names]
-        today = date.today()
+        today = office_today()
         agreement = Agreement(
             title=title, kind=AgreementKind.CERTIFICATE_TRAINING, partners=partners, owner_id=owner_id,
             signed_on=today - timedelta(days=1000), valid_from=today - timedelta(days=1000),
@@ -47,7 +48,7 @@ def test_renew_an_expiring_agreement_from_the_renewals_view_and_see_the_chain(pa
     expect(page.locator(".app-record-head").get_by_text("Renewed", exact=True)).to_have_count(0)
     page.get_by_role("link", name=re.compile("Renewal drafted")).click()
     page.get_by_role("link", name=re.compile("^Edit")).click()
-    page.get_by_label("Signed on").fill(date.today().isoformat())
+    page.get_by_label("Signed on").fill(office_today().isoformat())
     page.get_by_role("button", name="Save agreement").click()
     page.get_by_role("region", name="Renewal chain").get_by_role("link", name="EBG CNC training", exact=True).click()
     expect(page.locator(".app-record-head").get_by_text("Renewed", exact=True)).to_be_visible()
@@ -60,7 +61,7 @@ def test_amend_an_agreement_from_the_renewals_view_in_chinese(page, live_server,
     page.goto(f"{live_server}/agreements/renewals")
     page.get_by_role("link", name="修订 EBG CNC training").click()
     page.get_by_label("修订内容").fill("培训名额增至 30 人，有效期延长两年")
-    page.get_by_label("有效期至").fill((date.today() + timedelta(days=800)).isoformat())
+    page.get_by_label("有效期至").fill((office_today() + timedelta(days=800)).isoformat())
     page.get_by_role("button", name="记录处理决定").click()
     expect(page.get_by_role("heading", name="EBG CNC training")).to_be_visible()
     facts = page.locator("dl.app-facts")

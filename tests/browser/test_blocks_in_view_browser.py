@@ -2,19 +2,20 @@
 once in view, in place, and as a page of its own without JavaScript: on the home page the
 user's partners gone quiet and other deadlines after "my day", on a partner's page its outcomes,
 delegations and change history after its contacts, agreements and contact history."""
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from playwright.sync_api import expect
 
 from crm.agreements.models import Agreement, AgreementKind
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
 from crm.partners.models import Partner, PartnerKind
 from tests.browser.conftest import log_in
 
-TODAY = date.today()
+TODAY = office_today()
 PHONE = {"width": 390, "height": 844}
 
 

@@ -1,11 +1,12 @@
 """The charts on a phone (templates/core/_chart.html, static/css/app.css): nothing
 scrolls sideways; bars become rows that name each item in full at a readable size, with its link
 and value; the trend's drawing fits the width. On a wide screen the drawn bars, as before."""
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from playwright.sync_api import expect
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.interactions.models import Interaction, InteractionKind
 from crm.outcomes.models import Outcome, OutcomeCategory, report_year_of
@@ -16,7 +17,7 @@ LONG_NAME = "Technische Hochschule für Berufliche Bildung Ostwestfalen-Lippe"
 
 
 def _outcomes(app):
-    year = report_year_of(date.today()) - 1
+    year = report_year_of(office_today()) - 1
     with app.app_context():
         for n, (name, country) in enumerate(((LONG_NAME, "DE"), ("Holmesglen Institute", "AU"), ("Kyoto College", "JP"))):
             partner = Partner(name=name, kind=PartnerKind.COLLEGE, country=country)

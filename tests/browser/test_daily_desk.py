@@ -1,19 +1,20 @@
 """The daily desk in Chinese, as a person uses it: the home page says what to do today, a bulk
 retag of 30 partners, and the briefing sheet that prints on one or two A4 pages."""
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from playwright.sync_api import expect
 
 from crm.agreements.models import Agreement, AgreementKind
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.demo.loader import load_demo
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
 from crm.partners.models import Partner, PartnerKind
 
-TODAY = date.today()
+TODAY = office_today()
 
 
 def test_a_staff_members_home_shows_their_renewal_decision_and_done_updates_the_counters(page, live_db, live_user, login):

@@ -5,6 +5,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.core.workdays import WorkdayCalendar
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind
@@ -29,7 +30,7 @@ def test_a_trip_is_planned_applied_approved_returned_reported_and_closed_in_chin
     user = live_user(Role.STAFF, locale="zh_CN")
     _partner(live_db, "Berufliche Schule Kiel", "DE")
     login(user)
-    today = date.today()
+    today = office_today()
     page.goto(f"{live_server}/trips/plan?year={today.year}")
     expect(page.get_by_role("heading", name=f"{today.year}年度出访计划")).to_be_visible()
     page.get_by_role("link", name="列入出访计划").click()

@@ -1,11 +1,12 @@
 """Contact history as a person uses it: log a meeting in place, then close its follow-up."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
 from crm.auth.models import Role
 from crm.contacts.models import Contact
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind
 
@@ -42,7 +43,7 @@ def test_a_meeting_logged_on_the_partner_page_shows_at_once_and_its_follow_up_is
     expect(history.get_by_role("button", name="Remove John Smith")).to_be_visible()
     first_row = history.get_by_role("group", name="Follow-up 1")
     first_row.get_by_label("What").fill("Send the signed MoU")
-    first_row.get_by_label("Due").fill((date.today() - timedelta(days=1)).isoformat())
+    first_row.get_by_label("Due").fill((office_today() - timedelta(days=1)).isoformat())
     history.get_by_role("button", name="Save").click()
 
     newest = history.locator(".app-entry").first

@@ -3,14 +3,15 @@ consortium with members and an activity; an expert with a stay and permits; a pr
 approval and enrolment; the permit and the approval in their lead time on the permits-and-approvals
 page, leaving it only by a recorded decision."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind
 
-TODAY = date.today()
+TODAY = office_today()
 
 
 def add_partners(app, *partners):

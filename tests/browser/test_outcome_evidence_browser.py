@@ -1,11 +1,12 @@
 """A staff member attaches a scan of certificates to an outcome on the agreement page, in place,
 sees it listed and downloadable, and removes it after confirming."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
 from crm.agreements.models import Agreement, AgreementKind
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, report_year_of
 from crm.partners.models import Partner, PartnerKind
@@ -15,7 +16,7 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 def make_outcome(app) -> int:
     with app.app_context():
-        today = date.today()
+        today = office_today()
         agreement = Agreement(
             title="AHK certificate training", kind=AgreementKind.CERTIFICATE_TRAINING,
             partners=[Partner(name="EBG Germany", kind=PartnerKind.COMPANY, country="DE")],

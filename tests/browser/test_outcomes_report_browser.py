@@ -1,22 +1,23 @@
 """A staff member enters an outcome on the agreement page and finds it in the yearly report: in
 English with JavaScript (htmx, in place), in Chinese without JavaScript (plain forms)."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
 from crm.agreements.models import Agreement, AgreementKind
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.outcomes.models import report_year_of
 from crm.partners.models import Partner, PartnerKind
 from tests.conftest import PASSWORD
 
-LAST_YEAR = report_year_of(date.today()) - 1
+LAST_YEAR = report_year_of(office_today()) - 1
 
 
 def make_agreement(app, title="AHK certificate training", partner="EBG Germany"):
     with app.app_context():
-        today = date.today()
+        today = office_today()
         agreement = Agreement(
             title=title, kind=AgreementKind.CERTIFICATE_TRAINING,
             partners=[Partner(name=partner, kind=PartnerKind.COMPANY, country="DE")],

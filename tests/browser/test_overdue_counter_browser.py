@@ -1,10 +1,11 @@
 """The navigation's overdue counter arrives right after the page (htmx), in both languages."""
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
@@ -18,7 +19,7 @@ def _overdue_follow_ups(app, assignee_id: int, how_many: int) -> None:
         db.session.add_all([partner, entry])
         db.session.flush()
         for n in range(how_many):
-            db.session.add(FollowUp(title=f"Promise {n}", due_on=date.today() - timedelta(days=n + 1),
+            db.session.add(FollowUp(title=f"Promise {n}", due_on=office_today() - timedelta(days=n + 1),
                                     assignee_id=assignee_id, interaction_id=entry.id))
         db.session.commit()
 

@@ -8,10 +8,11 @@ from openpyxl import load_workbook
 
 from crm.agreements.models import Agreement, AgreementDecision, AgreementKind
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.partners.models import Partner
 
-TODAY = date.today()
+TODAY = office_today()
 
 
 def form_data(token, partner_ids, **changes):

@@ -10,10 +10,11 @@ from icalendar import Calendar
 
 from crm.agreements.models import AgreementDecision
 from crm.auth.models import Role, User
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.reminders.models import ReminderDigest
 
-TODAY = date.today()
+TODAY = office_today()
 
 
 class SMTPSink(socketserver.ThreadingTCPServer):

@@ -1,7 +1,8 @@
 """/partners/<id>/brief: the briefing sheet before a visit, one printable page."""
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.outcomes.models import Outcome, OutcomeCategory
 from crm.extensions import db
 from crm.proposals.models import ProposalStage
@@ -14,8 +15,8 @@ def test_the_briefing_sheet_gathers_what_a_visit_needs(app, client, auth, factor
     factory.contact(partner, name="Zed Secondary")
     factory.contact(partner, name="Anna Primary", is_primary=True, email="anna@ebg.de")
     factory.contact(partner, name="Gone Away", active=False)
-    in_force = factory.agreement([partner], title="CNC training", valid_until=date.today() + timedelta(days=200), notice_days=90)
-    factory.agreement([partner], title="Expired exchange", valid_until=date.today() - timedelta(days=3))
+    in_force = factory.agreement([partner], title="CNC training", valid_until=office_today() + timedelta(days=200), notice_days=90)
+    factory.agreement([partner], title="Expired exchange", valid_until=office_today() - timedelta(days=3))
     factory.agreement([other], title="Someone else's")
     with app.app_context():
         db.session.add_all([Outcome(agreement_id=in_force, year=2024, category=OutcomeCategory.CERTIFICATES_EARNED, count=20),
@@ -25,7 +26,7 @@ def test_the_briefing_sheet_gathers_what_a_visit_needs(app, client, auth, factor
         db.session.commit()
     for day in range(7):
         entry = factory.interaction(partner, subject=f"Talk {day}", occurred_at=datetime(2026, 10, 1 + day, 10))
-    factory.follow_up(title="Send the exam dates", interaction_id=entry, due_on=date.today() + timedelta(days=3))
+    factory.follow_up(title="Send the exam dates", interaction_id=entry, due_on=office_today() + timedelta(days=3))
     factory.follow_up(title="They send the list", interaction_id=entry, partner_commitment=True)
     factory.follow_up(title="Done long ago", interaction_id=entry, done=True)
     factory.follow_up(title="Sign the copy", agreement_id=in_force)

@@ -1,12 +1,13 @@
 """Bulk changes on /follow-ups: done or reassign together, confirmed by count, one transaction."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.followups.models import FollowUp
 
-TODAY = date.today()
+TODAY = office_today()
 
 
 def _confirm_fields(html: str) -> dict:

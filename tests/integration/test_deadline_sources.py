@@ -1,5 +1,5 @@
 """A registered deadline source (crm/core/deadlines.py) reaches the digest and the calendar feed."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_babel import lazy_gettext as _l
@@ -7,10 +7,11 @@ from icalendar import Calendar
 
 from crm.auth.models import Role, User
 from crm.core import deadlines
+from crm.core.dates import office_today
 from crm.core.deadlines import Deadline, deadline_source
 from crm.extensions import db
 
-TODAY = date.today()
+TODAY = office_today()
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role, User
 from crm.consortia.models import Consortium, ConsortiumActivity, ConsortiumMember, MemberRole
+from crm.core.dates import office_today
 from crm.experts.models import ERASED_NAME, Expert, ExpertDocument, Permit, PermitDecision, PermitKind, Stay, StayTerm
 from crm.extensions import db
 from crm.programmes.models import Approval, ApprovalDecision, ApprovingAuthority, Enrolment, Programme, ProgrammeKind
 
-TODAY = date.today()
+TODAY = office_today()
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 

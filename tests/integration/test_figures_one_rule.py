@@ -11,13 +11,14 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from crm.agreements.models import Agreement, agreement_partner
+from crm.core.dates import office_today
 from crm.demo.loader import load_demo
 from crm.extensions import db
 from crm.outcomes.models import Indicator, OutcomeCategory, Quota, report_year_of
 from crm.partners.models import Partner
 from crm.programmes.models import Enrolment, Programme, ProgrammeKind, programme_partner
 
-THIS_YEAR = report_year_of(date.today())
+THIS_YEAR = report_year_of(office_today())
 YEAR = THIS_YEAR - 1
 NOT_COUNTED = "Not counted: the records count this year"
 

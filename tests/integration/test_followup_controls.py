@@ -1,9 +1,10 @@
 """Follow-ups listed on a partner's, an agreement's and a proposal's page: a real Done control
 for those who may edit (the /follow-ups form), their status in words for the others."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.followups.models import FollowUp
 
@@ -19,7 +20,7 @@ def test_staff_get_a_done_button_where_the_follow_up_is_listed(client, auth, fac
     entry = factory.interaction(partner)
     agreement = factory.agreement([partner])
     proposal = factory.proposal(partner)
-    on_entry = factory.follow_up(title="Send slides", interaction_id=entry, due_on=date.today() - timedelta(days=1))
+    on_entry = factory.follow_up(title="Send slides", interaction_id=entry, due_on=office_today() - timedelta(days=1))
     on_agreement = factory.follow_up(title="Sign copy", agreement_id=agreement)
     on_proposal = factory.follow_up(title="Budget", proposal_id=proposal)
     for path, follow_up in ((f"/partners/{partner}", on_entry), ("/history", on_entry),

@@ -1,15 +1,16 @@
 """/follow-ups, the navigation's overdue counter and the home page's cards."""
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.followups.models import FollowUp
 
-TODAY = date.today()
+TODAY = office_today()
 
 
 @pytest.fixture

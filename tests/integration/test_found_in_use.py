@@ -6,11 +6,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.experts.models import Expert, Permit, PermitKind
 from crm.extensions import db
 from crm.programmes.models import Approval, ApprovingAuthority, Programme, ProgrammeKind
 
-TODAY = date.today()
+TODAY = office_today()
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

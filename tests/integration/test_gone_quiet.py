@@ -4,10 +4,11 @@ within that time keeps a partner from being quiet."""
 from datetime import date, datetime, timedelta
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.core.models import utcnow
 from crm.proposals.models import ProposalStage, ProposalStageChange
 
-TODAY = date.today()
+TODAY = office_today()
 OLD = {"signed_on": TODAY - timedelta(days=400), "valid_from": TODAY - timedelta(days=400)}
 
 

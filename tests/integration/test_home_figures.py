@@ -1,16 +1,17 @@
 """The home page: "my day" for the user, and office-wide figures that each equal the number of
 rows of the list they link to, for every role."""
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from crm.agreements.models import AgreementDecision
 from crm.auth.models import Role
 from crm.core import deadlines as deadline_registry
+from crm.core.dates import office_today
 from crm.proposals.models import ProposalStage
 
-TODAY = date.today()
+TODAY = office_today()
 WATCH_BLOCK = {"HX-Request": "true", "HX-Target": "home-watch"}
 
 

@@ -3,15 +3,15 @@ international student received: the demo's 24 received in the last year are a su
 a study tour (short stays, counted in person-days toward 非全日制国（境）外人员培训量), so the row is 0,
 and the table names the report's 24 beside it, with the reason, instead of leaving a bare 0."""
 import re
-from datetime import date
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.demo.loader import load_demo
 from crm.extensions import db
 from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, report_year_of
 from crm.reports.influence import influence_table
 
-LAST_YEAR = report_year_of(date.today()) - 1
+LAST_YEAR = report_year_of(office_today()) - 1
 YEAR = 2022
 
 

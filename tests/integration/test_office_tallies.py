@@ -21,6 +21,7 @@ from crm.agreements.queries import (
 )
 from crm.auth.models import Role
 from crm.core import tallies
+from crm.core.dates import office_today
 from crm.core.tallies import Tally
 from crm.demo.generate import Sizes, generate
 from crm.extensions import db
@@ -43,7 +44,7 @@ from crm.proposals.queries import (
     proposals_needing_action_count_query,
 )
 
-TODAY = date.today()
+TODAY = office_today()
 DAYS = [TODAY + timedelta(days=offset) for offset in (-800, -401, -400, -399, -31, -1, 0, 1, 30, 69, 70, 71, 699, 700, 701, 2000)]
 
 

@@ -3,7 +3,6 @@ without htmx), downloaded by anyone who reads the outcome, removed after a confi
 by content and size, audited, refused to viewers and other schools' liaisons with nothing written,
 and an approval given before a new file arrived answers 409."""
 import io
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from crm.agreements.models import Agreement
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.core.models import utcnow
 from crm.extensions import db
 from crm.outcomes.evidence import evidence_names
@@ -20,7 +20,7 @@ from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeEvidence, Outco
 from tests.integration.test_outcomes_web import _liaison, schools  # noqa: F401 (schools is a fixture)
 
 HTMX = {"HX-Request": "true"}
-LAST_YEAR = report_year_of(date.today()) - 1
+LAST_YEAR = report_year_of(office_today()) - 1
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n" + bytes(range(256)) * 4
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 HTML = b"<!doctype html><script>alert(1)</script>"

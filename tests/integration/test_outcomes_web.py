@@ -1,19 +1,19 @@
 """Outcomes entered on the agreement page: with and without htmx, validated (422), stale-safe (409),
 refused to viewers (403, nothing written); liaisons enter for their school and wait for approval."""
 import io
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from crm.auth.models import Role, User
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.outcomes.models import Indicator, Outcome, OutcomeStatus, report_year_of
 from crm.schools.models import School
 
 HTMX = {"HX-Request": "true"}
-THIS_YEAR = report_year_of(date.today())
+THIS_YEAR = report_year_of(office_today())
 LAST_YEAR = THIS_YEAR - 1
 
 

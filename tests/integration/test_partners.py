@@ -2,7 +2,7 @@
 import csv
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from crm.agreements.models import AgreementDecision
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.core.models import utcnow
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind, PartnerStatus, Tag
@@ -124,7 +125,7 @@ def test_the_list_answers_the_rows_only_to_an_htmx_search_and_pushes_a_clean_url
 
 
 def test_the_list_shows_active_agreements_last_contact_and_next_renewal(client, auth, office, factory, app):
-    today = date.today()
+    today = office_today()
     factory.agreement([office["holmesglen"]], valid_until=today + timedelta(days=300), notice_days=90)
     factory.agreement([office["holmesglen"]], valid_until=today + timedelta(days=100), notice_days=30)
     factory.agreement([office["holmesglen"]], valid_until=today - timedelta(days=5))  # expired
@@ -145,7 +146,7 @@ def test_the_list_shows_active_agreements_last_contact_and_next_renewal(client, 
 
 
 def test_sorting_by_next_renewal_puts_the_soonest_first_and_none_last(client, auth, office, factory):
-    today = date.today()
+    today = office_today()
     factory.agreement([office["ebg"]], valid_until=today + timedelta(days=400), notice_days=0)
     factory.agreement([office["bsk"]], valid_until=today + timedelta(days=200), notice_days=0)
     auth.login()

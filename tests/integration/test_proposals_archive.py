@@ -1,8 +1,9 @@
 """Archiving a proposal from its page, the administrators' list of archived proposals, and
 the proposals of archived partners being out of sight."""
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.proposals.models import Proposal
 
@@ -82,7 +83,7 @@ def test_only_an_admin_sees_the_archived_proposals_and_restores_one(app, client,
 
 
 def test_proposals_of_archived_partners_leave_the_board_the_list_and_the_home_card(client, auth, factory):
-    overdue = date.today() - timedelta(days=3)
+    overdue = office_today() - timedelta(days=3)
     gone = factory.partner(name="Gone Institute", country="NZ", archived_at=datetime(2026, 1, 1))
     live = factory.partner(name="Live Institute", country="DE")
     me = auth.login()  # the home page lists the user's own proposals that need action

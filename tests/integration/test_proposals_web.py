@@ -6,6 +6,7 @@ import pytest
 
 from crm.auth.models import Role
 from crm.agreements.models import Agreement
+from crm.core.dates import office_today
 from crm.core.models import utcnow
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerStatus
@@ -62,7 +63,7 @@ def test_a_card_shows_partner_country_owner_next_step_overdue_days_and_stale(app
     user = auth.login()
     factory.proposal(
         partner_id, title="Automotive exchange", stage=ProposalStage.SUBMITTED, owner_id=user.id,
-        next_step="Chase them", next_step_on=date.today() - timedelta(days=3),
+        next_step="Chase them", next_step_on=office_today() - timedelta(days=3),
         stage_changed_at=utcnow() - timedelta(days=40),
     )
     card = _column(client.get("/proposals").text, "submitted")
@@ -172,7 +173,7 @@ def test_what_users_typed_is_escaped_on_the_board(client, auth, factory):
 
 def test_a_column_shows_its_most_urgent_cards_its_true_count_and_a_link_to_all_of_them(client, auth, factory, partner_id):
     auth.login()
-    today = date.today()
+    today = office_today()
     for n in range(COLUMN_LIMIT):
         factory.proposal(partner_id, title=f"Due {n:02d}", stage=ProposalStage.DRAFTING, next_step_on=today + timedelta(days=n))
     factory.proposal(partner_id, title="Stalled, no date", stage=ProposalStage.DRAFTING, stage_changed_at=utcnow() - timedelta(days=90))
@@ -231,10 +232,10 @@ def test_a_declined_move_through_the_move_page_returns_to_the_board_with_its_fil
 
 def test_the_list_shows_only_proposals_needing_action_when_asked(client, auth, factory, partner_id):
     auth.login()
-    factory.proposal(partner_id, title="Overdue one", next_step_on=date.today() - timedelta(days=2))
+    factory.proposal(partner_id, title="Overdue one", next_step_on=office_today() - timedelta(days=2))
     factory.proposal(partner_id, title="Stalled one", stage_changed_at=utcnow() - timedelta(days=50))
-    factory.proposal(partner_id, title="Fine one", next_step_on=date.today() + timedelta(days=9))
-    factory.proposal(partner_id, title="Closed one", stage=ProposalStage.DECLINED, next_step_on=date.today() - timedelta(days=2))
+    factory.proposal(partner_id, title="Fine one", next_step_on=office_today() + timedelta(days=9))
+    factory.proposal(partner_id, title="Closed one", stage=ProposalStage.DECLINED, next_step_on=office_today() - timedelta(days=2))
     html = client.get("/proposals?view=list&action=1").text
     assert ">Overdue one<" in html and ">Stalled one<" in html
     assert ">Fine one<" not in html and ">Closed one<" not in html
@@ -497,7 +498,7 @@ def test_a_viewer_cannot_create_a_proposal(app, client, auth, partner_id):
 
 def _convert(client, auth, proposal_id, **fields):
     data = {"csrf_token": auth.csrf(), "version": 1, "title": "Top-up degree agreement", "kind": "top_up",
-            "partners": fields.pop("partners", []), "signed_on": date.today().isoformat(),
+            "partners": fields.pop("partners", []), "signed_on": office_today().isoformat(),
             "valid_from": "2027-09-01", "valid_until": "2030-08-31", "notice_days": "90"}
     return client.post(f"/proposals/{proposal_id}/convert", data=data | fields)
 
@@ -511,7 +512,7 @@ def test_the_convert_form_is_prefilled_from_the_proposal(client, auth, factory, 
     assert '<option selected value="joint_programme">' in html
     assert re.search(rf'type="checkbox" name="partners" value="{partner_id}" id="partner-option-{partner_id}" checked', html)
     assert 'value="2027-09-01"' in html
-    assert f'value="{date.today().isoformat()}"' in html
+    assert f'value="{office_today().isoformat()}"' in html
 
 
 def test_converting_creates_the_agreement_links_both_and_signs_the_proposal(app, client, auth, factory):
@@ -547,7 +548,7 @@ def test_converting_a_proposal_that_is_not_approved_answers_409(app, client, aut
     ({"partners": []}, 422),
     ({"valid_until": "2026-01-01"}, 422),
     ({"signed_on": ""}, 422),
-    ({"signed_on": (date.today() + timedelta(days=3)).isoformat()}, 422),
+    ({"signed_on": (office_today() + timedelta(days=3)).isoformat()}, 422),
     ({"notice_days": "-5"}, 422),
     ({"partners": ["999"]}, 422),
     ({"version": 7}, 409),
@@ -580,10 +581,10 @@ def test_an_approved_card_offers_create_agreement(client, auth, factory, partner
 
 def test_the_home_page_lists_my_proposals_that_need_action(client, auth, factory, partner_id):
     me = auth.login()
-    factory.proposal(partner_id, title="Overdue one", next_step="Call them", next_step_on=date.today() - timedelta(days=2), owner_id=me.id)
+    factory.proposal(partner_id, title="Overdue one", next_step="Call them", next_step_on=office_today() - timedelta(days=2), owner_id=me.id)
     factory.proposal(partner_id, title="Stalled one", stage_changed_at=utcnow() - timedelta(days=50), owner_id=me.id)
-    factory.proposal(partner_id, title="Fine one", next_step_on=date.today() + timedelta(days=9), owner_id=me.id)
-    factory.proposal(partner_id, title="Someone else's", next_step_on=date.today() - timedelta(days=2))
+    factory.proposal(partner_id, title="Fine one", next_step_on=office_today() + timedelta(days=9), owner_id=me.id)
+    factory.proposal(partner_id, title="Someone else's", next_step_on=office_today() - timedelta(days=2))
     html = client.get("/").text
     assert "My proposals that need action" in html
     assert "Overdue one" in html and "Next step overdue since" in html
@@ -595,7 +596,7 @@ def test_the_home_card_lists_the_first_proposals_needing_action_with_the_count_o
     me = auth.login()
     total = NEEDING_ACTION_LIMIT + 3
     for n in range(total):
-        factory.proposal(partner_id, title=f"Overdue {n:02d}", next_step_on=date.today() - timedelta(days=n + 1), owner_id=me.id)
+        factory.proposal(partner_id, title=f"Overdue {n:02d}", next_step_on=office_today() - timedelta(days=n + 1), owner_id=me.id)
     html = client.get("/").text
     card = html[html.index('id="needing-action-heading"'):]
     card = card[:card.index("</section>")]

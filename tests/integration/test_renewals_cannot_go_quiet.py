@@ -1,14 +1,14 @@
 """Renewals that cannot go quiet (issue 10, item 2): a renewal counts once it is signed, expired
 agreements without a decision stay overdue, agreements not yet started are not in force, and
 Amend is a decision with its date and note."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from crm.agreements.models import Agreement, AgreementDecision, AgreementStatus
+from crm.core.dates import office_today
 from crm.extensions import db
-
 from tests.integration.test_agreements import expiring_fields, form_data
 
-TODAY = date.today()
+TODAY = office_today()
 
 
 def _group(text: str, key: str) -> str:

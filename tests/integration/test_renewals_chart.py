@@ -3,8 +3,9 @@ import re
 from datetime import date, timedelta
 
 from crm.agreements.models import AgreementDecision
+from crm.core.dates import office_today
 
-TODAY = date.today()
+TODAY = office_today()
 
 
 def _expiring(act_in_days: int, notice_days: int = 30) -> dict:

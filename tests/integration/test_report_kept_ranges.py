@@ -2,12 +2,11 @@
 report_partner_range): the report of a kept range ranks its largest subjects and partners from
 them, and finds what summing the yearly rows finds; the writes of outcomes keep them in the same
 flush; a new day's ranges are listed and summed."""
-from datetime import date
-
 import pytest
 from sqlalchemy import delete, insert, select
 
 from crm import create_app
+from crm.core.dates import office_today
 from crm.demo.generate import Sizes, generate
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus
@@ -26,7 +25,7 @@ def office(tmp_path):
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'ranges.sqlite3'}"})
     with app.app_context():
         db.create_all()
-        generate(SIZES, seed=7, today=date.today())
+        generate(SIZES, seed=7, today=office_today())
         db.session.commit()
     return app
 
@@ -44,7 +43,7 @@ def _rows(app, table) -> set[tuple]:
 
 @pytest.mark.parametrize("focus", ["outbound_students", "certificates_earned", "experts_hosted"])
 def test_a_kept_range_ranks_as_the_yearly_rows_do(office, focus):
-    ranges = sorted(kept_ranges(date.today()))
+    ranges = sorted(kept_ranges(office_today()))
     assert _rows(office, ReportKeptRange.__table__) == set(ranges)
     assert _rows(office, ReportSubjectRange.__table__) and _rows(office, ReportPartnerRange.__table__)
     kept = {(first, last): _ranked(office, first, last, focus) for first, last in ranges}
@@ -63,7 +62,7 @@ def _outcome_form(app) -> dict:
 
 
 def test_writes_of_outcomes_keep_the_kept_ranges(office):
-    year = max(last for _first, last in kept_ranges(date.today()))
+    year = max(last for _first, last in kept_ranges(office_today()))
     agreement_id = _outcome_form(office)["agreement_id"]
 
     def assert_current():
@@ -88,7 +87,7 @@ def test_writes_of_outcomes_keep_the_kept_ranges(office):
             .order_by(ranged.c.first, ranged.c.last, ranged.c.total.desc()).distinct()).all()
     assert_current()
     with office.app_context():
-        holding = {(first, last) for first, last in kept_ranges(date.today()) if first <= year <= last}
+        holding = {(first, last) for first, last in kept_ranges(office_today()) if first <= year <= last}
         firsts = {}
         for first, last, agreement in largest:
             firsts.setdefault((first, last), agreement)
@@ -113,7 +112,7 @@ def test_a_new_day_lists_its_ranges_and_sums_them(office):
         assert list_kept_ranges(db.session.connection())
         db.session.commit()
         assert not list_kept_ranges(db.session.connection())  # listed already
-    assert _rows(office, table) == kept_ranges(date.today())
+    assert _rows(office, table) == kept_ranges(office_today())
     with office.app_context():
         assert store_summary() == 0
         db.session.rollback()
@@ -129,13 +128,13 @@ def test_flask_setup_lists_a_new_years_ranges(app):
         db.session.commit()
         assert summarise_if_waiting() is False
         db.session.rollback()  # committed already
-    assert _rows(app, table) == kept_ranges(date.today())
+    assert _rows(app, table) == kept_ranges(office_today())
 
 
 def test_ties_and_both_kinds_of_subject_rank_alike_kept_or_summed(app, factory):
     """On either database: agreements and partners alone, tied totals across the 10th place, a
     kept range against the same range summed from the yearly rows."""
-    this_year = max(last for _first, last in kept_ranges(date.today()))
+    this_year = max(last for _first, last in kept_ranges(office_today()))
     partners = [factory.partner(name=f"Partner {n}", country="DE" if n % 2 else "AU") for n in range(14)]
     agreements = [factory.agreement([partners[n], partners[n + 1]], title=f"Agreement {n}") for n in range(0, 12, 2)]
     with app.app_context():
@@ -147,7 +146,7 @@ def test_ties_and_both_kinds_of_subject_rank_alike_kept_or_summed(app, factory):
                                    count=30 if n < 6 else n))
         db.session.commit()
     kept = {(first, last): _ranked(app, first, last, "outbound_students")
-            for first, last in kept_ranges(date.today()) if first <= this_year - 1}
+            for first, last in kept_ranges(office_today()) if first <= this_year - 1}
     assert any(len(subjects) == 10 for subjects, *_rest in kept.values())
     with app.app_context():
         db.session.execute(delete(ReportKeptRange.__table__))

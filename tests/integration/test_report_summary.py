@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import delete, event, insert, select
 
 from crm.agreements.models import Agreement
+from crm.core.dates import office_today
 from crm.experts.models import Expert, Stay, StayTerm
 from crm.extensions import db
 from crm.outcomes.models import Indicator, Outcome, OutcomeCategory, OutcomeStatus, report_year_of
@@ -19,7 +20,7 @@ from crm.reports.summary import store_summary
 from crm.trips.models import Trip, TripMember, TripStatus
 from crm.visits.models import Visit, VisitMember
 
-THIS_YEAR = report_year_of(date.today())
+THIS_YEAR = report_year_of(office_today())
 YEAR = THIS_YEAR - 1
 
 

@@ -2,19 +2,19 @@
 figures that the records back; the report's charts, Excel and print layout."""
 import io
 import re
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.demo.loader import load_demo
 from crm.extensions import db
 from crm.outcomes.models import report_year_of
 from crm.reports.narrative import round_down, write_narrative
 from crm.reports.queries import build_report
 
-THIS_YEAR = report_year_of(date.today())
+THIS_YEAR = report_year_of(office_today())
 DEMO_YEARS = f"year_from={THIS_YEAR - 3}&year_to={THIS_YEAR - 1}"
 
 

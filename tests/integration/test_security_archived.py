@@ -6,7 +6,7 @@ archived or belongs to an archived one, with GET and with a valid POST. Each ans
 nothing changes. The exceptions are restoring a partner, an agreement or a proposal (the admins' archive lists).
 """
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from crm import create_app
 from crm.agreements.models import Agreement, AgreementKind, Document
 from crm.auth.models import Role
 from crm.contacts.models import Contact
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
@@ -40,7 +41,7 @@ def archived(app, make_user):
     """Records that are archived, or hang from an archived partner, agreement or proposal."""
     staff = make_user(Role.STAFF)
     with app.app_context():
-        today = date.today()
+        today = office_today()
         live = Partner(name="Live Partner", kind=PartnerKind.UNIVERSITY, country="DE")
         gone = Partner(name="Archived Partner", kind=PartnerKind.VOCATIONAL, country="AU", archived_at=ARCHIVED_AT)
         contact = Contact(partner=gone, name="Jane Doe")
@@ -125,8 +126,8 @@ def test_the_calendar_feed_leaves_out_follow_ups_of_archived_records(app, client
         staff = db.session.get(User, archived["staff_id"])
         staff.calendar_token = "a" * 32
         for follow_up in db.session.query(FollowUp):
-            follow_up.due_on = date.today()
-        live = FollowUp(title="Live follow-up", assignee_id=staff.id, due_on=date.today(),
+            follow_up.due_on = office_today()
+        live = FollowUp(title="Live follow-up", assignee_id=staff.id, due_on=office_today(),
                         agreement=Agreement(title="Live agreement", kind=AgreementKind.MOU))
         db.session.add(live)
         db.session.commit()
@@ -141,12 +142,12 @@ def test_reminder_digests_leave_out_follow_ups_of_archived_records(app, archived
 
     with app.app_context():
         for follow_up in db.session.query(FollowUp):
-            follow_up.due_on = date.today() - timedelta(days=3)
+            follow_up.due_on = office_today() - timedelta(days=3)
         db.session.add(FollowUp(title="Live follow-up", assignee_id=archived["staff_id"],
-                                due_on=date.today() - timedelta(days=3),
+                                due_on=office_today() - timedelta(days=3),
                                 agreement=Agreement(title="Live agreement", kind=AgreementKind.MOU)))
         db.session.commit()
-        [digest] = build_digests(date.today())
+        [digest] = build_digests(office_today())
         assert [f.title for f in digest.follow_ups] == ["Live follow-up"]
 
 

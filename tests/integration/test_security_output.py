@@ -3,12 +3,13 @@
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.followups.models import FollowUp
 
@@ -32,7 +33,7 @@ def tainted(app, auth, make_user, factory):
     pid = factory.partner(name=f"P {PAYLOAD}", local_name=PAYLOAD, short_name="PX", city=PAYLOAD, notes=PAYLOAD,
                           owner_id=author.id)
     cid = factory.contact(pid, name=f"C {PAYLOAD}", position=PAYLOAD, notes=PAYLOAD)
-    today = date.today()
+    today = office_today()
     aid = factory.agreement([pid], title=f"A {PAYLOAD}", notes=PAYLOAD, subjects=PAYLOAD, owner_id=user.id,
                             valid_until=today + timedelta(days=40), notice_days=30)
     iid = factory.interaction(pid, subject=f"I {PAYLOAD}", summary=PAYLOAD, location=PAYLOAD, author_id=user.id)
@@ -143,7 +144,7 @@ def test_the_calendar_feed_keeps_typed_text_inside_its_properties(app, client, a
 
         feed_token = db.session.get(User, user.id).calendar_token
         db.session.add(FollowUp(title="Call\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:forged", assignee_id=user.id,
-                                due_on=date.today(), agreement_id=agreement_id))
+                                due_on=office_today(), agreement_id=agreement_id))
         db.session.commit()
     body = client.get(f"/calendar/{feed_token}.ics").data.decode()
     assert "\r\nSUMMARY:forged" not in body and body.count("\r\nBEGIN:VEVENT\r\n") == 1

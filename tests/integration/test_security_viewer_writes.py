@@ -7,7 +7,7 @@ the upload folder are the same afterwards. A new write route is covered without 
 file; a route a viewer may use must be listed in VIEWER_MAY_POST with the reason.
 """
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from crm import create_app
 from crm.agreements.models import Agreement, AgreementKind, Document
 from crm.auth.models import Role
 from crm.contacts.models import Contact
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.imports.models import BatchStatus, ImportBatch
@@ -74,7 +75,7 @@ def office(app, make_user):
         partner = Partner(name="Holmesglen Institute", kind=PartnerKind.VOCATIONAL, country="AU")
         archived = Partner(name="Old Partner", kind=PartnerKind.COMPANY, country="DE", archived_at=datetime(2025, 1, 1))
         contact = Contact(partner=partner, name="Jane Doe", email="jane@example.org")
-        today = date.today()
+        today = office_today()
         agreement = Agreement(
             title="Teacher training", kind=AgreementKind.TEACHER_TRAINING, signed_on=today - timedelta(days=30),
             valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=300), notice_days=60,
@@ -144,7 +145,7 @@ def _consortium_expert_programme(partner, folder, today) -> dict:
 
 def _plausible_form(ids: dict, csrf: str) -> dict:
     """Fields that the app's forms would accept from staff: names, dates, choices, the version."""
-    today = date.today()
+    today = office_today()
     return {
         "csrf_token": csrf,
         "version": "1",

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from crm.agreements.models import Agreement, AgreementKind, act_by_of
 from crm.agreements.queries import computed_act_by
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.core.stored import store_every_rule
 from crm.extensions import db
 from crm.interactions.last_contact import computed_interaction_count, computed_last_contact_at
@@ -17,7 +18,7 @@ from crm.interactions.models import Interaction, InteractionKind
 from crm.partners.models import Partner
 from crm.trips.models import Trip
 
-TODAY = date.today()
+TODAY = office_today()
 
 
 def stored_and_computed(app) -> dict[int, tuple]:

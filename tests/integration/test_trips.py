@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.core.deadlines import deadlines_due
 from crm.extensions import db
 from crm.interactions.models import Interaction, InteractionKind
@@ -180,7 +181,7 @@ def test_a_returned_trips_passport_and_report_deadlines_reach_its_owners_calenda
     from crm.auth.models import User
 
     user = auth.login()
-    today = date.today()
+    today = office_today()
     with app.app_context():
         trip = Trip(title="Delegation to BSK", year=today.year, country="DE", status=TripStatus.RETURNED,
                     depart_on=today - timedelta(days=12), return_on=today - timedelta(days=2), owner_id=user.id)

@@ -1,8 +1,7 @@
 """The outcomes import reads years as the office counts them (crm.outcomes.models.year_kind)."""
-from datetime import date
-
 import pytest
 
+from crm.core.dates import office_today
 from crm.imports.fields import CellError, ParseContext, parse_year
 from crm.outcomes.models import report_year_of
 
@@ -32,4 +31,4 @@ def test_calendar_years_when_the_office_counts_calendar_years(app):
 
 def test_a_year_that_has_not_begun_is_refused(app):
     with pytest.raises(CellError, match="has not started yet"):
-        parse_year(report_year_of(date.today()) + 1, CONTEXT)
+        parse_year(report_year_of(office_today()) + 1, CONTEXT)
