@@ -333,6 +333,7 @@ def indicators_standard():
 def indicator_edit(indicator_id: int):
     indicator = db.get_or_404(Indicator, indicator_id)
     form = IndicatorEditForm(obj=indicator)
+    form.indicator_id = indicator.id
     if form.validate_on_submit():
         form.ensure_current(indicator)
         apply_form(form, indicator, INDICATOR_FIELDS)

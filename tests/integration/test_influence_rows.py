@@ -1,0 +1,65 @@
+"""The admin's rows of the 国际影响表 (/reports/indicators): a wrong entry answers 422 with a message
+on its field and changes nothing, never the error page."""
+import pytest
+from sqlalchemy import select
+
+from crm.auth.models import Role
+from crm.extensions import db
+from crm.outcomes.models import Indicator
+
+YEAR = 2025
+
+
+@pytest.fixture
+def rows(app):
+    with app.app_context():
+        first = Indicator(year=YEAR, position=1, code="intl_students", label_zh="留学生", label_en="International students", unit="人")
+        second = Indicator(year=YEAR, position=2, code="teachers_abroad", label_zh="教师出国", label_en="Teachers abroad", unit="人次")
+        db.session.add_all([first, second])
+        db.session.commit()
+        return first.id, second.id
+
+
+def _rows(app) -> list[tuple]:
+    with app.app_context():
+        return [(i.id, i.year, i.code, i.label_zh, i.label_en, i.unit, i.version)
+                for i in db.session.scalars(select(Indicator).order_by(Indicator.id))]
+
+
+def _fields(**fields) -> dict:
+    return {"year": YEAR, "position": 3, "code": "joint_programmes", "label_zh": "合作办学", "label_en": "Joint programmes",
+            "unit": "个", **fields}
+
+
+def test_editing_a_row_to_a_code_the_year_already_has_answers_422_on_the_code(app, client, auth, rows):
+    first_id, _second_id = rows
+    auth.login(Role.ADMIN)
+    before = _rows(app)
+    page = client.get(f"/reports/indicators/{first_id}/edit")
+    version = next(r[6] for r in before if r[0] == first_id)
+    response = client.post(f"/reports/indicators/{first_id}/edit", data={
+        "csrf_token": auth.csrf(), "version": version, **_fields(code="teachers_abroad", position=1)})
+    assert page.status_code == 200
+    assert response.status_code == 422
+    assert "already has a row with this code" in response.text
+    assert _rows(app) == before
+
+
+def test_adding_a_row_with_a_code_the_year_already_has_answers_422_on_the_code(app, client, auth, rows):
+    auth.login(Role.ADMIN)
+    before = _rows(app)
+    response = client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(code="intl_students")})
+    assert response.status_code == 422
+    assert "already has a row with this code" in response.text
+    assert _rows(app) == before
+
+
+def test_a_row_keeps_its_own_code_and_another_year_may_reuse_it(app, client, auth, rows):
+    first_id, _second_id = rows
+    auth.login(Role.ADMIN)
+    [version] = [r[6] for r in _rows(app) if r[0] == first_id]
+    saved = client.post(f"/reports/indicators/{first_id}/edit", data={
+        "csrf_token": auth.csrf(), "version": version, **_fields(code="intl_students", label_en="Foreign students")})
+    added = client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(year=YEAR + 1, code="intl_students")})
+    assert saved.status_code == 303 and added.status_code == 303
+    assert [(r[1], r[2]) for r in _rows(app)] == [(YEAR, "intl_students"), (YEAR, "teachers_abroad"), (YEAR + 1, "intl_students")]
