@@ -63,3 +63,24 @@ def test_a_row_keeps_its_own_code_and_another_year_may_reuse_it(app, client, aut
     added = client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(year=YEAR + 1, code="intl_students")})
     assert saved.status_code == 303 and added.status_code == 303
     assert [(r[1], r[2]) for r in _rows(app)] == [(YEAR, "intl_students"), (YEAR, "teachers_abroad"), (YEAR + 1, "intl_students")]
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "-5", "1989", "2101"])
+def test_a_year_out_of_range_answers_422_with_a_message(app, client, auth, rows, year):
+    auth.login(Role.ADMIN)
+    before = _rows(app)
+    response = client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(year=year)})
+    assert response.status_code == 422
+    assert "Number must be between 1990 and 2100." in response.text
+    assert _rows(app) == before
+
+
+def test_an_edited_year_out_of_range_answers_422(app, client, auth, rows):
+    first_id, _second_id = rows
+    auth.login(Role.ADMIN)
+    before = _rows(app)
+    [version] = [r[6] for r in before if r[0] == first_id]
+    response = client.post(f"/reports/indicators/{first_id}/edit", data={
+        "csrf_token": auth.csrf(), "version": version, **_fields(year="99999999999999999999")})
+    assert response.status_code == 422
+    assert _rows(app) == before
