@@ -2,10 +2,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from crm.agreements.forms import optional_int
-from crm.core.forms import QuickSelect, VersionedForm
+from crm.core.forms import InputRequired, QuickSelect, VersionedForm
 from crm.extensions import db
 from crm.outcomes.models import Indicator, OutcomeCategory, year_label
 from crm.reports.units import has_unit

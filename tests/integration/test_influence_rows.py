@@ -84,3 +84,17 @@ def test_an_edited_year_out_of_range_answers_422(app, client, auth, rows):
         "csrf_token": auth.csrf(), "version": version, **_fields(year="99999999999999999999")})
     assert response.status_code == 422
     assert _rows(app) == before
+
+
+@pytest.mark.parametrize("field", ["code", "label_zh", "label_en", "unit"])
+def test_a_row_whose_words_are_spaces_only_is_not_saved(app, client, auth, rows, field):
+    first_id, _second_id = rows
+    auth.login(Role.ADMIN)
+    before = _rows(app)
+    [version] = [r[6] for r in before if r[0] == first_id]
+    added = client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(**{field: "   "})})
+    edited = client.post(f"/reports/indicators/{first_id}/edit", data={
+        "csrf_token": auth.csrf(), "version": version, **_fields(**{"code": "intl_students", field: "  "})})
+    assert added.status_code == 422 and edited.status_code == 422
+    assert "This field is required." in added.text and "This field is required." in edited.text
+    assert _rows(app) == before
