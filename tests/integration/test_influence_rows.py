@@ -98,3 +98,10 @@ def test_a_row_whose_words_are_spaces_only_is_not_saved(app, client, auth, rows,
     assert added.status_code == 422 and edited.status_code == 422
     assert "This field is required." in added.text and "This field is required." in edited.text
     assert _rows(app) == before
+
+
+def test_the_code_clash_is_told_in_chinese(app, client, auth, make_user, rows):
+    auth.login(user=make_user(Role.ADMIN, locale="zh_CN"))
+    response = client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(code="intl_students")})
+    assert response.status_code == 422
+    assert "2025-2026年度已有使用此代码的指标行。" in response.text or "2025年度已有使用此代码的指标行。" in response.text
