@@ -8,6 +8,8 @@ from crm.extensions import db
 from crm.outcomes.models import Indicator
 
 YEAR = 2025
+CODE_TAKEN = "already has a row with this code"
+YEAR_OUT_OF_RANGE = "Number must be between 1990 and 2100."
 
 
 @pytest.fixture
@@ -31,58 +33,52 @@ def _fields(**fields) -> dict:
             "unit": "个", **fields}
 
 
-def test_editing_a_row_to_a_code_the_year_already_has_answers_422_on_the_code(app, client, auth, rows):
+def _add(client, auth, **fields):
+    return client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(**fields)})
+
+
+def _edit(app, client, auth, indicator_id: int, **fields):
+    """Post the edit form with the row's current version."""
+    [version] = [r[6] for r in _rows(app) if r[0] == indicator_id]
+    return client.post(f"/reports/indicators/{indicator_id}/edit",
+                       data={"csrf_token": auth.csrf(), "version": version, **_fields(**fields)})
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"code": "teachers_abroad", "position": 1}, CODE_TAKEN),  # the year's second row has it
+    ({"code": "intl_students", "year": "99999999999999999999"}, YEAR_OUT_OF_RANGE),
+])
+def test_an_edited_row_with_a_taken_code_or_a_year_out_of_range_answers_422_with_a_message(app, client, auth, rows, fields, message):
     first_id, _second_id = rows
     auth.login(Role.ADMIN)
     before = _rows(app)
-    page = client.get(f"/reports/indicators/{first_id}/edit")
-    version = next(r[6] for r in before if r[0] == first_id)
-    response = client.post(f"/reports/indicators/{first_id}/edit", data={
-        "csrf_token": auth.csrf(), "version": version, **_fields(code="teachers_abroad", position=1)})
-    assert page.status_code == 200
+    assert client.get(f"/reports/indicators/{first_id}/edit").status_code == 200
+    response = _edit(app, client, auth, first_id, **fields)
     assert response.status_code == 422
-    assert "already has a row with this code" in response.text
-    assert _rows(app) == before
-
-
-def test_adding_a_row_with_a_code_the_year_already_has_answers_422_on_the_code(app, client, auth, rows):
-    auth.login(Role.ADMIN)
-    before = _rows(app)
-    response = client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(code="intl_students")})
-    assert response.status_code == 422
-    assert "already has a row with this code" in response.text
+    assert message in response.text
     assert _rows(app) == before
 
 
 def test_a_row_keeps_its_own_code_and_another_year_may_reuse_it(app, client, auth, rows):
     first_id, _second_id = rows
     auth.login(Role.ADMIN)
-    [version] = [r[6] for r in _rows(app) if r[0] == first_id]
-    saved = client.post(f"/reports/indicators/{first_id}/edit", data={
-        "csrf_token": auth.csrf(), "version": version, **_fields(code="intl_students", label_en="Foreign students")})
-    added = client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(year=YEAR + 1, code="intl_students")})
+    saved = _edit(app, client, auth, first_id, code="intl_students", label_en="Foreign students")
+    added = _add(client, auth, year=YEAR + 1, code="intl_students")
     assert saved.status_code == 303 and added.status_code == 303
     assert [(r[1], r[2]) for r in _rows(app)] == [(YEAR, "intl_students"), (YEAR, "teachers_abroad"), (YEAR + 1, "intl_students")]
 
 
-@pytest.mark.parametrize("year", ["99999999999999999999", "-5", "1989", "2101"])
-def test_a_year_out_of_range_answers_422_with_a_message(app, client, auth, rows, year):
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"code": "intl_students"}, CODE_TAKEN),  # the year's first row has it
+    ({"year": "99999999999999999999"}, YEAR_OUT_OF_RANGE),  # too large for the database
+    ({"year": "-5"}, YEAR_OUT_OF_RANGE), ({"year": "1989"}, YEAR_OUT_OF_RANGE), ({"year": "2101"}, YEAR_OUT_OF_RANGE),
+])
+def test_a_new_row_with_a_taken_code_or_a_year_out_of_range_answers_422_with_a_message(app, client, auth, rows, fields, message):
     auth.login(Role.ADMIN)
     before = _rows(app)
-    response = client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(year=year)})
+    response = _add(client, auth, **fields)
     assert response.status_code == 422
-    assert "Number must be between 1990 and 2100." in response.text
-    assert _rows(app) == before
-
-
-def test_an_edited_year_out_of_range_answers_422(app, client, auth, rows):
-    first_id, _second_id = rows
-    auth.login(Role.ADMIN)
-    before = _rows(app)
-    [version] = [r[6] for r in before if r[0] == first_id]
-    response = client.post(f"/reports/indicators/{first_id}/edit", data={
-        "csrf_token": auth.csrf(), "version": version, **_fields(year="99999999999999999999")})
-    assert response.status_code == 422
+    assert message in response.text
     assert _rows(app) == before
 
 
@@ -91,10 +87,8 @@ def test_a_row_whose_words_are_spaces_only_is_not_saved(app, client, auth, rows,
     first_id, _second_id = rows
     auth.login(Role.ADMIN)
     before = _rows(app)
-    [version] = [r[6] for r in before if r[0] == first_id]
-    added = client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(**{field: "   "})})
-    edited = client.post(f"/reports/indicators/{first_id}/edit", data={
-        "csrf_token": auth.csrf(), "version": version, **_fields(**{"code": "intl_students", field: "  "})})
+    added = _add(client, auth, **{field: "   "})
+    edited = _edit(app, client, auth, first_id, **{"code": "intl_students", field: "  "})
     assert added.status_code == 422 and edited.status_code == 422
     assert "This field is required." in added.text and "This field is required." in edited.text
     assert _rows(app) == before
@@ -102,6 +96,6 @@ def test_a_row_whose_words_are_spaces_only_is_not_saved(app, client, auth, rows,
 
 def test_the_code_clash_is_told_in_chinese(app, client, auth, make_user, rows):
     auth.login(user=make_user(Role.ADMIN, locale="zh_CN"))
-    response = client.post("/reports/indicators", data={"csrf_token": auth.csrf(), **_fields(code="intl_students")})
+    response = _add(client, auth, code="intl_students")
     assert response.status_code == 422
     assert "2025-2026年度已有使用此代码的指标行。" in response.text or "2025年度已有使用此代码的指标行。" in response.text
