@@ -8,7 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from crm.extensions import login_manager
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz", "calendar.feed"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz", "health.favicon", "calendar.feed"})
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

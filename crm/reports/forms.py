@@ -1,11 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from crm.agreements.forms import optional_int
-from crm.core.forms import QuickSelect, VersionedForm
-from crm.outcomes.models import OutcomeCategory, year_label
+from crm.core.forms import InputRequired, QuickSelect, VersionedForm
+from crm.extensions import db
+from crm.outcomes.models import Indicator, OutcomeCategory, year_label
 from crm.reports.units import has_unit
 
 INDICATOR_FIELDS = ["year", "position", "code", "label_zh", "label_en", "unit"]
@@ -46,6 +48,16 @@ class IndicatorForm(FlaskForm):
     label_en = StringField(_l("Row label (English)"), validators=[InputRequired(), Length(max=300)])
     unit = StringField(_l("Unit"), validators=[InputRequired(), Length(max=20)], description=_l("人, 人次, 人日, 个, 项 …"))
     submit = SubmitField(_l("Save row"))
+
+    indicator_id: int | None = None  # the row being edited: it may keep its own code
+
+    def validate_code(self, field):
+        # one row a code and year (uq_indicator_year_code): say so on the field, not the error page
+        if self.year.errors or self.year.data is None:
+            return
+        clash = db.session.scalar(select(Indicator.id).where(Indicator.year == self.year.data, Indicator.code == field.data))
+        if clash is not None and clash != self.indicator_id:
+            raise ValidationError(_l("%(year)s already has a row with this code.", year=year_label(self.year.data)))
 
 
 class IndicatorEditForm(IndicatorForm, VersionedForm):

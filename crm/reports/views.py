@@ -306,7 +306,8 @@ def indicators():
         db.session.commit()
         flash(_("The row was added."), "success")
         return redirect(url_for("reports.indicators", year=indicator.year), 303)
-    year = year if year is not None else (form.year.data or current_year())
+    if year is None:  # the year posted, unless it is out of range (a huge one would reach the database)
+        year = form.year.data if form.year.data and not form.year.errors else current_year()
     return render_template("reports/indicators.html", year=year, form=form, indicators=indicators_of(year),
                            year_label=year_label, standard=STANDARD_INDICATORS), 422 if form.errors else 200
 
@@ -333,6 +334,7 @@ def indicators_standard():
 def indicator_edit(indicator_id: int):
     indicator = db.get_or_404(Indicator, indicator_id)
     form = IndicatorEditForm(obj=indicator)
+    form.indicator_id = indicator.id
     if form.validate_on_submit():
         form.ensure_current(indicator)
         apply_form(form, indicator, INDICATOR_FIELDS)

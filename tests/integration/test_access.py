@@ -1,11 +1,11 @@
-"""Every route but /login, /static and /healthz needs a login; roles are enforced on the server."""
+"""Every route but /login, /static, /healthz, /favicon.ico and the calendar feed needs a login; roles are enforced on the server."""
 import pytest
 
 from crm import create_app
 from crm.auth.models import Role, User
 from crm.extensions import db
 
-PUBLIC = {"auth.login", "static", "health.healthz", "calendar.feed"}
+PUBLIC = {"auth.login", "static", "health.healthz", "health.favicon", "calendar.feed"}
 
 
 def _all_endpoints():

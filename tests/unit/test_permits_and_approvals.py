@@ -93,3 +93,30 @@ def test_deadline_titles_are_translated_where_they_are_shown(app):
             assert str(first.title).startswith("Anna Schmidt 的工作许可")
         with app.test_request_context(), force_locale("en"):
             assert str(second.title).startswith("Second warning: the work permit of Anna Schmidt")
+
+
+def test_the_chinese_deadline_titles_put_no_space_between_the_date_and_its_word(app):
+    """"（2027年2月18日到期）", not "（2027年2月18日 到期）": a Chinese date is Chinese text."""
+    from flask_babel import force_locale
+
+    from crm.experts.deadlines import permit_deadlines
+    from crm.programmes.deadlines import approval_deadlines
+
+    with app.app_context():
+        expires = TODAY + timedelta(days=80)
+        _expert_with_permit(expires)
+        residence = _expert_with_permit(expires)
+        residence.kind = PermitKind.RESIDENCE
+        db.session.add(Approval(programme=Programme(name="Dual degree", kind=ProgrammeKind.DUAL_DEGREE),
+                                authority=ApprovingAuthority.MINISTRY, number_issuer="MOE", number_region="50",
+                                number_country="CA", number_level="2A", number_year=2015, number_serial="0001",
+                                number_suffix="N", approved_on=date(2015, 1, 1), expires_on=expires))
+        db.session.commit()
+        horizon = TODAY + timedelta(days=400)
+        deadlines = [d for d in permit_deadlines(None, TODAY, horizon) + approval_deadlines(None, TODAY, horizon)
+                     if d.uid.endswith("act-by")]
+        with app.test_request_context(), force_locale("zh_CN"):
+            titles = sorted(str(d.title) for d in deadlines)
+        assert titles == ["Anna Schmidt 的居留许可：请申请延期（2027年2月18日到期）",
+                          "Anna Schmidt 的工作许可：请申请延期（2027年2月18日到期）",
+                          "Dual degree 的批准：请申请延续（2027年2月18日到期）"]
