@@ -23,6 +23,7 @@ from crm.demo.bulk import analyse, fast_build, insert_numbered, insert_rows
 from crm.demo.generate_international import generate_international
 from crm.demo.generate_delegations import generate_delegations
 from crm.core.stored import store_every_rule
+from crm.core.tallies import create_triggers, drop_triggers, recount
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_contact, interaction_user
@@ -89,6 +90,7 @@ def generate(sizes: Sizes = Sizes(), seed: int = 2026, today: date | None = None
         raise ValueError("the database already has partners; generate into an empty one")
     connection = db.session.connection()
     with fast_build(connection):
+        drop_triggers(connection)  # the tallies' per-row triggers: made again and recounted once the rows are in
         counts = _insert_everything(connection, sizes, seed, today or date.today())
         after_rows_are_in()
         db.session.commit()
@@ -103,6 +105,9 @@ def after_rows_are_in() -> None:
     columns' recompute, the search index's rebuild. One call each, in the owner module."""
     rebuild_documents()  # the partner search index (Core inserts pass its session hook by)
     store_every_rule()  # the stored rules: last contact, interaction count, act-by (kept by ORM hooks)
+    connection = db.session.connection()
+    create_triggers(connection)  # the tallies (crm/core/tallies.py): dropped for the build, counted once
+    recount(connection)
 
 
 def _insert_everything(connection, sizes: Sizes, seed: int, today: date) -> dict[str, int]:
