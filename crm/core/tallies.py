@@ -339,10 +339,10 @@ def trigger_statements(declared: TallyRule, dialect) -> list[str]:
 def trigger_names(connection: Connection) -> set[str]:
     """The names of the tallies' triggers in the database (SQLite's sqlite_master, PostgreSQL's pg_trigger)."""
     if connection.dialect.name == "sqlite":
-        found = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'tally%'")
+        found = sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE :prefix")
     else:
-        found = connection.exec_driver_sql("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'tally%'")
-    return set(found.scalars())
+        found = sa.text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE :prefix")
+    return set(connection.execute(found, {"prefix": "tally%"}).scalars())
 
 
 def expected_trigger_names(dialect_name: str) -> set[str]:
