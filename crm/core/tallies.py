@@ -53,7 +53,8 @@ from sqlalchemy.sql.util import ClauseAdapter
 from crm.core.database import TALLY_LOCKS
 from crm.extensions import db
 
-NO_KEY = ""  # the key of a tally of one count, and of a row whose key is NULL (before every day)
+ONE_COUNT = ""  # the key of a tally of one count (declared without a key)
+NULL_KEY = ""  # the key of a row whose key is NULL (sorts before every day and hour)
 
 
 class Tally(db.Model):
@@ -179,8 +180,8 @@ def _sql(expression: ColumnElement, dialect) -> str:
 
 def _key_sql(declared: TallyRule, row: sa.FromClause, dialect) -> str:
     if declared.key is None:
-        return f"'{NO_KEY}'"
-    return f"coalesce({_sql(declared.key_of(row), dialect)}, '{NO_KEY}')"
+        return f"'{ONE_COUNT}'"
+    return f"coalesce({_sql(declared.key_of(row), dialect)}, '{NULL_KEY}')"
 
 
 _UPSERT = "ON CONFLICT (name, key) DO UPDATE SET n = tally.n + excluded.n"
