@@ -220,7 +220,7 @@ def test_the_demo_generator_leaves_exact_tallies(app):
 def test_on_postgresql_two_writers_of_several_hours_take_turns_instead_of_deadlocking(app, factory):
     """Each interaction moves two tally rows (its hour's and the total): a long write (an import)
     and a short one (a meeting logged meanwhile) would lock them in opposite orders. The
-    triggers take the kept figures' lock first, so the second writer waits for the first."""
+    statements take the table's tally lock first, so the second writer waits for the first."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("PostgreSQL's row locks (SQLite has one writer at a time)")
     partner_id = factory.partner()
