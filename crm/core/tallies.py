@@ -211,9 +211,12 @@ def _group_by(declared: TallyRule, key: str) -> str:
     return f"GROUP BY {key} " if declared.key is not None else ""
 
 
+def _watched_columns(declared: TallyRule) -> list[str]:
+    return list(dict.fromkeys(list(declared.watched) + (["partner_id"] if declared.of_live_partner else [])))
+
+
 def _watched(declared: TallyRule) -> str:
-    columns = list(declared.watched) + (["partner_id"] if declared.of_live_partner else [])
-    return ", ".join(dict.fromkeys(columns))
+    return ", ".join(_watched_columns(declared))
 
 
 def _sqlite_statements(declared: TallyRule, dialect) -> list[str]:
@@ -223,7 +226,7 @@ def _sqlite_statements(declared: TallyRule, dialect) -> list[str]:
         f"CREATE TRIGGER {ident}_insert AFTER INSERT ON {table} BEGIN {add}; END",
         f"CREATE TRIGGER {ident}_delete AFTER DELETE ON {table} BEGIN {remove}; END",
     ]
-    if declared.watched or declared.of_live_partner:
+    if _watched_columns(declared):
         statements.append(f"CREATE TRIGGER {ident}_update AFTER UPDATE OF {_watched(declared)} ON {table} "
                           f"BEGIN {remove}; {add}; END")
     if declared.of_live_partner:
@@ -243,7 +246,7 @@ BEGIN
   IF TG_OP IN ('UPDATE', 'INSERT') THEN {add}; END IF;
   RETURN NULL;
 END $$""",
-        f"CREATE TRIGGER {ident}_keep AFTER {_events(declared)} ON {table} FOR EACH ROW EXECUTE FUNCTION {ident}_keep()",
+        f"CREATE TRIGGER {ident}_keep AFTER {_events(_watched_columns(declared))} ON {table} FOR EACH ROW EXECUTE FUNCTION {ident}_keep()",
     ]
     if declared.of_live_partner:
         statements += [
@@ -257,8 +260,9 @@ END $$""",
     return statements
 
 
-def _events(declared: TallyRule) -> str:
-    return "INSERT OR DELETE" + (f" OR UPDATE OF {_watched(declared)}" if declared.watched or declared.of_live_partner else "")
+def _events(watched: list[str]) -> str:
+    """The writes a trigger on the table fires for: inserts, deletes and updates of `watched`."""
+    return "INSERT OR DELETE" + (f" OR UPDATE OF {', '.join(watched)}" if watched else "")
 
 
 # --- PostgreSQL: the tallied tables' locks ---------------------------------------------------------
@@ -292,8 +296,7 @@ def _lock_statements() -> list[str]:
     statements = []
     tables = _tallied_tables()
     for table, declared in tables.items():
-        watched = list(dict.fromkeys(c.strip() for one in declared for c in _watched(one).split(",") if c.strip()))
-        events = "INSERT OR DELETE" + (f" OR UPDATE OF {', '.join(watched)}" if watched else "")
+        events = _events(list(dict.fromkeys(column for one in declared for column in _watched_columns(one))))
         statements += [
             f"CREATE OR REPLACE FUNCTION tally_lock_{table}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
             f"BEGIN {_take_locks([table])} RETURN NULL; END $$",
@@ -352,7 +355,7 @@ def expected_trigger_names(dialect_name: str) -> set[str]:
     for declared in _tallies.values():
         if dialect_name == "sqlite":
             names |= {f"{declared.ident}_insert", f"{declared.ident}_delete"}
-            if declared.watched or declared.of_live_partner:
+            if _watched_columns(declared):
                 names.add(f"{declared.ident}_update")
         else:
             names.add(f"{declared.ident}_keep")
