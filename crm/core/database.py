@@ -16,6 +16,8 @@ from crm.extensions import db
 BUSY_SQLSTATES = frozenset({"55P03", "57014", "40P01", "40001"})
 
 
+# The PostgreSQL advisory lock (transaction-scoped) of the report summary's writers (crm/reports/summary.py).
+KEPT_FIGURES_LOCK = 7_414_021
 # The first key of the PostgreSQL advisory locks (transaction-scoped, two int4 keys) of the tallied
 # tables' writers: the second key is the table's (crm/core/tallies.py: table_lock).
 TALLY_LOCKS = 7_414_022

@@ -90,7 +90,6 @@ def generate(sizes: Sizes = Sizes(), seed: int = 2026, today: date | None = None
         raise ValueError("the database already has partners; generate into an empty one")
     connection = db.session.connection()
     with fast_build(connection):
-        drop_triggers(connection)  # the tallies' per-row triggers: made again and recounted once the rows are in
         counts = _insert_everything(connection, sizes, seed, today or date.today())
         after_rows_are_in()
         db.session.commit()
@@ -112,6 +111,7 @@ def after_rows_are_in() -> None:
 
 def _insert_everything(connection, sizes: Sizes, seed: int, today: date) -> dict[str, int]:
     """Every generated row, in an order (and with random draws) that the seed fixes."""
+    drop_triggers(connection)  # the tallies' per-row triggers: made again and recounted in after_rows_are_in
     rng = random.Random(seed)
     now = utcnow()
     users = _users(connection, rng, sizes.users)

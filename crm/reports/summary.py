@@ -34,6 +34,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from crm.agreements.models import Agreement, agreement_partner
+from crm.core.database import KEPT_FIGURES_LOCK
 from crm.core.stored import stored_rule
 from crm.extensions import db
 from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus
@@ -50,7 +51,6 @@ _DELETED_KEYS = "report_summary_deleted"  # session.info: (year, category) of ou
 _DELETED_SUBJECTS = "report_summary_deleted_subjects"  # session.info: their agreements and partners
 _DELETED_STATES = "report_summary_deleted_states"  # session.info: what they were
 _BEFORE = "report_summary_before"  # session.info: partners' countries, records' rows before a flush
-_LOCK = 7_414_021  # PostgreSQL advisory lock of the summary's writers
 _CHUNK = 1000
 
 _category = type_coerce(Outcome.category, String)
@@ -58,7 +58,7 @@ _category = type_coerce(Outcome.category, String)
 
 def _lock(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
-        connection.execute(select(func.pg_advisory_xact_lock(_LOCK)))
+        connection.execute(select(func.pg_advisory_xact_lock(KEPT_FIGURES_LOCK)))
 
 
 def _keys_condition(year_column, category_column, keys: set[tuple[int, str]] | None):
