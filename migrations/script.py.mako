@@ -5,6 +5,8 @@ Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 
 """
+## A batch_alter_table on a tallied table (interaction, proposal, agreement, partner) goes inside
+## crm.core.tallies.tallies_suspended(op.get_bind()): see migrations/README.
 from alembic import op
 import sqlalchemy as sa
 ${imports if imports else ""}

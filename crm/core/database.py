@@ -26,11 +26,11 @@ from crm.extensions import db
 BUSY_SQLSTATES = frozenset({"55P03", "57014", "40P01", "40001"})
 
 
-# The PostgreSQL advisory lock (transaction-scoped) that every writer of kept figures takes first:
-# the report's summary (crm/reports/summary.py) and the tallies' triggers (crm/core/tallies.py).
-# One lock for all of them, so two writers never hold parts of the kept rows in opposite orders
-# (a deadlock); they take turns instead, as every writer does on SQLite.
+# The PostgreSQL advisory lock (transaction-scoped) of the report summary's writers (crm/reports/summary.py).
 KEPT_FIGURES_LOCK = 7_414_021
+# The first key of the PostgreSQL advisory locks (transaction-scoped, two int4 keys) of the tallied
+# tables' writers: the second key is the table's (crm/core/tallies.py: table_lock).
+TALLY_LOCKS = 7_414_022
 
 
 def is_busy_error(orig: BaseException | None) -> bool:

@@ -24,6 +24,7 @@ from crm.demo.bulk import analyse, fast_build, insert_numbered, insert_rows
 from crm.demo.generate_international import generate_international
 from crm.demo.generate_delegations import generate_delegations
 from crm.core.stored import store_every_rule
+from crm.core.tallies import create_triggers, drop_triggers, recount
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind, interaction_contact, interaction_user
@@ -104,10 +105,14 @@ def after_rows_are_in() -> None:
     columns' recompute, the search index's rebuild. One call each, in the owner module."""
     rebuild_documents()  # the partner search index (Core inserts pass its session hook by)
     store_every_rule()  # the stored rules: last contact, interaction count, act-by (kept by ORM hooks)
+    connection = db.session.connection()
+    create_triggers(connection)  # the tallies (crm/core/tallies.py): dropped for the build, counted once
+    recount(connection)
 
 
 def _insert_everything(connection, sizes: Sizes, seed: int, today: date) -> dict[str, int]:
     """Every generated row, in an order (and with random draws) that the seed fixes."""
+    drop_triggers(connection)  # the tallies' per-row triggers: made again and recounted in after_rows_are_in
     rng = random.Random(seed)
     now = utcnow()
     users = _users(connection, rng, sizes.users)

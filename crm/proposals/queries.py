@@ -79,6 +79,12 @@ def is_live():
     return and_(Proposal.archived_at.is_(None), of_live_partner())
 
 
+def _open():
+    """Not closed (no stage of CLOSED_STAGES): the part of "needing action" that the kept tally
+    OPEN_BY_HOUR_MOVED and `needing_action_count` share with `_needing_action`."""
+    return Proposal.stage.not_in(list(CLOSED_STAGES))
+
+
 def _needing_action(today: date | None, now: datetime | None):
     """Open, with the next step due or overdue, or without movement for too long."""
     return (
@@ -102,9 +108,7 @@ def _narrowed(statement, filters: Filters, now: datetime | None):
     if filters.owner_id is not None:
         statement = statement.where(Proposal.owner_id == filters.owner_id)
     if filters.stale:
-        statement = statement.where(
-            Proposal.stage.not_in(list(CLOSED_STAGES)), Proposal.stage_changed_at < stale_before(now)
-        )
+        statement = statement.where(_open(), Proposal.stage_changed_at < stale_before(now))
     if filters.needs_action:
         statement = statement.where(*_needing_action(None, now))
     return statement
@@ -359,7 +363,7 @@ def proposals_needing_action_count(today: date | None = None, now: datetime | No
 IN_SIGHT_BY_STAGE = tally("proposal.in_sight_by_stage", Proposal.__table__, rule=lambda: Proposal.archived_at.is_(None),
                           key=lambda: Proposal.stage, watched=("archived_at", "stage"), of_live_partner=True)
 OPEN_BY_HOUR_MOVED = tally("proposal.open_by_hour_moved", Proposal.__table__,
-                           rule=lambda: and_(Proposal.archived_at.is_(None), Proposal.stage.not_in(list(CLOSED_STAGES))),
+                           rule=lambda: and_(Proposal.archived_at.is_(None), _open()),
                            key=lambda: hour_key(Proposal.stage_changed_at), watched=("archived_at", "stage", "stage_changed_at"),
                            of_live_partner=True)
 
@@ -381,8 +385,7 @@ def needing_action_count(today: date | None = None, now: datetime | None = None)
     (stage, stage_changed_at, ...): the last weeks' moves, not every proposal)."""
     before = stale_before(now)
     hour = hour_floor(before)
-    in_sight = (Proposal.archived_at.is_(None), of_live_partner(), Proposal.stage.not_in(list(CLOSED_STAGES)))
-    counted = select(func.count(Proposal.id)).where(*in_sight)
+    counted = select(func.count(Proposal.id)).where(is_live(), _open())
     stale_in_hour = counted.where(Proposal.stage_changed_at >= hour, Proposal.stage_changed_at < before).scalar_subquery()
     moved_and_due = counted.where(Proposal.stage_changed_at >= before,
                                   Proposal.next_step_on <= (today or office_today())).scalar_subquery()

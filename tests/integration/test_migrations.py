@@ -159,3 +159,14 @@ def test_the_country_counts_are_filled_and_kept_after_every_migration(empty_app)
             connection.execute(text("UPDATE partner SET archived_at = NULL WHERE id = 2"))
         db.session.rollback()
         assert counts() == {"DE": 2, "AU": 2}
+
+
+def test_every_tally_has_its_triggers_after_every_migration(empty_app):
+    """The tallies' triggers (crm/core/tallies.py) stand at the head: a later migration that
+    rebuilds a tallied table without `tallies_suspended` (SQLite's batch copy) would lose them."""
+    from crm.core import tallies
+
+    with empty_app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            assert tallies.trigger_names(connection) == tallies.expected_trigger_names(connection.dialect.name)

@@ -3,13 +3,17 @@ of write (add, edit, archive, restore, delete, an import and its undo, bulk inse
 ORM, the demo generator) each tally holds what a recount from its rule gives, and each figure
 equals the count of its list's own statement, on every day around today. Runs on SQLite and,
 with TEST_DATABASE_URL, PostgreSQL."""
+import dataclasses
 import io
 import re
 import threading
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, func, insert, select
+import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import and_, create_engine, func, insert, select
 
 from crm.agreements.models import Agreement, AgreementDecision, AgreementKind
 from crm.agreements.queries import (
@@ -209,6 +213,7 @@ def test_bulk_inserts_around_the_orm_are_counted_by_the_database(app, factory):
 def test_the_demo_generator_leaves_exact_tallies(app):
     with app.app_context():
         generate(Sizes.scaled(0.01), seed=5)
+        assert tallies.trigger_names(db.session.connection()) == tallies.expected_trigger_names(db.engine.dialect.name)
     figures = assert_exact(app)
     assert figures["interactions"] > 0 and figures["in_force"] > 0 and figures["stages"] > 0
 
@@ -216,7 +221,7 @@ def test_the_demo_generator_leaves_exact_tallies(app):
 def test_on_postgresql_two_writers_of_several_hours_take_turns_instead_of_deadlocking(app, factory):
     """Each interaction moves two tally rows (its hour's and the total): a long write (an import)
     and a short one (a meeting logged meanwhile) would lock them in opposite orders. The
-    triggers take the kept figures' lock first, so the second writer waits for the first."""
+    statements take the table's tally lock first, so the second writer waits for the first."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("PostgreSQL's row locks (SQLite has one writer at a time)")
     partner_id = factory.partner()
@@ -251,3 +256,112 @@ def test_on_postgresql_two_writers_of_several_hours_take_turns_instead_of_deadlo
     assert not errors, errors
     with app.app_context():
         assert assert_exact(app)["interactions"] == 3
+
+
+def _postgresql_only(app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("PostgreSQL's row locks (SQLite has one writer at a time)")
+
+
+def test_on_postgresql_archiving_a_partner_while_its_interactions_are_logged_does_not_deadlock(app, factory):
+    """A flush that logs interactions of two partners holds the interactions' tally lock, then
+    locks the second partner's row (its last contact); an admin archives that partner meanwhile.
+    The archive takes the tally lock before the partner's row, so it waits instead of holding the
+    row the writer needs (a deadlock: 503)."""
+    _postgresql_only(app)
+    archived, other = factory.partner(name="Archived meanwhile"), factory.partner(name="Other")
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    errors: list[BaseException] = []
+
+    def archiver():
+        try:
+            with engine.begin() as connection:
+                connection.exec_driver_sql("SET deadlock_timeout = '200ms'")
+                connection.exec_driver_sql("UPDATE partner SET archived_at = now(), version = version + 1 WHERE id = %s",
+                                           (archived,))
+        except BaseException as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    with app.app_context():
+        db.session.execute(select(func.set_config("deadlock_timeout", "200ms", True)))
+        db.session.add(Interaction(partner_id=other, occurred_at=datetime(2026, 3, 1, 9), kind=InteractionKind.MEETING, subject="a"))
+        db.session.flush()
+        thread = threading.Thread(target=archiver)
+        thread.start()
+        thread.join(0.7)  # the archive waits for the writer
+        db.session.add(Interaction(partner_id=archived, occurred_at=datetime(2026, 3, 1, 10), kind=InteractionKind.MEETING,
+                                   subject="b"))
+        db.session.flush()
+        db.session.commit()
+    thread.join(10)
+    engine.dispose()
+    assert not errors, errors
+    with app.app_context():
+        assert db.session.get(Partner, archived).archived_at is not None
+    assert assert_exact(app)["interactions"] == 1
+
+
+def test_on_postgresql_an_agreement_edit_does_not_wait_for_an_interaction_import(app, factory):
+    """Each tallied table has its own lock: an open transaction that wrote interactions (an
+    import) does not hold back an edit of an agreement (before: one lock for every tally, and the
+    edit failed after lock_timeout: 503)."""
+    _postgresql_only(app)
+    partner_id = factory.partner()
+    agreement_id = factory.agreement([partner_id])
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with engine.connect() as importer:
+        transaction = importer.begin()
+        importer.execute(insert(Interaction), [{"partner_id": partner_id, "occurred_at": datetime(2026, 3, 1, 9), "subject": "imported",
+                                                "kind": InteractionKind.MEETING, "version": 1, "created_at": datetime(2026, 3, 1),
+                                                "updated_at": datetime(2026, 3, 1)}])
+        with app.app_context():
+            db.session.execute(select(func.set_config("lock_timeout", "1000", True)))
+            db.session.get(Agreement, agreement_id).valid_until = TODAY + timedelta(days=400)
+            db.session.commit()
+        transaction.commit()
+    engine.dispose()
+    assert assert_exact(app)["interactions"] == 1
+
+
+def test_making_the_triggers_again_replaces_a_changed_tally(app, factory, monkeypatch):
+    """A migration that changes a tally's rule calls `create_triggers`: the triggers then count by
+    the new rule (SQLite kept the old trigger: CREATE TRIGGER IF NOT EXISTS)."""
+    declared = tallies._tallies["proposal.in_sight_by_stage"]
+    monkeypatch.setitem(tallies._tallies, declared.name, dataclasses.replace(
+        declared, rule=lambda: and_(Proposal.archived_at.is_(None), Proposal.title == "Counted")))
+    with app.app_context():
+        tallies.create_triggers(db.session.connection(), [declared.name])
+        tallies.recount(db.session.connection(), [declared.name])
+        db.session.commit()
+    partner_id = factory.partner()
+    factory.proposal(partner_id, title="Counted")
+    factory.proposal(partner_id, title="Not counted")
+    with app.app_context():
+        assert db.session.scalar(select(tallies.tally_sum(declared))) == 1
+        monkeypatch.undo()
+        tallies.create_triggers(db.session.connection(), [declared.name])
+        tallies.recount(db.session.connection(), [declared.name])
+        db.session.commit()
+    assert assert_exact(app)["stages"] == 2
+
+
+@pytest.mark.parametrize("table", ["interaction", "proposal", "agreement", "partner"])
+def test_a_batch_migration_inside_tallies_suspended_keeps_the_triggers_and_the_counts(app, factory, table):
+    """SQLite's batch mode copies the table into a new one: without `tallies_suspended` the copy
+    fails in a tally trigger that names the table, or loses the table's triggers."""
+    _office(factory)
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's batch mode (a copy of the table)")
+        with db.engine.connect() as connection:
+            before = tallies.trigger_names(connection)
+            connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")  # a copy of `partner` drops the table others point at
+            connection.commit()
+            with connection.begin():
+                operations = Operations(MigrationContext.configure(connection, opts={"render_as_batch": True}))
+                with tallies.tallies_suspended(connection), operations.batch_alter_table(table, recreate="always") as batch:
+                    batch.add_column(sa.Column("extra", sa.String(20)))
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+            assert tallies.trigger_names(connection) == before == tallies.expected_trigger_names("sqlite")
+    assert_exact(app)
