@@ -11,7 +11,7 @@ with its errors (422). The markup is templates/macros/children.html.
 """
 from collections.abc import Callable
 
-from flask import abort, redirect
+from flask import abort, redirect, render_template, request
 
 from crm.core.forms import ConfirmForm
 from crm.extensions import db
@@ -30,11 +30,16 @@ def add_child(parent, form, rows: list, build: Callable, *, show: Callable, form
 def remove_child(model, child_id: int, *, parent_of: Callable, back: Callable):
     """Delete the `model` row `child_id` and 303 to `back(parent)`: 404 when the row is missing
     or `parent_of(row)` refuses its parent (404 for an archived one), 400 without the
-    ConfirmForm's token."""
+    ConfirmForm's token. Without `confirmed=1` (a form posted without JavaScript) nothing is
+    removed: the answer is a confirmation page whose Remove button posts it again with
+    `confirmed=1`; htmx asks first (hx-confirm) and sends it (hx-vals in the macro)."""
     child = db.get_or_404(model, child_id)
     parent = parent_of(child)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
+    if request.form.get("confirmed") != "1":
+        return render_template("core/confirm_remove.html", child=child, form=form, action=request.path, back=back(parent))
     db.session.delete(child)
     db.session.commit()
     return redirect(back(parent), 303)
