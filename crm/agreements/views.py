@@ -17,6 +17,7 @@ from crm.agreements.decisions import (
 )
 from crm.agreements.documents import RefusedUpload, remove_document, send_document, store_document
 from crm.core.dates import office_today
+from crm.core.confirming import ask_first
 from crm.core.uploads import document_or_404
 from crm.agreements.forms import (
     AgreementEditForm,
@@ -347,6 +348,9 @@ def remove(document_id: int):
     if form.validate_on_submit():
         agreement_id = document.agreement_id
         name = document.original_name
+        back = url_for("agreements.show", agreement_id=agreement_id, _anchor="documents")
+        if (asked := ask_first(form, _("Remove %(name)s? The file is deleted.", name=name), back=back)) is not None:
+            return asked
         remove_document(document)
         flash(_("%(name)s was removed.", name=name), "success")
         return redirect(url_for("agreements.show", agreement_id=agreement_id, _anchor="documents"), 303)

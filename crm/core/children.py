@@ -12,8 +12,11 @@ with its errors (422). The markup is templates/macros/children.html.
 from collections.abc import Callable
 
 from flask import abort, redirect
+from flask_babel import gettext as _
 
+from crm.core.confirming import ask_first
 from crm.core.forms import ConfirmForm
+from crm.core.i18n import country_name
 from crm.extensions import db
 
 
@@ -30,11 +33,15 @@ def add_child(parent, form, rows: list, build: Callable, *, show: Callable, form
 def remove_child(model, child_id: int, *, parent_of: Callable, back: Callable):
     """Delete the `model` row `child_id` and 303 to `back(parent)`: 404 when the row is missing
     or `parent_of(row)` refuses its parent (404 for an archived one), 400 without the
-    ConfirmForm's token."""
+    ConfirmForm's token; without `confirmed=1` the confirmation page (crm/core/confirming.py)."""
     child = db.get_or_404(model, child_id)
     parent = parent_of(child)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
+    name = getattr(child, "name", None) or getattr(child, "what", None) or getattr(child, "city", None)
+    if (asked := ask_first(form, _("Remove %(name)s?", name=name or country_name(child.country)), back=back(parent))) is not None:
+        return asked
     db.session.delete(child)
     db.session.commit()
     return redirect(back(parent), 303)

@@ -7,6 +7,7 @@ from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.core.archiving import archive_confirmed, refuse_archived_unless_admin, restore_archived
 from crm.core.dates import office_today
+from crm.core.confirming import ask_first
 from crm.core.export import add_export_routes, list_export, list_page
 from crm.core.forms import ConfirmForm, RecordActionForm, apply_form, render_form_page
 from crm.core.i18n import country_name
@@ -331,8 +332,12 @@ def download(expert_document_id: int):
 @editor_required
 def remove(expert_document_id: int):
     document = _visible_document(expert_document_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
+    question = _("Remove %(name)s? The file is deleted.", name=document.original_name)
+    if (asked := ask_first(form, question, back=url_for("experts.show", expert_id=document.expert_id, _anchor="documents"))) is not None:
+        return asked
     expert_id, name = document.expert_id, document.original_name
     remove_document(document)
     flash(_("%(name)s was removed.", name=name), "success")

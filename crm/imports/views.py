@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from crm.auth.permissions import admin_required, editor_required
+from crm.core.confirming import ask_first
 from crm.core.export import XLSX_MIMETYPE, content_disposition
 from crm.core.navigation import nav_item
 from crm.core.pagination import paginate
@@ -272,6 +273,9 @@ def undo(batch_id: int):
         abort(400)
     if batch.status != BatchStatus.COMMITTED:
         abort(409)
+    question = _("Undo the import of %(name)s? The records it created are removed.", name=batch.file_name)
+    if (asked := ask_first(form, question, back=url_for("imports.show", batch_id=batch.id), button=_("Undo this import"))) is not None:
+        return asked
     blockers = undo_blockers(batch)
     if blockers:
         return render_template("imports/undo_blocked.html", batch=batch, blockers=blockers), 409

@@ -10,6 +10,7 @@ from crm.partners.picker import partners_named, picker_context
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
 from crm.core.archiving import archive_confirmed
+from crm.core.confirming import ask_first
 from crm.core.children import add_child, remove_child, the_only_one
 from crm.core.deadlines import deadline_source
 from crm.core.export import xlsx_response
@@ -308,8 +309,12 @@ def download(document_id: int):
 @editor_required
 def remove(document_id: int):
     document = document_or_404(TripDocument, document_id, "trip")
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
+    question = _("Remove %(name)s? The file is deleted.", name=document.original_name)
+    if (asked := ask_first(form, question, back=url_for("trips.show", trip_id=document.trip_id, _anchor="documents"))) is not None:
+        return asked
     trip_id = document.trip_id
     remove_document(document)
     return redirect(url_for("trips.show", trip_id=trip_id, _anchor="documents"), 303)

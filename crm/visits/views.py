@@ -10,6 +10,7 @@ from crm.partners.picker import partners_named, picker_context
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
 from crm.core.archiving import archive_confirmed
+from crm.core.confirming import ask_first
 from crm.core.children import add_child, remove_child, the_only_one
 from crm.core.deadlines import deadline_source
 from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
@@ -239,8 +240,12 @@ def download(document_id: int):
 @editor_required
 def remove(document_id: int):
     document = document_or_404(VisitDocument, document_id, "visit")
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
+    question = _("Remove %(name)s? The file is deleted.", name=document.original_name)
+    if (asked := ask_first(form, question, back=url_for("visits.show", visit_id=document.visit_id, _anchor="documents"))) is not None:
+        return asked
     visit_id = document.visit_id
     remove_document(document)
     return redirect(url_for("visits.show", visit_id=visit_id, _anchor="documents"), 303)

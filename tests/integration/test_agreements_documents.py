@@ -149,7 +149,7 @@ def test_staff_removes_a_document_after_confirming_and_the_file_goes(app, client
     confirm = client.get(f"/agreements/documents/{document_id}/remove")
     assert confirm.status_code == 200 and "Remove signed.pdf?" in confirm.text
     assert len(uploads(app)) == 1
-    response = client.post(f"/agreements/documents/{document_id}/remove", data={"csrf_token": auth.csrf()})
+    response = client.post(f"/agreements/documents/{document_id}/remove", data={"csrf_token": auth.csrf(), "confirmed": "1"})
     assert response.status_code == 303
     with app.app_context():
         assert db.session.query(Document).count() == 0

@@ -216,7 +216,7 @@ def test_undo_removes_created_partners_and_restores_updated_ones(app, client, au
     ]), "u.xlsx")
     importer.commit(batch_id)
     assert counts(app) == (2, 2)
-    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}"), "confirmed": "1"})
     assert response.status_code == 303
     assert counts(app) == (1, 0)
     with app.app_context():
@@ -224,6 +224,17 @@ def test_undo_removes_created_partners_and_restores_updated_ones(app, client, au
         assert partner.city is None
         assert importer.batch(batch_id).status == BatchStatus.UNDONE
         assert importer.batch(batch_id).undone_by_id == admin.id
+
+
+def test_undo_without_javascript_asks_first_and_undoes_nothing_yet(app, client, auth, importer):
+    auth.login(Role.ADMIN)
+    batch_id = importer.preview(xlsx_bytes([["Name", "Country"], ["Hiroshima University", "JP"]]), "u.xlsx")
+    importer.commit(batch_id)
+    asked = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    assert asked.status_code == 200 and 'name="confirmed" value="1"' in asked.text and f'href="/import/{batch_id}"' in asked.text
+    assert counts(app)[0] == 1
+    with app.app_context():
+        assert importer.batch(batch_id).status == BatchStatus.COMMITTED
 
 
 def test_undo_is_refused_and_names_the_records_edited_since(app, client, auth, importer):
@@ -234,7 +245,7 @@ def test_undo_is_refused_and_names_the_records_edited_since(app, client, auth, i
         partner = db.session.scalars(select(Partner).where(Partner.name == "Ivy Tech")).one()
         partner.city = "Indianapolis"
         db.session.commit()
-    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}"), "confirmed": "1"})
     assert response.status_code == 409
     assert "Ivy Tech" in response.text and "edited since the import" in response.text
     assert "Hiroshima University" not in response.text
@@ -245,7 +256,7 @@ def test_staff_cannot_undo_an_import(app, client, auth, importer):
     auth.login(Role.STAFF)
     batch_id = importer.preview(xlsx_bytes([["Name", "Country"], ["Ivy Tech", "US"]]), "u.xlsx")
     importer.commit(batch_id)
-    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}"), "confirmed": "1"})
     assert response.status_code == 403
     assert counts(app) == (1, 0)
 
@@ -436,7 +447,7 @@ def test_agreements_are_imported_for_existing_partners_with_dates_in_every_form(
         assert (joint.signed_on.isoformat(), joint.valid_from.isoformat(), joint.valid_until.isoformat(), joint.notice_days) == (
             "2025-09-01", "2025-09-01", "2028-09-04", 180)
         assert db.session.scalars(select(Agreement).where(Agreement.title == "Teacher training agreement")).one().valid_until.isoformat() == "2029-06-30"
-    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")})
+    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}"), "confirmed": "1"})
     assert response.status_code == 303
     with app.app_context():
         assert [a.title for a in db.session.scalars(select(Agreement))] == ["Teacher training agreement"]
@@ -476,7 +487,7 @@ def test_contact_history_is_imported_once_and_a_second_run_adds_none(app, auth, 
     importer.commit(again)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Interaction)) == 2
-    assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}")}).status_code == 303
+    assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}"), "confirmed": "1"}).status_code == 303
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Interaction)) == 0
 
@@ -515,9 +526,9 @@ def test_outcomes_are_imported_per_partner_and_year_and_update_on_a_second_file(
     again = importer.preview(xlsx_bytes([["Partner", "Academic year", "Category", "Count"],
                                          ["Holmesglen Institute", 2024, "outbound_students", 14]]), "again.xlsx", kind="outcomes")
     assert importer.batch(again).match_count == 1
-    assert client.post(f"/import/{second}/undo", data={"csrf_token": auth.csrf(f"/import/{second}")}).status_code == 303
+    assert client.post(f"/import/{second}/undo", data={"csrf_token": auth.csrf(f"/import/{second}"), "confirmed": "1"}).status_code == 303
     assert outcomes()[(holmesglen, 2024, OutcomeCategory.OUTBOUND_STUDENTS)] == (12, OutcomeStatus.APPROVED)
-    blocked = client.post(f"/import/{first}/undo", data={"csrf_token": auth.csrf(f"/import/{first}")})
+    blocked = client.post(f"/import/{first}/undo", data={"csrf_token": auth.csrf(f"/import/{first}"), "confirmed": "1"})
     assert blocked.status_code == 409 and "edited since the import" in blocked.text  # the second file changed it
     assert len(outcomes()) == 2
 

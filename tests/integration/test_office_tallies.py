@@ -190,7 +190,7 @@ def test_importing_contact_history_and_undoing_it(app, client, auth, factory):
     assert client.post(f"/import/{batch_id}/mapping", data=data).status_code == 303
     assert client.post(f"/import/{batch_id}/commit", data={"csrf_token": token}).status_code in (200, 303)
     assert assert_exact(app)["interactions"] > 0
-    assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": token}).status_code == 303
+    assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": token, "confirmed": "1"}).status_code == 303
     assert assert_exact(app)["interactions"] == 0
 
 

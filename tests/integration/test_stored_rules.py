@@ -126,7 +126,7 @@ def test_importing_contact_history_and_undoing_it_keep_the_last_contact(app, cli
     assert client.post(f"/import/{batch_id}/mapping", data=data).status_code == 303
     assert client.post(f"/import/{batch_id}/commit", data={"csrf_token": token}).status_code in (200, 303)
     assert last_contacts(app) == {bsk: datetime(2025, 11, 3, 1)}  # 09:00 in Chongqing
-    assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": token}).status_code == 303
+    assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": token, "confirmed": "1"}).status_code == 303
     assert last_contacts(app) == {bsk: None}
 
 

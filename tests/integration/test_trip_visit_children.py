@@ -74,10 +74,15 @@ def test_the_last_visitor_marked_head_is_the_visit_s_only_head(app, visit_id):
     ("visit", "/visits/visitors/{id}/remove", VisitMember, "visitors"),
     ("visit", "/visits/schedule/{id}/remove", ScheduleItem, "reception-plan"),
 ])
-def test_staff_remove_a_row_and_land_on_its_section(app, client, auth, request, parent, path, model, anchor):
+def test_staff_confirm_then_remove_a_row_and_land_on_its_section(app, client, auth, request, parent, path, model, anchor):
     parent_id = request.getfixturevalue(f"{parent}_id")
     row = _ids(app, model, **{f"{parent}_id": parent_id})[0]
-    response = client.post(path.format(id=row), data={"csrf_token": auth.csrf(f"/{parent}s/{parent_id}")})
+    token = auth.csrf(f"/{parent}s/{parent_id}")
+    asked = client.post(path.format(id=row), data={"csrf_token": token})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and 'name="confirmed" value="1"' in page and f'href="/{parent}s/{parent_id}#{anchor}"' in page
+    assert row in _ids(app, model, **{f"{parent}_id": parent_id})
+    response = client.post(path.format(id=row), data={"csrf_token": token, "confirmed": "1"})
     assert response.status_code == 303 and response.headers["Location"] == f"/{parent}s/{parent_id}#{anchor}"
     assert row not in _ids(app, model, **{f"{parent}_id": parent_id})
 
@@ -87,8 +92,8 @@ def test_a_viewer_cannot_remove_and_the_row_stays(app, client, auth, trip_id, vi
     client.post("/logout", data={"csrf_token": auth.csrf()})
     auth.login(Role.VIEWER)
     token = auth.csrf(f"/trips/{trip_id}")
-    assert client.post(f"/trips/members/{member}/remove", data={"csrf_token": token}).status_code == 403
-    assert client.post(f"/visits/schedule/{item}/remove", data={"csrf_token": token}).status_code == 403
+    assert client.post(f"/trips/members/{member}/remove", data={"csrf_token": token, "confirmed": "1"}).status_code == 403
+    assert client.post(f"/visits/schedule/{item}/remove", data={"csrf_token": token, "confirmed": "1"}).status_code == 403
     assert member in _ids(app, TripMember, trip_id=trip_id) and item in _ids(app, ScheduleItem, visit_id=visit_id)
 
 
