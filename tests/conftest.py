@@ -1,5 +1,6 @@
 """Fixtures for every layer: an app with a fresh database per test, a client, logins, factories."""
 import gc
+import io
 import os
 import re
 import shutil
@@ -284,3 +285,21 @@ def count_statements(app):
             event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+def import_contact_history(client, auth, rows: list[list[str]]) -> tuple[int, str]:
+    """Import `rows` (a header row, then entries) as contact history through /import, taking
+    the proposed mapping: the batch's id and the CSRF token, for its undo."""
+    token = auth.csrf("/import")
+    upload = client.post("/import", data={"csrf_token": token, "kind": "history",
+                                          "file": (io.BytesIO("\r\n".join(",".join(r) for r in rows).encode()), "history.csv")},
+                         content_type="multipart/form-data")
+    batch_id = int(re.search(r"/import/(\d+)/mapping", upload.headers["Location"]).group(1))
+    mapping = client.get(f"/import/{batch_id}/mapping").text
+    data = {"csrf_token": token}
+    data.update(re.findall(r'<select[^>]*name="(column_\d+)"[^>]*>.*?<option selected value="([^"]*)"', mapping, re.S))
+    for name in re.findall(r'name="(column_\d+)"', mapping):
+        data.setdefault(name, "")
+    assert client.post(f"/import/{batch_id}/mapping", data=data).status_code == 303
+    assert client.post(f"/import/{batch_id}/commit", data={"csrf_token": token}).status_code in (200, 303)
+    return batch_id, token

@@ -4,8 +4,6 @@ ORM, the demo generator) each tally holds what a recount from its rule gives, an
 equals the count of its list's own statement, on every day around today. Runs on SQLite and,
 with TEST_DATABASE_URL, PostgreSQL."""
 import dataclasses
-import io
-import re
 import threading
 from datetime import date, datetime, timedelta
 
@@ -47,6 +45,7 @@ from crm.proposals.queries import (
     proposals_by_stage,
     proposals_needing_action_count_query,
 )
+from tests.conftest import import_contact_history
 
 TODAY = office_today()
 DAYS = [TODAY + timedelta(days=offset) for offset in (-800, -401, -400, -399, -31, -1, 0, 1, 30, 69, 70, 71, 699, 700, 701, 2000)]
@@ -177,18 +176,7 @@ def test_importing_contact_history_and_undoing_it(app, client, auth, factory):
     factory.partner(name="BSK International Education Institute", short_name="BSK", country="DE")
     rows = [["日期", "合作伙伴", "方式", "主题"], ["2025/10/15 10:00", "BSK", "会谈", "预科班招生"],
             ["2025-11-03 09:00", "BSK", "", "Visit"]]
-    token = auth.csrf("/import")
-    upload = client.post("/import", data={"csrf_token": token, "kind": "history",
-                                          "file": (io.BytesIO("\r\n".join(",".join(r) for r in rows).encode()), "history.csv")},
-                         content_type="multipart/form-data")
-    batch_id = int(re.search(r"/import/(\d+)/mapping", upload.headers["Location"]).group(1))
-    mapping = client.get(f"/import/{batch_id}/mapping").text
-    data = {"csrf_token": token}
-    data.update(re.findall(r'<select[^>]*name="(column_\d+)"[^>]*>.*?<option selected value="([^"]*)"', mapping, re.S))
-    for name in re.findall(r'name="(column_\d+)"', mapping):
-        data.setdefault(name, "")
-    assert client.post(f"/import/{batch_id}/mapping", data=data).status_code == 303
-    assert client.post(f"/import/{batch_id}/commit", data={"csrf_token": token}).status_code in (200, 303)
+    batch_id, token = import_contact_history(client, auth, rows)
     assert assert_exact(app)["interactions"] > 0
     assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": token, "confirmed": "1"}).status_code == 303
     assert assert_exact(app)["interactions"] == 0

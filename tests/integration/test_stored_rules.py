@@ -1,7 +1,6 @@
 """Issue 16 item 5: rules stored in indexed columns stay equal to the rule after every kind of
 write: a partner's last contact (crm/interactions/last_contact.py) and an agreement's act-by
 date (crm/agreements/models.py act_by_of). Runs on SQLite and, with TEST_DATABASE_URL, PostgreSQL."""
-import io
 import re
 from datetime import date, datetime, timedelta
 
@@ -17,6 +16,7 @@ from crm.interactions.last_contact import computed_interaction_count, computed_l
 from crm.interactions.models import Interaction, InteractionKind
 from crm.partners.models import Partner
 from crm.trips.models import Trip
+from tests.conftest import import_contact_history
 
 TODAY = office_today()
 
@@ -113,18 +113,7 @@ def test_importing_contact_history_and_undoing_it_keep_the_last_contact(app, cli
     auth.login(Role.ADMIN)
     bsk = factory.partner(name="BSK International Education Institute", short_name="BSK", country="DE")
     rows = [["日期", "合作伙伴", "方式", "主题"], ["2025/10/15 10:00", "BSK", "会谈", "预科班招生"], ["2025-11-03 09:00", "BSK", "", "Visit"]]
-    token = auth.csrf("/import")
-    upload = client.post("/import", data={"csrf_token": token, "kind": "history",
-                                          "file": (io.BytesIO("\r\n".join(",".join(r) for r in rows).encode()), "history.csv")},
-                         content_type="multipart/form-data")
-    batch_id = int(re.search(r"/import/(\d+)/mapping", upload.headers["Location"]).group(1))
-    mapping = client.get(f"/import/{batch_id}/mapping").text
-    data = {"csrf_token": token}
-    data.update(re.findall(r'<select[^>]*name="(column_\d+)"[^>]*>.*?<option selected value="([^"]*)"', mapping, re.S))
-    for name in re.findall(r'name="(column_\d+)"', mapping):
-        data.setdefault(name, "")
-    assert client.post(f"/import/{batch_id}/mapping", data=data).status_code == 303
-    assert client.post(f"/import/{batch_id}/commit", data={"csrf_token": token}).status_code in (200, 303)
+    batch_id, token = import_contact_history(client, auth, rows)
     assert last_contacts(app) == {bsk: datetime(2025, 11, 3, 1)}  # 09:00 in Chongqing
     assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": token, "confirmed": "1"}).status_code == 303
     assert last_contacts(app) == {bsk: None}
