@@ -88,7 +88,7 @@ def _open():
 def _needing_action(today: date | None, now: datetime | None):
     """Open, with the next step due or overdue, or without movement for too long."""
     return (
-        Proposal.stage.not_in(list(CLOSED_STAGES)),
+        _open(),
         or_(Proposal.next_step_on <= (today or office_today()), Proposal.stage_changed_at < stale_before(now)),
     )
 
