@@ -474,10 +474,10 @@ def partner_by_id(partner_id: int) -> Partner | None:
     return db.session.scalars(_partner_by_id(), {"partner_id": partner_id}).first()
 
 
-@lru_cache(maxsize=None)
+@prepared
 def _partner_by_id():
-    """Built once, the partner's id a parameter: building a statement (and its cache key) costs
-    more than SQLite takes to run it (crm/core/statements.py)."""
+    """The partner's id a parameter: building a statement (and its cache key) costs more than
+    SQLite takes to run it."""
     return (
         select(Partner)
         .where(Partner.id == sa.bindparam("partner_id"))

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.extensions import db
+from crm.outcomes.models import academic_year_of
 
 TYPED = "outcomes"  # the source of typed outcomes' rows
 ANY_KIND = "any"  # the year kind of typed outcomes' rows
@@ -139,7 +140,7 @@ def kept_ranges(today) -> set[tuple[int, int]]:
     years before this one (the default view before this year has an outcome), for this year in
     both year kinds (calendar, and academic from 1 September: they differ from January to
     August). Every other range is summed from the yearly rows."""
-    this_years = {today.year, today.year if today.month >= 9 else today.year - 1}
+    this_years = {today.year, academic_year_of(today)}
     return {(year - length + 1, year) for year in this_years for length in (1, 3, 5, 10)} | {(year - 3, year - 1) for year in this_years}
 
 

@@ -550,7 +550,7 @@ def _kept_or_yearly(kept, yearly, rows: int | None) -> list:
     has a LIMIT of 0, which the database works out once, before reading a row (a condition in the
     WHERE clause would be tested on every row read)."""
     ranges = ReportKeptRange.__table__
-    listed = select(ranges.c.first).where(ranges.c.first == bindparam("first"), ranges.c.last == bindparam("last")).exists()
+    listed = select(ranges.c.first).where(_of_range(ranges)).exists()
     if rows is None:
         return [select(kept.where(listed).subquery()), select(yearly.where(~listed).subquery())]
     return [select(kept.limit(case((listed, rows), else_=0)).subquery()), select(yearly.limit(case((listed, 0), else_=rows)).subquery())]
