@@ -349,7 +349,8 @@ def remove(document_id: int):
         agreement_id = document.agreement_id
         name = document.original_name
         back = url_for("agreements.show", agreement_id=agreement_id, _anchor="documents")
-        if (asked := ask_first(form, _("Remove %(name)s? The file is deleted.", name=name), back=back)) is not None:
+        if (asked := ask_first(form, _("Remove %(name)s? The file is deleted.", name=name), back=back,
+                                      record=document.agreement)) is not None:
             return asked
         remove_document(document)
         flash(_("%(name)s was removed.", name=name), "success")

@@ -40,7 +40,8 @@ def remove_child(model, child_id: int, *, parent_of: Callable, back: Callable):
     if not form.validate_on_submit():
         abort(400)
     name = getattr(child, "name", None) or getattr(child, "what", None) or getattr(child, "city", None)
-    if (asked := ask_first(form, _("Remove %(name)s?", name=name or country_name(child.country)), back=back(parent))) is not None:
+    if (asked := ask_first(form, _("Remove %(name)s?", name=name or country_name(child.country)), back=back(parent),
+                          record=parent)) is not None:
         return asked
     db.session.delete(child)
     db.session.commit()

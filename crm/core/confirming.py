@@ -6,17 +6,18 @@ itself (hx-vals on the button's form), so the action happens at once.
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if (asked := ask_first(form, _("Remove %(name)s?", name=row.name), back=url)) is not None:
+    if (asked := ask_first(form, _("Remove %(name)s?", name=row.name), back=url, record=parent)) is not None:
         return asked
 """
 from flask import render_template, request
 
 
-def ask_first(form, question: str, *, back: str, button: str | None = None):
+def ask_first(form, question: str, *, back: str, record=None, button: str | None = None):
     """The confirmation page for this POST unless it carries `confirmed=1`, else None. `form`
-    gives the page its CSRF token, `back` is Cancel's address, `button` the confirming button's
-    label ("Remove" unless set)."""
+    gives the page its CSRF token, `back` is Cancel's address, `record` the record the removal
+    changes (named above the question, so "Remove Zhang Min?" says from which trip), `button`
+    the confirming button's label ("Remove" unless set)."""
     if request.form.get("confirmed") == "1":
         return None
-    return render_template("core/confirm.html", form=form, question=question, action=request.path, back=back,
-                           button=button)
+    return render_template("core/confirm.html", form=form, question=question, record=record, action=request.path,
+                           back=back, button=button)

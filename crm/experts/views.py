@@ -336,7 +336,8 @@ def remove(expert_document_id: int):
     if not form.validate_on_submit():
         abort(400)
     question = _("Remove %(name)s? The file is deleted.", name=document.original_name)
-    if (asked := ask_first(form, question, back=url_for("experts.show", expert_id=document.expert_id, _anchor="documents"))) is not None:
+    if (asked := ask_first(form, question, back=url_for("experts.show", expert_id=document.expert_id, _anchor="documents"),
+                          record=document.expert)) is not None:
         return asked
     expert_id, name = document.expert_id, document.original_name
     remove_document(document)

@@ -313,7 +313,8 @@ def remove(document_id: int):
     if not form.validate_on_submit():
         abort(400)
     question = _("Remove %(name)s? The file is deleted.", name=document.original_name)
-    if (asked := ask_first(form, question, back=url_for("trips.show", trip_id=document.trip_id, _anchor="documents"))) is not None:
+    if (asked := ask_first(form, question, back=url_for("trips.show", trip_id=document.trip_id, _anchor="documents"),
+                          record=document.trip)) is not None:
         return asked
     trip_id = document.trip_id
     remove_document(document)

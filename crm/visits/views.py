@@ -244,7 +244,8 @@ def remove(document_id: int):
     if not form.validate_on_submit():
         abort(400)
     question = _("Remove %(name)s? The file is deleted.", name=document.original_name)
-    if (asked := ask_first(form, question, back=url_for("visits.show", visit_id=document.visit_id, _anchor="documents"))) is not None:
+    if (asked := ask_first(form, question, back=url_for("visits.show", visit_id=document.visit_id, _anchor="documents"),
+                          record=document.visit)) is not None:
         return asked
     visit_id = document.visit_id
     remove_document(document)

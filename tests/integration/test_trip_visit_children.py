@@ -81,6 +81,9 @@ def test_staff_confirm_then_remove_a_row_and_land_on_its_section(app, client, au
     asked = client.post(path.format(id=row), data={"csrf_token": token})
     page = asked.get_data(as_text=True)
     assert asked.status_code == 200 and 'name="confirmed" value="1"' in page and f'href="/{parent}s/{parent_id}#{anchor}"' in page
+    with app.app_context():
+        title = db.session.get(Trip if parent == "trip" else Visit, parent_id).title
+    assert title in page  # the question names the trip or visit it changes
     assert row in _ids(app, model, **{f"{parent}_id": parent_id})
     response = client.post(path.format(id=row), data={"csrf_token": token, "confirmed": "1"})
     assert response.status_code == 303 and response.headers["Location"] == f"/{parent}s/{parent_id}#{anchor}"
