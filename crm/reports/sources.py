@@ -507,12 +507,14 @@ def _country_sums_statement(shape):
 @prepared
 def _country_cells_statement(shape, chosen: bool):
     """(country, category, sum) of every country, or (`chosen`) in `categories` of the countries
-    but those `left_out`."""
+    but those `left_out`. The countries' test first: SQLite tests a row's conditions in their
+    order, and most rows read are of countries left out (at bench scale 1 over ten years 4.5 ms
+    instead of 7 with the counted conditions first)."""
     table = ReportCountry.__table__
-    of = [table.c.category.in_(bindparam("categories", expanding=True)),
-          table.c.country.not_in(bindparam("left_out", expanding=True))] if chosen else []
+    of = [table.c.country.not_in(bindparam("left_out", expanding=True)),
+          table.c.category.in_(bindparam("categories", expanding=True))] if chosen else []
     return (select(table.c.country, table.c.category, func.sum(table.c.total))
-            .where(_counted_condition(table, shape), *of).group_by(table.c.country, table.c.category))
+            .where(*of, _counted_condition(table, shape)).group_by(table.c.country, table.c.category))
 
 
 @prepared

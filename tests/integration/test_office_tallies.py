@@ -17,7 +17,10 @@ from crm.agreements.models import Agreement, AgreementDecision, AgreementKind
 from crm.agreements.queries import (
     AgreementFilter,
     agreement_list_count_query,
+    RENEWAL_GROUP_KEYS,
     in_force_count,
+    renewal_groups,
+    renewals_by_month,
     renewals_due_count,
     renewals_due_statement,
 )
@@ -40,6 +43,8 @@ from crm.partners.models import Partner
 from crm.partners.queries import PartnerFilters, filter_conditions, partner_count_query
 from crm.proposals.models import Proposal, ProposalStage
 from crm.proposals.queries import (
+    Filters,
+    board,
     needing_action_count,
     of_live_partner,
     proposals_by_stage,
@@ -48,7 +53,8 @@ from crm.proposals.queries import (
 from tests.conftest import import_contact_history
 
 TODAY = office_today()
-DAYS = [TODAY + timedelta(days=offset) for offset in (-800, -401, -400, -399, -31, -1, 0, 1, 30, 69, 70, 71, 699, 700, 701, 2000)]
+# 10, -20, -80: the act-by date of "Ends soon" (TODAY + 10) falls on a renewal group's boundary
+DAYS = [TODAY + timedelta(days=offset) for offset in (-800, -401, -400, -399, -80, -31, -20, -1, 0, 1, 10, 30, 69, 70, 71, 699, 700, 701, 2000)]
 
 
 def _kept() -> dict[tuple[str, str], int]:
@@ -79,6 +85,17 @@ def assert_exact(app) -> dict[str, int]:
             due = renewals_due_statement(day).with_only_columns(Agreement.id).subquery()
             assert row[1] == db.session.scalar(select(func.count()).select_from(due)), day
             assert row[2] == db.session.scalar(proposals_needing_action_count_query(day, now)), day
+            # the renewals view's groups and chart, summed from the act-by tally
+            groups = {group.key: group.total for group in renewal_groups(day, per_group=0)}
+            assert groups == {key: db.session.scalar(agreement_list_count_query(AgreementFilter(renewal=key), day))
+                              for key in RENEWAL_GROUP_KEYS}, day
+            by_month: dict = {}
+            for act_by in db.session.scalars(renewals_due_statement(day).with_only_columns(Agreement.act_by)):
+                start = None if act_by < day else act_by.replace(day=1)
+                by_month[start] = by_month.get(start, 0) + 1
+            chart = renewals_by_month(day)
+            assert [(month.start, month.count) for month in chart] == [(month.start, by_month.get(month.start, 0)) for month in chart], day
+            assert sum(month.count for month in chart) == row[1], day
         listed = history_statement(HistoryFilters()).with_only_columns(Interaction.id).subquery()
         interactions = db.session.scalar(history_count_query())
         assert interactions == db.session.scalar(select(func.count()).select_from(listed))
@@ -86,6 +103,9 @@ def assert_exact(app) -> dict[str, int]:
         direct_stages = dict(db.session.execute(
             select(Proposal.stage, func.count()).where(Proposal.archived_at.is_(None), of_live_partner()).group_by(Proposal.stage)).all())
         assert proposals_by_stage() == [(stage, direct_stages.get(stage, 0)) for stage, _count in proposals_by_stage()]
+        assert board(Filters()).counts == {stage: direct_stages.get(stage, 0) for stage in ProposalStage}
+        assert board(Filters(stage=ProposalStage.IDEA)).counts == {
+            stage: direct_stages.get(stage, 0) if stage == ProposalStage.IDEA else 0 for stage in ProposalStage}
         filters = PartnerFilters(today=TODAY)
         partners = db.session.scalar(partner_count_query(filters))
         assert partners == db.session.scalar(select(func.count(Partner.id)).where(*filter_conditions(filters)))
