@@ -20,6 +20,6 @@ def renewals_chart(today: date, overdue: int | None = None) -> Chart:
         else:
             data.append((month_label(month.start, with_year=True), month.count))
     return column_chart(
-        _l("Renewals to decide within %(days)d days, by month of the act-by date", days=RENEWAL_HORIZON_DAYS),
+        _l("Renewals to decide within %(days)d days, by month of the decide-by date", days=RENEWAL_HORIZON_DAYS),
         data, value_label=_l("Renewals"),
     )

@@ -91,11 +91,18 @@ def renewal_draft(old: Agreement) -> dict:
 
 
 def _same_length_after(start: date, old_start: date, old_end: date) -> date:
-    """The end of a period as long as the old one, starting at `start` (whole years stay whole)."""
-    try:
-        years = old_end.year - old_start.year
-        if old_start.replace(year=old_start.year + years) == old_end + timedelta(days=1):
-            return start.replace(year=start.year + years) - timedelta(days=1)
-    except ValueError:  # 29 February
-        pass
+    """The end of a period as long as the old one, starting at `start`: whole years stay whole
+    (1 Jan 2025 – 31 Dec 2027 is renewed to 31 Dec 2030, across the leap day of 2028)."""
+    day_after = old_end + timedelta(days=1)
+    years = day_after.year - old_start.year
+    if years > 0 and _years_after(old_start, years) == day_after:
+        return _years_after(start, years) - timedelta(days=1)
     return start + (old_end - old_start)
+
+
+def _years_after(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 1 March in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)

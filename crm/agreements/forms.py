@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -6,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,7 +20,7 @@ from wtforms.widgets import HiddenInput
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus
 from crm.agreements.queries import framework_choices
 from crm.auth.choices import assignable_users
-from crm.core.forms import InputRequired, VersionedForm, optional_int
+from crm.core.forms import InputRequired, NotAfterToday, VersionedForm, optional_int, search_term_field
 from crm.core.i18n import country_choices
 from crm.extensions import db
 from crm.partners.models import Partner
@@ -27,6 +28,19 @@ from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 
 MAX_TEXT = 10_000
 MAX_NOTICE_DAYS = 3650
+NOTICE_DAYS_RANGE = NumberRange(min=0, max=MAX_NOTICE_DAYS, message=_l("Between 0 and 3650 days."))
+
+
+def check_validity(valid_from: date | None, valid_until: date | None) -> None:
+    """An agreement cannot end before it starts (the forms and the import ask this)."""
+    if valid_from and valid_until and valid_until < valid_from:
+        raise ValidationError(_l("Valid until cannot be before valid from."))
+
+
+# An agreement is signed on a day that has come (the agreement form, a proposal's conversion and
+# the import ask this): a date ahead would count it signed before it is.
+signed_not_ahead = NotAfterToday(_l("The signing date cannot be in the future."))
+check_signed_on = signed_not_ahead.check
 
 
 class AgreementForm(SeveralPartnersPicker, FlaskForm):
@@ -38,12 +52,12 @@ class AgreementForm(SeveralPartnersPicker, FlaskForm):
     partners = SelectMultipleField(
         _l("Partners"), coerce=chosen_partner, validators=[DataRequired(message=_l("Choose at least one partner."))]
     )
-    signed_on = DateField(_l("Signed on"), validators=[Optional()], description=_l("Empty while it is a draft."))
+    signed_on = DateField(_l("Signed on"), validators=[Optional(), signed_not_ahead], description=_l("Empty while it is a draft."))
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_until = DateField(_l("Valid until"), validators=[Optional()], description=_l("Empty: open-ended."))
     notice_days = IntegerField(
         _l("Notice period (days)"),
-        validators=[Optional(), NumberRange(min=0, max=MAX_NOTICE_DAYS, message=_l("Between 0 and 3650 days."))],
+        validators=[Optional(), NOTICE_DAYS_RANGE],
         description=_l("The renewal must be decided this many days before valid-until."),
     )
     auto_renew = BooleanField(_l("Renews automatically"))
@@ -84,8 +98,7 @@ class AgreementForm(SeveralPartnersPicker, FlaskForm):
         return self._agreement.id if self._agreement is not None else None
 
     def validate_valid_until(self, field):
-        if field.data and self.valid_from.data and field.data < self.valid_from.data:
-            raise ValidationError(_l("Valid until cannot be before valid from."))
+        check_validity(self.valid_from.data, field.data)
 
     def validate_parent_id(self, field):
         if field.data is None:
@@ -129,9 +142,7 @@ class AmendForm(DecisionForm):
         self._agreement = agreement
 
     def validate_valid_until(self, field):
-        valid_from = self._agreement.valid_from
-        if field.data and valid_from and field.data < valid_from:
-            raise ValidationError(_l("Valid until cannot be before valid from."))
+        check_validity(self._agreement.valid_from, field.data)
 
 
 class DocumentForm(FlaskForm):
@@ -170,7 +181,7 @@ class ListFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Title or partner"), validators=[Optional(), Length(max=200)])
+    q = search_term_field(_l("Title or partner"))
     kind = SelectField(_l("Kind"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     country = SelectField(_l("Partner country"), validators=[Optional()])

@@ -640,3 +640,18 @@ def renewals_by_month(today: date, horizon_days: int = RENEWAL_HORIZON_DAYS,
     if overdue is not None:
         row.insert(0, overdue)
     return [RenewalMonth(None, row[0])] + [RenewalMonth(starts[index], row[index + 1]) for index in range(months)]
+
+
+def titles_and_validity(agreement_ids: list[int]) -> list[sa.Row]:
+    """(id, title, signed_on, valid_from, valid_until) of the live agreements among `agreement_ids`,
+    in title order: the years their quotas apply to (crm.reports.queries.validity_years)."""
+    return db.session.execute(
+        select(Agreement.id, Agreement.title, Agreement.signed_on, Agreement.valid_from, Agreement.valid_until)
+        .where(Agreement.id.in_(agreement_ids), live()).order_by(Agreement.title, Agreement.id)
+    ).all()
+
+
+def validity_periods() -> dict[int, sa.Row]:
+    """Every agreement's id → its (valid_from, valid_until), for rules that ask whether a day or
+    year lies within it (crm.outcomes.forms.check_year, as the outcomes import asks it)."""
+    return {row.id: row for row in db.session.execute(select(Agreement.id, Agreement.valid_from, Agreement.valid_until))}

@@ -40,8 +40,8 @@ from crm.agreements.queries import (
     renewal_groups,
 )
 from crm.audit.queries import record_history
-from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
-from crm.core.export import add_export_routes, list_page, table_response
+from crm.core.archiving import archive_page, get_live_or_404, refuse_archived_unless_admin, restore_archived
+from crm.core.export import add_export_routes, list_page, table_response, valid_filters_or_list
 from crm.auth.permissions import admin_required, editor_required
 from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
 from crm.core.i18n import country_name
@@ -53,6 +53,7 @@ from crm.partners.picker import picker_context
 from crm.outcomes.views import section_context as outcome_section_context
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+archive_page(Agreement, lambda agreement: url_for("agreements.index", archived=1, q=agreement.title[:200]))
 nav_item("cooperation", "agreements.index", _l("Agreements"), order=10)
 nav_item("cooperation", "agreements.renewals", _l("Renewals"), order=20, active=("agreements.renewals",))
 # The decision buttons (templates/agreements/_decisions.html) ask the rules, not the columns.
@@ -90,8 +91,7 @@ def index():
 def _export(fmt: str):
     form = ListFilterForm(request.args)
     refuse_archived_unless_admin(form.archived.data)
-    if not form.validate():
-        return render_template("agreements/index.html", form=form, page=None), 422
+    valid_filters_or_list(form, index)  # as every list's export (crm.core.export.list_export)
     today = office_today()
     agreements = db.session.scalars(agreement_list(_filter_from(form), today)).all()
     preamble = [[_("Agreements"), today], *_filter_description(form)]

@@ -92,7 +92,7 @@ def name_fields(names: dict) -> None:
 
 
 # A person's name is 姓名, an institution's or a thing's 名称 (glossary).
-PERSON_TABLES = frozenset({"contact", "user"})
+PERSON_TABLES = frozenset({"contact", "user", "expert", "trip_member"})
 PERSON_NAME = lazy_pgettext("person", "Name")
 
 

@@ -28,6 +28,9 @@ DISPLAY_COLUMN = {
     "interaction": "subject",
     "follow_up": "title",
     "document": "original_name",
+    "consortium": "name",
+    "programme": "name",
+    "school": "name_zh",
 }
 
 
@@ -111,7 +114,7 @@ def _readable(columns, field: str | None, value: str | None, names: dict[str, di
             return local_date(date.fromisoformat(value))
     except ValueError:
         return value
-    if field == "country":
+    if field in ("country", "nationality"):  # ISO codes: an expert's or visitor's nationality too
         return country_name(value)
     if field in ("locale", "preferred_language") and value in LANGUAGE_NAMES:
         return LANGUAGE_NAMES[value]

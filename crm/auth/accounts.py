@@ -16,8 +16,11 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def create_user(email: str, name: str, role: Role, password: str, locale: str | None = None) -> User:
-    user = User(email=normalise_email(email), name=name.strip(), role=role, locale=locale)
+def create_user(email: str, name: str, role: Role, password: str, locale: str | None = None,
+                school_id: int | None = None) -> User:
+    """A new user; `school_id` only for a liaison (their school)."""
+    user = User(email=normalise_email(email), name=name.strip(), role=role, locale=locale,
+                school_id=school_id if role == Role.LIAISON else None)
     user.set_password(password)
     db.session.add(user)
     return user
@@ -32,6 +35,12 @@ def active_admin_count() -> int:
     return db.session.scalar(
         select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active.is_(True))
     )
+
+
+def would_remove_last_admin(user: User, new_role: Role, new_active: bool) -> bool:
+    """At least one active administrator must remain: the admin pages and `flask users` both ask."""
+    losing_admin = user.is_admin and user.active and (new_role != Role.ADMIN or not new_active)
+    return losing_admin and active_admin_count() <= 1
 
 
 # Logging in and out are not edits of the user record: these two statements leave its version

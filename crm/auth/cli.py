@@ -4,10 +4,11 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from crm.auth.accounts import create_user, deactivate, find_user
+from crm.auth.accounts import create_user, deactivate, find_user, would_remove_last_admin
 from crm.auth.models import Role
 from crm.auth.passwords import password_problem
 from crm.extensions import db
+from crm.schools.queries import active_schools
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -22,18 +23,32 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
+def _school_id(name: str | None) -> int:
+    """The active school named `name` (Chinese or English, any case): a liaison reports for one."""
+    schools = active_schools()
+    if not name:
+        raise click.ClickException("a liaison needs --school; schools: " + ", ".join(s.name_zh for s in schools))
+    wanted = name.strip().casefold()
+    for school in schools:
+        if wanted in (school.name_zh.casefold(), school.name_en.casefold()):
+            return school.id
+    raise click.ClickException(f"no school named {name}; schools: " + ", ".join(s.name_zh for s in schools))
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="The person's name as colleagues know it.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.STAFF.value, show_default=True)
 @click.option("--locale", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
+@click.option("--school", help="A liaison's school: its Chinese or English name (required for --role liaison).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_command(email, name, role, locale, password_stdin):
+def create_command(email, name, role, locale, school, password_stdin):
     """Create a user with e-mail EMAIL."""
     if find_user(email):
         raise click.ClickException(f"a user with e-mail {email} already exists")
+    school_id = _school_id(school) if Role(role) == Role.LIAISON else None
     password = _read_password(password_stdin)
-    user = create_user(email, name, Role(role), password, locale)
+    user = create_user(email, name, Role(role), password, locale, school_id)
     db.session.commit()
     click.echo(f"created {user.role.value} {user.email}")
 
@@ -58,6 +73,8 @@ def deactivate_command(email):
     user = find_user(email)
     if user is None:
         raise click.ClickException(f"no user with e-mail {email}")
+    if would_remove_last_admin(user, user.role, False):
+        raise click.ClickException(f"{user.email} is the last active administrator: create another one first")
     deactivate(user)
     db.session.commit()
     click.echo(f"deactivated {user.email}")

@@ -35,7 +35,24 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class UserCreateForm(FlaskForm):
+class SchoolOfLiaison:
+    """The school a liaison reports for: asked when the user is made and when edited, and
+    required for a liaison (one without a school could see and enter nothing)."""
+
+    school_id = SelectField(_l("School (for a school liaison)"), coerce=school_choice)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from crm.schools.queries import school_choices
+
+        self.school_id.choices = [("", _l("— none —"))] + school_choices()
+
+    def validate_school_id(self, field):
+        if self.role.data == Role.LIAISON and field.data is None:
+            raise ValidationError(_l("A school liaison needs their school."))
+
+
+class UserCreateForm(SchoolOfLiaison, FlaskForm):
     name = StringField(lazy_pgettext("person", "Name"), validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=Role.choices, coerce=Role.coerce, default=Role.STAFF.value)
@@ -53,22 +70,11 @@ class UserCreateForm(FlaskForm):
             raise ValidationError(_l("A user with this e-mail already exists."))
 
 
-class UserEditForm(VersionedForm):
+class UserEditForm(SchoolOfLiaison, VersionedForm):
     name = StringField(lazy_pgettext("person", "Name"), validators=[InputRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=Role.choices, coerce=Role.coerce)
-    school_id = SelectField(_l("School (for a school liaison)"), coerce=school_choice)
     active = BooleanField(_l("Active (may log in)"))
     submit = SubmitField(_l("Save"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from crm.schools.queries import school_choices
-
-        self.school_id.choices = [("", _l("— none —"))] + school_choices()
-
-    def validate_school_id(self, field):
-        if self.role.data == Role.LIAISON and field.data is None:
-            raise ValidationError(_l("A school liaison needs their school."))
 
 
 class LanguageForm(FlaskForm):

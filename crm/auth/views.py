@@ -6,12 +6,12 @@ from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
 from crm.auth.accounts import (
-    active_admin_count,
     create_user,
     deactivate,
     end_sessions_at_logout,
     find_user,
     record_login,
+    would_remove_last_admin,
 )
 from crm.auth.forms import LanguageForm, LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
 from crm.auth.lockout import record_failure, seconds_locked
@@ -122,7 +122,8 @@ def create():
     if not form.validate_on_submit():
         all_users = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
         return render_template("auth/users.html", users=all_users, form=form), 422
-    user = create_user(form.email.data, form.name.data, form.role.data, form.password.data, form.locale.data)
+    user = create_user(form.email.data, form.name.data, form.role.data, form.password.data, form.locale.data,
+                       form.school_id.data)
     db.session.commit()
     flash(_("User %(name)s was created.", name=user.name), "success")
     return redirect(url_for("auth.users"), 303)
@@ -135,7 +136,7 @@ def edit(user_id: int):
     form = UserEditForm(obj=user)
     if form.validate_on_submit():
         form.ensure_current(user)
-        if _would_remove_last_admin(user, form.role.data, form.active.data):
+        if would_remove_last_admin(user, form.role.data, form.active.data):
             form.role.errors.append(_("At least one active administrator must remain."))
         else:
             user.name = form.name.data
@@ -150,7 +151,3 @@ def edit(user_id: int):
     status = 422 if form.errors else 200
     return render_template("auth/user_edit.html", user=user, form=form, history=record_history(user)), status
 
-
-def _would_remove_last_admin(user: User, new_role: Role, new_active: bool) -> bool:
-    losing_admin = user.is_admin and user.active and (new_role != Role.ADMIN or not new_active)
-    return losing_admin and active_admin_count() <= 1

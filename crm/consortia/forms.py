@@ -1,14 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SearchField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.auth.choices import assignable_users
 from crm.core.dates import office_today
-from crm.core.forms import InputRequired, optional_int
+from crm.core.forms import InputRequired, optional_int, search_term_field
 from crm.consortia.models import ActivityKind, MemberKind, MemberRole
 from crm.core.forms import VersionedForm
+from crm.core.punctuation import list_separator
 from crm.partners.picker import SinglePartnerPicker
 
 MAX_TEXT = 10_000
@@ -96,9 +97,19 @@ class ActivityForm(FlaskForm):
 
     FIELDS = ["kind", "title", "held_on", "place", "outcomes"]
 
-    def __init__(self, *args, member_choices=(), **kwargs):
+    def __init__(self, *args, member_choices=(), members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.members.choices = list(member_choices)
+        self._members = {member.id: member for member in members}
+
+    def validate_members(self, field):
+        """Those that took part were members on the activity's day (the page's and the yearly
+        report's rule: from the day a member joins until the day before it leaves)."""
+        if not self.held_on.data:
+            return
+        absent = [self._members[i].name for i in field.data or () if i in self._members and not self._members[i].is_current(self.held_on.data)]
+        if absent:
+            raise ValidationError(_l("Not a member on the day of the activity: %(names)s.", names=list_separator().join(absent)))
 
 
 class ActivityEditForm(VersionedForm, ActivityForm):
@@ -109,5 +120,5 @@ class ConsortiumFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Name"), validators=[Optional(), Length(max=200)])
+    q = search_term_field(_l("Name"))
     archived = BooleanField(_l("Archived consortia"))

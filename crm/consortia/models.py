@@ -74,9 +74,9 @@ class Consortium(Audited, Archivable, Timestamped, Versioned, db.Model):
         return self.name
 
     def current_member(self, partner_id: int | None, role: MemberRole, today: date) -> "ConsortiumMember | None":
-        """The current membership of a partner (None: of our college) in `role`, if any (a unit
-        may hold two roles, e.g. president unit and secretariat)."""
-        return next((m for m in self.members if m.partner_id == partner_id and m.role == role and m.is_current(today)), None)
+        """The membership of a partner (None: of our college) in `role` that has not ended (current,
+        or joining later), if any (a unit may hold two roles, e.g. president unit and secretariat)."""
+        return next((m for m in self.members if m.partner_id == partner_id and m.role == role and not m.has_left(today)), None)
 
     def current_unit_count(self, today: date) -> int:
         """The member units current on `today` (a unit in two roles once)."""
@@ -117,8 +117,16 @@ class ConsortiumMember(Audited, Timestamped, Versioned, db.Model):
     def __str__(self) -> str:
         return self.name
 
+    # One rule for the page, its counts, the choices of an activity and the yearly report (a
+    # member at a year's end): a member from the day it joined until the day before it left.
+    def has_joined(self, today: date) -> bool:
+        return self.joined_on is None or self.joined_on <= today
+
+    def has_left(self, today: date) -> bool:
+        return self.left_on is not None and self.left_on <= today
+
     def is_current(self, today: date) -> bool:
-        return self.left_on is None or self.left_on > today
+        return self.has_joined(today) and not self.has_left(today)
 
 
 class ConsortiumActivity(Audited, Timestamped, Versioned, db.Model):
@@ -144,5 +152,5 @@ name_fields({
     "lead_partner_id": _l("Lead body"), "founded_on": _l("Founded on"), "role": _l("Role"),
     "joined_on": _l("Joined on"), "left_on": _l("Left on"), "contribution": _l("Contribution"),
     "held_on": _l("Held on"), "place": _l("Place"), "outcomes": _l("Outcomes"),
-    "members": _l("Members that took part"), "consortium_id": _l("Consortium"),
+    "members": _l("Members that took part"), "consortium_id": _l("Consortium"), "consortium.local_name": _l("Chinese name"),
 })

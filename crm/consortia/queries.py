@@ -83,7 +83,13 @@ def members_by_role(consortium: Consortium, today: date) -> list[tuple[MemberRol
 
 
 def former_members(consortium: Consortium, today: date) -> list[ConsortiumMember]:
-    return sorted((m for m in consortium.members if not m.is_current(today)), key=lambda m: m.left_on)
+    return sorted((m for m in consortium.members if m.has_left(today)), key=lambda m: m.left_on)
+
+
+def joining_members(consortium: Consortium, today: date) -> list[ConsortiumMember]:
+    """Members whose joining date is still to come: shown, not yet counted."""
+    return sorted((m for m in consortium.members if not m.has_joined(today) and not m.has_left(today)),
+                  key=lambda m: (m.joined_on, m.name))
 
 
 def kind_counts(consortium: Consortium, today: date) -> list[tuple[MemberKind, int]]:
@@ -109,7 +115,7 @@ def activity_counts_by_member(consortium: Consortium) -> dict[int, int]:
 class ReportYear:
     year: int
     activities: Counter = field(default_factory=Counter)   # ActivityKind → number
-    participations: int = 0                                # member units taking part, summed
+    participations: int = 0                                # member units taking part, summed (a unit in two roles once)
     joined: int = 0
     left: int = 0
     members_at_end: int = 0
@@ -133,7 +139,7 @@ def yearly_report(consortium: Consortium) -> list[ReportYear]:
     for activity in consortium.activities:
         row = rows[activity.held_on.year]
         row.activities[activity.kind] += 1
-        row.participations += len(activity.members)
+        row.participations += len({member.unit for member in activity.members})
     # Member units (a unit in two roles counts once): a unit joins with its first membership,
     # leaves with the end of its last, and is a member at a year's end if any role holds then.
     memberships = defaultdict(list)
@@ -146,8 +152,7 @@ def yearly_report(consortium: Consortium) -> list[ReportYear]:
         if all(m.left_on for m in members):
             rows[max(m.left_on for m in members).year].left += 1
         for year, row in rows.items():
-            end = date(year, 12, 31)
-            if any((m.joined_on is None or m.joined_on <= end) and (m.left_on is None or m.left_on > end) for m in members):
+            if any(m.is_current(date(year, 12, 31)) for m in members):
                 row.members_at_end += 1
     return [rows[year] for year in sorted(rows, reverse=True)]
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.audit.queries import record_history
-from crm.core.archiving import archive_confirmed, get_live_or_404, refuse_archived_unless_admin, restore_archived
+from crm.core.archiving import archive_confirmed, archive_page, get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.auth.permissions import admin_required, editor_required
 from crm.consortia.forms import (
     ActivityEditForm,
@@ -25,6 +25,7 @@ from crm.consortia.queries import (
     consortium_for_page,
     consortium_list,
     former_members,
+    joining_members,
     kind_counts,
     members_by_role,
     yearly_report,
@@ -34,9 +35,11 @@ from crm.core.export import list_page, xlsx_response
 from crm.core.forms import RecordActionForm, apply_form, render_form_page
 from crm.core.navigation import nav_item
 from crm.core.punctuation import parens
+from crm.core.templating import local_date
 from crm.extensions import db
 
 bp = Blueprint("consortia", __name__, url_prefix="/consortia")
+archive_page(Consortium, lambda consortium: url_for("consortia.index", archived=1, q=consortium.name))
 nav_item("partners", "consortia.index", _l("Consortia"), order=30)
 
 RESULTS_ID = "consortium-results"
@@ -69,6 +72,7 @@ def show(consortium_id: int):
     return render_template(
         "consortia/show.html", consortium=consortium, today=today,
         roles=members_by_role(consortium, today), former=former_members(consortium, today),
+        joining=joining_members(consortium, today),
         kinds=kind_counts(consortium, today), years=activities_by_year(consortium),
         taken_part=activity_counts_by_member(consortium), report=yearly_report(consortium),
         activity_kinds=ACTIVITY_KINDS, history=record_history(consortium),
@@ -180,18 +184,32 @@ def edit_member(member_id: int):
         return redirect(url_for("consortia.show", consortium_id=consortium.id, _anchor="members"), 303)
     return render_form_page(form, _("Member: %(name)s", name=member.name), url_for("consortia.edit_member", member_id=member.id),
                             url_for("consortia.show", consortium_id=consortium.id), _crumbs(consortium),
-                            intro=_("A member that leaves keeps its history: enter the date it left."))
+                            intro=_("A member that leaves keeps its history: enter the date it left."), history=record_history(member))
 
 
 # --- Activities --------------------------------------------------------------------------------
 
 
-def _member_choices(consortium: Consortium, keep: set[int] = frozenset()) -> list[tuple[int, str]]:
+def _offered_members(consortium: Consortium, keep: set[int] = frozenset()) -> list[ConsortiumMember]:
+    """The members an activity can name: every member that has joined, a former one too (an
+    activity is often entered after the fact; the form checks the members on its day), our college
+    first, current members before former ones."""
     today = office_today()
-    members = sorted((m for m in consortium.members if m.is_current(today) or m.id in keep),
-                     key=lambda m: (m.partner_id is not None, m.name))  # our college first
+    return sorted((m for m in consortium.members if m.has_joined(today) or m.id in keep),
+                  key=lambda m: (m.partner_id is not None, m.has_left(today), m.name))
+
+
+def _member_choices(members: list[ConsortiumMember]) -> list[tuple[int, str]]:
+    today = office_today()
     names = Counter(m.name for m in members)
-    return [(m.id, m.name + parens(m.role.label) if names[m.name] > 1 else m.name) for m in members]
+
+    def label(member: ConsortiumMember) -> str:
+        text = member.name + parens(member.role.label) if names[member.name] > 1 else member.name
+        if member.has_left(today):
+            text += parens(_("left %(date)s", date=local_date(member.left_on)))
+        return text
+
+    return [(m.id, label(m)) for m in members]
 
 
 def _chosen_members(consortium: Consortium, ids: list[int]) -> list[ConsortiumMember]:
@@ -203,7 +221,8 @@ def _chosen_members(consortium: Consortium, ids: list[int]) -> list[ConsortiumMe
 @editor_required
 def new_activity(consortium_id: int):
     consortium = _live_consortium(consortium_id)
-    form = ActivityForm(member_choices=_member_choices(consortium))
+    offered = _offered_members(consortium)
+    form = ActivityForm(member_choices=_member_choices(offered), members=offered)
     if form.validate_on_submit():
         activity = ConsortiumActivity(consortium=consortium)
         db.session.add(activity)
@@ -222,12 +241,12 @@ def new_activity(consortium_id: int):
 def edit_activity(activity_id: int):
     activity = db.get_or_404(ConsortiumActivity, activity_id)
     consortium = _live_consortium(activity.consortium_id)
-    choices = _member_choices(consortium, keep={m.id for m in activity.members})
+    offered = _offered_members(consortium, keep={m.id for m in activity.members})
     if request.method == "GET":
-        form = ActivityEditForm(obj=activity, member_choices=choices)
+        form = ActivityEditForm(obj=activity, member_choices=_member_choices(offered), members=offered)
         form.members.data = [m.id for m in activity.members]
     else:
-        form = ActivityEditForm(member_choices=choices)
+        form = ActivityEditForm(member_choices=_member_choices(offered), members=offered)
     if form.validate_on_submit():
         form.ensure_current(activity)
         apply_form(form, activity, ActivityForm.FIELDS)
@@ -237,4 +256,5 @@ def edit_activity(activity_id: int):
         return redirect(url_for("consortia.show", consortium_id=consortium.id, _anchor="activities"), 303)
     return render_form_page(form, _("Activity: %(title)s", title=activity.title),
                             url_for("consortia.edit_activity", activity_id=activity.id),
-                            url_for("consortia.show", consortium_id=consortium.id), _crumbs(consortium))
+                            url_for("consortia.show", consortium_id=consortium.id), _crumbs(consortium),
+                            history=record_history(activity))

@@ -1,9 +1,12 @@
 """The contact forms: add, edit, and the confirmations of deactivate, reactivate and erase."""
+import re
+
+import email_validator
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
-from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from crm.contacts.models import ERASED_NAME
 from crm.core.forms import InputRequired, RecordActionForm, VersionedForm
@@ -14,15 +17,35 @@ PHONE_PATTERN = r"^\+?[0-9()./\- ]*[0-9][0-9()./\- ]*$"
 MIN_PHONE_DIGITS = 5
 
 
+def check_contact_name(name: str) -> None:
+    """The name an erased contact is left with is no one's (the contact form and the partners import ask this)."""
+    if name == ERASED_NAME:
+        raise ValidationError(_l("Choose another name."))
+
+
+def check_email(email: str) -> None:
+    """An address as wtforms' Email checks it (email_validator, no look-up of the domain): the
+    contact form and the partners import ask this."""
+    try:
+        email_validator.validate_email(email, check_deliverability=False)
+    except email_validator.EmailNotValidError:
+        raise ValidationError(_l("Not a valid e-mail address.")) from None
+
+
+def check_phone(phone: str) -> None:
+    """Digits, spaces and + ( ) . - /, at least MIN_PHONE_DIGITS digits (the contact form and the import ask this)."""
+    if not re.match(PHONE_PATTERN, phone):
+        raise ValidationError(_l("Only digits, spaces and + ( ) . - / in a phone number."))
+    if sum(ch.isdigit() for ch in phone) < MIN_PHONE_DIGITS:
+        raise ValidationError(_l("A phone number has at least %(count)d digits.", count=MIN_PHONE_DIGITS))
+
+
 class ContactForm(FlaskForm):
     name = StringField(lazy_pgettext("person", "Name"), filters=[stripped], validators=[InputRequired(), Length(max=120)])
     position = StringField(_l("Position"), filters=[blank_to_none], validators=[Optional(), Length(max=120)])
     department = StringField(_l("Department"), filters=[blank_to_none], validators=[Optional(), Length(max=120)])
-    email = StringField(_l("E-mail"), filters=[blank_to_none], validators=[Optional(), Length(max=254), Email(message=_l("Not a valid e-mail address."))])
-    phone = StringField(_l("Phone"), filters=[blank_to_none], validators=[
-        Optional(), Length(max=40),
-        Regexp(PHONE_PATTERN, message=_l("Only digits, spaces and + ( ) . - / in a phone number.")),
-    ])
+    email = StringField(_l("E-mail"), filters=[blank_to_none], validators=[Optional(), Length(max=254)])
+    phone = StringField(_l("Phone"), filters=[blank_to_none], validators=[Optional(), Length(max=40)])
     messaging = StringField(_l("Messaging"), filters=[blank_to_none], validators=[Optional(), Length(max=120)],
                             description=_l("e.g. WeChat: li_wei"))
     preferred_language = StringField(_l("Preferred language"), filters=[blank_to_none], validators=[Optional(), Length(max=40)])
@@ -32,12 +55,15 @@ class ContactForm(FlaskForm):
 
     def validate_name(self, field):
         field.data = " ".join((field.data or "").split())
-        if field.data == ERASED_NAME:
-            raise ValidationError(_l("Choose another name."))
+        check_contact_name(field.data)
+
+    def validate_email(self, field):
+        if field.data:
+            check_email(field.data)
 
     def validate_phone(self, field):
-        if field.data and sum(ch.isdigit() for ch in field.data) < MIN_PHONE_DIGITS:
-            raise ValidationError(_l("A phone number has at least %(count)d digits.", count=MIN_PHONE_DIGITS))
+        if field.data:
+            check_phone(field.data)
 
 
 # The fields a contact form may change; nothing else a request sends reaches the record.

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.markers import ERASED_CONTACT
 from crm.core.models import Audited, Timestamped, Versioned
 from crm.extensions import db
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 # An erased contact keeps its row (so that the interactions it took part in still list a
 # participant) but none of the person's data: its name becomes this marker, shown translated
 # as "erased contact" wherever the contact is printed (`str(contact)`, `contact.display_name`).
-ERASED_NAME = "[erased contact]"
+ERASED_NAME = ERASED_CONTACT  # crm/core/markers.py: shown in the reader's language
 ERASED_LABEL = _l("erased contact")
 
 

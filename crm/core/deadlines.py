@@ -30,9 +30,12 @@ class Deadline:
     values: dict = field(default_factory=dict, hash=False, compare=False)
     owner_id: int | None = None
     about: str | None = None  # a line of context (the partner, the trip)
+    # The last day it can still be met, when a window opens on `due_on` and stays open (a permit's
+    # extension is filed from 90 to 45 days before expiry): overdue only after it, as its own page says.
+    late_after: date | None = field(default=None, compare=False)
 
     def is_overdue(self, today: date) -> bool:
-        return self.due_on < today
+        return (self.late_after or self.due_on) < today
 
 
 DeadlineSource = Callable[[Collection[int] | None, date, date], Iterable[Deadline]]

@@ -28,11 +28,13 @@ MESSAGES = {
 class StaleEdit(Exception):
     """Saving over a newer version: answer 409 with both versions and overwrite nothing."""
 
-    def __init__(self, record, yours: dict[str, object], labels: dict[str, str] | None = None):
+    def __init__(self, record, yours: dict[str, object], labels: dict[str, str] | None = None,
+                 current: dict[str, object] | None = None):
         super().__init__(f"stale edit of {record!r}")
         self.record = record
         self.yours = yours
         self.labels = labels or {}
+        self.current = current  # the saved values as shown; None: read from the record
 
 
 def render_error(status: int, description: str | None = None, **context):
@@ -73,7 +75,7 @@ def init_app(app: Flask) -> None:
 
     def handle_stale(error: StaleEdit):
         db.session.rollback()
-        current = {field: getattr(error.record, field, None) for field in error.yours}
+        current = error.current if error.current is not None else {field: getattr(error.record, field, None) for field in error.yours}
         return render_error(409, record=error.record, yours=error.yours, current=current, labels=error.labels)
 
     def handle_stale_data(error: StaleDataError):

@@ -11,8 +11,9 @@ autofilter) and the description on a second sheet.
     xlsx_response("partners.xlsx", header_rows, columns, rows, sheet_title="Partners")
 
 A filtered list and its downloads take the same steps in every domain (`list_page`,
-`list_export`, `add_export_routes`): the filter form from the query string (invalid: 422),
-its query, then a page of rows (or only the rows when htmx asks) or the whole list as a file.
+`list_export`, `add_export_routes`): the filter form from the query string (invalid: the list
+with the filter's message, 422), its query, then a page of rows (or only the rows when htmx asks)
+or the whole list as a file.
 """
 import csv
 import io
@@ -22,7 +23,7 @@ from datetime import date, datetime
 from enum import Enum
 from urllib.parse import quote
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, make_response, render_template
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from openpyxl import Workbook
@@ -31,6 +32,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from crm.core.dates import office_today
+from crm.core.forms import validate_filters
+from crm.core.markers import shown_markers
 from crm.core.pagination import paginate
 from crm.extensions import htmx
 
@@ -51,7 +54,7 @@ def safe_cell(value):
         return value
     if isinstance(value, Enum):
         value = getattr(value, "label", value.value)
-    text = str(value)
+    text = shown_markers(str(value))
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
@@ -200,20 +203,29 @@ def table_response(fmt: str, filename: str, header_rows: Iterable[Sequence], col
 def list_page(form, folder: str, results_id: str, query: Callable, **context):
     """A filtered list: `<folder>/index.html` with the filter `form` and a page of `query(form)`
     (a select statement), or only `<folder>/_results.html` when htmx asks for the element
-    `results_id`; the page again with 422 when the filters are invalid."""
+    `results_id`. An invalid filter is dropped and its message shown (`validate_filters`): the
+    list still shows, answered 422."""
     context.setdefault("today", office_today())
-    if not form.validate():
-        return render_template(f"{folder}/index.html", form=form, page=None, **context), 422
+    status = 200 if validate_filters(form) else 422
     page = paginate(query(form))
     template = f"{folder}/_results.html" if htmx.target == results_id else f"{folder}/index.html"
-    return render_template(template, form=form, page=page, **context), 200, {"Vary": "HX-Request"}
+    return render_template(template, form=form, page=page, **context), status, {"Vary": "HX-Request"}
 
 
-def list_export(form, fmt: str, title: str, filename: str, columns: Sequence, rows: Callable):
-    """The filtered list as `fmt` ("csv" or "xlsx"), titled `title` and the day, named
-    `<filename>-<day>`, with the rows `rows(form)`; 422 when the filters are invalid."""
+def valid_filters_or_list(form, listing: Callable) -> None:
+    """An export's filters, checked as its list checks them. When one is invalid (a search term
+    too long) the export answers the list page itself, `listing()` (the list's view): the filter
+    dropped and its message shown (`validate_filters`), 422, instead of a bare 422 to a person who
+    clicked Export."""
     if not form.validate():
-        abort(422)
+        abort(make_response(listing()))
+
+
+def list_export(form, fmt: str, title: str, filename: str, columns: Sequence, rows: Callable, listing: Callable):
+    """The filtered list as `fmt` ("csv" or "xlsx"), titled `title` and the day, named
+    `<filename>-<day>`, with the rows `rows(form)`; the list page (`listing`, 422) when the
+    filters are invalid."""
+    valid_filters_or_list(form, listing)
     today = office_today()
     return table_response(fmt, f"{filename}-{today.isoformat()}", [[title, today]], columns, rows(form), sheet_title=title)
 

@@ -1,13 +1,18 @@
 """Pieces every form uses: the version it was rendered with, and the stale-edit check."""
+from datetime import date, datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import HiddenField, SubmitField
+from wtforms import HiddenField, SearchField, SubmitField
 from wtforms import validators
-from wtforms.validators import Regexp
+from wtforms.validators import Regexp, ValidationError
 from wtforms.widgets import Select
 
+from crm.core.dates import office_today
 from crm.core.errors import StaleEdit
+from crm.core.punctuation import list_separator
+from crm.core.search import MAX_TERM_LENGTH
 
 
 class InputRequired(validators.InputRequired):
@@ -23,17 +28,84 @@ class InputRequired(validators.InputRequired):
             raise validators.StopValidation(self.message or field.gettext("This field is required."))
 
 
+class NotAfterToday:
+    """A date (or a date and time) that records what has happened is not after the office's today:
+    a later one is a slip of the year or of a digit, and would move what it starts out of sight.
+    A field's validator; `check` is the same rule for a value (an import's cell, via
+    crm.imports.fields.checked). `message` says it in the field's own words."""
+
+    def __init__(self, message=None):
+        self.message = message or _l("The date cannot be after today.")
+
+    def __call__(self, form, field):
+        self.check(field.data)
+
+    def check(self, value: date | datetime | None) -> None:
+        day = value.date() if isinstance(value, datetime) else value
+        if day and day > office_today():
+            raise ValidationError(self.message)
+
+
+def search_term_field(label) -> SearchField:
+    """A list's search box (`q`): at most MAX_TERM_LENGTH characters, or a clear message
+    (the list drops the term and still shows, `validate_filters`)."""
+    message = _l("Search for at most %(max)d characters.", max=MAX_TERM_LENGTH)
+    return SearchField(label, validators=[validators.Optional(), validators.Length(max=MAX_TERM_LENGTH, message=message)])
+
+
+def validate_filters(form) -> bool:
+    """Validate a list's filter form (GET). A filter with an error filters nothing: its value is
+    dropped (the list still shows, answered 422) and its message stays for the page to show
+    (macros/forms.html: filter_errors). True when every filter is valid."""
+    valid = form.validate()
+    for field in form:
+        if field.errors:
+            field.data = None
+    return valid
+
+
 class VersionedForm(FlaskForm):
     """A form that edits a Versioned record carries the version it was rendered with."""
 
     version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
 
+    def entered(self, name: str, field):
+        """What `field` asks the record to hold: its data, unless the form parses the text typed
+        (a form's override, e.g. the partner's tags typed with commas, kept as a list)."""
+        return field.data
+
     def ensure_current(self, record) -> None:
-        """Raise StaleEdit (409) when the record changed since this form was rendered."""
+        """Raise StaleEdit (409) when the record changed since this form was rendered, with what
+        was entered and what is saved as the form shows them (labels, names, dates), for the
+        record's own fields (not a picker's search box or a button)."""
         if int(self.version.data) != record.version:
-            yours = {name: field.data for name, field in self._fields.items() if name not in ("version", "csrf_token", "submit")}
-            labels = {name: str(field.label.text) for name, field in self._fields.items()}
-            raise StaleEdit(record, yours, labels)
+            fields = {name: field for name, field in self._fields.items() if name not in ("version", "csrf_token")
+                      and field.type not in ("SubmitField", "FieldList", "FormField") and hasattr(record, name)}
+            raise StaleEdit(record, {name: shown(field, self.entered(name, field)) for name, field in fields.items()},
+                            {name: str(field.label.text) for name, field in fields.items()},
+                            {name: shown(field, getattr(record, name), stored=True) for name, field in fields.items()})
+
+
+def shown(field, value, stored: bool = False) -> str:
+    """A value of `field` (entered, or the record's when `stored`) as a person reads it: a
+    choice's label, the names of records, a date in the page's language, yes or no."""
+    from crm.core.templating import local_date, local_datetime
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, list | tuple | set) or (hasattr(value, "__iter__") and not isinstance(value, str | bytes | dict)):
+        return list_separator().join(shown(field, item, stored) for item in value)
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no"))
+    if isinstance(value, datetime):
+        return local_datetime(value) if stored else f"{local_date(value)} {value:%H:%M}"
+    if isinstance(value, date):
+        return local_date(value)
+    key = getattr(value, "id", getattr(value, "value", value))  # a record by its id, an enum by its value
+    for choice_value, label, *_rest in getattr(field, "iter_choices", lambda: [])() if getattr(field, "choices", None) is not None else []:
+        if str(choice_value) == str(key):
+            return str(label)
+    return str(getattr(value, "name", None) or getattr(value, "label", None) or value)
 
 
 NOT_A_CHOICE = -1  # what optional_int makes of anything but a number: never a valid choice

@@ -11,11 +11,13 @@ from flask_babel import LazyString, format_datetime, get_locale, get_timezone, t
 from flask_login import current_user
 
 from crm.audit.labels import field_label
+from crm.core.archiving import record_link
 from crm.core.dates import office_today
 from crm.outcomes.models import year_kind_note, year_label
 from crm.core.i18n import LANGUAGE_NAMES, country_name, current_locale_code
 from crm.core.navigation import menus_markup
 from crm.core import punctuation
+from crm.core.markers import shown_markers
 
 
 # One format per locale for a date and one for a date-time, on every page, in e-mails and in
@@ -137,6 +139,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["audit_field"] = field_label
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["record_link"] = record_link
     app.jinja_env.globals["office_name"] = office_name
     app.jinja_env.globals["with_current_query"] = with_current_query
     app.jinja_env.globals["year_label"] = year_label
@@ -144,6 +147,7 @@ def init_app(app: Flask) -> None:
     punctuation.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.finalize = shown_markers  # "[erased contact]" in the reader's language
 
     @app.context_processor
     def shared_context():

@@ -1,7 +1,8 @@
 """The home page: one `Dashboard` gathered from each domain's queries (the page's template
 fetches nothing itself), and the office-wide `Office` block beneath it.
 
-"My day" comes first (the user's decisions due, follow-ups, proposals needing action), then
+"My day" comes first (a liaison's outcomes sent back for correction, the user's decisions due,
+follow-ups, proposals needing action), then
 the user's partners gone quiet and other deadlines (`Watch`), then office-wide figures. What the
 user acts on first comes with the page; the watch list (a statement over the user's partners'
 whole history and one statement per deadline source) and the office block (it counts whole
@@ -34,6 +35,8 @@ from crm.extensions import db
 from crm.followups import queries as follow_ups
 from crm.followups.models import FollowUp
 from crm.interactions.queries import history_count_query, interactions_per_month
+from crm.outcomes.models import Outcome
+from crm.outcomes.queries import returned_count_query, returned_outcomes_of_school
 from crm.partners.activity import QuietPartner, quiet_partners_of_owner
 from crm.partners.models import Partner
 from crm.partners.queries import PartnerFilters, partner_count_query
@@ -74,6 +77,7 @@ class MyCounts:
     overdue: int
     this_week: int
     proposals: int
+    returned: int = 0  # a liaison's outcomes sent back for correction
 
 
 @dataclass
@@ -88,10 +92,13 @@ class Dashboard:
     this_week_total: int
     proposals: list[Proposal]
     proposals_total: int
+    returned: list[Outcome] = field(default_factory=list)  # a liaison's, as on /outcomes/mine
+    returned_total: int = 0
 
     @property
     def counts(self) -> MyCounts:
-        return MyCounts(self.decisions_total, self.overdue_total, self.this_week_total, self.proposals_total)
+        return MyCounts(self.decisions_total, self.overdue_total, self.this_week_total, self.proposals_total,
+                        self.returned_total)
 
 
 @dataclass
@@ -114,11 +121,14 @@ class Office:
 
 def dashboard_for(user, today: date) -> Dashboard:
     """"My day" for `user`, in a fixed number of statements whatever the data, each reading
-    only the user's rows (the counts of "my" lists and their first rows)."""
+    only the user's rows (the counts of "my" lists and their first rows); a liaison's outcomes
+    sent back to their school come first (two statements more)."""
+    liaison = user.is_liaison
     mine = db.session.execute(select(
         *follow_ups.group_count_columns(user.id, today, keys=MY_FOLLOW_UP_GROUPS),
         my_decisions_count_query(user, today).scalar_subquery().label("decisions"),
         proposals_needing_action_count_query(today, owner_id=user.id).scalar_subquery().label("proposals"),
+        *([returned_count_query(user.school_id).scalar_subquery().label("returned")] if liaison else []),
     )).one()
     my_counts = dict(zip(MY_FOLLOW_UP_GROUPS, mine[:len(MY_FOLLOW_UP_GROUPS)], strict=True))
     my_rows = follow_ups.groups_rows(user.id, MY_FOLLOW_UP_GROUPS, today, MY_LIST_LIMIT)
@@ -133,6 +143,8 @@ def dashboard_for(user, today: date) -> Dashboard:
         this_week_total=my_counts["this-week"],
         proposals=proposals_needing_action(today, limit=MY_LIST_LIMIT, owner_id=user.id),
         proposals_total=mine.proposals,
+        returned=returned_outcomes_of_school(user.school_id, MY_LIST_LIMIT) if liaison else [],
+        returned_total=mine.returned if liaison else 0,
     )
 
 
@@ -180,6 +192,7 @@ def my_counts(user, today: date) -> MyCounts:
         counts["overdue"],
         counts["this-week"],
         proposals_needing_action_count(today, owner_id=user.id),
+        db.session.scalar(returned_count_query(user.school_id)) if user.is_liaison else 0,
     )
 
 

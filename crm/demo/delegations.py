@@ -1,5 +1,6 @@
 """The demo office's delegations: a trip to Germany (BSK and EBG) just back, its report due in a
-few working days, and a visit from Hiroshima University with its reception plan."""
+few working days, a visit from Hiroshima University held last week with its reception plan, and
+one from Holmesglen planned for next month."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -10,7 +11,7 @@ from crm.extensions import db
 from crm.interactions.models import InteractionKind
 from crm.interactions.recording import record_interaction
 from crm.trips.models import DelegationPurpose, Trip, TripLeg, TripMember, TripStatus
-from crm.visits.models import ReceptionLevel, ScheduleItem, ScheduleKind, Visit, VisitMember
+from crm.visits.models import ReceptionLevel, ScheduleItem, ScheduleKind, Visit, VisitMember, VisitStatus
 
 
 def add_delegations(today: date, users: dict, partners: dict) -> None:
@@ -56,7 +57,7 @@ def add_delegations(today: date, users: dict, partners: dict) -> None:
 
     arrived = today - timedelta(days=6)
     visit = Visit(
-        title="广岛大学代表团来访 / Hiroshima University delegation", purpose_kind=DelegationPurpose.NEGOTIATION,
+        title="广岛大学代表团来访 / Hiroshima University delegation", status=VisitStatus.HELD, purpose_kind=DelegationPurpose.NEGOTIATION,
         purpose="Teacher training and a short-term student exchange in engineering.", arrive_on=arrived,
         leave_on=arrived + timedelta(days=2), requested_on=arrived - timedelta(days=35), invitation_number=f"CQIPC-FA-{arrived.year}-017",
         visa_help=False, reception_level=ReceptionLevel.COLLEGE, host=users["wang"], gifts_given="蜀绣 Shu embroidery",
@@ -80,3 +81,13 @@ def add_delegations(today: date, users: dict, partners: dict) -> None:
         hiroshima.id, InteractionKind.INCOMING_VISIT, arrived, visit.title, summary=visit.purpose,
         staff=[users["wang"]], author_id=users["wang"].id,
     )
+
+    # Next month's visit is planned: it counts as a delegation received once it is marked held.
+    coming = today + timedelta(days=30)
+    db.session.add(Visit(
+        title="霍姆斯格兰学院代表团来访 / Holmesglen Institute delegation", status=VisitStatus.PLANNED,
+        purpose_kind=DelegationPurpose.TRAINING, purpose="Plan the next cohort of TAE teacher training.", arrive_on=coming,
+        leave_on=coming + timedelta(days=1), requested_on=today - timedelta(days=5), visa_help=False,
+        reception_level=ReceptionLevel.DEPARTMENT, host=users["zhang"], partners=[partners["holmesglen"]],
+        members=[VisitMember(name="Ms. Sarah Mitchell", position="Manager, International Partnerships", nationality="AU", is_head=True)],
+    ))

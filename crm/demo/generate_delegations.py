@@ -6,7 +6,7 @@ import random
 from datetime import date, timedelta
 
 from crm.trips.models import DelegationPurpose, Trip, TripLeg, TripMember, TripStatus, trip_partner
-from crm.visits.models import ReceptionLevel, ScheduleItem, ScheduleKind, Visit, VisitMember, visit_partner
+from crm.visits.models import ReceptionLevel, ScheduleItem, ScheduleKind, Visit, VisitMember, VisitStatus, visit_partner
 
 NAMES = ["Anna Müller", "Chen Jie", "Hiro Tanaka", "Emma Brown", "Li Na", "Wang Lei", "Sven Becker", "Yuki Sato", "Zhao Min"]
 
@@ -39,11 +39,15 @@ def generate_delegations(db, rng: random.Random, today: date, partners: list[tup
     for _ in range(len(partners) // 4):
         partner_id, country = rng.choice(partners)
         arrive = today + timedelta(days=rng.randint(-1500, 120))
+        # held once arrived, planned before; one in 25 called off (no draw: the same sequence as before)
+        status = (VisitStatus.PLANNED if arrive >= today else
+                  VisitStatus.CANCELLED if len(visit_rows) % 25 == 24 else VisitStatus.HELD)
         visit_rows.append({
             "title": f"Delegation from {country} {arrive.isoformat()}", "purpose_kind": rng.choice(purposes), "arrive_on": arrive,
+            "status": status,
             "leave_on": arrive + timedelta(days=rng.randint(0, 4)), "reception_level": rng.choice(list(ReceptionLevel)),
             "host_id": rng.choice(users), "visa_help": rng.random() < 0.2,
-            "recorded_on": arrive + timedelta(days=7) if arrive < today - timedelta(days=14) else None,
+            "recorded_on": arrive + timedelta(days=7) if arrive < today - timedelta(days=14) and status == VisitStatus.HELD else None,
             "created_at": now, "updated_at": now, "version": 1,
         })
         visit_partners.append(partner_id)

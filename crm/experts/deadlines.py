@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from crm.core.deadlines import Deadline, deadline_source
 from crm.core.templating import lazy_local_date
 from crm.experts.models import PermitKind
-from crm.experts.queries import open_permits_due, permit_act_by, permit_second_warning_days
+from crm.experts.queries import open_permits_due, permit_act_by, permit_filing_closes, permit_second_warning_days
 
 
 def _title(kind: PermitKind, second: bool, **values):
@@ -32,7 +32,8 @@ def permit_deadlines(owner_ids, today: date, horizon: date) -> list[Deadline]:
         values = {"name": expert.name, "expires": lazy_local_date(permit.expires_on)}
         common = {"endpoint": "experts.show", "values": {"expert_id": expert.id, "_anchor": "permits"},
                   "owner_id": expert.owner_id, "about": expert.local_name}
-        found.append(Deadline(f"permit-{permit.id}-act-by", permit_act_by(permit), _title(permit.kind, False, **values), **common))
+        found.append(Deadline(f"permit-{permit.id}-act-by", permit_act_by(permit), _title(permit.kind, False, **values),
+                              late_after=permit_filing_closes(permit), **common))
         second = permit.expires_on - timedelta(days=permit_second_warning_days())
         if second <= horizon:
             found.append(Deadline(f"permit-{permit.id}-second", second, _title(permit.kind, True, **values), **common))

@@ -2,11 +2,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, SearchField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import InputRequired, optional_int
+from crm.core.forms import InputRequired, optional_int, search_term_field
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
 from crm.core.templating import local_date
@@ -152,7 +152,7 @@ class ExpertFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Name, in Latin script or Chinese"), validators=[Optional(), Length(max=200)])
+    q = search_term_field(_l("Name, in Latin script or Chinese"))
     nationality = SelectField(_l("Nationality"), validators=[Optional()])
     term = SelectField(_l("Stays"), validators=[Optional()])
     archived = BooleanField(_l("Archived experts"))

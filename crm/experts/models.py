@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.audit.labels import name_fields
 from crm.core.enums import LabelledEnum, enum_column
+from crm.core.markers import ERASED_EXPERT
 from crm.core.models import Archivable, Audited, Timestamped, Versioned
 from crm.core.uploads import DocumentColumns
 from crm.extensions import db
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from crm.partners.models import Partner
 
 # An erased expert keeps the row (the stays still count in the yearly report) but no personal data.
-ERASED_NAME = "[erased expert]"
+ERASED_NAME = ERASED_EXPERT  # crm/core/markers.py: shown in the reader's language
 ERASED_LABEL = _l("erased expert")
 
 
@@ -158,5 +159,5 @@ name_fields({
     "host_faculty": _l("Host school or faculty"), "contract": _l("Contract"), "review_on": _l("End-of-term review on"),
     "review_result": _l("Review result"), "review_note": _l("Review note"), "number": _l("Permit number"),
     "category": _l("Category"), "issued_on": _l("Issued on"), "expires_on": _l("Expires on"),
-    "decision_note": _l("Note"), "expert_id": _l("Expert"),
+    "decision_note": _l("Note"), "expert_id": _l("Expert"), "expert.local_name": _l("Chinese name"),
 })

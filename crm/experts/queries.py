@@ -37,6 +37,13 @@ def permit_act_by(permit: Permit) -> date:
     return permit.act_by(permit_lead_days())
 
 
+def permit_filing_closes(permit: Permit) -> date:
+    """The last day to file the extension: the rules take it from 3 months to 45 days before
+    expiry, so the window opens on the act-by date (the lead time) and closes on the second
+    warning (PERMIT_SECOND_WARNING_DAYS); a permit is overdue only after that."""
+    return max(permit_act_by(permit), permit.expires_on - timedelta(days=permit_second_warning_days()))
+
+
 def live_expert():
     """Experts that can owe something or be listed: not archived, not erased."""
     return (Expert.archived_at.is_(None), ~Expert.erased)
@@ -130,7 +137,8 @@ def hosted_experts_by_year(first_year: int, last_year: int, academic: bool = Fal
 
     An expert counts once in each year that one of their stays overlaps (calendar years, or
     academic years starting 1 September with `academic`; 2025 means 2025-2026). Erased experts
-    still count (their stays stay); archived ones too (they were hosted). With `partner_id`, only
+    still count (their stays stay); archived ones too (they were hosted). An expert with a short
+    and a long stay in one year counts once, as long-term. With `partner_id`, only
     the experts that partner sent; with `expert_ids`, only those experts. One statement."""
     start = date(first_year, 9, 1) if academic else date(first_year, 1, 1)
     end = date(last_year + 1, 8, 31) if academic else date(last_year, 12, 31)
@@ -142,11 +150,13 @@ def hosted_experts_by_year(first_year: int, last_year: int, academic: bool = Fal
                *([Stay.expert_id.in_(sorted(expert_ids))] if expert_ids is not None else []))
     ).all()
     year_of = academic_year_of if academic else (lambda day: day.year)
-    seen = set()
+    hosted: dict[tuple[int, int], tuple] = {}  # (year, expert) → (year, partner, nationality, term): each expert once a year
     for row in rows:
         first = max(year_of(row.starts_on), first_year)
         last = min(year_of(row.ends_on) if row.ends_on else last_year, last_year)
         for year in range(first, last + 1):
-            seen.add((year, row.partner_id, row.nationality, row.term, row.expert_id))
-    counts = Counter(key[:4] for key in seen)
+            # a short visit and a long stay in one year: one expert hosted, long-term
+            if (year, row.expert_id) not in hosted or row.term == StayTerm.LONG:
+                hosted[(year, row.expert_id)] = (year, row.partner_id, row.nationality, row.term)
+    counts = Counter(hosted.values())
     return [HostedExperts(*key, count) for key, count in sorted(counts.items(), key=lambda item: (item[0][0], item[0][2], item[0][1] or 0, item[0][3].value))]

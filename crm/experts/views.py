@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.archiving import archive_confirmed, refuse_archived_unless_admin, restore_archived
+from crm.core.archiving import archive_confirmed, archive_page, refuse_archived_unless_admin, restore_archived
 from crm.core.dates import office_today
 from crm.core.confirming import ask_first
 from crm.core.export import add_export_routes, list_export, list_page
@@ -29,10 +29,18 @@ from crm.experts.forms import (
     StayForm,
 )
 from crm.experts.models import Expert, ExpertDocument, Permit, PermitDecision, Stay
-from crm.experts.queries import ExpertFilter, expert_for_page, expert_list, experts_for_export, permit_act_by
+from crm.experts.queries import (
+    ExpertFilter,
+    expert_for_page,
+    expert_list,
+    experts_for_export,
+    permit_act_by,
+    permit_filing_closes,
+)
 from crm.extensions import db
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
+archive_page(Expert, lambda expert: url_for("experts.index", archived=1, q=expert.name))
 nav_item("contact", "experts.index", _l("Foreign experts"), order=40)
 
 RESULTS_ID = "expert-results"
@@ -68,10 +76,10 @@ def index():
 
 def _export(fmt: str):
     columns = [_("Name (Latin script)"), _("Chinese name"), _("Nationality"), _("Sending partner"), _("Subject"), _("Owner"),
-               _("Latest stay"), _("Short- or long-term"), _("Host school or faculty"), _("Work permit expires"),
+               _("Arrives on"), _("Leaves on"), _("Short- or long-term"), _("Host school or faculty"), _("Work permit expires"),
                _("Residence permit expires")]
     return list_export(ExpertFilterForm(request.args), fmt, _("Foreign experts"), "foreign-experts", columns,
-                       lambda form: [_export_row(expert) for expert in experts_for_export(_filter(form))])
+                       lambda form: [_export_row(expert) for expert in experts_for_export(_filter(form))], index)
 
 
 def _export_row(expert: Expert) -> list:
@@ -80,7 +88,8 @@ def _export_row(expert: Expert) -> list:
     return [
         expert.name, expert.local_name, country_name(expert.nationality), expert.partner.name if expert.partner else None,
         expert.subject, expert.owner.name if expert.owner else None,
-        f"{stay.starts_on.isoformat()} – {stay.ends_on.isoformat() if stay.ends_on else ''}" if stay else None,
+        # the latest stay's dates as dates (real Excel dates), not "2023-10-16 – 2023-10-29" text
+        stay.starts_on if stay else None, stay.ends_on if stay else None,
         stay.term.label if stay else None, stay.host_faculty if stay else None,
         open_permits.get("work"), open_permits.get("residence"),
     ]
@@ -98,7 +107,7 @@ def show(expert_id: int):
     if expert is None or expert.is_archived or expert.erased:
         abort(404)
     return render_template(
-        "experts/show.html", expert=expert, today=office_today(), act_by=permit_act_by,
+        "experts/show.html", expert=expert, today=office_today(), act_by=permit_act_by, filing_closes=permit_filing_closes,
         document_form=ExpertDocumentForm(), history=record_history(expert),
         passports_stored=current_app.config.get("STORE_PASSPORT_NUMBERS"),
     )

@@ -4,13 +4,15 @@ The navigation's overdue counter lives here too: the layout carries an empty pla
 htmx fills after the page has loaded (one COUNT in a request of its own, never in the page's),
 and the filled fragment refreshes when a page announces `followUpsChanged`.
 """
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound
 
 from crm.auth.permissions import editor_required
 from crm.core import capped as capped_counts
@@ -79,22 +81,28 @@ def index():
         page = queries.group_page(assignee, group.key, today)
         return render_template("followups/group.html", group=group, page=page, filter_form=filter_form,
                                everyone=everyone, back=_back(), bulk=_bulk_form(), bulk_total=page.total)
-    counts = queries.group_counts(assignee, today)
-    cap = capped_counts.COUNT_CAP
+    counts = _counts(assignee, today)
     rows = queries.groups_rows(assignee, queries.GROUP_KEYS, today, queries.GROUP_LIMIT)
-    sections = [(group, rows[group.key], counts[group.key]) for group in queries.GROUPS]
+    sections = [(group, rows[group.key], counts["counts"][group.key]) for group in queries.GROUPS]
     return render_template(
         "followups/index.html",
         sections=sections,
-        total=sum(min(count, cap) for count in counts.values()),
-        capped=any(count > cap for count in counts.values()),
-        count_cap=cap,
+        **counts,
         filter_form=filter_form,
         everyone=everyone,
         back=_back(),
         bulk=_bulk_form(),
-        bulk_total=sum(counts.values()),
+        bulk_total=sum(counts["counts"].values()),
     )
+
+
+def _counts(assignee, today) -> dict:
+    """The counts in the headings of /follow-ups (followups/_count.html): each group's, and the
+    total, each group counted up to COUNT_CAP."""
+    counts = queries.group_counts(assignee, today)
+    cap = capped_counts.COUNT_CAP
+    return {"counts": counts, "total": sum(min(count, cap) for count in counts.values()),
+            "capped": any(count > cap for count in counts.values()), "count_cap": cap}
 
 
 def _bulk_form() -> FollowUpBulkForm | None:
@@ -144,15 +152,17 @@ def bulk():
     return redirect(back, 303)
 
 
-def _assignee_and_filter():
-    """Whose follow-ups the page shows, and the admin's form to choose (None for others)."""
+def _assignee_and_filter(args=None):
+    """Whose follow-ups the page shows (its query string `args`, this request's by default), and
+    the admin's form to choose (None for others)."""
+    args = request.args if args is None else args
     if not current_user.is_admin:
         return current_user.id, None
-    filter_form = AssigneeFilterForm(formdata=request.args)
+    filter_form = AssigneeFilterForm(formdata=args)
     filter_form.assignee.choices = [(str(current_user.id), current_user.name), (queries.EVERYONE, _everyone())] + [
         (str(value), label) for value, label in assignee_choices()[1:] if value != current_user.id
     ]
-    if "assignee" not in request.args:
+    if "assignee" not in args:
         filter_form.assignee.data = str(current_user.id)
         return current_user.id, filter_form
     if not filter_form.validate():
@@ -194,11 +204,32 @@ def _answer(follow_up, form):
     """The updated row or list item (htmx: the element that asked), or back to the page the form was on."""
     if htmx:
         template = "followups/_item.html" if htmx.target == f"follow-up-item-{follow_up.id}" else "followups/_row.html"
-        response = make_response(render_template(template, follow_up=follow_up,
-                                                      back=safe_next_url(form.next.data) or url_for("followups.index")))
+        back = safe_next_url(form.next.data) or url_for("followups.index")
+        html = render_template(template, follow_up=follow_up, back=back, bulk=_in_bulk_table(back))
+        response = make_response(html + _changed_counts(back))
         response.headers["HX-Trigger"] = CHANGED_EVENT
         return response
     return redirect(safe_next_url(form.next.data) or url_for("followups.index"), 303)
+
+
+def _changed_counts(back: str) -> str:
+    """When the change was made on /follow-ups (its groups, not one group's page): the headings'
+    counts as they are now, for htmx to swap out of band beside the row (followups/_counts.html)."""
+    parts = urlsplit(back)
+    args = MultiDict(parse_qsl(parts.query))
+    if parts.path != url_for("followups.index") or "due" in args:
+        return ""
+    try:
+        assignee, _filter_form = _assignee_and_filter(args)
+    except NotFound:  # the page's filter names nobody (any more): it keeps its counts
+        return ""
+    return render_template("followups/_counts.html", **_counts(assignee, office_today()))
+
+
+def _in_bulk_table(back: str) -> bool:
+    """Whether a row swapped in place sits in /follow-ups' tables, whose first column holds the
+    tick boxes of the bulk change (the home page's table has none): the row keeps that cell."""
+    return current_user.can_edit and urlsplit(back).path == url_for("followups.index")
 
 
 def _set_done(follow_up_id: int, done: bool):
@@ -238,7 +269,8 @@ def assign(follow_up_id: int):
     if request.method == "GET":
         back = safe_next_url(request.args.get("next")) or url_for("followups.index")
         template = "followups/_row.html" if htmx.target == f"follow-up-{follow_up.id}" else "followups/assign.html"
-        return render_template(template, follow_up=follow_up, back=back, reassigning=True, assignees=form.assignee_id.choices)
+        return render_template(template, follow_up=follow_up, back=back, reassigning=True, assignees=form.assignee_id.choices,
+                               bulk=htmx.target == f"follow-up-{follow_up.id}" and _in_bulk_table(back))
     if not form.validate_on_submit():
         if form.assignee_id.errors:
             abort(422)

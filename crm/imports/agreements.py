@@ -14,6 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
+from wtforms.validators import ValidationError
+
+from crm.agreements.forms import check_signed_on, check_validity
 from crm.agreements.models import Agreement, AgreementKind, Document, agreement_partner
 from crm.audit.recorder import as_text
 from crm.core.models import utcnow
@@ -57,6 +60,14 @@ def classify(batch: ImportBatch, parsed: Iterable[tuple[int, dict, dict]]) -> It
         existing.setdefault((plain_name(title), partner_id), (agreement_id, version, title))
     earlier: dict[tuple[str, int], int] = {}
     for number, values, errors in parsed:
+        try:
+            check_validity(*(python_value(key, values.get(key)) for key in ("valid_from", "valid_until")))
+        except ValidationError as refusal:
+            errors["valid_until"] = str(refusal.args[0])
+        try:
+            check_signed_on(python_value("signed_on", values.get("signed_on")))
+        except ValidationError as refusal:
+            errors["signed_on"] = str(refusal.args[0])
         row = {"batch_id": batch.id, "number": number, "values": values, "errors": errors, "candidates": [],
                "match_id": None, "match_version": None, "match_row": None}
         key = None if errors else _identity(values)

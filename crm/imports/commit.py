@@ -19,6 +19,7 @@ from crm.agreements.models import agreement_partner
 from crm.audit.recorder import as_text
 from crm.contacts.models import Contact
 from crm.core.models import utcnow
+from crm.core.punctuation import list_separator
 from crm.extensions import db
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowAction
 from crm.imports.preview import stored_path
@@ -44,7 +45,7 @@ class StaleImport(Exception):
 
 
 def stale_message(stale: StaleImport) -> str:
-    rows = ", ".join(_("row %(row)d (%(name)s)", row=number, name=name) for number, name in stale.rows[:20])
+    rows = list_separator().join(_("row %(row)d (%(name)s)", row=number, name=name) for number, name in stale.rows[:20])
     return _("Nothing was imported: these partners were changed since the preview: %(rows)s. Check the file again.", rows=rows)
 
 

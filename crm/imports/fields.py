@@ -16,15 +16,21 @@ from functools import lru_cache
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from wtforms.validators import Length, NumberRange, ValidationError
 
 from crm.core.dates import office_today
 from crm.core.export import unsafe_cell
 from crm.core.i18n import country_code_for
+from crm.core.punctuation import list_separator
 from crm.imports.reading import Formula
-from crm.partners.forms import MAX_TAGS, normalise_website, parse_tags
+from crm.contacts.forms import ContactForm, check_contact_name, check_email, check_phone
+from crm.partners.forms import PartnerFields, check_tags, normalise_website, parse_tags
+from crm.agreements.forms import NOTICE_DAYS_RANGE, AgreementForm
 from crm.agreements.models import AgreementKind
+from crm.interactions.forms import InteractionForm, check_contact_time
 from crm.interactions.models import InteractionKind
-from crm.outcomes.models import OutcomeCategory, academic_year_label, report_year_of, year_kind, year_label
+from crm.outcomes.forms import COUNT_RANGE, OutcomeForm, check_year
+from crm.outcomes.models import OutcomeCategory, academic_year_label, report_year_of, year_kind
 from crm.partners.models import PartnerKind, PartnerStatus
 
 MAX_CELL_LENGTH = 20_000
@@ -35,6 +41,21 @@ class CellError(ValueError):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = str(message)
+
+
+def checked(parse: Callable, rule: Callable, read: Callable = str) -> Callable:
+    """`parse`, then the form's own `rule` (a function that raises ValidationError) on the value
+    read back from the parsed text: one rule for the form and the import, its message the cell's."""
+    def parse_checked(value, context):
+        result = parse(value, context)
+        if result is not None:
+            try:
+                rule(read(result))
+            except ValidationError as refusal:
+                raise CellError(refusal.args[0]) from None
+        return result
+
+    return parse_checked
 
 
 @dataclass
@@ -79,6 +100,17 @@ def as_text(value) -> str:
     return unsafe_cell(text.strip())
 
 
+def form_length(field) -> int:
+    """The most characters a form's field takes (its Length validator): the import's limit for
+    the same column, so that the form and the import cannot disagree."""
+    return next(rule.max for rule in field.kwargs["validators"] if isinstance(rule, Length))
+
+
+def text_of(field):
+    """A text cell held to the length the form's `field` takes."""
+    return text(form_length(field))
+
+
 def text(max_length: int):
     def parse(value, context):
         result = as_text(value)
@@ -107,7 +139,7 @@ def enum_parser(enum_cls, default):
         found = enum_lookup(enum_cls).get(result.casefold())
         if found is None:
             raise CellError(_("“%(value)s” is not one of: %(choices)s.", value=result[:60],
-                              choices=", ".join(member.label for member in enum_cls)))
+                              choices=list_separator().join(member.label for member in enum_cls)))
         return found
 
     return parse
@@ -127,34 +159,25 @@ def enum_lookup(enum_cls) -> dict[str, str]:
 
 
 def parse_website(value, context):
-    result = as_text(value)
-    if len(result) > 300:
-        raise CellError(_("At most %(max)d characters (this cell has %(count)d).", max=300, count=len(result)))
+    result = text_of(PartnerFields.website)(value, context)
     try:
         return normalise_website(result)
     except ValueError:
         raise CellError(_("Only http:// and https:// web addresses are accepted.")) from None
 
 
-EMAIL_PATTERN = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-
-
-def parse_email(value, context):
+def _email_text(value, context):
     result = as_text(value)
-    if not result:
-        return None
-    if len(result) > 254 or not EMAIL_PATTERN.match(result):
+    if len(result) > form_length(ContactForm.email):
         raise CellError(_("Not a valid e-mail address."))
-    return result
+    return result or None
 
 
-def parse_tags_cell(value, context):
-    names = parse_tags(as_text(value))
-    if len(names) > MAX_TAGS:
-        raise CellError(_("At most %(count)d tags.", count=MAX_TAGS))
-    if any(len(name) > 60 for name in names):
-        raise CellError(_("A tag has at most 60 characters."))
-    return ", ".join(names) or None
+parse_email = checked(_email_text, check_email)
+
+
+def _tags_text(value, context):
+    return ", ".join(parse_tags(as_text(value))) or None
 
 
 def parse_owner(value, context):
@@ -192,9 +215,18 @@ def parse_whole_number(value, context):
     result = as_text(value)
     if not result:
         return None
-    if not result.isascii() or not result.isdigit() or len(result) > 5:
+    if not result.isascii() or not result.isdigit() or len(result) > 9:
         raise CellError(_("“%(value)s” is not a whole number.", value=result[:40]))
     return str(int(result))
+
+
+def whole_number_in(limits: NumberRange) -> Callable:
+    """A whole number within the form field's own NumberRange, refused with its message."""
+    def check(number: int) -> None:
+        if not limits.min <= number <= limits.max:
+            raise ValidationError(limits.message)
+
+    return checked(parse_whole_number, check, int)
 
 
 YES = {"yes", "y", "true", "1", "是", "有", "√", "✓", "x"}
@@ -281,26 +313,27 @@ PARTNER_IMPORT = ImportKind(
     _l("Partners (with contacts)"),
     (
         ImportField("name", _l("Name (English)"), ("Name", "Name (English)", "English name", "Partner", "Institution",
-                    "名称", "英文名称", "机构名称", "院校名称", "合作伙伴", "合作院校"), text(200), required=True),
+                    "名称", "英文名称", "机构名称", "院校名称", "合作伙伴", "合作院校"), text_of(PartnerFields.name), required=True),
         ImportField("local_name", _l("Local-language name"), ("Local-language name", "Local name", "Native name",
-                    "当地语言名称", "本地名称", "原文名称", "外文名称"), text(200)),
-        ImportField("short_name", _l("Short name"), ("Short name", "Abbreviation", "简称", "缩写"), text(40)),
+                    "当地语言名称", "本地名称", "原文名称", "外文名称"), text_of(PartnerFields.local_name)),
+        ImportField("short_name", _l("Short name"), ("Short name", "Abbreviation", "简称", "缩写"), text_of(PartnerFields.short_name)),
         ImportField("kind", _l("Kind"), ("Kind", "Type", "类型", "类别", "机构类型"), enum_parser(PartnerKind, PartnerKind.OTHER)),
         ImportField("country", _l("Country"), ("Country", "Country code", "Country or region", "国家", "国家/地区",
                     "国别", "国家或地区"), parse_country, required=True),
-        ImportField("city", _l("City"), ("City", "城市"), text(100)),
+        ImportField("city", _l("City"), ("City", "城市"), text_of(PartnerFields.city)),
         ImportField("website", _l("Website"), ("Website", "Web site", "URL", "Web", "网站", "网址", "官网"), parse_website),
         ImportField("status", _l("Status"), ("Status", "状态"), enum_parser(PartnerStatus, PartnerStatus.ACTIVE)),
         ImportField("owner_id", _l("Relationship owner"), ("Owner", "Relationship owner", "负责人"), parse_owner),
-        ImportField("tags", _l("Tags"), ("Tags", "标签"), parse_tags_cell),
-        ImportField("notes", _l("Notes"), ("Notes", "Remarks", "备注"), text(20000)),
+        ImportField("tags", _l("Tags"), ("Tags", "标签"), checked(_tags_text, check_tags, parse_tags)),
+        ImportField("notes", _l("Notes"), ("Notes", "Remarks", "备注"), text_of(PartnerFields.notes)),
         ImportField("contact_name", _l("Contact"), ("Contact", "Contact name", "Contact person", "联系人",
-                    "联系人姓名"), text(120), group="contact"),
-        ImportField("contact_position", _l("Position"), ("Position", "Title", "Job title", "职务", "职位"), text(120), group="contact"),
-        ImportField("contact_department", _l("Department"), ("Department", "部门"), text(120), group="contact"),
+                    "联系人姓名"), checked(text_of(ContactForm.name), check_contact_name), group="contact"),
+        ImportField("contact_position", _l("Position"), ("Position", "Title", "Job title", "职务", "职位"), text_of(ContactForm.position), group="contact"),
+        ImportField("contact_department", _l("Department"), ("Department", "部门"), text_of(ContactForm.department), group="contact"),
         ImportField("contact_email", _l("E-mail"), ("E-mail", "Email", "Mail", "邮箱", "电子邮箱", "电子邮件"), parse_email, group="contact"),
-        ImportField("contact_phone", _l("Phone"), ("Phone", "Telephone", "Tel", "电话", "手机", "联系电话"), text(40), group="contact"),
-        ImportField("contact_messaging", _l("Messaging"), ("Messaging", "WeChat", "微信"), text(120), group="contact"),
+        ImportField("contact_phone", _l("Phone"), ("Phone", "Telephone", "Tel", "电话", "手机", "联系电话"),
+                    checked(text_of(ContactForm.phone), check_phone), group="contact"),
+        ImportField("contact_messaging", _l("Messaging"), ("Messaging", "WeChat", "微信"), text_of(ContactForm.messaging), group="contact"),
     ),
 )
 
@@ -318,17 +351,18 @@ AGREEMENT_IMPORT = ImportKind(
     "agreements",
     _l("Agreements"),
     (
-        ImportField("title", _l("Title"), ("Title", "Agreement", "Name", "名称", "协议名称", "标题", "合作协议"), text(300), required=True),
+        ImportField("title", _l("Title"), ("Title", "Agreement", "Name", "名称", "协议名称", "标题", "合作协议"), text_of(AgreementForm.title), required=True),
         ImportField("partner_ids", _l("Partners"), PARTNER_TITLES, parse_partners, required=True),
         ImportField("kind", _l("Kind"), ("Kind", "Type", "类型", "协议类型"), enum_parser(AgreementKind, AgreementKind.OTHER)),
         ImportField("signed_on", _l("Signed on"), ("Signed", "Signed on", "Date signed", "签署日期", "签订日期"), parse_date),
         ImportField("valid_from", _l("Valid from"), ("Valid from", "Start", "生效日期", "开始日期"), parse_date),
         ImportField("valid_until", _l("Valid until"), ("Valid until", "End", "Expires", "有效期至", "截止日期", "到期日期"), parse_date),
         ImportField("notice_days", _l("Notice period (days)"), ("Notice period", "Notice period (days)", "Notice days",
-                    "提前通知期", "提前通知天数"), parse_whole_number),
+                    "提前通知期", "提前通知天数"), whole_number_in(NOTICE_DAYS_RANGE)),
         ImportField("auto_renew", _l("Renews automatically"), ("Renews automatically", "Auto renew", "自动续签"), parse_yes_no),
-        ImportField("subjects", _l("Subjects / majors"), ("Subjects", "Majors", "Subjects / majors", "专业", "涉及专业"), text(5000)),
-        ImportField("notes", _l("Notes"), ("Notes", "Remarks", "备注"), text(20000)),
+        ImportField("subjects", _l("Subjects / majors"), ("Subjects", "Majors", "Subjects / majors", "专业", "涉及专业"),
+                    text_of(AgreementForm.subjects)),
+        ImportField("notes", _l("Notes"), ("Notes", "Remarks", "备注"), text_of(AgreementForm.notes)),
     ),
 )
 
@@ -336,23 +370,24 @@ HISTORY_IMPORT = ImportKind(
     "history",
     _l("Contact history"),
     (
-        ImportField("occurred_at", _l("When"), ("When", "Date", "日期", "时间", "联络日期", "会谈日期"), parse_datetime, required=True),
+        ImportField("occurred_at", _l("When"), ("When", "Date", "日期", "时间", "联络日期", "会谈日期"),
+                    checked(parse_datetime, check_contact_time, datetime.fromisoformat), required=True),
         ImportField("partner_id", _l("Partner"), PARTNER_TITLES, parse_one_partner, required=True),
         ImportField("kind", _l("Kind"), ("Kind", "Type", "类型", "方式", "联络方式"), enum_parser(InteractionKind, InteractionKind.OTHER)),
-        ImportField("subject", _l("Subject"), ("Subject", "Topic", "主题", "事由"), text(200), required=True),
-        ImportField("summary", _l("Summary"), ("Summary", "Notes", "Content", "内容", "摘要", "纪要", "备注"), text(20000)),
-        ImportField("location", _l("Location"), ("Location", "Place", "地点"), text(200)),
+        ImportField("subject", _l("Subject"), ("Subject", "Topic", "主题", "事由"), text_of(InteractionForm.subject), required=True),
+        ImportField("summary", _l("Summary"), ("Summary", "Notes", "Content", "内容", "摘要", "纪要", "备注"), text_of(InteractionForm.summary)),
+        ImportField("location", _l("Location"), ("Location", "Place", "地点"), text_of(InteractionForm.location)),
     ),
 )
 
 YEAR_PATTERN = re.compile(r"^(\d{4})(?:\s*[-/–~至]\s*(\d{2,4}))?\s*(?:学年|年度|年|academic year)?$", re.IGNORECASE)
 
 
-def parse_year(value, context):
+def _read_year(value, context):
     """The office's report year (crm.outcomes.models.year_kind) → its start year as text.
 
     Academic years: "2025-2026", "2025/26", "2025-2026学年" or 2025 (= 2025-2026);
-    calendar years: 2025 or "2025年". A year that has not begun is refused, as in the form.
+    calendar years: 2025 or "2025年".
     """
     result = as_text(value)
     if not result:
@@ -363,14 +398,20 @@ def parse_year(value, context):
         start, end = int(match.group(1)), match.group(2)
         if end is not None and (calendar or not academic_year_label(start).endswith(end) or len(end) == 3):
             match = None
-    if not match or not 1990 <= int(match.group(1)) <= 2100:
+    if not match:  # a year too early or not begun: the form's check_year says so (parse_year)
         if calendar:
             raise CellError(_("“%(value)s” is not a year; write it like 2025.", value=result[:40]))
         raise CellError(_("“%(value)s” is not an academic year; write it like 2025-2026.", value=result[:40]))
-    year = int(match.group(1))
-    if year > report_year_of(office_today()):
-        raise CellError(_("%(year)s has not started yet: outcomes are recorded for years that have begun.", year=year_label(year)))
-    return str(year)
+    return str(int(match.group(1)))
+
+
+def check_year_begun(year: int) -> None:
+    """The outcome form's rule on a year, before the row's agreement is known (crm/imports/outcomes.py
+    asks it again with the agreement)."""
+    check_year(year, report_year_of(office_today()))
+
+
+parse_year = checked(_read_year, check_year_begun, int)  # a year that has not begun is refused, as in the form
 
 
 def _plain(text_value: str) -> str:
@@ -420,12 +461,12 @@ OUTCOME_IMPORT = ImportKind(
         ImportField("agreement_id", _l("Agreement"), ("Agreement", "Agreement title", "协议", "协议名称", "合作协议"), parse_agreement),
         ImportField("year", _l("Year"), ("Year", "Academic year", "学年", "年度", "年份"), parse_year, required=True),
         ImportField("category", _l("Category"), ("Category", "Outcome", "类别", "成果类别", "项目"), enum_parser(OutcomeCategory, None)),
-        ImportField("count", _l("Count"), ("Count", "Number", "Quantity", "数量", "人数", "人次"), parse_whole_number),
-        ImportField("detail", _l("Detail"), ("Detail", "Details", "明细", "细分"), text(200)),
+        ImportField("count", _l("Count"), ("Count", "Number", "Quantity", "数量", "人数", "人次"), whole_number_in(COUNT_RANGE)),
+        ImportField("detail", _l("Detail"), ("Detail", "Details", "明细", "细分"), text_of(OutcomeForm.detail)),
         ImportField("school_id", _l("School"), ("School", "College", "学院", "二级学院", "院系"), parse_school),
-        ImportField("note", _l("Note"), ("Note", "Notes", "Remarks", "备注", "说明"), text(20000)),
+        ImportField("note", _l("Note"), ("Note", "Notes", "Remarks", "备注", "说明"), text_of(OutcomeForm.note)),
         *(ImportField(COUNT_PREFIX + category.value, category._label, OUTCOME_TITLES.get(category.value, ()),
-                      parse_whole_number, in_template=False) for category in OutcomeCategory),
+                      whole_number_in(COUNT_RANGE), in_template=False) for category in OutcomeCategory),
     ),
 )
 

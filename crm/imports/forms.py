@@ -5,6 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Regexp, ValidationError
 from crm.core.forms import InputRequired
+from crm.core.punctuation import list_separator
 
 from crm.imports.fields import KINDS, ImportKind, kind_choices
 from crm.imports.models import ImportRow, RowAction, RowOutcome
@@ -38,7 +39,7 @@ def mapping_form(kind: ImportKind, headers: list[str], mapping: dict[str, str], 
                     ok = False
             missing = [str(field.label) for field in kind.fields if field.required and field.key not in chosen]
             if missing:
-                self.form_errors.append(_l("Choose a column for: %(fields)s.", fields=", ".join(missing)))
+                self.form_errors.append(_l("Choose a column for: %(fields)s.", fields=list_separator().join(missing)))
                 ok = False
             return ok
 

@@ -13,10 +13,12 @@ import threading
 from collections.abc import Callable
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 
 from crm.audit.recorder import acting_as
+from crm.core.i18n import current_locale_code
 from crm.extensions import db
 from crm.imports.models import BatchStatus, ImportBatch
 from crm.imports.reading import ImportFileError
@@ -41,9 +43,10 @@ def run_step(batch_id: int, user_id: int | None, step: Callable[[ImportBatch], N
         _run(batch_id, user_id, step)
         return
     app = current_app._get_current_object()
+    locale = current_locale_code()  # the messages a step stores (cell errors…) in the language of who started it
 
     def target():
-        with app.app_context():
+        with app.app_context(), force_locale(locale):
             try:
                 _run(batch_id, user_id, step)
             finally:

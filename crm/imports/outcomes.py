@@ -17,15 +17,19 @@ from collections.abc import Callable, Iterable, Iterator
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.validators import ValidationError
 
 from crm.agreements.models import Agreement, agreement_partner
+from crm.agreements.queries import validity_periods
 from crm.core.models import utcnow
 from crm.extensions import db
 from crm.imports.duplicates import plain_name
 from crm.imports.fields import COUNT_PREFIX
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowAction, RowOutcome
-from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, year_label
-from crm.schools.models import School
+from crm.core.dates import office_today
+from crm.outcomes.forms import check_counts_somewhere, check_year
+from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeStatus, report_year_of, year_label
+from crm.schools.queries import active_schools
 
 UPDATED_FIELDS = ("count", "school_id", "note")
 
@@ -41,12 +45,13 @@ def agreement_lookup() -> dict[str, list[int]]:
 
 
 def school_lookup() -> dict[str, int]:
-    """Every school's Chinese and English name (plain) → its id."""
+    """Every school the outcome form offers (an archived one is not): its Chinese and English
+    name (plain) → its id."""
     lookup: dict[str, int] = {}
-    for sid, name_zh, name_en in db.session.execute(select(School.id, School.name_zh, School.name_en)):
-        for name in (name_zh, name_en):
+    for school in active_schools():
+        for name in (school.name_zh, school.name_en):
             if name:
-                lookup.setdefault(plain_name(name), sid)
+                lookup.setdefault(plain_name(name), school.id)
     return lookup
 
 
@@ -87,6 +92,20 @@ def _check(values: dict, errors: dict) -> None:
         errors["count"] = _("Give a category and its count, or a count in a category's column.")
 
 
+def _check_rules(values: dict, owner: tuple[str, int], validity: dict, errors: dict) -> None:
+    """The outcome form's rules, as the form asks them: the year within the agreement's validity,
+    and no "other quantity" (it counts only toward a 国际影响表 row, which an import cannot name)."""
+    try:
+        check_year(int(values["year"]), report_year_of(office_today()), validity.get(owner[1]) if owner[0] == "a" else None)
+    except ValidationError as refusal:
+        errors["year"] = str(refusal.args[0])
+    for category, _count in items(values):
+        try:
+            check_counts_somewhere(OutcomeCategory(category), None)
+        except ValidationError as refusal:
+            errors["category"] = str(refusal.args[0])
+
+
 def existing_outcomes() -> dict[Identity, tuple[int, int]]:
     """Every outcome by its identity → (id, version)."""
     statement = select(Outcome.id, Outcome.agreement_id, Outcome.partner_id, Outcome.year, Outcome.category,
@@ -106,11 +125,14 @@ def classify(batch: ImportBatch, parsed: Iterable[tuple[int, dict, dict]]) -> It
     agreement_partners: dict[int, set[int]] = {}
     for aid, pid in db.session.execute(select(agreement_partner.c.agreement_id, agreement_partner.c.partner_id)):
         agreement_partners.setdefault(aid, set()).add(pid)
+    validity = validity_periods()
     earlier: dict[Identity, int] = {}
     for number, values, errors in parsed:
         errors = dict(errors)
         _check(values, errors)
         owner = _owner(values, agreement_partners, errors) if not errors else None
+        if owner is not None:
+            _check_rules(values, owner, validity, errors)
         row = {"batch_id": batch.id, "number": number, "values": values, "errors": errors, "candidates": [],
                "match_id": None, "match_version": None, "match_row": None}
         if errors or owner is None:

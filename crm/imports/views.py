@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from crm.core.confirming import ask_first
 from crm.core.export import XLSX_MIMETYPE, content_disposition
 from crm.core.navigation import nav_item
 from crm.core.pagination import paginate
+from crm.core.templating import local_date
 from crm.extensions import db, htmx
 from crm.imports import jobs
 from crm.imports.commit import remove_upload, undo_batch, undo_blockers
@@ -41,7 +43,8 @@ from crm.imports.preview import inspect_upload, upload_folder
 from crm.imports.reading import ImportFileError
 from crm.imports.templates import template_workbook
 from crm.agreements.models import Agreement
-from crm.outcomes.models import OutcomeCategory, year_label
+from crm.interactions.models import Interaction
+from crm.outcomes.models import Outcome, OutcomeCategory, year_label
 from crm.partners.models import Partner
 from crm.partners.queries import search_condition
 
@@ -161,7 +164,8 @@ def show(batch_id: int):
 def _row_names(batch: ImportBatch, page) -> dict:
     """What the preview's rows show besides their values: partner names, and for outcomes the
     agreement titles, the year labels and the category labels (one statement each)."""
-    names: dict = {"partner_names": _partner_names(batch, page)}
+    names: dict = {"partner_names": _partner_names(batch, page), "out_of_sight": _out_of_sight(batch, page),
+                   "stored_date": _stored_date}
     if batch.kind == "outcomes":
         ids = {int(row.values["agreement_id"]) for row in (page.items if page else [])
                if row.values.get("agreement_id", "").isdigit()}
@@ -170,6 +174,32 @@ def _row_names(batch: ImportBatch, page) -> dict:
         names |= {"outcome_items": outcome_items, "outcome_year": year_label,
                   "outcome_category": lambda key: OutcomeCategory(key).label}
     return names
+
+
+def _out_of_sight(batch: ImportBatch, page) -> dict[int, Partner | Agreement]:
+    """The records that a committed page's rows wrote and that are out of sight since (their pages
+    answer 404): record id → the archived partner or agreement that hides it (itself, an
+    interaction's partner, an outcome's agreement). One statement."""
+    ids = {row.record_id for row in page.items if row.record_id} if page is not None and batch.status == BatchStatus.COMMITTED else set()
+    if not ids:
+        return {}
+    if batch.kind == "partners":
+        statement = select(Partner.id, Partner).where(Partner.id.in_(ids), Partner.archived_at.is_not(None))
+    elif batch.kind == "agreements":
+        statement = select(Agreement.id, Agreement).where(Agreement.id.in_(ids), Agreement.archived_at.is_not(None))
+    elif batch.kind == "history":
+        statement = (select(Interaction.id, Partner).join(Partner, Interaction.partner_id == Partner.id)
+                     .where(Interaction.id.in_(ids), Partner.archived_at.is_not(None)))
+    else:
+        statement = (select(Outcome.id, Agreement).join(Agreement, Outcome.agreement_id == Agreement.id)
+                     .where(Outcome.id.in_(ids), Agreement.archived_at.is_not(None)))
+    return dict(db.session.execute(statement).all())
+
+
+def _stored_date(value: str | None) -> str:
+    """A date the preview stores as ISO text ("2028-02-29", "2028-02-29 14:30") in the page's
+    language: 29 Feb 2028 14:30 / 2028年2月29日 14:30."""
+    return local_date(date.fromisoformat(value[:10])) + value[10:] if value else ""
 
 
 def _partner_names(batch: ImportBatch, page) -> dict[int, str]:

@@ -15,7 +15,6 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
-    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -26,10 +25,9 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
 from crm.auth.models import User
-from crm.core.forms import InputRequired, QuickSelect, VersionedForm, optional_int
-from crm.core.i18n import country_name
+from crm.core.forms import InputRequired, NotAfterToday, QuickSelect, VersionedForm, optional_int, search_term_field
+from crm.core.i18n import country_choices_among
 from crm.core.models import utcnow
-from crm.core.search import MAX_TERM_LENGTH
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions import queries
@@ -83,9 +81,18 @@ class FollowUpEntryForm(Form):
         return not (self.title.data or "").strip()
 
 
+# The contact history records what happened: a day after today is a slip of the year (30 Dec
+# typed on 2 Jan keeps the new year) or of a digit, and would stand as the partner's "last
+# contact" for months. The log and edit forms and the import (crm/imports/fields.py) ask this.
+contact_time_not_after_today = NotAfterToday(
+    _l("This is after today: the contact history records what happened. Add what is planned as a follow-up."))
+check_contact_time = contact_time_not_after_today.check
+
+
 class InteractionForm(FlaskForm):
     occurred_at = DateTimeLocalField(
-        _l("When"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[InputRequired()]
+        _l("When"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired(), contact_time_not_after_today]
     )
     kind = SelectField(_l("Kind"), choices=InteractionKind.choices, coerce=InteractionKind.coerce, default="meeting")
     subject = StringField(_l("Subject"), validators=[InputRequired(), Length(max=200)])
@@ -184,7 +191,7 @@ class PartnerPickForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Find the partner"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    q = search_term_field(_l("Find the partner"))
     partner_id = IntegerField(_l("Partner"), validators=[InputRequired()])
     submit = SubmitField(_l("Find"))
 
@@ -217,9 +224,9 @@ class HistoryFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Text"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    q = search_term_field(_l("Text"))
     kind = SelectField(_l("Kind"), coerce=optional_kind)
-    partner_q = SearchField(_l("Partner"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    partner_q = search_term_field(_l("Partner"))
     partner = IntegerField(_l("Partner"), validators=[Optional()])
     country = SelectField(_l("Country"), coerce=optional_text, widget=QuickSelect())
     staff = SelectField(_l("Staff member"), coerce=optional_int, widget=QuickSelect())
@@ -230,9 +237,7 @@ class HistoryFilterForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [("", _l("Any kind"))] + InteractionKind.choices()
-        self.country.choices = [("", _l("Any country"))] + sorted(
-            ((code, country_name(code)) for code in queries.partner_countries()), key=lambda item: item[1].casefold()
-        )
+        self.country.choices = [("", _l("Any country"))] + country_choices_among(queries.partner_countries())
         users = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
         self.staff.choices = [("", _l("Anyone"))] + [(user.id, user.name) for user in users]
         self.partner_q.render_kw = {

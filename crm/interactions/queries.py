@@ -40,6 +40,12 @@ def _entry_options():
     )
 
 
+def of_live_partner():
+    """Interactions of archived partners are out of sight like them (their pages answer 404): the
+    few archived partners' ids found once per statement, not each interaction's partner."""
+    return Interaction.partner_id.not_in(select(Partner.id).where(Partner.archived_at.is_not(None)))
+
+
 def _list_entry_options():
     """What an entry of a list of them (a timeline, /history) shows, loaded with it, and no
     more: the names and titles of the people and records it names, not their whole rows (a
@@ -47,8 +53,8 @@ def _list_entry_options():
     statements in all)."""
     return (
         joinedload(Interaction.author).load_only(User.name),
-        joinedload(Interaction.agreement).load_only(Agreement.title),
-        joinedload(Interaction.proposal).load_only(Proposal.title),
+        joinedload(Interaction.agreement).load_only(Agreement.title, Agreement.archived_at),
+        joinedload(Interaction.proposal).load_only(Proposal.title, Proposal.archived_at),
         selectinload(Interaction.contacts).load_only(Contact.name),
         selectinload(Interaction.staff).load_only(User.name),
         selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee).load_only(User.name),
@@ -130,8 +136,7 @@ def history_statement(filters: HistoryFilters):
     joining 200,000 interactions to their partners and sorting them all. Neither columns, order
     nor loader options: `history_page` adds them.
     """
-    archived = select(Partner.id).where(Partner.archived_at.is_not(None))
-    statement = select(Interaction).where(Interaction.partner_id.not_in(archived))
+    statement = select(Interaction).where(of_live_partner())
     if filters.kind:
         statement = statement.where(Interaction.kind == filters.kind)
     if filters.partner_id:
@@ -252,10 +257,11 @@ def newest_first():
 
 
 def interactions_about_agreement(agreement_id: int, limit: int = 50) -> list[Interaction]:
-    """The agreement page's contact history: the newest `limit` interactions about it."""
+    """The agreement page's contact history: the newest `limit` interactions about it, of partners
+    not archived (an agreement with several partners outlives one of them being archived)."""
     return db.session.scalars(
         select(Interaction)
-        .where(Interaction.agreement_id == agreement_id)
+        .where(Interaction.agreement_id == agreement_id, of_live_partner())
         .options(joinedload(Interaction.partner).load_only(Partner.name), *_list_entry_options())
         .order_by(*newest_first())
         .limit(limit)

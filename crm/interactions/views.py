@@ -24,6 +24,7 @@ from crm.interactions.forms import (
 )
 from crm.interactions.models import Interaction
 from crm.partners.models import Partner
+from crm.core.forms import validate_filters
 from crm.core.navigation import nav_item
 from crm.core.punctuation import colon
 from crm.core.templating import link_pattern, once_per_request
@@ -102,7 +103,7 @@ def _with_events(response, events: str = LOGGED_EVENTS):
 @bp.get("/history")
 def history():
     form = HistoryFilterForm(formdata=request.args)
-    valid = form.validate()
+    valid = validate_filters(form)
     page = queries.history_page(form.filters())
     return render_template("interactions/history.html", form=form, page=page), (200 if valid else 422)
 

@@ -19,10 +19,40 @@ from crm.outcomes.models import (
     year_kind,
     year_label,
 )
-from crm.schools.models import School
+from crm.schools.queries import active_schools
 
 MAX_COUNT = 1_000_000
+COUNT_RANGE = NumberRange(min=0, max=MAX_COUNT, message=_l("Enter a whole number from 0 to %(max)s.", max=MAX_COUNT))
+MAX_NOTE = 10_000
+FIRST_YEAR = 1990  # the oldest year an outcome is recorded for (the form and the import)
 OUTCOME_FIELDS = ["year", "category", "detail", "count", "school_id", "indicator_id", "note"]
+
+
+def check_year(year: int, current_year: int, agreement=None) -> None:
+    """An outcome's year has begun, is from FIRST_YEAR on, and lies within its agreement's validity
+    (`agreement`: anything with valid_from and valid_until). The form and the import ask this."""
+    if year > current_year:
+        raise ValidationError(_l("%(year)s has not started yet: outcomes are recorded for years that have begun.",
+                                 year=year_label(year)))
+    if year < FIRST_YEAR:
+        raise ValidationError(_l("Enter a year from %(first)s on.", first=FIRST_YEAR))
+    if agreement is None or agreement.valid_from is None:
+        return
+    first, last = year_bounds(year)
+    starts_after = agreement.valid_until is not None and first > agreement.valid_until
+    if last < agreement.valid_from or starts_after:
+        raise ValidationError(_l(
+            "The agreement is valid from %(start)s to %(end)s: %(year)s lies outside it.",
+            start=local_date(agreement.valid_from),
+            end=local_date(agreement.valid_until) if agreement.valid_until else _l("open-ended"),
+            year=year_label(year),
+        ))
+
+
+def check_counts_somewhere(category: OutcomeCategory, indicator_id: int | None) -> None:
+    """An "other quantity" counts only toward its 国际影响表 row: without one it would count nowhere."""
+    if category == OutcomeCategory.OTHER and indicator_id is None:
+        raise ValidationError(_l("Choose the 国际影响表 row this quantity counts toward."))
 
 
 def year_description():
@@ -44,14 +74,14 @@ class OutcomeForm(FlaskForm):
         _l("Count"),
         validators=[
             InputRequired(message=_l("Enter a whole number (0 or more).")),
-            NumberRange(min=0, max=MAX_COUNT, message=_l("Enter a whole number from 0 to %(max)s.", max=MAX_COUNT)),
+            COUNT_RANGE,
         ],
     )
     detail = StringField(_l("Detail"), validators=[Optional(), Length(max=200)],
                          description=_l("Purpose, programme, issuer or major, as the category asks."))
     school_id = SelectField(_l("School"), coerce=optional_int, validators=[Optional()])
     indicator_id = SelectField(_l("Counts toward (国际影响表)"), coerce=optional_int, validators=[Optional()])
-    note = TextAreaField(_l("Note / evidence"), validators=[Optional(), Length(max=10_000)])
+    note = TextAreaField(_l("Note / evidence"), validators=[Optional(), Length(max=MAX_NOTE)])
     submit = SubmitField(_l("Save outcome"))
 
     def __init__(self, *args, agreement=None, current_year: int, liaison_school_id: int | None = None, **kwargs):
@@ -59,7 +89,7 @@ class OutcomeForm(FlaskForm):
         self.agreement = agreement
         self.current_year = current_year
         self.year.description = year_description()
-        schools = db.session.scalars(select(School).where(School.archived_at.is_(None)).order_by(School.name_zh)).all()
+        schools = active_schools()
         if liaison_school_id is not None:
             schools = [s for s in schools if s.id == liaison_school_id]
             self.school_id.choices = [(s.id, s.name) for s in schools]
@@ -74,27 +104,20 @@ class OutcomeForm(FlaskForm):
         self._indicator_years = {i.id: i.year for i in indicators}
 
     def validate_year(self, field):
-        year = field.data
-        if year is None:
-            return
-        if year > self.current_year:
-            raise ValidationError(_l("%(year)s has not started yet: outcomes are recorded for years that have begun.",
-                                     year=year_label(year)))
-        if year < 1990:
-            raise ValidationError(_l("Enter a year from 1990 on."))
-        agreement = self.agreement
-        if agreement is None or agreement.valid_from is None:
-            return
-        first, _last = year_bounds(year)
-        last = _last
-        starts_after = agreement.valid_until is not None and first > agreement.valid_until
-        if last < agreement.valid_from or starts_after:
-            raise ValidationError(_l(
-                "The agreement is valid from %(start)s to %(end)s: %(year)s lies outside it.",
-                start=local_date(agreement.valid_from),
-                end=local_date(agreement.valid_until) if agreement.valid_until else _l("open-ended"),
-                year=year_label(year),
-            ))
+        if field.data is not None:
+            check_year(field.data, self.current_year, self.agreement)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # An "other quantity" counts only toward its indicator: without one it would count nowhere.
+        # (Here, not in validate_indicator_id: the field's Optional() stops its chain when empty.)
+        if not self.indicator_id.errors:
+            try:
+                check_counts_somewhere(self.category.data, self.indicator_id.data)
+            except ValidationError as refusal:
+                self.indicator_id.errors = [*self.indicator_id.errors, refusal.args[0]]
+                return False
+        return valid
 
     def validate_indicator_id(self, field):
         if field.data is not None and self.year.data is not None and self._indicator_years.get(field.data) != self.year.data:

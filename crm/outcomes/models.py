@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.enums import LabelledEnum, enum_column
@@ -169,14 +171,47 @@ class Outcome(Audited, Timestamped, Versioned, db.Model):
     def year_label(self) -> str:
         return year_label(self.year)
 
-    @property
+    @hybrid_property
     def is_archived(self) -> bool:
-        """An outcome is out of sight with its archived agreement (crm.core.uploads.document_or_404 asks)."""
+        """An outcome is out of sight with its archived agreement: its pages answer 404
+        (get_live_or_404, crm.core.uploads.document_or_404 ask), and the queues of what waits or
+        came back leave it out (crm/outcomes/queries.py asks the same rule in SQL)."""
         return self.agreement is not None and self.agreement.is_archived
+
+    @is_archived.inplace.expression
+    @classmethod
+    def _is_archived_expression(cls):
+        from crm.agreements.models import Agreement
+
+        return sa.exists().where(Agreement.id == cls.agreement_id, Agreement.archived_at.is_not(None))
 
     @property
     def is_approved(self) -> bool:
         return self.status == OutcomeStatus.APPROVED
+
+    @property
+    def is_waiting(self) -> bool:
+        """Waiting for the office: the only state it approves or sends back."""
+        return self.status == OutcomeStatus.PENDING
+
+    def why_not_approved(self) -> str | None:
+        """Why the office may not approve this entry, or None when it may: only an entry waiting
+        for approval is approved (one already approved or sent back is not, a second time)."""
+        if not self.is_waiting:
+            return _("Only an outcome waiting for approval can be approved; this one is: %(status)s. Nothing was changed.",
+                     status=self.status.label)
+        return None
+
+    def why_not_sent_back(self) -> str | None:
+        """Why the office may not send this entry back for correction, or None when it may: only
+        an entry waiting for approval goes back, and only to a school, whose liaison sees it."""
+        if not self.is_waiting:
+            return _("Only an outcome waiting for approval can be sent back; this one is: %(status)s. Nothing was changed.",
+                     status=self.status.label)
+        if self.school_id is None:
+            return _("This outcome belongs to no school, so no liaison would see it sent back. Nothing was changed; "
+                     "correct it yourself or choose its school first.")
+        return None
 
 
 class OutcomeEvidence(DocumentColumns, Audited, db.Model):

@@ -216,8 +216,9 @@ def outcome_records(f: OutcomeFilter, limit: int) -> tuple[list[OutcomeRecord], 
 
 
 def waiting_outcomes(school_id: int | None = None) -> list[Outcome]:
-    """Liaisons' entries waiting for the office, oldest first, per school (capped)."""
-    statement = select(Outcome).where(Outcome.status == OutcomeStatus.PENDING)
+    """Liaisons' entries waiting for the office, oldest first, per school (capped); not those out
+    of sight with their archived agreement (no one could approve or change them: 404)."""
+    statement = select(Outcome).where(Outcome.status == OutcomeStatus.PENDING, ~Outcome.is_archived)
     if school_id is not None:
         statement = statement.where(Outcome.school_id == school_id)
     return db.session.scalars(
@@ -225,11 +226,23 @@ def waiting_outcomes(school_id: int | None = None) -> list[Outcome]:
     ).unique().all()
 
 
-def returned_outcomes_of_school(school_id: int) -> list[Outcome]:
+def returned_to_school(school_id: int) -> Select:
+    """A school's entries the office sent back for correction: its liaison's to do (the list on
+    /outcomes/mine, and the home page's list and count). Not those out of sight with their
+    archived agreement: their liaison could not correct them (404), so they are nothing to do."""
+    return select(Outcome).where(Outcome.status == OutcomeStatus.RETURNED, Outcome.school_id == school_id,
+                                 ~Outcome.is_archived)
+
+
+def returned_outcomes_of_school(school_id: int, limit: int = QUEUE_CAP) -> list[Outcome]:
+    """The latest sent back first."""
     return db.session.scalars(
-        _loaded(select(Outcome).where(Outcome.status == OutcomeStatus.RETURNED, Outcome.school_id == school_id))
-        .order_by(Outcome.updated_at.desc()).limit(QUEUE_CAP)
+        _loaded(returned_to_school(school_id)).order_by(Outcome.updated_at.desc(), Outcome.id.desc()).limit(limit)
     ).unique().all()
+
+
+def returned_count_query(school_id: int) -> Select:
+    return select(func.count()).select_from(returned_to_school(school_id).with_only_columns(Outcome.id).subquery())
 
 
 def schools_without_outcomes(year: int) -> list[School]:

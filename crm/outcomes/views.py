@@ -15,7 +15,7 @@ from crm.agreements.forms import optional_int
 from crm.auth.permissions import editor_required
 from crm.core.archiving import get_live_or_404
 from crm.core.dates import office_today
-from crm.core.forms import ConfirmForm, apply_form
+from crm.core.forms import NOT_A_CHOICE, ConfirmForm, apply_form
 from crm.core.navigation import nav_item
 from crm.core.pagination import paginate
 from crm.core.models import utcnow
@@ -57,6 +57,7 @@ from crm.partners.models import Partner
 from crm.schools.models import School
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
+bp.add_app_template_global(may_change, "may_change_outcome")  # the rows' edit links ask the views' rule
 nav_item("reports", "outcomes.review", _l("Outcomes to approve"), order=30,
          visible=lambda user: user.can_edit, active=("outcomes.review",))
 nav_item("reports", "outcomes.mine", _l("My school's outcomes"), order=31,
@@ -191,7 +192,7 @@ def new_standalone():
 
 
 def _saved_message(outcome: Outcome) -> str:
-    if outcome.status == OutcomeStatus.PENDING:
+    if outcome.is_waiting:
         return _("The outcome was saved; it counts in the reports once the office approves it.")
     return _("The outcome was saved.")
 
@@ -298,7 +299,7 @@ def remove_evidence_file(evidence_id: int):
 
 def _int_arg(name: str) -> int | None:
     value = optional_int(request.args.get(name, ""))
-    if value is not None and not isinstance(value, int):
+    if value is not None and (not isinstance(value, int) or value == NOT_A_CHOICE):  # "2025-2026", "-5"
         abort(404)
     return value
 
@@ -334,9 +335,10 @@ def index():
 @bp.get("/review")
 @editor_required
 def review():
-    year = _int_arg("year") or _current_year()
+    this_year = _current_year()
+    year = _int_arg("year") or this_year
     return render_template(
-        "outcomes/review.html", waiting=waiting_outcomes(), year=year, year_label=year_label,
+        "outcomes/review.html", waiting=waiting_outcomes(), year=year, this_year=this_year, year_label=year_label,
         silent_schools=schools_without_outcomes(year), approve_form=ApproveForm(),
     )
 
@@ -358,6 +360,9 @@ def mine():
 @editor_required
 def approve(outcome_id: int):
     outcome = _outcome_or_404(outcome_id)
+    refusal = outcome.why_not_approved()
+    if refusal:
+        abort(409, refusal)
     form = ApproveForm()
     if not form.validate_on_submit():
         abort(422)
@@ -373,6 +378,9 @@ def approve(outcome_id: int):
 @editor_required
 def send_back(outcome_id: int):
     outcome = _outcome_or_404(outcome_id)
+    refusal = outcome.why_not_sent_back()
+    if refusal:
+        abort(409, refusal)
     form = ReturnForm(data={"version": outcome.version} if request.method == "GET" else None)
     if form.validate_on_submit():
         form.ensure_current(outcome)

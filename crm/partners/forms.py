@@ -9,7 +9,7 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import Length, Optional, ValidationError
 
 from crm.core.bulk import BulkSelection
-from crm.core.forms import InputRequired, VersionedForm, optional_int
+from crm.core.forms import InputRequired, VersionedForm, optional_int, search_term_field
 from crm.core.i18n import country_code_for, country_picker_choices
 from crm.core.search import MAX_TERM_LENGTH
 from crm.partners.activity import quiet_after_days
@@ -39,6 +39,14 @@ def parse_tags(text: str | None) -> list[str]:
         if name and name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
     return names
+
+
+def check_tags(names: list[str]) -> None:
+    """At most MAX_TAGS tags of at most 60 characters each (the partner form and the import ask this)."""
+    if len(names) > MAX_TAGS:
+        raise ValidationError(_l("At most %(count)d tags.", count=MAX_TAGS))
+    if any(len(name) > 60 for name in names):
+        raise ValidationError(_l("A tag has at most 60 characters."))
 
 
 def normalise_website(value: str | None) -> str | None:
@@ -91,11 +99,7 @@ class PartnerFields(FlaskForm):
             raise ValidationError(_l("Only http:// and https:// web addresses are accepted.")) from None
 
     def validate_tags(self, field):
-        names = parse_tags(field.data)
-        if len(names) > MAX_TAGS:
-            raise ValidationError(_l("At most %(count)d tags.", count=MAX_TAGS))
-        if any(len(name) > 60 for name in names):
-            raise ValidationError(_l("A tag has at most 60 characters."))
+        check_tags(parse_tags(field.data))
 
     @property
     def tag_names(self) -> list[str]:
@@ -114,6 +118,9 @@ class PartnerCreateForm(PartnerFields):
 class PartnerEditForm(PartnerFields, VersionedForm):
     submit = SubmitField(_l("Save"))
 
+    def entered(self, name: str, field):
+        return self.tag_names if name == "tags" else super().entered(name, field)
+
 
 
 SORT_LABELS = {"name": _l("Name"), "country": _l("Country"), "last_contact": _l("Last contact"), "renewal": _l("Next renewal")}
@@ -125,7 +132,7 @@ class PartnerFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), filters=[blank_to_none], validators=[Optional(), Length(max=10_000)])
+    q = search_term_field(_l("Search"))
     country = StringField(_l("Country"), filters=[blank_to_none], validators=[Optional(), Length(max=100)],
                           description=_l("A code, or the name in English or Chinese: DE, Germany, 德国."))
     kind = SelectField(_l("Kind"), validators=[Optional()])

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from wtforms import SearchField, SelectField, SubmitField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms import SelectField, SubmitField
+from wtforms.validators import ValidationError
 
-from crm.core.forms import optional_int
+from crm.core.forms import optional_int, search_term_field
 from crm.core.search import MAX_TERM_LENGTH
 from crm.extensions import db
 from crm.partners.models import Partner
@@ -92,7 +92,7 @@ class PartnerSearchFields:
     """A picker's search box (a mixin for the form holding the picker). Without JavaScript,
     "Find" shows the form again with the matches (nothing is saved)."""
 
-    partner_q = SearchField(_l("Find a partner"), validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    partner_q = search_term_field(_l("Find a partner"))
     find_partners = SubmitField(_l("Find"))
 
 

@@ -37,22 +37,31 @@ from crm.partners.search_index import GRAM_MARK, document_contains, partner_ids_
 
 MAX_SEARCH_WORDS = 8
 WORD_SEPARATORS = r"[\s,，、;；]+"
+# A Chinese input method in full-width mode types ＢＳＫ, ＤＥ, ２０２６: the letters and digits people mean.
+FULL_WIDTH_LETTERS = {code: code - 0xFEE0 for code in [*range(0xFF10, 0xFF1A), *range(0xFF20, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+# Punctuation around a word that is no part of it: "BSK.", “Holmesglen”, (TAFE), 《重庆》.
+AROUND_A_WORD = ".。!！?？:：\"'“”‘’()（）[]【】<>《》「」"
+
+
+def plain_term(term: str) -> str:
+    """The term as people mean it: full-width letters and digits as ASCII ones."""
+    return (term or "").translate(FULL_WIDTH_LETTERS)
 
 
 def search_words(term: str) -> list[str]:
-    """'德国, 大学' → ['德国', '大学'] (at most eight words)."""
+    """'德国, 大学' → ['德国', '大学'], '“ＢＳＫ.”' → ['BSK'] (at most eight words)."""
     # A NUL would end the FTS5 query's string (SQLite) and is refused in text by PostgreSQL; the
     # search index's gram mark is nobody's text.
-    text = (term or "").replace("\x00", "").replace(GRAM_MARK, "").strip()[:MAX_TERM_LENGTH]
-    words = [word for word in re.split(WORD_SEPARATORS, text) if word]
-    return words[:MAX_SEARCH_WORDS]
+    text = plain_term(term).replace("\x00", "").replace(GRAM_MARK, "").strip()[:MAX_TERM_LENGTH]
+    words = [word.strip(AROUND_A_WORD) for word in re.split(WORD_SEPARATORS, text)]
+    return [word for word in words if word][:MAX_SEARCH_WORDS]
 
 
 def countries_named(term: str) -> set[str]:
     """Codes of the countries `term` names: its code, or one of its names ("德国", "Germany",
     "Deutschland"), or the start of a name for three or more letters or two or more Chinese
     characters ("germ" → DE). One Chinese character or two letters that are no code: none."""
-    text = " ".join((term or "").split()).casefold()
+    text = " ".join(plain_term(term).split()).casefold()
     return set(_countries_named(text)) if text else set()
 
 

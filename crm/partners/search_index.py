@@ -4,7 +4,9 @@ What a search term matches is stated once, in crm/partners/search.py; this modul
 text that words are matched against, and finds it fast.
 
 - `partner_search` (models.PartnerSearch) holds, per partner, two casefolded texts, one item
-  per line: `document` (the names in every script, the short name, the city, the tags) and
+  per line, with the other forms of Chinese characters (Japanese 広島, traditional 國) as the
+  simplified ones (crm/partners/variants.py; a search word is folded the same way, `_needle`):
+  `document` (the names in every script, the short name, the city, the tags) and
   `contacts` (the names and e-mails of its active contacts; an erased person is never in it).
   Country names are not in it: a country word is read as a country by the rule itself (a code
   comparison on the indexed `partner.country`), and "德" must not find every partner in 德国.
@@ -56,6 +58,7 @@ from crm.core.search import like_pattern
 from crm.extensions import db
 from crm.partners.locks import lock_partners
 from crm.partners.models import Partner, PartnerSearch, Tag, partner_search_text, partner_tag
+from crm.partners.variants import fold_variants
 
 log = logging.getLogger(__name__)
 
@@ -123,11 +126,12 @@ def _uses_fts(dialect: str, needle: str) -> bool:
 
 
 def _needle(word: str) -> str:
-    """What a word is looked for as in the documents: casefolded; one or two Chinese (Japanese,
+    """What a word is looked for as in the documents: casefolded, other forms of Chinese characters
+    as the simplified ones (crm/partners/variants.py, as in the documents); one or two Chinese (Japanese,
     Korean) characters as their gram, padded to three characters (`_short_grams`), which the
     trigram indexes find (FTS5 on SQLite, pg_trgm on PostgreSQL) and which stands in a document
     exactly when the characters do."""
-    needle = word.casefold()
+    needle = fold_variants(word.casefold())
     if 0 < len(needle) < TRIGRAM and CJK_RUN.fullmatch(needle):
         return needle + GRAM_MARK * (TRIGRAM - len(needle))
     return needle
@@ -223,7 +227,7 @@ def index_serves(word: str) -> bool:
 # --- Building documents ----------------------------------------------------------------------
 
 def _lines(values: Iterable[str | None]) -> str:
-    text = "\n".join(value.strip() for value in values if value and value.strip()).casefold()
+    text = fold_variants("\n".join(value.strip() for value in values if value and value.strip()).casefold())
     grams = _short_grams(text)
     return f"{text}\n{grams}" if grams else text
 

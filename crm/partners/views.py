@@ -15,14 +15,14 @@ from crm.agreements.queries import agreements_of_partner
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
 from crm.contacts.views import bp as contacts_bp
-from crm.core.archiving import get_live_or_404, refuse_archived_unless_admin, restore_archived
+from crm.core.archiving import archive_page, get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.core.blocks import block_or_page
 from crm.core.bulk import MAX_BULK, stale_among
 from crm.core.capped import COUNT_CAP
 from crm.core.charts import bar_chart
 from crm.interactions.forms import assignee_choices
-from crm.core.export import table_response
-from crm.core.forms import RecordActionForm, apply_form
+from crm.core.export import add_export_routes, table_response, valid_filters_or_list
+from crm.core.forms import RecordActionForm, apply_form, validate_filters
 from crm.core.i18n import country_name, country_names, current_locale_code
 from crm.core.pagination import page_number
 from crm.extensions import db, htmx
@@ -59,6 +59,7 @@ from crm.visits.queries import visits_of_partner
 from crm.core.navigation import nav_item
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
+archive_page(Partner, lambda partner: url_for("partners.index", archived=1, q=partner.name))
 bp.register_blueprint(contacts_bp)
 
 nav_item("partners", "partners.index", _l("Partners"), order=10)
@@ -109,7 +110,7 @@ def index():
     target = htmx.target if htmx else None
     fragment = target in (RESULTS_ID, MORE_ID)
     form = _filter_form(with_choices=not fragment)
-    valid = form.validate()
+    valid = validate_filters(form)
     filters = form.filters()
     refuse_archived_unless_admin(filters.archived)
     page = partner_page(filters, page_number(), current_app.config["PAGE_SIZE"],
@@ -171,20 +172,9 @@ def _filter_description(form: PartnerFilterForm) -> list[list[str]]:
     return described or [[_("Filter"), _("all partners")]]
 
 
-@bp.get("/export.csv")
-def export_csv():
-    return _export("csv")
-
-
-@bp.get("/export.xlsx")
-def export_xlsx():
-    return _export("xlsx")
-
-
 def _export(fmt: str):
     form = _filter_form(with_choices=False)
-    if not form.validate():
-        abort(422)
+    valid_filters_or_list(form, index)
     filters = form.filters()
     refuse_archived_unless_admin(filters.archived)
     rows = partners_for_export(filters)
@@ -216,6 +206,9 @@ def _export(fmt: str):
         for contact in ([c for c in row.partner.contacts if c.active] or [None])
     )
     return table_response(fmt, f"partners-{office_today().isoformat()}", header_rows, columns, data, sheet_title=_("Partners"))
+
+
+add_export_routes(bp, _export)
 
 
 @bp.get("/countries")
@@ -291,7 +284,7 @@ def work(partner_id: int):
     without JavaScript)."""
     partner = get_live_or_404(Partner, partner_id)
     context = {
-        "partner": partner, "work_loaded": True,
+        "partner": partner, "work_loaded": True, "today": office_today(),
         "outcomes": outcomes_of_partner(partner.id), "outcome_sums": partner_sums(partner.id),
         "consortia": consortia_of_partner(partner.id), "experts": experts_sent_by(partner.id),
         "programmes": programmes_of_partner(partner.id),

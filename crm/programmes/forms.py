@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import InputRequired, optional_int
+from crm.core.forms import InputRequired, optional_int, search_term_field
+from crm.agreements.forms import check_validity
 from crm.agreements.models import Agreement
 from crm.agreements.queries import framework_choices
 from crm.partners.picker import SeveralPartnersPicker, chosen_partner
@@ -71,6 +72,7 @@ class ApprovalFieldsMixin:
     def validate_expires_on(self, field):
         if field.data and self.approved_on.data and field.data < self.approved_on.data:
             raise ValidationError(_l("The approval cannot expire before it was given."))
+        check_validity(self.valid_from.data, field.data)  # the agreements' rule: no end before the start
 
     def apply_to(self, approval) -> None:
         approval.authority = self.authority.data
@@ -118,6 +120,9 @@ class EnrolmentForm(FlaskForm):
     year = IntegerField(_l("Intake year"), validators=[InputRequired(), NumberRange(min=1990, max=2100)])
     major = SelectField(_l("Major"), validators=[InputRequired()])
     enrolled = IntegerField(_l("Students enrolled"), validators=[InputRequired(), NumberRange(min=0, max=MAX_STUDENTS)])
+    # The version of the figure this one replaces, once the page has shown it: a figure already
+    # recorded for the year and major is replaced only knowingly, and never one changed meanwhile.
+    replaces = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
     submit = SubmitField(_l("Save enrolment"))
 
     def __init__(self, *args, majors=(), **kwargs):
@@ -129,7 +134,7 @@ class ProgrammeFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Name"), validators=[Optional(), Length(max=200)])
+    q = search_term_field(_l("Name"))
     status = SelectField(_l("Status"), validators=[Optional()])
     archived = BooleanField(_l("Archived programmes"))
 

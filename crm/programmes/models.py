@@ -171,5 +171,7 @@ name_fields({
     "number_level": _l("Approval number: level"), "number_year": _l("Approval number: year"),
     "number_serial": _l("Approval number: serial"), "number_suffix": _l("Approval number: suffix"),
     "programme_enrolment.year": _l("Intake year"), "major": _l("Major"), "enrolled": _l("Students enrolled"),
-    "programme_id": _l("Programme"),
+    # not "Programme": that word is a delegation's programme of the day (日程安排) in trips and visits
+    "programme_id": _l("Joint programme"), "programme.local_name": _l("Chinese name"),
+    "programme_approval.predecessor_id": _l("Renews approval"),
 })

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from crm.audit.queries import record_history
-from crm.core.archiving import archive_confirmed, get_live_or_404, refuse_archived_unless_admin, restore_archived
+from crm.core.archiving import archive_confirmed, archive_page, get_live_or_404, refuse_archived_unless_admin, restore_archived
 from crm.auth.permissions import admin_required, editor_required
 from crm.core.dates import office_today
 from crm.core.export import add_export_routes, list_export, list_page
@@ -14,6 +14,7 @@ from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
 from crm.core.templating import local_date
 from crm.extensions import db
+from crm.outcomes.models import academic_year_of
 from crm.partners.models import Partner
 from crm.programmes import deadlines  # noqa: F401  (registers the approvals' deadline source)
 from crm.programmes.changes import decide_approval, renew_approval
@@ -37,6 +38,7 @@ from crm.programmes.queries import (
 )
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+archive_page(Programme, lambda programme: url_for("programmes.index", archived=1, q=programme.name))
 nav_item("cooperation", "programmes.index", _l("Joint programmes"), order=40)
 
 RESULTS_ID = "programme-results"
@@ -75,7 +77,7 @@ def _export(fmt: str):
                _("Approved intake per year"), _("Approval number"), _("Approving authority"), _("Approved on"),
                _("Approval expires on"), _("Students enrolled (latest intake)"), _("Latest intake year")]
     return list_export(ProgrammeFilterForm(request.args), fmt, _("Joint programmes"), "joint-programmes", columns,
-                       lambda form: [_export_row(programme) for programme in programmes_for_export(_filter(form))])
+                       lambda form: [_export_row(programme) for programme in programmes_for_export(_filter(form))], index)
 
 
 def _export_row(programme: Programme) -> list:
@@ -219,7 +221,8 @@ def edit_approval(approval_id: int):
     programme = approval.programme
     return render_form_page(form, _("Approval of %(name)s", name=programme.name),
                             url_for("programmes.edit_approval", approval_id=approval.id),
-                            url_for("programmes.show", programme_id=programme.id), _crumbs(programme))
+                            url_for("programmes.show", programme_id=programme.id), _crumbs(programme),
+                            history=record_history(approval))
 
 
 @bp.route("/approvals/<int:approval_id>/renew", methods=["GET", "POST"])
@@ -273,19 +276,30 @@ def end_approval(approval_id: int):
 def enrolment(programme_id: int):
     """Record (or correct) the students enrolled in one intake year and major."""
     programme = _live_programme(programme_id)
-    form = EnrolmentForm(majors=programme.major_list, data={"year": office_today().year} if request.method == "GET" else None)
+    # the latest intake (intakes start in September): in March 2027 that of September 2026, not 2027
+    latest_intake = academic_year_of(office_today())
+    form = EnrolmentForm(majors=programme.major_list, data={"year": latest_intake} if request.method == "GET" else None)
+    intro = None if programme.major_list else _("Add the programme's majors first (edit the programme).")
+    status = None
     if form.validate_on_submit():
         row = db.session.scalar(select(Enrolment).where(
             Enrolment.programme_id == programme.id, Enrolment.year == form.year.data, Enrolment.major == form.major.data))
-        if row is None:
-            row = Enrolment(programme=programme, year=form.year.data, major=form.major.data, enrolled=form.enrolled.data)
-            db.session.add(row)
+        if row is not None and form.replaces.data != str(row.version):
+            # Recorded already (or changed since the page showed it): show the figure, replace it on the next save.
+            form.replaces.data = str(row.version)
+            intro = _("%(major)s, %(year)s: %(count)d students are recorded already. Save again to replace that figure with this one.",
+                      major=row.major, year=row.year, count=row.enrolled)
+            status = 409
         else:
-            row.enrolled = form.enrolled.data
-        db.session.commit()
-        flash(_("The enrolment was saved."), "success")
-        return redirect(url_for("programmes.show", programme_id=programme.id, _anchor="enrolment"), 303)
-    intro = None if programme.major_list else _("Add the programme's majors first (edit the programme).")
-    return render_form_page(form, _("Enrolment in %(name)s", name=programme.name),
-                            url_for("programmes.enrolment", programme_id=programme.id),
-                            url_for("programmes.show", programme_id=programme.id), _crumbs(programme), intro=intro)
+            if row is None:
+                row = Enrolment(programme=programme, year=form.year.data, major=form.major.data, enrolled=form.enrolled.data)
+                db.session.add(row)
+            else:
+                row.enrolled = form.enrolled.data
+            db.session.commit()
+            flash(_("The enrolment was saved."), "success")
+            return redirect(url_for("programmes.show", programme_id=programme.id, _anchor="enrolment"), 303)
+    page, form_status = render_form_page(form, _("Enrolment in %(name)s", name=programme.name),
+                                         url_for("programmes.enrolment", programme_id=programme.id),
+                                         url_for("programmes.show", programme_id=programme.id), _crumbs(programme), intro=intro)
+    return page, status or form_status

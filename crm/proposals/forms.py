@@ -13,9 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from crm.agreements.forms import NOTICE_DAYS_RANGE, check_validity, signed_not_ahead
 from crm.agreements.models import AgreementKind
 from crm.auth.choices import assignable_users
-from crm.core.dates import office_today
 from crm.core.forms import InputRequired, VersionedForm, optional_int
 from crm.core.i18n import country_picker_choices
 from crm.partners.models import PartnerKind
@@ -34,9 +34,19 @@ class MoveForm(VersionedForm):
     reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])  # no Optional(): it would skip validate_reason
     submit = SubmitField(_l("Move"))
 
+    def __init__(self, *args, proposal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+
     def validate_reason(self, field):
         if self.stage.data in REASON_REQUIRED and not (field.data or "").strip():
             raise ValidationError(_l("Say why the proposal is declined or withdrawn."))
+
+    def validate_stage(self, field):
+        # The card offers "Create agreement", not "Signed", to an approved proposal: a proposal is
+        # signed with its agreement, the two linked (crm.proposals.pipeline.convert).
+        if field.data == ProposalStage.SIGNED and self.proposal is not None and self.proposal.agreement_id is None:
+            raise ValidationError(_l("A proposal is signed by creating its agreement: move it to Approved, then use Create agreement."))
 
 
 class ProposalFieldsMixin:
@@ -143,12 +153,12 @@ class ConvertForm(SeveralPartnersPicker, VersionedForm):
     partners = SelectMultipleField(
         _l("Partners"), coerce=chosen_partner, validators=[DataRequired(message=_l("Choose at least one partner."))]
     )
-    signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
+    signed_on = DateField(_l("Signed on"), validators=[InputRequired(), signed_not_ahead])
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_until = DateField(
         _l("Valid until"), validators=[Optional()], description=_l("Leave empty for an open-ended agreement.")
     )
-    notice_days = IntegerField(_l("Notice period (days)"), validators=[Optional(), NumberRange(min=0, max=3650)])
+    notice_days = IntegerField(_l("Notice period (days)"), validators=[Optional(), NOTICE_DAYS_RANGE])
     auto_renew = BooleanField(_l("Renews automatically"))
     submit = SubmitField(_l("Create agreement"))
 
@@ -156,13 +166,9 @@ class ConvertForm(SeveralPartnersPicker, VersionedForm):
         super().__init__(*args, **kwargs)
         self.offer_chosen_partners()
 
+    # The agreement form's rules, so that an agreement is the same whichever way it was made.
     def validate_valid_until(self, field):
-        if field.data and self.valid_from.data and field.data < self.valid_from.data:
-            raise ValidationError(_l("The end comes before the start."))
-
-    def validate_signed_on(self, field):
-        if field.data and field.data > office_today():
-            raise ValidationError(_l("The signing date cannot be in the future."))
+        check_validity(self.valid_from.data, field.data)
 
 
 class BoardFilterForm(FlaskForm):

@@ -23,11 +23,12 @@ from crm.proposals.pipeline import OPEN_STAGES, STAGE_ORDER, stale_before
 
 
 def _card_loading():
-    """A card or a list row: the proposal without its description, the partner's name and
-    country and the owner's name (not whole rows with notes and tokens)."""
+    """A card or a list row: the proposal without its description, the partner's name, country
+    and archived_at (the archived proposals' list names partners archived since) and the owner's
+    name (not whole rows with notes and tokens)."""
     return (
         defer(Proposal.description),
-        joinedload(Proposal.partner).load_only(Partner.name, Partner.country),
+        joinedload(Proposal.partner).load_only(Partner.name, Partner.country, Partner.archived_at),
         joinedload(Proposal.owner).load_only(User.name),
     )
 

@@ -6,11 +6,11 @@ from flask_login import current_user
 from crm.agreements.models import Agreement, AgreementKind
 from crm.audit.queries import record_history
 from crm.auth.permissions import admin_required, editor_required
-from crm.core.archiving import archive_confirmed, refuse_archived_unless_admin, restore_archived
+from crm.core.archiving import archive_confirmed, archive_page, refuse_archived_unless_admin, restore_archived
 from crm.core.dates import office_today
 from crm.core.errors import StaleEdit
 from crm.core.forms import RecordActionForm, apply_form
-from crm.core.i18n import country_name
+from crm.core.i18n import country_choices_among
 from crm.extensions import db, htmx
 from crm.partners.duplicates import similar_partners
 from crm.partners.models import Partner, PartnerKind
@@ -39,6 +39,7 @@ from crm.proposals.queries import (
 from crm.core.navigation import nav_item
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
+archive_page(Proposal, lambda proposal: url_for("proposals.index", view="list", archived=1))  # no search there
 nav_item("cooperation", "proposals.index", _l("Proposals"), order=30)
 
 VIEW_ID = "proposals-view"  # the element that holds the board or the list
@@ -57,8 +58,7 @@ def _filter_form() -> BoardFilterForm:
     form = BoardFilterForm(request.args)
     form.stage.choices = [("", _("Any stage"))] + ProposalStage.choices()
     form.kind.choices = [("", _("Any kind"))] + AgreementKind.choices()
-    countries = sorted(((code, country_name(code)) for code in proposal_countries()), key=lambda pair: pair[1].casefold())
-    form.country.choices = [("", _("Any country"))] + countries
+    form.country.choices = [("", _("Any country"))] + country_choices_among(proposal_countries())
     form.owner.choices = [("", _("Anyone"))] + [(str(user_id), name) for user_id, name in owner_choices()]
     form.validate()
     for field in form:
@@ -202,7 +202,7 @@ def move(proposal_id: int):
     """Move a proposal to another stage: from a card's buttons or menu, a drop, or this page."""
     proposal = _load(proposal_id)
     back_to_page = request.args.get("back") == "show"
-    form = MoveForm()
+    form = MoveForm(proposal=proposal)
     if request.method == "GET":
         form.version.data = proposal.version
         if request.args.get("stage") in {stage.value for stage in ProposalStage}:

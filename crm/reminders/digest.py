@@ -23,7 +23,7 @@ from crm.core.deadlines import Deadline, deadlines_due
 from crm.core.links import external_url
 from crm.extensions import db
 from crm.followups.models import FollowUp
-from crm.followups.queries import not_archived
+from crm.followups.queries import group_condition, not_archived
 from crm.partners.activity import QuietPartner, quiet_partners_by_owner
 from crm.reminders.models import ReminderDigest
 
@@ -64,6 +64,13 @@ class DigestLinks:
             return external_url("partners.show", partner_id=follow_up.interaction.partner_id)
         return external_url("followups.index")
 
+    def deadline(self, deadline: Deadline) -> str | None:
+        """The page where another domain's deadline is dealt with (as the home page links it)."""
+        values = dict(deadline.values)
+        anchor = values.pop("_anchor", None)  # url_for's, not the URL map's
+        url = external_url(deadline.endpoint, **values)
+        return f"{url}#{anchor}" if url and anchor else url
+
 
 @dataclass
 class RunReport:
@@ -87,7 +94,7 @@ def build_digests(today: date) -> list[Digest]:
         digests[agreement.owner_id].agreements.append(agreement)
     follow_ups = db.session.scalars(
         select(FollowUp)
-        .where(FollowUp.done.is_(False), FollowUp.due_on < today, FollowUp.assignee_id.in_(users), not_archived())
+        .where(FollowUp.done.is_(False), group_condition("overdue", today), FollowUp.assignee_id.in_(users), not_archived())
         .options(joinedload(FollowUp.agreement), joinedload(FollowUp.interaction), joinedload(FollowUp.proposal))
         .order_by(FollowUp.due_on, FollowUp.id)
     )

@@ -78,7 +78,7 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
     ]
     alike = report.comparable_categories
     if len(alike) < len(report.categories):
-        lines.append((_("Other quantities"), _("each in its indicator's unit (人日, 个, 项), so not added up in the sheets by category and by year: see the records and the 国际影响表")))
+        lines.append((_("Other quantities"), _("each in its indicator's unit (人日, 个, 项), so not added up in the sheets by category, year, country and partner: see the records and the 国际影响表")))
     if report.more_partners:
         lines.append((_("By partner"), _("the %(count)d partners with the largest figures", count=PARTNERS_CAP)))
     if record_count > len(records):
@@ -112,14 +112,14 @@ def report_workbook(report: Report, form, narratives, promises) -> bytes:
             for c in alike], [48] + [12] * (len(report.years) + 1))
 
     countries = workbook.create_sheet(_sheet_title(_("By country")))
-    _table(countries, [_("Country")] + [category_label(c) for c in report.categories],
-           [[country_name(code)] + [report.by_country[code].get(c, 0) for c in report.categories]
-            for code, _total in report.countries_ranked()], [24] + [16] * len(report.categories))
+    _table(countries, [_("Country")] + [category_label(c) for c in alike],
+           [[country_name(code)] + [report.by_country[code].get(c, 0) for c in alike]
+            for code, _total in report.countries_ranked()], [24] + [16] * len(alike))
 
     partners = workbook.create_sheet(_sheet_title(_("By partner")))
-    _table(partners, [_("Partner")] + [category_label(c) for c in report.categories],
-           [[report.partner_names.get(pid, "")] + [report.by_partner[pid].get(c, 0) for c in report.categories]
-            for pid, _total in partners_ranked[:PARTNERS_CAP]], [40] + [16] * len(report.categories))
+    _table(partners, [_("Partner")] + [category_label(c) for c in alike],
+           [[report.partner_names.get(pid, "")] + [report.by_partner[pid].get(c, 0) for c in alike]
+            for pid, _total in partners_ranked[:PARTNERS_CAP]], [40] + [16] * len(alike))
 
     if promises:
         promised = workbook.create_sheet(_sheet_title(_("Promised vs delivered")))

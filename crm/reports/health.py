@@ -116,10 +116,13 @@ def agreement_health(agreement, sums: CategoryYears, promises: list, today: date
 def quota_years(agreement, today: date | None = None) -> tuple[int, int] | None:
     """The completed report years of the agreement's validity (the years its quotas apply to),
     within the years the agreement page sums (crm/reports/sources.py: office_span)."""
-    if agreement.valid_from is None:
+    from crm.reports.queries import validity_years
+
+    validity = validity_years(agreement)
+    if validity is None:
         return None
     last = report_year_of(today or office_today()) - 1
-    if agreement.valid_until is not None:
-        last = min(last, report_year_of(agreement.valid_until))
-    first = max(report_year_of(agreement.valid_from), office_span()[0])  # the years the figures cover
+    if validity[1] is not None:
+        last = min(last, validity[1])
+    first = max(validity[0], office_span()[0])  # the years the figures cover
     return (first, last) if first <= last else None

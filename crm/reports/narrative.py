@@ -14,7 +14,8 @@ from babel import Locale
 from flask_babel import force_locale, get_locale, get_translations
 from markupsafe import Markup, escape
 
-from crm.outcomes.models import year_label
+from crm.outcomes.models import year_kind, year_label
+from crm.partners.variants import fold_variants
 from crm.reports.queries import Report
 from crm.reports.units import zh_measure_word
 
@@ -26,6 +27,12 @@ def gettext(string: str, **variables) -> str:
     """flask_babel's gettext, from the catalogue of the narrative being written (looked up once for
     its two hundred strings, not for each)."""
     text = (_CATALOGUE.get() or get_translations()).ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables) -> str:
+    """The same for a clause whose noun follows a count `n` ("1 delegation", "2 delegations")."""
+    text = (_CATALOGUE.get() or get_translations()).ungettext(singular, plural, n)
     return text % variables if variables else text
 
 
@@ -90,64 +97,91 @@ class _Writer:
         return Markup(gettext(", of them %(list)s", list=separator.join(items)))
 
     def partner_name(self, partner_id: int) -> str:
+        """In Chinese a partner's local name written in Chinese characters, in the simplified forms
+        a Chinese report writes (広島大学 → 广岛大学); otherwise its English name."""
         local = self.report.partner_local_names.get(partner_id) or ""
         if self.locale.startswith("zh") and any("\u4e00" <= ch <= "\u9fff" for ch in local):
-            return local
+            return fold_variants(local)
         return self.report.partner_names.get(partner_id, "")
 
     def write(self) -> Narrative:
         r = self.report
         if not r.by_category:
             return self.narrative
-        period = year_label(r.first_year) if r.first_year == r.last_year else f"{year_label(r.first_year)} – {year_label(r.last_year)}"
         people = []
         if r.total("teachers_trained") and r.total("training_programmes"):
-            people.append(Markup(gettext("we ran %(programmes)s teacher-training programmes for %(teachers)s teachers",
-                                         programmes=self.number(r.total("training_programmes")),
-                                         teachers=self.number(r.total("teachers_trained")))))
+            people.append(Markup(ngettext("we ran %(programmes)s teacher-training programme for %(teachers)s teachers",
+                                          "we ran %(programmes)s teacher-training programmes for %(teachers)s teachers",
+                                          r.total("training_programmes"), programmes=self.number(r.total("training_programmes")),
+                                          teachers=self.number(r.total("teachers_trained")))))
         elif r.total("teachers_trained"):
-            people.append(Markup(gettext("we trained %(teachers)s teachers", teachers=self.number(r.total("teachers_trained")))))
+            people.append(Markup(ngettext("we trained %(teachers)s teacher", "we trained %(teachers)s teachers",
+                                          r.total("teachers_trained"), teachers=self.number(r.total("teachers_trained")))))
         if r.total("qualifications"):
-            people.append(Markup(gettext("which brought in %(count)s international qualification certificates",
-                                         count=self.number(r.total("qualifications")))))
-        first = Markup(gettext("In %(period)s ", period=period))
+            people.append(Markup(ngettext("which brought in %(count)s international qualification certificate",
+                                          "which brought in %(count)s international qualification certificates",
+                                          r.total("qualifications"), count=self.number(r.total("qualifications")))))
+        first = Markup(escape(years_opening(r.first_year, r.last_year)))
         paragraphs = []
         if people:
             paragraphs.append(first + Markup(gettext(", ")).join(people) + Markup(gettext("%(sentence)s.", sentence="")))
             first = Markup("")
         student = []
         if r.total("certificates_earned"):
-            student.append(Markup(gettext("students and teachers earned %(count)s certificates", count=self.number(r.total("certificates_earned"))))
+            student.append(Markup(ngettext("students and teachers earned %(count)s certificate", "students and teachers earned %(count)s certificates",
+                                            r.total("certificates_earned"), count=self.number(r.total("certificates_earned"))))
                            + self.subjects("certificates_earned"))
         if r.total("outbound_students"):
-            student.append(Markup(gettext("we sent %(count)s students abroad", count=self.number(r.total("outbound_students"))))
+            student.append(Markup(ngettext("we sent %(count)s student abroad", "we sent %(count)s students abroad",
+                                            r.total("outbound_students"), count=self.number(r.total("outbound_students"))))
                            + self.subjects("outbound_students"))
         if r.total("joint_programme_students"):
-            student.append(Markup(gettext("joint programmes enrolled %(count)s students", count=self.number(r.total("joint_programme_students"))))
+            student.append(Markup(ngettext("joint programmes enrolled %(count)s student", "joint programmes enrolled %(count)s students",
+                                            r.total("joint_programme_students"), count=self.number(r.total("joint_programme_students"))))
                            + self.subjects("joint_programme_students"))
         if r.total("inbound_students"):
-            student.append(Markup(gettext("we received %(count)s international students", count=self.number(r.total("inbound_students"))))
+            student.append(Markup(ngettext("we received %(count)s international student", "we received %(count)s international students",
+                                            r.total("inbound_students"), count=self.number(r.total("inbound_students"))))
                            + self.subjects("inbound_students"))
         if r.total("scholarship_students"):
-            student.append(Markup(gettext("scholarships went to %(count)s international students", count=self.number(r.total("scholarship_students")))))
+            student.append(Markup(ngettext("scholarships went to %(count)s international student", "scholarships went to %(count)s international students",
+                                            r.total("scholarship_students"), count=self.number(r.total("scholarship_students")))))
         if student:
             paragraphs.append(_paragraph(first, student))
             first = Markup("")
         staff = []
         if r.total("experts_hosted"):
-            staff.append(Markup(gettext("we hosted %(count)s foreign teachers and experts", count=self.number(r.total("experts_hosted")))))
+            staff.append(Markup(ngettext("we hosted %(count)s foreign teacher or expert", "we hosted %(count)s foreign teachers and experts",
+                                          r.total("experts_hosted"), count=self.number(r.total("experts_hosted")))))
         if r.total("staff_sent"):
-            staff.append(Markup(gettext("we sent %(count)s teachers and managers to programmes abroad", count=self.number(r.total("staff_sent")))))
+            staff.append(Markup(ngettext("we sent %(count)s teacher or manager to programmes abroad",
+                                          "we sent %(count)s teachers and managers to programmes abroad", r.total("staff_sent"), count=self.number(r.total("staff_sent")))))
         if r.total("delegations_sent") or r.total("delegations_received"):
-            staff.append(Markup(gettext("we sent %(sent)s delegations and received %(received)s",
-                                        sent=self.number(r.total("delegations_sent")), received=self.number(r.total("delegations_received")))))
+            staff.append(Markup(ngettext("we sent %(sent)s delegation and received %(received)s",
+                                         "we sent %(sent)s delegations and received %(received)s", r.total("delegations_sent"),
+                                         sent=self.number(r.total("delegations_sent")), received=self.number(r.total("delegations_received")))))
         if r.total("delegates_sent") or r.total("delegates_received"):
-            staff.append(Markup(gettext("%(sent)s people travelled with the delegations sent and %(received)s came with those received",
-                                        sent=self.number(r.total("delegates_sent")), received=self.number(r.total("delegates_received")))))
+            staff.append(Markup(ngettext("%(sent)s person travelled with the delegations sent and %(received)s came with those received",
+                                         "%(sent)s people travelled with the delegations sent and %(received)s came with those received",
+                                         r.total("delegates_sent"), sent=self.number(r.total("delegates_sent")), received=self.number(r.total("delegates_received")))))
         if staff:
             paragraphs.append(_paragraph(first, staff))
         self.narrative.paragraphs = paragraphs
         return self.narrative
+
+
+def years_opening(first: int, last: int) -> str:
+    """The years a narrative opens on, as the office writes them: "In the 2025-2026 academic
+    year, " (2025-2026学年，), "In the academic years 2023-2024 to 2025-2026, "
+    (2023-2024至2025-2026学年，); in calendar years "In 2025, " (2025年，), "From 2023 to 2025, "
+    (2023年至2025年，)."""
+    if year_kind() == "calendar":
+        if first == last:
+            return gettext("In %(year)s, ", year=year_label(first))
+        return gettext("From %(first)s to %(last)s, ", first=year_label(first), last=year_label(last))
+    if first == last:
+        return gettext("In the %(year)s academic year, ", year=year_label(first))
+    return gettext("In the academic years %(first)s to %(last)s, ", first=year_label(first), last=year_label(last))
 
 
 def capitalised(text: Markup) -> Markup:
@@ -167,7 +201,7 @@ def capitalised(text: Markup) -> Markup:
 
 
 def _paragraph(opening: Markup, clauses: list[Markup]) -> Markup:
-    """One sentence per clause; the first after the opening ("In 2025-2026 "), the others capitalised."""
+    """One sentence per clause; the first after the opening ("In the 2025-2026 academic year, "), the others capitalised."""
     sentences = []
     for n, clause in enumerate(clauses):
         if n or not opening:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from crm.extensions import db
-from crm.outcomes.models import Quota
+from crm.outcomes.models import Quota, report_year_of
 from crm.partners.models import Partner
 from crm.reports.units import has_unit
 from crm.reports.sources import CATEGORY_LABELS, MAX_RANGE, category_label, category_order, figures, ranked_countries, table_order, typed_years
@@ -34,6 +35,7 @@ class Report:
     # partner → category → count: every partner (the Excel file), or with build_report's
     # `partner_limit` those that can rank among the largest (the page)
     by_partner: dict[int, dict[str, int]] = field(default_factory=dict)
+    partners: dict[int, Partner] = field(default_factory=dict)  # those named (name, local name, archived_at)
     partner_names: dict[int, str] = field(default_factory=dict)
     partner_local_names: dict[int, str] = field(default_factory=dict)
     # (category, partner ids) → count: who a category's figure came from, for the narrative
@@ -123,12 +125,13 @@ def build_report(first_year: int, last_year: int, partner_limit: int | None = No
     if subjects:
         report.by_category_subject = found.by_subject()
     named = set(report.by_partner) | {pid for (_c, subject) in report.by_category_subject for pid in subject}
-    for pid, name, local in db.session.execute(
-        select(Partner.id, Partner.name, Partner.local_name).where(Partner.id.in_(named))
+    for partner in db.session.scalars(
+        select(Partner).options(load_only(Partner.name, Partner.local_name, Partner.archived_at)).where(Partner.id.in_(named))
     ):
-        report.partner_names[pid] = name
-        if local:
-            report.partner_local_names[pid] = local
+        report.partners[partner.id] = partner
+        report.partner_names[partner.id] = partner.name
+        if partner.local_name:
+            report.partner_local_names[partner.id] = partner.local_name
     return report
 
 
@@ -165,10 +168,21 @@ class Promise:
         return self.ratio is not None and self.ratio < 0.5
 
 
+def validity_years(agreement) -> tuple[int, int | None] | None:
+    """The report years of an agreement's validity, which its quotas apply to (`agreement`:
+    anything with valid_from and valid_until): from the year of valid-from to that of valid-until
+    (None: open-ended); none without valid-from."""
+    if agreement.valid_from is None:
+        return None
+    return report_year_of(agreement.valid_from), report_year_of(agreement.valid_until) if agreement.valid_until else None
+
+
 def promised_vs_delivered(first_year: int, last_year: int, agreement_id: int | None = None) -> list[Promise]:
-    """Each quota × the years of the range, against what the office's figures count as delivered
-    on the agreement in its category (typed outcomes that count, and records that deliver on it)."""
-    from crm.agreements.models import Agreement
+    """Each quota × the years of the range in which it applies (`validity_years`: a draft, or an
+    agreement not yet or no longer valid, promised nothing in a year), against what the office's
+    figures count as delivered on the agreement in its category (typed outcomes that count, and
+    records that deliver on it)."""
+    from crm.agreements.queries import titles_and_validity
 
     # The quotas first (few), then their live agreements: an office has far more agreements than
     # quotas, and a join lets the planner walk every agreement in title order.
@@ -180,19 +194,20 @@ def promised_vs_delivered(first_year: int, last_year: int, agreement_id: int | N
         quotas_of.setdefault(row.agreement_id, []).append(row)
     if not quotas_of:
         return []
-    quota_rows = [
-        (aid, title, quota.category, quota.per_year)
-        for aid, title in db.session.execute(
-            select(Agreement.id, Agreement.title).where(Agreement.id.in_(sorted(quotas_of)), Agreement.archived_at.is_(None))
-            .order_by(Agreement.title, Agreement.id))
-        for quota in sorted(quotas_of[aid], key=lambda quota: quota.category.value)
-    ]
+    quota_rows = []  # (agreement, title, category, per year, the years of the range it applies in)
+    for agreement in titles_and_validity(sorted(quotas_of)):
+        applies = validity_years(agreement) if agreement.signed_on is not None else None  # a draft promised nothing yet
+        years = 0
+        if applies is not None:
+            first, last = max(first_year, applies[0]), last_year if applies[1] is None else min(last_year, applies[1])
+            years = max(last - first + 1, 0)
+        quota_rows += [(agreement.id, agreement.title, quota.category, quota.per_year, years)
+                       for quota in sorted(quotas_of[agreement.id], key=lambda quota: quota.category.value)]
     if not quota_rows:
         return []
     found = figures(first_year, last_year, agreement_id=agreement_id) if agreement_id is not None else figures(first_year, last_year)
     delivered = found.by_agreement({row[0] for row in quota_rows})
-    years = last_year - first_year + 1
     return [
         Promise(aid, title, category.value, per_year * years, delivered.get((aid, category.value), 0))
-        for aid, title, category, per_year in quota_rows
+        for aid, title, category, per_year, years in quota_rows if years
     ]

@@ -61,9 +61,12 @@ def _years_from(form: ReportFilterForm) -> tuple[int, int]:
 
 def _filter_form() -> ReportFilterForm:
     first, _last = outcome_years()
-    form = ReportFilterForm(request.args, first_year=min(first or current_year(), current_year() - 10), last_year=current_year())
+    first_year, last_year = min(first or current_year(), current_year() - 10), current_year()
+    form = ReportFilterForm(request.args, first_year=first_year, last_year=last_year)
     if not form.validate():
-        abort(422)
+        # a year typed into the address (one not begun, before the records, not a year): say which years there are
+        abort(422, _("The report covers the years from %(first)s to %(last)s: choose the years and the category in the filter.",
+                     first=year_label(first_year), last=year_label(last_year)))
     return form
 
 
@@ -101,17 +104,20 @@ def period_label(first: int, last: int) -> str:
 def _table(report, records, by: str, rows: int | None = TABLE_ROWS) -> list[tuple]:
     """The rows of the table by country or by partner (`by`), the largest in the focus category
     first (`Report.table_order`; `rows` of them, None: all that the report holds): (name, its link,
-    [(figure, its link or None) for each category]). A figure links to the records behind it; a
-    country's name to its records, a partner's to its page."""
+    [(figure, its link or None) for each category], the partner or None). A figure links to the
+    records behind it; a country's name to its records, a partner's to its page (none once it is
+    archived: the template names it through record_link)."""
     cells_of, name_of, link_of = (
         (report.by_country, country_name, lambda key: records(country=key)) if by == "country"
         else (report.by_partner, lambda key: report.partner_names.get(key, ""), records.partner_page))
     table = []
     for key in report.table_order(by)[:rows]:
         row = cells_of[key]
-        links = records.of_categories([category for category in report.categories if row.get(category)], **{by: key})
-        cells = [(row[category], links[category]) if category in links else (0, None) for category in report.categories]
-        table.append((name_of(key), link_of(key), cells))
+        # categories of one unit only: "other quantities" in 人日 and 个 would add up to nothing
+        categories = report.comparable_categories
+        links = records.of_categories([category for category in categories if row.get(category)], **{by: key})
+        cells = [(row[category], links[category]) if category in links else (0, None) for category in categories]
+        table.append((name_of(key), link_of(key), cells, report.partners.get(key) if by == "partner" else None))
     return table
 
 
@@ -165,7 +171,9 @@ def _records_of(report, first: int, last: int):
                 links[category] = f"{prefix}&category={quote_plus(category)}"
         return links
 
-    records.partner_page = lambda partner_id: partner_page % int(partner_id)
+    archived = {pid for pid, partner in report.partners.items() if partner.archived_at is not None}
+    # an archived partner's page answers 404: its figures from records link nowhere
+    records.partner_page = lambda partner_id: None if int(partner_id) in archived else partner_page % int(partner_id)
     records.of_categories = of_categories
     return records
 
@@ -308,8 +316,11 @@ def indicators():
         return redirect(url_for("reports.indicators", year=indicator.year), 303)
     if year is None:  # the year posted, unless it is out of range (a huge one would reach the database)
         year = form.year.data if form.year.data and not form.year.errors else current_year()
-    return render_template("reports/indicators.html", year=year, form=form, indicators=indicators_of(year),
-                           year_label=year_label, standard=STANDARD_INDICATORS), 422 if form.errors else 200
+    rows = indicators_of(year)
+    have = {i.code for i in rows}
+    missing = [row for row in STANDARD_INDICATORS if row[0] not in have]  # the usual rows the year lacks
+    return render_template("reports/indicators.html", year=year, form=form, indicators=rows,
+                           year_label=year_label, missing_standard=missing), 422 if form.errors else 200
 
 
 @bp.post("/indicators/standard")
@@ -321,11 +332,16 @@ def indicators_standard():
         abort(422)
     year = form.year.data
     have = {i.code for i in indicators_of(year)}
+    added = 0
     for position, (code, zh, en, unit) in enumerate(STANDARD_INDICATORS, start=1):
         if code not in have:
             db.session.add(Indicator(year=year, position=position, code=code, label_zh=zh, label_en=en, unit=unit))
+            added += 1
     db.session.commit()
-    flash(_("The usual rows were added."), "success")
+    if added:
+        flash(_("The usual rows were added."), "success")
+    else:
+        flash(_("%(year)s already has all the usual rows: nothing was added.", year=year_label(year)), "info")
     return redirect(url_for("reports.indicators", year=year), 303)
 
 

@@ -18,8 +18,16 @@ class SchoolForm(FlaskForm):
 
     school_id: int | None = None
 
+    # A school is found by either name (the user form's choice in each language, `flask users
+    # create --school`): neither may be another school's.
     def validate_name_zh(self, field):
-        clash = db.session.scalar(select(School.id).where(func.trim(School.name_zh) == field.data.strip()))
+        self._refuse_clash(func.trim(School.name_zh), field.data.strip())
+
+    def validate_name_en(self, field):
+        self._refuse_clash(func.lower(func.trim(School.name_en)), field.data.strip().lower())
+
+    def _refuse_clash(self, column, value: str) -> None:
+        clash = db.session.scalar(select(School.id).where(column == value))
         if clash is not None and clash != self.school_id:
             raise ValidationError(_l("A school with this name already exists."))
 

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from crm.audit.queries import record_history
 from crm.auth.models import Role, User
 from crm.auth.permissions import admin_required
 from crm.core.forms import apply_form
@@ -51,4 +52,4 @@ def edit(school_id: int):
         db.session.commit()
         flash(_("School %(name)s was saved.", name=school.name), "success")
         return redirect(url_for("schools.index"), 303)
-    return render_template("schools/edit.html", school=school, form=form), 422 if form.errors else 200
+    return render_template("schools/edit.html", school=school, form=form, history=record_history(school)), 422 if form.errors else 200

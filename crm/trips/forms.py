@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import InputRequired, optional_int
+from crm.core.forms import InputRequired, NotAfterToday, optional_int, search_term_field
 from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
@@ -24,6 +23,11 @@ from crm.core.templating import local_date
 from crm.trips.models import DelegationPurpose, TripDocumentKind, TripStatus
 
 MAX_TEXT = 10_000
+
+
+# A date recorded as done (the return, the 公示, the passports back) is not in the future: a
+# mistyped year would move the deadlines it starts out of sight.
+happened = NotAfterToday(_l("This records what has happened: the date cannot be in the future."))
 
 
 def _country_choices():
@@ -148,7 +152,7 @@ class ApproveForm(StepForm):
 
 
 class ReturnForm(StepForm):
-    return_on = DateField(_l("Returned on"), validators=[InputRequired()])
+    return_on = DateField(_l("Returned on"), validators=[InputRequired(), happened])
     submit = SubmitField(_l("Record the return"))
 
     def validate_return_on(self, field):
@@ -157,12 +161,12 @@ class ReturnForm(StepForm):
 
 
 class NoticeForm(StepForm):
-    notice_posted_on = DateField(_l("Public notice (公示) posted on"), validators=[InputRequired()])
+    notice_posted_on = DateField(_l("Public notice (公示) posted on"), validators=[InputRequired(), happened])
     submit = SubmitField(_l("Save the notice date"))
 
 
 class PassportsForm(StepForm):
-    passports_returned_on = DateField(_l("Passports returned on"), validators=[InputRequired()])
+    passports_returned_on = DateField(_l("Passports returned on"), validators=[InputRequired(), happened])
     submit = SubmitField(_l("Save the passports' return"))
 
     def validate_passports_returned_on(self, field):
@@ -184,7 +188,7 @@ class TripFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Delegation, school or inviting body"), validators=[Optional(), Length(max=200)])
+    q = search_term_field(_l("Delegation, school or inviting body"))
     year = IntegerField(_l("Plan year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
     status = SelectField(_l("Status"), validators=[Optional()])
 

@@ -10,6 +10,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from crm.core.templating import lazy_local_date
 from crm.trips.models import Trip, TripDocumentKind, TripStatus
 
 # step → (the status it starts from, the status it leads to)
@@ -31,7 +32,7 @@ def next_step(trip: Trip) -> str | None:
     return next((name for name, (start, _end) in STEPS.items() if start == trip.status), None)
 
 
-def blockers(trip: Trip, step: str) -> list:
+def blockers(trip: Trip, step: str, today: date | None = None) -> list:
     """Why `step` cannot be taken now (empty: it can)."""
     start, _end = STEPS[step]
     if trip.status != start:
@@ -44,6 +45,10 @@ def blockers(trip: Trip, step: str) -> list:
             reasons.append(_l("Name the delegation's leader first."))
         if not trip.legs:
             reasons.append(_l("Add the itinerary first."))
+    if step == "depart" and today is not None and trip.depart_on and trip.depart_on > today:
+        # a trip marked as left counts as a delegation sent, and its 公示 reminders stop
+        reasons.append(_l("The delegation departs on %(date)s: record its departure then, or correct the dates first.",
+                          date=lazy_local_date(trip.depart_on)))
     if step == "close" and trip.passports_returned_on is None:
         reasons.append(_l("Record the passports' return first."))
     return reasons

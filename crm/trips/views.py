@@ -3,6 +3,7 @@ documents, its print-out, and the delegation statistics (trips sent and visits r
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 
 from crm.core.dates import office_today
@@ -14,7 +15,7 @@ from crm.core.confirming import ask_first
 from crm.core.children import add_child, remove_child, the_only_one
 from crm.core.deadlines import deadline_source
 from crm.core.export import xlsx_response
-from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
+from crm.core.forms import ConfirmForm, RecordActionForm, apply_form, validate_filters
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
 from crm.core.uploads import RefusedUpload, document_or_404, remove_document, send_document, store_document
@@ -62,11 +63,10 @@ def _trip_of(child) -> Trip:
 @bp.get("")
 def index():
     form = TripFilterForm(request.args)
-    if not form.validate():
-        return render_template("trips/index.html", form=form, trips=None), 422
+    valid = validate_filters(form)
     status = TripStatus(form.status.data) if form.status.data else None
     trips = queries.trip_list(form.year.data, status, (form.q.data or "").strip())
-    return render_template("trips/index.html", form=form, trips=trips)
+    return render_template("trips/index.html", form=form, trips=trips), 200 if valid else 422
 
 
 @bp.get("/plan")
@@ -92,7 +92,7 @@ def _show(trip: Trip, status: int = 200, **forms):
         "deadlines": queries.deadlines_of(trip),
         "calendar_ends": LAST_YEAR,
         "step": step,
-        "blockers": steps.blockers(trip, step) if step else [],
+        "blockers": steps.blockers(trip, step, office_today()) if step else [],
         "step_form": forms.get("step_form") or (STEP_FORMS[step](data=_step_defaults(trip, step)) if step else None),
         "record_forms": {
             name: forms.get(f"{name}_form") or cls(data={"version": trip.version})
@@ -173,7 +173,7 @@ def step(trip_id: int, step: str):
     if not form.validate_on_submit():
         return _show(trip, 422, step_form=form)
     form.ensure_current(trip)
-    reasons = steps.blockers(trip, step)
+    reasons = steps.blockers(trip, step, office_today())
     if reasons:
         abort(409, " ".join(str(reason) for reason in reasons))
     steps.take_step(trip, step, form.data, office_today())
@@ -391,5 +391,7 @@ def statistics_xlsx():
         for direction, tables in data["tables"].items() for by, table in tables.items() for row in table
     ]
     header = [[_("Delegation statistics"), f"{first}–{last}"]]
-    columns = [_("Delegations"), _("By"), _("Year"), _("Name"), _("Delegations"), _("People")]
+    # Not _("By"): that is the import list's "imported by" (导入人).
+    columns = [pgettext("delegations", "Sent or received"), pgettext("delegations", "Counted by"), _("Year"), _("Name"),
+               _("Delegations"), _("People")]
     return xlsx_response(f"delegations-{first}-{last}.xlsx", header, columns, rows, sheet_title=_("Delegations"))

@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,13 +16,13 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import InputRequired, optional_int
+from crm.core.forms import InputRequired, optional_int, search_term_field
 from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
 from crm.core.templating import local_date
 from crm.trips.models import DelegationPurpose
-from crm.visits.models import ReceptionLevel, ScheduleKind, VisitDocumentKind
+from crm.visits.models import ReceptionLevel, ScheduleKind, VisitDocumentKind, VisitStatus
 
 MAX_TEXT = 10_000
 
@@ -105,6 +104,14 @@ class RecordForm(VersionedForm):
     submit = SubmitField(_l("Save the record"))
 
 
+class VisitStatusForm(VersionedForm):
+    """A visit marked held, cancelled (with a reason, if any) or planned again."""
+
+    status = SelectField(_l("Status"), choices=VisitStatus.choices, coerce=VisitStatus.coerce)
+    cancel_reason = StringField(_l("Why it was cancelled"), validators=[Optional(), Length(max=500)],
+                                description=_l("Optional; kept with the visit."))
+
+
 class VisitDocumentForm(FlaskForm):
     kind = SelectField(_l("Document"), choices=VisitDocumentKind.choices, coerce=VisitDocumentKind.coerce)
     file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))], description=_l("PDF, PNG or JPEG."))
@@ -115,5 +122,10 @@ class VisitFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Delegation or purpose"), validators=[Optional(), Length(max=200)])
+    q = search_term_field(_l("Delegation or purpose"))
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
+    status = SelectField(_l("Status"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [("", str(_l("Any status")))] + VisitStatus.choices()

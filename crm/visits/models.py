@@ -22,6 +22,14 @@ if TYPE_CHECKING:
     from crm.partners.models import Partner
 
 
+class VisitStatus(LabelledEnum):
+    """Planned until it took place (held: it counts as a delegation received) or was called off."""
+
+    PLANNED = "planned", lazy_pgettext("visit", "Planned")
+    HELD = "held", _l("Held")
+    CANCELLED = "cancelled", _l("Cancelled")
+
+
 class ReceptionLevel(LabelledEnum):
     """Matched to the guests' rank."""
 
@@ -62,6 +70,8 @@ class Visit(Audited, Archivable, Timestamped, Versioned, db.Model):
     title: Mapped[str] = mapped_column(sa.String(300))
     purpose_kind: Mapped[DelegationPurpose] = mapped_column(enum_column(DelegationPurpose), default=DelegationPurpose.EXCHANGE)
     purpose: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[VisitStatus] = mapped_column(enum_column(VisitStatus), default=VisitStatus.PLANNED, index=True)
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(500))
     arrive_on: Mapped[date] = mapped_column(index=True)
     leave_on: Mapped[date]
     requested_on: Mapped[date | None]
@@ -138,7 +148,7 @@ class VisitDocument(DocumentColumns, Audited, db.Model):
 # The change history's names of this domain's fields (those crm/audit/labels.py does not name).
 name_fields({
     "visit.purpose": lazy_pgettext("visit", "Tasks and purpose"), "visit.arrive_on": _l("Arrival"),
-    "visit.leave_on": _l("Departure"), "requested_on": _l("Requested on"), "invitation_number": _l("Invitation letter number"),
+    "visit.leave_on": _l("Departure"), "cancel_reason": _l("Why it was cancelled"), "requested_on": _l("Requested on"), "invitation_number": _l("Invitation letter number"),
     "visa_help": _l("Needs visa help"), "reception_level": _l("Reception level"), "host_id": _l("Host in the office"),
     "gifts_given": _l("Gifts given"), "gifts_received": _l("Gifts received"), "record": _l("Record (纪要)"),
     "recorded_on": _l("Written on"), "logged_at": _l("Logged in the contact history"), "is_head": _l("Head of the delegation"),

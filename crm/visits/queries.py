@@ -18,7 +18,7 @@ from crm.core.workdays import WorkdayCalendar, office_calendar
 from crm.extensions import db
 from crm.outcomes.models import academic_year_of
 from crm.partners.models import Partner
-from crm.visits.models import Visit, VisitDocument, VisitMember, visit_partner
+from crm.visits.models import Visit, VisitDocument, VisitMember, VisitStatus, visit_partner
 
 LIST_LIMIT = 200
 
@@ -29,12 +29,14 @@ class VisitList:
     more: bool
 
 
-def visit_list(year: int | None = None, term: str = "", limit: int = LIST_LIMIT) -> VisitList:
+def visit_list(year: int | None = None, term: str = "", limit: int = LIST_LIMIT, status: VisitStatus | None = None) -> VisitList:
     statement = select(Visit).where(Visit.archived_at.is_(None)).options(
         selectinload(Visit.partners), selectinload(Visit.members), selectinload(Visit.host)
     )
     if year:
         statement = statement.where(Visit.arrive_on.between(date(year, 1, 1), date(year, 12, 31)))
+    if status:
+        statement = statement.where(Visit.status == status)
     if term:
         statement = statement.where(or_(contains(Visit.title, term), contains(Visit.purpose, term)))
     rows = db.session.scalars(statement.order_by(Visit.arrive_on.desc(), Visit.id.desc()).limit(limit + 1)).all()
@@ -63,7 +65,18 @@ def _visits_of_partner(limit: int):
     )
 
 
-# --- The record (纪要) deadline ----------------------------------------------------------------
+# --- The visit's status and the record (纪要) deadline ----------------------------------------
+
+
+def may_mark_held(visit: Visit, today: date) -> bool:
+    """A planned visit can be marked held once it has begun (a held visit counts as received)."""
+    return visit.status == VisitStatus.PLANNED and visit.arrive_on <= today
+
+
+def status_overdue(visit: Visit, today: date) -> bool:
+    """A planned visit whose last day is past: someone should say whether it was held or cancelled."""
+    return visit.status == VisitStatus.PLANNED and visit.leave_on < today
+
 
 
 @dataclass(frozen=True)
@@ -85,13 +98,26 @@ def record_deadline(visit: Visit, calendar: WorkdayCalendar | None = None, confi
 
 
 def open_visit_deadlines(owner_ids: Collection[int] | None, today: date, horizon: date) -> list[Deadline]:
-    """The deadline source: records not yet written, owed by the visit's host in the office."""
-    statement = select(Visit).where(Visit.archived_at.is_(None), Visit.recorded_on.is_(None), Visit.arrive_on <= horizon)
+    """The deadline source, owed by the visit's host in the office: records not yet written (none
+    for a cancelled visit), and planned visits to mark held or cancelled once their last day has
+    come (due that day)."""
+    statement = select(Visit).where(
+        Visit.archived_at.is_(None), Visit.status != VisitStatus.CANCELLED, Visit.arrive_on <= horizon,
+        or_(Visit.recorded_on.is_(None), Visit.status == VisitStatus.PLANNED),
+    )
     if owner_ids is not None:
         statement = statement.where(Visit.host_id.in_(list(owner_ids) or [-1]))
     calendar, config = office_calendar(), current_app.config
     found = []
     for visit in db.session.scalars(statement):
+        if visit.status == VisitStatus.PLANNED and visit.leave_on <= min(today, horizon):
+            found.append(Deadline(
+                uid=f"visit-{visit.id}-status", due_on=visit.leave_on,
+                title=_l("Mark the visit as held or cancelled: %(title)s", title=visit.title),
+                endpoint="visits.show", values={"visit_id": visit.id}, owner_id=visit.host_id,
+            ))
+        if visit.recorded_on is not None:
+            continue
         deadline = record_deadline(visit, calendar, config)
         if deadline.due_on <= horizon:
             found.append(Deadline(
@@ -107,8 +133,8 @@ def open_visit_deadlines(owner_ids: Collection[int] | None, today: date, horizon
 
 def received_visits(first_year: int, last_year: int, academic: bool = False, partner_id: int | None = None,
                     visit_ids: Collection[int] | None = None) -> list[tuple]:
-    """(visit id, year, country, purpose, headcount, [partner ids]) of the visits received in the
-    years (calendar years of arrival, or with `academic` academic years from 1 September: 2025
+    """(visit id, year, country, purpose, headcount, [partner ids]) of the visits received (held:
+    a planned or cancelled visit is no delegation received) in the years (calendar years of arrival, or with `academic` academic years from 1 September: 2025
     means 2025-2026, for the yearly report); the country is the first partner's (else the head of
     the delegation's nationality). With `partner_id`, only the visits from that partner; with
     `visit_ids`, only those visits."""
@@ -120,7 +146,7 @@ def received_visits(first_year: int, last_year: int, academic: bool = False, par
     rows = db.session.execute(
         select(Visit.id, Visit.arrive_on, Visit.purpose_kind, func.coalesce(headcount.c.n, 0))
         .outerjoin(headcount, headcount.c.visit_id == Visit.id)
-        .where(Visit.archived_at.is_(None), Visit.arrive_on.between(start, end),
+        .where(Visit.archived_at.is_(None), Visit.status == VisitStatus.HELD, Visit.arrive_on.between(start, end),
                *([Visit.id.in_(select(visit_partner.c.visit_id).where(visit_partner.c.partner_id == partner_id))]
                  if partner_id is not None else []), *([Visit.id.in_(only)] if only is not None else []))
     ).all()

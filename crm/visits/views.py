@@ -13,10 +13,11 @@ from crm.core.archiving import archive_confirmed
 from crm.core.confirming import ask_first
 from crm.core.children import add_child, remove_child, the_only_one
 from crm.core.deadlines import deadline_source
-from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
+from crm.core.forms import ConfirmForm, RecordActionForm, apply_form, validate_filters
 from crm.core.navigation import nav_item
 from crm.core.uploads import RefusedUpload, document_or_404, remove_document, send_document, store_document
 from crm.core.models import utcnow
+from crm.core.templating import local_date
 from crm.extensions import db
 from crm.interactions.models import InteractionKind
 from crm.interactions.recording import record_interaction
@@ -30,8 +31,9 @@ from crm.visits.forms import (
     VisitFilterForm,
     VisitForm,
     VisitorForm,
+    VisitStatusForm,
 )
-from crm.visits.models import ScheduleItem, Visit, VisitDocument, VisitMember
+from crm.visits.models import ScheduleItem, Visit, VisitDocument, VisitMember, VisitStatus
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 nav_item("contact", "visits.index", _l("Foreign visits"), order=35)
@@ -56,9 +58,10 @@ def _visit_of(child) -> Visit:
 @bp.get("")
 def index():
     form = VisitFilterForm(request.args)
-    if not form.validate():
-        return render_template("visits/index.html", form=form, visits=None), 422
-    return render_template("visits/index.html", form=form, visits=queries.visit_list(form.year.data, (form.q.data or "").strip()))
+    valid = validate_filters(form)
+    status = VisitStatus(form.status.data) if form.status.data else None
+    visits = queries.visit_list(form.year.data, (form.q.data or "").strip(), status=status)
+    return render_template("visits/index.html", form=form, visits=visits), 200 if valid else 422
 
 
 @bp.get("/<int:visit_id>")
@@ -67,9 +70,13 @@ def show(visit_id: int):
 
 
 def _show(visit: Visit, status: int = 200, **forms):
+    today = office_today()
     context = {
         "visit": visit,
         "deadline": queries.record_deadline(visit),
+        "may_mark_held": queries.may_mark_held(visit, today),
+        "status_overdue": queries.status_overdue(visit, today),
+        "status_form": forms.get("status_form") or VisitStatusForm(obj=visit),
         "visitor_form": forms.get("visitor_form") or VisitorForm(),
         "schedule_form": forms.get("schedule_form") or ScheduleItemForm(data={"day": visit.arrive_on}),
         "record_form": forms.get("record_form") or RecordForm(obj=visit, data={"recorded_on": visit.recorded_on or office_today()}),
@@ -90,9 +97,15 @@ def new():
         visit = Visit()
         apply_form(form, visit, VisitForm.FIELDS)
         visit.partners = _partners(form.partners.data)
+        if visit.leave_on < office_today():
+            # entered after the fact: it took place (if not, its page offers "Back to planned")
+            visit.status = VisitStatus.HELD
         db.session.add(visit)
         db.session.commit()
-        flash(_("Visit %(title)s was saved.", title=visit.title), "success")
+        if visit.status == VisitStatus.HELD:
+            flash(_("Visit %(title)s was saved as held, as its dates are past.", title=visit.title), "success")
+        else:
+            flash(_("Visit %(title)s was saved.", title=visit.title), "success")
         return redirect(url_for("visits.show", visit_id=visit.id), 303)
     return _form_page(form, None)
 
@@ -106,6 +119,9 @@ def edit(visit_id: int):
         return _form_page(form, visit)
     if form.validate_on_submit():
         form.ensure_current(visit)
+        if visit.status == VisitStatus.HELD and form.arrive_on.data > office_today():
+            form.arrive_on.errors.append(_("A held visit cannot arrive after today: put it back to planned first."))
+            return _form_page(form, visit)
         apply_form(form, visit, VisitForm.FIELDS)
         visit.partners = _partners(form.partners.data)
         db.session.commit()
@@ -187,6 +203,33 @@ def save_record(visit_id: int):
     return redirect(_section(visit, "visit-record"), 303)
 
 
+@bp.post("/<int:visit_id>/status")
+@editor_required
+def set_status(visit_id: int):
+    """Mark the visit held (once it has begun: then it counts as a delegation received), cancel it
+    (asked first, with an optional reason), or put it back to planned."""
+    visit = _visible_visit(visit_id)
+    form = VisitStatusForm()
+    if not form.validate_on_submit():
+        return _show(visit, 422, status_form=form)
+    form.ensure_current(visit)
+    status = form.status.data
+    if status == VisitStatus.HELD and visit.status != VisitStatus.HELD and not queries.may_mark_held(visit, office_today()):
+        form.status.errors.append(_("A visit can be marked held once it has begun (%(date)s).", date=local_date(visit.arrive_on)))
+        return _show(visit, 422, status_form=form)
+    if status == VisitStatus.CANCELLED and visit.status != VisitStatus.CANCELLED:
+        question = _("Cancel the visit %(title)s? It no longer counts as a delegation received, and its deadlines stop.",
+                     title=visit.title)
+        back = url_for("visits.show", visit_id=visit.id)
+        if (asked := ask_first(form, question, back=back, button=_("Cancel the visit"), back_label=_("Keep the visit"))) is not None:
+            return asked
+    visit.status = status
+    visit.cancel_reason = ((form.cancel_reason.data or "").strip() or None) if status == VisitStatus.CANCELLED else None
+    db.session.commit()
+    flash(_("Visit %(title)s: %(status)s.", title=visit.title, status=visit.status.label), "success")
+    return redirect(url_for("visits.show", visit_id=visit.id), 303)
+
+
 @bp.post("/<int:visit_id>/log")
 @editor_required
 def log(visit_id: int):
@@ -196,7 +239,7 @@ def log(visit_id: int):
     if not form.validate_on_submit():
         abort(400)
     form.ensure_current(visit)
-    if visit.logged_at is not None or not visit.partners:
+    if visit.logged_at is not None or not visit.partners or visit.status == VisitStatus.CANCELLED:
         abort(409)
     staff = [visit.host] if visit.host else []
     names = ", ".join(member.name for member in visit.members)

@@ -116,3 +116,24 @@ def test_the_partner_picker_searches_as_you_type_keeps_each_choice_and_offers_th
     expect(page.get_by_role("heading", name="Automotive mechatronics programme")).to_be_visible()
     expect(page.get_by_role("link", name="BMW Group")).to_be_visible()
     expect(page.get_by_role("link", name="Bosch")).to_be_visible()
+
+
+def test_a_signed_agreement_starting_later_keeps_its_status_on_a_phone(page, live_server, live_db, live_user, login):
+    """“已签署，2027年9月7日 生效” did not wrap: beside a title with a long German word, on a 390 px
+    phone the badge ran past the screen's edge."""
+    user = live_user(locale="zh_CN")
+    today = office_today()
+    agreement_id = make_agreement(live_db, user["id"], "Kooperationsvereinbarung Hochschulpartnerschaft",
+                                  ["Hochschule Darmstadt"])
+    with live_db.app_context():
+        agreement = db.session.get(Agreement, agreement_id)
+        agreement.signed_on, agreement.valid_from = today, today + timedelta(days=280)
+        agreement.valid_until = today + timedelta(days=1000)
+        db.session.commit()
+    page.set_viewport_size({"width": 390, "height": 800})
+    login(user)
+    page.goto(f"{live_server}/agreements")
+    badge = page.locator(".app-agreement-signed")
+    expect(badge).to_contain_text("已签署")
+    box = badge.bounding_box()
+    assert box["x"] + box["width"] <= 390

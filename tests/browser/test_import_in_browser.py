@@ -74,3 +74,23 @@ def test_upload_map_preview_commit_and_undo_in_chinese(page, live_server, live_d
     page.get_by_role("button", name="撤销这次导入").click()
     expect(page.get_by_text("已撤销", exact=False).first).to_be_visible()
     assert _count(live_db, Partner) == 1 and _count(live_db, Contact) == 0
+
+
+def test_rows_checked_in_the_background_are_explained_in_the_uploaders_language(page, live_server, live_db, live_user, login,
+                                                                                 tmp_path, background_jobs):
+    """The rows are checked in a thread without the request: its messages were in English
+    (“Not a valid e-mail address.”) on a Chinese page."""
+    workbook = Workbook()
+    workbook.active.append(["名称", "国家", "邮箱"])
+    workbook.active.append(["Hochschule Kassel", "纳尼亚", "not-an-email"])
+    path = tmp_path / "伙伴.xlsx"
+    workbook.save(path)
+    login(live_user(Role.STAFF, locale="zh_CN"))
+    page.goto(f"{live_server}/import")
+    page.get_by_label("电子表格（.xlsx 或 .csv）").set_input_files(str(path))
+    page.get_by_role("button", name="上传并对应各列").click()
+    page.get_by_role("button", name="检查各行").click()
+
+    row = page.get_by_role("row").filter(has_text="Hochschule Kassel")
+    expect(row.get_by_text("电子邮件地址无效。")).to_be_visible()
+    expect(row.get_by_text("没有名为“纳尼亚”的国家/地区。")).to_be_visible()

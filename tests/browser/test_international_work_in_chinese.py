@@ -135,11 +135,14 @@ def test_an_expert_permit_and_a_programme_approval_leave_the_due_list_only_by_a_
     # Both are due; each leaves the list only by a recorded decision.
     open_menu_item(page, "合作", "许可与批准到期")
     overdue = page.get_by_role("region", name=re.compile("已逾期"))
-    expect(overdue.get_by_role("link", name="Robert Miller", exact=True)).to_be_visible()
+    # 60 days before expiry the permit's filing window (90 to 45 days before) is still open: not overdue
+    soon = page.get_by_role("region", name=re.compile("30 天内申请"))
+    expect(soon.get_by_role("link", name="Robert Miller", exact=True)).to_be_visible()
+    expect(overdue.get_by_role("link", name="Robert Miller", exact=True)).to_have_count(0)
     expect(overdue.get_by_role("link", name="中加双专科学历教育项目", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="居留许可")).to_have_count(0)  # 400 days away: not yet due
 
-    overdue.get_by_role("link", name=re.compile("续签 工作许可 Robert Miller")).click()
+    soon.get_by_role("link", name=re.compile("续签 工作许可 Robert Miller")).click()
     page.get_by_label("许可证号码").fill("W50000999999")
     page.get_by_label("有效期至").fill((TODAY + timedelta(days=730)).isoformat())
     page.get_by_role("button", name="记录续办").click()

@@ -104,3 +104,31 @@ def test_names_typed_by_users_are_escaped(app, client, auth):
     page = client.get("/admin/users").text
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def _school(app, name_zh="机械工程学院", name_en="School of Mechanical Engineering"):
+    from crm.schools.models import School
+
+    with app.app_context():
+        school = School(name_zh=name_zh, name_en=name_en)
+        db.session.add(school)
+        db.session.commit()
+        return school.id
+
+
+def test_a_liaison_is_created_with_their_school_and_never_without(app, client, auth):
+    """A liaison made without a school met a bare 403 on every outcome page until an admin edited
+    them again: the new-user form asks for the school and requires it for a liaison."""
+    school_id = _school(app)
+    auth.login(Role.ADMIN)
+    token = auth.csrf("/admin/users")
+    assert 'name="school_id"' in client.get("/admin/users").text
+    missing = client.post("/admin/users", data=_new_user_data(token, role="liaison"))
+    assert missing.status_code == 422 and "A school liaison needs their school." in missing.text
+    made = client.post("/admin/users", data=_new_user_data(token, role="liaison", school_id=str(school_id)))
+    assert made.status_code == 303
+    staff = client.post("/admin/users", data=_new_user_data(token, email="qian@cqipc.edu.cn", school_id=str(school_id)))
+    assert staff.status_code == 303
+    with app.app_context():
+        assert db.session.query(User).filter_by(email="zhao.lei@cqipc.edu.cn").one().school_id == school_id
+        assert db.session.query(User).filter_by(email="qian@cqipc.edu.cn").one().school_id is None

@@ -1,6 +1,7 @@
 """Agreements through the test client: list and filters, create and edit, renewals and decisions."""
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -189,6 +190,9 @@ def test_partner_search_offers_matching_partners_not_yet_chosen(client, auth, fa
         ({"valid_until": "2026-02-30"}, "valid_until", "Not a valid date value."),
         ({"title": "x" * 301}, "title", "Field cannot be longer than 300 characters."),
         ({"kind": "space_programme"}, "kind", "Invalid Choice"),
+        # the same rule as a proposal's conversion into an agreement and the import
+        ({"signed_on": (TODAY + timedelta(days=3)).isoformat(), "valid_from": "", "valid_until": ""}, "signed_on",
+         "The signing date cannot be in the future."),
     ],
 )
 def test_invalid_agreement_answers_422_with_the_field_message(app, client, auth, factory, changes, field, message):
@@ -243,6 +247,25 @@ def test_a_stale_edit_answers_409_and_overwrites_nothing(app, client, auth, fact
     assert "First save" in stale.text and "Second save" in stale.text
     with app.app_context():
         assert db.session.get(Agreement, agreement_id).title == "First save"
+
+
+
+def test_a_stale_edit_shows_both_versions_as_the_form_does_not_as_stored_codes(app, client, auth, factory, make_user):
+    """The 409 page listed kind "student_exchange", partners "[<Partner 1>]", owner "3", dates
+    as 2026-01-10, a picker's search box and every row marked as changed."""
+    auth.login(user=make_user(Role.STAFF, locale="zh_CN"))
+    partner = factory.partner(name="Hiroshima University", country="JP")
+    agreement_id = factory.agreement([partner], title="Original")
+    token = auth.csrf(f"/agreements/{agreement_id}/edit")
+    assert client.post(f"/agreements/{agreement_id}/edit", data=form_data(token, [partner], title="First save", version="1")).status_code == 303
+    stale = client.post(f"/agreements/{agreement_id}/edit", data=form_data(token, [partner], title="Second save", version="1"))
+    assert stale.status_code == 409
+    table = re.search(r'<table class="table table-sm mt-2 mb-0 app-conflict">.*?</table>', stale.text, re.S).group(0)
+    assert "学生交流" in table and "Hiroshima University" in table and "2026年1月10日" in table
+    for raw in ("student_exchange", "&lt;Partner", "2026-01-10", "None", "False"):
+        assert raw not in table
+    changed = re.findall(r'<tr class="table-warning">\s*<th scope="row">([^<]*)</th>', table)
+    assert changed == ["标题"]
 
 
 def test_an_agreement_cannot_become_its_own_ancestor(client, auth, factory):

@@ -82,6 +82,9 @@ def test_each_owner_gets_one_digest_of_renewals_and_overdue_follow_ups_once_a_da
     factory.agreement([partner], title="Far away", owner_id=li.id, valid_until=TODAY + timedelta(days=900))
     factory.follow_up(title="Send the draft renewal", assignee_id=chen.id, due_on=TODAY - timedelta(days=2), agreement_id=1)
     factory.follow_up(title="Not yet due", assignee_id=chen.id, due_on=TODAY + timedelta(days=2), agreement_id=1)
+    # what the partner promised waits on the partner: not our overdue follow-up (as on home and /follow-ups)
+    factory.follow_up(title="EBG sends the certificates", assignee_id=chen.id, due_on=TODAY - timedelta(days=3), agreement_id=1,
+                      partner_commitment=True)
 
     result = app.test_cli_runner().invoke(args=["reminders", "send"])
     assert result.exit_code == 0, result.output
@@ -92,6 +95,7 @@ def test_each_owner_gets_one_digest_of_renewals_and_overdue_follow_ups_once_a_da
     assert "EBG CNC training" in li_body and "Lapsing" not in li_body and "Far away" not in li_body
     chen_body = by_recipient["Chen Jing <chen@cqipc.edu.cn>"].get_content()
     assert "Send the draft renewal" in chen_body and "Not yet due" not in chen_body
+    assert "EBG sends the certificates" not in chen_body and "1 overdue follow-up" in by_recipient["Chen Jing <chen@cqipc.edu.cn>"]["Subject"]
 
     again = app.test_cli_runner().invoke(args=["reminders", "send"])
     assert again.exit_code == 0 and "0 sent, 2 already sent today" in again.output
@@ -208,6 +212,8 @@ def test_a_chinese_users_digest_is_entirely_in_chinese_with_links_to_each_item(a
     english = ["Hello", "Overdue", "follow-up", "Agreements", "Decide by", "act by", "due ", "valid until", "Open Partner CRM", "Department"]
     assert not [word for word in english if word.lower() in words.lower()], body
     assert "李伟" in body and "续签决定截止日" in body and "国际交流与合作处" in body
+    # Chinese brackets follow the title directly, as on every other line (not "renewal （截止 …）")
+    assert "Send the draft renewal（截止 " in body and " （" not in body
     with app.app_context():
         act_by = db.session.get(Agreement, agreement_id).act_by
     assert f"{act_by.year}年{act_by.month}月{act_by.day}日" in body

@@ -124,3 +124,23 @@ def test_history_is_read_in_a_fixed_number_of_statements(app, client, auth, fact
             text = " ".join(f"{line.old} {line.new}" for line in lines)
     assert "Owner 5" in text and "Owner 0" in text
     assert counter.count <= 4
+
+
+def test_an_experts_nationality_reads_as_a_country_in_its_history(app, client, auth, make_user):
+    """It read "US": an ISO code, where a partner's country reads as its name."""
+    from crm.experts.models import Expert
+
+    user = auth.login(Role.STAFF, user=make_user(Role.STAFF, locale="zh_CN"))
+    with app.app_context(), acting_as(user.id):
+        expert = Expert(name="Robert Miller", nationality="US")
+        db.session.add(expert)
+        db.session.commit()
+        expert_id = expert.id
+    history = _history_cells(client.get(f"/experts/{expert_id}").text)
+    assert "美国" in history and ">US<" not in history.replace(" ", "")
+    # a person: 姓名 (not an institution's 名称); their local name is the form's 中文名
+    with app.app_context(), acting_as(user.id):
+        db.session.get(Expert, expert_id).local_name = "罗伯特·米勒"
+        db.session.commit()
+    history = _history_cells(client.get(f"/experts/{expert_id}").text)
+    assert "姓名" in history and "名称" not in history and "中文名" in history

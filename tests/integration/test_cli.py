@@ -36,6 +36,19 @@ def test_set_password_and_deactivate(app, make_user):
         assert stored.session_token != user.session_token
 
 
+def test_deactivate_refuses_the_last_active_administrator_as_the_admin_page_does(app, make_user):
+    admin = make_user(Role.ADMIN, email="admin@cqipc.edu.cn")
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["users", "deactivate", admin.email])
+    assert refused.exit_code != 0 and "last active administrator" in refused.output
+    with app.app_context():
+        assert db.session.get(User, admin.id).active
+    make_user(Role.ADMIN, email="second.admin@cqipc.edu.cn")
+    assert runner.invoke(args=["users", "deactivate", admin.email]).exit_code == 0
+    with app.app_context():
+        assert not db.session.get(User, admin.id).active
+
+
 def test_setup_creates_one_admin_with_a_random_password_printed_once(app, monkeypatch):
     monkeypatch.setattr("crm.demo.loader.load_demo", lambda: {"partners": 0})
     runner = app.test_cli_runner()
@@ -66,3 +79,23 @@ def test_backup_writes_a_consistent_copy_that_restores(app, tmp_path, factory):
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT name FROM partner").fetchall() == [("Hiroshima University",)]
     assert (folder / "uploads" / "signed.pdf").read_bytes() == b"%PDF-1.7 test"
+
+
+def test_users_create_gives_a_liaison_their_school_and_refuses_one_without(app):
+    from crm.schools.models import School
+
+    with app.app_context():
+        school = School(name_zh="机械工程学院", name_en="School of Mechanical Engineering")
+        db.session.add(school)
+        db.session.commit()
+        school_id = school.id
+    runner = app.test_cli_runner()
+    args = ["users", "create", "zhao@cqipc.edu.cn", "--name", "Zhao", "--role", "liaison", "--password-stdin"]
+    without = runner.invoke(args=args, input="plum blossom river\n")
+    assert without.exit_code != 0 and "--school" in without.output and "机械工程学院" in without.output
+    unknown = runner.invoke(args=[*args, "--school", "School of Nothing"], input="plum blossom river\n")
+    assert unknown.exit_code != 0 and "no school named" in unknown.output
+    made = runner.invoke(args=[*args, "--school", "school of mechanical engineering"], input="plum blossom river\n")
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        assert db.session.query(User).filter_by(email="zhao@cqipc.edu.cn").one().school_id == school_id

@@ -279,3 +279,41 @@ def test_a_redaction_choice_outside_the_listed_texts_is_refused(app, client, aut
     assert response.status_code == 422
     with app.app_context():
         assert not db.session.get(Contact, contact_id).erased
+
+
+@pytest.mark.parametrize(("locale", "marker"), [("en", "[erased contact]"), ("zh_CN", "[已删除个人信息的联系人]")])
+def test_the_erased_marker_shows_in_the_readers_language_on_every_page(app, client, auth, factory, partner_id, locale, marker):
+    """The marker is stored as it is (data, the same in every language) and shown translated:
+    in a redacted text, in the change history, and on the erase page that announces it."""
+    contact_id = factory.contact(partner_id, name="Sarah Mitchell")
+    factory.contact(partner_id, name="Anna Berg")
+    met = factory.interaction(partner_id, subject="Lunch with Sarah Mitchell")
+    with app.app_context():
+        db.session.get(Interaction, met).contacts = [db.session.get(Contact, contact_id)]
+        db.session.commit()
+    auth.login(Role.ADMIN)
+    client.post("/language", data={"csrf_token": auth.csrf(), "locale": locale})
+    client.post(f"/partners/{partner_id}/contacts/{contact_id}/erase",
+                data={"csrf_token": auth.csrf(), "version": "1", "redact": [f"interaction:{met}:subject"]})
+    with app.app_context():
+        assert db.session.get(Interaction, met).subject == f"Lunch with {ERASED_NAME}"  # stored neutral
+    timeline = client.get(f"/partners/{partner_id}").text
+    assert f"Lunch with {marker}" in timeline
+    history = client.get(f"/interactions/{met}").text  # the entry and its change history
+    assert marker in history
+    factory.interaction(partner_id, subject="Call Anna Berg")
+    anna = next(c.id for c in _contacts(app, partner_id) if c.name == "Anna Berg")
+    erase_page = client.get(f"/partners/{partner_id}/contacts/{anna}/erase").text
+    assert f"“{marker}”" in erase_page
+    if locale != "en":
+        for page in (timeline, history, erase_page):
+            assert "[erased contact]" not in page
+
+
+def test_an_export_shows_the_erased_marker_in_the_readers_language(app):
+    from flask_babel import force_locale
+
+    from crm.core.export import safe_cell
+
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert safe_cell(f"Lunch with {ERASED_NAME}") == "Lunch with [已删除个人信息的联系人]"

@@ -95,6 +95,93 @@ def test_staff_create_a_consortium_with_members_and_an_activity_and_export_its_y
     assert "Chongqing Vocational Education Consortium" in partner_page
 
 
+def test_a_unit_in_two_roles_takes_part_once_in_the_yearly_report(app, client, auth, partners):
+    """Our college is president unit and secretariat: an activity it took part in under both
+    memberships lists it once on the page, and the report counts it once, as it counts members."""
+    auth.login()
+    consortium_id = int(post(client, auth, "/consortia/new", name="C", led_by_us="y").headers["Location"].rsplit("/", 1)[1])
+    for role in ("president", "secretariat"):
+        assert post(client, auth, f"/consortia/{consortium_id}/members/new", our_college="y", role=role,
+                    kind="college", joined_on="2018-05-10").status_code == 303
+    assert post(client, auth, f"/consortia/{consortium_id}/members/new", partner_id=str(partners["cqvc"]),
+                role="member", kind="college", joined_on="2019-01-01").status_code == 303
+    with app.app_context():
+        member_ids = db.session.scalars(select(ConsortiumMember.id)).all()
+    assert post(client, auth, f"/consortia/{consortium_id}/activities/new", kind="meeting", title="Annual council",
+                held_on="2025-01-16", members=[str(i) for i in member_ids]).status_code == 303
+    rows = list(load_workbook(io.BytesIO(client.get(f"/consortia/{consortium_id}/report.xlsx").data)).active.iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "Year")
+    row_2025 = next(r for r in rows if r and r[0] == 2025)
+    assert row_2025[header.index("Member participations")] == 2
+    assert row_2025[header.index("Members at the year's end")] == 2
+
+
+def test_a_member_joining_later_is_shown_but_not_counted_until_it_joins(app, client, auth, partners):
+    """The page, its counts and the yearly report read one rule: a member from the day it joins."""
+    auth.login()
+    consortium_id = int(post(client, auth, "/consortia/new", name="C", led_by_us="y").headers["Location"].rsplit("/", 1)[1])
+    assert post(client, auth, f"/consortia/{consortium_id}/members/new", our_college="y", role="president",
+                kind="college", joined_on="2018-05-10").status_code == 303
+    joins_on = TODAY.replace(year=TODAY.year + 1, month=1, day=1)
+    assert post(client, auth, f"/consortia/{consortium_id}/members/new", partner_id=str(partners["ivy"]),
+                role="member", kind="college", joined_on=joins_on.isoformat()).status_code == 303
+    page = client.get(f"/consortia/{consortium_id}").text
+    members = page[page.index('id="members-heading"'):page.index('id="activities-heading"')]
+    assert 'aria-label="Member unit"' not in members  # no table of member units: Ivy Tech has not joined yet
+    assert "Joining later" in members and "Ivy Tech Community College" in members
+    assert 'Members <span class="badge text-bg-light">1</span>' in members
+    rows = list(load_workbook(io.BytesIO(client.get(f"/consortia/{consortium_id}/report.xlsx").data)).active.iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "Year")
+    at_end = {r[0]: r[header.index("Members at the year's end")] for r in rows if r and isinstance(r[0], int)}
+    assert at_end[TODAY.year] == 1 and at_end[joins_on.year] == 2
+    # the coming membership is one: the same partner cannot be added again in that role
+    assert post(client, auth, f"/consortia/{consortium_id}/members/new", partner_id=str(partners["ivy"]),
+                role="member", kind="college").status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ConsortiumMember)) == 2
+
+
+def test_an_activity_entered_after_the_fact_names_the_members_of_its_day(app, client, auth, partners):
+    """A member that has left since is offered (last year's council is entered today); one that
+    was not a member on the activity's day is refused with its name."""
+    auth.login()
+    consortium_id = int(post(client, auth, "/consortia/new", name="C", led_by_us="y").headers["Location"].rsplit("/", 1)[1])
+    assert post(client, auth, f"/consortia/{consortium_id}/members/new", partner_id=str(partners["ivy"]), role="member",
+                kind="college", joined_on="2018-01-01", left_on="2024-12-31").status_code == 303
+    assert post(client, auth, f"/consortia/{consortium_id}/members/new", partner_id=str(partners["cqvc"]), role="member",
+                kind="college", joined_on="2019-01-01").status_code == 303
+    with app.app_context():
+        ivy, cqvc = db.session.scalars(select(ConsortiumMember.id).order_by(ConsortiumMember.id)).all()
+    form = client.get(f"/consortia/{consortium_id}/activities/new").text
+    assert f'value="{ivy}"' in form and "left 31 Dec 2024" in form
+    assert post(client, auth, f"/consortia/{consortium_id}/activities/new", kind="meeting", title="Council 2024",
+                held_on="2024-06-01", members=[str(ivy), str(cqvc)]).status_code == 303
+    refused = post(client, auth, f"/consortia/{consortium_id}/activities/new", kind="meeting", title="Council 2025",
+                   held_on="2025-03-01", members=[str(ivy), str(cqvc)])
+    assert refused.status_code == 422 and "Not a member on the day of the activity: Ivy Tech Community College." in refused.text
+    early = post(client, auth, f"/consortia/{consortium_id}/activities/new", kind="meeting", title="Council 2018",
+                 held_on="2018-06-01", members=[str(cqvc)])
+    assert early.status_code == 422 and "Chongqing Vocational College" in early.text
+    with app.app_context():
+        assert db.session.scalars(select(ConsortiumActivity.title)).all() == ["Council 2024"]
+
+
+def test_the_partner_page_says_when_a_membership_ends_or_begins_in_the_right_tense(app, client, auth, partners):
+    auth.login()
+    consortium_id = int(post(client, auth, "/consortia/new", name="C", led_by_us="y").headers["Location"].rsplit("/", 1)[1])
+    later = TODAY.replace(year=TODAY.year + 1, month=6, day=30)
+    for partner, joined_on, left_on in (("ivy", "2018-01-01", later.isoformat()), ("stclair", "2018-01-01", "2024-12-31"),
+                                        ("cqvc", later.isoformat(), "")):
+        assert post(client, auth, f"/consortia/{consortium_id}/members/new", partner_id=str(partners[partner]), role="member",
+                    kind="college", joined_on=joined_on, left_on=left_on).status_code == 303
+    with app.test_request_context():
+        from crm.core.templating import local_date
+        later_text = local_date(later)
+    assert f"leaves {later_text}" in client.get(f"/partners/{partners['ivy']}/work").text
+    assert "left 31 Dec 2024" in client.get(f"/partners/{partners['stclair']}/work").text
+    assert f"joins {later_text}" in client.get(f"/partners/{partners['cqvc']}/work").text
+
+
 def test_a_member_needs_a_partner_or_our_college(app, client, auth):
     auth.login()
     consortium_id = int(post(client, auth, "/consortia/new", name="C", led_by_us="y").headers["Location"].rsplit("/", 1)[1])
@@ -139,6 +226,11 @@ def test_staff_create_an_expert_with_a_stay_and_permits(app, client, auth, partn
     assert "Michael Brown" in client.get("/experts?q=布朗").text
     csv = client.get("/experts/export.csv").data.decode("utf-8-sig")
     assert "Michael Brown" in csv and "2027-07-31" in csv
+    # the latest stay was one text "2026-09-01 – 2027-07-10" (ISO dates in a Chinese workbook): two real dates
+    sheet = load_workbook(io.BytesIO(client.get("/experts/export.xlsx").data)).worksheets[0]
+    titles = [cell.value for cell in sheet[1]]
+    row = dict(zip(titles, [cell.value for cell in sheet[2]]))
+    assert row["Arrives on"].date() == date(2026, 9, 1) and row["Leaves on"].date() == date(2027, 7, 10)
 
 
 def test_a_stay_that_ends_before_it_starts_is_refused(app, client, auth):
@@ -207,9 +299,16 @@ def test_staff_create_a_programme_with_an_approval_and_enrolment(app, client, au
                 number="PDE50CA2A20151739N", approved_on="2015-06-01", expires_on="2029-08-31").status_code == 303
     assert post(client, auth, f"/programmes/{programme_id}/approvals/new", authority="municipal",
                 number="not a number", approved_on="2015-06-01", expires_on="2029-08-31").status_code == 422
+    reversed_period = post(client, auth, f"/programmes/{programme_id}/approvals/new", authority="municipal", number="PDE50CA2A20151740N",
+                           approved_on="2015-06-01", valid_from="2030-09-01", expires_on="2029-08-31")
+    assert reversed_period.status_code == 422 and "Valid until cannot be before valid from." in reversed_period.text
     assert post(client, auth, f"/programmes/{programme_id}/enrolment", year="2016", major="Finance", enrolled="30").status_code == 303
     assert post(client, auth, f"/programmes/{programme_id}/enrolment", year="2016", major="Mechanical Engineering", enrolled="30").status_code == 303
-    assert post(client, auth, f"/programmes/{programme_id}/enrolment", year="2016", major="Finance", enrolled="31").status_code == 303
+    # a correction: the page first shows the figure it replaces (409, nothing written), then replaces it
+    shown = post(client, auth, f"/programmes/{programme_id}/enrolment", year="2016", major="Finance", enrolled="31")
+    assert shown.status_code == 409 and "30 students are recorded already" in shown.text
+    assert post(client, auth, f"/programmes/{programme_id}/enrolment", year="2016", major="Finance", enrolled="31",
+                replaces="1").status_code == 303
     with app.app_context():
         approval = db.session.scalar(select(Approval))
         assert (approval.number_issuer, approval.number_region, approval.number_country, approval.number_year) == ("PDE", "50", "CA", 2015)
@@ -220,6 +319,22 @@ def test_staff_create_a_programme_with_an_approval_and_enrolment(app, client, au
     assert "Sino-Canadian dual associate degree" in client.get(f"/partners/{partners['stclair']}/work").text
     workbook = load_workbook(io.BytesIO(client.get("/programmes/export.xlsx").data))
     assert any("PDE50CA2A20151739N" in [str(v) for v in row] for row in workbook.active.iter_rows(values_only=True))
+
+
+def test_an_enrolment_figure_changed_meanwhile_is_not_overwritten(app, client, auth, partners):
+    """Two colleagues correct the same intake: the second, who saw the first figure, gets 409 and
+    the new figure, and nothing is overwritten until they save again."""
+    user = auth.login()
+    programme_id, _approval = make_programme(app, user.id, partners["stclair"], 400)
+    path = f"/programmes/{programme_id}/enrolment"
+    assert post(client, auth, path, year="2025", major="Finance", enrolled="27").status_code == 303
+    assert 'name="replaces" type="hidden" value="1"' in post(client, auth, path, year="2025", major="Finance", enrolled="28").text
+    assert post(client, auth, path, year="2025", major="Finance", enrolled="29", replaces="1").status_code == 303  # the first colleague
+    stale = post(client, auth, path, year="2025", major="Finance", enrolled="28", replaces="1")            # the second, on the old figure
+    assert stale.status_code == 409 and "29 students are recorded already" in stale.text
+    with app.app_context():
+        assert db.session.scalar(select(Enrolment.enrolled)) == 29
+    assert post(client, auth, path, year="2025", major="Finance", enrolled="28", replaces="x").status_code == 422
 
 
 # --- Renewals: the page, the digest, the calendar feed, and leaving only by a decision ------------
@@ -250,6 +365,43 @@ def test_a_permit_and_an_approval_in_their_lead_time_are_on_the_renewals_page_un
     assert post(client, auth, f"/experts/permits/{permit_id}/end", decision_note="x", version="2").status_code == 409
 
 
+def test_a_permit_is_overdue_only_once_its_filing_window_has_closed(app, client, auth):
+    """Extensions are filed from 3 months to 45 days before expiry: a permit 60 days from expiry
+    was listed as "Overdue: the extension should have been filed" with a file-by date a month past,
+    while the office could still file for two weeks."""
+    from crm.core.templating import local_date
+
+    user = auth.login()
+    make_expert(app, user.id, 60, name="In The Window")
+    make_expert(app, user.id, 40, name="Too Late")
+    expert_id, _permit = make_expert(app, user.id, 120, name="Not Yet Open")
+    page = client.get("/renewals").text
+    overdue, soon, later = (page.index(f'id="due-{key}"') for key in ("overdue", "within-30", "within-90"))
+    assert overdue < page.index("Too Late") < soon < page.index("In The Window") < later < page.index("Not Yet Open")
+    with app.test_request_context():
+        last_day = local_date(TODAY + timedelta(days=60 - 45))
+        opens = local_date(TODAY + timedelta(days=120 - 90))
+    assert last_day in page and f"not before {opens}" in page
+    expert = client.get(f"/experts/{expert_id}").text
+    assert f"not before {opens}" in expert
+
+
+def test_the_home_page_and_the_digest_call_a_permit_overdue_only_once_its_window_has_closed(app, client, auth, caplog):
+    """The renewals page and the expert's page give a permit 60 days from expiry two more weeks to
+    file; the home page and the digest called it overdue from the day its filing window opened."""
+    user = auth.login()
+    make_expert(app, user.id, 60, name="In The Window")
+    make_expert(app, user.id, 40, name="Too Late")
+    watch = client.get("/home/watch").text
+    lines = {name: next(li for li in watch.split("<li")[1:] if name in li) for name in ("In The Window", "Too Late")}
+    assert "overdue" not in lines["In The Window"] and "app-overdue-text" not in lines["In The Window"]
+    assert "overdue" in lines["Too Late"]
+    app.config["MAIL_SERVER"] = None
+    assert app.test_cli_runner().invoke(args=["reminders", "send"]).exit_code == 0
+    window = [line for line in caplog.text.splitlines() if "In The Window: file the extension" in line]
+    assert window and not any("overdue" in line for line in window)
+
+
 def test_ending_a_permit_needs_a_reason(app, client, auth):
     user = auth.login()
     _expert, permit_id = make_expert(app, user.id, 60)
@@ -277,6 +429,18 @@ def test_permits_and_approvals_due_reach_the_owners_digest_until_decided(app, cl
     assert "Work permit of Anna Schmidt" in caplog.text and "Approval of Dual associate degree" in caplog.text
 
 
+def test_the_digest_links_each_other_deadline_to_its_page(app, make_user, partners, caplog):
+    """Agreements and follow-ups in the digest had their links, permits and approvals none."""
+    li = make_user(Role.STAFF, email="li.wei@cqipc.edu.cn", name="Li Wei")
+    expert_id, _permit = make_expert(app, li.id, 60, name="Anna Schmidt")
+    programme_id, _approval = make_programme(app, li.id, partners["stclair"], 170)
+    app.config.update(MAIL_SERVER=None, BASE_URL="https://crm.example.edu.cn")
+    result = app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert result.exit_code == 0 and "1 sent" in result.output
+    assert f"https://crm.example.edu.cn/experts/{expert_id}#permits" in caplog.text
+    assert f"https://crm.example.edu.cn/programmes/{programme_id}" in caplog.text
+
+
 def test_permits_and_approvals_enter_the_calendar_feed_and_leave_it_when_decided(app, client, auth, partners):
     user = auth.login()
     _expert, permit_id = make_expert(app, user.id, 120)
@@ -298,6 +462,20 @@ def test_permits_and_approvals_enter_the_calendar_feed_and_leave_it_when_decided
 
 
 # --- Reports -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("now", "intake"), [("2027-03-15", 2026), ("2026-08-31", 2025), ("2026-09-01", 2026)])
+def test_the_enrolment_form_offers_the_latest_intake_year(app, client, auth, partners, monkeypatch, now, intake):
+    """In March 2027 it offered 2027, an intake that starts only in September 2027."""
+    from datetime import UTC, datetime
+
+    from crm.core import dates
+
+    user = auth.login()
+    programme_id, _approval = make_programme(app, user.id, partners["stclair"], 300)
+    monkeypatch.setattr(dates, "_now", lambda: datetime.fromisoformat(now).replace(hour=4, tzinfo=UTC))
+    page = client.get(f"/programmes/{programme_id}/enrolment").text
+    assert f'name="year" required type="number" value="{intake}"' in page
 
 
 def test_hosted_experts_and_enrolment_by_year_come_from_the_records(app, make_user, partners):
@@ -333,6 +511,33 @@ def test_an_open_permit_and_approval_can_be_corrected_and_a_stale_correction_ans
     with app.app_context():
         assert db.session.get(Permit, permit_id).number == "W-9"
         assert db.session.get(Approval, approval_id).number_issuer == "MOE"
+
+
+def test_an_approvals_and_a_members_pages_show_their_change_history_by_names_in_chinese(app, client, auth, make_user, partners):
+    """Who changed this expiry or this leaving date? The edit pages show the record's history:
+    the programme and the consortium by name, under their own field names (a delegation's
+    programme of the day, 日程安排, is another word)."""
+    user = auth.login(user=make_user(Role.STAFF, locale="zh_CN"))
+    _programme, approval_id = make_programme(app, user.id, partners["stclair"], 400)
+    renewed = post(client, auth, f"/programmes/approvals/{approval_id}/renew", authority="municipal",
+                   number="PDE50CA2A20261739N", approved_on=TODAY.isoformat(),
+                   expires_on=(TODAY + timedelta(days=2000)).isoformat(), version="1")
+    assert renewed.status_code == 303
+    with app.app_context():
+        new_id = db.session.scalar(select(Approval.id).where(Approval.predecessor_id == approval_id))
+    page = client.get(f"/programmes/approvals/{new_id}/edit").text
+    history = page[page.index('id="history-heading"'):]
+    assert "日程安排" not in history and "续签的原协议" not in history
+    assert "中外合作办学项目" in history and "Dual associate degree" in history and "PDE50CA2A20151739N" not in history
+    consortium_id = int(post(client, auth, "/consortia/new", name="Chongqing Consortium", led_by_us="y").headers["Location"].rsplit("/", 1)[1])
+    assert post(client, auth, f"/consortia/{consortium_id}/members/new", partner_id=str(partners["ivy"]), role="member",
+                kind="college", joined_on="2020-01-01").status_code == 303
+    with app.app_context():
+        member_id = db.session.scalar(select(ConsortiumMember.id))
+    assert post(client, auth, f"/consortia/members/{member_id}/edit", role="member", kind="college",
+                joined_on="2020-01-01", left_on="2025-12-31", version="1").status_code == 303
+    history = client.get(f"/consortia/members/{member_id}/edit").text.split('id="history-heading"')[1]
+    assert "退出日期" in history and "2025年12月31日" in history and "Chongqing Consortium" in history
 
 
 def test_archived_records_leave_the_lists_and_the_due_list_and_an_admin_restores_them(app, client, auth, make_user, partners):

@@ -216,7 +216,7 @@ def test_a_long_group_shows_its_first_rows_and_links_to_all_of_them_page_by_page
     page = client.get("/follow-ups").text
     overdue = re.split(r'<section class="app-section app-followup-group', page)[1]
     assert [f"Late {day}" in overdue for day in range(6)] == [True, True, True, False, False, False]
-    assert '<span class="badge text-bg-light">6</span>' in overdue
+    assert _badge(overdue, "group-count-overdue") == "6"
     assert 'href="/follow-ups?due=overdue"' in overdue and "Show all 6" in overdue
     first = client.get("/follow-ups?due=overdue")
     assert first.status_code == 200
@@ -281,3 +281,43 @@ def test_the_index_by_assignee_serves_the_overdue_counter(app):
     with app.app_context():
         indexes = {tuple(ix["column_names"]) for ix in inspect(db.engine).get_indexes("follow_up")}
     assert ("assignee_id", "done", "partner_commitment", "due_on") in indexes
+
+
+def _badge(html: str, element_id: str) -> str:
+    match = re.search(rf'<span id="{element_id}"[^>]*>([^<]*)</span>', html)
+    assert match, element_id
+    return match.group(1)
+
+
+def test_marking_done_on_the_list_with_htmx_updates_the_group_counts_in_the_same_answer(app, client, auth, factory, entry):
+    me = auth.login(Role.ADMIN)
+    late = [factory.follow_up(title=f"Late {n}", due_on=TODAY - timedelta(days=n + 1), assignee_id=me.id, interaction_id=entry)
+            for n in range(3)]
+    factory.follow_up(title="Undated", assignee_id=me.id, interaction_id=entry)
+    page = client.get("/follow-ups").text
+    assert _badge(page, "group-count-overdue") == "3" and _badge(page, "follow-ups-total") == "4"
+    response = client.post(f"/follow-ups/{late[0]}/done", data={"csrf_token": auth.csrf(), "version": "1", "next": "/follow-ups"},
+                           headers={"HX-Request": "true", "HX-Target": f"follow-up-{late[0]}"})
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(f'<tr id="follow-up-{late[0]}" class="app-done"')
+    # the counts, out of band, in a template (which may stand beside a table row), as the page has them
+    oob = response.text.split("<template>", 1)[1]
+    assert 'id="group-count-overdue" class="badge text-bg-light" hx-swap-oob="true"' in oob
+    assert _badge(oob, "group-count-overdue") == "2" and _badge(oob, "group-count-later") == "1"
+    assert _badge(oob, "follow-ups-total") == "3"
+    # another list's page (a chosen assignee's) counts that assignee's; one group's page has no group counts
+    mine = client.post(f"/follow-ups/{late[1]}/done", data={"csrf_token": auth.csrf(), "version": "1", "next": f"/follow-ups?assignee={me.id}"},
+                       headers={"HX-Request": "true", "HX-Target": f"follow-up-{late[1]}"})
+    assert _badge(mine.text, "group-count-overdue") == "1"
+    one_group = client.post(f"/follow-ups/{late[2]}/done", data={"csrf_token": auth.csrf(), "version": "1", "next": "/follow-ups?due=overdue"},
+                            headers={"HX-Request": "true", "HX-Target": f"follow-up-{late[2]}"})
+    assert "hx-swap-oob" not in one_group.text
+
+
+def test_marking_done_without_javascript_comes_back_to_the_right_counts(app, client, auth, factory, entry):
+    me = auth.login(Role.STAFF)
+    late = factory.follow_up(title="Late", due_on=TODAY - timedelta(days=2), assignee_id=me.id, interaction_id=entry)
+    factory.follow_up(title="Later", due_on=TODAY - timedelta(days=1), assignee_id=me.id, interaction_id=entry)
+    response = client.post(f"/follow-ups/{late}/done", data={"csrf_token": auth.csrf(), "version": "1", "next": "/follow-ups"},
+                           follow_redirects=True)
+    assert _badge(response.text, "group-count-overdue") == "1" and _badge(response.text, "follow-ups-total") == "1"

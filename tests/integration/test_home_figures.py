@@ -224,3 +224,58 @@ def test_counters_at_zero_are_quiet_and_one_line_says_when_nothing_is_due(client
     auth.login(user=make_user(Role.STAFF, name="Nobody Busy"))
     counters = client.get("/home/counts", headers={"HX-Request": "true", "HX-Target": "my-day-counts"}).text
     assert counters.count('class="app-my-count-zero"') == 4 and "app-my-count-clear" in counters
+
+
+def test_a_liaisons_outcomes_sent_back_come_first_on_the_home_page(app, client, auth, office, factory, make_user, count_statements):
+    """An outcome the office sent back showed only on /outcomes/mine, where a liaison does not look
+    first: "my day" lists their school's (the same rule as that page), counts them, in a fixed
+    number of statements; another school's, a waiting one and office staff's day do not show them."""
+    from crm.auth.models import User
+    from crm.extensions import db
+    from crm.outcomes.models import Outcome, OutcomeStatus
+    from crm.schools.models import School
+
+    agreement_id = factory.agreement([factory.partner(name="EBG Dual")], title="Dual training")
+    with app.app_context():
+        mech, auto = School(name_zh="机械工程学院", name_en="Mechanical"), School(name_zh="车辆工程学院", name_en="Automotive")
+        db.session.add_all([mech, auto])
+        db.session.commit()
+        school_ids = mech.id, auto.id
+    liaison = make_user(Role.LIAISON, name="Liaison Chen")
+    with app.app_context():
+        db.session.get(User, liaison.id).school_id = school_ids[0]
+        db.session.commit()
+
+    def outcome(school_id, status, reason=None, count=5):
+        with app.app_context():
+            row = Outcome(agreement_id=agreement_id, school_id=school_id, year=2025, category="certificates_earned",
+                          count=count, status=status, review_reason=reason)
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    sent_back = outcome(school_ids[0], OutcomeStatus.RETURNED, "Attach the exam list.", count=54)
+    outcome(school_ids[0], OutcomeStatus.PENDING, "Not this one")
+    outcome(school_ids[1], OutcomeStatus.RETURNED, "Another school's")
+    auth.login(user=liaison)
+    with count_statements() as one:
+        home = client.get("/").text
+    assert 'id="my-returned"' in home and "Attach the exam list." in home
+    assert f'href="/outcomes/{sent_back}/edit">Certificates earned 54</a>' in home
+    assert "Not this one" not in home and "Another school's" not in home
+    assert re.search(r'<li class="app-my-count-alert"><a href="#my-returned"><strong>1</strong> outcome sent back to you', home)
+    counters = client.get("/home/counts", headers={"HX-Request": "true", "HX-Target": "my-day-counts"}).text
+    assert re.search(r'<a href="#my-returned"><strong>1</strong> outcome sent back to you', counters)
+    assert client.get("/outcomes/mine").text.count('class="app-outcome app-outcome-returned"') == 1  # the same rows
+
+    for n in range(12):
+        outcome(school_ids[0], OutcomeStatus.RETURNED, f"Fix {n}")
+    with count_statements() as many:
+        home = client.get("/").text
+    assert many.count == one.count
+    assert home.count('href="/outcomes/') >= 10 and "Show all 13" in home and "13</strong> outcomes sent back to you" in home
+
+    client.post("/logout", data={"csrf_token": auth.csrf()})
+    auth.login(user=office["staff"])
+    staff_home = client.get("/").text
+    assert 'id="my-returned"' not in staff_home and "sent back to you" not in staff_home

@@ -189,6 +189,33 @@ def test_duplicates_in_the_file_and_in_the_database_are_shown_with_sensible_defa
         assert holmesglen.name == "Holmesglen Institute of TAFE" and [c.name for c in holmesglen.contacts] == ["Jane Doe"]
 
 
+def test_a_partners_contact_and_tags_follow_the_contact_and_partner_forms_rules(app, auth, importer):
+    """The contact form refuses a phone that is no number, the erased contacts' name and an address
+    with two dots in a row; the import took them (crm.contacts.forms.check_phone,
+    check_contact_name, check_email; the tags' limits are the partner form's check_tags)."""
+    from crm.contacts.models import ERASED_NAME
+
+    auth.login(Role.STAFF)
+    batch_id = importer.preview(csv_bytes([
+        ["Name", "Country", "Tags", "Contact", "Phone", "E-mail"],
+        ["Call Me University", "DE", "", "Anna Berg", "ask the front desk", ""],
+        ["Short Number College", "DE", "", "Anna Berg", "110", ""],
+        ["Erased Name Institute", "DE", "", ERASED_NAME, "+49 711 123456", ""],
+        ["Many Tags School", "DE", "，".join(f"tag{n}" for n in range(21)), "", "", ""],
+        ["Two Dots Hochschule", "DE", "", "Anna Berg", "", "anna@bsk..de"],
+        ["Good Phone Academy", "DE", "dual，VET", "Anna Berg", "+49 (711) 123-456", "anna@bsk.de"],
+    ]), "partners.csv")
+    rows = importer.rows(batch_id)
+    assert [r.outcome.value for r in rows] == ["error", "error", "error", "error", "error", "new"], [r.errors for r in rows]
+    assert rows[0].errors["contact_phone"] == "Only digits, spaces and + ( ) . - / in a phone number."
+    assert rows[1].errors["contact_phone"] == "A phone number has at least 5 digits."
+    assert rows[2].errors["contact_name"] == "Choose another name."
+    assert rows[3].errors["tags"] == "At most 20 tags."
+    assert rows[4].errors["contact_email"] == "Not a valid e-mail address."
+    importer.commit(batch_id)
+    assert counts(app) == (1, 1)
+
+
 def test_user_choice_per_row_is_kept_and_a_possible_duplicate_can_be_created(app, auth, factory, importer, client):
     auth.login(Role.STAFF)
     factory.partner(name="Universität Kassel, Hochschule", country="DE")
@@ -454,6 +481,72 @@ def test_agreements_are_imported_for_existing_partners_with_dates_in_every_form(
         assert db.session.scalars(select(Agreement)).one().valid_until.isoformat() != "2029-06-30"
 
 
+
+def test_an_agreement_that_ends_before_it_starts_is_an_error_of_its_row(app, auth, factory, importer):
+    """The agreement form refuses it; the import created it (valid 1 Jan 2027 – 30 Jun 2026)."""
+    from crm.agreements.models import Agreement
+
+    auth.login(Role.STAFF)
+    factory.partner(name="AUDI AG", country="DE")
+    batch_id = importer.preview(xlsx_bytes([
+        ["Title", "Partner", "Valid from", "Valid until"],
+        ["Reversed dates", "AUDI AG", "2027-01-01", "2026-06-30"],
+        ["One day", "AUDI AG", "2026-12-31", "2026-12-31"],
+    ]), "agreements.xlsx", kind="agreements")
+    rows = importer.rows(batch_id)
+    assert [r.outcome.value for r in rows] == ["error", "new"]
+    assert rows[0].errors["valid_until"] == "Valid until cannot be before valid from."
+    importer.commit(batch_id)
+    with app.app_context():
+        assert [a.title for a in db.session.scalars(select(Agreement))] == ["One day"]
+
+
+def test_an_agreement_signed_in_the_future_is_an_error_of_its_row(app, auth, factory, importer):
+    """The agreement form and a proposal's conversion refuse a signing date ahead; so does the import."""
+    from datetime import timedelta
+
+    from crm.agreements.models import Agreement
+    from crm.core.dates import office_today
+
+    auth.login(Role.STAFF)
+    factory.partner(name="AUDI AG", country="DE")
+    batch_id = importer.preview(xlsx_bytes([
+        ["Title", "Partner", "Signed on"],
+        ["Signed next week", "AUDI AG", (office_today() + timedelta(days=7)).isoformat()],
+        ["Signed today", "AUDI AG", office_today().isoformat()],
+    ]), "agreements.xlsx", kind="agreements")
+    rows = importer.rows(batch_id)
+    assert [r.outcome.value for r in rows] == ["error", "new"]
+    assert rows[0].errors["signed_on"] == "The signing date cannot be in the future."
+    importer.commit(batch_id)
+    with app.app_context():
+        assert [a.title for a in db.session.scalars(select(Agreement))] == ["Signed today"]
+
+
+def test_an_agreements_notice_period_and_notes_follow_the_forms_limits(app, auth, factory, importer):
+    """The form refuses a notice period over 3650 days and notes over 10,000 characters; the
+    import took a notice of 99,999 days (renewal decided centuries ahead) and notes of 20,000."""
+    from crm.agreements.forms import MAX_TEXT
+    from crm.agreements.models import Agreement
+
+    auth.login(Role.STAFF)
+    factory.partner(name="AUDI AG", country="DE")
+    batch_id = importer.preview(xlsx_bytes([
+        ["Title", "Partner", "Notice period (days)", "Notes", "Subjects"],
+        ["Ten thousand days", "AUDI AG", 10000, "", ""],
+        ["Long notes", "AUDI AG", 90, "n" * (MAX_TEXT + 1), ""],
+        ["Long subjects", "AUDI AG", 90, "", "s" * MAX_TEXT],
+        ["Ten years", "AUDI AG", 3650, "n" * MAX_TEXT, ""],
+    ]), "agreements.xlsx", kind="agreements")
+    rows = importer.rows(batch_id)
+    assert [r.outcome.value for r in rows] == ["error", "error", "new", "new"]
+    assert rows[0].errors["notice_days"] == "Between 0 and 3650 days."
+    assert rows[1].errors["notes"] == f"At most {MAX_TEXT} characters (this cell has {MAX_TEXT + 1})."
+    importer.commit(batch_id)
+    with app.app_context():
+        assert sorted(a.title for a in db.session.scalars(select(Agreement))) == ["Long subjects", "Ten years"]
+
+
 def test_agreement_template_in_chinese_maps_every_column(auth, client, importer):
     auth.login(Role.STAFF)
     template = client.get("/import/template.xlsx?kind=agreements&language=zh")
@@ -490,6 +583,31 @@ def test_contact_history_is_imported_once_and_a_second_run_adds_none(app, auth, 
     assert client.post(f"/import/{batch_id}/undo", data={"csrf_token": auth.csrf(f"/import/{batch_id}"), "confirmed": "1"}).status_code == 303
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Interaction)) == 0
+
+
+def test_a_contact_after_today_is_an_error_of_its_row_as_in_the_log_form(app, auth, factory, importer):
+    """The log form refuses a meeting after today (crm.interactions.forms.check_contact_time); the
+    import saved one, and it stood as the partner's last contact in the future."""
+    from datetime import timedelta
+
+    from crm.core.dates import office_today
+    from crm.interactions.models import Interaction
+
+    auth.login(Role.STAFF)
+    factory.partner(name="BSK International Education Institute", short_name="BSK", country="DE")
+    today, tomorrow = office_today(), office_today() + timedelta(days=1)
+    batch_id = importer.preview(csv_bytes([
+        ["Date", "Partner", "Subject"],
+        [f"{tomorrow.isoformat()} 09:00", "BSK", "Next year's intake"],
+        [f"{today.year + 1}-{today.month:02d}-{min(today.day, 28):02d}", "BSK", "A slip of the year"],
+        [f"{today.isoformat()} 23:30", "BSK", "Late call today"],
+    ]), "history.csv", kind="history")
+    rows = importer.rows(batch_id)
+    assert [r.outcome.value for r in rows] == ["error", "error", "new"]
+    assert rows[0].errors["occurred_at"].startswith("This is after today: the contact history records what happened.")
+    importer.commit(batch_id)
+    with app.app_context():
+        assert [e.subject for e in db.session.scalars(select(Interaction))] == ["Late call today"]
 
 
 # --- Outcomes --------------------------------------------------------------------------------
@@ -575,6 +693,46 @@ def test_outcome_template_in_chinese_imports_one_count_per_row_with_agreement_an
                      (bsk, None, OutcomeCategory.OUTBOUND_STUDENTS, "实习", 5, school_id)}
 
 
+def test_outcome_rows_follow_the_outcome_forms_rules(app, auth, factory, importer):
+    """What the outcome form refuses, the import took: a year outside the agreement's validity, a
+    count over 1,000,000 refused as "not a whole number" from 100,000 on, a note over 10,000
+    characters, an archived school, and an "other quantity" that counts toward no 国际影响表 row."""
+    from datetime import date, datetime
+
+    from crm.core.dates import office_today
+    from crm.outcomes.forms import MAX_NOTE
+    from crm.outcomes.models import Outcome, report_year_of
+    from crm.schools.models import School
+
+    auth.login(Role.STAFF)
+    bsk = factory.partner(name="BSK International Education Institute", short_name="BSK", country="DE")
+    this_year = report_year_of(office_today())
+    factory.agreement([bsk], title="Old exchange", valid_from=date(2010, 9, 1), valid_until=date(2012, 6, 30))
+    with app.app_context():
+        db.session.add(School(name_zh="旧学院", name_en="Closed School", archived_at=datetime(2025, 1, 1)))
+        db.session.commit()
+    batch_id = importer.preview(xlsx_bytes([
+        ["Partner", "Agreement", "Year", "Category", "Count", "School", "Note"],
+        ["BSK", "Old exchange", this_year, "outbound_students", 3, "", ""],
+        ["BSK", "Old exchange", 2011, "outbound_students", 3, "", ""],
+        ["BSK", "", this_year, "teachers_trained", 1_000_001, "", ""],
+        ["BSK", "", this_year, "teachers_trained", 150_000, "", ""],
+        ["BSK", "", this_year, "certificates_earned", 4, "", "n" * (MAX_NOTE + 1)],
+        ["BSK", "", this_year, "inbound_students", 4, "Closed School", ""],
+        ["BSK", "", this_year, "other", 4, "", ""],
+    ]), "outcomes.xlsx", kind="outcomes")
+    rows = importer.rows(batch_id)
+    assert [r.outcome.value for r in rows] == ["error", "new", "error", "new", "error", "error", "error"], [r.errors for r in rows]
+    assert "lies outside it" in rows[0].errors["year"]
+    assert rows[2].errors["count"] == "Enter a whole number from 0 to 1000000."
+    assert rows[4].errors["note"] == f"At most {MAX_NOTE} characters (this cell has {MAX_NOTE + 1})."
+    assert rows[5].errors["school_id"] == "No school is called “Closed School”."
+    assert rows[6].errors["category"] == "Choose the 国际影响表 row this quantity counts toward."
+    importer.commit(batch_id)
+    with app.app_context():
+        assert sorted((o.year, o.count) for o in db.session.scalars(select(Outcome))) == [(2011, 3), (this_year, 150_000)]
+
+
 def test_a_batch_is_committed_once_and_a_second_commit_answers_409(app, auth, importer):
     auth.login(Role.STAFF)
     batch_id = importer.preview(xlsx_bytes([["Name", "Country"], ["Ivy Tech", "US"]]), "twice.xlsx")
@@ -593,3 +751,22 @@ def test_a_discarded_file_leaves_nothing_behind(app, auth, importer, client):
         assert db.session.scalar(select(func.count()).select_from(ImportRow)) == 0
     assert counts(app) == (0, 0)
     assert list((Path(app.config["UPLOAD_FOLDER"]) / "imports").iterdir()) == []
+
+
+def test_a_chinese_preview_shows_dates_and_punctuation_in_chinese(app, auth, factory, importer, client, make_user):
+    """The preview's dates were shown as stored (2024-02-29 14:30) and its separators were
+    English (德国, München; 张老师, 2026年…) on a Chinese page."""
+    auth.login(user=make_user(Role.STAFF, name="张老师", locale="zh_CN"))
+    factory.partner(name="BSK International Education Institute", short_name="BSK", country="DE")
+    batch_id = importer.preview(csv_bytes([
+        ["日期", "合作伙伴", "方式", "主题"],
+        ["2024/2/29 14:30", "BSK", "会谈", "年度会谈"],
+        ["2025年12月31日", "BSK", "电话", "年末问候"],
+    ]), "联络记录.csv", kind="history")
+    page = client.get(f"/import/{batch_id}").text
+    assert "2024年2月29日 14:30" in page and "2025年12月31日" in page
+    assert "2024-02-29" not in page and "张老师，" in page
+
+    people = importer.preview(csv_bytes([["名称", "国家", "城市"], ["Technische Universität München", "德国", "München"]]),
+                              "伙伴.csv")
+    assert "德国，München" in client.get(f"/import/{people}").text

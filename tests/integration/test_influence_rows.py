@@ -99,3 +99,20 @@ def test_the_code_clash_is_told_in_chinese(app, client, auth, make_user, rows):
     response = _add(client, auth, code="intl_students")
     assert response.status_code == 422
     assert "2025-2026年度已有使用此代码的指标行。" in response.text or "2025年度已有使用此代码的指标行。" in response.text
+
+
+def test_the_usual_rows_are_offered_while_some_are_missing_and_adding_them_twice_says_so(app, client, auth, rows):
+    """The button stayed on a year that had every usual row, and pressing it said "The usual rows
+    were added." while nothing was."""
+    from crm.reports.influence import STANDARD_INDICATORS
+
+    auth.login(Role.ADMIN)
+    button = "Add the usual rows for 2025-2026"
+    assert button in client.get(f"/reports/indicators?year={YEAR}").text
+    added = client.post("/reports/indicators/standard", data={"csrf_token": auth.csrf(), "year": YEAR}, follow_redirects=True)
+    assert "The usual rows were added." in added.text
+    assert len(_rows(app)) == 2 + len(STANDARD_INDICATORS)
+    assert button not in added.text
+    again = client.post("/reports/indicators/standard", data={"csrf_token": auth.csrf(), "year": YEAR}, follow_redirects=True)
+    assert "already has all the usual rows: nothing was added." in again.text
+    assert len(_rows(app)) == 2 + len(STANDARD_INDICATORS)

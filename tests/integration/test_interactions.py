@@ -7,6 +7,7 @@ from sqlalchemy import inspect, select
 
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role
+from crm.core.dates import office_today
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.interactions.models import Interaction, InteractionKind
@@ -114,6 +115,19 @@ def test_invalid_input_answers_422_with_the_form_and_saves_nothing(app, client, 
     assert response.status_code == 422
     assert "is-invalid" in response.text
     assert _interactions(app) == []
+
+
+
+def test_a_day_after_today_is_refused_as_a_slip_and_later_today_is_kept(app, client, auth, partner):
+    """31 Dec typed on 1 Dec (or 30 Dec typed on 2 Jan, keeping the new year) was saved, and the
+    partner's last contact stood in the future."""
+    auth.login(Role.STAFF)
+    url = f"/partners/{partner['id']}/interactions/new"
+    tomorrow = office_today() + timedelta(days=1)
+    response = client.post(url, data=_form(auth.csrf(url), occurred_at=f"{tomorrow.isoformat()}T09:00"))
+    assert response.status_code == 422
+    assert "This is after today" in response.text and _interactions(app) == []
+    assert client.post(url, data=_form(auth.csrf(url), occurred_at=f"{office_today().isoformat()}T23:59")).status_code == 303
 
 
 def test_participants_and_agreements_of_another_partner_are_refused(app, client, auth, factory, partner):

@@ -170,3 +170,35 @@ def test_every_tally_has_its_triggers_after_every_migration(empty_app):
         upgrade()
         with db.engine.connect() as connection:
             assert tallies.trigger_names(connection) == tallies.expected_trigger_names(connection.dialect.name)
+
+
+def test_visits_that_arrived_before_today_become_held_the_others_planned(empty_app):
+    """Migration 17c7b0a1d103: a visit's status from its arrival; where a visit is now planned (it
+    stops counting as received), the report's summary is marked as waiting for the records' sums,
+    which `flask setup` (summarise_if_waiting) makes without the planned visit."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, text
+
+    from crm.core.dates import office_today
+    from crm.reports.models import ReportTotal
+    from crm.reports.summary import summarise_if_waiting
+
+    today = office_today()
+    with empty_app.app_context():
+        upgrade(revision="b36641f6fe0a")
+        now = "2024-01-01 00:00:00"
+        with db.engine.begin() as connection:
+            for id_, arrive in ((1, today - timedelta(days=400)), (2, today), (3, today + timedelta(days=30))):
+                connection.execute(text(
+                    "INSERT INTO visit (id, title, purpose_kind, arrive_on, leave_on, visa_help, reception_level, created_at, updated_at, version)"
+                    " VALUES (:id, 'A delegation', 'exchange', :arrive, :arrive, false, 'office', :now, :now, 1)"),
+                    {"id": id_, "arrive": arrive, "now": now})
+        upgrade()
+        with db.engine.connect() as connection:
+            assert dict(connection.execute(text("SELECT id, status FROM visit ORDER BY id")).all()) == {
+                1: "held", 2: "planned", 3: "planned"}
+        assert summarise_if_waiting()
+        received = db.session.execute(select(ReportTotal.year, ReportTotal.total).where(
+            ReportTotal.category == "delegations_received", ReportTotal.year_kind == "calendar")).all()
+        assert [tuple(row) for row in received] == [((today - timedelta(days=400)).year, 1)]

@@ -57,6 +57,7 @@ def test_the_board_has_a_column_per_open_stage_with_counts_and_a_closed_summary(
     assert "Automotive exchange" in submitted and ">1</span>" in submitted
     assert "Dropped idea" not in page.text
     assert re.search(r"Withdrawn</span> 1", page.text)
+    assert "No proposal in this stage." in _column(page.text, "drafting") and "No proposal in this stage." not in submitted
 
 
 def test_a_card_shows_partner_country_owner_next_step_overdue_days_and_stale(app, client, auth, factory, partner_id):
@@ -314,6 +315,20 @@ def test_a_move_with_nonsense_is_refused_and_changes_nothing(app, client, auth, 
     proposal_id = factory.proposal(partner_id, stage=ProposalStage.SUBMITTED)
     assert _move(client, auth, proposal_id, stage, version=version).status_code in (400, 422)
     assert _proposal(app, proposal_id).stage == ProposalStage.SUBMITTED
+
+
+def test_a_proposal_without_its_agreement_is_not_moved_to_signed(app, client, auth, factory, partner_id):
+    """The card offers an approved proposal "Create agreement", not "Signed"; the move page and a
+    drop moved it to signed with no agreement, and the conversion was then refused for good."""
+    auth.login()
+    proposal_id = factory.proposal(partner_id, stage=ProposalStage.APPROVED)
+    refused = _move(client, auth, proposal_id, "signed")
+    assert refused.status_code == 422 and "use Create agreement" in refused.text
+    on_board = _move(client, auth, proposal_id, "signed", headers={"HX-Request": "true", "HX-Target": "proposals-view"})
+    assert on_board.status_code == 422 and "was not moved" in on_board.text
+    assert _proposal(app, proposal_id).stage == ProposalStage.APPROVED
+    assert _convert(client, auth, proposal_id, partners=[partner_id]).status_code == 303
+    assert _proposal(app, proposal_id).stage == ProposalStage.SIGNED
 
 
 def test_a_viewer_cannot_move_and_sees_no_move_buttons(app, client, auth, factory, partner_id):

@@ -115,3 +115,30 @@ def test_the_excel_sheets_by_category_and_year_leave_other_quantities_out_and_sa
     assert "Other quantity (counts toward an indicator)" not in by_year and "Students sent abroad" in by_year
     cover = [row[0] for row in workbook.worksheets[0].iter_rows(values_only=True)]
     assert "Other quantities" in cover
+
+
+def test_the_tables_by_country_and_partner_add_no_other_quantities(app, client, auth, outcomes):
+    """Their "Other quantity" column summed a partner's 人日 and 个 into one figure (300 + 2 = 302)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    with app.app_context():
+        standards = Indicator(year=YEAR, position=2, code="teaching_standards_adopted", label_zh="专业教学标准",
+                              label_en="Teaching standards adopted abroad", unit="个")
+        alone = db.session.scalar(db.select(Outcome.agreement_id).where(Outcome.category == OutcomeCategory.OTHER))
+        db.session.add_all([standards, Outcome(year=YEAR, category=OutcomeCategory.OTHER, count=2, agreement_id=alone,
+                                               indicator=standards)])
+        db.session.commit()
+    auth.login()
+    for path in (f"/reports?{QUERY}", f"/reports/countries?{QUERY}", f"/reports/partners?{QUERY}"):
+        page = client.get(path).text
+        tables = re.findall(r'<table class="table table-sm app-table app-report-(?:countries|partners)">.*?</table>', page, re.S)
+        assert tables, path
+        for table in tables:
+            assert "Other quantity" not in table and ">302<" not in table and "Students sent abroad" in table
+    workbook = load_workbook(io.BytesIO(client.get(f"/reports/export.xlsx?{QUERY}").data))
+    for title in ("By country", "By partner"):
+        sheet = workbook[title]
+        assert not any("Other quantity" in str(cell.value) for cell in sheet[1])
+        assert not any(302 in [cell.value for cell in row] for row in sheet.iter_rows())

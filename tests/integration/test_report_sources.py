@@ -15,7 +15,7 @@ from crm.outcomes.models import Outcome, OutcomeCategory
 from crm.partners.models import Partner
 from crm.programmes.models import Enrolment, Programme, ProgrammeKind
 from crm.trips.models import Trip, TripMember, TripStatus
-from crm.visits.models import Visit, VisitMember
+from crm.visits.models import Visit, VisitMember, VisitStatus
 
 YEAR = 2022  # the academic year 2022-2023 (the default year kind), or the calendar year 2022
 REPORT = f"year_from={YEAR}&year_to={YEAR}&exact=y"
@@ -80,7 +80,7 @@ def test_a_delegation_sent_counts_with_its_people(app, client, auth, partner_id)
 def test_a_delegation_received_counts_with_its_people(app, client, auth, partner_id):
     auth.login()
     with app.app_context():
-        visit = Visit(title="EBG delegation", arrive_on=date(YEAR, 11, 10), leave_on=date(YEAR, 11, 12),
+        visit = Visit(status=VisitStatus.HELD, title="EBG delegation", arrive_on=date(YEAR, 11, 10), leave_on=date(YEAR, 11, 12),
                       partners=[db.session.get(Partner, partner_id)])
         visit.members = [VisitMember(name=f"Visitor {n}", nationality="DE", is_head=n == 1) for n in (1, 2, 3)]
         _add(app, visit)
@@ -123,7 +123,7 @@ def test_the_records_count_in_the_offices_year_kind(app, client, auth, partner_i
     auth.login()
     _expert(app, partner_id, starts=date(YEAR + 1, 3, 1), ends=date(YEAR + 1, 4, 1))  # spring: academic YEAR, calendar YEAR + 1
     with app.app_context():
-        _add(app, Visit(title="Autumn visit", arrive_on=date(YEAR + 1, 10, 1), leave_on=date(YEAR + 1, 10, 2)))
+        _add(app, Visit(status=VisitStatus.HELD, title="Autumn visit", arrive_on=date(YEAR + 1, 10, 1), leave_on=date(YEAR + 1, 10, 2)))
     assert _report(client)[0].get("experts_hosted") == 1 and "delegations_received" not in _report(client)[0]
     app.config["REPORT_YEAR_KIND"] = "calendar"
     assert "experts_hosted" not in _report(client)[0]

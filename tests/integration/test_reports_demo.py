@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from crm.auth.models import Role
@@ -12,7 +13,7 @@ from crm.demo.loader import load_demo
 from crm.extensions import db
 from crm.outcomes.models import report_year_of
 from crm.reports.narrative import round_down, write_narrative
-from crm.reports.queries import build_report
+from crm.reports.queries import build_report, category_label
 
 THIS_YEAR = report_year_of(office_today())
 DEMO_YEARS = f"year_from={THIS_YEAR - 3}&year_to={THIS_YEAR - 1}"
@@ -110,3 +111,48 @@ def test_the_demo_influence_table_sums_its_tagged_outcomes(app, client, auth, de
     values = {row[1].value: row[3].value for row in sheet.iter_rows(min_row=4)}
     assert values["专任教师赴国（境）外指导和开展培训时间"] == 120 and values["国（境）外技能大赛获奖数量"] == 4
     assert sheet.freeze_panes == "A4"
+
+
+def test_the_chinese_excel_file_has_the_pages_figures_under_chinese_titles(app, client, auth, make_user, demo):
+    auth.login(user=make_user(Role.VIEWER, locale="zh_CN"))
+    page = client.get(f"/reports?{DEMO_YEARS}")
+    totals = {category: int(total) for category, total in
+              re.findall(r'<tr data-category="(\w+)">.*?app-total"><strong><a [^>]+>(\d+)</a>', page.text, re.S)}
+    response = client.get(f"/reports/export.xlsx?{DEMO_YEARS}")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames[:3] == ["报告", "按类别", "按年度"]
+    by_category = workbook["按类别"]
+    assert [cell.value for cell in by_category[1]] == ["类别", "合计"]
+    with app.test_request_context(), force_locale("zh_CN"):
+        labels = {category_label(category): category for category in totals}
+    exported = {labels[row[0]]: row[1] for row in by_category.iter_rows(min_row=2, values_only=True) if row[0] in labels}
+    assert exported == totals and totals["teachers_trained"] == 412
+    cover = workbook["报告"]
+    assert cover["B3"].value == f"{THIS_YEAR - 3}-{THIS_YEAR - 2} – {THIS_YEAR - 1}-{THIS_YEAR}"
+    assert cover["B10"].value.startswith(f"{THIS_YEAR - 3}-{THIS_YEAR - 2}至{THIS_YEAR - 1}-{THIS_YEAR}学年，学校举办师资培训项目")
+
+
+@pytest.mark.parametrize("query", [f"year_from={THIS_YEAR + 3}", "year_to=abc", "year_from=99999999999999999999", "last=7"])
+@pytest.mark.parametrize("path", ["/reports", "/reports/export.xlsx", "/reports/countries", "/reports/partners"])
+def test_a_year_typed_into_the_address_answers_422_naming_the_years_there_are(client, auth, demo, path, query):
+    auth.login(Role.VIEWER)
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 422
+    assert f"The report covers the years from {THIS_YEAR - 10}-{THIS_YEAR - 9} to {THIS_YEAR}-{THIS_YEAR + 1}" in response.text
+
+
+def test_the_influence_table_of_a_year_not_begun_says_so(client, auth, demo):
+    auth.login(Role.VIEWER)
+    page = client.get(f"/reports/international-influence?year={THIS_YEAR + 2}")
+    assert page.status_code == 200 and f"{THIS_YEAR + 2}-{THIS_YEAR + 3} has not started yet." in page.text
+    assert client.get("/reports/international-influence?year=20x6").status_code == 404
+    assert client.get(f"/reports/international-influence.xlsx?year={THIS_YEAR + 2}").status_code == 200
+
+
+def test_a_year_with_nothing_counted_reads_as_empty(client, auth, app):
+    auth.login(Role.VIEWER)
+    page = client.get(f"/reports?year_from={THIS_YEAR - 1}&year_to={THIS_YEAR - 1}")
+    assert page.status_code == 200 and "No approved outcomes in these years." in page.text
+    workbook = load_workbook(io.BytesIO(client.get(f"/reports/export.xlsx?year_from={THIS_YEAR - 1}&year_to={THIS_YEAR - 1}").data))
+    assert [row for row in workbook["By category"].iter_rows(min_row=2, values_only=True) if any(row)] == []

@@ -141,3 +141,12 @@ def test_the_agreement_lists_search_finds_agreements_of_german_partners(client, 
     auth.login()
     html = client.get("/agreements", query_string={"q": term}).text
     assert "Dual training programme" in html and "Design degree" not in html
+
+
+@pytest.mark.parametrize("term", ["ＢＭＷ", "BMW.", "“BMW”", "ＤＥ"])
+def test_full_width_letters_and_punctuation_around_a_word_find_the_partner(client, auth, office, term):
+    """Typed in a Chinese input method's full-width mode, or copied with its full stop or
+    quotes, a name found nothing."""
+    auth.login()
+    assert "BMW AG" in _list_names(client, q=term)
+    assert "BMW AG" in client.get("/search", query_string={"q": term}).text

@@ -62,6 +62,10 @@ def test_a_trip_goes_from_the_plan_to_closed_with_its_deadlines_in_working_days(
     assert _step(client, auth, app, trip_id, "approve", approver="City Foreign Affairs Office", approval_number="").status_code == 422
     assert _step(client, auth, app, trip_id, "approve", approver="City Foreign Affairs Office", approval_number="渝外办〔2026〕12号").status_code == 303
     assert _step(client, auth, app, trip_id, "depart").status_code == 303
+    # a mistyped year (next year's date) would have moved the passport and report deadlines out of sight
+    next_year = (office_today() + timedelta(days=366)).isoformat()
+    refused = _step(client, auth, app, trip_id, "return", return_on=next_year)
+    assert refused.status_code == 422 and "cannot be in the future" in refused.text
     assert _step(client, auth, app, trip_id, "return", return_on="2026-09-30").status_code == 303
     page = client.get(f"/trips/{trip_id}").text
     # Returned Wed 30 Sep 2026: 1-7 October off, Sat 10 October worked: five working days → Tue 13 October.
@@ -75,6 +79,8 @@ def test_a_trip_goes_from_the_plan_to_closed_with_its_deadlines_in_working_days(
     response = client.post(f"/trips/{trip_id}/documents", data={"csrf_token": token, "kind": "report", "file": (io.BytesIO(PDF), "report.pdf")})
     assert response.status_code == 303
     assert _step(client, auth, app, trip_id, "close").status_code == 409  # passports not back yet
+    refused = client.post(f"/trips/{trip_id}/passports", data={"csrf_token": token, "version": _version(app, trip_id), "passports_returned_on": next_year})
+    assert refused.status_code == 422
     response = client.post(f"/trips/{trip_id}/passports", data={"csrf_token": token, "version": _version(app, trip_id), "passports_returned_on": "2026-10-09"})
     assert response.status_code == 303
     assert _step(client, auth, app, trip_id, "close").status_code == 303
@@ -83,6 +89,25 @@ def test_a_trip_goes_from_the_plan_to_closed_with_its_deadlines_in_working_days(
         assert trip.status == TripStatus.CLOSED and trip.reported_on is not None
         assert db.session.query(TripDocument).count() == 1
         assert not [d for d in deadlines_due(None, date(2026, 10, 1), date(2026, 12, 31)) if d.uid.startswith(f"trip-{trip_id}-")]
+
+
+def test_a_delegation_cannot_be_marked_as_left_before_its_departure_date(app, client, auth, partner_id):
+    """Pressed a week early it counted as a delegation sent and its 公示 reminder stopped."""
+    auth.login()
+    depart = office_today() + timedelta(days=7)
+    trip_id = _trip(client, auth, partner_id, depart_on=depart.isoformat(), return_on=(depart + timedelta(days=9)).isoformat())
+    token = auth.csrf(f"/trips/{trip_id}")
+    client.post(f"/trips/{trip_id}/members", data={"csrf_token": token, "user_id": str(auth.user.id), "is_leader": "y"})
+    client.post(f"/trips/{trip_id}/legs", data={"csrf_token": token, "country": "DE", "city": "Kiel", "partner_id": str(partner_id),
+                                               "arrive_on": (depart + timedelta(days=1)).isoformat(),
+                                               "leave_on": (depart + timedelta(days=3)).isoformat()})
+    assert _step(client, auth, app, trip_id, "apply").status_code == 303
+    assert _step(client, auth, app, trip_id, "approve", approver="FAO", approval_number="12").status_code == 303
+    early = _step(client, auth, app, trip_id, "depart")
+    assert early.status_code == 409 and "record its departure then" in early.text
+    assert "record its departure then" in client.get(f"/trips/{trip_id}").text
+    with app.app_context():
+        assert db.session.get(Trip, trip_id).status == TripStatus.APPROVED
 
 
 def test_a_legs_meeting_becomes_an_outgoing_visit_in_the_partners_history_once(app, client, auth, partner_id):
@@ -167,6 +192,16 @@ def test_delegations_by_year_counts_trips_made_per_partner_with_their_headcount(
     assert client.get("/trips/statistics?first=2026&last=2026").status_code == 200
     export = client.get("/trips/statistics.xlsx?first=2026&last=2026")
     assert export.status_code == 200 and export.mimetype.endswith("sheet")
+
+
+def test_the_delegation_statistics_excel_names_its_columns_in_chinese(app, client, auth, make_user, partner_id):
+    """Its second column was titled 导入人 ("imported by": the import list's "By")."""
+    from openpyxl import load_workbook
+
+    auth.login(user=make_user(locale="zh_CN"))
+    sheet = load_workbook(io.BytesIO(client.get("/trips/statistics.xlsx?first=2026&last=2026").data)).worksheets[0]
+    titles = [cell.value for cell in sheet[1]]
+    assert titles == ["出访或来访", "统计维度", "年份", "名称", "团组数", "人数"]
 
 
 @pytest.mark.parametrize("path", ["/trips", "/trips/plan", "/trips/plan?year=2027", "/trips/statistics", "/trips/new", "/trips/new?outside=1"])

@@ -73,7 +73,8 @@ def test_odd_search_terms_never_fail(client, auth, factory, term):
     auth.login()
     factory.partner(name="100% Institute_of_Tests")
     response = client.get("/partners", query_string={"q": term})
-    assert response.status_code == 200
+    # a term over MAX_TERM_LENGTH is said to be too long, as on every list (test_search_term_length.py)
+    assert response.status_code == (422 if len(term) > 200 else 200)
     if term in ("%", "_"):
         assert "100% Institute_of_Tests" in response.text
     assert "<script>alert(1)</script>" not in response.text

@@ -55,6 +55,26 @@ def test_a_visit_names_its_partners_and_visitors_countries_in_full_width_parenth
     assert half_width_beside_chinese(sheet) == []
 
 
+def test_a_cancelled_visit_without_partners_reads_as_chinese_sentences(app, client, auth, make_user):
+    """The page read "已取消：不计入来访团组。 原因：…" (an English space after 。), and showed the
+    labels 合作伙伴 and 申请日期 with nothing beside them."""
+    from datetime import date
+
+    from crm.visits.models import Visit, VisitStatus
+
+    auth.login(user=make_user(Role.STAFF, locale="zh_CN"))
+    with app.app_context():
+        visit = Visit(title="霍姆斯格伦学院代表团", arrive_on=date(2026, 12, 21), leave_on=date(2026, 12, 23),
+                      status=VisitStatus.CANCELLED, cancel_reason="台风导致航班取消")
+        db.session.add(visit)
+        db.session.commit()
+        visit_id = visit.id
+    text = visible_text(client.get(f"/visits/{visit_id}").text)
+    assert "已取消：不计入来访团组。原因：台风导致航班取消" in text
+    assert "合作伙伴 无合作伙伴" in text and "申请日期" not in text
+    assert half_width_beside_chinese(text) == []
+
+
 def test_the_export_links_and_the_import_templates_use_a_full_width_colon(client, auth, make_user):
     auth.login(user=make_user(Role.ADMIN, locale="zh_CN"))
     for path in ("/experts", "/programmes", "/consortia", "/import"):
@@ -102,3 +122,47 @@ def test_a_partner_and_its_proposal_in_chinese_use_full_width_punctuation(client
     proposal_page = visible_text(client.get(f"/proposals/{proposal_id}").text)
     assert re.search(r"Ivy Tech Community College\s*（美国）", proposal_page)
     assert half_width_beside_chinese(proposal_page) == []
+
+
+def test_partners_and_agreements_in_chinese_use_full_width_punctuation(client, auth, make_user, factory):
+    """A Chinese short name was shown as “(川外)”, the similar-partner warning as “(重庆大学) · 中国, 重庆”,
+    a filter's error as “类型: …” and an agreement's decision as “张老师, 2026年…”."""
+    auth.login(user=make_user(Role.STAFF, name="张老师", locale="zh_CN"))
+    partner_id = factory.partner(name="Chongqing University", local_name="重庆大学", short_name="重大", country="CN", city="重庆")
+    assert "（重大）" in visible_text(client.get(f"/partners/{partner_id}").text)
+    assert "（重大）" in visible_text(client.get(f"/partners/{partner_id}/brief").text)
+
+    similar = client.post("/partners/new", data={"csrf_token": auth.csrf("/partners/new"), "name": "Chongqing Univ.",
+                                                 "kind": "university", "country": "CN", "status": "active"})
+    warning = visible_text(similar.text)
+    assert "（重庆大学） · 中国，重庆" in warning and half_width_beside_chinese(warning) == []
+
+    listed = visible_text(client.get("/partners", query_string={"kind": "nonsense"}).text)
+    assert "类型：" in listed and half_width_beside_chinese(listed) == []
+
+    agreement_id = factory.agreement([partner_id])
+    token = auth.csrf(f"/agreements/{agreement_id}/lapse")
+    assert client.post(f"/agreements/{agreement_id}/lapse", data={"csrf_token": token, "version": "1", "reason": "不再续签"}).status_code == 303
+    shown = visible_text(client.get(f"/agreements/{agreement_id}").text)
+    assert "张老师，" in shown and half_width_beside_chinese(shown) == []
+
+
+def test_the_reports_year_note_writes_its_dates_as_the_pages_dates_are_written(client, auth, make_user):
+    """The note read "2025 年 9 月 1 日至 2026 年 8 月 31 日" beside dates written 2026年11月27日."""
+    auth.login(user=make_user(Role.STAFF, locale="zh_CN"))
+    text = visible_text(client.get("/reports/countries?year_from=2026&year_to=2026").text)
+    assert "自9月1日起：2025-2026学年为2025年9月1日至2026年8月31日。" in text
+
+
+def test_the_trips_and_visits_lists_separate_partners_as_the_page_language_does(client, auth, make_user, factory):
+    """The lists joined the partners with an English ", " on a Chinese page."""
+    auth.login(user=make_user(Role.STAFF, locale="zh_CN"))
+    partner_ids = [str(factory.partner(name="Berufliche Schule Kiel", country="DE")), str(factory.partner(name="EBG Germany", country="DE"))]
+    assert client.post("/trips/new", data={
+        "csrf_token": auth.csrf("/trips/new"), "title": "赴德国考察交流团组", "year": "2026", "country": "DE",
+        "partners": partner_ids, "purpose_kind": "exchange"}).status_code == 303
+    assert client.post("/visits/new", data={
+        "csrf_token": auth.csrf("/visits/new"), "title": "德国代表团", "partners": partner_ids, "arrive_on": "2026-09-28",
+        "leave_on": "2026-09-30", "purpose_kind": "exchange", "reception_level": "office"}).status_code == 303
+    for path in ("/trips", "/trips/plan?year=2026", "/visits"):
+        assert "Berufliche Schule Kiel；EBG Germany" in visible_text(client.get(path).text), path

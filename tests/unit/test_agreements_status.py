@@ -148,3 +148,17 @@ def test_a_renewal_draft_covers_the_next_period_of_the_same_length(old_from, old
     old = Agreement(title="T", kind=AgreementKind.MOU, valid_from=old_from, valid_until=old_until, notice_days=60)
     draft = renewal_draft(old)
     assert (draft["valid_from"], draft["valid_until"], draft["notice_days"], draft["title"]) == (new_from, new_until, 60, "T")
+
+
+@pytest.mark.parametrize(("old_start", "old_end", "renewed_until"), [
+    # Calendar years: the old period has no leap day, the new one has 29 Feb 2028; it was 30 Dec 2030.
+    (date(2025, 1, 1), date(2027, 12, 31), date(2030, 12, 31)),
+    (date(2024, 3, 1), date(2027, 2, 28), date(2030, 2, 28)),
+    (date(2024, 2, 29), date(2027, 2, 28), date(2030, 2, 28)),
+    (date(2025, 3, 1), date(2028, 2, 29), date(2031, 2, 28)),
+    (date(2023, 9, 1), date(2026, 8, 31), date(2029, 8, 31)),
+    (date(2026, 1, 15), date(2026, 6, 14), date(2026, 11, 12)),  # not whole years: as many days
+])
+def test_a_renewal_draft_runs_as_many_whole_years_as_the_old_period(old_start, old_end, renewed_until):
+    draft = renewal_draft(Agreement(title="Exchange", valid_from=old_start, valid_until=old_end))
+    assert (draft["valid_from"], draft["valid_until"]) == (old_end + timedelta(days=1), renewed_until)

@@ -93,3 +93,45 @@ def test_country_names_are_localised():
     assert country_names("zh_CN")["AU"] == "澳大利亚"
     assert country_names("en")["GB"] == "United Kingdom"
     assert country_code_for("Atlantis") is None
+
+
+def test_a_date_of_what_happened_is_not_after_the_offices_today(monkeypatch):
+    """One rule (crm.core.forms.NotAfterToday) for a date or a date and time: today passes, the
+    next day is refused with the field's own words, an empty value is another validator's."""
+    from datetime import UTC, datetime, timedelta
+
+    from wtforms.validators import ValidationError
+
+    from crm.core import dates
+    from crm.core.forms import NotAfterToday
+
+    monkeypatch.setattr(dates, "_now", lambda: datetime(2026, 12, 31, 20, 0, tzinfo=UTC))  # 1 January in Beijing
+    rule = NotAfterToday("Not yet.")
+    for fine in (None, date(2027, 1, 1), datetime(2027, 1, 1, 23, 59), date(2026, 12, 31)):
+        rule.check(fine)
+    for later in (date(2027, 1, 2), datetime(2027, 1, 2, 0, 0), date(2027, 1, 1) + timedelta(days=365)):
+        with pytest.raises(ValidationError, match="Not yet."):
+            rule.check(later)
+    assert str(NotAfterToday().message) == "The date cannot be after today."
+
+
+def test_every_date_of_what_happened_asks_the_one_rule_in_its_own_words():
+    """The trips' done dates, a proposal's signing date and an interaction's time (form and import)
+    each wrote "not after today" in their own code; now they share NotAfterToday, keeping their messages."""
+    from crm.core.forms import NotAfterToday
+    from crm.interactions.forms import InteractionForm, check_contact_time
+    from crm.proposals.forms import ConvertForm
+    from crm.trips.forms import NoticeForm, PassportsForm, ReturnForm
+
+    fields = {
+        ReturnForm.return_on: "This records what has happened",
+        NoticeForm.notice_posted_on: "This records what has happened",
+        PassportsForm.passports_returned_on: "This records what has happened",
+        ConvertForm.signed_on: "The signing date cannot be in the future.",
+        InteractionForm.occurred_at: "This is after today: the contact history records what happened.",
+    }
+    for field, words in fields.items():
+        [rule] = [v for v in field.kwargs["validators"] if isinstance(v, NotAfterToday)]
+        assert str(rule.message).startswith(words)
+    [contact_rule] = [v for v in InteractionForm.occurred_at.kwargs["validators"] if isinstance(v, NotAfterToday)]
+    assert check_contact_time == contact_rule.check  # the history import asks the form's rule

@@ -1,17 +1,20 @@
-"""The change history names every field of a trip, a visit, an expert, a programme and a
-consortium in words (in Chinese on a Chinese page), never as the raw column name ("purpose kind")."""
+"""The change history names every field of a trip, a visit, an expert, a programme, a
+consortium, a school and a user in words (in Chinese on a Chinese page), never as the raw column
+name ("purpose kind", "name zh")."""
 import pytest
 
 from crm.audit.labels import field_label
+from crm.core.models import Audited
 from crm.extensions import db
 
-DOMAINS = ("crm.trips.models", "crm.visits.models", "crm.experts.models", "crm.programmes.models", "crm.consortia.models")
+DOMAINS = ("crm.trips.models", "crm.visits.models", "crm.experts.models", "crm.programmes.models", "crm.consortia.models",
+           "crm.schools.models", "crm.auth.models")
 UNSHOWN = {"id", "version", "created_at", "updated_at", "archived_at"}
 
 
 def audited_columns():
     for mapper in db.Model.registry.mappers:
-        if mapper.class_.__module__ in DOMAINS:
+        if mapper.class_.__module__ in DOMAINS and issubclass(mapper.class_, Audited):
             for column in mapper.columns:
                 if column.key not in UNSHOWN:
                     yield mapper.local_table.name, column.key

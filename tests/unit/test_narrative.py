@@ -54,3 +54,55 @@ def test_the_chinese_narrative_has_full_width_punctuation_and_a_unit_on_every_co
             assert "合作173个" in text or "合作170余（173）个" in text
             assert "合作45名" in text or "合作40余（45）名" in text
             assert "与BMW AG及其他3家合作单位合作28个" in text  # four partners: BMW AG and three others
+
+
+def test_a_single_one_reads_in_the_singular_in_english_and_unchanged_in_chinese(app):
+    """"We sent 1 delegations and received 1." in a year with one trip and one visit."""
+    from crm.reports.narrative import write_narrative
+    from crm.reports.queries import Report
+
+    report = Report(2026, 2026, by_category={"delegations_sent": 1, "delegations_received": 1, "experts_hosted": 1,
+                                             "outbound_students": 1, "qualifications": 1, "teachers_trained": 1,
+                                             "delegates_sent": 1, "delegates_received": 3})
+    with app.test_request_context():
+        english = write_narrative(report, "en", rounded=True).text
+        chinese = write_narrative(report, "zh_CN", rounded=True).text
+    for said in ("We sent 1 delegation and received 1.", "We hosted 1 foreign teacher or expert.", "we sent 1 student abroad",
+                 "we trained 1 teacher", "1 international qualification certificate.", "1 person travelled"):
+        assert said.lower() in english.lower(), english
+    assert "派出团组1个，接待来访团组1个" in chinese and "接待外籍教师和专家1人次" in chinese and "派出学生1名" in chinese
+    many = Report(2026, 2026, by_category={"delegations_sent": 2, "delegations_received": 1})
+    with app.test_request_context():
+        assert "we sent 2 delegations and received 1." in write_narrative(many, "en", rounded=True).text
+
+
+@pytest.mark.parametrize(("kind", "first", "last", "english", "chinese"), [
+    ("academic", 2025, 2025, "In the 2025-2026 academic year, we", "2025-2026学年，"),
+    ("academic", 2023, 2025, "In the academic years 2023-2024 to 2025-2026, we", "2023-2024至2025-2026学年，"),
+    ("calendar", 2025, 2025, "In 2025, we", "2025年，"),
+    ("calendar", 2023, 2025, "From 2023 to 2025, we", "2023年至2025年，"),
+])
+def test_the_narrative_opens_on_its_years_as_the_office_writes_them(app, kind, first, last, english, chinese):
+    """Not "2023-2024 – 2025-2026，我们…" (a dash between academic years, no 学年, spoken 我们)."""
+    from crm.reports.narrative import write_narrative
+    from crm.reports.queries import Report
+
+    app.config["REPORT_YEAR_KIND"] = kind
+    report = Report(first, last, by_category={"teachers_trained": 412, "training_programmes": 31, "delegates_sent": 3,
+                                              "delegates_received": 5})
+    with app.test_request_context():
+        assert write_narrative(report, "en", rounded=False).text.startswith(english)
+        text = write_narrative(report, "zh_CN", rounded=False).text
+    assert text.startswith(chinese + "学校举办师资培训项目31个，培训教师412名。"), text
+    assert "出访人员共3人次，来访人员共5人次。" in text
+
+
+def test_the_chinese_narrative_names_a_japanese_partner_in_simplified_characters(app):
+    from crm.reports.narrative import write_narrative
+    from crm.reports.queries import Report
+
+    report = Report(2025, 2025, by_category={"inbound_students": 30}, partner_names={1: "Hiroshima University"},
+                    partner_local_names={1: "広島大学"}, by_category_subject={("inbound_students", (1,)): 30})
+    with app.test_request_context():
+        assert "其中与广岛大学合作30名" in write_narrative(report, "zh_CN", rounded=False).text
+        assert "30 with Hiroshima University" in write_narrative(report, "en", rounded=False).text

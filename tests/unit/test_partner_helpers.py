@@ -115,3 +115,13 @@ def test_the_import_decides_with_the_same_definition(row):
     assert (index.exact_match(key) is not None) == is_same_partner(key, hiroshima)
     found = index.exact_match(key) is not None or bool(index.possible_matches(key))
     assert found == may_be_same_partner(key, hiroshima)
+
+
+def test_search_words_read_full_width_letters_and_leave_punctuation_around_a_word_out():
+    """“ＢＳＫ” typed in a Chinese input method's full-width mode, and "BSK." copied from a
+    sentence, found nothing."""
+    assert search_words("ＢＳＫ") == ["BSK"]
+    assert search_words("“Holmesglen.” (TAFE)  《重庆》") == ["Holmesglen", "TAFE", "重庆"]
+    assert search_words("h.c. wagner@ 100% a_b") == ["h.c", "wagner@", "100%", "a_b"]
+    assert search_words(" . “ ” ") == []
+    assert countries_named("ＤＥ") == {"DE"}

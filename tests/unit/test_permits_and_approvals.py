@@ -61,13 +61,15 @@ def test_decided_archived_and_erased_experts_owe_nothing(app):
         assert open_permits_due(TODAY) == [due]
 
 
-def test_the_due_list_groups_by_act_by_date_and_mixes_permits_and_approvals(app):
+def test_the_due_list_groups_by_the_last_day_to_file_and_mixes_permits_and_approvals(app):
+    """A permit's extension is filed from 90 to 45 days before expiry: overdue only after that."""
     from crm.renewals.queries import due_groups
 
     with app.app_context():
-        _expert_with_permit(TODAY + timedelta(days=80))     # act-by 10 days ago: overdue
-        _expert_with_permit(TODAY + timedelta(days=150))    # act-by in 60 days
-        _expert_with_permit(TODAY + timedelta(days=400))    # not yet in the window
+        _expert_with_permit(TODAY + timedelta(days=40))     # window closed 5 days ago: overdue
+        _expert_with_permit(TODAY + timedelta(days=80))     # window open since 10 days, closes in 35
+        _expert_with_permit(TODAY + timedelta(days=150))    # window opens in 60 days
+        _expert_with_permit(TODAY + timedelta(days=400))    # not yet listed
         programme = Programme(name="Dual degree", kind=ProgrammeKind.DUAL_DEGREE)
         db.session.add(Approval(programme=programme, authority=ApprovingAuthority.MINISTRY, number_issuer="MOE",
                                 number_region="50", number_country="CA", number_level="2A", number_year=2015,
@@ -75,8 +77,9 @@ def test_the_due_list_groups_by_act_by_date_and_mixes_permits_and_approvals(app)
                                 expires_on=TODAY + timedelta(days=200)))  # act-by (180 days) in 20 days
         db.session.add(programme)
         db.session.commit()
-        groups = {group.key: [(item.kind, (item.act_by - TODAY).days) for item in group.items] for group in due_groups(TODAY)}
-        assert groups == {"overdue": [("permit", -10)], "within-30": [("approval", 20)], "within-90": [("permit", 60)]}
+        groups = {group.key: [(item.kind, (item.closes_on - TODAY).days) for item in group.items] for group in due_groups(TODAY)}
+        assert groups == {"overdue": [("permit", -5)], "within-30": [("approval", 20)],
+                          "within-90": [("permit", 35), ("permit", 105)]}
 
 
 def test_deadline_titles_are_translated_where_they_are_shown(app):
