@@ -74,7 +74,7 @@ class TripEditForm(VersionedForm, TripForm):
     pass
 
 
-def _made_status_field(description="", or_planned=False):
+def _made_status_field(description="", or_planned=False, id=None):
     """Returned or closed (crm.trips.steps.MADE_AFTER_THE_FACT); `or_planned`: or planned after all,
     to walk the trip through each step."""
     choices = [
@@ -84,12 +84,12 @@ def _made_status_field(description="", or_planned=False):
     if or_planned:
         choices.append((TripStatus.PLANNED.value, _l("Planned: walk it through each step")))
     return SelectField(_l("Record it as"), description=description, choices=choices, coerce=TripStatus.coerce,
-                       default=TripStatus.RETURNED.value)
+                       default=TripStatus.RETURNED.value, id=id)
 
 
-def _approval_number_field():
-    return StringField(_l("Approval number (批件号)"), validators=[Optional(), Length(max=100)],
-                       description=_l("If you have it; the approval document can be uploaded on the trip's page."))
+def _approval_number_field(id=None):
+    return StringField(_l("Approval number (批件号), if known"), validators=[Optional(), Length(max=100)], id=id,
+                       description=_l("The approval document can be uploaded on the trip's page."))
 
 
 class NewTripForm(TripForm):
@@ -103,11 +103,13 @@ class NewTripForm(TripForm):
     def is_past(self) -> bool:
         return after_the_fact(self.return_on.data, office_today())
 
-    def validate_return_on(self, field):
-        super().validate_return_on(field)
-        # here, not on the departure: its Optional() ends the checks of an empty date
-        if self.depart_on.data is None and self.is_past() and self.made_status.data != TripStatus.PLANNED:
-            raise ValidationError(_l("Enter the departure date of a trip already made."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # here, not in validate_depart_on: its Optional() ends the checks of an empty date
+        if self.depart_on.data is None and self.recorded_as_made():
+            self.depart_on.errors = [*self.depart_on.errors, _l("Enter the departure date of a trip already made.")]
+            return False
+        return valid
 
     def recorded_as_made(self) -> bool:
         return self.is_past() and self.made_status.data != TripStatus.PLANNED
@@ -207,8 +209,9 @@ class ReturnForm(StepForm):
 class MadeForm(StepForm):
     """A planned trip whose dates are past, recorded as made (crm.trips.steps.record_as_made)."""
 
-    made_status = _made_status_field()
-    approval_number = _approval_number_field()
+    # ids of their own: the page shows this form next to the approval step's, which has an approval number too
+    made_status = _made_status_field(id="made-status")
+    approval_number = _approval_number_field(id="made-approval-number")
     submit = SubmitField(_l("Record as made"))
 
 
