@@ -78,7 +78,7 @@ def _made_status_field(description="", or_planned=False, id=None):
     """Returned or closed (crm.trips.steps.MADE_AFTER_THE_FACT); `or_planned`: or planned after all,
     to walk the trip through each step."""
     choices = [
-        (TripStatus.RETURNED.value, _l("Returned: the passports and the trip report are still to record")),
+        (TripStatus.RETURNED.value, _l("Returned: passports and report still to record")),
         (TripStatus.CLOSED.value, _l("Closed: nothing left to record")),
     ]
     if or_planned:
