@@ -591,17 +591,6 @@ def dated_agreements_of_owner(owner_id: int) -> list[Agreement]:
     ).all()
 
 
-def follow_ups_of(agreement_id: int):
-    from crm.followups.models import FollowUp
-
-    return db.session.scalars(
-        select(FollowUp)
-        .where(FollowUp.agreement_id == agreement_id)
-        .options(joinedload(FollowUp.assignee))
-        .order_by(FollowUp.done, FollowUp.due_on.asc().nulls_last())
-    ).all()
-
-
 # --- Counts and charts for the home page and the renewals view ------------------------------
 
 

@@ -33,7 +33,6 @@ from crm.agreements.queries import (
     AgreementFilter,
     agreement_for_page,
     agreement_list,
-    follow_ups_of,
     framework_choices,
     outlasts,
     renewal_chain,
@@ -46,6 +45,7 @@ from crm.auth.permissions import admin_required, editor_required
 from crm.core.forms import ConfirmForm, RecordActionForm, apply_form
 from crm.core.i18n import country_name
 from crm.extensions import db
+from crm.followups.queries import open_about
 from crm.interactions.queries import interactions_about_agreement
 from crm.partners.models import Partner
 from crm.core.navigation import nav_item
@@ -163,7 +163,7 @@ def show(agreement_id: int):
         outlasting={child.id for child in children if outlasts(child, agreement)},
         parent=parent,
         outlasts_parent=parent is not None and outlasts(agreement, parent),
-        follow_ups=follow_ups_of(agreement.id),
+        follow_ups=open_about(agreement_id=agreement.id),
         interactions=interactions_about_agreement(agreement.id),
         document_form=DocumentForm(),
         history=record_history(agreement),

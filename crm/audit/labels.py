@@ -16,6 +16,7 @@ FIELD_LABELS = {
     "note": _l("Note"),
     "tags": _l("Tags"),
     "archived_at": _l("Archived"),
+    "recorded_after_the_fact": _l("Recorded after the fact"),
     "created_by_id": _l("Created by"),
     "updated_by_id": _l("Updated by"),
     "email": _l("E-mail"),

@@ -124,6 +124,22 @@ def _record_changes(session: Session, flush_context) -> None:
         session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
+# The history's line for a record entered after the fact (crm.core.dates.after_the_fact): not a
+# column, a fact about how the record came to be.
+AFTER_THE_FACT_FIELD = "recorded_after_the_fact"
+
+
+def note_after_the_fact(record: Audited, session: Session) -> None:
+    """Say in `record`'s history that it was recorded after the fact, so that its status (held,
+    made) is not read as stepped through on the day; the step dates it does not know stay empty.
+    Written by hand (no column changes), after a flush that gives a new record its id."""
+    session.flush()
+    session.execute(insert(AuditEntry.__table__).values(
+        at=utcnow(), user_id=current_actor_id(), action=AuditAction.UPDATE, record_type=type(record).__tablename__,
+        record_id=record.id, field=AFTER_THE_FACT_FIELD, old=None, new=as_text(True),
+    ))
+
+
 def register_audit_hook() -> None:
     if not event.contains(Session, "after_flush", _record_changes):
         event.listen(Session, "after_flush", _record_changes)

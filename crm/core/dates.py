@@ -29,3 +29,10 @@ def office_zone_name() -> str:
 def office_today() -> date:
     """Today's date in the office's time zone."""
     return _now().astimezone(ZoneInfo(office_zone_name())).date()
+
+
+def after_the_fact(last_day: date | None, today: date) -> bool:
+    """A record whose last day is before today is entered after the fact: it took place. A
+    visit is then saved held and a trip made, without walking it through each step (the
+    history says so, crm.audit.recorder.note_after_the_fact)."""
+    return last_day is not None and last_day < today

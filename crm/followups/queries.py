@@ -194,6 +194,19 @@ def open_of_partner(partner_id: int) -> list[FollowUp]:
     return db.session.scalars(_rows(_open_of(EVERYONE).where(about_partner))).unique().all()
 
 
+def open_about(*, agreement_id: int | None = None, proposal_id: int | None = None) -> list[FollowUp]:
+    """The open follow-ups about an agreement or a proposal (one of the two): attached to it, or
+    to an interaction about it (where the UI creates them, from a meeting); soonest due first
+    (one statement). Its page shows them and counts them, so the two agree."""
+    if (agreement_id is None) == (proposal_id is None):
+        raise ValueError("name an agreement or a proposal")
+    if agreement_id is not None:
+        about = or_(FollowUp.agreement_id == agreement_id, FollowUp.interaction.has(Interaction.agreement_id == agreement_id))
+    else:
+        about = or_(FollowUp.proposal_id == proposal_id, FollowUp.interaction.has(Interaction.proposal_id == proposal_id))
+    return db.session.scalars(_rows(_open_of(EVERYONE).where(about))).unique().all()
+
+
 def chosen_open(ids: list[int] | None, assignee_id: int | str, group_key: str | None, today: date, limit: int) -> list[FollowUp]:
     """Open follow-ups for a bulk change: those of `ids`, or (ids None) all the page lists: the
     assignee's (or everyone's), of one group when `group_key` is given; at most `limit`."""

@@ -268,6 +268,15 @@ def interactions_about_agreement(agreement_id: int, limit: int = 50) -> list[Int
     ).all()
 
 
+def interactions_about_proposal(proposal_id: int) -> list[Interaction]:
+    """The proposal page's contact history: the interactions that mention it, newest first, with
+    what each entry shows (a fixed number of statements, whatever their participants)."""
+    return db.session.scalars(
+        select(Interaction).where(Interaction.proposal_id == proposal_id)
+        .options(*_list_entry_options()).order_by(*newest_first())
+    ).all()
+
+
 # --- counts for the home page ---------------------------------------------------------------
 
 

@@ -13,9 +13,6 @@ from crm.core.pagination import paginate
 from crm.core.statements import prepared
 from crm.core.tallies import Tally, hour_floor, hour_key, hour_text, tally, tally_sum
 from crm.extensions import db
-from crm.followups.models import FollowUp
-from crm.interactions.models import Interaction
-from crm.interactions.queries import newest_first
 from crm.partners.models import Partner
 from crm.proposals.models import CLOSED_STAGES, Proposal, ProposalStage, ProposalStageChange
 from crm.proposals.pipeline import OPEN_STAGES, STAGE_ORDER, stale_before
@@ -250,28 +247,6 @@ def proposal_for_page(proposal_id: int) -> Proposal | None:
         )
     )
     return proposal
-
-
-def follow_ups_of_proposal(proposal_id: int) -> list[FollowUp]:
-    return db.session.scalars(
-        select(FollowUp)
-        .where(FollowUp.proposal_id == proposal_id)
-        .options(joinedload(FollowUp.assignee))
-        .order_by(FollowUp.done, FollowUp.due_on.asc().nulls_last())
-    ).all()
-
-
-def interactions_of_proposal(proposal_id: int) -> list[Interaction]:
-    """The contact history that mentions the proposal, newest first."""
-    return db.session.scalars(
-        select(Interaction)
-        .where(Interaction.proposal_id == proposal_id)
-        .options(
-            joinedload(Interaction.author),
-            selectinload(Interaction.follow_ups).joinedload(FollowUp.assignee),
-        )
-        .order_by(*newest_first())
-    ).all()
 
 
 def proposals_of_partner(partner_id: int) -> list[Proposal]:

@@ -15,6 +15,8 @@ from crm.extensions import db, htmx
 from crm.partners.duplicates import similar_partners
 from crm.partners.models import Partner, PartnerKind
 from crm.partners.picker import picker_context
+from crm.followups.queries import open_about
+from crm.interactions.queries import interactions_about_proposal
 from crm.proposals import pipeline
 from crm.proposals.forms import (
     NEW,
@@ -29,8 +31,6 @@ from crm.proposals.models import Proposal, ProposalStage
 from crm.proposals.queries import (
     Filters,
     board,
-    follow_ups_of_proposal,
-    interactions_of_proposal,
     owner_choices,
     proposal_countries,
     proposal_for_page,
@@ -124,8 +124,8 @@ def _load(proposal_id: int) -> Proposal:
 def _show_context(proposal: Proposal) -> dict:
     return {
         "proposal": proposal,
-        "follow_ups": follow_ups_of_proposal(proposal.id),
-        "interactions": interactions_of_proposal(proposal.id),
+        "follow_ups": open_about(proposal_id=proposal.id),
+        "interactions": interactions_about_proposal(proposal.id),
         "history": record_history(proposal),
         "stale_days": pipeline.stale_days(),
     }

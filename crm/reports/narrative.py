@@ -104,6 +104,17 @@ class _Writer:
             return fold_variants(local)
         return self.report.partner_names.get(partner_id, "")
 
+    def experts_hosted(self, total: int) -> Markup:
+        """An expert counts once in each year of a stay (crm/experts/queries.py): over one year the
+        figure is people, over several a sum of the years' (人次), which the English says, not
+        "we hosted 70 experts" of some forty people."""
+        count = self.number(total)
+        if self.report.first_year == self.report.last_year:
+            return Markup(ngettext("we hosted %(count)s foreign teacher or expert", "we hosted %(count)s foreign teachers and experts",
+                                   total, count=count))
+        return Markup(ngettext("we hosted foreign teachers and experts %(count)s time, each counted once a year",
+                               "we hosted foreign teachers and experts %(count)s times, each counted once a year", total, count=count))
+
     def write(self) -> Narrative:
         r = self.report
         if not r.by_category:
@@ -151,8 +162,7 @@ class _Writer:
             first = Markup("")
         staff = []
         if r.total("experts_hosted"):
-            staff.append(Markup(ngettext("we hosted %(count)s foreign teacher or expert", "we hosted %(count)s foreign teachers and experts",
-                                          r.total("experts_hosted"), count=self.number(r.total("experts_hosted")))))
+            staff.append(self.experts_hosted(r.total("experts_hosted")))
         if r.total("staff_sent"):
             staff.append(Markup(ngettext("we sent %(count)s teacher or manager to programmes abroad",
                                           "we sent %(count)s teachers and managers to programmes abroad", r.total("staff_sent"), count=self.number(r.total("staff_sent")))))

@@ -19,6 +19,7 @@ from crm.core.forms import InputRequired, NotAfterToday, optional_int, search_te
 from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
+from crm.core.dates import after_the_fact, office_today
 from crm.core.templating import local_date
 from crm.trips.models import DelegationPurpose, TripDocumentKind, TripStatus
 
@@ -71,6 +72,51 @@ class TripForm(SeveralPartnersPicker, FlaskForm):
 
 class TripEditForm(VersionedForm, TripForm):
     pass
+
+
+def _made_status_field(description="", or_planned=False, id=None):
+    """Returned or closed (crm.trips.steps.MADE_AFTER_THE_FACT); `or_planned`: or planned after all,
+    to walk the trip through each step."""
+    choices = [
+        (TripStatus.RETURNED.value, _l("Returned: passports and report still to record")),
+        (TripStatus.CLOSED.value, _l("Closed: nothing left to record")),
+    ]
+    if or_planned:
+        choices.append((TripStatus.PLANNED.value, _l("Planned: walk it through each step")))
+    return SelectField(_l("Record it as"), description=description, choices=choices, coerce=TripStatus.coerce,
+                       default=TripStatus.RETURNED.value, id=id)
+
+
+def _approval_number_field(id=None):
+    return StringField(_l("Approval number (批件号), if known"), validators=[Optional(), Length(max=100)], id=id,
+                       description=_l("The approval document can be uploaded on the trip's page."))
+
+
+class NewTripForm(TripForm):
+    """A new trip; one already made (its return before today) is saved as made, in the status
+    chosen, with its approval number if typed (crm.trips.steps.record_as_made)."""
+
+    made_status = _made_status_field(_l("Only for a trip whose return date is before today: it is saved as made, "
+                                        "without the application, approval and departure steps."), or_planned=True)
+    approval_number = _approval_number_field()
+
+    def is_past(self) -> bool:
+        return after_the_fact(self.return_on.data, office_today())
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # here, not in validate_depart_on: its Optional() ends the checks of an empty date
+        if self.depart_on.data is None and self.recorded_as_made():
+            self.depart_on.errors = [*self.depart_on.errors, _l("Enter the departure date of a trip already made.")]
+            return False
+        return valid
+
+    def recorded_as_made(self) -> bool:
+        return self.is_past() and self.made_status.data != TripStatus.PLANNED
+
+    def validate_approval_number(self, field):
+        if field.data and not self.recorded_as_made():
+            raise ValidationError(_l("The trip has not been made yet: record its approval number at the approval step."))
 
 
 class MemberForm(FlaskForm):
@@ -158,6 +204,15 @@ class ReturnForm(StepForm):
     def validate_return_on(self, field):
         if field.data and self.trip is not None and self.trip.depart_on and field.data < self.trip.depart_on:
             raise ValidationError(_l("The return cannot be before the departure."))
+
+
+class MadeForm(StepForm):
+    """A planned trip whose dates are past, recorded as made (crm.trips.steps.record_as_made)."""
+
+    # ids of their own: the page shows this form next to the approval step's, which has an approval number too
+    made_status = _made_status_field(id="made-status")
+    approval_number = _approval_number_field(id="made-approval-number")
+    submit = SubmitField(_l("Record as made"))
 
 
 class NoticeForm(StepForm):

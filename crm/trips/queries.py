@@ -101,9 +101,10 @@ class TripDeadline:
     due_on: date
     done_on: date | None
     covered: bool       # False: past the Chinese calendar's known years, counted Monday to Friday
+    settled: bool = False  # the trip is closed: a date not recorded (a trip entered after the fact) is owed no more
 
     def is_overdue(self, today: date) -> bool:
-        return self.done_on is None and self.due_on < today
+        return self.done_on is None and not self.settled and self.due_on < today
 
 
 NOTICE_LABEL = _l("Public notice (公示) posted")
@@ -119,14 +120,15 @@ def deadlines_of(trip: Trip, calendar: WorkdayCalendar | None = None, config=Non
     calendar = calendar or office_calendar()
     config = config or current_app.config
     found = []
+    settled = trip.status == TripStatus.CLOSED
     if trip.depart_on and trip.status != TripStatus.PLANNED:
         due = calendar.add_workdays(trip.depart_on, -int(config["TRIP_NOTICE_WORKDAYS"]))
-        found.append(TripDeadline("notice", NOTICE_LABEL, due, trip.notice_posted_on, calendar.covers(due)))
+        found.append(TripDeadline("notice", NOTICE_LABEL, due, trip.notice_posted_on, calendar.covers(due), settled))
     if trip.return_on and trip.status.rank >= TripStatus.RETURNED.rank:
         due = calendar.add_workdays(trip.return_on, int(config["TRIP_PASSPORT_WORKDAYS"]))
-        found.append(TripDeadline("passports", PASSPORTS_LABEL, due, trip.passports_returned_on, calendar.covers(due)))
+        found.append(TripDeadline("passports", PASSPORTS_LABEL, due, trip.passports_returned_on, calendar.covers(due), settled))
         due = calendar.add_workdays(trip.return_on, int(config["TRIP_REPORT_WORKDAYS"]))
-        found.append(TripDeadline("report", REPORT_LABEL, due, trip.reported_on, calendar.covers(due)))
+        found.append(TripDeadline("report", REPORT_LABEL, due, trip.reported_on, calendar.covers(due), settled))
     return found
 
 

@@ -3,14 +3,21 @@
 planned → applied (dates and a leader) → approved (the 批件 number) → travelling → returned
 (the real return date: the passport and report deadlines start) → reported (the report
 uploaded) → closed (passports back). The 公示 date and the passports' return are recorded
-on the way; neither moves the status."""
+on the way; neither moves the status.
+
+A trip entered after the fact (its return before today) is recorded as made in one go, returned
+or closed, without the steps between: the step dates nobody typed stay empty, and its history
+says it was recorded after the fact (as a past visit is saved held)."""
 from __future__ import annotations
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from crm.audit.recorder import note_after_the_fact
+from crm.core.dates import after_the_fact
 from crm.core.templating import lazy_local_date
+from crm.extensions import db
 from crm.trips.models import Trip, TripDocumentKind, TripStatus
 
 # step → (the status it starts from, the status it leads to)
@@ -70,3 +77,23 @@ def record_report(trip: Trip, kind: TripDocumentKind, today: date) -> None:
     if kind == TripDocumentKind.REPORT and trip.status == TripStatus.RETURNED:
         trip.status = TripStatus.REPORTED
         trip.reported_on = today
+
+
+# The statuses a trip entered after the fact may be recorded in: back, with the passports and the
+# report still to record (their deadlines run), or closed (nothing left to record).
+MADE_AFTER_THE_FACT = (TripStatus.RETURNED, TripStatus.CLOSED)
+
+
+def may_record_as_made(trip: Trip, today: date) -> bool:
+    """A trip not yet under way whose dates are both known and past (the return before today)."""
+    return trip.status.rank < TripStatus.TRAVELLING.rank and trip.depart_on is not None and after_the_fact(trip.return_on, today)
+
+
+def record_as_made(trip: Trip, status: TripStatus, approval_number: str | None) -> None:
+    """Record the trip (new or planned, `may_record_as_made`) as made, in `status` (one of
+    MADE_AFTER_THE_FACT), with its approval number if known; the trip is in the session, the
+    caller commits."""
+    trip.status = status
+    if approval_number:
+        trip.approval_number = approval_number
+    note_after_the_fact(trip, db.session)

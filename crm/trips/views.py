@@ -29,7 +29,9 @@ from crm.trips.forms import (
     RECORD_FORMS,
     STEP_FORMS,
     LegForm,
+    MadeForm,
     MemberForm,
+    NewTripForm,
     TripDocumentForm,
     TripEditForm,
     TripFilterForm,
@@ -87,12 +89,15 @@ def show(trip_id: int):
 
 def _show(trip: Trip, status: int = 200, **forms):
     step = steps.next_step(trip)
+    today = office_today()
+    may_record_as_made = steps.may_record_as_made(trip, today)
     context = {
         "trip": trip,
+        "made_form": forms.get("made_form") or (MadeForm(data={"version": trip.version}) if may_record_as_made else None),
         "deadlines": queries.deadlines_of(trip),
         "calendar_ends": LAST_YEAR,
         "step": step,
-        "blockers": steps.blockers(trip, step, office_today()) if step else [],
+        "blockers": steps.blockers(trip, step, today) if step else [],
         "step_form": forms.get("step_form") or (STEP_FORMS[step](data=_step_defaults(trip, step)) if step else None),
         "record_forms": {
             name: forms.get(f"{name}_form") or cls(data={"version": trip.version})
@@ -123,18 +128,26 @@ def new():
     in_plan = request.args.get("outside") != "1"
     if request.method == "GET":
         year = request.args.get("year", type=int) or office_today().year
-        form = TripForm(data={"year": year, "owner_id": current_user.id})
+        form = NewTripForm(data={"year": year, "owner_id": current_user.id})
     else:
-        form = TripForm()
+        form = NewTripForm()
     if form.find_partners.data:
         return _form_page(form, None, in_plan)
     if form.validate_on_submit():
-        trip = Trip(in_plan=in_plan)
+        trip = Trip(in_plan=in_plan, status=TripStatus.PLANNED)
         apply_form(form, trip, TripForm.FIELDS)
         trip.partners = _partners(form.partners.data)
         db.session.add(trip)
+        made = form.recorded_as_made() and steps.may_record_as_made(trip, office_today())
+        if made:
+            # entered after the fact, as a past visit is saved held
+            steps.record_as_made(trip, form.made_status.data, (form.approval_number.data or "").strip() or None)
         db.session.commit()
-        flash(_("Trip %(title)s was saved.", title=trip.title), "success")
+        if made:
+            flash(_("Trip %(title)s was saved as made (%(status)s), as its dates are past.",
+                    title=trip.title, status=trip.status.label), "success")
+        else:
+            flash(_("Trip %(title)s was saved.", title=trip.title), "success")
         return redirect(url_for("trips.show", trip_id=trip.id), 303)
     return _form_page(form, None, in_plan)
 
@@ -148,6 +161,9 @@ def edit(trip_id: int):
         return _form_page(form, trip, trip.in_plan)
     if form.validate_on_submit():
         form.ensure_current(trip)
+        if trip.status in queries.MADE and form.depart_on.data and form.depart_on.data > office_today():
+            form.depart_on.errors.append(_("A trip already made cannot depart after today."))
+            return _form_page(form, trip, trip.in_plan)
         apply_form(form, trip, TripForm.FIELDS)
         trip.partners = _partners(form.partners.data)
         db.session.commit()
@@ -197,6 +213,23 @@ def record(trip_id: int, name: str):
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(_section(trip, "deadlines"), 303)
+
+
+@bp.post("/<int:trip_id>/made")
+@editor_required
+def record_made(trip_id: int):
+    """A trip not yet under way whose dates are past, recorded as made without the steps between."""
+    trip = _visible_trip(trip_id)
+    form = MadeForm(trip=trip)
+    if not form.validate_on_submit():
+        return _show(trip, 422, made_form=form)
+    form.ensure_current(trip)
+    if not steps.may_record_as_made(trip, office_today()):
+        abort(409)
+    steps.record_as_made(trip, form.made_status.data, (form.approval_number.data or "").strip() or None)
+    db.session.commit()
+    flash(_("Trip %(title)s: %(status)s.", title=trip.title, status=trip.status.label), "success")
+    return redirect(url_for("trips.show", trip_id=trip.id), 303)
 
 
 def _bound(view, name: str):

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from crm.core.dates import office_today
+from crm.audit.recorder import note_after_the_fact
+from crm.core.dates import after_the_fact, office_today
 from crm.partners.picker import partners_named, picker_context
 from crm.audit.queries import record_history
 from crm.auth.permissions import editor_required
@@ -97,10 +98,11 @@ def new():
         visit = Visit()
         apply_form(form, visit, VisitForm.FIELDS)
         visit.partners = _partners(form.partners.data)
-        if visit.leave_on < office_today():
-            # entered after the fact: it took place (if not, its page offers "Back to planned")
-            visit.status = VisitStatus.HELD
         db.session.add(visit)
+        if after_the_fact(visit.leave_on, office_today()):
+            # it took place (if not, its page offers "Back to planned"), as a past trip is saved made
+            visit.status = VisitStatus.HELD
+            note_after_the_fact(visit, db.session)
         db.session.commit()
         if visit.status == VisitStatus.HELD:
             flash(_("Visit %(title)s was saved as held, as its dates are past.", title=visit.title), "success")

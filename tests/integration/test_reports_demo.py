@@ -156,3 +156,27 @@ def test_a_year_with_nothing_counted_reads_as_empty(client, auth, app):
     assert page.status_code == 200 and "No approved outcomes in these years." in page.text
     workbook = load_workbook(io.BytesIO(client.get(f"/reports/export.xlsx?year_from={THIS_YEAR - 1}&year_to={THIS_YEAR - 1}").data))
     assert [row for row in workbook["By category"].iter_rows(min_row=2, values_only=True) if any(row)] == []
+
+
+def _narrative_text(html: str, locale: str) -> str:
+    block = html.split(f'id="narrative-{locale}"')[1].split("</div>")[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", block))
+
+
+def test_the_narrative_words_the_experts_as_the_table_counts_them(app, client, auth, demo):
+    """An expert counts once in each year of a stay: over several years the figure is a sum of the
+    years' (人次), not that many people ("we hosted 70 foreign teachers and experts" of fewer)."""
+    auth.login(Role.VIEWER)
+    page = client.get(f"/reports?{DEMO_YEARS}&exact=y").text
+    totals = dict(re.findall(r'<tr data-category="(\w+)">.*?app-total"><strong><a [^>]+>(\d+)</a>', page, re.S))
+    experts = totals["experts_hosted"]
+    english, chinese = _narrative_text(page, "en"), _narrative_text(page, "zh_CN")
+    assert f"We hosted foreign teachers and experts {experts} times, each counted once a year." in english
+    assert f"接待外籍教师和专家{experts}人次" in chinese
+    assert f"培训教师{totals['teachers_trained']}人次" in chinese  # the glossary's 培训教师（人次）: a sum of the years' too
+    # a partner without a Chinese name reads by its English name, and "partners" is not said twice
+    assert "BMW AG及其他4家单位合作" in chinese and "合作单位合作" not in chinese
+
+    one_year = client.get(f"/reports?year_from={THIS_YEAR - 1}&year_to={THIS_YEAR - 1}&exact=y").text
+    experts = dict(re.findall(r'<tr data-category="(\w+)">.*?app-total"><strong><a [^>]+>(\d+)</a>', one_year, re.S))["experts_hosted"]
+    assert f"We hosted {experts} foreign teachers and experts." in _narrative_text(one_year, "en")

@@ -23,7 +23,7 @@ def _trip(client, auth, partner_id, **changes):
     data = {
         "csrf_token": auth.csrf("/trips/new"), "title": "Delegation to BSK", "year": "2026", "country": "DE",
         "partners": str(partner_id), "purpose_kind": "exchange", "depart_on": "2026-09-21", "return_on": "2026-09-30",
-        "funding": "College budget", "owner_id": str(auth.user.id),
+        "funding": "College budget", "owner_id": str(auth.user.id), "made_status": "planned",
     } | changes
     response = client.post("/trips/new", data=data)
     assert response.status_code == 303, response.text

@@ -53,7 +53,7 @@ def test_the_chinese_narrative_has_full_width_punctuation_and_a_unit_on_every_co
             assert not re.findall(r"\d(?![\d,名个种家人次余（）])", text.replace("2023-2024", "").replace("2025-2026", "")), text
             assert "合作173个" in text or "合作170余（173）个" in text
             assert "合作45名" in text or "合作40余（45）名" in text
-            assert "与BMW AG及其他3家合作单位合作28个" in text  # four partners: BMW AG and three others
+            assert "与BMW AG及其他3家单位合作28个" in text  # four partners: BMW AG and three others; "partners" not said twice
 
 
 def test_a_single_one_reads_in_the_singular_in_english_and_unchanged_in_chinese(app):
@@ -93,7 +93,7 @@ def test_the_narrative_opens_on_its_years_as_the_office_writes_them(app, kind, f
     with app.test_request_context():
         assert write_narrative(report, "en", rounded=False).text.startswith(english)
         text = write_narrative(report, "zh_CN", rounded=False).text
-    assert text.startswith(chinese + "学校举办师资培训项目31个，培训教师412名。"), text
+    assert text.startswith(chinese + "学校举办师资培训项目31个，培训教师412人次。"), text  # the glossary's 培训教师（人次）
     assert "出访人员共3人次，来访人员共5人次。" in text
 
 
