@@ -6,13 +6,14 @@ and the filled fragment refreshes when a page announces `followUpsChanged`.
 """
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, get_template_attribute, make_response, redirect,
+                   render_template, request, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import HTTPException, NotFound
 
 from crm.auth.permissions import editor_required
 from crm.core import capped as capped_counts
@@ -217,13 +218,34 @@ def _changed_counts(back: str) -> str:
     counts as they are now, for htmx to swap out of band beside the row (followups/_counts.html)."""
     parts = urlsplit(back)
     args = MultiDict(parse_qsl(parts.query))
-    if parts.path != url_for("followups.index") or "due" in args:
+    if parts.path != url_for("followups.index"):
+        return _changed_record_count(parts.path)
+    if "due" in args:
         return ""
     try:
         assignee, _filter_form = _assignee_and_filter(args)
     except NotFound:  # the page's filter names nobody (any more): it keeps its counts
         return ""
     return render_template("followups/_counts.html", **_counts(assignee, office_today()))
+
+
+# The record pages that list the open follow-ups about them, and the key open_about takes.
+_RECORD_PAGES = {"proposals.show": "proposal_id", "agreements.show": "agreement_id"}
+
+
+def _changed_record_count(path: str) -> str:
+    """When the change was made on a proposal's or an agreement's page: its "Open follow-ups"
+    count as it is now, swapped out of band (followups/_count.html's open_count)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, values = adapter.match(path.removeprefix(request.script_root), method="GET")
+    except HTTPException:
+        return ""
+    key = _RECORD_PAGES.get(endpoint)
+    if key is None:
+        return ""
+    count = len(queries.open_about(**{key: values[key]}))
+    return str(get_template_attribute("followups/_count.html", "open_count")(count, oob=True))
 
 
 def _in_bulk_table(back: str) -> bool:

@@ -42,7 +42,7 @@ def test_the_page_counts_and_lists_the_open_follow_ups_of_the_record_and_of_its_
     page = client.get(f"/{kind}s/{record}").text
     section = _open_section(page)
     assert _ids(section) == [from_meeting, own]  # soonest due first
-    assert '<span class="badge text-bg-light">2</span>' in section
+    assert ">2</span>" in section and "open-follow-ups-count" in section
     # each follow-up once on the page: the open one is not listed again under its meeting; the done one is
     assert sorted(_ids(page)) == sorted([own, from_meeting, done]) and other not in _ids(page)
 
@@ -68,3 +68,33 @@ def test_the_follow_ups_section_runs_a_fixed_number_of_statements(client, auth, 
 def test_open_about_names_one_record(app):
     with app.app_context(), pytest.raises(ValueError):
         open_about()
+
+
+@pytest.mark.parametrize("kind", ["proposal", "agreement"])
+def test_done_in_place_on_the_record_page_updates_its_open_count(client, auth, factory, kind):
+    auth.login()
+    partner = factory.partner()
+    record = factory.proposal(partner) if kind == "proposal" else factory.agreement([partner])
+    _partner, _meeting, (own, from_meeting, _done, _other) = _follow_ups(factory, **{f"{kind}_id": record})
+    response = client.post(f"/follow-ups/{own}/done",
+                           data={"csrf_token": auth.csrf(), "version": "1", "next": f"/{kind}s/{record}"},
+                           headers={"HX-Request": "true", "HX-Target": f"follow-up-item-{own}"})
+    assert response.status_code == 200
+    assert '<span id="open-follow-ups-count" class="badge text-bg-light" hx-swap-oob="true">1</span>' in response.text
+    reopened = client.post(f"/follow-ups/{own}/reopen",
+                           data={"csrf_token": auth.csrf(), "version": "2", "next": f"/{kind}s/{record}"},
+                           headers={"HX-Request": "true", "HX-Target": f"follow-up-item-{own}"})
+    assert 'hx-swap-oob="true">2</span>' in reopened.text
+
+
+def test_done_in_place_elsewhere_sends_no_record_count(client, auth, factory):
+    auth.login()
+    partner = factory.partner()
+    entry = factory.interaction(partner)
+    follow_up = factory.follow_up(title="Send slides", interaction_id=entry)
+    backs = (f"/partners/{partner}", "/no/such/page")
+    for version, (action, back) in enumerate(zip(("done", "reopen"), backs), start=1):
+        response = client.post(f"/follow-ups/{follow_up}/{action}",
+                               data={"csrf_token": auth.csrf(), "version": str(version), "next": back},
+                               headers={"HX-Request": "true", "HX-Target": f"follow-up-item-{follow_up}"})
+        assert response.status_code == 200 and "open-follow-ups-count" not in response.text, back
