@@ -50,11 +50,21 @@ class NotAfterToday:
             raise ValidationError(self.message)
 
 
-def search_term_field(label) -> SearchField:
+class SearchTermField(SearchField):
+    """A search box whose refused term (too long) still shows as typed, beside its message: the
+    list drops it (`validate_filters` empties its data) but the person keeps what they typed."""
+
+    def _value(self):
+        if self.errors and self.raw_data and isinstance(self.raw_data[0], str):
+            return self.raw_data[0]
+        return super()._value()
+
+
+def search_term_field(label) -> SearchTermField:
     """A list's search box (`q`): at most MAX_TERM_LENGTH characters, or a clear message
-    (the list drops the term and still shows, `validate_filters`)."""
+    (the list drops the term and still shows, `validate_filters`; the box keeps the term)."""
     message = _l("Search for at most %(max)d characters.", max=MAX_TERM_LENGTH)
-    return SearchField(label, validators=[validators.Optional(), validators.Length(max=MAX_TERM_LENGTH, message=message)])
+    return SearchTermField(label, validators=[validators.Optional(), validators.Length(max=MAX_TERM_LENGTH, message=message)])
 
 
 def validate_filters(form) -> bool:
