@@ -115,3 +115,11 @@ def test_every_create_form_carries_a_one_time_token(client, staff, path):
     assert page.status_code == 200
     assert len(token_from(page.text)) >= 16
     assert token_from(client.get(path).text) != token_from(page.text)
+
+
+def test_the_message_is_in_the_reader_s_language(app, client, auth, staff):
+    client.post("/language", data={"csrf_token": auth.csrf(), "locale": "zh_CN"})
+    data = _partner_form(client.get("/partners/new").text)
+    client.post("/partners/new", data=data)
+    second = client.post("/partners/new", data=data, follow_redirects=True)
+    assert "此表单已经提交过" in second.text
