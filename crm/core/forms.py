@@ -83,7 +83,7 @@ class SentOnce(FlaskForm):
     one-time token (`submission`), rendered with its CSRF token, so every template that writes
     `form.csrf_token` sends it; valid, it raises AlreadySent when the token was used already."""
 
-    submission = HiddenField()
+    submission = HiddenField(render_kw={"autocomplete": "off"})  # a page shown again by Back gets a new token
 
     class Meta:
         sent_once_field = None

@@ -3,8 +3,8 @@
 A slow plain POST sent twice (a double click, Enter again, a reload that posts again) would
 otherwise create two records. Every create form (crm.core.forms.SentOnce) carries a one-time
 token, made when the form is first shown and kept while it comes back with errors. The
-request whose form validates with a token writes a FormSubmission row in the same commit as
-what it creates (the session's before_commit), and, once answered, where its answer led
+request whose form validates with a token writes a FormSubmission row in the same transaction
+as what it creates (the session's before_flush), and, once answered, where its answer led
 (a redirect's address). A later POST with the same token creates nothing: it is sent on to
 where the first one led (303), or, when the first answered in place (an htmx fragment), told
 that it was saved once. Two POSTs at the same moment cannot both commit: the token is the
@@ -67,8 +67,11 @@ def expect(token: str | None) -> None:
     g.form_submission = g.form_submission_sent = token
 
 
-def _write_pending(session: Session) -> None:
-    if not has_request_context() or not (token := g.pop("form_submission", None)):
+def _write_pending(session: Session, _flush_context, _instances) -> None:
+    """With the request's first flush that inserts a record after the form was found valid:
+    the token goes into the same transaction as what the form creates (a valid form whose view
+    creates nothing, e.g. a partner's possible duplicates shown first, uses no token)."""
+    if not has_request_context() or not session.new or not (token := g.pop("form_submission", None)):
         return
     session.execute(sa.delete(FormSubmission).where(FormSubmission.user_id == current_user.id,
                                                    FormSubmission.created_at < utcnow() - KEPT_FOR))
@@ -102,8 +105,8 @@ def _is_repeat(error: IntegrityError) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    if not event.contains(Session, "before_commit", _write_pending):
-        event.listen(Session, "before_commit", _write_pending)
+    if not event.contains(Session, "before_flush", _write_pending):
+        event.listen(Session, "before_flush", _write_pending)
     app.after_request(_remember_location)
 
     from crm.core.errors import render_error

@@ -123,3 +123,16 @@ def test_the_message_is_in_the_reader_s_language(app, client, auth, staff):
     client.post("/partners/new", data=data)
     second = client.post("/partners/new", data=data, follow_redirects=True)
     assert "此表单已经提交过" in second.text
+
+
+def test_a_valid_form_whose_view_created_nothing_keeps_its_token(app, client, factory, staff):
+    """The possible duplicates are shown first (nothing created): "create anyway" with the same
+    form then creates the partner."""
+    factory.partner(name="Holmesglen Institute")
+    data = _partner_form(client.get("/partners/new").text)
+    del data["create_anyway"]
+    warned = client.post("/partners/new", data=data)
+    assert warned.status_code == 200 and "Holmesglen Institute" in warned.text
+    assert token_from(warned.text) == data["submission"]
+    assert client.post("/partners/new", data=data | {"create_anyway": "y"}).status_code == 303
+    assert _count(app, Partner, name="Holmesglen Institute") == 2
