@@ -22,7 +22,7 @@ from flask import Flask, flash, g, has_request_context, redirect
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from crm.core.models import utcnow
@@ -84,8 +84,11 @@ def _remember_location(response):
     location = response.headers.get("HX-Redirect") or response.headers.get("HX-Location") or (
         response.location if 300 <= response.status_code < 400 else None)
     if token and location and response.status_code < 400:
-        db.session.execute(sa.update(FormSubmission).where(FormSubmission.token == token).values(location=location[:2000]))
-        db.session.commit()
+        try:
+            db.session.execute(sa.update(FormSubmission).where(FormSubmission.token == token).values(location=location[:2000]))
+            db.session.commit()
+        except OperationalError:  # the database busy: what was created stays; a repeat is told in words
+            db.session.rollback()
     return response
 
 
