@@ -21,6 +21,7 @@ def test_the_report_and_its_download_answer_the_report_with_the_message(client, 
     assert REPORT_MESSAGE in response.text
     assert 'action="/reports"' in response.text  # the report's filter, to choose again
     assert 'aria-invalid="true"' in response.text
+    assert 'app-report-filter-fold no-print" open>' in response.text  # a phone's folded filter opens on its message
 
 
 @pytest.mark.parametrize(("query", "message"), [
