@@ -76,8 +76,9 @@ def test_the_visits_list_and_the_report_by_country_keep_their_figures_in_view(br
 
 def test_renew_and_end_fit_a_phone_under_their_row(browser, live_server, live_db, live_user):
     """The permits and approvals due, a programme's approvals and an expert's permits: on a phone
-    a row's decision (Renew, End, Edit) is a line under the row, and the table needs no sideways
-    scroll, in English and in Chinese; a wide screen keeps the Decision column."""
+    a row's decision (Renew, End, Edit) is a line under the row (the same cell, laid out by the
+    CSS), and the table needs no sideways scroll, in English and in Chinese; a wide screen keeps
+    the Decision column."""
     from crm.demo.loader import load_demo
     from crm.experts.models import Permit
     from crm.programmes.models import Approval
@@ -100,7 +101,9 @@ def test_renew_and_end_fit_a_phone_under_their_row(browser, live_server, live_db
                     assert table.evaluate("t => t.closest('.table-responsive').scrollWidth <= t.closest('.table-responsive').clientWidth"), (locale, path)
                     button = table.get_by_role("link", name=renew).first
                     assert button.is_visible(), (locale, path)
-                    under_row = button.evaluate("b => b.closest('tr').classList.contains('app-row-below')")
+                    under_row = button.evaluate(
+                        "b => b.getBoundingClientRect().top >= b.closest('tr').cells[0].getBoundingClientRect().bottom - 1")
                     assert under_row == phone, (locale, path)
+                    assert table.locator("th.app-row-decision").is_visible() != phone, (locale, path)
             finally:
                 context.close()
