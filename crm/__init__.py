@@ -30,11 +30,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RecordIdConverter  # before any route is added
     _register_blueprints(app)
 
-    from crm.core import errors, logging, security, templating
+    from crm.core import errors, logging, security, submissions, templating
 
     logging.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    submissions.init_app(app)
     templating.init_app(app)
 
     from crm.cli import register_cli

@@ -18,3 +18,4 @@ from crm.trips.models import Trip, TripDocument, TripLeg, TripMember  # noqa: F4
 from crm.visits.models import ScheduleItem, Visit, VisitDocument, VisitMember  # noqa: F401
 from crm.reports.models import ReportCountry, ReportPartner, ReportRecordSubject, ReportTotal  # noqa: F401
 from crm.core.tallies import Tally  # noqa: F401
+from crm.core.submissions import FormSubmission  # noqa: F401

@@ -20,7 +20,7 @@ from wtforms.widgets import HiddenInput
 from crm.agreements.models import Agreement, AgreementKind, AgreementStatus
 from crm.agreements.queries import framework_choices
 from crm.auth.choices import assignable_users
-from crm.core.forms import InputRequired, NotAfterToday, VersionedForm, optional_int, search_term_field
+from crm.core.forms import InputRequired, NotAfterToday, SentOnce, VersionedForm, optional_int, search_term_field
 from crm.core.i18n import country_choices
 from crm.extensions import db
 from crm.partners.models import Partner
@@ -43,7 +43,7 @@ signed_not_ahead = NotAfterToday(_l("The signing date cannot be in the future.")
 check_signed_on = signed_not_ahead.check
 
 
-class AgreementForm(SeveralPartnersPicker, FlaskForm):
+class AgreementForm(SeveralPartnersPicker, SentOnce):
     """Create an agreement (also the prefilled renewal of an old one)."""
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
@@ -145,7 +145,7 @@ class AmendForm(DecisionForm):
         check_validity(self._agreement.valid_from, field.data)
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(SentOnce):
     file = FileField(
         _l("Signed agreement or scan"),
         validators=[FileRequired(message=_l("Choose a file."))],

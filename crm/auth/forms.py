@@ -7,7 +7,7 @@ from wtforms.validators import Email, Length, ValidationError
 
 from crm.auth.models import Role, User
 from crm.auth.passwords import MAX_LENGTH, password_problem
-from crm.core.forms import InputRequired, VersionedForm
+from crm.core.forms import InputRequired, SentOnce, VersionedForm
 from crm.core.i18n import LANGUAGE_NAMES
 from crm.extensions import db
 
@@ -52,7 +52,7 @@ class SchoolOfLiaison:
             raise ValidationError(_l("A school liaison needs their school."))
 
 
-class UserCreateForm(SchoolOfLiaison, FlaskForm):
+class UserCreateForm(SchoolOfLiaison, SentOnce):
     name = StringField(lazy_pgettext("person", "Name"), validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=Role.choices, coerce=Role.coerce, default=Role.STAFF.value)

@@ -6,7 +6,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.auth.choices import assignable_users
 from crm.core.dates import office_today
-from crm.core.forms import InputRequired, optional_int, search_term_field
+from crm.core.forms import InputRequired, SentOnce, optional_int, search_term_field
 from crm.consortia.models import ActivityKind, MemberKind, MemberRole
 from crm.core.forms import VersionedForm
 from crm.core.punctuation import list_separator
@@ -15,7 +15,7 @@ from crm.partners.picker import SinglePartnerPicker
 MAX_TEXT = 10_000
 
 
-class ConsortiumForm(SinglePartnerPicker, FlaskForm):
+class ConsortiumForm(SinglePartnerPicker, SentOnce):
     FIELD_ORDER = ("name", "local_name", "led_by_us", "partner_id")
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     local_name = StringField(_l("Chinese name"), validators=[Optional(), Length(max=200)])
@@ -61,7 +61,7 @@ class MemberFieldsMixin:
             raise ValidationError(_l("Left on cannot be before joined on."))
 
 
-class MemberForm(MemberFieldsMixin, SinglePartnerPicker, FlaskForm):
+class MemberForm(MemberFieldsMixin, SinglePartnerPicker, SentOnce):
     """A new member of `consortium`: a partner, or our college, not already a current member in that role."""
 
     FIELD_ORDER = ("our_college", "partner_id")
@@ -85,7 +85,7 @@ class MemberEditForm(VersionedForm, MemberFieldsMixin, FlaskForm):
     pass
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(SentOnce):
     kind = SelectField(_l("Kind of activity"), choices=ActivityKind.choices, coerce=ActivityKind.coerce)
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     held_on = DateField(_l("Held on"), validators=[InputRequired()])

@@ -4,12 +4,11 @@ import re
 import email_validator
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.validators import Length, Optional, ValidationError
 
 from crm.contacts.models import ERASED_NAME
-from crm.core.forms import InputRequired, RecordActionForm, VersionedForm
+from crm.core.forms import InputRequired, RecordActionForm, SentOnce, VersionedForm
 from crm.partners.forms import blank_to_none, stripped
 
 # "+86 23 6865 1234", "(03) 9564 1555", "+49-711-123456": digits, spaces and + ( ) . - /
@@ -40,7 +39,7 @@ def check_phone(phone: str) -> None:
         raise ValidationError(_l("A phone number has at least %(count)d digits.", count=MIN_PHONE_DIGITS))
 
 
-class ContactForm(FlaskForm):
+class ContactForm(SentOnce):
     name = StringField(lazy_pgettext("person", "Name"), filters=[stripped], validators=[InputRequired(), Length(max=120)])
     position = StringField(_l("Position"), filters=[blank_to_none], validators=[Optional(), Length(max=120)])
     department = StringField(_l("Department"), filters=[blank_to_none], validators=[Optional(), Length(max=120)])

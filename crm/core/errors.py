@@ -37,8 +37,9 @@ class StaleEdit(Exception):
         self.current = current  # the saved values as shown; None: read from the record
 
 
-def render_error(status: int, description: str | None = None, **context):
-    title, message = MESSAGES.get(status, MESSAGES[500])
+def render_error(status: int, description: str | None = None, title: str | None = None, **context):
+    default_title, message = MESSAGES.get(status, MESSAGES[500])
+    title = title or default_title
     template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
     response = render_template(
         template,

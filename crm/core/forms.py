@@ -1,5 +1,8 @@
 """Pieces every form uses: the version it was rendered with, and the stale-edit check."""
+import secrets
 from datetime import date, datetime
+
+from flask import request
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,6 +16,7 @@ from crm.core.dates import office_today
 from crm.core.errors import StaleEdit
 from crm.core.punctuation import list_separator
 from crm.core.search import MAX_TERM_LENGTH
+from crm.core.submissions import expect
 
 
 class InputRequired(validators.InputRequired):
@@ -46,11 +50,21 @@ class NotAfterToday:
             raise ValidationError(self.message)
 
 
-def search_term_field(label) -> SearchField:
+class SearchTermField(SearchField):
+    """A search box whose refused term (too long) still shows as typed, beside its message: the
+    list drops it (`validate_filters` empties its data) but the person keeps what they typed."""
+
+    def _value(self):
+        if self.errors and self.raw_data and isinstance(self.raw_data[0], str):
+            return self.raw_data[0]
+        return super()._value()
+
+
+def search_term_field(label) -> SearchTermField:
     """A list's search box (`q`): at most MAX_TERM_LENGTH characters, or a clear message
-    (the list drops the term and still shows, `validate_filters`)."""
+    (the list drops the term and still shows, `validate_filters`; the box keeps the term)."""
     message = _l("Search for at most %(max)d characters.", max=MAX_TERM_LENGTH)
-    return SearchField(label, validators=[validators.Optional(), validators.Length(max=MAX_TERM_LENGTH, message=message)])
+    return SearchTermField(label, validators=[validators.Optional(), validators.Length(max=MAX_TERM_LENGTH, message=message)])
 
 
 def validate_filters(form) -> bool:
@@ -62,6 +76,36 @@ def validate_filters(form) -> bool:
         if field.errors:
             field.data = None
     return valid
+
+
+class SentOnce(FlaskForm):
+    """A form that creates a record is saved once (crm/core/submissions.py): it carries a
+    one-time token (`submission`), rendered with its CSRF token, so every template that writes
+    `form.csrf_token` sends it; valid, it raises AlreadySent when the token was used already."""
+
+    submission = HiddenField(render_kw={"autocomplete": "off"})  # a page shown again by Back gets a new token
+
+    class Meta:
+        sent_once_field = None
+
+        def render_field(self, field, render_kw):
+            html = super().render_field(field, render_kw)
+            if field.type == "CSRFTokenField" and self.sent_once_field is not None:
+                html = Markup(html) + self.sent_once_field()
+            return html
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.submission.data:
+            self.submission.data = secrets.token_urlsafe(24)
+        self.meta.sent_once_field = self.submission
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if request.method == "POST" and self.submission.raw_data:
+            expect(self.submission.raw_data[0])
+        return True
 
 
 class VersionedForm(FlaskForm):

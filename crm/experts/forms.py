@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import InputRequired, optional_int, search_term_field
+from crm.core.forms import InputRequired, SentOnce, optional_int, search_term_field
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
 from crm.core.templating import local_date
@@ -20,7 +20,7 @@ def passports_stored() -> bool:
     return bool(current_app.config.get("STORE_PASSPORT_NUMBERS"))
 
 
-class ExpertForm(SinglePartnerPicker, FlaskForm):
+class ExpertForm(SinglePartnerPicker, SentOnce):
     FIELD_ORDER = ("name", "local_name", "nationality", "partner_id")
     name = StringField(_l("Name (Latin script)"), validators=[InputRequired(), Length(max=120)])
     local_name = StringField(_l("Chinese name"), validators=[Optional(), Length(max=120)])
@@ -55,7 +55,7 @@ class ExpertEditForm(VersionedForm, ExpertForm):
     pass
 
 
-class StayForm(FlaskForm):
+class StayForm(SentOnce):
     starts_on = DateField(_l("Arrives on"), validators=[InputRequired()])
     ends_on = DateField(_l("Leaves on"), validators=[Optional()])
     term = SelectField(_l("Short- or long-term"), choices=StayTerm.choices, coerce=StayTerm.coerce)
@@ -99,7 +99,7 @@ class PermitFieldsMixin:
             raise ValidationError(_l("Expires on cannot be before issued on."))
 
 
-class PermitForm(PermitFieldsMixin, FlaskForm):
+class PermitForm(PermitFieldsMixin, SentOnce):
     kind = SelectField(_l("Permit"), choices=PermitKind.choices, coerce=PermitKind.coerce)
     submit = SubmitField(_l("Save permit"))
 
@@ -142,7 +142,7 @@ class PermitEndForm(VersionedForm):
     submit = SubmitField(_l("Record the decision"))
 
 
-class ExpertDocumentForm(FlaskForm):
+class ExpertDocumentForm(SentOnce):
     file = FileField(_l("Contract, permit scan or CV"), validators=[FileRequired(message=_l("Choose a file."))],
                      description=_l("PDF, PNG or JPEG."))
     submit = SubmitField(_l("Upload"))

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Regexp, ValidationError
-from crm.core.forms import InputRequired
+from crm.core.forms import InputRequired, search_term_field
 from crm.core.punctuation import list_separator
 
 from crm.imports.fields import KINDS, ImportKind, kind_choices
@@ -93,6 +93,15 @@ MERGE_LABELS = {
     "owner_id": _l("Relationship owner"), "notes": _l("Notes"),
 }
 MERGE_FIELDS = tuple(MERGE_LABELS)
+
+
+class MergeSearchForm(FlaskForm):
+    """The merge page's partner search (GET): every list's search box and rule."""
+
+    class Meta:
+        csrf = False
+
+    q = search_term_field(_l("Find partners"))
 
 
 class MergeForm(FlaskForm):

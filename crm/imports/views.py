@@ -24,11 +24,12 @@ from crm.extensions import db, htmx
 from crm.imports import jobs
 from crm.imports.commit import remove_upload, undo_batch, undo_blockers
 from crm.imports.fields import KINDS
-from crm.core.search import MAX_TERM_LENGTH
+from crm.core.forms import validate_filters
 from crm.imports.forms import (
     MERGE_FIELDS,
     MERGE_LABELS,
     BatchActionForm,
+    MergeSearchForm,
     UploadForm,
     allowed_actions,
     kind_or_404,
@@ -341,13 +342,15 @@ def _picked_ids() -> list[int]:
 def merge():
     picked = _picked_ids()
     if len(picked) != 2:
-        q = (request.args.get("q") or "").strip()[:MAX_TERM_LENGTH]
+        search = MergeSearchForm(request.args)
+        status = 200 if validate_filters(search) else 422
+        q = (search.q.data or "").strip()
         condition = search_condition(q) if q else None
         found = db.session.scalars(
             select(Partner).where(Partner.archived_at.is_(None), condition).order_by(func.lower(Partner.name))
             .limit(MERGE_SEARCH_LIMIT)
         ).all() if condition is not None else []
-        return render_template("imports/merge_pick.html", q=q, found=found, picked=picked)
+        return render_template("imports/merge_pick.html", q=q, form=search, found=found, picked=picked), status
     first, second = (_live_partner(pid) for pid in picked)
     labels = {key: str(label) for key, label in MERGE_LABELS.items()}
     form = merge_form(labels, version_a=first.version, version_b=second.version)

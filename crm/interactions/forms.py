@@ -25,7 +25,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
 from crm.auth.models import User
-from crm.core.forms import InputRequired, NotAfterToday, QuickSelect, VersionedForm, optional_int, search_term_field
+from crm.core.forms import InputRequired, NotAfterToday, QuickSelect, SentOnce, VersionedForm, optional_int, search_term_field
 from crm.core.i18n import country_choices_among
 from crm.core.models import utcnow
 from crm.extensions import db
@@ -89,7 +89,7 @@ contact_time_not_after_today = NotAfterToday(
 check_contact_time = contact_time_not_after_today.check
 
 
-class InteractionForm(FlaskForm):
+class InteractionForm(SentOnce):
     occurred_at = DateTimeLocalField(
         _l("When"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[InputRequired(), contact_time_not_after_today]

@@ -8,7 +8,7 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from crm.agreements.forms import optional_int
-from crm.core.forms import InputRequired, VersionedForm
+from crm.core.forms import InputRequired, SentOnce, VersionedForm
 from crm.core.templating import local_date
 from crm.extensions import db
 from crm.outcomes.models import (
@@ -61,7 +61,7 @@ def year_description():
     return _l("Academic year from 1 September, by its first year: 2025 means 2025-2026.")
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(SentOnce):
     # the office's counting year (年度), not a plain calendar "year" (年份) of other records
     year = IntegerField(lazy_pgettext("outcome", "Year"), validators=[InputRequired(message=_l("Enter the year."))])
     category = SelectField(
@@ -157,7 +157,7 @@ class QuotaRemoveForm(VersionedForm):
     submit = SubmitField(_l("Remove"))
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(SentOnce):
     """Attach one or more files that back an outcome's count."""
 
     files = MultipleFileField(

@@ -9,7 +9,7 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import Length, Optional, ValidationError
 
 from crm.core.bulk import BulkSelection
-from crm.core.forms import InputRequired, VersionedForm, optional_int, search_term_field
+from crm.core.forms import InputRequired, SentOnce, VersionedForm, optional_int, search_term_field
 from crm.core.i18n import country_code_for, country_picker_choices
 from crm.core.search import MAX_TERM_LENGTH
 from crm.partners.activity import quiet_after_days
@@ -64,7 +64,7 @@ def normalise_website(value: str | None) -> str | None:
     return value
 
 
-class PartnerFields(FlaskForm):
+class PartnerFields(SentOnce):
     name = StringField(_l("Name (English)"), filters=[stripped], validators=[InputRequired(), Length(max=200)])
     local_name = StringField(_l("Local-language name"), filters=[blank_to_none], validators=[Optional(), Length(max=200)],
                              description=_l("The name in the partner's own language or script, e.g. 広島大学."))

@@ -4,7 +4,7 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import InputRequired, optional_int, search_term_field
+from crm.core.forms import InputRequired, SentOnce, optional_int, search_term_field
 from crm.agreements.forms import check_validity
 from crm.agreements.models import Agreement
 from crm.agreements.queries import framework_choices
@@ -18,7 +18,7 @@ MAX_TEXT = 10_000
 MAX_STUDENTS = 100_000
 
 
-class ProgrammeForm(SeveralPartnersPicker, FlaskForm):
+class ProgrammeForm(SeveralPartnersPicker, SentOnce):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=300)])
     local_name = StringField(_l("Chinese name"), validators=[Optional(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=ProgrammeKind.choices, coerce=ProgrammeKind.coerce)
@@ -83,7 +83,7 @@ class ApprovalFieldsMixin:
         approval.expires_on = self.expires_on.data
 
 
-class ApprovalForm(ApprovalFieldsMixin, FlaskForm):
+class ApprovalForm(ApprovalFieldsMixin, SentOnce):
     submit = SubmitField(_l("Save approval"))
 
 
@@ -116,7 +116,7 @@ class ApprovalEndForm(VersionedForm):
     submit = SubmitField(_l("Record the decision"))
 
 
-class EnrolmentForm(FlaskForm):
+class EnrolmentForm(SentOnce):
     year = IntegerField(_l("Intake year"), validators=[InputRequired(), NumberRange(min=1990, max=2100)])
     major = SelectField(_l("Major"), validators=[InputRequired()])
     enrolled = IntegerField(_l("Students enrolled"), validators=[InputRequired(), NumberRange(min=0, max=MAX_STUDENTS)])

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from crm.agreements.forms import NOTICE_DAYS_RANGE, check_validity, signed_not_ahead
 from crm.agreements.models import AgreementKind
 from crm.auth.choices import assignable_users
-from crm.core.forms import InputRequired, VersionedForm, optional_int
+from crm.core.forms import InputRequired, SentOnce, VersionedForm, optional_int
 from crm.core.i18n import country_picker_choices
 from crm.partners.models import PartnerKind
 from crm.partners.picker import PartnerSearchFields, SeveralPartnersPicker, chosen_partner, partners_named
@@ -74,7 +74,7 @@ PROPOSAL_FIELDS = [
 ]
 
 
-class ProposalCreateForm(ProposalFieldsMixin, PartnerSearchFields, FlaskForm):
+class ProposalCreateForm(ProposalFieldsMixin, PartnerSearchFields, SentOnce):
     """A new proposal, for an existing partner or for an institution that becomes a prospect."""
 
     institution = RadioField(

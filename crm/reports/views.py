@@ -9,7 +9,7 @@ from crm.auth.permissions import admin_required
 from crm.core.charts import bar_chart, line_chart
 from crm.core.dates import office_today
 from crm.core.export import _download, XLSX_MIMETYPE
-from crm.core.forms import apply_form
+from crm.core.forms import apply_form, validate_filters
 from crm.core.i18n import country_name
 from crm.core.navigation import nav_item
 from crm.core.punctuation import sentences
@@ -59,14 +59,23 @@ def _years_from(form: ReportFilterForm) -> tuple[int, int]:
     return max(first, last - MAX_RANGE + 1), last
 
 
-def _filter_form() -> ReportFilterForm:
+def _filter_form(shown: bool = False) -> ReportFilterForm:
+    """The report's filter. One not valid (a year typed into the address: one not begun, before
+    the records, not a year) says which years there are: a page that shows the filter (`shown`:
+    the report, and its Excel download, which answers the report then) drops it and shows the
+    message beside it (`validate_filters`, `form.valid` False, 422); another answers 422 with it."""
     first, _last = outcome_years()
     first_year, last_year = min(first or current_year(), current_year() - 10), current_year()
     form = ReportFilterForm(request.args, first_year=first_year, last_year=last_year)
-    if not form.validate():
-        # a year typed into the address (one not begun, before the records, not a year): say which years there are
-        abort(422, _("The report covers the years from %(first)s to %(last)s: choose the years and the category in the filter.",
-                     first=year_label(first_year), last=year_label(last_year)))
+    form.valid = validate_filters(form)
+    if not form.valid:
+        message = _("The report covers the years from %(first)s to %(last)s: choose the years and the category in the filter.",
+                    first=year_label(first_year), last=year_label(last_year))
+        if not shown:
+            abort(422, message)
+        for field in form:
+            if field.errors:
+                field.errors[:] = [message]
     return form
 
 
@@ -221,7 +230,7 @@ def _charts(report, records, focus: str) -> dict:
 
 @bp.get("")
 def index():
-    form = _filter_form()
+    form = _filter_form(shown=True)
     first, last = _years_from(form)
     # the main category, unless chosen, gives way to the first with figures in these years
     report = build_report(first, last, partner_limit=PARTNER_ROWS, focus=_focus_of(form), default_focus=not form.focus.data,
@@ -235,7 +244,7 @@ def index():
         country_count=report.country_count, partner_cap=excel.PARTNERS_CAP, category_label=category_label, year_label=year_label, has_unit=has_unit,
         narratives=narratives(report, rounded=not form.exact.data),
         promises=promised_vs_delivered(first, last), this_year=current_year(), records_unsummed=records_unsummed(),
-    )
+    ), 200 if form.valid else 422
 
 
 @bp.get("/countries")
@@ -266,7 +275,9 @@ def partners():
 
 @bp.get("/export.xlsx")
 def export():
-    form = _filter_form()
+    form = _filter_form(shown=True)
+    if not form.valid:
+        return index()  # the report with the filter's message, as every list's export answers its list
     first, last = _years_from(form)
     form.focus.data = _focus_of(form)  # the cover sheet names the category the page's charts show
     report = build_report(first, last, partner_limit=excel.PARTNERS_CAP)

@@ -1,17 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length, ValidationError
 
-from crm.core.forms import InputRequired, VersionedForm
+from crm.core.forms import InputRequired, SentOnce, VersionedForm
 from crm.extensions import db
 from crm.schools.models import School
 
 SCHOOL_FIELDS = ["name_zh", "name_en"]
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(SentOnce):
     name_zh = StringField(_l("Name in Chinese"), validators=[InputRequired(), Length(max=120)])
     name_en = StringField(_l("Name in English"), validators=[InputRequired(), Length(max=200)])
     submit = SubmitField(_l("Save school"))

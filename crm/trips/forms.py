@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import InputRequired, NotAfterToday, optional_int, search_term_field
+from crm.core.forms import InputRequired, NotAfterToday, SentOnce, optional_int, search_term_field
 from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
@@ -35,7 +35,7 @@ def _country_choices():
     return [("", str(_l("— choose —")))] + country_choices()
 
 
-class TripForm(SeveralPartnersPicker, FlaskForm):
+class TripForm(SeveralPartnersPicker, SentOnce):
     """A trip in the plan, or applied for outside it: the application's facts."""
 
     title = StringField(_l("Delegation"), validators=[InputRequired(), Length(max=300)],
@@ -119,7 +119,7 @@ class NewTripForm(TripForm):
             raise ValidationError(_l("The trip has not been made yet: record its approval number at the approval step."))
 
 
-class MemberForm(FlaskForm):
+class MemberForm(SentOnce):
     user_id = SelectField(_l("Staff member"), coerce=optional_int, description=_l("Or type the name of a person of the college."))
     # no Optional(): it would end the checks of an empty name before validate_name
     name = StringField(_l("Full name"), validators=[Length(max=200)])
@@ -139,7 +139,7 @@ class MemberForm(FlaskForm):
             raise ValidationError(_l("Choose a staff member or type a name."))
 
 
-class LegForm(FlaskForm):
+class LegForm(SentOnce):
     country = SelectField(_l("Country or region"), validators=[InputRequired()])
     city = StringField(_l("City"), validators=[Optional(), Length(max=200)])
     arrive_on = DateField(_l("From"), validators=[Optional()])
@@ -233,7 +233,7 @@ STEP_FORMS = {"apply": ApplyForm, "approve": ApproveForm, "depart": DepartForm, 
 RECORD_FORMS = {"notice": NoticeForm, "passports": PassportsForm}
 
 
-class TripDocumentForm(FlaskForm):
+class TripDocumentForm(SentOnce):
     kind = SelectField(_l("Document"), choices=TripDocumentKind.choices, coerce=TripDocumentKind.coerce)
     file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))], description=_l("PDF, PNG or JPEG."))
     submit = SubmitField(_l("Upload"))

@@ -372,16 +372,23 @@ def archive(trip_id: int):
 
 # --- Statistics ------------------------------------------------------------------------------------
 
+MAX_STATISTICS_YEARS = 30
+
 
 def _year_range():
+    """The years asked for. A year not valid is dropped (the default years shown) and its message
+    kept beside its box (`validate_filters`); `form.valid` False: the page, and its Excel download,
+    which answers the page then, are answered 422."""
     form = YearRangeForm(request.args)
-    if not form.validate():
-        abort(422)
+    form.valid = validate_filters(form)
     this_year = office_today().year
     last = form.last.data or this_year
     first = form.first.data or last - 4
-    if first > last or last - first > 30:
-        abort(422)
+    if first > last or last - first > MAX_STATISTICS_YEARS:
+        form.valid = False
+        form.last.errors = [*form.last.errors, _("From the first year to the last: at most %(num)d years, the first not after the last.",
+                                                 num=MAX_STATISTICS_YEARS)]
+        last, first = this_year, this_year - 4
     form.first.data, form.last.data = first, last
     return form, first, last
 
@@ -410,12 +417,15 @@ def _key_label(by: str, key, partner_names: dict) -> str:
 def statistics():
     form, first, last = _year_range()
     data = _statistics(first, last)
-    return render_template("trips/statistics.html", form=form, first=first, last=last, key_label=_key_label, **data)
+    page = render_template("trips/statistics.html", form=form, first=first, last=last, key_label=_key_label, **data)
+    return page, 200 if form.valid else 422
 
 
 @bp.get("/statistics.xlsx")
 def statistics_xlsx():
-    _form, first, last = _year_range()
+    form, first, last = _year_range()
+    if not form.valid:
+        return statistics()  # the page with the filter's message, as every list's export answers its list
     data = _statistics(first, last)
     directions = {"sent": _("Delegations sent"), "received": _("Delegations received")}
     groups = {"country": _("Country or region"), "partner": _("Partner"), "purpose": _("Purpose")}

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from crm.auth.choices import assignable_users
-from crm.core.forms import InputRequired, optional_int, search_term_field
+from crm.core.forms import InputRequired, SentOnce, optional_int, search_term_field
 from crm.partners.picker import SeveralPartnersPicker, chosen_partner
 from crm.core.forms import VersionedForm
 from crm.core.i18n import country_choices
@@ -27,7 +27,7 @@ from crm.visits.models import ReceptionLevel, ScheduleKind, VisitDocumentKind, V
 MAX_TEXT = 10_000
 
 
-class VisitForm(SeveralPartnersPicker, FlaskForm):
+class VisitForm(SeveralPartnersPicker, SentOnce):
     title = StringField(_l("Delegation"), validators=[InputRequired(), Length(max=300)],
                         description=_l("For example: Hiroshima University delegation."))
     partners = SelectMultipleField(_l("Partners"), coerce=chosen_partner)
@@ -62,7 +62,7 @@ class VisitEditForm(VersionedForm, VisitForm):
     pass
 
 
-class VisitorForm(FlaskForm):
+class VisitorForm(SentOnce):
     name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=200)])
     position = StringField(_l("Title or position"), validators=[Optional(), Length(max=200)])
     nationality = SelectField(_l("Nationality"), validators=[Optional()])
@@ -77,7 +77,7 @@ class VisitorForm(FlaskForm):
             del self.passport_number
 
 
-class ScheduleItemForm(FlaskForm):
+class ScheduleItemForm(SentOnce):
     day = DateField(_l("Day"), validators=[InputRequired()])
     time = StringField(_l("Time"), validators=[Optional(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("As 09:30."))],
                        render_kw={"type": "time"})
@@ -112,7 +112,7 @@ class VisitStatusForm(VersionedForm):
                                 description=_l("Optional; kept with the visit."))
 
 
-class VisitDocumentForm(FlaskForm):
+class VisitDocumentForm(SentOnce):
     kind = SelectField(_l("Document"), choices=VisitDocumentKind.choices, coerce=VisitDocumentKind.coerce)
     file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))], description=_l("PDF, PNG or JPEG."))
     submit = SubmitField(_l("Upload"))

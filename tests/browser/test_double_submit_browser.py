@@ -9,6 +9,7 @@ from crm.auth.models import Role
 from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind
+from tests.browser.conftest import log_in
 
 
 def _partner(app) -> int:
@@ -103,3 +104,30 @@ def test_the_language_buttons_still_send_their_language_and_back_leaves_them_usa
     page.go_back()  # the page again (refetched: no-store), in the language now chosen
     expect(page.get_by_role("button", name="English")).to_be_attached()
     expect(page.locator("form[aria-busy], button[disabled]")).to_have_count(0)
+
+
+def test_without_javascript_a_form_sent_twice_saves_once_and_shows_what_it_saved(browser, live_server, live_db, live_user):
+    """No JavaScript holds the button: a double click on a slow save sends the form twice. The
+    server (crm/core/submissions.py) saves it once; the second answer leads to what was saved."""
+    partner_id = _partner(live_db)
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    log_in(page, live_server, live_user(Role.STAFF))
+    page.goto(f"{live_server}/partners/{partner_id}/contacts/new")
+    page.get_by_label("Name").fill("Sarah Mitchell")
+
+    def twice(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        first = route.fetch(max_redirects=0)
+        second = route.fetch(max_redirects=0)  # the same body, the same cookies: the double click
+        assert first.status == second.status == 303
+        assert first.headers["location"] == second.headers["location"]
+        route.fulfill(response=second)
+
+    page.route(f"**/partners/{partner_id}/contacts/new", twice)
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_text("This form had already been sent")).to_be_visible()
+    expect(page.get_by_role("list", name="Contacts").get_by_role("listitem").filter(has_text="Sarah Mitchell")).to_have_count(1)
+    assert _contacts(live_db) == 1
+    context.close()

@@ -72,3 +72,38 @@ def test_the_visits_list_and_the_report_by_country_keep_their_figures_in_view(br
         assert len(widths) == 3 and max(widths) <= 144  # 9rem: a title on lines of a few words, not one long line
     finally:
         context.close()
+
+
+def test_renew_and_end_fit_a_phone_under_their_row(browser, live_server, live_db, live_user):
+    """The permits and approvals due, a programme's approvals and an expert's permits: on a phone
+    a row's decision (Renew, End, Edit) is a line under the row (the same cell, laid out by the
+    CSS), and the table needs no sideways scroll, in English and in Chinese; a wide screen keeps
+    the Decision column."""
+    from crm.demo.loader import load_demo
+    from crm.experts.models import Permit
+    from crm.programmes.models import Approval
+
+    with live_db.app_context():
+        load_demo()
+        expert_id = db.session.scalars(db.select(Permit.expert_id).where(Permit.decision.is_(None))).first()
+        programme_id = db.session.scalars(db.select(Approval.programme_id).where(Approval.decision.is_(None))).first()
+    pages = ["/renewals", f"/experts/{expert_id}", f"/programmes/{programme_id}"]
+    for locale, renew in (("en", "Renew"), ("zh_CN", "续签")):
+        user = live_user(Role.STAFF, email=f"staff-{locale}@cqipc.edu.cn", locale=locale)
+        for viewport, phone in ((PHONE, True), ({"width": 1280, "height": 900}, False)):
+            context = browser.new_context(viewport=viewport)
+            page = context.new_page()
+            try:
+                log_in(page, live_server, user)
+                for path in pages:
+                    page.goto(f"{live_server}{path}")
+                    table = page.locator("table:has(.app-row-decision)").first
+                    assert table.evaluate("t => t.closest('.table-responsive').scrollWidth <= t.closest('.table-responsive').clientWidth"), (locale, path)
+                    button = table.get_by_role("link", name=renew).first
+                    assert button.is_visible(), (locale, path)
+                    under_row = button.evaluate(
+                        "b => b.getBoundingClientRect().top >= b.closest('tr').cells[0].getBoundingClientRect().bottom - 1")
+                    assert under_row == phone, (locale, path)
+                    assert table.locator("th.app-row-decision").is_visible() != phone, (locale, path)
+            finally:
+                context.close()

@@ -63,6 +63,20 @@ def test_setup_creates_one_admin_with_a_random_password_printed_once(app, monkey
         assert len(admins) == 1 and admins[0].check_password(password)
 
 
+@pytest.mark.parametrize(("args", "name", "locale"), [
+    ([], "管理员", "zh_CN"),  # the office works in Chinese: the admin is not called "Administrator"
+    (["--locale", "en"], "Administrator", "en"),
+    (["--name", "王芳"], "王芳", "zh_CN"),
+])
+def test_setup_names_the_first_admin_in_their_language_or_as_asked(app, args, name, locale):
+    result = app.test_cli_runner().invoke(args=["setup", "--no-demo", *args])
+    assert result.exit_code == 0, result.output
+    assert f"name:     {name}" in result.output
+    with app.app_context():
+        (admin,) = db.session.query(User).filter_by(role=Role.ADMIN).all()
+        assert (admin.name, admin.locale) == (name, locale)
+
+
 def test_backup_writes_a_consistent_copy_that_restores(app, tmp_path, factory):
     import sqlite3
 

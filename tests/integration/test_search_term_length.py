@@ -99,3 +99,26 @@ def test_every_list_export_with_a_too_long_term_answers_its_list_with_the_messag
         assert MESSAGE in response.text and "<html" in response.text, path
         assert lists[f"/{blueprint}"] in response.text, path  # the list, without the term
         assert client.get(path, query_string={"q": "Hiroshima"}).status_code == 200, path
+
+
+@pytest.mark.parametrize(("path", "name", "listed"), LISTS)
+def test_a_refused_term_stays_in_its_box_as_typed(client, office, path, name, listed):
+    """The refusal drops the term from the search, not from the box: the person sees what they
+    typed beside the message, and can shorten it."""
+    typed = "Hiroshima " + "y" * MAX_TERM_LENGTH
+    response = client.get(path, query_string={name: typed})
+    assert response.status_code == 422
+    assert f'name="{name}"' in response.text
+    assert f'value="{typed}"' in response.text
+
+
+def test_the_merge_page_s_partner_search_has_the_same_rule_and_message(client, office):
+    typed = "Hiroshima " + "y" * MAX_TERM_LENGTH
+    response = client.get("/import/merge", query_string={"q": typed})
+    assert response.status_code == 422
+    assert MESSAGE in response.text
+    assert f'value="{typed}"' in response.text
+    assert "Tick the two that are the same institution" not in response.text  # not searched, cut short
+    searched = client.get("/import/merge", query_string={"q": "Hiroshima"})
+    assert searched.status_code == 200
+    assert "Hiroshima University" in searched.text and MESSAGE not in searched.text
