@@ -3,9 +3,10 @@
 A slow plain POST sent twice (a double click, Enter again, a reload that posts again) would
 otherwise create two records. Every create form (crm.core.forms.SentOnce) carries a one-time
 token, made when the form is first shown and kept while it comes back with errors. The
-request whose form validates with a token writes a FormSubmission row in the same transaction
-as what it creates (the session's before_flush), and, once answered, where its answer led
-(a redirect's address). A later POST with the same token creates nothing: it is sent on to
+request whose form validates with a token writes a FormSubmission row (keyed by the token and
+a digest of what the form says) in the same transaction as what it creates (the session's
+before_flush), and, once answered, where its answer led (a redirect's address). A later POST
+of the same token saying the same creates nothing: it is sent on to
 where the first one led (303), or, when the first answered in place (an htmx fragment), told
 that it was saved once. Two POSTs at the same moment cannot both commit: the token is the
 table's key, so the second one's commit fails and is answered the same way.
@@ -14,11 +15,12 @@ The rows are kept in the database, not in the (cookie) session: the second POST 
 click leaves with the cookie the first had, before the first's answer came. A user's rows
 older than KEPT_FOR go when a new one is written, so the table stays small.
 """
+import hashlib
 import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Flask, flash, g, has_request_context, redirect
+from flask import Flask, flash, g, has_request_context, redirect, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
@@ -29,7 +31,7 @@ from crm.core.models import utcnow
 from crm.extensions import db
 
 KEPT_FOR = timedelta(days=2)
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,39}$")  # with its digest, the key fits the column
 MESSAGE = _l("This form had already been sent: what it saves was saved once, not again.")
 
 
@@ -58,13 +60,24 @@ def used(token: str) -> FormSubmission | None:
 
 
 def expect(token: str | None) -> None:
-    """A create form with `token` was found valid: raise AlreadySent when the token was used,
-    else write it with the request's next commit. A token missing or malformed guards nothing."""
+    """A create form with `token` was found valid: raise AlreadySent when the same form said the
+    same before, else write its key with the request's next commit. A token missing or malformed
+    guards nothing."""
     if not token or not TOKEN.match(token) or not current_user.is_authenticated:
         return
-    if (earlier := used(token)) is not None:
+    key = f"{token}.{_what_the_form_says()}"
+    if (earlier := used(key)) is not None:
         raise AlreadySent(earlier.location)
-    g.form_submission = g.form_submission_sent = token
+    g.form_submission = g.form_submission_sent = key
+
+
+def _what_the_form_says() -> str:
+    """A digest of the posted fields, the tokens aside. A form sent again says the same; a form
+    that says something else under the same token is a new record: a page restored by Back
+    and changed, or a form htmx left in place and filled in again."""
+    fields = sorted((name, value) for name, value in request.form.items(multi=True)
+                    if not name.endswith(("csrf_token", "submission")))
+    return hashlib.sha256(repr(fields).encode()).hexdigest()[:24]
 
 
 def _write_pending(session: Session, _flush_context, _instances) -> None:

@@ -63,6 +63,23 @@ def test_a_new_form_saves_again(app, client, staff):
     assert _count(app, Partner, name="Holmesglen Institute") == 2
 
 
+def test_the_same_token_saying_something_else_is_a_new_record(app, client, staff):
+    """A page restored by Back and changed, or a form htmx left in place and filled in again,
+    sends its old token with new content: that is a new record, not a repeat."""
+    data = _partner_form(client.get("/partners/new").text)
+    assert client.post("/partners/new", data=data).status_code == 303
+    assert client.post("/partners/new", data=data | {"name": "Ivy Tech Community College", "country": "US"}).status_code == 303
+    assert client.post("/partners/new", data=data | {"name": "Ivy Tech Community College", "country": "US"}).status_code == 303
+    assert _count(app, Partner, name="Holmesglen Institute") == 1
+    assert _count(app, Partner, name="Ivy Tech Community College") == 1
+
+
+def test_a_token_too_long_guards_nothing_and_breaks_nothing(app, client, staff):
+    data = _partner_form(client.get("/partners/new").text) | {"submission": "a" * 64}
+    assert client.post("/partners/new", data=data).status_code == 303
+    assert _count(app, Partner, name="Holmesglen Institute") == 1
+
+
 def test_a_delegation_s_stop_posted_twice_is_saved_once(app, client, auth, staff):
     page = client.get("/trips/new").text
     response = client.post("/trips/new", data={
