@@ -364,11 +364,11 @@ def _search_page(filters: PartnerFilters, present: list[str], limit: int, offset
     with their countries (search_index.partners_holding: no lookup of each match's partner),
     and keeps them on the server: the page's rows come with their counts (`_held_page`)."""
     word, served = _search_word(filters)
-    first = _first_conditions(filters, word, served)
     alone = served and search_words(filters.q) == [word] and filters.searched_by_country_only()
+    if alone and filters.sort == "name" and db.engine.dialect.name == "postgresql":
+        return _held_page(filters, word, present, limit, offset, cap)
+    first = _first_conditions(filters, word, served)
     if alone and db.engine.dialect.name == "postgresql":
-        if filters.sort == "name":
-            return _held_page(filters, word, present, limit, offset, cap)
         matches = partners_holding(word, people=True, live=not filters.archived)
     else:  # SQLite: the trigram index hands its partners over one by one, as fast
         matches = select(Partner.id, Partner.country).where(*first)
