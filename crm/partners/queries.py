@@ -30,7 +30,7 @@ from crm.interactions.queries import last_contact_at
 from crm.partners.activity import quiet_condition
 from crm.partners.models import Partner, PartnerCountryCount, PartnerKind, PartnerStatus, Tag, partner_tag
 from crm.partners.search import search_condition, search_words, words_every_match_holds
-from crm.partners.search_index import index_first, index_serves, partners_holding, walk_by_name
+from crm.partners.search_index import index_first, index_serves, partners_holding, pattern_of, walk_by_name
 
 SORTS = ("name", "country", "last_contact", "renewal")
 
@@ -186,7 +186,7 @@ def _page_ids(filters: PartnerFilters, conditions, countries_present: list[str],
     """A select of the page's partner ids: filtered, sorted, cut. `walk_word`: a search word
     left out of `conditions`, tested as the documents are walked in name order
     (search_index.walk_by_name)."""
-    if walk_word:
+    if walk_word is not None:
         return walk_by_name(select(Partner.id).where(*conditions), walk_word, people=True).limit(limit).offset(offset)
     _active, last_contact, renewal = _computed_columns(filters.today)
     order = _order(filters, countries_present, last_contact, renewal)
@@ -194,6 +194,11 @@ def _page_ids(filters: PartnerFilters, conditions, countries_present: list[str],
 
 
 def _page_rows(filters: PartnerFilters, page_ids, countries_present: list[str], *counts) -> list[tuple]:
+    """The rows of `_page_rows_statement`."""
+    return _rows_of(_page_rows_statement(filters, page_ids, countries_present, *counts))
+
+
+def _page_rows_statement(filters: PartnerFilters, page_ids, countries_present: list[str], *counts):
     """The page's rows: the partners of `page_ids` (a select, or a condition on `Partner.id`)
     with their shown columns and the computed ones for those rows only, in the list's order
     (one statement, plain rows), each row followed by `counts` (scalar subqueries that come
@@ -211,7 +216,7 @@ def _page_rows(filters: PartnerFilters, page_ids, countries_present: list[str], 
     else:  # SQLite has no LATERAL
         statement = select(*shown, active, last_contact, renewal, *counts).outerjoin(User, User.id == Partner.owner_id)
     among = page_ids if isinstance(page_ids, ColumnElement) else Partner.id.in_(page_ids)
-    return _rows_of(statement.where(among).order_by(*order))
+    return statement.where(among).order_by(*order)
 
 
 def _id_among(ids: list[int]) -> ColumnElement[bool]:
@@ -396,31 +401,50 @@ def _held_page(filters: PartnerFilters, word: str, present: list[str], limit: in
                cap: int) -> _Found:
     """PostgreSQL, a search of one word alone (the trigram index's) in name order: the page's
     rows with the counts per country of the first cap + 1 matches as one more column
-    (`_counts_text`), in one statement. The matches are read once from the documents
-    (search_index.partners_holding) and stay on the server; the page is chosen among them when
-    no more than the cap match, else by walking the documents in name order (as
-    `_beyond_the_cap` does): both ways are in the statement, and a condition that the server
-    tests once (the number of matches) leaves one of them out before it reads anything.
-
-    One round trip instead of two, and no thousand matches sent to the app to be counted there
-    (PostgreSQL only: SQLite has no round trip to save). Built anew for each request, but the
-    statement's text is the same for every word: the connection plans it once (psycopg's
-    prepared statements, crm/core/database.py)."""
-    held = partners_holding(word, people=True, live=not filters.archived).limit(cap + 1).cte("held")
-    per_country = select(held.c.country, func.count().label("n")).group_by(held.c.country).subquery()
-    counts = select(_counts_text(per_country.c.country, per_country.c.n)).scalar_subquery()
-    matched = select(func.count()).select_from(held).scalar_subquery()
-    among = select(held.c.id).where(held.c.country == filters.country) if filters.country else select(held.c.id)
-    sorted_matches = _page_ids(filters, [matched <= cap, _id_in(among)], present, limit, offset)
-    walked = _page_ids(filters, [matched > cap, *filter_conditions(filters, given=word)], present, limit, offset,
-                       walk_word=word)
-    rows = _page_rows(filters, _id_in(sa.union_all(sorted_matches, walked)), present, counts.label("counts"))
-    found = _read_counts(rows[0][-1] if rows else db.session.scalar(select(counts)))
+    (`_counts_text`), in one statement (`_held_page_statement`). Above the cap a country filter
+    counts its own matches (a statement more, as `_above_the_cap`)."""
+    rows_statement, counts_statement = _held_page_statement(filters.archived, bool(filters.country), cap, filters.today)
+    values = {"pattern": pattern_of(word), "country": filters.country, "page_limit": limit, "page_offset": offset}
+    connection = db.session.connection()
+    rows = connection.execute(rows_statement, values).all()
+    found = _read_counts(rows[0][-1] if rows else connection.execute(counts_statement, values).scalar())
     if (total := sum(found.values())) > cap:
         total = _capped_country_total(filters, _first_conditions(filters, word, True), cap) if filters.country else total
     elif filters.country:
         total = found.get(filters.country, 0)
     return _Found([row[:-1] for row in rows], found, total, complete=sum(found.values()) <= cap)
+
+
+@prepared
+def _held_page_statement(archived: bool, by_country: bool, cap: int, today: date):
+    """The statements of `_held_page` (its rows, and its counts alone for a page without rows),
+    built once per shape (crm/core/statements.py) with the word's pattern (`pattern`), the
+    country (`country`), `page_limit` and `page_offset` as parameters.
+
+    The matches are read once from the documents (search_index.partners_holding) and stay on
+    the server; the page is chosen among them when no more than the cap match, else by walking
+    the documents in name order (as `_beyond_the_cap` does): both ways are in the statement,
+    and a condition that the server tests once (the number of matches) leaves one of them out
+    before it reads anything. One round trip instead of two, and no thousand matches sent to
+    the app to be counted there (PostgreSQL only: SQLite has no round trip to save); the text
+    is the same for every word, so the connection plans it once (psycopg's prepared statements,
+    crm/core/database.py)."""
+    pattern = sa.bindparam("pattern", type_=sa.String)
+    limit, offset = sa.bindparam("page_limit", type_=sa.Integer), sa.bindparam("page_offset", type_=sa.Integer)
+    filters = PartnerFilters(archived=archived, today=today)  # the name order, no other filter
+    held = partners_holding(pattern, people=True, live=not archived).limit(cap + 1).cte("held")
+    per_country = select(held.c.country, func.count().label("n")).group_by(held.c.country).subquery()
+    counts = select(_counts_text(per_country.c.country, per_country.c.n)).scalar_subquery()
+    matched = select(func.count()).select_from(held).scalar_subquery()
+    among, in_country = select(held.c.id), []
+    if by_country:
+        among = among.where(held.c.country == sa.bindparam("country"))
+        in_country = [Partner.country == sa.bindparam("country")]
+    sorted_matches = _page_ids(filters, [matched <= cap, _id_in(among)], [], limit, offset)
+    walked = _page_ids(filters, [matched > cap, *filter_conditions(filters), *in_country], [], limit, offset,
+                       walk_word=pattern)
+    rows = _page_rows_statement(filters, _id_in(sa.union_all(sorted_matches, walked)), [], counts.label("counts"))
+    return rows, select(counts)
 
 
 def partner_count_query(filters: PartnerFilters):
