@@ -80,7 +80,7 @@ def _init_postgresql(app: Flask, engine: Engine) -> None:
     engine.dialect.do_ping = partial(_begin_as_ping, engine.dialect.do_ping)
     # A reading transaction ends with a COMMIT, which keeps psycopg's prepared statements.
     engine.dialect.do_rollback = partial(_end_reads_with_commit, engine.dialect.do_rollback)
-    engine.dialect.do_commit = partial(_forget_statements, engine.dialect.do_commit)
+    engine.dialect.do_commit = partial(_commit_clearing_the_mark, engine.dialect.do_commit)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _note_what_is_not_a_read(connection, cursor, statement, parameters, context, executemany):
@@ -159,8 +159,8 @@ def _end_reads_with_commit(rollback, connection) -> None:
         rollback(connection)
 
 
-def _forget_statements(commit, connection) -> None:
-    """The dialect's commit; the next transaction starts with nothing written."""
+def _commit_clearing_the_mark(commit, connection) -> None:
+    """The dialect's commit; the next transaction starts with nothing written (`WROTE` cleared)."""
     try:
         connection.info.pop(WROTE, None)
     except NotImplementedError:  # the engine's first connection, before it joins the pool
