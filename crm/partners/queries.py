@@ -415,11 +415,12 @@ def _held_page(filters: PartnerFilters, word: str, present: list[str], limit: in
     return _Found([row[:-1] for row in rows], found, total, complete=sum(found.values()) <= cap)
 
 
-@prepared
+@lru_cache(maxsize=16)  # shapes × a day or two (the computed columns are as of a day)
 def _held_page_statement(archived: bool, by_country: bool, cap: int, today: date):
     """The statements of `_held_page` (its rows, and its counts alone for a page without rows),
-    built once per shape (crm/core/statements.py) with the word's pattern (`pattern`), the
-    country (`country`), `page_limit` and `page_offset` as parameters.
+    built once per shape and day (as crm/core/statements.py's, which keeps its keys for good)
+    with the word's pattern (`pattern`), the country (`country`), `page_limit` and
+    `page_offset` as parameters.
 
     The matches are read once from the documents (search_index.partners_holding) and stay on
     the server; the page is chosen among them when no more than the cap match, else by walking
