@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-test translations messages bench bench-postgres bench-table bench-load clean
+.PHONY: run test install install-test translations messages bench bench-postgres bench-pair bench-table bench-load clean
 
 # uv (a registry package) installs the dependencies in seconds where pip takes minutes; where
 # uv cannot be installed, pip does the same work from the same pins.
@@ -73,6 +73,11 @@ bench: install
 # The same on a throwaway PostgreSQL cluster (root and an installed PostgreSQL server, as .ci/run).
 bench-postgres: install
 	tests/bench/with-postgres $(BIN)/python tests/bench/run.py $(BENCH_ARGS)
+
+# SQLite and PostgreSQL (PAIR_ARGS="--database-url postgresql://..." or DATABASE_URL) in one
+# process, each request asked of both in turn, so a busy machine slows both alike.
+bench-pair: install
+	$(BIN)/python tests/bench/pair.py $(PAIR_ARGS)
 
 # The README's table (both databases, both scales, each request's growth) from runs' JSON files.
 bench-table:

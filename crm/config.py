@@ -47,6 +47,10 @@ class Config:
     # the second (kept below gunicorn's 30 s worker timeout); either answers 503 with Retry-After.
     PG_LOCK_TIMEOUT_MS = int(os.environ.get("PG_LOCK_TIMEOUT_MS", "5000"))
     PG_STATEMENT_TIMEOUT_MS = int(os.environ.get("PG_STATEMENT_TIMEOUT_MS", "20000"))
+    # psycopg prepares a statement once a connection has run it this many times, and keeps up to
+    # PG_PREPARED_MAX of them (crm/core/database.py: a reading request keeps them)
+    PG_PREPARE_THRESHOLD = int(os.environ.get("PG_PREPARE_THRESHOLD", "5"))
+    PG_PREPARED_MAX = int(os.environ.get("PG_PREPARED_MAX", "100"))
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(INSTANCE_DIR / "uploads")
     MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "20"))

@@ -12,8 +12,19 @@ first statement. The ping here is that BEGIN (`_begin_as_ping`): one round trip 
 connection and opens the transaction, and psycopg, seeing it open, sends no BEGIN of its own.
 On a busy server every round trip waits for the database's process to be scheduled (1-3 ms
 on this machine under load), so a request's round trips cost more than its statements.
+
+PostgreSQL, prepared statements: psycopg prepares a statement that a connection has run a few
+times (`prepare_threshold`), so that the server no longer parses and plans it on each run
+(0.1-0.5 ms a statement here, more than most of them take to run). But a ROLLBACK makes psycopg
+forget every statement it prepared (and send DEALLOCATE ALL), and every request that only read
+ended in one: the request's session closes with a rollback. So a transaction that ran nothing
+but SELECTs ends with a COMMIT instead (`_end_reads_with_commit`), which for a reading
+transaction does just what a ROLLBACK does (ends it, releases its locks) and keeps the prepared
+statements; a transaction that wrote, failed or ran anything else (DDL, a savepoint) still
+rolls back.
 """
-from functools import partial
+import re
+from functools import lru_cache, partial
 
 from flask import Flask
 from sqlalchemy import event
@@ -67,6 +78,14 @@ def _init_sqlite(app: Flask, engine: Engine) -> None:
 def _init_postgresql(app: Flask, engine: Engine) -> None:
     # The pool's ping (crm/config.py: pool_pre_ping) opens the transaction too.
     engine.dialect.do_ping = partial(_begin_as_ping, engine.dialect.do_ping)
+    # A reading transaction ends with a COMMIT, which keeps psycopg's prepared statements.
+    engine.dialect.do_rollback = partial(_end_reads_with_commit, engine.dialect.do_rollback)
+    engine.dialect.do_commit = partial(_commit_clearing_the_mark, engine.dialect.do_commit)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_what_is_not_a_read(connection, cursor, statement, parameters, context, executemany):
+        if not _is_read(statement):
+            connection.connection.info[WROTE] = True
 
     @event.listens_for(engine, "connect")
     def _postgresql_timeouts(dbapi_connection, connection_record):
@@ -78,6 +97,9 @@ def _init_postgresql(app: Flask, engine: Engine) -> None:
         )
         cursor.close()
         dbapi_connection.commit()
+        # Statements run this often on a connection are prepared; up to this many kept.
+        dbapi_connection.prepare_threshold = int(app.config["PG_PREPARE_THRESHOLD"])
+        dbapi_connection.prepared_max = int(app.config["PG_PREPARED_MAX"])
 
 
 def _begin_as_ping(ping, dbapi_connection) -> bool:
@@ -99,6 +121,51 @@ def _begin_as_ping(ping, dbapi_connection) -> bool:
         message = (result.error_message or pgconn.error_message).decode("utf-8", "replace")
         raise OperationalError(f"the pool's ping (BEGIN) failed: {message.strip()}")
     return True
+
+
+# The pooled connection's info: its transaction ran something other than a SELECT.
+WROTE = "crm_transaction_wrote"
+_READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
+# what makes a statement that starts as a read write after all (SELECT … INTO, a WITH that
+# inserts); FOR UPDATE only locks, but is counted too (a rollback is never wrong)
+_WRITE_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|INTO|TRUNCATE)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=2048)
+def _is_read(statement: str) -> bool:
+    """The statement only reads (a SELECT, or a WITH whose parts are SELECTs). Statements are
+    the same few hundred texts over and over (SQLAlchemy's compiled cache): each is looked at
+    once. Functions called by a SELECT write nothing in this app (its PL/pgSQL functions are
+    triggers, fired by the writes, which count)."""
+    return bool(_READ.match(statement)) and not _WRITE_WORD.search(statement)
+
+
+def _end_reads_with_commit(rollback, connection) -> None:
+    """The dialect's rollback, except for a transaction that has run only SELECTs (and is not in
+    error): COMMIT, the same end for a reading transaction, after which psycopg keeps its
+    prepared statements (a ROLLBACK clears them). `connection` is the pool's connection, whose
+    `info` says whether the transaction ran anything else (`_note_what_is_not_a_read`)."""
+    from psycopg import pq
+
+    try:
+        wrote = connection.info.pop(WROTE, False)
+    except NotImplementedError:  # the engine's first connection, before it joins the pool
+        return rollback(connection)
+    dbapi_connection = connection.dbapi_connection
+    if not wrote and dbapi_connection is not None and (
+            dbapi_connection.pgconn.transaction_status == pq.TransactionStatus.INTRANS):
+        dbapi_connection.commit()
+    else:
+        rollback(connection)
+
+
+def _commit_clearing_the_mark(commit, connection) -> None:
+    """The dialect's commit; the next transaction starts with nothing written (`WROTE` cleared)."""
+    try:
+        connection.info.pop(WROTE, None)
+    except NotImplementedError:  # the engine's first connection, before it joins the pool
+        pass
+    commit(connection)
 
 
 def run_for_dialect(connection: Connection, *, sqlite: tuple[str, ...] = (), postgresql: tuple[str, ...] = ()) -> None:

@@ -30,7 +30,7 @@ from crm.interactions.queries import last_contact_at
 from crm.partners.activity import quiet_condition
 from crm.partners.models import Partner, PartnerCountryCount, PartnerKind, PartnerStatus, Tag, partner_tag
 from crm.partners.search import search_condition, search_words, words_every_match_holds
-from crm.partners.search_index import index_first, index_serves, partners_holding, walk_by_name
+from crm.partners.search_index import index_first, index_serves, partners_holding, pattern_of, walk_by_name
 
 SORTS = ("name", "country", "last_contact", "renewal")
 
@@ -186,7 +186,7 @@ def _page_ids(filters: PartnerFilters, conditions, countries_present: list[str],
     """A select of the page's partner ids: filtered, sorted, cut. `walk_word`: a search word
     left out of `conditions`, tested as the documents are walked in name order
     (search_index.walk_by_name)."""
-    if walk_word:
+    if walk_word is not None:
         return walk_by_name(select(Partner.id).where(*conditions), walk_word, people=True).limit(limit).offset(offset)
     _active, last_contact, renewal = _computed_columns(filters.today)
     order = _order(filters, countries_present, last_contact, renewal)
@@ -194,9 +194,15 @@ def _page_ids(filters: PartnerFilters, conditions, countries_present: list[str],
 
 
 def _page_rows(filters: PartnerFilters, page_ids, countries_present: list[str], *counts) -> list[tuple]:
-    """The page's rows: the partners of `page_ids` (a select) with their shown columns and the
-    computed ones for those rows only, in the list's order (one statement, plain rows), each
-    row followed by `counts` (scalar subqueries that come with the rows, see partner_page)."""
+    """The rows of `_page_rows_statement`."""
+    return _rows_of(_page_rows_statement(filters, page_ids, countries_present, *counts))
+
+
+def _page_rows_statement(filters: PartnerFilters, page_ids, countries_present: list[str], *counts):
+    """The page's rows: the partners of `page_ids` (a select, or a condition on `Partner.id`)
+    with their shown columns and the computed ones for those rows only, in the list's order
+    (one statement, plain rows), each row followed by `counts` (scalar subqueries that come
+    with the rows, see partner_page)."""
     active, last_contact, renewal = _computed_columns(filters.today)
     order = _order(filters, countries_present, last_contact, renewal)
     shown = (Partner.id, Partner.name, Partner.local_name, Partner.country, Partner.city, Partner.kind,
@@ -209,7 +215,8 @@ def _page_rows(filters: PartnerFilters, page_ids, countries_present: list[str], 
                      .outerjoin(User, User.id == Partner.owner_id).join(in_force, sa.true()))
     else:  # SQLite has no LATERAL
         statement = select(*shown, active, last_contact, renewal, *counts).outerjoin(User, User.id == Partner.owner_id)
-    return _rows_of(statement.where(Partner.id.in_(page_ids)).order_by(*order))
+    among = page_ids if isinstance(page_ids, ColumnElement) else Partner.id.in_(page_ids)
+    return statement.where(among).order_by(*order)
 
 
 def _id_among(ids: list[int]) -> ColumnElement[bool]:
@@ -218,6 +225,13 @@ def _id_among(ids: list[int]) -> ColumnElement[bool]:
     if db.engine.dialect.name == "postgresql":
         return Partner.id == sa.any_(sa.bindparam("partner_ids", ids, type_=postgresql.ARRAY(sa.Integer)))
     return Partner.id.in_(ids)
+
+
+def _id_in(ids) -> ColumnElement[bool]:
+    """PostgreSQL: `Partner.id` is one of the ids that `ids` (a select) returns, each partner
+    looked up by id (`partner.id = ANY(ARRAY(...))`): as `IN` the planner hashed every
+    partner for the few ids of a page (search_index.index_first says the same)."""
+    return Partner.id == sa.any_(func.array(ids.scalar_subquery()))
 
 
 def _rows_of(statement):
@@ -352,26 +366,86 @@ def _capped_country_total(filters: PartnerFilters, conditions: list, cap: int) -
 def _search_page(filters: PartnerFilters, present: list[str], limit: int, offset: int, cap: int) -> _Found:
     """The matches (up to cap + 1, with their countries), then the page's rows. For a search of
     one word alone (and the trigram index's), PostgreSQL reads the matches from the documents
-    with their countries (search_index.partners_holding: no lookup of each match's partner)."""
+    with their countries (search_index.partners_holding: no lookup of each match's partner),
+    and keeps them on the server: the page's rows come with their counts (`_held_page`)."""
     word, served = _search_word(filters)
-    first = _first_conditions(filters, word, served)
     alone = served and search_words(filters.q) == [word] and filters.searched_by_country_only()
+    if alone and filters.sort == "name" and db.engine.dialect.name == "postgresql":
+        return _held_page(filters, word, present, limit, offset, cap)
+    first = _first_conditions(filters, word, served)
     if alone and db.engine.dialect.name == "postgresql":
         matches = partners_holding(word, people=True, live=not filters.archived)
     else:  # SQLite: the trigram index hands its partners over one by one, as fast
         matches = select(Partner.id, Partner.country).where(*first)
     found = _rows_of(matches.limit(cap + 1))
     counts = dict(Counter(code for _id, code in found))
-    if complete := len(found) <= cap:
-        ids = [partner_id for partner_id, code in found if code == filters.country or not filters.country]
-        if filters.sort == "country":  # the countries among the matches
-            present = [code for code, _count in _most_first(counts)]
-        page_ids = _page_ids(filters, [_id_among(ids)], present, limit, offset)
-        total = len(ids)
-    else:
-        page_ids = _beyond_the_cap(filters, word, served, present, limit, offset)
-        total = _capped_country_total(filters, first, cap) if filters.country else len(found)
-    return _Found(_page_rows(filters, page_ids, present), counts, total, complete)
+    if len(found) > cap:
+        return _above_the_cap(filters, word, served, first, counts, present, limit, offset, cap)
+    ids = [partner_id for partner_id, code in found if code == filters.country or not filters.country]
+    if filters.sort == "country":  # the countries among the matches
+        present = [code for code, _count in _most_first(counts)]
+    page_ids = _page_ids(filters, [_id_among(ids)], present, limit, offset)
+    return _Found(_page_rows(filters, page_ids, present), counts, len(ids))
+
+
+def _above_the_cap(filters: PartnerFilters, word: str | None, served: bool, first: list, counts: dict[str, int],
+                   present: list[str], limit: int, offset: int, cap: int) -> _Found:
+    """The page of a search that more than the cap match (`counts`: the countries of the first
+    cap + 1 matches)."""
+    page_ids = _beyond_the_cap(filters, word, served, present, limit, offset)
+    total = _capped_country_total(filters, first, cap) if filters.country else cap + 1
+    return _Found(_page_rows(filters, page_ids, present), counts, total, complete=False)
+
+
+def _held_page(filters: PartnerFilters, word: str, present: list[str], limit: int, offset: int,
+               cap: int) -> _Found:
+    """PostgreSQL, a search of one word alone (the trigram index's) in name order: the page's
+    rows with the counts per country of the first cap + 1 matches as one more column
+    (`_counts_text`), in one statement (`_held_page_statement`). Above the cap a country filter
+    counts its own matches (a statement more, as `_above_the_cap`)."""
+    rows_statement, counts_statement = _held_page_statement(filters.archived, bool(filters.country), cap, filters.today)
+    values = {"pattern": pattern_of(word), "country": filters.country, "page_limit": limit, "page_offset": offset}
+    connection = db.session.connection()
+    rows = connection.execute(rows_statement, values).all()
+    found = _read_counts(rows[0][-1] if rows else connection.execute(counts_statement, values).scalar())
+    if (total := sum(found.values())) > cap:
+        total = _capped_country_total(filters, _first_conditions(filters, word, True), cap) if filters.country else total
+    elif filters.country:
+        total = found.get(filters.country, 0)
+    return _Found([row[:-1] for row in rows], found, total, complete=sum(found.values()) <= cap)
+
+
+@lru_cache(maxsize=16)  # shapes × a day or two (the computed columns are as of a day)
+def _held_page_statement(archived: bool, by_country: bool, cap: int, today: date):
+    """The statements of `_held_page` (its rows, and its counts alone for a page without rows),
+    built once per shape and day (as crm/core/statements.py's, which keeps its keys for good)
+    with the word's pattern (`pattern`), the country (`country`), `page_limit` and
+    `page_offset` as parameters.
+
+    The matches are read once from the documents (search_index.partners_holding) and stay on
+    the server; the page is chosen among them when no more than the cap match, else by walking
+    the documents in name order (as `_beyond_the_cap` does): both ways are in the statement,
+    and a condition that the server tests once (the number of matches) leaves one of them out
+    before it reads anything. One round trip instead of two, and no thousand matches sent to
+    the app to be counted there (PostgreSQL only: SQLite has no round trip to save); the text
+    is the same for every word, so the connection plans it once (psycopg's prepared statements,
+    crm/core/database.py)."""
+    pattern = sa.bindparam("pattern", type_=sa.String)
+    limit, offset = sa.bindparam("page_limit", type_=sa.Integer), sa.bindparam("page_offset", type_=sa.Integer)
+    filters = PartnerFilters(archived=archived, today=today)  # the name order, no other filter
+    held = partners_holding(pattern, people=True, live=not archived).limit(cap + 1).cte("held")
+    per_country = select(held.c.country, func.count().label("n")).group_by(held.c.country).subquery()
+    counts = select(_counts_text(per_country.c.country, per_country.c.n)).scalar_subquery()
+    matched = select(func.count()).select_from(held).scalar_subquery()
+    among, in_country = select(held.c.id), []
+    if by_country:
+        among = among.where(held.c.country == sa.bindparam("country"))
+        in_country = [Partner.country == sa.bindparam("country")]
+    sorted_matches = _page_ids(filters, [matched <= cap, _id_in(among)], [], limit, offset)
+    walked = _page_ids(filters, [matched > cap, *filter_conditions(filters), *in_country], [], limit, offset,
+                       walk_word=pattern)
+    rows = _page_rows_statement(filters, _id_in(sa.union_all(sorted_matches, walked)), [], counts.label("counts"))
+    return rows, select(counts)
 
 
 def partner_count_query(filters: PartnerFilters):

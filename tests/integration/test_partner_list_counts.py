@@ -176,9 +176,11 @@ def test_a_country_filter_that_leaves_no_match_still_shows_the_other_countries_c
     assert re.search(r"Germany <span[^>]*>3</span>", html) and re.search(r"Australia <span[^>]*>1</span>", html)
 
 
-def test_the_live_lists_page_and_its_counts_come_in_one_statement_a_searchs_in_two(app, client, auth, hochschulen, cap):
+def test_the_live_lists_page_and_its_counts_come_in_one_statement_a_searchs_in_two_or_on_postgresql_one(app, client, auth, hochschulen, cap):
     """The live list's rows carry the stored counts (partner_page): one statement; a search
-    takes its matches, then the page, below the cap and above it alike."""
+    takes its matches, then the page, below the cap and above it alike; on PostgreSQL a search
+    of one word keeps its matches on the server and its rows carry their counts: one statement
+    (queries._held_page)."""
     with app.app_context():
         engine = db.engine
     from sqlalchemy import event
@@ -197,4 +199,5 @@ def test_the_live_lists_page_and_its_counts_come_in_one_statement_a_searchs_in_t
             assert client.get("/partners", query_string=query, headers=RESULTS).status_code == 200
         finally:
             event.remove(engine, "before_cursor_execute", seen)
-        assert len(statements) == (2 if "q" in query else 1), (query, statements)
+        one_statement = "q" not in query or engine.dialect.name == "postgresql"
+        assert len(statements) == (1 if one_statement else 2), (query, statements)
