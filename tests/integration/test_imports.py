@@ -352,6 +352,29 @@ def test_merged_header_cells_are_refused(auth, importer):
     _upload_refused(importer, data, "merged.xlsx", "merged cells")
 
 
+def test_a_country_merged_down_several_rows_is_every_rows_country_under_a_merged_title(app, auth, importer):
+    """Offices write a country once for a group of partners (merged cells) under a title
+    merged across the sheet: each row of the merged range has the country."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["重庆某职业技术学院国际合作伙伴一览表"])
+    sheet.append(["序号", "名称", "国家", "备注"])
+    sheet.append([1, "Hochschule Bremen", "德国", "两行合并"])
+    sheet.append([2, "Berufsschule Kassel", None, None])
+    sheet.append([3, "Ivy Tech", "美国", None])
+    sheet.append([4, "Holmesglen Institute", None, None])  # not merged: still an error
+    sheet.merge_cells("A1:D1")
+    sheet.merge_cells("C3:C4")
+    sheet.merge_cells("D3:E3")  # across, not down: nothing to copy
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch_id = importer.preview(buffer.getvalue(), "一览表.xlsx") if auth.login(Role.STAFF) else None
+    rows = importer.rows(batch_id)
+    assert [(r.number, r.values.get("country"), r.values.get("notes")) for r in rows] == [
+        (3, "DE", "两行合并"), (4, "DE", None), (5, "US", None), (6, None, None)]
+    assert "country" in rows[3].errors and importer.batch(batch_id).header_row == 2
+
+
 def test_file_over_the_size_limit_answers_413_and_writes_nothing(app, auth, importer):
     auth.login(Role.STAFF)
     app.config["MAX_CONTENT_LENGTH"] = 1024
