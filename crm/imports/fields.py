@@ -8,6 +8,7 @@ it raises CellError with a message for a person.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -35,6 +36,11 @@ from crm.partners.models import PartnerKind, PartnerStatus
 
 MAX_CELL_LENGTH = 20_000
 EXCEL_EPOCH = date(1899, 12, 30)
+# Full-width letters and digits and the ideographic space, as a Chinese input method types them
+# ("ＵＮＩＶＥＲＳＩＴＹ　ＯＦ　ＴＯＲＯＮＴＯ"): read as their plain forms in every cell. Full-width
+# punctuation （，：） stays, as Chinese text writes it, except where a value is a code
+# (`plain_text`: e-mail, country, website, numbers, dates).
+FULL_WIDTH = {0x3000: " ", **{code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}}
 
 
 class CellError(ValueError):
@@ -94,10 +100,16 @@ def as_text(value) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
+    text = str(value).translate(FULL_WIDTH)
     if len(text) > MAX_CELL_LENGTH:
         raise CellError(_("This cell has %(count)d characters; at most %(max)d are accepted.", count=len(text), max=MAX_CELL_LENGTH))
     return unsafe_cell(text.strip())
+
+
+def plain_text(value) -> str:
+    """A cell that holds a code rather than prose, with full-width punctuation made plain too
+    ("ｈｕｗ＠ｃａｒｄｉｆｆｍｅｔ．ａｃ．ｕｋ", "２０２３／９／１")."""
+    return unicodedata.normalize("NFKC", as_text(value)).strip()
 
 
 def form_length(field) -> int:
@@ -122,7 +134,7 @@ def text(max_length: int):
 
 
 def parse_country(value, context):
-    result = as_text(value)
+    result = plain_text(value)
     if not result:
         return None
     code = country_code_for(result)
@@ -159,7 +171,7 @@ def enum_lookup(enum_cls) -> dict[str, str]:
 
 
 def parse_website(value, context):
-    result = text_of(PartnerFields.website)(value, context)
+    result = text_of(PartnerFields.website)(plain_text(value) or None, context)
     try:
         return normalise_website(result)
     except ValueError:
@@ -167,7 +179,7 @@ def parse_website(value, context):
 
 
 def _email_text(value, context):
-    result = as_text(value)
+    result = plain_text(value)
     if len(result) > form_length(ContactForm.email):
         raise CellError(_("Not a valid e-mail address."))
     return result or None
@@ -212,7 +224,7 @@ def parse_partners(value, context):
 
 
 def parse_whole_number(value, context):
-    result = as_text(value)
+    result = plain_text(value)
     if not result:
         return None
     if not result.isascii() or not result.isdigit() or len(result) > 9:
@@ -260,7 +272,7 @@ def parse_date_value(value) -> date | None:
         if 1 <= value < 2958466:
             return EXCEL_EPOCH + timedelta(days=int(value))
         raise CellError(_("“%(value)s” is not a date.", value=value))
-    result = as_text(value)
+    result = plain_text(value)
     if not result:
         return None
     result = result.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} \d", result) else result
@@ -313,7 +325,8 @@ PARTNER_IMPORT = ImportKind(
     _l("Partners (with contacts)"),
     (
         ImportField("name", _l("Name (English)"), ("Name", "Name (English)", "English name", "Partner", "Institution",
-                    "名称", "英文名称", "机构名称", "院校名称", "合作伙伴", "合作院校"), text_of(PartnerFields.name), required=True),
+                    "名称", "英文名称", "机构名称", "院校名称", "合作伙伴", "合作院校", "合作单位", "合作方", "合作机构", "单位名称",
+                    "学校名称"), text_of(PartnerFields.name), required=True),
         ImportField("local_name", _l("Local-language name"), ("Local-language name", "Local name", "Native name",
                     "当地语言名称", "本地名称", "原文名称", "外文名称"), text_of(PartnerFields.local_name)),
         ImportField("short_name", _l("Short name"), ("Short name", "Abbreviation", "简称", "缩写"), text_of(PartnerFields.short_name)),
@@ -354,9 +367,9 @@ AGREEMENT_IMPORT = ImportKind(
         ImportField("title", _l("Title"), ("Title", "Agreement", "Name", "名称", "协议名称", "标题", "合作协议"), text_of(AgreementForm.title), required=True),
         ImportField("partner_ids", _l("Partners"), PARTNER_TITLES, parse_partners, required=True),
         ImportField("kind", _l("Kind"), ("Kind", "Type", "类型", "协议类型"), enum_parser(AgreementKind, AgreementKind.OTHER)),
-        ImportField("signed_on", _l("Signed on"), ("Signed", "Signed on", "Date signed", "签署日期", "签订日期"), parse_date),
+        ImportField("signed_on", _l("Signed on"), ("Signed", "Signed on", "Date signed", "签署日期", "签订日期", "签约日期", "签约时间", "签署时间"), parse_date),
         ImportField("valid_from", _l("Valid from"), ("Valid from", "Start", "生效日期", "开始日期"), parse_date),
-        ImportField("valid_until", _l("Valid until"), ("Valid until", "End", "Expires", "有效期至", "截止日期", "到期日期"), parse_date),
+        ImportField("valid_until", _l("Valid until"), ("Valid until", "End", "Expires", "有效期至", "截止日期", "到期日期", "到期时间", "终止日期", "结束日期"), parse_date),
         ImportField("notice_days", _l("Notice period (days)"), ("Notice period", "Notice period (days)", "Notice days",
                     "提前通知期", "提前通知天数"), whole_number_in(NOTICE_DAYS_RANGE)),
         ImportField("auto_renew", _l("Renews automatically"), ("Renews automatically", "Auto renew", "自动续签"), parse_yes_no),

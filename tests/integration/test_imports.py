@@ -152,6 +152,24 @@ def test_gb18030_csv_with_chinese_titles_countries_and_kinds(app, auth, importer
         assert rows["Hochschule Bremen"].country == "DE"
 
 
+def test_full_width_letters_digits_and_spaces_are_read_as_plain_ones(app, auth, factory, importer):
+    """A Chinese input method left in full-width mode types ＵＫ, ｈｕｗ＠ｃｍ．ａｃ．ｕｋ and
+    ideographic spaces: the codes are read, and the name is the partner we already have."""
+    auth.login(Role.STAFF)
+    toronto = factory.partner(name="University of Toronto", country="CA")
+    data = xlsx_bytes([
+        ["合作院校", "国家", "联系人", "邮箱", "网址", "备注"],
+        ["ＵＮＩＶＥＲＳＩＴＹ　ＯＦ　ＴＯＲＯＮＴＯ", "ＣＡ", "Li Lei", "ｌｉ＠ｕｔｏｒｏｎｔｏ．ｃａ", None, "签约（续签），２０２３年"],
+        ["Cardiff Met　", "ＵＫ", "Huw Jones", "ＨＵＷ＠cardiffmet.ac.uk ", "ｗｗｗ．ｃａｒｄｉｆｆｍｅｔ．ａｃ．ｕｋ", None],
+    ])
+    rows = importer.rows(importer.preview(data, "全角.xlsx"))
+    assert [row.errors for row in rows] == [{}, {}]
+    assert rows[0].match_id == toronto and rows[0].values["contact_email"] == "li@utoronto.ca"
+    assert rows[0].values["notes"] == "签约（续签），2023年"  # Chinese punctuation stays
+    assert rows[1].values["name"] == "Cardiff Met" and rows[1].values["country"] == "GB"
+    assert rows[1].values["contact_email"] == "HUW@cardiffmet.ac.uk" and "cardiffmet.ac.uk" in rows[1].values["website"]
+
+
 def test_utf8_bom_csv_with_semicolons_and_dates_of_many_forms_is_read(app, auth, importer):
     auth.login(Role.STAFF)
     data = "\ufeffName;Country;Notes\nCardiff Met;GB;signed 2025年9月1日\n".encode()
@@ -503,6 +521,25 @@ def test_agreements_are_imported_for_existing_partners_with_dates_in_every_form(
         assert [a.title for a in db.session.scalars(select(Agreement))] == ["Teacher training agreement"]
         assert db.session.scalars(select(Agreement)).one().valid_until.isoformat() != "2029-06-30"
 
+
+
+def test_the_column_titles_a_chinese_office_keeps_are_matched_for_partners_and_agreements(app, auth, factory, importer):
+    import datetime
+
+    auth.login(Role.STAFF)
+    partners = importer.upload(xlsx_bytes([["序号", "合作单位", "国家", "签约日期"], [1, "Ivy Tech", "美国", "2023/9/1"]]), "伙伴.xlsx")
+    assert importer.batch(importer.batch_id(partners)).mapping == {"1": "name", "2": "country"}
+    factory.partner(name="Ivy Tech", country="US")
+    data = xlsx_bytes([
+        ["合作单位", "协议名称", "签约日期", "到期日期"],
+        ["Ivy Tech", "交流协议", datetime.datetime(2023, 9, 1), "2028.08.31"],
+        ["Ivy Tech", "学分互认协议", "２０２３／９／１", "45170"],
+    ])
+    batch_id = importer.batch_id(importer.upload(data, "协议.xlsx", kind="agreements"))
+    assert importer.batch(batch_id).mapping == {"0": "partner_ids", "1": "title", "2": "signed_on", "3": "valid_until"}
+    importer.map(batch_id)
+    assert [(r.values.get("signed_on"), r.values.get("valid_until"), r.errors) for r in importer.rows(batch_id)] == [
+        ("2023-09-01", "2028-08-31", {}), ("2023-09-01", "2023-09-01", {})]
 
 
 def test_an_agreement_that_ends_before_it_starts_is_an_error_of_its_row(app, auth, factory, importer):
