@@ -89,17 +89,19 @@ class SheetRows:
     rows: Iterator[tuple[int, list]]
     merged: list[tuple[int, int, int, int]]
     width_hint: int | None = None
+    sheet_count: int = 1
 
 
-def open_rows(path: str | Path, file_name: str) -> SheetRows:
-    """The file's rows as (row number, cells), without trailing empty cells; empty rows skipped."""
+def open_rows(path: str | Path, file_name: str, sheet: int = 0) -> SheetRows:
+    """The rows of the file's sheet number `sheet` (a CSV has one) as (row number, cells),
+    without trailing empty cells; empty rows skipped."""
     path = Path(path)
     with path.open("rb") as handle:
         start = handle.read(4096)
     fmt = file_format(start, file_name)
     if fmt == "csv":
         return SheetRows(_csv_rows(path), [])
-    return _xlsx_rows(path)
+    return _xlsx_rows(path, sheet)
 
 
 def _trimmed(cells: list) -> list:
@@ -126,12 +128,16 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
         raise ImportFileError(_l("The CSV file is damaged near line %(line)d.", line=reader.line_num)) from error
 
 
-def _xlsx_rows(path: Path) -> SheetRows:
+def _xlsx_rows(path: Path, index: int = 0) -> SheetRows:
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise ImportFileError(_l("This file is not an Excel workbook we can read. Save it again as .xlsx and upload that.")) from error
-    sheet = workbook.worksheets[0]
+    if not workbook.worksheets:
+        workbook.close()
+        raise ImportFileError(_l("The file is empty."))
+    sheet_count = len(workbook.worksheets)
+    sheet = workbook.worksheets[min(index, sheet_count - 1)]
     merged = _merged_ranges(path, getattr(sheet, "_worksheet_path", None))
     width = sheet.max_column if isinstance(sheet.max_column, int) else None
 
@@ -156,7 +162,7 @@ def _xlsx_rows(path: Path) -> SheetRows:
         finally:
             workbook.close()
 
-    return SheetRows(rows(), merged, width)
+    return SheetRows(rows(), merged, width, sheet_count)
 
 
 class _MergedFill:

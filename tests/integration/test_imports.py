@@ -393,6 +393,31 @@ def test_a_country_merged_down_several_rows_is_every_rows_country_under_a_merged
     assert "country" in rows[3].errors and importer.batch(batch_id).header_row == 2
 
 
+def test_the_first_sheet_with_the_column_titles_is_read_after_a_sheet_of_instructions_or_an_empty_one(app, auth, importer):
+    auth.login(Role.STAFF)
+    workbook = Workbook()
+    workbook.active.title = "填表说明"
+    workbook.active.append(["请在“合作伙伴”表中填写，每行一个合作单位。"])
+    workbook.create_sheet("空白")
+    partners = workbook.create_sheet("合作伙伴")
+    partners.append(["合作单位", "国家"])
+    partners.append(["Ivy Tech", "美国"])
+    workbook.create_sheet("2022").append(["名称", "国家"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch_id = importer.preview(buffer.getvalue(), "合作伙伴.xlsx")
+    assert [(r.values["name"], r.values["country"]) for r in importer.rows(batch_id)] == [("Ivy Tech", "US")]
+    # No sheet has the titles: the first is read, and the mapping asks for the columns.
+    workbook = Workbook()
+    workbook.active.append(["甲", "乙"])
+    workbook.active.append(["Ivy Tech", "US"])
+    workbook.create_sheet("Sheet2")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch_id = importer.batch_id(importer.upload(buffer.getvalue(), "无标题.xlsx"))
+    assert importer.batch(batch_id).headers == ["甲", "乙"]
+
+
 def test_file_over_the_size_limit_answers_413_and_writes_nothing(app, auth, importer):
     auth.login(Role.STAFF)
     app.config["MAX_CONTENT_LENGTH"] = 1024
