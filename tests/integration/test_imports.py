@@ -207,6 +207,22 @@ def test_duplicates_in_the_file_and_in_the_database_are_shown_with_sensible_defa
         assert holmesglen.name == "Holmesglen Institute of TAFE" and [c.name for c in holmesglen.contacts] == ["Jane Doe"]
 
 
+def test_a_name_in_japanese_or_traditional_characters_may_be_the_partner_we_have_in_simplified_ones(app, auth, factory, importer):
+    auth.login(Role.STAFF)
+    hiroshima = factory.partner(name="Hiroshima University", local_name="广岛大学", country="JP")
+    data = xlsx_bytes([
+        ["合作单位", "国家"],
+        ["広島大学", "日本"],  # Japanese kanji: the partner we have, possibly
+        ["早稲田大学", "日本"],
+        ["早稻田大学", "日本"],  # the row above, in simplified characters
+        ["广岛大学", "韩国"],  # another country: not the same
+    ])
+    rows = importer.rows(importer.preview(data, "日本.xlsx"))
+    assert [r.outcome.value for r in rows] == ["possible", "new", "possible", "new"]
+    assert rows[0].candidates == [{"id": hiroshima, "name": "Hiroshima University", "why": "similar"}]
+    assert rows[2].candidates == [{"row": rows[1].number, "name": "早稲田大学", "why": "similar"}]
+
+
 def test_a_partners_contact_and_tags_follow_the_contact_and_partner_forms_rules(app, auth, importer):
     """The contact form refuses a phone that is no number, the erased contacts' name and an address
     with two dots in a row; the import took them (crm.contacts.forms.check_phone,
