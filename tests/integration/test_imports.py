@@ -223,6 +223,43 @@ def test_a_name_in_japanese_or_traditional_characters_may_be_the_partner_we_have
     assert rows[2].candidates == [{"row": rows[1].number, "name": "早稲田大学", "why": "similar"}]
 
 
+def test_a_possible_duplicate_can_be_added_to_the_partner_it_may_be_without_renaming_it(app, client, auth, factory, importer):
+    """"Hiroshima Univ." and its contact belong to our Hiroshima University: the choice adds
+    the contact and fills what the partner lacks; the partner keeps its name; undo takes it back."""
+    auth.login(Role.ADMIN)
+    hiroshima = factory.partner(name="Hiroshima University", local_name="广岛大学", country="JP")
+    data = xlsx_bytes([
+        ["合作单位", "国家", "城市", "联系人", "邮箱"],
+        ["Hiroshima Univ.", "日本", "广岛", "Kenji Sato", "sato@hiroshima-u.ac.jp"],
+        ["Kyoto College of Arts", "日本", None, "Aiko Ito", None],
+        ["Kyoto College of Arts and Design", "日本", None, "Ren Kato", None],
+    ])
+    batch_id = importer.preview(data, "日本.xlsx")
+    rows = importer.rows(batch_id)
+    assert [r.action.value for r in rows] == ["skip", "create", "skip"]
+    page = client.get(f"/import/{batch_id}")
+    assert f'<option value="add:{hiroshima}">Add to Hiroshima University</option>' in page.text
+    token = auth.csrf(f"/import/{batch_id}")
+    response = client.post(f"/import/{batch_id}/rows", data={
+        "csrf_token": token, f"row_{rows[0].id}": f"add:{hiroshima}", f"row_{rows[2].id}": f"add-row:{rows[1].number}"})
+    assert response.status_code == 303
+    assert f'<option selected value="add:{hiroshima}">' in client.get(f"/import/{batch_id}").text
+    bad = client.post(f"/import/{batch_id}/rows", data={"csrf_token": token, f"row_{rows[1].id}": f"add:{hiroshima}"})
+    assert bad.status_code == 422  # not a candidate of that row
+    assert importer.commit(batch_id).status_code == 303
+    with app.app_context():
+        partner = db.session.get(Partner, hiroshima)
+        assert (partner.name, partner.local_name, partner.city) == ("Hiroshima University", "广岛大学", "广岛")
+        assert [(c.name, c.email) for c in partner.contacts] == [("Kenji Sato", "sato@hiroshima-u.ac.jp")]
+        kyoto = db.session.scalars(select(Partner).where(Partner.name.like("Kyoto%"))).one()
+        assert sorted(c.name for c in kyoto.contacts) == ["Aiko Ito", "Ren Kato"]
+    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": token, "confirmed": "1"})
+    assert response.status_code == 303
+    with app.app_context():
+        partner = db.session.get(Partner, hiroshima)
+        assert (partner.name, partner.city, [c.name for c in partner.contacts if c.active]) == ("Hiroshima University", None, [])
+
+
 def test_a_partners_contact_and_tags_follow_the_contact_and_partner_forms_rules(app, auth, importer):
     """The contact form refuses a phone that is no number, the erased contacts' name and an address
     with two dots in a row; the import took them (crm.contacts.forms.check_phone,
