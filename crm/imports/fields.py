@@ -258,12 +258,16 @@ def parse_yes_no(value, context):
 
 DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),  # 20230901, as office systems write dates
 )
+# A date with a time of day, as a CSV saved by Excel writes a date cell ("2023/9/1 0:00"): the date.
+DATE_WITH_TIME = re.compile(r"^(\S+?)(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
 
 def parse_date_value(value) -> date | None:
-    """2025-09-01, 2025/9/1, 2025.9.1, 2025年9月1日, an Excel serial (45901) or a date cell."""
+    """2025-09-01, 2025/9/1, 2025.9.1, 2025年9月1日, 20250901, an Excel serial (45901) or a date
+    cell; a time after the date ("2025/9/1 0:00") is left out."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -275,7 +279,7 @@ def parse_date_value(value) -> date | None:
     result = plain_text(value)
     if not result:
         return None
-    result = result.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} \d", result) else result
+    result = match.group(1) if (match := DATE_WITH_TIME.match(result)) else result
     if result.isdigit() and 4 < len(result) < 7:
         return parse_date_value(int(result))
     for pattern in DATE_PATTERNS:
