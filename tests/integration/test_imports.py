@@ -607,9 +607,17 @@ def test_the_column_titles_a_chinese_office_keeps_are_matched_for_partners_and_a
     auth.login(Role.STAFF)
     partners = importer.upload(xlsx_bytes([["序号", "合作单位", "国家", "签约日期"], [1, "Ivy Tech", "美国", "2023/9/1"]]), "伙伴.xlsx")
     assert importer.batch(importer.batch_id(partners)).mapping == {"1": "name", "2": "country"}
+    titles = ["合作院校名称", "所在国家", "所在城市", "学校官网", "合作状态", "联系人", "职务/职称", "联系人邮箱", "手机号", "微信号"]
+    partners = importer.upload(xlsx_bytes([titles, ["Ivy Tech", "美国"]]), "伙伴.xlsx")
+    assert list(importer.batch(importer.batch_id(partners)).mapping.values()) == [
+        "name", "country", "city", "website", "status", "contact_name", "contact_position", "contact_email",
+        "contact_phone", "contact_messaging"]
+    partners = importer.upload(xlsx_bytes([["Partner name", "Country", "Contact", "Email address", "Mobile"], ["Ivy Tech", "US"]]), "p.xlsx")
+    assert list(importer.batch(importer.batch_id(partners)).mapping.values()) == [
+        "name", "country", "contact_name", "contact_email", "contact_phone"]
     factory.partner(name="Ivy Tech", country="US")
     data = xlsx_bytes([
-        ["合作单位", "协议名称", "签约日期", "到期日期"],
+        ["合作单位", "协议名称", "签约日期", "协议到期时间"],
         ["Ivy Tech", "交流协议", datetime.datetime(2023, 9, 1), "2028.08.31"],
         ["Ivy Tech", "学分互认协议", "２０２３／９／１", "45170"],
     ])
