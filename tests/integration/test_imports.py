@@ -916,3 +916,18 @@ def test_a_chinese_preview_shows_dates_and_punctuation_in_chinese(app, auth, fac
     people = importer.preview(csv_bytes([["名称", "国家", "城市"], ["Technische Universität München", "德国", "München"]]),
                               "伙伴.csv")
     assert "德国，München" in client.get(f"/import/{people}").text
+
+
+@pytest.mark.parametrize(("locale", "notice", "link"), [
+    ("en", "2 rows have errors and will be skipped.", "See what is wrong in each"),
+    ("zh_CN", "有 2 行有错误，将被跳过。", "查看各行的错误"),
+])
+def test_a_preview_with_errors_says_they_are_skipped_and_how_to_bring_them_in(auth, importer, client, make_user, locale, notice, link):
+    """The errors were only a count in a tab: nothing said the rows would be left out or what to do."""
+    auth.login(user=make_user(Role.STAFF, locale=locale))
+    batch_id = importer.preview(csv_bytes([["名称", "国家"], ["Ivy Tech", "火星"], ["Holmesglen", ""], ["Monash", "AU"]]), "伙伴.csv")
+    page = client.get(f"/import/{batch_id}").text
+    assert notice in page and link in page and f"/import/{batch_id}?outcome=error" in page
+    assert link not in client.get(f"/import/{batch_id}?outcome=error").text
+    clean = importer.preview(csv_bytes([["名称", "国家"], ["Monash", "AU"]]), "好.csv")
+    assert "app-import-errors" not in client.get(f"/import/{clean}").text
