@@ -137,7 +137,7 @@ def parse_country(value, context):
     result = plain_text(value)
     if not result:
         return None
-    code = country_code_for(result)
+    code = country_code_for(result) or country_code_for(re.sub(r"\s*\(.*\)$", "", result))  # 韩国（南朝鲜）, 英国（苏格兰）
     if code is None:
         raise CellError(_("No country is called “%(name)s”.", name=result[:100]))
     return code

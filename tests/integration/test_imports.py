@@ -154,13 +154,14 @@ def test_gb18030_csv_with_chinese_titles_countries_and_kinds(app, auth, importer
 
 def test_full_width_letters_digits_and_spaces_are_read_as_plain_ones(app, auth, factory, importer):
     """A Chinese input method left in full-width mode types ＵＫ, ｈｕｗ＠ｃｍ．ａｃ．ｕｋ and
-    ideographic spaces: the codes are read, and the name is the partner we already have."""
+    ideographic spaces: the codes are read, and the name is the partner we already have. A
+    country with a remark in brackets (ＵＫ（Wales）) is the country."""
     auth.login(Role.STAFF)
     toronto = factory.partner(name="University of Toronto", country="CA")
     data = xlsx_bytes([
         ["合作院校", "国家", "联系人", "邮箱", "网址", "备注"],
         ["ＵＮＩＶＥＲＳＩＴＹ　ＯＦ　ＴＯＲＯＮＴＯ", "ＣＡ", "Li Lei", "ｌｉ＠ｕｔｏｒｏｎｔｏ．ｃａ", None, "签约（续签），２０２３年"],
-        ["Cardiff Met　", "ＵＫ", "Huw Jones", "ＨＵＷ＠cardiffmet.ac.uk ", "ｗｗｗ．ｃａｒｄｉｆｆｍｅｔ．ａｃ．ｕｋ", None],
+        ["Cardiff Met　", "ＵＫ（Wales）", "Huw Jones", "ＨＵＷ＠cardiffmet.ac.uk ", "ｗｗｗ．ｃａｒｄｉｆｆｍｅｔ．ａｃ．ｕｋ", None],
     ])
     rows = importer.rows(importer.preview(data, "全角.xlsx"))
     assert [row.errors for row in rows] == [{}, {}]
