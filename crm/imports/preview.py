@@ -136,6 +136,8 @@ def analyse(batch: ImportBatch, *, commit_chunks: bool = True, progress: Callabl
         nonlocal count
         for number, cells in rows:
             _check_width(cells, number)
+            if not _fills_a_field(cells, batch.mapping):
+                continue  # a row numbered (序号) or noted in an unmapped column ahead of its data: empty
             count += 1
             if count > MAX_ROWS:
                 raise ImportFileError(_l("The file has more than %(max)d rows; split it into smaller files.", max=MAX_ROWS))
@@ -165,6 +167,16 @@ def analyse(batch: ImportBatch, *, commit_chunks: bool = True, progress: Callabl
     batch.error_count = counts[RowOutcome.ERROR]
     batch.status = BatchStatus.PREVIEW
     batch.message = None
+
+
+def _fills_a_field(cells: list, mapping: dict[str, str]) -> bool:
+    """Whether a cell of a mapped column holds something."""
+    for index in mapping:
+        position = int(index)
+        cell = cells[position] if position < len(cells) else None
+        if cell is not None and not (isinstance(cell, str) and not cell.strip()):
+            return True
+    return False
 
 
 def classify_partner_rows(batch: ImportBatch, parsed: Iterator[tuple[int, dict, dict]]) -> Iterator[dict]:

@@ -447,6 +447,18 @@ def test_a_country_merged_down_several_rows_is_every_rows_country_under_a_merged
     assert "country" in rows[3].errors and importer.batch(batch_id).header_row == 2
 
 
+def test_rows_numbered_ahead_of_their_data_are_empty_rows_not_errors(app, auth, importer):
+    """Office sheets number rows 1–50 (序号) before they are filled in: those rows were each
+    'Name (English) is required', drowning the real errors."""
+    auth.login(Role.STAFF)
+    rows = [["序号", "合作单位", "国家", "备注"], [1, "Ivy Tech", "美国", None], [2, None, "德国", None]]
+    rows += [[number, None, None, "　"] for number in range(3, 51)]
+    batch_id = importer.preview(xlsx_bytes(rows), "伙伴.xlsx")
+    batch = importer.batch(batch_id)
+    assert (batch.total_rows, batch.new_count, batch.error_count) == (2, 1, 1)
+    assert [row.number for row in importer.rows(batch_id)] == [2, 3]
+
+
 def test_the_first_sheet_with_the_column_titles_is_read_after_a_sheet_of_instructions_or_an_empty_one(app, auth, importer):
     auth.login(Role.STAFF)
     workbook = Workbook()
