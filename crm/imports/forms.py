@@ -79,7 +79,7 @@ ADD_TO_PARTNER = "add:"
 ADD_TO_ROW = "add-row:"
 
 
-def _adds_to_candidates(row: ImportRow) -> bool:
+def adds_to_candidates(row: ImportRow) -> bool:
     return row.outcome == RowOutcome.POSSIBLE_DUPLICATE and row.batch.kind == "partners"
 
 
@@ -89,7 +89,7 @@ def candidate_choice(candidate: dict) -> str:
 
 def chosen_action(row: ImportRow) -> str:
     """The select's value for the row's action (for an added possible duplicate, which candidate)."""
-    if row.action == RowAction.UPDATE and _adds_to_candidates(row):
+    if row.action == RowAction.UPDATE and adds_to_candidates(row):
         return f"{ADD_TO_PARTNER}{row.match_id}" if row.match_id else f"{ADD_TO_ROW}{row.match_row}"
     return row.action.value
 
@@ -98,7 +98,7 @@ def allowed_actions(row: ImportRow) -> list[tuple[str, str]]:
     if row.outcome == RowOutcome.ERROR:
         return [(RowAction.SKIP.value, RowAction.SKIP.label)]
     choices = [(RowAction.CREATE.value, RowAction.CREATE.label)]
-    if _adds_to_candidates(row):
+    if adds_to_candidates(row):
         for candidate in row.candidates:
             name = candidate["name"] if candidate.get("id") else _l("row %(row)d", row=candidate["row"]) + " " + candidate["name"]
             choices.append((candidate_choice(candidate), _l("Add to %(name)s", name=name)))

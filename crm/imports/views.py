@@ -33,6 +33,7 @@ from crm.imports.forms import (
     BatchActionForm,
     MergeSearchForm,
     UploadForm,
+    adds_to_candidates,
     allowed_actions,
     kind_or_404,
     mapping_form,
@@ -274,7 +275,7 @@ def choose_action(row: ImportRow, choice: str) -> None:
         row.match_row = int(choice.removeprefix(ADD_TO_ROW))
     else:
         row.action = RowAction(choice)
-        if row.outcome == RowOutcome.POSSIBLE_DUPLICATE and row.batch.kind == "partners":
+        if adds_to_candidates(row):
             row.match_id = row.match_version = row.match_row = None
 
 
