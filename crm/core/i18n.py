@@ -116,15 +116,23 @@ PRC_REGION_NAMES = {
     "zh": {"HK": "中国香港", "MO": "中国澳门", "TW": "中国台湾"},
 }
 # Other spellings people type, accepted by the search and the country fields (not shown).
+# Full official names and short forms as Chinese offices' spreadsheets write them too.
 COUNTRY_ALIASES = {
-    "HK": ("Hong Kong", "香港"),
-    "MO": ("Macao", "Macau", "澳门"),
-    "TW": ("Taiwan", "台湾"),
-    "GB": ("UK", "Britain", "England", "英国"),
-    "US": ("USA", "America", "美国"),
-    "KR": ("South Korea", "Korea", "韩国"),
-    "RU": ("Russia", "俄罗斯"),
+    "HK": ("Hong Kong", "香港", "香港特别行政区", "中国香港特别行政区"),
+    "MO": ("Macao", "Macau", "澳门", "澳门特别行政区", "中国澳门特别行政区"),
+    "TW": ("Taiwan", "台湾", "台湾地区", "中国台湾地区"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "England", "英国", "大不列颠及北爱尔兰联合王国"),
+    "US": ("USA", "U.S.", "U.S.A.", "America", "美国", "美利坚合众国"),
+    "KR": ("South Korea", "Korea", "Republic of Korea", "韩国", "大韩民国"),
+    "RU": ("Russia", "俄罗斯", "俄罗斯联邦"),
     "VN": ("Vietnam", "越南"),
+    "TR": ("Turkey", "土耳其"),
+    "NL": ("Holland", "荷兰"),
+    "AE": ("UAE", "阿联酋"),
+    "ID": ("印尼",),
+    "SA": ("沙特",),
+    "BD": ("孟加拉",),
+    "MN": ("蒙古国",),
 }
 
 
@@ -276,10 +284,12 @@ def is_country_code(text: str | None) -> bool:
 
 
 def country_code_for(text: str | None) -> str | None:
-    """'DE', 'deu', 'Germany', 'Deutschland', '德国' → 'DE'; anything else → None."""
+    """'DE', 'deu', 'Germany', 'Deutschland', '德国' → 'DE' ('the Netherlands' → 'NL'); anything else → None."""
     if not text:
         return None
-    return _all_country_lookup().get(text.strip().casefold())
+    text = text.strip().casefold()
+    lookup = _all_country_lookup()
+    return lookup.get(text) or lookup.get(text.removeprefix("the ").strip())
 
 
 # Each language named in itself, as a language switch shows it.

@@ -21,7 +21,7 @@ from crm.contacts.models import Contact
 from crm.core.models import utcnow
 from crm.core.punctuation import list_separator
 from crm.extensions import db
-from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowAction
+from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowAction, RowOutcome
 from crm.imports.preview import stored_path
 from crm.interactions.models import Interaction
 from crm.outcomes.models import Outcome
@@ -164,8 +164,9 @@ def commit_batch(batch: ImportBatch, user_id: int | None, progress: Callable[[in
                     in_chunk.get(row.match_row) or targets.get(partner_of_row.get(row.match_row)))
                 if partner is None:  # it repeats a row that was skipped
                     continue
-                if row.match_id:
-                    row.previous = _update(partner, values, tags, user_id) or None
+                if row.match_id:  # a possible duplicate added to a partner fills only what it lacks
+                    row.previous = _update(partner, values, tags, user_id,
+                                           blanks_only=row.outcome == RowOutcome.POSSIBLE_DUPLICATE) or None
                 if contact is not None and not _already_has(partner, contact):
                     partner.contacts.append(contact)
                 else:
@@ -200,11 +201,12 @@ def commit_batch(batch: ImportBatch, user_id: int | None, progress: Callable[[in
     remove_upload(batch)
 
 
-def _update(partner: Partner, values: dict, tags: dict, user_id: int | None) -> dict:
-    """Set the row's non-empty values on the partner; the values before, as text."""
+def _update(partner: Partner, values: dict, tags: dict, user_id: int | None, blanks_only: bool = False) -> dict:
+    """Set the row's non-empty values on the partner (with `blanks_only`, only where it has
+    none: a similar name does not rename it); the values before, as text."""
     previous = {}
     for key in PARTNER_FIELDS:
-        if key in values:
+        if key in values and not (blanks_only and (getattr(partner, key) or key in ("kind", "status"))):
             new = python_value(key, values[key])
             old = getattr(partner, key)
             if old != new:

@@ -10,16 +10,20 @@ the partner form's difflib check would take minutes):
 - exact (`identity_keys` shared): the row *is* that partner (default: update it);
 - possible: a shared short name, or the same country and a name that is close (token-set
   ratio of the normalised names, so word order and extra words do not matter: "Hochschule
-  Kassel" ~ "Universität Kassel, Hochschule"): shown to the user (default: skip).
+  Kassel" ~ "Universität Kassel, Hochschule"), or a Chinese-character name that reads the same
+  in pinyin (広島大学, 廣島大學 and 广岛大学 are one name in Japanese, traditional and simplified
+  characters): shown to the user (default: skip).
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from crm.core.i18n import pinyin_of
 from crm.partners.duplicates import PartnerNames, identity_keys, name_keys, plain_name, short_name_key
 
 __all__ = ["PartnerKey", "Findings", "PartnerIndex", "duplicate_candidates", "plain_name"]
@@ -52,6 +56,7 @@ class PartnerIndex:
         self.names: dict[tuple, list[PartnerKey]] = defaultdict(list)  # name key → partners
         self.shorts: dict[tuple, list[PartnerKey]] = defaultdict(list)  # short-name key → partners
         self.words: dict[tuple[str | None, str], list[tuple[str, PartnerKey]]] = defaultdict(list)
+        self.readings: dict[tuple[str | None, str], list[PartnerKey]] = defaultdict(list)  # (country, pinyin) → partners
         for key in keys:
             self.add(key)
 
@@ -65,6 +70,8 @@ class PartnerIndex:
         for core in {key.core, key.local_core} - {""}:
             for word in set(_words(core)):
                 self.words[(key.country_code, word)].append((core, key))
+        for reading in _readings(key):
+            self.readings[(key.country_code, reading)].append(key)
 
     def exact_match(self, key: PartnerKey) -> PartnerKey | None:
         """The partner that is the same as `key` (crm.partners.duplicates.identity_keys); names
@@ -103,6 +110,9 @@ class PartnerIndex:
             ):
                 candidate = others[position][1]
                 found.setdefault(candidate.ref, candidate)
+        for reading in _readings(key):
+            for candidate in self.readings.get((key.country_code, reading), ()):
+                found.setdefault(candidate.ref, candidate)
         for candidate in self._sharing_short_name(key):
             found.setdefault(candidate.ref, candidate)
         return list(found.values())[:MAX_CANDIDATES]
@@ -115,6 +125,15 @@ def _words(core: str) -> list[str]:
     if len(words) == 1 and not core.isascii() and len(core) > 2:
         words += [core[i:i + 2] for i in range(len(core) - 1)]
     return words
+
+
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")  # Chinese characters (CJK ideographs)
+
+
+def _readings(key: PartnerKey) -> set[str]:
+    """The pinyin of the key's names written in Chinese characters (Japanese kanji and
+    traditional characters read as their simplified forms do)."""
+    return {" ".join(pinyin_of(plain)) for plain in (key.plain, key.local_plain) if HAN.search(plain)}
 
 
 def duplicate_candidates(rows: Iterable[PartnerKey], existing: Iterable[PartnerKey]) -> Iterator[tuple[PartnerKey, Findings]]:

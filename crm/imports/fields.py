@@ -8,6 +8,7 @@ it raises CellError with a message for a person.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -35,6 +36,11 @@ from crm.partners.models import PartnerKind, PartnerStatus
 
 MAX_CELL_LENGTH = 20_000
 EXCEL_EPOCH = date(1899, 12, 30)
+# Full-width letters and digits and the ideographic space, as a Chinese input method types them
+# ("ＵＮＩＶＥＲＳＩＴＹ　ＯＦ　ＴＯＲＯＮＴＯ"): read as their plain forms in every cell. Full-width
+# punctuation （，：） stays, as Chinese text writes it, except where a value is a code
+# (`plain_text`: e-mail, country, website, numbers, dates).
+FULL_WIDTH = {0x3000: " ", **{code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}}
 
 
 class CellError(ValueError):
@@ -94,10 +100,16 @@ def as_text(value) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
+    text = str(value).translate(FULL_WIDTH)
     if len(text) > MAX_CELL_LENGTH:
         raise CellError(_("This cell has %(count)d characters; at most %(max)d are accepted.", count=len(text), max=MAX_CELL_LENGTH))
     return unsafe_cell(text.strip())
+
+
+def plain_text(value) -> str:
+    """A cell that holds a code rather than prose, with full-width punctuation made plain too
+    ("ｈｕｗ＠ｃａｒｄｉｆｆｍｅｔ．ａｃ．ｕｋ", "２０２３／９／１")."""
+    return unicodedata.normalize("NFKC", as_text(value)).strip()
 
 
 def form_length(field) -> int:
@@ -122,10 +134,10 @@ def text(max_length: int):
 
 
 def parse_country(value, context):
-    result = as_text(value)
+    result = plain_text(value)
     if not result:
         return None
-    code = country_code_for(result)
+    code = country_code_for(result) or country_code_for(re.sub(r"\s*\(.*\)$", "", result))  # 韩国（南朝鲜）, 英国（苏格兰）
     if code is None:
         raise CellError(_("No country is called “%(name)s”.", name=result[:100]))
     return code
@@ -159,7 +171,7 @@ def enum_lookup(enum_cls) -> dict[str, str]:
 
 
 def parse_website(value, context):
-    result = text_of(PartnerFields.website)(value, context)
+    result = text_of(PartnerFields.website)(plain_text(value) or None, context)
     try:
         return normalise_website(result)
     except ValueError:
@@ -167,7 +179,7 @@ def parse_website(value, context):
 
 
 def _email_text(value, context):
-    result = as_text(value)
+    result = plain_text(value)
     if len(result) > form_length(ContactForm.email):
         raise CellError(_("Not a valid e-mail address."))
     return result or None
@@ -212,7 +224,7 @@ def parse_partners(value, context):
 
 
 def parse_whole_number(value, context):
-    result = as_text(value)
+    result = plain_text(value)
     if not result:
         return None
     if not result.isascii() or not result.isdigit() or len(result) > 9:
@@ -246,12 +258,16 @@ def parse_yes_no(value, context):
 
 DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),  # 20230901, as office systems write dates
 )
+# A date with a time of day, as a CSV saved by Excel writes a date cell ("2023/9/1 0:00"): the date.
+DATE_WITH_TIME = re.compile(r"^(\S+?)(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
 
 def parse_date_value(value) -> date | None:
-    """2025-09-01, 2025/9/1, 2025.9.1, 2025年9月1日, an Excel serial (45901) or a date cell."""
+    """2025-09-01, 2025/9/1, 2025.9.1, 2025年9月1日, 20250901, an Excel serial (45901) or a date
+    cell; a time after the date ("2025/9/1 0:00") is left out."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -260,10 +276,10 @@ def parse_date_value(value) -> date | None:
         if 1 <= value < 2958466:
             return EXCEL_EPOCH + timedelta(days=int(value))
         raise CellError(_("“%(value)s” is not a date.", value=value))
-    result = as_text(value)
+    result = plain_text(value)
     if not result:
         return None
-    result = result.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} \d", result) else result
+    result = match.group(1) if (match := DATE_WITH_TIME.match(result)) else result
     if result.isdigit() and 4 < len(result) < 7:
         return parse_date_value(int(result))
     for pattern in DATE_PATTERNS:
@@ -313,31 +329,38 @@ PARTNER_IMPORT = ImportKind(
     _l("Partners (with contacts)"),
     (
         ImportField("name", _l("Name (English)"), ("Name", "Name (English)", "English name", "Partner", "Institution",
-                    "名称", "英文名称", "机构名称", "院校名称", "合作伙伴", "合作院校"), text_of(PartnerFields.name), required=True),
+                    "名称", "英文名称", "机构名称", "院校名称", "合作伙伴", "合作院校", "合作单位", "合作方", "合作机构", "单位名称",
+                    "学校名称", "合作院校名称", "合作单位名称", "院校英文名称", "学校英文名称", "英文名", "Partner name",
+                    "Institution name", "School name", "University", "Organisation", "Organization"),
+                    text_of(PartnerFields.name), required=True),
         ImportField("local_name", _l("Local-language name"), ("Local-language name", "Local name", "Native name",
                     "当地语言名称", "本地名称", "原文名称", "外文名称"), text_of(PartnerFields.local_name)),
         ImportField("short_name", _l("Short name"), ("Short name", "Abbreviation", "简称", "缩写"), text_of(PartnerFields.short_name)),
         ImportField("kind", _l("Kind"), ("Kind", "Type", "类型", "类别", "机构类型"), enum_parser(PartnerKind, PartnerKind.OTHER)),
         ImportField("country", _l("Country"), ("Country", "Country code", "Country or region", "国家", "国家/地区",
-                    "国别", "国家或地区"), parse_country, required=True),
-        ImportField("city", _l("City"), ("City", "城市"), text_of(PartnerFields.city)),
-        ImportField("website", _l("Website"), ("Website", "Web site", "URL", "Web", "网站", "网址", "官网"), parse_website),
-        ImportField("status", _l("Status"), ("Status", "状态"), enum_parser(PartnerStatus, PartnerStatus.ACTIVE)),
+                    "国别", "国家或地区", "国家和地区", "所在国家", "国别/地区"), parse_country, required=True),
+        ImportField("city", _l("City"), ("City", "城市", "所在城市"), text_of(PartnerFields.city)),
+        ImportField("website", _l("Website"), ("Website", "Web site", "URL", "Web", "网站", "网址", "官网", "网站地址",
+                    "官方网站", "学校官网"), parse_website),
+        ImportField("status", _l("Status"), ("Status", "状态", "合作状态"), enum_parser(PartnerStatus, PartnerStatus.ACTIVE)),
         ImportField("owner_id", _l("Relationship owner"), ("Owner", "Relationship owner", "负责人"), parse_owner),
         ImportField("tags", _l("Tags"), ("Tags", "标签"), checked(_tags_text, check_tags, parse_tags)),
         ImportField("notes", _l("Notes"), ("Notes", "Remarks", "备注"), text_of(PartnerFields.notes)),
         ImportField("contact_name", _l("Contact"), ("Contact", "Contact name", "Contact person", "联系人",
                     "联系人姓名"), checked(text_of(ContactForm.name), check_contact_name), group="contact"),
-        ImportField("contact_position", _l("Position"), ("Position", "Title", "Job title", "职务", "职位"), text_of(ContactForm.position), group="contact"),
+        ImportField("contact_position", _l("Position"), ("Position", "Title", "Job title", "职务", "职位", "职称", "职务/职称", "联系人职务"), text_of(ContactForm.position), group="contact"),
         ImportField("contact_department", _l("Department"), ("Department", "部门"), text_of(ContactForm.department), group="contact"),
-        ImportField("contact_email", _l("E-mail"), ("E-mail", "Email", "Mail", "邮箱", "电子邮箱", "电子邮件"), parse_email, group="contact"),
-        ImportField("contact_phone", _l("Phone"), ("Phone", "Telephone", "Tel", "电话", "手机", "联系电话"),
+        ImportField("contact_email", _l("E-mail"), ("E-mail", "Email", "Mail", "E-mail address", "Email address",
+                    "Contact e-mail", "Contact email", "邮箱", "电子邮箱", "电子邮件", "邮箱地址", "电子邮箱地址", "联系邮箱", "联系人邮箱"), parse_email, group="contact"),
+        ImportField("contact_phone", _l("Phone"), ("Phone", "Telephone", "Tel", "Mobile", "Contact phone", "电话", "手机",
+                    "联系电话", "电话号码", "手机号", "手机号码", "联系人电话"),
                     checked(text_of(ContactForm.phone), check_phone), group="contact"),
-        ImportField("contact_messaging", _l("Messaging"), ("Messaging", "WeChat", "微信"), text_of(ContactForm.messaging), group="contact"),
+        ImportField("contact_messaging", _l("Messaging"), ("Messaging", "WeChat", "微信", "微信号"), text_of(ContactForm.messaging), group="contact"),
     ),
 )
 
-PARTNER_TITLES = ("Partner", "Partners", "Partner institution", "合作伙伴", "合作院校", "合作方", "合作单位")
+PARTNER_TITLES = ("Partner", "Partners", "Partner institution", "Partner name", "合作伙伴", "合作院校", "合作方", "合作单位",
+                  "合作院校名称", "合作单位名称")
 
 
 def parse_one_partner(value, context):
@@ -354,9 +377,11 @@ AGREEMENT_IMPORT = ImportKind(
         ImportField("title", _l("Title"), ("Title", "Agreement", "Name", "名称", "协议名称", "标题", "合作协议"), text_of(AgreementForm.title), required=True),
         ImportField("partner_ids", _l("Partners"), PARTNER_TITLES, parse_partners, required=True),
         ImportField("kind", _l("Kind"), ("Kind", "Type", "类型", "协议类型"), enum_parser(AgreementKind, AgreementKind.OTHER)),
-        ImportField("signed_on", _l("Signed on"), ("Signed", "Signed on", "Date signed", "签署日期", "签订日期"), parse_date),
-        ImportField("valid_from", _l("Valid from"), ("Valid from", "Start", "生效日期", "开始日期"), parse_date),
-        ImportField("valid_until", _l("Valid until"), ("Valid until", "End", "Expires", "有效期至", "截止日期", "到期日期"), parse_date),
+        ImportField("signed_on", _l("Signed on"), ("Signed", "Signed on", "Date signed", "签署日期", "签订日期", "签约日期", "签约时间", "签署时间",
+                    "协议签署日期", "Signing date", "Date of signing"), parse_date),
+        ImportField("valid_from", _l("Valid from"), ("Valid from", "Start", "Start date", "生效日期", "开始日期", "生效时间", "起始日期"), parse_date),
+        ImportField("valid_until", _l("Valid until"), ("Valid until", "End", "Expires", "有效期至", "截止日期", "到期日期", "到期时间", "终止日期", "结束日期",
+                    "到期日", "协议到期时间", "协议有效期至", "Expiry", "Expiry date", "End date"), parse_date),
         ImportField("notice_days", _l("Notice period (days)"), ("Notice period", "Notice period (days)", "Notice days",
                     "提前通知期", "提前通知天数"), whole_number_in(NOTICE_DAYS_RANGE)),
         ImportField("auto_renew", _l("Renews automatically"), ("Renews automatically", "Auto renew", "自动续签"), parse_yes_no),

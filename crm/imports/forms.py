@@ -67,20 +67,45 @@ def row_actions_form(rows: list[ImportRow], formdata=None) -> FlaskForm:
 
     for row in rows:
         setattr(RowActionsForm, f"row_{row.id}", SelectField(
-            _l("Row %(number)d", number=row.number), choices=allowed_actions(row), default=row.action.value,
+            _l("Row %(number)d", number=row.number), choices=allowed_actions(row), default=chosen_action(row),
             validators=[DataRequired()],
         ))
     return RowActionsForm(formdata=formdata)
 
 
+# A possible duplicate of a partners file may be added to one of its candidates: the choice
+# names it, "add:<partner id>" or "add-row:<row number>" (RowAction.UPDATE with that match).
+ADD_TO_PARTNER = "add:"
+ADD_TO_ROW = "add-row:"
+
+
+def adds_to_candidates(row: ImportRow) -> bool:
+    return row.outcome == RowOutcome.POSSIBLE_DUPLICATE and row.batch.kind == "partners"
+
+
+def candidate_choice(candidate: dict) -> str:
+    return f"{ADD_TO_PARTNER}{candidate['id']}" if candidate.get("id") else f"{ADD_TO_ROW}{candidate['row']}"
+
+
+def chosen_action(row: ImportRow) -> str:
+    """The select's value for the row's action (for an added possible duplicate, which candidate)."""
+    if row.action == RowAction.UPDATE and adds_to_candidates(row):
+        return f"{ADD_TO_PARTNER}{row.match_id}" if row.match_id else f"{ADD_TO_ROW}{row.match_row}"
+    return row.action.value
+
+
 def allowed_actions(row: ImportRow) -> list[tuple[str, str]]:
     if row.outcome == RowOutcome.ERROR:
         return [(RowAction.SKIP.value, RowAction.SKIP.label)]
-    actions = [RowAction.CREATE]
-    if row.match_id or row.match_row:
-        actions.append(RowAction.UPDATE)
-    actions.append(RowAction.SKIP)
-    return [(action.value, action.label) for action in actions]
+    choices = [(RowAction.CREATE.value, RowAction.CREATE.label)]
+    if adds_to_candidates(row):
+        for candidate in row.candidates:
+            name = candidate["name"] if candidate.get("id") else _l("row %(row)d", row=candidate["row"]) + " " + candidate["name"]
+            choices.append((candidate_choice(candidate), _l("Add to %(name)s", name=name)))
+    elif row.match_id or row.match_row:
+        choices.append((RowAction.UPDATE.value, RowAction.UPDATE.label))
+    choices.append((RowAction.SKIP.value, RowAction.SKIP.label))
+    return choices
 
 
 class BatchActionForm(FlaskForm):

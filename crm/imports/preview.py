@@ -45,8 +45,22 @@ def _check_width(cells: list, number: int) -> None:
 
 
 def find_header(kind: ImportKind, path: Path, file_name: str) -> tuple[int, list[str], Iterator[tuple[int, list]]]:
-    """(header row number, column titles, the data rows after it). Raises ImportFileError."""
+    """(header row number, column titles, the data rows after it) of the first sheet with the
+    kind's column titles (a workbook may open on a sheet of instructions, or an empty one), else
+    of the first sheet. Raises ImportFileError."""
     sheet = open_rows(path, file_name)
+    if sheet.sheet_count == 1:
+        return _header_of(kind, sheet, fallback=True)
+    for index in range(sheet.sheet_count):
+        sheet = sheet if index == 0 else open_rows(path, file_name, index)
+        if (found := _header_of(kind, sheet, fallback=False)) is not None:
+            return found
+        sheet.rows.close()
+    return _header_of(kind, open_rows(path, file_name), fallback=True)
+
+
+def _header_of(kind: ImportKind, sheet, fallback: bool) -> tuple[int, list[str], Iterator[tuple[int, list]]] | None:
+    """The sheet's header and rows; None when it has no row of the kind's titles and not `fallback`."""
     if sheet.width_hint and sheet.width_hint > MAX_COLUMNS:
         raise ImportFileError(_l("The sheet has %(count)d columns; an import reads at most %(max)d. Remove the empty or extra columns.",
                                  count=sheet.width_hint, max=MAX_COLUMNS))
@@ -61,6 +75,8 @@ def find_header(kind: ImportKind, path: Path, file_name: str) -> tuple[int, list
             break
         if len(seen) >= HEADER_SEARCH_ROWS:
             break
+    if header is None and not fallback:
+        return None
     if not seen:
         raise ImportFileError(_l("The file is empty."))
     if header is None:
@@ -120,6 +136,8 @@ def analyse(batch: ImportBatch, *, commit_chunks: bool = True, progress: Callabl
         nonlocal count
         for number, cells in rows:
             _check_width(cells, number)
+            if not _fills_a_field(cells, batch.mapping):
+                continue  # a row numbered (序号) or noted in an unmapped column ahead of its data: empty
             count += 1
             if count > MAX_ROWS:
                 raise ImportFileError(_l("The file has more than %(max)d rows; split it into smaller files.", max=MAX_ROWS))
@@ -149,6 +167,16 @@ def analyse(batch: ImportBatch, *, commit_chunks: bool = True, progress: Callabl
     batch.error_count = counts[RowOutcome.ERROR]
     batch.status = BatchStatus.PREVIEW
     batch.message = None
+
+
+def _fills_a_field(cells: list, mapping: dict[str, str]) -> bool:
+    """Whether a cell of a mapped column holds something."""
+    for index in mapping:
+        position = int(index)
+        cell = cells[position] if position < len(cells) else None
+        if cell is not None and not (isinstance(cell, str) and not cell.strip()):
+            return True
+    return False
 
 
 def classify_partner_rows(batch: ImportBatch, parsed: Iterator[tuple[int, dict, dict]]) -> Iterator[dict]:

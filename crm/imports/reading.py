@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import zipfile
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,17 +89,19 @@ class SheetRows:
     rows: Iterator[tuple[int, list]]
     merged: list[tuple[int, int, int, int]]
     width_hint: int | None = None
+    sheet_count: int = 1
 
 
-def open_rows(path: str | Path, file_name: str) -> SheetRows:
-    """The file's rows as (row number, cells), without trailing empty cells; empty rows skipped."""
+def open_rows(path: str | Path, file_name: str, sheet: int = 0) -> SheetRows:
+    """The rows of the file's sheet number `sheet` (a CSV has one) as (row number, cells),
+    without trailing empty cells; empty rows skipped."""
     path = Path(path)
     with path.open("rb") as handle:
         start = handle.read(4096)
     fmt = file_format(start, file_name)
     if fmt == "csv":
         return SheetRows(_csv_rows(path), [])
-    return _xlsx_rows(path)
+    return _xlsx_rows(path, sheet)
 
 
 def _trimmed(cells: list) -> list:
@@ -125,16 +128,21 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
         raise ImportFileError(_l("The CSV file is damaged near line %(line)d.", line=reader.line_num)) from error
 
 
-def _xlsx_rows(path: Path) -> SheetRows:
+def _xlsx_rows(path: Path, index: int = 0) -> SheetRows:
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise ImportFileError(_l("This file is not an Excel workbook we can read. Save it again as .xlsx and upload that.")) from error
-    sheet = workbook.worksheets[0]
+    if not workbook.worksheets:
+        workbook.close()
+        raise ImportFileError(_l("The file is empty."))
+    sheet_count = len(workbook.worksheets)
+    sheet = workbook.worksheets[min(index, sheet_count - 1)]
     merged = _merged_ranges(path, getattr(sheet, "_worksheet_path", None))
     width = sheet.max_column if isinstance(sheet.max_column, int) else None
 
     def rows():
+        fill = _MergedFill(merged)
         try:
             for cells in sheet.iter_rows():
                 values = []
@@ -146,13 +154,39 @@ def _xlsx_rows(path: Path) -> SheetRows:
                     if getattr(cell, "data_type", None) == "f" or isinstance(value, ArrayFormula | DataTableFormula):
                         value = Formula(value.text if isinstance(value, ArrayFormula) else str(value))
                     values.append(value)
+                if row_number is not None:
+                    fill(row_number, values)
                 values = _trimmed(values)
                 if values and row_number is not None:
                     yield row_number, values
         finally:
             workbook.close()
 
-    return SheetRows(rows(), merged, width)
+    return SheetRows(rows(), merged, width, sheet_count)
+
+
+class _MergedFill:
+    """Cells merged down a column (a country written once for the partners of several rows):
+    each row of the range gets the value of the range's first cell, as a reader sees it.
+    Read-only mode gives the first cell alone and None below it. Ranges are taken in order of
+    their first row, so a row costs only the ranges open at it."""
+
+    def __init__(self, merged: list[tuple[int, int, int, int]]):
+        self.waiting = deque(sorted((first_row, last_row, first_column) for first_row, last_row, first_column, _last in merged
+                                    if last_row > first_row))
+        self.open: list[tuple[int, int, object]] = []  # (last row, column, value)
+
+    def __call__(self, row_number: int, values: list) -> None:
+        self.open = [entry for entry in self.open if entry[0] >= row_number]
+        for _last_row, column, value in self.open:
+            if value is not None:
+                values.extend([None] * (column - len(values)))
+                if values[column - 1] is None:
+                    values[column - 1] = value
+        while self.waiting and self.waiting[0][0] <= row_number:
+            first_row, last_row, column = self.waiting.popleft()
+            if first_row == row_number and column <= len(values):
+                self.open.append((last_row, column, values[column - 1]))
 
 
 def _merged_ranges(path: Path, sheet_path: str | None) -> list[tuple[int, int, int, int]]:

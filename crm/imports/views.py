@@ -26,11 +26,14 @@ from crm.imports.commit import remove_upload, undo_batch, undo_blockers
 from crm.imports.fields import KINDS
 from crm.core.forms import validate_filters
 from crm.imports.forms import (
+    ADD_TO_PARTNER,
+    ADD_TO_ROW,
     MERGE_FIELDS,
     MERGE_LABELS,
     BatchActionForm,
     MergeSearchForm,
     UploadForm,
+    adds_to_candidates,
     allowed_actions,
     kind_or_404,
     mapping_form,
@@ -248,7 +251,7 @@ def choose(batch_id: int):
                                **_row_names(batch, page)), 422
     for row, field in form.row_fields():
         if field.raw_data:  # htmx sends the one select that changed
-            row.action = RowAction(field.data)
+            choose_action(row, field.data)
     db.session.commit()
     if htmx:
         response = current_app.make_response(render_template(
@@ -257,6 +260,23 @@ def choose(batch_id: int):
         return response
     flash(_("Your choices were saved."), "success")
     return redirect(url_for("imports.show", batch_id=batch.id, outcome=outcome, page=page.page), 303)
+
+
+def choose_action(row: ImportRow, choice: str) -> None:
+    """Set the row's action from its select (one of `allowed_actions`); adding a possible
+    duplicate to a partner records that partner, at its version now, as the row's match."""
+    if choice.startswith(ADD_TO_PARTNER):
+        partner_id = int(choice.removeprefix(ADD_TO_PARTNER))
+        row.action, row.match_row = RowAction.UPDATE, None
+        row.match_id = partner_id
+        row.match_version = db.session.scalar(select(Partner.version).where(Partner.id == partner_id))
+    elif choice.startswith(ADD_TO_ROW):
+        row.action, row.match_id, row.match_version = RowAction.UPDATE, None, None
+        row.match_row = int(choice.removeprefix(ADD_TO_ROW))
+    else:
+        row.action = RowAction(choice)
+        if adds_to_candidates(row):
+            row.match_id = row.match_version = row.match_row = None
 
 
 @bp.post("/<int:batch_id>/commit")

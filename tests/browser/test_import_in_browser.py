@@ -94,3 +94,29 @@ def test_rows_checked_in_the_background_are_explained_in_the_uploaders_language(
     row = page.get_by_role("row").filter(has_text="Hochschule Kassel")
     expect(row.get_by_text("电子邮件地址无效。")).to_be_visible()
     expect(row.get_by_text("没有名为“纳尼亚”的国家/地区。")).to_be_visible()
+
+
+def test_a_possible_duplicate_is_added_to_the_partner_it_may_be(page, live_server, live_db, live_user, login, tmp_path):
+    """Hiroshima Univ.'s contact goes to our Hiroshima University, chosen in the row's select."""
+    with live_db.app_context():
+        db.session.add(Partner(name="Hiroshima University", local_name="广岛大学", country="JP", kind=PartnerKind.UNIVERSITY))
+        db.session.commit()
+    workbook = Workbook()
+    workbook.active.append(["合作单位", "国家", "联系人", "邮箱"])
+    workbook.active.append(["Hiroshima Univ.", "日本", "Kenji Sato", "sato@hiroshima-u.ac.jp"])
+    path = tmp_path / "日本.xlsx"
+    workbook.save(path)
+    login(live_user(Role.STAFF, locale="zh_CN"))
+    page.goto(f"{live_server}/import")
+    page.get_by_label("电子表格（.xlsx 或 .csv）").set_input_files(str(path))
+    page.get_by_role("button", name="上传并对应各列").click()
+    page.get_by_role("button", name="检查各行").click()
+
+    row = page.get_by_role("row").filter(has_text="Hiroshima Univ.")
+    row.get_by_role("combobox").select_option(label="并入 Hiroshima University")
+    expect(page.get_by_text("待更新：1")).to_be_visible()
+    page.get_by_role("button", name="导入所选各行").click()
+    expect(page.get_by_text("更新 1 个", exact=False)).to_be_visible()
+    with live_db.app_context():
+        partner = db.session.scalars(select(Partner)).one()
+        assert partner.name == "Hiroshima University" and [c.name for c in partner.contacts] == ["Kenji Sato"]

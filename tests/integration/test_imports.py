@@ -152,6 +152,25 @@ def test_gb18030_csv_with_chinese_titles_countries_and_kinds(app, auth, importer
         assert rows["Hochschule Bremen"].country == "DE"
 
 
+def test_full_width_letters_digits_and_spaces_are_read_as_plain_ones(app, auth, factory, importer):
+    """A Chinese input method left in full-width mode types ＵＫ, ｈｕｗ＠ｃｍ．ａｃ．ｕｋ and
+    ideographic spaces: the codes are read, and the name is the partner we already have. A
+    country with a remark in brackets (ＵＫ（Wales）) is the country."""
+    auth.login(Role.STAFF)
+    toronto = factory.partner(name="University of Toronto", country="CA")
+    data = xlsx_bytes([
+        ["合作院校", "国家", "联系人", "邮箱", "网址", "备注"],
+        ["ＵＮＩＶＥＲＳＩＴＹ　ＯＦ　ＴＯＲＯＮＴＯ", "ＣＡ", "Li Lei", "ｌｉ＠ｕｔｏｒｏｎｔｏ．ｃａ", None, "签约（续签），２０２３年"],
+        ["Cardiff Met　", "ＵＫ（Wales）", "Huw Jones", "ＨＵＷ＠cardiffmet.ac.uk ", "ｗｗｗ．ｃａｒｄｉｆｆｍｅｔ．ａｃ．ｕｋ", None],
+    ])
+    rows = importer.rows(importer.preview(data, "全角.xlsx"))
+    assert [row.errors for row in rows] == [{}, {}]
+    assert rows[0].match_id == toronto and rows[0].values["contact_email"] == "li@utoronto.ca"
+    assert rows[0].values["notes"] == "签约（续签），2023年"  # Chinese punctuation stays
+    assert rows[1].values["name"] == "Cardiff Met" and rows[1].values["country"] == "GB"
+    assert rows[1].values["contact_email"] == "HUW@cardiffmet.ac.uk" and "cardiffmet.ac.uk" in rows[1].values["website"]
+
+
 def test_utf8_bom_csv_with_semicolons_and_dates_of_many_forms_is_read(app, auth, importer):
     auth.login(Role.STAFF)
     data = "\ufeffName;Country;Notes\nCardiff Met;GB;signed 2025年9月1日\n".encode()
@@ -187,6 +206,59 @@ def test_duplicates_in_the_file_and_in_the_database_are_shown_with_sensible_defa
         assert sorted(c.name for c in coleg.contacts) == ["Huw Jones", "Sian Evans"]
         holmesglen = db.session.get(Partner, same)
         assert holmesglen.name == "Holmesglen Institute of TAFE" and [c.name for c in holmesglen.contacts] == ["Jane Doe"]
+
+
+def test_a_name_in_japanese_or_traditional_characters_may_be_the_partner_we_have_in_simplified_ones(app, auth, factory, importer):
+    auth.login(Role.STAFF)
+    hiroshima = factory.partner(name="Hiroshima University", local_name="广岛大学", country="JP")
+    data = xlsx_bytes([
+        ["合作单位", "国家"],
+        ["広島大学", "日本"],  # Japanese kanji: the partner we have, possibly
+        ["早稲田大学", "日本"],
+        ["早稻田大学", "日本"],  # the row above, in simplified characters
+        ["广岛大学", "韩国"],  # another country: not the same
+    ])
+    rows = importer.rows(importer.preview(data, "日本.xlsx"))
+    assert [r.outcome.value for r in rows] == ["possible", "new", "possible", "new"]
+    assert rows[0].candidates == [{"id": hiroshima, "name": "Hiroshima University", "why": "similar"}]
+    assert rows[2].candidates == [{"row": rows[1].number, "name": "早稲田大学", "why": "similar"}]
+
+
+def test_a_possible_duplicate_can_be_added_to_the_partner_it_may_be_without_renaming_it(app, client, auth, factory, importer):
+    """"Hiroshima Univ." and its contact belong to our Hiroshima University: the choice adds
+    the contact and fills what the partner lacks; the partner keeps its name; undo takes it back."""
+    auth.login(Role.ADMIN)
+    hiroshima = factory.partner(name="Hiroshima University", local_name="广岛大学", country="JP")
+    data = xlsx_bytes([
+        ["合作单位", "国家", "城市", "联系人", "邮箱"],
+        ["Hiroshima Univ.", "日本", "广岛", "Kenji Sato", "sato@hiroshima-u.ac.jp"],
+        ["Kyoto College of Arts", "日本", None, "Aiko Ito", None],
+        ["Kyoto College of Arts and Design", "日本", None, "Ren Kato", None],
+    ])
+    batch_id = importer.preview(data, "日本.xlsx")
+    rows = importer.rows(batch_id)
+    assert [r.action.value for r in rows] == ["skip", "create", "skip"]
+    page = client.get(f"/import/{batch_id}")
+    assert f'<option value="add:{hiroshima}">Add to Hiroshima University</option>' in page.text
+    token = auth.csrf(f"/import/{batch_id}")
+    response = client.post(f"/import/{batch_id}/rows", data={
+        "csrf_token": token, f"row_{rows[0].id}": f"add:{hiroshima}", f"row_{rows[2].id}": f"add-row:{rows[1].number}"})
+    assert response.status_code == 303
+    assert f'<option selected value="add:{hiroshima}">' in client.get(f"/import/{batch_id}").text
+    bad = client.post(f"/import/{batch_id}/rows", data={"csrf_token": token, f"row_{rows[1].id}": f"add:{hiroshima}"})
+    assert bad.status_code == 422  # not a candidate of that row
+    assert importer.commit(batch_id).status_code == 303
+    with app.app_context():
+        partner = db.session.get(Partner, hiroshima)
+        assert (partner.name, partner.local_name, partner.city) == ("Hiroshima University", "广岛大学", "广岛")
+        assert [(c.name, c.email) for c in partner.contacts] == [("Kenji Sato", "sato@hiroshima-u.ac.jp")]
+        kyoto = db.session.scalars(select(Partner).where(Partner.name.like("Kyoto%"))).one()
+        assert sorted(c.name for c in kyoto.contacts) == ["Aiko Ito", "Ren Kato"]
+    response = client.post(f"/import/{batch_id}/undo", data={"csrf_token": token, "confirmed": "1"})
+    assert response.status_code == 303
+    with app.app_context():
+        partner = db.session.get(Partner, hiroshima)
+        assert (partner.name, partner.city, [c.name for c in partner.contacts if c.active]) == ("Hiroshima University", None, [])
 
 
 def test_a_partners_contact_and_tags_follow_the_contact_and_partner_forms_rules(app, auth, importer):
@@ -352,6 +424,66 @@ def test_merged_header_cells_are_refused(auth, importer):
     _upload_refused(importer, data, "merged.xlsx", "merged cells")
 
 
+def test_a_country_merged_down_several_rows_is_every_rows_country_under_a_merged_title(app, auth, importer):
+    """Offices write a country once for a group of partners (merged cells) under a title
+    merged across the sheet: each row of the merged range has the country."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["重庆某职业技术学院国际合作伙伴一览表"])
+    sheet.append(["序号", "名称", "国家", "备注"])
+    sheet.append([1, "Hochschule Bremen", "德国", "两行合并"])
+    sheet.append([2, "Berufsschule Kassel", None, None])
+    sheet.append([3, "Ivy Tech", "美国", None])
+    sheet.append([4, "Holmesglen Institute", None, None])  # not merged: still an error
+    sheet.merge_cells("A1:D1")
+    sheet.merge_cells("C3:C4")
+    sheet.merge_cells("D3:E3")  # across, not down: nothing to copy
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch_id = importer.preview(buffer.getvalue(), "一览表.xlsx") if auth.login(Role.STAFF) else None
+    rows = importer.rows(batch_id)
+    assert [(r.number, r.values.get("country"), r.values.get("notes")) for r in rows] == [
+        (3, "DE", "两行合并"), (4, "DE", None), (5, "US", None), (6, None, None)]
+    assert "country" in rows[3].errors and importer.batch(batch_id).header_row == 2
+
+
+def test_rows_numbered_ahead_of_their_data_are_empty_rows_not_errors(app, auth, importer):
+    """Office sheets number rows 1–50 (序号) before they are filled in: those rows were each
+    'Name (English) is required', drowning the real errors."""
+    auth.login(Role.STAFF)
+    rows = [["序号", "合作单位", "国家", "备注"], [1, "Ivy Tech", "美国", None], [2, None, "德国", None]]
+    rows += [[number, None, None, "　"] for number in range(3, 51)]
+    batch_id = importer.preview(xlsx_bytes(rows), "伙伴.xlsx")
+    batch = importer.batch(batch_id)
+    assert (batch.total_rows, batch.new_count, batch.error_count) == (2, 1, 1)
+    assert [row.number for row in importer.rows(batch_id)] == [2, 3]
+
+
+def test_the_first_sheet_with_the_column_titles_is_read_after_a_sheet_of_instructions_or_an_empty_one(app, auth, importer):
+    auth.login(Role.STAFF)
+    workbook = Workbook()
+    workbook.active.title = "填表说明"
+    workbook.active.append(["请在“合作伙伴”表中填写，每行一个合作单位。"])
+    workbook.create_sheet("空白")
+    partners = workbook.create_sheet("合作伙伴")
+    partners.append(["合作单位", "国家"])
+    partners.append(["Ivy Tech", "美国"])
+    workbook.create_sheet("2022").append(["名称", "国家"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch_id = importer.preview(buffer.getvalue(), "合作伙伴.xlsx")
+    assert [(r.values["name"], r.values["country"]) for r in importer.rows(batch_id)] == [("Ivy Tech", "US")]
+    # No sheet has the titles: the first is read, and the mapping asks for the columns.
+    workbook = Workbook()
+    workbook.active.append(["甲", "乙"])
+    workbook.active.append(["Ivy Tech", "US"])
+    workbook.create_sheet("Sheet2")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch_id = importer.batch_id(importer.upload(buffer.getvalue(), "无标题.xlsx"))
+    assert importer.batch(batch_id).headers == ["甲", "乙"]
+
+
 def test_file_over_the_size_limit_answers_413_and_writes_nothing(app, auth, importer):
     auth.login(Role.STAFF)
     app.config["MAX_CONTENT_LENGTH"] = 1024
@@ -480,6 +612,33 @@ def test_agreements_are_imported_for_existing_partners_with_dates_in_every_form(
         assert [a.title for a in db.session.scalars(select(Agreement))] == ["Teacher training agreement"]
         assert db.session.scalars(select(Agreement)).one().valid_until.isoformat() != "2029-06-30"
 
+
+
+def test_the_column_titles_a_chinese_office_keeps_are_matched_for_partners_and_agreements(app, auth, factory, importer):
+    import datetime
+
+    auth.login(Role.STAFF)
+    partners = importer.upload(xlsx_bytes([["序号", "合作单位", "国家", "签约日期"], [1, "Ivy Tech", "美国", "2023/9/1"]]), "伙伴.xlsx")
+    assert importer.batch(importer.batch_id(partners)).mapping == {"1": "name", "2": "country"}
+    titles = ["合作院校名称", "所在国家", "所在城市", "学校官网", "合作状态", "联系人", "职务/职称", "联系人邮箱", "手机号", "微信号"]
+    partners = importer.upload(xlsx_bytes([titles, ["Ivy Tech", "美国"]]), "伙伴.xlsx")
+    assert list(importer.batch(importer.batch_id(partners)).mapping.values()) == [
+        "name", "country", "city", "website", "status", "contact_name", "contact_position", "contact_email",
+        "contact_phone", "contact_messaging"]
+    partners = importer.upload(xlsx_bytes([["Partner name", "Country", "Contact", "Email address", "Mobile"], ["Ivy Tech", "US"]]), "p.xlsx")
+    assert list(importer.batch(importer.batch_id(partners)).mapping.values()) == [
+        "name", "country", "contact_name", "contact_email", "contact_phone"]
+    factory.partner(name="Ivy Tech", country="US")
+    data = xlsx_bytes([
+        ["合作单位", "协议名称", "签约日期", "协议到期时间"],
+        ["Ivy Tech", "交流协议", datetime.datetime(2023, 9, 1), "2028.08.31"],
+        ["Ivy Tech", "学分互认协议", "２０２３／９／１", "45170"],
+    ])
+    batch_id = importer.batch_id(importer.upload(data, "协议.xlsx", kind="agreements"))
+    assert importer.batch(batch_id).mapping == {"0": "partner_ids", "1": "title", "2": "signed_on", "3": "valid_until"}
+    importer.map(batch_id)
+    assert [(r.values.get("signed_on"), r.values.get("valid_until"), r.errors) for r in importer.rows(batch_id)] == [
+        ("2023-09-01", "2028-08-31", {}), ("2023-09-01", "2023-09-01", {})]
 
 
 def test_an_agreement_that_ends_before_it_starts_is_an_error_of_its_row(app, auth, factory, importer):
@@ -770,3 +929,18 @@ def test_a_chinese_preview_shows_dates_and_punctuation_in_chinese(app, auth, fac
     people = importer.preview(csv_bytes([["名称", "国家", "城市"], ["Technische Universität München", "德国", "München"]]),
                               "伙伴.csv")
     assert "德国，München" in client.get(f"/import/{people}").text
+
+
+@pytest.mark.parametrize(("locale", "notice", "link"), [
+    ("en", "2 rows have errors and will be skipped.", "See what is wrong in each"),
+    ("zh_CN", "有 2 行有错误，将被跳过。", "查看各行的错误"),
+])
+def test_a_preview_with_errors_says_they_are_skipped_and_how_to_bring_them_in(auth, importer, client, make_user, locale, notice, link):
+    """The errors were only a count in a tab: nothing said the rows would be left out or what to do."""
+    auth.login(user=make_user(Role.STAFF, locale=locale))
+    batch_id = importer.preview(csv_bytes([["名称", "国家"], ["Ivy Tech", "火星"], ["Holmesglen", ""], ["Monash", "AU"]]), "伙伴.csv")
+    page = client.get(f"/import/{batch_id}").text
+    assert notice in page and link in page and f"/import/{batch_id}?outcome=error" in page
+    assert link not in client.get(f"/import/{batch_id}?outcome=error").text
+    clean = importer.preview(csv_bytes([["名称", "国家"], ["Monash", "AU"]]), "好.csv")
+    assert "app-import-errors" not in client.get(f"/import/{clean}").text

@@ -45,6 +45,14 @@ def test_old_and_common_spellings_still_find_the_country(text, code):
     assert country_code_for(text) == code
 
 
+@pytest.mark.parametrize(("text", "code"), [("俄罗斯联邦", "RU"), ("大韩民国", "KR"), ("美利坚合众国", "US"), ("U.S.A.", "US"),
+                                            ("中国香港特别行政区", "HK"), ("澳门特别行政区", "MO"), ("阿联酋", "AE"),
+                                            ("Great Britain", "GB"), ("Turkey", "TR"), ("Holland", "NL"),
+                                            ("the Netherlands", "NL"), ("印尼", "ID"), ("沙特", "SA"), ("蒙古国", "MN")])
+def test_names_chinese_offices_spreadsheets_write_find_the_country(text, code):
+    assert country_code_for(text) == code
+
+
 def test_a_country_code_is_two_letters_that_iso_assigns():
     assert is_country_code("DE") and is_country_code("de")
     assert not is_country_code("XX") and not is_country_code("DEU") and not is_country_code("德国")
