@@ -321,3 +321,25 @@ def test_marking_done_without_javascript_comes_back_to_the_right_counts(app, cli
     response = client.post(f"/follow-ups/{late}/done", data={"csrf_token": auth.csrf(), "version": "1", "next": "/follow-ups"},
                            follow_redirects=True)
     assert _badge(response.text, "group-count-overdue") == "1" and _badge(response.text, "follow-ups-total") == "1"
+
+
+def test_without_javascript_the_page_says_what_was_done_to_the_follow_up(app, client, auth, factory, entry):
+    """Without JavaScript a follow-up marked done leaves the list: the page it comes back to
+    says which one was closed (or reopened, or reassigned), not nothing."""
+    me = auth.login(Role.STAFF)
+    other = auth.make_user(Role.STAFF)
+    follow_up = factory.follow_up(title="Send the exam dates", assignee_id=me.id, interaction_id=entry)
+    token = auth.csrf()
+    done = client.post(f"/follow-ups/{follow_up}/done", data={"csrf_token": token, "version": "1", "next": "/follow-ups"},
+                       follow_redirects=True)
+    assert "“Send the exam dates” was marked done." in done.text
+    reopened = client.post(f"/follow-ups/{follow_up}/reopen", data={"csrf_token": token, "version": "2", "next": "/follow-ups"},
+                           follow_redirects=True)
+    assert "“Send the exam dates” is open again." in reopened.text
+    moved = client.post(f"/follow-ups/{follow_up}/assign", data={"csrf_token": token, "version": "3", "assignee_id": str(other.id),
+                                                                "next": "/follow-ups"}, follow_redirects=True)
+    assert f"“Send the exam dates” was reassigned to {other.name}." in moved.text
+    quiet = client.post(f"/follow-ups/{follow_up}/assign", data={"csrf_token": token, "version": "4", "assignee_id": str(me.id)},
+                        headers={"HX-Request": "true", "HX-Target": f"follow-up-{follow_up}"})
+    assert quiet.status_code == 200 and "was reassigned" not in quiet.text  # in place, the row itself shows it
+    assert "was reassigned" not in client.get("/follow-ups").text  # and no message is left for the next page
