@@ -305,6 +305,9 @@ def test_marking_done_on_the_list_with_htmx_updates_the_group_counts_in_the_same
     assert 'id="group-count-overdue" class="badge text-bg-light" hx-swap-oob="true"' in oob
     assert _badge(oob, "group-count-overdue") == "2" and _badge(oob, "group-count-later") == "1"
     assert _badge(oob, "follow-ups-total") == "3"
+    # and the bulk bar's "All N listed here", which offered the 4 the page had
+    assert "All 4 listed here" in page
+    assert re.search(r'<label [^>]*id="bulk-all-matching-label" hx-swap-oob="true">All 3 listed here</label>', oob)
     # another list's page (a chosen assignee's) counts that assignee's; one group's page has no group counts
     mine = client.post(f"/follow-ups/{late[1]}/done", data={"csrf_token": auth.csrf(), "version": "1", "next": f"/follow-ups?assignee={me.id}"},
                        headers={"HX-Request": "true", "HX-Target": f"follow-up-{late[1]}"})
