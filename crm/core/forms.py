@@ -16,7 +16,7 @@ from crm.core.dates import office_today
 from crm.core.errors import StaleEdit
 from crm.core.punctuation import list_separator
 from crm.core.search import MAX_TERM_LENGTH
-from crm.core.submissions import expect
+from crm.core.submissions import expect, spent
 
 
 class InputRequired(validators.InputRequired):
@@ -96,7 +96,9 @@ class SentOnce(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.submission.data:
+        if not self.submission.data or spent(self.submission.data):
+            # a form shown after a save in the same request (an upload form htmx leaves in place)
+            # is a new form: the token of the one just saved would make its next record a repeat
             self.submission.data = secrets.token_urlsafe(24)
         self.meta.sent_once_field = self.submission
 

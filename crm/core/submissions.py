@@ -4,7 +4,7 @@ A slow plain POST sent twice (a double click, Enter again, a reload that posts a
 otherwise create two records. Every create form (crm.core.forms.SentOnce) carries a one-time
 token, made when the form is first shown and kept while it comes back with errors. The
 request whose form validates with a token writes a FormSubmission row (keyed by the token and
-a digest of what the form says) in the same transaction as what it creates (the session's
+a digest of what the form says, its files too) in the same transaction as what it creates (the session's
 before_flush), and, once answered, where its answer led (a redirect's address). A later POST
 of the same token saying the same creates nothing: it is sent on to
 where the first one led (303), or, when the first answered in place (an htmx fragment), told
@@ -71,13 +71,26 @@ def expect(token: str | None) -> None:
     g.form_submission = g.form_submission_sent = key
 
 
+def spent(token: str) -> bool:
+    """`token` is the one this request's valid create form came with (a form built after it, to
+    be shown again, needs a token of its own)."""
+    return has_request_context() and (g.get("form_submission_sent") or "").split(".")[0] == token
+
+
 def _what_the_form_says() -> str:
     """A digest of the posted fields, the tokens aside. A form sent again says the same; a form
     that says something else under the same token is a new record: a page restored by Back
     and changed, or a form htmx left in place and filled in again."""
     fields = sorted((name, value) for name, value in request.form.items(multi=True)
                     if not name.endswith(("csrf_token", "submission")))
-    return hashlib.sha256(repr(fields).encode()).hexdigest()[:24]
+    digest = hashlib.sha256(repr(fields).encode())
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        # a file is part of what the form says: another file chosen in the same form is a new upload
+        digest.update(f"{name}\0{upload.filename}\0".encode())
+        for chunk in iter(lambda: upload.stream.read(1 << 16), b""):
+            digest.update(chunk)
+        upload.stream.seek(0)
+    return digest.hexdigest()[:24]
 
 
 def _write_pending(session: Session, _flush_context, _instances) -> None:

@@ -201,8 +201,9 @@ def page_path() -> str:
     return request.full_path.rstrip("?")
 
 
-def _answer(follow_up, form):
-    """The updated row or list item (htmx: the element that asked), or back to the page the form was on."""
+def _answer(follow_up, form, message: str):
+    """The updated row or list item (htmx: the element that asked), or back to the page the form
+    was on, with `message` saying what was done (the row itself may have left the list)."""
     if htmx:
         template = "followups/_item.html" if htmx.target == f"follow-up-item-{follow_up.id}" else "followups/_row.html"
         back = safe_next_url(form.next.data) or url_for("followups.index")
@@ -210,6 +211,7 @@ def _answer(follow_up, form):
         response = make_response(html + _changed_counts(back))
         response.headers["HX-Trigger"] = CHANGED_EVENT
         return response
+    flash(message, "success")
     return redirect(safe_next_url(form.next.data) or url_for("followups.index"), 303)
 
 
@@ -263,7 +265,9 @@ def _set_done(follow_up_id: int, done: bool):
     follow_up.done = done
     follow_up.done_on = office_today() if done else None
     db.session.commit()
-    return _answer(follow_up, form)
+    if done:
+        return _answer(follow_up, form, _("“%(title)s” was marked done.", title=follow_up.title))
+    return _answer(follow_up, form, _("“%(title)s” is open again.", title=follow_up.title))
 
 
 @bp.post("/follow-ups/<int:follow_up_id>/done")
@@ -300,7 +304,10 @@ def assign(follow_up_id: int):
     form.ensure_current(follow_up)
     follow_up.assignee_id = form.assignee_id.data
     db.session.commit()
-    return _answer(follow_up, form)
+    if follow_up.assignee is None:
+        return _answer(follow_up, form, _("“%(title)s” now has no assignee.", title=follow_up.title))
+    return _answer(follow_up, form, _("“%(title)s” was reassigned to %(name)s.", title=follow_up.title,
+                                      name=follow_up.assignee.name))
 
 
 @bp.get("/follow-ups/overdue-count")

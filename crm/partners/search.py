@@ -29,7 +29,7 @@ from functools import lru_cache
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.sql.expression import ColumnElement
 
-from crm.core.i18n import country_spellings, is_country_code
+from crm.core.i18n import country_names, country_spellings, is_country_code, pinyin_of
 from crm.core.search import MAX_TERM_LENGTH, contains, like_pattern
 from crm.extensions import db
 from crm.partners.models import Partner
@@ -59,7 +59,7 @@ def search_words(term: str) -> list[str]:
 
 def countries_named(term: str) -> set[str]:
     """Codes of the countries `term` names: its code, or one of its names ("德国", "Germany",
-    "Deutschland"), or the start of a name for three or more letters or two or more Chinese
+    "Deutschland", the pinyin "deguo"), or the start of a name for three or more letters or two or more Chinese
     characters ("germ" → DE). One Chinese character or two letters that are no code: none."""
     text = " ".join(plain_term(term).split()).casefold()
     return set(_countries_named(text)) if text else set()
@@ -76,7 +76,19 @@ def _countries_named(text: str) -> frozenset[str]:
         code
         for code, names in country_spellings().items()
         if text in names or (prefix_ok and any(name.startswith(text) for name in names))
-    )
+    ) | _countries_by_pinyin().get(text.replace(" ", ""), frozenset())
+
+
+@lru_cache(maxsize=1)
+def _countries_by_pinyin() -> dict[str, frozenset[str]]:
+    """The Chinese name's whole pinyin ("deguo" for 德国, typed with or without spaces) → codes,
+    as the country picker takes it: only whole, never a start or initials (too many words
+    begin like a country's pinyin)."""
+    found: dict[str, set[str]] = {}
+    for code, name in country_names("zh_CN").items():
+        if len(syllables := "".join(pinyin_of(name))) >= 4:
+            found.setdefault(syllables, set()).add(code)
+    return {syllables: frozenset(codes) for syllables, codes in found.items()}
 
 
 def contains_text(column, word: str) -> ColumnElement[bool]:

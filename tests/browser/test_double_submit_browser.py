@@ -131,3 +131,55 @@ def test_without_javascript_a_form_sent_twice_saves_once_and_shows_what_it_saved
     expect(page.get_by_role("list", name="Contacts").get_by_role("listitem").filter(has_text="Sarah Mitchell")).to_have_count(1)
     assert _contacts(live_db) == 1
     context.close()
+
+
+def test_the_same_inline_form_saves_two_records_in_a_row_and_still_catches_a_form_sent_twice(page, live_server, live_db, live_user, login):
+    """Entering two contacts one after the other with the partner page's inline form (htmx)
+    saves both: each is a record of its own, not "already saved". The same form sent twice
+    (its token and what it says: a double submission past the button) saves once, and the
+    answer to the second says so in place."""
+    partner_id = _partner(live_db)
+    login(live_user(Role.STAFF))
+    page.goto(f"{live_server}/partners/{partner_id}")
+    contacts = page.get_by_role("list", name="Contacts").get_by_role("listitem")
+    for name in ("Sarah Mitchell", "Tom Nguyen"):
+        page.get_by_role("link", name="Add contact").click()
+        page.get_by_label("Name").fill(name)
+        page.get_by_role("button", name="Save contact").click()
+        expect(contacts.filter(has_text=name)).to_be_visible()
+    expect(page.get_by_text("already been sent")).to_have_count(0)
+    assert _contacts(live_db) == 2
+
+    def twice(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        first = route.fetch()
+        second = route.fetch()  # the same body again: a double submission
+        assert first.status == 204 and second.status == 409
+        route.fulfill(response=second)
+
+    page.route(f"**/partners/{partner_id}/contacts/new", twice)
+    page.get_by_role("link", name="Add contact").click()
+    page.get_by_label("Name").fill("Amy Lee")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_text("This form had already been sent")).to_be_visible()
+    page.reload()
+    expect(contacts.filter(has_text="Amy Lee")).to_have_count(1)
+    assert _contacts(live_db) == 3
+
+
+def test_two_interactions_logged_in_a_row_on_the_partner_page_are_both_kept(page, live_server, live_db, live_user, login):
+    partner_id = _partner(live_db)
+    login(live_user(Role.STAFF))
+    page.goto(f"{live_server}/partners/{partner_id}")
+    history = page.locator("#contact-history")
+    for subject in ("Visit planning", "Visa letters"):
+        history.get_by_role("link", name="Log an interaction").click()
+        history.get_by_label("Subject").fill(subject)
+        history.get_by_label("Summary").fill(f"Talked about {subject.lower()}.")
+        history.get_by_role("button", name="Save").click()
+        expect(history.get_by_text(subject, exact=True)).to_be_visible()
+    expect(page.get_by_text("already been sent")).to_have_count(0)
+    with live_db.app_context():
+        from crm.interactions.models import Interaction
+        assert db.session.scalar(select(func.count()).select_from(Interaction)) == 2

@@ -305,6 +305,9 @@ def test_marking_done_on_the_list_with_htmx_updates_the_group_counts_in_the_same
     assert 'id="group-count-overdue" class="badge text-bg-light" hx-swap-oob="true"' in oob
     assert _badge(oob, "group-count-overdue") == "2" and _badge(oob, "group-count-later") == "1"
     assert _badge(oob, "follow-ups-total") == "3"
+    # and the bulk bar's "All N listed here", which offered the 4 the page had
+    assert "All 4 listed here" in page
+    assert re.search(r'<label [^>]*id="bulk-all-matching-label" hx-swap-oob="true">All 3 listed here</label>', oob)
     # another list's page (a chosen assignee's) counts that assignee's; one group's page has no group counts
     mine = client.post(f"/follow-ups/{late[1]}/done", data={"csrf_token": auth.csrf(), "version": "1", "next": f"/follow-ups?assignee={me.id}"},
                        headers={"HX-Request": "true", "HX-Target": f"follow-up-{late[1]}"})
@@ -321,3 +324,25 @@ def test_marking_done_without_javascript_comes_back_to_the_right_counts(app, cli
     response = client.post(f"/follow-ups/{late}/done", data={"csrf_token": auth.csrf(), "version": "1", "next": "/follow-ups"},
                            follow_redirects=True)
     assert _badge(response.text, "group-count-overdue") == "1" and _badge(response.text, "follow-ups-total") == "1"
+
+
+def test_without_javascript_the_page_says_what_was_done_to_the_follow_up(app, client, auth, factory, entry):
+    """Without JavaScript a follow-up marked done leaves the list: the page it comes back to
+    says which one was closed (or reopened, or reassigned), not nothing."""
+    me = auth.login(Role.STAFF)
+    other = auth.make_user(Role.STAFF)
+    follow_up = factory.follow_up(title="Send the exam dates", assignee_id=me.id, interaction_id=entry)
+    token = auth.csrf()
+    done = client.post(f"/follow-ups/{follow_up}/done", data={"csrf_token": token, "version": "1", "next": "/follow-ups"},
+                       follow_redirects=True)
+    assert "“Send the exam dates” was marked done." in done.text
+    reopened = client.post(f"/follow-ups/{follow_up}/reopen", data={"csrf_token": token, "version": "2", "next": "/follow-ups"},
+                           follow_redirects=True)
+    assert "“Send the exam dates” is open again." in reopened.text
+    moved = client.post(f"/follow-ups/{follow_up}/assign", data={"csrf_token": token, "version": "3", "assignee_id": str(other.id),
+                                                                "next": "/follow-ups"}, follow_redirects=True)
+    assert f"“Send the exam dates” was reassigned to {other.name}." in moved.text
+    quiet = client.post(f"/follow-ups/{follow_up}/assign", data={"csrf_token": token, "version": "4", "assignee_id": str(me.id)},
+                        headers={"HX-Request": "true", "HX-Target": f"follow-up-{follow_up}"})
+    assert quiet.status_code == 200 and "was reassigned" not in quiet.text  # in place, the row itself shows it
+    assert "was reassigned" not in client.get("/follow-ups").text  # and no message is left for the next page

@@ -290,11 +290,14 @@ def test_the_navigation_log_page_picks_a_partner_then_shows_the_form(client, aut
 
 def test_the_navigation_log_page_finds_the_partner_by_name_instead_of_listing_every_partner(client, auth, factory, partner):
     auth.login(Role.STAFF)
-    factory.partner(name="EBG Germany", country="DE")
+    factory.partner(name="EBG Germany", local_name="Europäisches Bildungswerk", country="DE")
     page = client.get("/interactions/new").text
     assert "<select" not in page and 'name="q"' in page
     found = client.get("/interactions/new?q=ebg")
     assert found.status_code == 200 and "EBG Germany" in found.text and "Holmesglen Institute" not in found.text
+    # the name, then what tells it apart on one line of its own (a flex row: two parts, not three
+    # with a lone "· Germany" set apart at the far end)
+    assert '</a> <span class="app-sub">Europäisches Bildungswerk · Germany</span></li>' in found.text
     matches = client.get("/interactions/new?q=holm", headers={"HX-Request": "true", "HX-Target": "partner-matches"})
     assert matches.text.lstrip().startswith('<div id="partner-matches"') and "<html" not in matches.text
     assert f'href="/interactions/new?partner_id={partner["id"]}"' in matches.text

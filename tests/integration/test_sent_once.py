@@ -153,3 +153,41 @@ def test_a_valid_form_whose_view_created_nothing_keeps_its_token(app, client, fa
     assert token_from(warned.text) == data["submission"]
     assert client.post("/partners/new", data=data | {"create_anyway": "y"}).status_code == 303
     assert _count(app, Partner, name="Holmesglen Institute") == 2
+
+
+def test_an_upload_form_left_in_place_attaches_a_second_file_and_catches_the_same_file_twice(app, client, auth, factory):
+    """The outcome's evidence form answers in place (htmx) with the form again: the next file
+    chosen in it is a new upload, not "already sent" (the files are part of what a form says,
+    and the form shown after a save has a token of its own); the same file sent twice is kept once."""
+    import io
+
+    from crm.outcomes.models import Outcome, OutcomeCategory, OutcomeEvidence
+    from crm.outcomes.models import report_year_of
+    from crm.core.dates import office_today
+
+    auth.login()
+    agreement_id = factory.agreement([factory.partner(name="EBG Germany", country="DE")], title="AHK certificate training")
+    with app.app_context():
+        outcome = Outcome(agreement_id=agreement_id, year=report_year_of(office_today()) - 1, count=54,
+                          category=OutcomeCategory.CERTIFICATES_EARNED)
+        db.session.add(outcome)
+        db.session.commit()
+        outcome_id = outcome.id
+    field = f"evidence-{outcome_id}"
+    headers = {"HX-Request": "true", "HX-Target": f"outcome-{outcome_id}"}
+    page = client.get(f"/outcomes/{outcome_id}/evidence").text
+    pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+    def send(token, content, name):
+        return client.post(f"/outcomes/{outcome_id}/evidence", content_type="multipart/form-data", headers=headers, data={
+            f"{field}-csrf_token": token_from(page, f"{field}-csrf_token"), f"{field}-submission": token,
+            f"{field}-files": [(io.BytesIO(content), name)]})
+
+    first_token = token_from(page, f"{field}-submission")
+    first = send(first_token, pdf + b"1", "list-2024.pdf")
+    assert first.status_code == 200, first.text
+    second_token = token_from(first.text, f"{field}-submission")
+    assert second_token != first_token  # the form shown again is a new form
+    assert send(first_token, pdf + b"2", "certificates.pdf").status_code == 200  # a Back-restored form, another file
+    assert send(first_token, pdf + b"2", "certificates.pdf").status_code == 409  # the same file again
+    assert _count(app, OutcomeEvidence, outcome_id=outcome_id) == 2

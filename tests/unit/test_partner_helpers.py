@@ -60,6 +60,9 @@ def test_country_names_in_english_and_chinese_find_the_code(app):
         assert countries_named("德") == set()  # one Chinese character is a word, never a country
         assert countries_named("du") == set()  # two letters that are no code
         assert "AU" in countries_named("澳大利亚")
+        assert countries_named("deguo") == countries_named("De Guo") == {"DE"}  # the pinyin, as the country picker takes it
+        assert countries_named("malaixiya") == {"MY"}
+        assert countries_named("degu") == set()  # only the whole pinyin: too many words begin like one
 
 
 def test_search_words_are_capped_and_split_on_spaces_and_commas():
