@@ -86,10 +86,7 @@ def test_rows_checked_in_the_background_are_explained_in_the_uploaders_language(
     path = tmp_path / "伙伴.xlsx"
     workbook.save(path)
     login(live_user(Role.STAFF, locale="zh_CN"))
-    page.goto(f"{live_server}/import")
-    page.get_by_label("电子表格（.xlsx 或 .csv）").set_input_files(str(path))
-    page.get_by_role("button", name="上传并对应各列").click()
-    page.get_by_role("button", name="检查各行").click()
+    _upload_and_check_in_chinese(page, live_server, path)
 
     row = page.get_by_role("row").filter(has_text="Hochschule Kassel")
     expect(row.get_by_text("电子邮件地址无效。")).to_be_visible()
@@ -107,10 +104,7 @@ def test_a_possible_duplicate_is_added_to_the_partner_it_may_be(page, live_serve
     path = tmp_path / "日本.xlsx"
     workbook.save(path)
     login(live_user(Role.STAFF, locale="zh_CN"))
-    page.goto(f"{live_server}/import")
-    page.get_by_label("电子表格（.xlsx 或 .csv）").set_input_files(str(path))
-    page.get_by_role("button", name="上传并对应各列").click()
-    page.get_by_role("button", name="检查各行").click()
+    _upload_and_check_in_chinese(page, live_server, path)
 
     row = page.get_by_role("row").filter(has_text="Hiroshima Univ.")
     row.get_by_role("combobox").select_option(label="并入 Hiroshima University")
@@ -120,3 +114,10 @@ def test_a_possible_duplicate_is_added_to_the_partner_it_may_be(page, live_serve
     with live_db.app_context():
         partner = db.session.scalars(select(Partner)).one()
         assert partner.name == "Hiroshima University" and [c.name for c in partner.contacts] == ["Kenji Sato"]
+
+
+def _upload_and_check_in_chinese(page, live_server, path):
+    page.goto(f"{live_server}/import")
+    page.get_by_label("电子表格（.xlsx 或 .csv）").set_input_files(str(path))
+    page.get_by_role("button", name="上传并对应各列").click()
+    page.get_by_role("button", name="检查各行").click()
