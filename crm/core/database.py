@@ -24,6 +24,7 @@ statements; a transaction that wrote, failed or ran anything else (DDL, a savepo
 rolls back.
 """
 import re
+import weakref
 from functools import lru_cache, partial
 
 from flask import Flask
@@ -85,7 +86,7 @@ def _init_postgresql(app: Flask, engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _note_what_is_not_a_read(connection, cursor, statement, parameters, context, executemany):
         if not _is_read(statement):
-            connection.connection.info[WROTE] = True
+            WROTE.add(connection.connection.dbapi_connection)
 
     @event.listens_for(engine, "connect")
     def _postgresql_timeouts(dbapi_connection, connection_record):
@@ -123,8 +124,9 @@ def _begin_as_ping(ping, dbapi_connection) -> bool:
     return True
 
 
-# The pooled connection's info: its transaction ran something other than a SELECT.
-WROTE = "crm_transaction_wrote"
+# The DBAPI connections whose transaction ran something other than a SELECT (weak: a connection
+# the pool drops leaves the set by itself).
+WROTE: weakref.WeakSet = weakref.WeakSet()
 _READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
 # what makes a statement that starts as a read write after all (SELECT … INTO, a WITH that
 # inserts); FOR UPDATE only locks, but is counted too (a rollback is never wrong)
@@ -143,17 +145,16 @@ def _is_read(statement: str) -> bool:
 def _end_reads_with_commit(rollback, connection) -> None:
     """The dialect's rollback, except for a transaction that has run only SELECTs (and is not in
     error): COMMIT, the same end for a reading transaction, after which psycopg keeps its
-    prepared statements (a ROLLBACK clears them). `connection` is the pool's connection, whose
-    `info` says whether the transaction ran anything else (`_note_what_is_not_a_read`)."""
+    prepared statements (a ROLLBACK clears them). `connection` is the pool's connection; `WROTE`
+    says whether its transaction ran anything else (`_note_what_is_not_a_read`)."""
     from psycopg import pq
 
-    try:
-        wrote = connection.info.pop(WROTE, False)
-    except NotImplementedError:  # the engine's first connection, before it joins the pool
-        return rollback(connection)
     dbapi_connection = connection.dbapi_connection
-    if not wrote and dbapi_connection is not None and (
-            dbapi_connection.pgconn.transaction_status == pq.TransactionStatus.INTRANS):
+    if dbapi_connection is None:
+        return rollback(connection)
+    wrote = dbapi_connection in WROTE
+    WROTE.discard(dbapi_connection)
+    if not wrote and dbapi_connection.pgconn.transaction_status == pq.TransactionStatus.INTRANS:
         dbapi_connection.commit()
     else:
         rollback(connection)
@@ -161,10 +162,8 @@ def _end_reads_with_commit(rollback, connection) -> None:
 
 def _commit_clearing_the_mark(commit, connection) -> None:
     """The dialect's commit; the next transaction starts with nothing written (`WROTE` cleared)."""
-    try:
-        connection.info.pop(WROTE, None)
-    except NotImplementedError:  # the engine's first connection, before it joins the pool
-        pass
+    if connection.dbapi_connection is not None:
+        WROTE.discard(connection.dbapi_connection)
     commit(connection)
 
 

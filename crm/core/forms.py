@@ -81,7 +81,8 @@ def validate_filters(form) -> bool:
 class SentOnce(FlaskForm):
     """A form that creates a record is saved once (crm/core/submissions.py): it carries a
     one-time token (`submission`), rendered with its CSRF token, so every template that writes
-    `form.csrf_token` sends it; valid, it raises AlreadySent when the token was used already."""
+    `form.csrf_token` sends it; valid, it raises AlreadySent when the same form, saying the same,
+    was saved already."""
 
     submission = HiddenField(render_kw={"autocomplete": "off"})  # a page shown again by Back gets a new token
 

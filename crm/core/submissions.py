@@ -69,12 +69,13 @@ def expect(token: str | None) -> None:
     if (earlier := used(key)) is not None:
         raise AlreadySent(earlier.location)
     g.form_submission = g.form_submission_sent = key
+    g.form_submission_token = token
 
 
 def spent(token: str) -> bool:
     """`token` is the one this request's valid create form came with (a form built after it, to
     be shown again, needs a token of its own)."""
-    return has_request_context() and (g.get("form_submission_sent") or "").split(".")[0] == token
+    return has_request_context() and g.get("form_submission_token") == token
 
 
 def _what_the_form_says() -> str:

@@ -90,7 +90,7 @@ def test_on_postgresql_a_transaction_that_wrote_is_still_rolled_back(app):
         db.session.execute(sa.text("CREATE TEMPORARY TABLE rolled_back_write (n int) ON COMMIT PRESERVE ROWS"))
         db.session.commit()
         db.session.execute(sa.text("INSERT INTO rolled_back_write VALUES (1)"))
-        assert db.session.connection().connection.info[WROTE]
+        assert db.session.connection().connection.dbapi_connection in WROTE
         db.session.rollback()
         assert db.session.scalar(sa.text("SELECT count(*) FROM rolled_back_write")) == 0
         # a read after it: ended with a COMMIT, which nothing written rides on
